@@ -1,0 +1,186 @@
+/* kpix.h - validate KPI returns against versioned submission schemas.
+ *
+ * The library never prints and never exits. A function that can fail
+ * returns 0 on success or a negative KPIX_E* code, and the sentence that
+ * explains the failure is fetched with kpix_error_last(). Problems found in
+ * the data are not failures: they are diagnostics, returned as data in a
+ * kpix_report.
+ *
+ * Ownership: every object made by a kpix_*_new or kpix_*_load function is
+ * owned by the caller and released by the matching kpix_*_free, which
+ * accepts NULL. Pointers returned by getters stay valid until the object
+ * they came from is freed.
+ */
+#ifndef KPIX_KPIX_H
+#define KPIX_KPIX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define KPIX_VERSION "0.1.0"
+
+/* Return codes of functions that can fail. */
+enum {
+	KPIX_OK = 0,
+	KPIX_ERROR = -1,   /* generic failure (out of memory, internal) */
+	KPIX_ENOTFOUND = -2, /* a schema id or file that does not exist */
+	KPIX_ESCHEMA = -3, /* a schema that is malformed or inconsistent */
+	KPIX_EIO = -4,     /* a file that cannot be opened or read */
+	KPIX_EUSAGE = -5   /* an argument the caller should not have passed */
+};
+
+/* The message for the last failure on this thread, or "" if none. */
+const char *kpix_error_last(void);
+
+/* ---------------------------------------------------------------- schema */
+
+typedef struct kpix_schema kpix_schema;
+
+/* Loads a schema. ref is either a path to a JSON file (anything containing
+ * '/' or ending in ".json") or the id of a shipped schema, looked up as
+ * "<id>.json" in each directory of search_path (a ':'-separated list; NULL
+ * means kpix_default_schema_path()). */
+int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path);
+
+/* The shipped-schema search path: $KPIX_SCHEMA_PATH when set, otherwise the
+ * directory the schemas were installed to. */
+const char *kpix_default_schema_path(void);
+
+void kpix_schema_free(kpix_schema *schema);
+
+const char *kpix_schema_id(const kpix_schema *schema);
+const char *kpix_schema_version(const kpix_schema *schema);
+const char *kpix_schema_title(const kpix_schema *schema);
+const char *kpix_schema_description(const kpix_schema *schema);
+const char *kpix_schema_path(const kpix_schema *schema);
+
+/* Writes a plain-English account of the schema (fields, indicators, rules,
+ * completeness) into a newly allocated string; the caller frees it with
+ * free(). Returns NULL when out of memory. */
+char *kpix_schema_describe(const kpix_schema *schema);
+
+/* Lists the schemas found on search_path (NULL: the default path), sorted
+ * by id. *out is a newly allocated array of *count newly allocated ids;
+ * free both with kpix_strings_free. */
+int kpix_schema_list(char ***out, size_t *count, const char *search_path);
+void kpix_strings_free(char **strings, size_t count);
+
+/* ----------------------------------------------------------- diagnostics */
+
+typedef enum {
+	KPIX_SEVERITY_ERROR = 0,
+	KPIX_SEVERITY_WARNING = 1
+} kpix_severity;
+
+/* One problem found in the data. row is the physical row of the CSV as a
+ * spreadsheet shows it (header = 1, first data row = 2), 0 when the problem
+ * is not in one row (a missing indicator, say). column is 1-based, 0 when
+ * the problem is about a whole row. field, value and rule are NULL when not
+ * applicable. code is a stable name (frictionless-py's where it has one:
+ * "type-error", "constraint-error", "missing-cell", ...); rule is the
+ * constraint ("minimum") or the schema rule code ("KPI-RATIO") that failed. */
+typedef struct {
+	const char *code;
+	kpix_severity severity;
+	const char *file;
+	uint64_t row;
+	uint32_t column;
+	const char *field;
+	const char *value;
+	const char *rule;
+	const char *message;
+} kpix_diag;
+
+typedef struct kpix_report kpix_report;
+
+/* Diagnostics kept (at most the max_errors the validator was given). */
+size_t kpix_report_count(const kpix_report *report);
+const kpix_diag *kpix_report_get(const kpix_report *report, size_t i);
+
+/* Everything counted, whether kept or not. */
+uint64_t kpix_report_errors(const kpix_report *report);
+uint64_t kpix_report_warnings(const kpix_report *report);
+/* True when more diagnostics were found than kept. */
+bool kpix_report_truncated(const kpix_report *report);
+
+/* Per-code totals, sorted by code. */
+size_t kpix_report_code_count(const kpix_report *report);
+void kpix_report_code_get(const kpix_report *report, size_t i, const char **code,
+                          uint64_t *errors, uint64_t *warnings);
+
+/* Per-file totals, in the order the files were given. rows counts data rows
+ * (not the header); rejected counts the data rows with at least one error. */
+size_t kpix_report_file_count(const kpix_report *report);
+void kpix_report_file_get(const kpix_report *report, size_t i, const char **path,
+                          uint64_t *rows, uint64_t *rejected, const char **encoding);
+
+/* ------------------------------------------------------------- validator */
+
+typedef enum {
+	KPIX_ENCODING_AUTO = 0,  /* UTF-8; a file that is not is read as Windows-1252, with a warning */
+	KPIX_ENCODING_UTF8,      /* UTF-8 only; invalid bytes are errors */
+	KPIX_ENCODING_CP1252     /* Windows-1252, converted */
+} kpix_encoding;
+
+/* Called now and then while a file is read, with the bytes read so far and
+ * the file's size (0 when unknown). */
+typedef void (*kpix_progress_fn)(void *ctx, const char *path, uint64_t done, uint64_t total);
+
+typedef struct {
+	unsigned int version;       /* KPIX_VALIDATE_OPTIONS_VERSION */
+	uint64_t max_errors;        /* diagnostics kept; 0 means the default, 1000 */
+	kpix_encoding encoding;
+	size_t max_field_bytes;     /* a longer cell is an error; 0 means 1 MiB */
+	size_t max_columns;         /* a wider row is an error; 0 means 16384 */
+	kpix_progress_fn progress;
+	void *progress_ctx;
+} kpix_validate_options;
+
+#define KPIX_VALIDATE_OPTIONS_VERSION 1
+#define KPIX_VALIDATE_OPTIONS_INIT {KPIX_VALIDATE_OPTIONS_VERSION, 0, KPIX_ENCODING_AUTO, 0, 0, NULL, NULL}
+
+typedef struct kpix_validator kpix_validator;
+
+/* Makes a validator for one table made of one or more files: keys (primary
+ * key, unique, completeness) are checked across all the files given. The
+ * schema must outlive the validator. opts may be NULL for the defaults. */
+int kpix_validator_new(kpix_validator **out, const kpix_schema *schema,
+                       const kpix_validate_options *opts);
+
+/* Reads and checks one CSV file, streaming. Returns KPIX_EIO when the file
+ * cannot be opened or read (the report is then incomplete); problems in the
+ * data are diagnostics, not failures. */
+int kpix_validator_add_file(kpix_validator *v, const char *path);
+
+/* Runs the checks that need the whole table (foreign keys to the table
+ * itself, completeness) and returns the report, owned by the validator.
+ * Call once, after the last add_file. */
+const kpix_report *kpix_validator_finish(kpix_validator *v);
+
+void kpix_validator_free(kpix_validator *v);
+
+/* ------------------------------------------------------------------- csv */
+
+/* Called with each record of a CSV file: its 1-based row number (the
+ * header is row 1) and its cells, UTF-8 and NUL-terminated. Return 0 to go
+ * on, non-zero to stop. */
+typedef int (*kpix_record_fn)(void *ctx, uint64_t row, const char *const *cells,
+                              const size_t *lengths, size_t ncells);
+
+/* Reads a CSV file exactly as the validator does (BOM, line ends, quoting,
+ * encoding) and hands each record to fn. Returns 0 when the file was read
+ * whole without a structural problem; KPIX_ERROR when it has one (quoting,
+ * encoding, size; the first is described by kpix_error_last); KPIX_EIO when
+ * it cannot be read. */
+int kpix_csv_foreach(const char *path, kpix_record_fn fn, void *ctx);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

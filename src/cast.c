@@ -1,0 +1,586 @@
+/* cast.c - typed reading of CSV cells; see cast.h for the contract.
+ *
+ * Nothing here consults the process locale. Numbers are read by hand into
+ * a decimal mantissa and exponent; only values the exact fast path cannot
+ * settle go to strtod_l under a private "C" locale object.
+ *
+ * Whitespace is never skipped: " 12 " is not a number or an integer here.
+ * Trimming (or not) is the schema's and the CSV reader's business, and a
+ * validator should report stray spaces rather than hide them. The one
+ * exception is bareNumber false, whose stripping of non-digits around the
+ * number removes spaces along with currency and percent signs.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* newlocale, strtod_l; must come before any header */
+#endif
+#include "cast.h"
+
+#include <errno.h>
+#include <float.h>
+#include <locale.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Longer cells are rejected outright as numbers and integers: no real KPI
+ * value needs more, and it bounds the fallback buffer. */
+#define MAX_NUM_LEN 1000
+
+static const kpix_numfmt default_fmt = KPIX_NUMFMT_INIT;
+
+/* The value of an ASCII digit, or 10 or more for any other byte. */
+static inline unsigned digit(char c)
+{
+	return (unsigned)(unsigned char)c - '0';
+}
+
+/* The group character that applies, or 0. A groupChar equal to the
+ * decimal character or to a digit could never be told apart, so it is
+ * ignored rather than allowed to change what a number means. */
+static char group_of(const kpix_numfmt *fmt)
+{
+	char g = fmt->group_char;
+	if (g == fmt->decimal_char || digit(g) < 10 || g == '+' || g == '-')
+		return 0;
+	return g;
+}
+
+/* bareNumber false: narrows [*pp, *pe) the way frictionless-py's
+ * ^\D* and \D*$ substitutions do ("82%" -> "82", "£1,234.50" -> "1,234.50"),
+ * except that a sign, or a decimal character just before a digit, ends
+ * the leading strip, so "-82%" stays negative and "£.5" stays a half.
+ * Something like "-£5" is therefore left as is and rejected. */
+static void strip_affixes(const char **pp, const char **pe, char dc)
+{
+	const char *p = *pp, *e = *pe;
+
+	while (p < e && digit(*p) >= 10 && *p != '+' && *p != '-' &&
+	       !(*p == dc && p + 1 < e && digit(p[1]) < 10))
+		p++;
+	while (e > p && digit(e[-1]) >= 10)
+		e--;
+	*pp = p;
+	*pe = e;
+}
+
+int kpix_cast_integer(const char *s, size_t len, const kpix_numfmt *fmt, int64_t *out)
+{
+	const char *p = s, *e = s + len;
+	if (!fmt)
+		fmt = &default_fmt;
+	if (len == 0 || len > MAX_NUM_LEN)
+		return -1;
+	if (!fmt->bare_number)
+		strip_affixes(&p, &e, fmt->decimal_char);
+
+	char gc = group_of(fmt);
+	bool neg = false;
+	if (p < e && (*p == '+' || *p == '-'))
+		neg = *p++ == '-';
+
+	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	uint64_t v = 0;
+	size_t ndig = 0;
+	for (; p < e; p++) {
+		unsigned d = digit(*p);
+		if (d < 10) {
+			if (v > (limit - d) / 10)
+				return -1;
+			v = v * 10 + d;
+			ndig++;
+		} else if (!(gc && *p == gc && ndig && p + 1 < e && digit(p[1]) < 10)) {
+			return -1;
+		}
+	}
+	if (!ndig)
+		return -1;
+	*out = !neg ? (int64_t)v : v == limit ? INT64_MIN : -(int64_t)v;
+	return 0;
+}
+
+/* A scanned decimal: value = (-1)^neg * mant * 10^exp, exact unless trunc
+ * says nonzero digits beyond the first 19 significant ones were dropped. */
+struct decimal {
+	uint64_t mant;
+	int exp;
+	int nsig;
+	bool neg, trunc;
+};
+
+static inline void push_digit(struct decimal *r, unsigned d, bool frac)
+{
+	if (r->nsig < 19) {
+		if (frac)
+			r->exp--;
+		if (r->nsig == 0 && d == 0)
+			return; /* leading zero: no significance yet */
+		r->mant = r->mant * 10 + d;
+		r->nsig++;
+	} else {
+		if (!frac)
+			r->exp++;
+		if (d)
+			r->trunc = true;
+	}
+}
+
+/* Checks that [p, e) is exactly [sign] int [dc frac] [e|E [sign] digits],
+ * with at least one digit in int or frac (so ".5" and "5." pass, as in
+ * Python's Decimal) and group characters only singly between integer
+ * digits. Returns 0 and fills *r when it is. */
+static int scan_decimal(const char *p, const char *e, char dc, char gc, struct decimal *r)
+{
+	size_t nint = 0, nfrac = 0;
+
+	*r = (struct decimal){0, 0, 0, false, false};
+	if (p < e && (*p == '+' || *p == '-'))
+		r->neg = *p++ == '-';
+	for (; p < e; p++) {
+		unsigned d = digit(*p);
+		if (d < 10) {
+			push_digit(r, d, false);
+			nint++;
+		} else if (!(gc && *p == gc && nint && p + 1 < e && digit(p[1]) < 10)) {
+			break;
+		}
+	}
+	if (p < e && *p == dc) {
+		for (p++; p < e && digit(*p) < 10; p++, nfrac++)
+			push_digit(r, digit(*p), true);
+	}
+	if (nint + nfrac == 0)
+		return -1;
+	if (p < e && (*p == 'e' || *p == 'E')) {
+		bool eneg = false;
+		int x = 0;
+		const char *start;
+		if (++p < e && (*p == '+' || *p == '-'))
+			eneg = *p++ == '-';
+		for (start = p; p < e && digit(*p) < 10; p++)
+			if (x < 100000) /* far past any double; keeps the sum in range */
+				x = x * 10 + (int)digit(*p);
+		if (p == start)
+			return -1;
+		r->exp += eneg ? -x : x;
+	}
+	return p == e ? 0 : -1;
+}
+
+/* A "C" locale made on first use and kept for the life of the process.
+ * Two threads racing here both build one; the loser frees its copy. */
+static locale_t c_locale(void)
+{
+	static _Atomic(locale_t) cached;
+	locale_t loc = atomic_load_explicit(&cached, memory_order_acquire);
+	if (loc)
+		return loc;
+	loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	if (!loc)
+		return loc;
+	locale_t expected = (locale_t)0;
+	if (!atomic_compare_exchange_strong(&cached, &expected, loc)) {
+		freelocale(loc);
+		loc = expected;
+	}
+	return loc;
+}
+
+/* Correctly rounded conversion of text already accepted by scan_decimal,
+ * via glibc's strtod_l once dc and gc are normalised away. Returns -1
+ * when the value overflows (only INF may be infinite) or, in the
+ * near-impossible case, when no locale object can be made. */
+static int slow_number(const char *p, const char *e, char dc, char gc, double *out)
+{
+	char buf[MAX_NUM_LEN + 1];
+	size_t n = 0;
+	for (; p < e; p++) {
+		if (gc && *p == gc)
+			continue;
+		buf[n++] = *p == dc ? '.' : *p;
+	}
+	buf[n] = '\0';
+
+	locale_t loc = c_locale();
+	if (!loc)
+		return -1;
+	int saved = errno;
+	char *end;
+	double v = strtod_l(buf, &end, loc);
+	errno = saved;
+	if (*end != '\0' || isinf(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* The exact powers of ten a double can hold. */
+static const double exact_pow10[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+
+#define MAX_EXACT_INT ((uint64_t)1 << 53)
+
+/* Clinger's fast path: when the mantissa and the power of ten are both
+ * exact doubles, one IEEE multiply or divide gives the correctly rounded
+ * result. Returns false when the case is not covered. Needs arithmetic
+ * in plain double precision (not x87 extended), hence the guard. */
+static bool fast_number(const struct decimal *r, double *out)
+{
+#if FLT_EVAL_METHOD == 0 || FLT_EVAL_METHOD == 1
+	uint64_t m = r->mant;
+	int x = r->exp;
+	if (r->trunc || m > MAX_EXACT_INT)
+		return false;
+	/* 123e25 is 123000e22: shift zeros into the mantissa while exact. */
+	while (x > 22 && m <= MAX_EXACT_INT / 10) {
+		m *= 10;
+		x--;
+	}
+	if (x < -22 || x > 22)
+		return false;
+	double v = (double)m;
+	v = x < 0 ? v / exact_pow10[-x] : v * exact_pow10[x];
+	*out = r->neg ? -v : v;
+	return true;
+#else
+	(void)r;
+	(void)out;
+	return false;
+#endif
+}
+
+static bool text_is(const char *s, size_t len, const char *lit)
+{
+	size_t n = strlen(lit);
+	return n == len && memcmp(s, lit, n) == 0;
+}
+
+/* The Table Schema spellings of the values that are not finite, matched
+ * on the cell as given, before any bareNumber stripping. */
+static int special_number(const char *s, size_t len, double *out)
+{
+	if (text_is(s, len, "NaN"))
+		*out = (double)NAN;
+	else if (text_is(s, len, "INF") || text_is(s, len, "+INF"))
+		*out = (double)INFINITY;
+	else if (text_is(s, len, "-INF"))
+		*out = -(double)INFINITY;
+	else
+		return -1;
+	return 0;
+}
+
+/* "-0" reads as -0.0 (IEEE negative zero, as Python's float("-0")), which
+ * compares equal to 0. Values too small for a double round to zero or a
+ * subnormal like any correctly rounded reader; values too large fail. */
+int kpix_cast_number(const char *s, size_t len, const kpix_numfmt *fmt, double *out)
+{
+	const char *p = s, *e = s + len;
+	struct decimal r;
+	double v;
+	if (!fmt)
+		fmt = &default_fmt;
+	if (len == 0 || len > MAX_NUM_LEN)
+		return -1;
+	if (!fmt->bare_number)
+		strip_affixes(&p, &e, fmt->decimal_char);
+
+	char gc = group_of(fmt);
+	if (scan_decimal(p, e, fmt->decimal_char, gc, &r) != 0)
+		return special_number(s, len, out);
+	if (r.mant == 0) {
+		*out = r.neg ? -0.0 : 0.0;
+		return 0;
+	}
+	if (fast_number(&r, &v)) {
+		*out = v;
+		return 0;
+	}
+	return slow_number(p, e, fmt->decimal_char, gc, out);
+}
+
+static const char *const default_true[] = {"true", "True", "TRUE", "1", NULL};
+static const char *const default_false[] = {"false", "False", "FALSE", "0", NULL};
+
+static bool in_list(const char *s, size_t len, const char *const *list)
+{
+	for (; *list; list++)
+		if (text_is(s, len, *list))
+			return true;
+	return false;
+}
+
+int kpix_cast_boolean(const char *s, size_t len, const char *const *true_values,
+                      const char *const *false_values, bool *out)
+{
+	if (in_list(s, len, true_values ? true_values : default_true)) {
+		*out = true;
+		return 0;
+	}
+	if (in_list(s, len, false_values ? false_values : default_false)) {
+		*out = false;
+		return 0;
+	}
+	return -1;
+}
+
+/* ---- dates ---- */
+
+static bool is_leap(int y)
+{
+	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int month_days(int y, int m)
+{
+	static const unsigned char days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	return m == 2 && is_leap(y) ? 29 : days[m - 1];
+}
+
+/* Days from 1970-01-01. The year is taken to start on 1 March, so the
+ * leap day falls at its end; the date then splits into whole 400-year
+ * eras of 146097 days and a day within the era. */
+kpix_date kpix_date_from_ymd(int y, int m, int d)
+{
+	int year = m <= 2 ? y - 1 : y;
+	int era = (year >= 0 ? year : year - 399) / 400;
+	int year_of_era = year - era * 400;                  /* 0..399 */
+	int month_from_march = m > 2 ? m - 3 : m + 9;        /* 0..11 */
+	int day_of_year = (153 * month_from_march + 2) / 5 + d - 1;
+	int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+	/* 719468 days separate 0000-03-01 from 1970-01-01. */
+	return (kpix_date)(era * 146097 + day_of_era - 719468);
+}
+
+/* The inverse of kpix_date_from_ymd, by the same March-based eras. */
+static void ymd_from_date(kpix_date days, int *y, int *m, int *d)
+{
+	long z = (long)days + 719468;
+	long era = (z >= 0 ? z : z - 146096) / 146097;
+	long day_of_era = z - era * 146097;                  /* 0..146096 */
+	long year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 -
+	                    day_of_era / 146096) / 365;      /* 0..399 */
+	long day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+	long month_from_march = (5 * day_of_year + 2) / 153; /* 0..11 */
+	*d = (int)(day_of_year - (153 * month_from_march + 2) / 5 + 1);
+	*m = (int)(month_from_march < 10 ? month_from_march + 3 : month_from_march - 9);
+	*y = (int)(year_of_era + era * 400 + (*m <= 2));
+}
+
+/* Writes v as exactly n decimal digits and returns the end. */
+static char *put_digits(char *p, int v, int n)
+{
+	for (int k = n - 1; k >= 0; k--, v /= 10)
+		p[k] = (char)('0' + v % 10);
+	return p + n;
+}
+
+/* Years outside 0000..9999 cannot be written in four digits; they come
+ * out as "0000-00-00", a date no calendar has, so 11 bytes always suffice. */
+void kpix_date_format(kpix_date days, char *buf)
+{
+	int y, m, d;
+	ymd_from_date(days, &y, &m, &d);
+	if (y < 0 || y > 9999)
+		y = m = d = 0;
+	char *p = put_digits(buf, y, 4);
+	*p++ = '-';
+	p = put_digits(p, m, 2);
+	*p++ = '-';
+	*put_digits(p, d, 2) = '\0';
+}
+
+/* Reads between min and max digits at s[*i], greedily. */
+static int read_digits(const char *s, size_t len, size_t *i, int min, int max, int *out)
+{
+	int v = 0, n = 0;
+	while (n < max && *i < len && digit(s[*i]) < 10) {
+		v = v * 10 + (int)digit(s[*i]);
+		(*i)++;
+		n++;
+	}
+	if (n < min)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* A calendar date in years 1..9999 that really exists. */
+static int make_date(int y, int m, int d, kpix_date *out)
+{
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > month_days(y, m))
+		return -1;
+	*out = kpix_date_from_ymd(y, m, d);
+	return 0;
+}
+
+static const char *const month_names[12] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december",
+};
+
+/* Whether s starts with the first n letters of a lower-case name, with
+ * ASCII-only case folding so the locale has no say. */
+static bool prefix_ci(const char *s, size_t avail, const char *name, size_t n)
+{
+	if (n > avail)
+		return false;
+	for (size_t k = 0; k < n; k++)
+		if ((s[k] >= 'A' && s[k] <= 'Z' ? s[k] - 'A' + 'a' : s[k]) != name[k])
+			return false;
+	return true;
+}
+
+/* %b and %B alike, as strptime does: a full English month name or its
+ * three-letter abbreviation, the full name preferred when both fit. */
+static int read_month_name(const char *s, size_t len, size_t *i, int *out)
+{
+	for (int k = 0; k < 12; k++) {
+		size_t full = strlen(month_names[k]);
+		size_t n = prefix_ci(s + *i, len - *i, month_names[k], full) ? full
+		         : prefix_ci(s + *i, len - *i, month_names[k], 3) ? 3 : 0;
+		if (n) {
+			*i += n;
+			*out = k + 1;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+/* %y as POSIX says: 69..99 are 1969..1999, 00..68 are 2000..2068. */
+static int century_year(int yy)
+{
+	return yy < 69 ? 2000 + yy : 1900 + yy;
+}
+
+/* Matches the whole of s against a strptime-like pattern. %d %e %m take
+ * one or two digits, %Y exactly four, %y exactly two. */
+static int cast_pattern(const char *s, size_t len, const char *f, kpix_date *out)
+{
+	size_t i = 0;
+	int y = -1, m = -1, d = -1, v = 0, rc;
+
+	for (; *f; f++) {
+		if (*f != '%' || f[1] == '%') { /* a literal, %% included */
+			f += *f == '%';
+			if (i >= len || s[i] != *f)
+				return -1;
+			i++;
+			continue;
+		}
+		switch (*++f) {
+		case 'd': case 'e': rc = read_digits(s, len, &i, 1, 2, &d); break;
+		case 'm': rc = read_digits(s, len, &i, 1, 2, &m); break;
+		case 'b': case 'B': rc = read_month_name(s, len, &i, &m); break;
+		case 'Y': rc = read_digits(s, len, &i, 4, 4, &y); break;
+		case 'y':
+			rc = read_digits(s, len, &i, 2, 2, &v);
+			y = century_year(v);
+			break;
+		default: /* includes a pattern ending in a lone '%' */
+			return -1;
+		}
+		if (rc)
+			return -1;
+	}
+	if (i != len || y < 0 || m < 0 || d < 0)
+		return -1;
+	return make_date(y, m, d, out);
+}
+
+/* Exactly YYYY-MM-DD: at ten characters, %m and %d must take two digits. */
+static int cast_iso(const char *s, size_t len, kpix_date *out)
+{
+	return len == 10 ? cast_pattern(s, len, "%Y-%m-%d", out) : -1;
+}
+
+/* "any" is not frictionless-py's free-form guess: it means ISO or the
+ * UK's day-first D/M/YYYY, so 01/02/2024 is always 1 February. */
+int kpix_cast_date(const char *s, size_t len, const char *format, kpix_date *out)
+{
+	if (!format || strcmp(format, "default") == 0)
+		return cast_iso(s, len, out);
+	if (strcmp(format, "any") == 0)
+		return cast_iso(s, len, out) == 0 ? 0 : cast_pattern(s, len, "%d/%m/%Y", out);
+	return cast_pattern(s, len, format, out);
+}
+
+/* "0000".."9999"; no sign, unlike the letter of cast.h's comment. */
+int kpix_cast_year(const char *s, size_t len, int32_t *out)
+{
+	size_t i = 0;
+	int y;
+	if (len != 4 || read_digits(s, len, &i, 4, 4, &y))
+		return -1;
+	*out = y;
+	return 0;
+}
+
+int kpix_cast_yearmonth(const char *s, size_t len, int32_t *out)
+{
+	size_t i = 0;
+	int y, m;
+	if (len != 7 || s[4] != '-' || read_digits(s, 4, &i, 4, 4, &y))
+		return -1;
+	i = 5;
+	if (read_digits(s, 7, &i, 2, 2, &m) || m < 1 || m > 12)
+		return -1;
+	*out = y * 12 + (m - 1);
+	return 0;
+}
+
+#define U(c) "unsupported directive %" #c
+static const char *const unsupported_upper[26] = {
+	U(A), U(B), U(C), U(D), U(E), U(F), U(G), U(H), U(I), U(J), U(K), U(L), U(M),
+	U(N), U(O), U(P), U(Q), U(R), U(S), U(T), U(U), U(V), U(W), U(X), U(Y), U(Z),
+};
+static const char *const unsupported_lower[26] = {
+	U(a), U(b), U(c), U(d), U(e), U(f), U(g), U(h), U(i), U(j), U(k), U(l), U(m),
+	U(n), U(o), U(p), U(q), U(r), U(s), U(t), U(u), U(v), U(w), U(x), U(y), U(z),
+};
+#undef U
+
+static int fail(const char **why, const char *reason)
+{
+	if (why)
+		*why = reason;
+	return -1;
+}
+
+/* Accepts exactly the patterns cast_pattern can ever match: supported
+ * directives only, and a day, a month and a year each present, since a
+ * date missing one of them cannot be placed on the calendar. */
+int kpix_date_format_check(const char *format, const char **why)
+{
+	bool y = false, m = false, d = false;
+	if (!format || strcmp(format, "default") == 0 || strcmp(format, "any") == 0)
+		return 0;
+	for (const char *f = format; *f; f++) {
+		if (*f != '%')
+			continue;
+		char c = *++f;
+		switch (c) {
+		case 'd': case 'e': d = true; break;
+		case 'm': case 'b': case 'B': m = true; break;
+		case 'Y': case 'y': y = true; break;
+		case '%': break;
+		case '\0': return fail(why, "pattern ends with a lone %");
+		default:
+			if (c >= 'A' && c <= 'Z')
+				return fail(why, unsupported_upper[c - 'A']);
+			if (c >= 'a' && c <= 'z')
+				return fail(why, unsupported_lower[c - 'a']);
+			return fail(why, "unsupported directive after %");
+		}
+	}
+	if (!d)
+		return fail(why, "pattern has no day (%d or %e)");
+	if (!m)
+		return fail(why, "pattern has no month (%m, %b or %B)");
+	if (!y)
+		return fail(why, "pattern has no year (%Y or %y)");
+	return 0;
+}

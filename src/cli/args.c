@@ -1,0 +1,118 @@
+/* args.c - parse a command's options from its declarative table, and
+ * write its --help from the same table. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const cli_option *find(const cli_command *cmd, const char *name, size_t len, char short_name,
+                              size_t *index)
+{
+	for (size_t i = 0; cmd->options[i].name; i++) {
+		const cli_option *o = &cmd->options[i];
+		if ((short_name && o->short_name == short_name) ||
+		    (!short_name && strlen(o->name) == len && strncmp(o->name, name, len) == 0)) {
+			*index = i;
+			return o;
+		}
+	}
+	return NULL;
+}
+
+int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *out)
+{
+	size_t nopts = 0;
+	while (cmd->options[nopts].name)
+		nopts++;
+	out->values = calloc(nopts + 1, sizeof(char *));
+	out->args = calloc((size_t)argc + 1, sizeof(char *));
+	out->nargs = 0;
+	if (!out->values || !out->args) {
+		cli_error("out of memory");
+		return EXIT_INTERNAL;
+	}
+	bool options_done = false;
+	for (int i = 1; i < argc; i++) {
+		char *a = argv[i];
+		if (options_done || a[0] != '-' || a[1] == '\0') {
+			out->args[out->nargs++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			options_done = true;
+			continue;
+		}
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cli_print_help(cmd);
+			return -1;
+		}
+		size_t idx;
+		const cli_option *o;
+		const char *value = NULL;
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			o = find(cmd, a + 2, len, 0, &idx);
+			if (eq)
+				value = eq + 1;
+		} else {
+			o = a[2] == '\0' ? find(cmd, NULL, 0, a[1], &idx) : NULL;
+		}
+		if (!o) {
+			cli_error("unknown option '%s' for 'kpix %s'; see 'kpix %s --help'", a, cmd->name,
+			          cmd->name);
+			return EXIT_USAGE;
+		}
+		if (!o->arg) {
+			if (value) {
+				cli_error("the option --%s takes no value", o->name);
+				return EXIT_USAGE;
+			}
+			out->values[idx] = "1";
+			continue;
+		}
+		if (!value) {
+			if (i + 1 >= argc) {
+				cli_error("the option --%s needs a value (%s)", o->name, o->arg);
+				return EXIT_USAGE;
+			}
+			value = argv[++i];
+		}
+		out->values[idx] = value;
+	}
+	return 0;
+}
+
+void cli_args_free(cli_args *a)
+{
+	free(a->values);
+	free(a->args);
+	a->values = NULL;
+	a->args = NULL;
+}
+
+const char *cli_value(const cli_command *cmd, const cli_args *a, const char *name)
+{
+	for (size_t i = 0; cmd->options[i].name; i++)
+		if (strcmp(cmd->options[i].name, name) == 0)
+			return a->values[i];
+	return NULL;
+}
+
+void cli_print_help(const cli_command *cmd)
+{
+	printf("usage: kpix %s %s\n\n%s\n", cmd->name, cmd->usage, cmd->summary);
+	if (cmd->details)
+		printf("\n%s\n", cmd->details);
+	printf("\noptions:\n");
+	for (size_t i = 0; cmd->options[i].name; i++) {
+		const cli_option *o = &cmd->options[i];
+		char left[64];
+		snprintf(left, sizeof(left), "%s%c%s--%s%s%s", o->short_name ? "-" : "",
+		         o->short_name ? o->short_name : ' ', o->short_name ? ", " : " ", o->name,
+		         o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-28s %s\n", o->short_name ? left : left + 2, o->help);
+	}
+	printf("  %-28s %s\n", "-h, --help", "show this help");
+}

@@ -1,0 +1,207 @@
+/* cmd_validate.c - kpix validate: check data files against a schema and
+ * report every problem as text, CSV or JSON. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kpix/kpix.h"
+#include "render.h"
+
+static const cli_option options[] = {
+	{"schema", 's', "ID|FILE", "the schema: a shipped id (see 'kpix schemas list') or a JSON file"},
+	{"report", 'r', "FILE", "write the report to FILE instead of the terminal"},
+	{"format", 'f', "FORMAT", "text, csv or json (default: text, or from the --report extension)"},
+	{"max-errors", 0, "N", "keep at most N diagnostics in the report (default 1000; all are counted)"},
+	{"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"},
+	{"quiet", 'q', NULL, "no progress on the terminal"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int run(int argc, char **argv);
+
+const cli_command cmd_validate = {
+	"validate",
+	"check data files against a schema",
+	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json] [--max-errors N]",
+	"Reads each file once, streaming, and reports every problem with its file, row\n"
+	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
+	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
+	"across all the files given, as one table.\n"
+	"\n"
+	"exit codes: 0 the data is valid (warnings allowed), 1 the data has errors,\n"
+	"2 a usage or schema error, 3 a file could not be read or written",
+	options,
+	run,
+	false,
+};
+
+typedef struct {
+	bool tty;
+	bool shown;
+} progress_state;
+
+static void progress(void *ctx, const char *path, uint64_t done, uint64_t total)
+{
+	progress_state *p = ctx;
+	if (!p->tty)
+		return;
+	if (total)
+		fprintf(stderr, "\rkpix: reading %s: %3u%% (%" PRIu64 " of %" PRIu64 " MB)", path,
+		        (unsigned)(done * 100 / total), done >> 20, total >> 20);
+	else
+		fprintf(stderr, "\rkpix: reading %s: %" PRIu64 " MB", path, done >> 20);
+	p->shown = true;
+}
+
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && strcmp(s + n - m, suffix) == 0;
+}
+
+static int run(int argc, char **argv)
+{
+	cli_args a;
+	int rc = cli_parse(&cmd_validate, argc, argv, &a);
+	kpix_schema *schema = NULL;
+	kpix_validator *v = NULL;
+	char *tmp = NULL;
+	if (rc) {
+		rc = rc < 0 ? EXIT_VALID : rc;
+		goto done;
+	}
+	const char *schema_ref = cli_value(&cmd_validate, &a, "schema");
+	const char *report_path = cli_value(&cmd_validate, &a, "report");
+	const char *format_name = cli_value(&cmd_validate, &a, "format");
+	const char *max_errors = cli_value(&cmd_validate, &a, "max-errors");
+	const char *encoding = cli_value(&cmd_validate, &a, "encoding");
+	rc = EXIT_USAGE;
+	if (!schema_ref) {
+		cli_error("no schema given: add --schema ID or --schema FILE (see 'kpix schemas list')");
+		goto done;
+	}
+	if (a.nargs == 0) {
+		cli_error("no data files given; usage: kpix validate %s", cmd_validate.usage);
+		goto done;
+	}
+	kpix_render_format format = KPIX_RENDER_TEXT;
+	if (!format_name && report_path)
+		format_name = ends_with(report_path, ".json") ? "json"
+		              : ends_with(report_path, ".csv") ? "csv"
+		                                               : "text";
+	if (format_name && kpix_render_parse_format(format_name, &format) != 0) {
+		cli_error("unknown report format '%s'; expected text, csv or json", format_name);
+		goto done;
+	}
+	kpix_validate_options opts = KPIX_VALIDATE_OPTIONS_INIT;
+	if (max_errors) {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(max_errors, &end, 10);
+		if (errno || *end || end == max_errors || n == 0 || max_errors[0] == '-') {
+			cli_error("--max-errors takes a whole number of 1 or more, not '%s'", max_errors);
+			goto done;
+		}
+		opts.max_errors = n;
+	}
+	if (encoding) {
+		if (strcmp(encoding, "auto") == 0)
+			opts.encoding = KPIX_ENCODING_AUTO;
+		else if (strcmp(encoding, "utf-8") == 0 || strcmp(encoding, "utf8") == 0)
+			opts.encoding = KPIX_ENCODING_UTF8;
+		else if (strcmp(encoding, "windows-1252") == 0 || strcmp(encoding, "cp1252") == 0)
+			opts.encoding = KPIX_ENCODING_CP1252;
+		else {
+			cli_error("unknown encoding '%s'; expected auto, utf-8 or windows-1252", encoding);
+			goto done;
+		}
+	}
+	if (report_path) {
+		for (size_t i = 0; i < a.nargs; i++)
+			if (same_file(report_path, a.args[i])) {
+				cli_error("the report '%s' would overwrite the data file '%s'", report_path,
+				          a.args[i]);
+				goto done;
+			}
+	}
+	progress_state ps = {!cli_value(&cmd_validate, &a, "quiet") && isatty(STDERR_FILENO), false};
+	opts.progress = progress;
+	opts.progress_ctx = &ps;
+
+	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());
+	if (lrc) {
+		cli_error("%s", kpix_error_last());
+		rc = lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
+		goto done;
+	}
+	if (kpix_validator_new(&v, schema, &opts)) {
+		cli_error("%s", kpix_error_last());
+		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	for (size_t i = 0; i < a.nargs; i++) {
+		if (kpix_validator_add_file(v, a.args[i])) {
+			if (ps.shown)
+				fputc('\n', stderr);
+			cli_error("%s", kpix_error_last());
+			rc = EXIT_IO;
+			goto done;
+		}
+	}
+	if (ps.shown)
+		fprintf(stderr, "\r\033[K");
+	const kpix_report *report = kpix_validator_finish(v);
+
+	FILE *out = stdout;
+	if (report_path) {
+		size_t n = strlen(report_path) + 32;
+		tmp = malloc(n);
+		if (!tmp) {
+			rc = EXIT_INTERNAL;
+			goto done;
+		}
+		snprintf(tmp, n, "%s.tmp%ld", report_path, (long)getpid());
+		out = fopen(tmp, "wb");
+		if (!out) {
+			cli_error("cannot write the report '%s': %s", report_path, strerror(errno));
+			rc = EXIT_IO;
+			goto done;
+		}
+	}
+	kpix_render(out, format, schema, report, format == KPIX_RENDER_TEXT && !report_path && isatty(STDOUT_FILENO));
+	if (report_path) {
+		bool bad = ferror(out) != 0;
+		if (fclose(out) != 0 || bad || rename(tmp, report_path) != 0) {
+			cli_error("cannot write the report '%s': %s", report_path, strerror(errno));
+			unlink(tmp);
+			rc = EXIT_IO;
+			goto done;
+		}
+		fprintf(stderr, "kpix: %s: %" PRIu64 " errors, %" PRIu64 " warnings; report in %s\n",
+		        kpix_report_errors(report) ? "invalid" : "valid", kpix_report_errors(report),
+		        kpix_report_warnings(report), report_path);
+	} else if (fflush(stdout) != 0) {
+		cli_error("cannot write the report: %s", strerror(errno));
+		rc = EXIT_IO;
+		goto done;
+	}
+	rc = kpix_report_errors(report) ? EXIT_INVALID : EXIT_VALID;
+done:
+	free(tmp);
+	kpix_validator_free(v);
+	kpix_schema_free(schema);
+	cli_args_free(&a);
+	return rc;
+}

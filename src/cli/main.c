@@ -1,0 +1,95 @@
+/* main.c - the kpix command: a table of subcommands, each in its own file. */
+#define _POSIX_C_SOURCE 200809L
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kpix/kpix.h"
+
+static const cli_command *const commands[] = {&cmd_validate, &cmd_schemas, &cmd_csv_dump};
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+void cli_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("kpix: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+static void print_overview(FILE *out)
+{
+	fprintf(out,
+	        "usage: kpix <command> [options]\n"
+	        "\n"
+	        "Checks KPI returns against versioned submission schemas.\n"
+	        "\n"
+	        "commands:\n");
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!commands[i]->hidden)
+			fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fprintf(out,
+	        "\n"
+	        "options:\n"
+	        "  --help     show this help; 'kpix <command> --help' for a command\n"
+	        "  --version  show the version of kpix\n"
+	        "\n"
+	        "exit codes: 0 valid, 1 invalid data, 2 usage or schema error, 3 file error,\n"
+	        "4 internal error\n");
+}
+
+const char *cli_schema_path(void)
+{
+	static char path[3 * PATH_MAX + 8];
+	const char *env = getenv("KPIX_SCHEMA_PATH");
+	if (env && *env)
+		return env;
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return kpix_default_schema_path();
+	exe[n] = '\0';
+	char *slash = strrchr(exe, '/');
+	if (slash)
+		*slash = '\0';
+	/* an install puts schemas in <prefix>/share/kpix/schemas beside
+	 * <prefix>/bin; a build tree has them in <source>/schemas */
+	snprintf(path, sizeof(path), "%s/../share/kpix/schemas:%s/../schemas:%s", exe, exe,
+	         kpix_default_schema_path());
+	return path;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		print_overview(stderr);
+		return EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+		if (argc > 2) {
+			for (size_t i = 0; i < NCOMMANDS; i++)
+				if (strcmp(commands[i]->name, argv[2]) == 0) {
+					cli_print_help(commands[i]);
+					return EXIT_VALID;
+				}
+		}
+		print_overview(stdout);
+		return EXIT_VALID;
+	}
+	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+		printf("kpix %s\n", KPIX_VERSION);
+		return EXIT_VALID;
+	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i]->run(argc - 1, argv + 1);
+	cli_error("'%s' is not a kpix command; see 'kpix --help'", name);
+	return EXIT_USAGE;
+}

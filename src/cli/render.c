@@ -1,0 +1,255 @@
+/* render.c - a validation report as text, CSV or JSON.
+ *
+ * Text is for the person at the terminal: problems grouped by file, each
+ * with its spreadsheet cell (C4) and a sentence, then totals per code.
+ * CSV and JSON carry the same fields for programs and spreadsheets; the
+ * JSON layout is documented in docs/report-format.md. */
+#include "render.h"
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <string.h>
+
+int kpix_render_parse_format(const char *name, kpix_render_format *out)
+{
+	if (strcmp(name, "text") == 0)
+		*out = KPIX_RENDER_TEXT;
+	else if (strcmp(name, "csv") == 0)
+		*out = KPIX_RENDER_CSV;
+	else if (strcmp(name, "json") == 0)
+		*out = KPIX_RENDER_JSON;
+	else
+		return -1;
+	return 0;
+}
+
+/* Column letters as a spreadsheet shows them: 1 -> A, 27 -> AA. */
+static void column_letters(uint32_t col, char *buf)
+{
+	char tmp[8];
+	int n = 0;
+	while (col > 0 && n < 7) {
+		col--;
+		tmp[n++] = (char)('A' + col % 26);
+		col /= 26;
+	}
+	for (int i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+}
+
+static const char *severity_name(kpix_severity s)
+{
+	return s == KPIX_SEVERITY_WARNING ? "warning" : "error";
+}
+
+static void plural(FILE *out, uint64_t n, const char *one, const char *many)
+{
+	fprintf(out, "%" PRIu64 " %s", n, n == 1 ? one : many);
+}
+
+static void render_text(FILE *out, const kpix_schema *schema, const kpix_report *r, bool colour)
+{
+	const char *red = colour ? "\033[31m" : "", *yellow = colour ? "\033[33m" : "",
+		   *bold = colour ? "\033[1m" : "", *reset = colour ? "\033[0m" : "";
+	const char *current = NULL;
+	bool any_general = false;
+	for (size_t i = 0; i < kpix_report_count(r); i++) {
+		const kpix_diag *d = kpix_report_get(r, i);
+		const char *file = d->file ? d->file : "(all files)";
+		if (!current || strcmp(current, file) != 0) {
+			fprintf(out, "%s%s%s\n", bold, file, reset);
+			current = file;
+		}
+		any_general = any_general || !d->file;
+		char where[96];
+		char letters[8];
+		if (d->row && d->column) {
+			column_letters(d->column, letters);
+			snprintf(where, sizeof(where), "row %" PRIu64 ", column %s", d->row, letters);
+		} else if (d->row) {
+			snprintf(where, sizeof(where), "row %" PRIu64, d->row);
+		} else if (d->column) {
+			column_letters(d->column, letters);
+			snprintf(where, sizeof(where), "column %s", letters);
+		} else {
+			snprintf(where, sizeof(where), "whole table");
+		}
+		bool warn = d->severity == KPIX_SEVERITY_WARNING;
+		fprintf(out, "  %s%s%s%s: %s%s%s: %s [%s]\n", where, d->field ? " (" : "",
+		        d->field ? d->field : "", d->field ? ")" : "", warn ? yellow : red,
+		        severity_name(d->severity), reset, d->message, d->rule && strcmp(d->code, "row-constraint") && strcmp(d->code, "completeness") ? d->code : (d->rule ? d->rule : d->code));
+	}
+	if (kpix_report_truncated(r))
+		fprintf(out, "\n(only the first %zu problems are listed; all are counted below; "
+		             "use --max-errors to list more)\n",
+		        kpix_report_count(r));
+
+	uint64_t rows = 0, rejected = 0;
+	size_t nfiles = kpix_report_file_count(r);
+	for (size_t i = 0; i < nfiles; i++) {
+		const char *path, *enc;
+		uint64_t fr, fj;
+		kpix_report_file_get(r, i, &path, &fr, &fj, &enc);
+		rows += fr;
+		rejected += fj;
+	}
+	if (kpix_report_code_count(r)) {
+		fprintf(out, "\n%sproblems by code%s\n", bold, reset);
+		for (size_t i = 0; i < kpix_report_code_count(r); i++) {
+			const char *code;
+			uint64_t e, w;
+			kpix_report_code_get(r, i, &code, &e, &w);
+			fprintf(out, "  %-22s ", code);
+			if (e)
+				plural(out, e, "error", "errors");
+			if (e && w)
+				fputs(", ", out);
+			if (w)
+				plural(out, w, "warning", "warnings");
+			fputc('\n', out);
+		}
+	}
+	fputc('\n', out);
+	uint64_t errors = kpix_report_errors(r), warnings = kpix_report_warnings(r);
+	fprintf(out, "%s%s%s: ", bold, errors ? "invalid" : "valid", reset);
+	plural(out, nfiles, "file", "files");
+	fprintf(out, " checked against %s %s, ", kpix_schema_id(schema), kpix_schema_version(schema));
+	plural(out, rows, "data row", "data rows");
+	fprintf(out, " read, %" PRIu64 " rejected; ", rejected);
+	plural(out, errors, "error", "errors");
+	fputs(", ", out);
+	plural(out, warnings, "warning", "warnings");
+	fputc('\n', out);
+}
+
+/* Writes a CSV cell. Text a spreadsheet would run as a formula gets a
+ * leading apostrophe, so opening the report never runs anything. */
+static void csv_cell(FILE *out, const char *s, bool last)
+{
+	if (s) {
+		bool formula = s[0] && strchr("=+-@\t\r", s[0]);
+		bool quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+		if (quote)
+			fputc('"', out);
+		if (formula)
+			fputc('\'', out);
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				fputc('"', out);
+			fputc(*p, out);
+		}
+		if (quote)
+			fputc('"', out);
+	}
+	fputs(last ? "\r\n" : ",", out);
+}
+
+static void render_csv(FILE *out, const kpix_report *r)
+{
+	fputs("file,row,column,field,severity,code,rule,value,message\r\n", out);
+	for (size_t i = 0; i < kpix_report_count(r); i++) {
+		const kpix_diag *d = kpix_report_get(r, i);
+		char row[24] = "", col[16] = "";
+		if (d->row)
+			snprintf(row, sizeof(row), "%" PRIu64, d->row);
+		if (d->column)
+			snprintf(col, sizeof(col), "%u", d->column);
+		csv_cell(out, d->file, false);
+		csv_cell(out, row, false);
+		csv_cell(out, col, false);
+		csv_cell(out, d->field, false);
+		csv_cell(out, severity_name(d->severity), false);
+		csv_cell(out, d->code, false);
+		csv_cell(out, d->rule, false);
+		csv_cell(out, d->value, false);
+		csv_cell(out, d->message, true);
+	}
+}
+
+/* A JSON string even for bytes that are not UTF-8 (a file name, say),
+ * which json_string would refuse. */
+static json_t *jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	return j ? j : json_string_nocheck(s);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? jstr(s) : json_null();
+}
+
+static void render_json(FILE *out, const kpix_schema *schema, const kpix_report *r)
+{
+	json_t *root = json_object();
+	json_object_set_new(root, "kpix", json_string(KPIX_VERSION));
+	json_t *sch = json_object();
+	json_object_set_new(sch, "id", json_string(kpix_schema_id(schema)));
+	json_object_set_new(sch, "version", json_string(kpix_schema_version(schema)));
+	json_object_set_new(root, "schema", sch);
+	json_object_set_new(root, "valid", json_boolean(kpix_report_errors(r) == 0));
+	json_object_set_new(root, "errors", json_integer((json_int_t)kpix_report_errors(r)));
+	json_object_set_new(root, "warnings", json_integer((json_int_t)kpix_report_warnings(r)));
+	json_object_set_new(root, "truncated", json_boolean(kpix_report_truncated(r)));
+	json_t *files = json_array();
+	for (size_t i = 0; i < kpix_report_file_count(r); i++) {
+		const char *path, *enc;
+		uint64_t rows, rej;
+		kpix_report_file_get(r, i, &path, &rows, &rej, &enc);
+		json_t *f = json_object();
+		json_object_set_new(f, "path", jstr(path));
+		json_object_set_new(f, "rows", json_integer((json_int_t)rows));
+		json_object_set_new(f, "rejected", json_integer((json_int_t)rej));
+		json_object_set_new(f, "encoding", json_string(enc));
+		json_array_append_new(files, f);
+	}
+	json_object_set_new(root, "files", files);
+	json_t *codes = json_array();
+	for (size_t i = 0; i < kpix_report_code_count(r); i++) {
+		const char *code;
+		uint64_t e, w;
+		kpix_report_code_get(r, i, &code, &e, &w);
+		json_t *c = json_object();
+		json_object_set_new(c, "code", json_string(code));
+		json_object_set_new(c, "errors", json_integer((json_int_t)e));
+		json_object_set_new(c, "warnings", json_integer((json_int_t)w));
+		json_array_append_new(codes, c);
+	}
+	json_object_set_new(root, "codes", codes);
+	json_t *diags = json_array();
+	for (size_t i = 0; i < kpix_report_count(r); i++) {
+		const kpix_diag *d = kpix_report_get(r, i);
+		json_t *o = json_object();
+		json_object_set_new(o, "code", json_string(d->code));
+		json_object_set_new(o, "severity", json_string(severity_name(d->severity)));
+		json_object_set_new(o, "file", str_or_null(d->file));
+		json_object_set_new(o, "row", d->row ? json_integer((json_int_t)d->row) : json_null());
+		json_object_set_new(o, "column", d->column ? json_integer(d->column) : json_null());
+		json_object_set_new(o, "field", str_or_null(d->field));
+		json_object_set_new(o, "value", str_or_null(d->value));
+		json_object_set_new(o, "rule", str_or_null(d->rule));
+		json_object_set_new(o, "message", jstr(d->message));
+		json_array_append_new(diags, o);
+	}
+	json_object_set_new(root, "diagnostics", diags);
+	json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', out);
+	json_decref(root);
+}
+
+void kpix_render(FILE *out, kpix_render_format format, const kpix_schema *schema,
+                 const kpix_report *report, bool colour)
+{
+	switch (format) {
+	case KPIX_RENDER_TEXT:
+		render_text(out, schema, report, colour);
+		break;
+	case KPIX_RENDER_CSV:
+		render_csv(out, report);
+		break;
+	case KPIX_RENDER_JSON:
+		render_json(out, schema, report);
+		break;
+	}
+}

@@ -1,0 +1,564 @@
+/* csvread.c - the CSV reader over libcsv; see csvread.h for what it adds. */
+#define _POSIX_C_SOURCE 200809L
+#include "csvread.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define CHUNK (256 * 1024)
+#define PROGRESS_EVERY (16u * 1024 * 1024)
+
+/* Windows-1252 bytes 0x80-0x9F as Unicode code points; the five bytes the
+ * code page leaves undefined map to the C1 controls, as Windows does. */
+static const uint16_t cp1252_high[32] = {
+	0x20ac, 0x0081, 0x201a, 0x0192, 0x201e, 0x2026, 0x2020, 0x2021,
+	0x02c6, 0x2030, 0x0160, 0x2039, 0x0152, 0x008d, 0x017d, 0x008f,
+	0x0090, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014,
+	0x02dc, 0x2122, 0x0161, 0x203a, 0x0153, 0x009d, 0x017e, 0x0178,
+};
+
+typedef enum { ENC_UNDECIDED, ENC_UTF8, ENC_CP1252 } enc_state;
+
+typedef struct {
+	const kpix_csv_config *cfg;
+	kpix_csv_stats *stats;
+	struct csv_parser parser;
+	unsigned char options;
+
+	kpix_buf rowbuf;      /* the cells of the current record, each NUL-terminated */
+	size_t *offsets;      /* start of each kept cell in rowbuf */
+	size_t *lengths;
+	size_t cells_cap;
+	size_t ncells;        /* kept */
+	size_t ncells_seen;
+	kpix_cell *cells;
+
+	uint64_t row;         /* number of the record being read */
+	uint64_t line;        /* physical line the record being read started on */
+	uint64_t line_now;    /* physical line the parser is on */
+	int last_term;        /* the terminator that ended the previous record */
+	bool row_malformed;
+	bool row_too_wide;
+	bool stop;            /* the callback asked to stop, or reading cannot go on */
+	bool skip_line;       /* recovering: drop bytes up to the next line end */
+
+	enc_state enc;
+	bool had_bom;
+	bool saw_non_ascii;
+	bool saw_utf8;        /* a cell with valid non-ASCII UTF-8 was read */
+	bool warned_conversion;
+} reader;
+
+static void problem(reader *r, const char *code, kpix_severity sev, uint32_t col,
+                    const char *value, const char *msg)
+{
+	if (r->cfg->on_problem)
+		r->cfg->on_problem(r->cfg->ctx, code, sev, r->row, col, value, msg);
+}
+
+/* True when the cell holds a byte that needs a closer look: >= 0x80 or NUL. */
+static bool needs_check(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if ((w & 0x8080808080808080ULL) ||
+		    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+			return true;
+	}
+	for (; i < len; i++)
+		if (s[i] == 0 || s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+static void append_cp1252(kpix_buf *b, const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned c = s[i];
+		if (c >= 0xa0) {
+			kpix_buf_addc(b, (char)(0xc0 | (c >> 6)));
+			kpix_buf_addc(b, (char)(0x80 | (c & 0x3f)));
+		} else if (c >= 0x80) {
+			unsigned cp = cp1252_high[c - 0x80];
+			if (cp < 0x800) {
+				kpix_buf_addc(b, (char)(0xc0 | (cp >> 6)));
+				kpix_buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+			} else {
+				kpix_buf_addc(b, (char)(0xe0 | (cp >> 12)));
+				kpix_buf_addc(b, (char)(0x80 | ((cp >> 6) & 0x3f)));
+				kpix_buf_addc(b, (char)(0x80 | (cp & 0x3f)));
+			}
+		} else {
+			kpix_buf_addc(b, (char)c);
+		}
+	}
+}
+
+/* Appends one cell's bytes to the row buffer as UTF-8, deciding the file's
+ * encoding at its first non-ASCII cell when the caller left that to us. */
+static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint32_t col)
+{
+	if (!needs_check(s, len)) {
+		kpix_buf_add(&r->rowbuf, s, len);
+		return;
+	}
+	if (memchr(s, 0, len)) {
+		problem(r, "encoding-error", KPIX_SEVERITY_ERROR, col, NULL,
+		        "this cell contains a NUL byte, which never appears in text; the file may "
+		        "be damaged or not a CSV file at all");
+		r->row_malformed = true;
+		for (size_t i = 0; i < len; i++)
+			kpix_buf_addc(&r->rowbuf, s[i] ? (char)s[i] : '?');
+		return;
+	}
+	r->saw_non_ascii = true;
+	if (r->enc == ENC_CP1252) {
+		append_cp1252(&r->rowbuf, s, len);
+		return;
+	}
+	bool valid = kpix_utf8_valid((const char *)s, len);
+	if (valid) {
+		r->saw_utf8 = true;
+		if (r->enc == ENC_UNDECIDED)
+			r->enc = ENC_UTF8;
+		kpix_buf_add(&r->rowbuf, s, len);
+		return;
+	}
+	if (r->enc == ENC_UNDECIDED && r->cfg->encoding == KPIX_ENCODING_AUTO) {
+		/* everything before was ASCII, so reading on as Windows-1252 is safe */
+		r->enc = ENC_CP1252;
+		if (!r->warned_conversion) {
+			r->warned_conversion = true;
+			problem(r, "encoding-converted", KPIX_SEVERITY_WARNING, col, NULL,
+			        "the file is not UTF-8, so kpix read it as Windows-1252 (what Excel "
+			        "writes for plain 'CSV') and converted it; save it as 'CSV UTF-8' "
+			        "to be sure every character is read as intended");
+		}
+		append_cp1252(&r->rowbuf, s, len);
+		return;
+	}
+	problem(r, "encoding-error", KPIX_SEVERITY_ERROR, col, NULL,
+	        r->saw_utf8 ? "this cell is not valid UTF-8 although earlier text in the file is: "
+	                      "the file mixes encodings; save it again as 'CSV UTF-8'"
+	                    : "this cell is not valid UTF-8 text; save the file as 'CSV UTF-8'");
+	r->row_malformed = true;
+	/* keep the text readable in the report: show each bad byte as U+FFFD */
+	size_t i = 0;
+	while (i < len) {
+		size_t j = i + 1;
+		while (j < len && (s[j] & 0xc0) == 0x80 && j - i < 4)
+			j++;
+		if (kpix_utf8_valid((const char *)s + i, j - i))
+			kpix_buf_add(&r->rowbuf, s + i, j - i);
+		else
+			kpix_buf_adds(&r->rowbuf, "\xef\xbf\xbd");
+		i = j;
+	}
+}
+
+static void count_embedded_lines(reader *r, const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
+			r->line_now++;
+}
+
+static void on_field(void *data, size_t len, void *vr)
+{
+	reader *r = vr;
+	if (r->stop)
+		return;
+	r->ncells_seen++;
+	if (r->ncells >= r->cfg->max_columns) {
+		if (!r->row_too_wide) {
+			r->row_too_wide = true;
+			r->row_malformed = true;
+			char msg[160];
+			snprintf(msg, sizeof(msg),
+			         "this row has more than %zu cells, the most kpix reads in one row; "
+			         "the cells beyond are not checked",
+			         r->cfg->max_columns);
+			problem(r, "too-many-columns", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen,
+			        NULL, msg);
+		}
+		return;
+	}
+	if (r->ncells == r->cells_cap) {
+		r->cells_cap = r->cells_cap ? r->cells_cap * 2 : 32;
+		r->offsets = kpix_xrealloc(r->offsets, r->cells_cap * sizeof(*r->offsets));
+		r->lengths = kpix_xrealloc(r->lengths, r->cells_cap * sizeof(*r->lengths));
+	}
+	const unsigned char *s = data ? data : (const unsigned char *)"";
+	if (len > r->cfg->max_field_bytes) {
+		char msg[200];
+		snprintf(msg, sizeof(msg),
+		         "this cell holds %zu bytes, more than the %zu kpix accepts in one cell; "
+		         "only its start is kept",
+		         len, r->cfg->max_field_bytes);
+		problem(r, "field-too-large", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
+		r->row_malformed = true;
+		len = 64;
+	}
+	count_embedded_lines(r, s, len);
+	size_t start = r->rowbuf.len;
+	append_cell_text(r, s, len, (uint32_t)(r->ncells + 1));
+	kpix_buf_addc(&r->rowbuf, '\0');
+	r->offsets[r->ncells] = start;
+	r->lengths[r->ncells] = r->rowbuf.len - start - 1;
+	r->ncells++;
+}
+
+static void finish_record(reader *r)
+{
+	if (r->ncells > 0 && r->cells_cap < r->ncells + 1)
+		r->cells_cap = r->ncells + 1;
+	r->cells = kpix_xrealloc(r->cells, (r->cells_cap ? r->cells_cap : 1) * sizeof(*r->cells));
+	for (size_t i = 0; i < r->ncells; i++) {
+		r->cells[i].data = r->rowbuf.data + r->offsets[i];
+		r->cells[i].len = r->lengths[i];
+	}
+	kpix_record rec = {r->cells, r->ncells, r->ncells_seen, r->row, r->line, r->row_malformed};
+	r->stats->records++;
+	if (r->cfg->on_record && r->cfg->on_record(r->cfg->ctx, &rec) != 0)
+		r->stop = true;
+	kpix_buf_clear(&r->rowbuf);
+	r->ncells = r->ncells_seen = 0;
+	r->row_malformed = r->row_too_wide = false;
+	r->row++;
+	r->line = r->line_now;
+}
+
+static void on_row(int c, void *vr)
+{
+	reader *r = vr;
+	if (r->stop)
+		return;
+	bool empty = r->ncells_seen == 0;
+	if (empty && c == '\n' && r->last_term == '\r') {
+		/* the LF of a CRLF whose CR already ended the record */
+		r->last_term = c;
+		return;
+	}
+	if (c == '\n' || c == '\r')
+		r->line_now++;
+	r->last_term = c;
+	finish_record(r);
+}
+
+static int never_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void init_parser(reader *r)
+{
+	r->options = CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL;
+	csv_init(&r->parser, r->options);
+	csv_set_space_func(&r->parser, never_space);
+	csv_set_blk_size(&r->parser, 64 * 1024);
+}
+
+/* Drops the record being read after a quoting problem, and skips the rest of
+ * its line so that reading can resume with the next one. */
+static void recover(reader *r, const char *code, const char *msg)
+{
+	problem(r, code, KPIX_SEVERITY_ERROR, (uint32_t)(r->ncells_seen + 1), NULL, msg);
+	r->row_malformed = true;
+	csv_free(&r->parser);
+	init_parser(r);
+	r->skip_line = true;
+}
+
+static void feed(reader *r, const unsigned char *data, size_t len)
+{
+	while (len > 0 && !r->stop) {
+		if (r->skip_line) {
+			size_t i = 0;
+			while (i < len && data[i] != '\n' && data[i] != '\r')
+				i++;
+			if (i == len)
+				return;
+			/* the line end of the damaged record ends it */
+			r->skip_line = false;
+			r->last_term = data[i];
+			r->line_now++;
+			finish_record(r);
+			data += i + 1;
+			len -= i + 1;
+			continue;
+		}
+		size_t done = csv_parse(&r->parser, data, len, on_field, on_row, r);
+		if (r->stop)
+			return;
+		if (done < len || csv_error(&r->parser) != CSV_SUCCESS) {
+			if (csv_error(&r->parser) == CSV_EPARSE) {
+				recover(r, "malformed-quote",
+				        "a double quote is out of place in this row: a cell that contains "
+				        "a quote must be wholly enclosed in quotes, with the quote doubled "
+				        "(\"like \"\"this\"\"\"); kpix skipped the rest of the line");
+				data += done;
+				len -= done;
+				continue;
+			}
+			problem(r, "source-error", KPIX_SEVERITY_ERROR, 0, NULL,
+			        "kpix ran out of memory reading this row and stopped reading the file");
+			r->stop = true;
+			return;
+		}
+		if (r->parser.entry_pos > r->cfg->max_field_bytes) {
+			char msg[240];
+			if (r->parser.quoted) {
+				snprintf(msg, sizeof(msg),
+				         "a quoted cell starting in this row runs past %zu bytes, the most "
+				         "kpix accepts in one cell; a quote is probably not closed, so kpix "
+				         "stopped reading the file here",
+				         r->cfg->max_field_bytes);
+				problem(r, "field-too-large", KPIX_SEVERITY_ERROR,
+				        (uint32_t)(r->ncells_seen + 1), NULL, msg);
+				r->stop = true;
+				return;
+			}
+			snprintf(msg, sizeof(msg),
+			         "this cell runs past %zu bytes, the most kpix accepts in one cell; "
+			         "kpix skipped the rest of the line",
+			         r->cfg->max_field_bytes);
+			recover(r, "field-too-large", msg);
+		}
+		return;
+	}
+}
+
+static void finish(reader *r)
+{
+	if (r->stop)
+		return;
+	if (r->skip_line) {
+		finish_record(r);
+		return;
+	}
+	if (csv_fini(&r->parser, on_field, on_row, r) != 0) {
+		if (csv_error(&r->parser) == CSV_EPARSE) {
+			problem(r, "unclosed-quote", KPIX_SEVERITY_ERROR, (uint32_t)(r->ncells_seen + 1),
+			        NULL,
+			        "a quoted cell that starts in this row is never closed, so everything "
+			        "from here to the end of the file was read as one cell; close the quote");
+			r->row_malformed = true;
+			/* hand over what was read, so the row is counted and rejected */
+			const unsigned char *s = r->parser.entry_buf;
+			size_t n = r->parser.entry_pos;
+			on_field((void *)s, n, r);
+			finish_record(r);
+		}
+	}
+}
+
+static void reader_init(reader *r, const kpix_csv_config *cfg, kpix_csv_stats *stats)
+{
+	memset(r, 0, sizeof(*r));
+	memset(stats, 0, sizeof(*stats));
+	r->cfg = cfg;
+	r->stats = stats;
+	r->row = 1;
+	r->line = r->line_now = 1;
+	r->last_term = -1;
+	r->enc = cfg->encoding == KPIX_ENCODING_CP1252 ? ENC_CP1252
+	         : cfg->encoding == KPIX_ENCODING_UTF8 ? ENC_UTF8
+	                                               : ENC_UNDECIDED;
+	init_parser(r);
+}
+
+static void reader_done(reader *r)
+{
+	csv_free(&r->parser);
+	kpix_buf_free(&r->rowbuf);
+	free(r->offsets);
+	free(r->lengths);
+	free(r->cells);
+	kpix_csv_stats *s = r->stats;
+	s->complete = !r->stop;
+	if (r->enc == ENC_CP1252)
+		s->encoding = "windows-1252";
+	else if (r->had_bom)
+		s->encoding = "utf-8 with BOM";
+	else if (r->saw_non_ascii || r->enc == ENC_UTF8)
+		s->encoding = "utf-8";
+	else
+		s->encoding = "ascii";
+}
+
+/* Looks at the first bytes: strips a UTF-8 BOM, refuses UTF-16 and UTF-32.
+ * Returns how many bytes to skip, or -1 to stop. */
+static int sniff(reader *r, const unsigned char *d, size_t len)
+{
+	if (len >= 3 && d[0] == 0xef && d[1] == 0xbb && d[2] == 0xbf) {
+		r->had_bom = true;
+		if (r->enc == ENC_UNDECIDED)
+			r->enc = ENC_UTF8;
+		return 3;
+	}
+	if (len >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff))) {
+		problem(r, "source-error", KPIX_SEVERITY_ERROR, 0, NULL,
+		        "the file is UTF-16 text (Excel's 'Unicode Text'), which kpix does not read; "
+		        "save it from Excel as 'CSV UTF-8 (Comma delimited)'");
+		r->stop = true;
+		return -1;
+	}
+	return 0;
+}
+
+static void apply_defaults(kpix_csv_config *c, const kpix_csv_config *in)
+{
+	*c = *in;
+	if (!c->max_field_bytes)
+		c->max_field_bytes = 1024 * 1024;
+	if (!c->max_columns)
+		c->max_columns = 16384;
+}
+
+int kpix_csv_read_mem(const char *data, size_t len, const kpix_csv_config *cfg_in,
+                      kpix_csv_stats *stats)
+{
+	kpix_csv_config cfg;
+	apply_defaults(&cfg, cfg_in);
+	reader r;
+	reader_init(&r, &cfg, stats);
+	const unsigned char *d = (const unsigned char *)data;
+	int skip = sniff(&r, d, len);
+	if (skip >= 0) {
+		/* feed in chunks so the cell-size cap is checked as for files */
+		size_t pos = (size_t)skip;
+		while (pos < len && !r.stop) {
+			size_t n = len - pos < CHUNK ? len - pos : CHUNK;
+			feed(&r, d + pos, n);
+			pos += n;
+		}
+		finish(&r);
+	}
+	stats->bytes = len;
+	reader_done(&r);
+	return 0;
+}
+
+int kpix_csv_read_file(const char *path, const kpix_csv_config *cfg_in, kpix_csv_stats *stats)
+{
+	kpix_csv_config cfg;
+	apply_defaults(&cfg, cfg_in);
+	memset(stats, 0, sizeof(*stats));
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return kpix_fail(KPIX_EIO, "cannot open '%s': %s", path, strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) != 0 || S_ISDIR(st.st_mode)) {
+		int e = S_ISDIR(st.st_mode) ? EISDIR : errno;
+		close(fd);
+		return kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(e));
+	}
+	uint64_t total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+
+	reader r;
+	reader_init(&r, &cfg, stats);
+	unsigned char *buf = kpix_xmalloc(CHUNK);
+	uint64_t done = 0, next_progress = PROGRESS_EVERY;
+	bool first = true;
+	int rc = 0;
+	while (!r.stop) {
+		ssize_t n = read(fd, buf, CHUNK);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(errno));
+			break;
+		}
+		if (n == 0)
+			break;
+		size_t skip = 0;
+		if (first) {
+			int s = sniff(&r, buf, (size_t)n);
+			if (s < 0)
+				break;
+			skip = (size_t)s;
+			first = false;
+		}
+		feed(&r, buf + skip, (size_t)n - skip);
+		done += (uint64_t)n;
+		if (cfg.progress && done >= next_progress) {
+			cfg.progress(cfg.progress_ctx, path, done, total);
+			next_progress = done + PROGRESS_EVERY;
+		}
+	}
+	if (rc == 0)
+		finish(&r);
+	if (cfg.progress && rc == 0)
+		cfg.progress(cfg.progress_ctx, path, done, total);
+	stats->bytes = done;
+	reader_done(&r);
+	free(buf);
+	close(fd);
+	return rc;
+}
+
+/* ------------------------------------------------------------ public API */
+
+typedef struct {
+	kpix_record_fn fn;
+	void *ctx;
+	const char **cells;
+	size_t *lens;
+	size_t cap;
+	bool problem;
+} foreach_state;
+
+static int foreach_record(void *vctx, const kpix_record *rec)
+{
+	foreach_state *st = vctx;
+	if (rec->ncells > st->cap) {
+		st->cap = rec->ncells;
+		st->cells = kpix_xrealloc(st->cells, st->cap * sizeof(*st->cells));
+		st->lens = kpix_xrealloc(st->lens, st->cap * sizeof(*st->lens));
+	}
+	for (size_t i = 0; i < rec->ncells; i++) {
+		st->cells[i] = rec->cells[i].data;
+		st->lens[i] = rec->cells[i].len;
+	}
+	return st->fn(st->ctx, rec->row, st->cells, st->lens, rec->ncells);
+}
+
+static void foreach_problem(void *vctx, const char *code, kpix_severity sev, uint64_t row,
+                            uint32_t column, const char *value, const char *message)
+{
+	foreach_state *st = vctx;
+	(void)value;
+	if (sev != KPIX_SEVERITY_ERROR || st->problem)
+		return;
+	st->problem = true;
+	kpix_fail(KPIX_ERROR, "row %llu, column %u: %s: %s", (unsigned long long)row, column, code,
+	          message);
+}
+
+int kpix_csv_foreach(const char *path, kpix_record_fn fn, void *ctx)
+{
+	foreach_state st = {fn, ctx, NULL, NULL, 0, false};
+	kpix_csv_config cfg = {0};
+	cfg.on_record = foreach_record;
+	cfg.on_problem = foreach_problem;
+	cfg.ctx = &st;
+	kpix_csv_stats stats;
+	kpix_error_clear();
+	int rc = kpix_csv_read_file(path, &cfg, &stats);
+	free(st.cells);
+	free(st.lens);
+	if (rc)
+		return rc;
+	return st.problem ? KPIX_ERROR : 0;
+}

@@ -1,0 +1,65 @@
+/* csvread.h - read a CSV file as exported by Excel or a housing system.
+ *
+ * The one module that knows libcsv. It adds what libcsv lacks: a byte-order
+ * mark, row and line numbers, blank lines reported as rows, Windows-1252
+ * detected and converted, invalid UTF-8 found, a cap on the size of a cell
+ * and on the number of cells in a row, and recovery from malformed quoting
+ * so one bad row does not hide the rest of the file. Cell text is passed
+ * exactly as written: no spaces are trimmed.
+ */
+#ifndef KPIX_CSVREAD_H
+#define KPIX_CSVREAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kpix/kpix.h"
+
+typedef struct {
+	const char *data; /* UTF-8 (converted when the file was not), NUL-terminated */
+	size_t len;
+} kpix_cell;
+
+typedef struct {
+	const kpix_cell *cells;
+	size_t ncells;      /* cells kept: at most max_columns */
+	size_t ncells_seen; /* cells in the row as written */
+	uint64_t row;       /* 1-based record number: the header is row 1 */
+	uint64_t line;      /* physical line the record starts on */
+	bool malformed;     /* the row had a quoting or size problem, already reported */
+} kpix_record;
+
+/* Callbacks. on_record returns 0 to go on, non-zero to stop reading. */
+typedef struct {
+	int (*on_record)(void *ctx, const kpix_record *rec);
+	/* A problem in the file itself (codes: encoding-error, encoding-converted,
+	 * malformed-quote, unclosed-quote, field-too-large, too-many-columns,
+	 * source-error). column is 0 when unknown; value may be NULL. */
+	void (*on_problem)(void *ctx, const char *code, kpix_severity sev, uint64_t row,
+	                   uint32_t column, const char *value, const char *message);
+	void *ctx;
+	kpix_encoding encoding;
+	size_t max_field_bytes;
+	size_t max_columns;
+	kpix_progress_fn progress;
+	void *progress_ctx;
+} kpix_csv_config;
+
+typedef struct {
+	uint64_t records;      /* every record, header and blank lines included */
+	uint64_t bytes;
+	const char *encoding;  /* "utf-8", "utf-8 with BOM", "windows-1252" or "ascii" */
+	bool complete;         /* false when reading stopped early */
+} kpix_csv_stats;
+
+/* Reads path from start to end, calling cfg->on_record for each record.
+ * Returns 0, or KPIX_EIO (message in kpix_error_last) when the file cannot
+ * be opened or read; problems in the content go to on_problem. */
+int kpix_csv_read_file(const char *path, const kpix_csv_config *cfg, kpix_csv_stats *stats);
+
+/* The same for bytes already in memory (tests, fuzzing). */
+int kpix_csv_read_mem(const char *data, size_t len, const kpix_csv_config *cfg,
+                      kpix_csv_stats *stats);
+
+#endif

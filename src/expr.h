@@ -1,0 +1,89 @@
+/* expr.h - the small expression language of schema rules.
+ *
+ * A rule in a schema is a precondition ("when") and a check, both written
+ * in this language, for example
+ *
+ *     numerator <= denominator and value in (0, 100)
+ *     abs(value - round(numerator / denominator * 100, 1)) <= 0.05
+ *     not (indicator in ('TP02', 'TP03', 'TP04')) or tenure == 'LCRA'
+ *
+ * Grammar (lowest precedence first):
+ *     expr    := or
+ *     or      := and ('or' and)*
+ *     and     := not ('and' not)*
+ *     not     := 'not' not | cmp
+ *     cmp     := sum (('==' | '!=' | '<' | '<=' | '>' | '>=') sum)?
+ *              | sum 'not'? 'in' '(' expr (',' expr)* ')'
+ *              | sum 'is' 'not'? 'null'
+ *     sum     := product (('+' | '-') product)*
+ *     product := unary (('*' | '/' | '%') unary)*
+ *     unary   := '-' unary | primary
+ *     primary := number | string | 'true' | 'false' | 'null'
+ *              | name | name '(' args? ')' | '(' expr ')'
+ *     name    := [A-Za-z_][A-Za-z0-9_.]* | '`' any text but '`' '`'
+ *     string  := '...' with '' for a quote inside
+ * Functions: abs(x), round(x[, digits]) (half away from zero, as Excel does),
+ * min(a, b, ...), max(a, b, ...), len(s), isnull(x), coalesce(a, b, ...).
+ * Keywords are lower case; names are case-sensitive.
+ *
+ * Values are null, number, string or boolean. Null is what a missing cell
+ * holds, and it propagates: arithmetic or comparison with null gives null,
+ * "and"/"or" follow three-valued logic (false and null = false, true or
+ * null = true), and a rule whose result is null does not apply. Division or
+ * modulo by zero gives null. Comparing a number with a string, or doing
+ * arithmetic on a string, is a type error found at evaluation (result null,
+ * and kpix_expr_eval returns -1 so the caller can report it).
+ *
+ * The parser refuses expressions nested deeper than KPIX_EXPR_MAX_DEPTH and
+ * source longer than KPIX_EXPR_MAX_LEN, so hostile schemas cannot exhaust
+ * the stack.
+ */
+#ifndef KPIX_EXPR_H
+#define KPIX_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KPIX_EXPR_MAX_DEPTH 64
+#define KPIX_EXPR_MAX_LEN 4096
+
+typedef enum {
+	KPIX_VAL_NULL = 0,
+	KPIX_VAL_NUMBER,
+	KPIX_VAL_STRING,
+	KPIX_VAL_BOOL
+} kpix_val_kind;
+
+/* A value. Strings are borrowed (not owned, not NUL-terminated). */
+typedef struct {
+	kpix_val_kind kind;
+	bool b;
+	double num;
+	const char *str;
+	size_t len;
+} kpix_val;
+
+typedef struct kpix_expr kpix_expr;
+
+/* Maps a name used in an expression to a slot index (>= 0), or returns -1
+ * when the name is unknown, which makes compilation fail. */
+typedef int (*kpix_expr_resolve_fn)(void *ctx, const char *name, size_t len);
+
+/* Compiles src. On success returns a new expression (free it with
+ * kpix_expr_free). On failure returns NULL and, when err is not NULL,
+ * writes a message such as "unknown name 'numerator2'" or "expected ')'"
+ * into err (NUL-terminated, truncated to errlen) and the 1-based character
+ * offset of the problem into *err_col (when not NULL). */
+kpix_expr *kpix_expr_compile(const char *src, kpix_expr_resolve_fn resolve, void *ctx,
+                             char *err, size_t errlen, size_t *err_col);
+
+/* Evaluates e with slots[i] holding the value of the name that resolved to
+ * i. Writes the result to *out. Returns 0, or -1 on a type error (with *out
+ * set to null). Does not allocate; strings in *out point into slots or into
+ * the compiled expression. */
+int kpix_expr_eval(const kpix_expr *e, const kpix_val *slots, kpix_val *out);
+
+/* Frees e; NULL is allowed. */
+void kpix_expr_free(kpix_expr *e);
+
+#endif

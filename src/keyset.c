@@ -1,0 +1,194 @@
+/* keyset.c - open-addressing hash set over a pool of fixed-size chunks.
+ *
+ * A slot is 8 bytes: 32 bits of the key's hash (to skip most comparisons)
+ * and a 32-bit reference to the entry in the pool, in 4-byte units. Entries
+ * never move, so pointers to values stay valid. An entry is the value (8
+ * bytes), the key length (2 bytes), then the key, padded to 4 bytes. */
+#include "keyset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define CHUNK_BITS 20
+#define CHUNK_SIZE ((size_t)1 << CHUNK_BITS)
+#define MAX_KEY 65535u
+#define HASH_SEED 0x6b706978u
+
+typedef struct {
+	uint32_t tag;
+	uint32_t ref; /* 0: empty */
+} slot;
+
+struct kpix_keyset {
+	slot *slots;
+	size_t mask;
+	size_t count;
+	unsigned char **chunks;
+	size_t *chunk_used;
+	size_t nchunks, chunks_cap;
+	size_t used; /* bytes used in the last chunk */
+};
+
+kpix_keyset *kpix_keyset_new(void)
+{
+	kpix_keyset *ks = kpix_xcalloc(1, sizeof(*ks));
+	ks->mask = 1023;
+	ks->slots = kpix_xcalloc(ks->mask + 1, sizeof(slot));
+	return ks;
+}
+
+void kpix_keyset_free(kpix_keyset *ks)
+{
+	if (!ks)
+		return;
+	for (size_t i = 0; i < ks->nchunks; i++)
+		free(ks->chunks[i]);
+	free(ks->chunks);
+	free(ks->chunk_used);
+	free(ks->slots);
+	free(ks);
+}
+
+static unsigned char *entry_at(const kpix_keyset *ks, uint32_t ref)
+{
+	size_t units = (size_t)ref - 1;
+	size_t chunk = units >> (CHUNK_BITS - 2);
+	size_t off = (units & ((CHUNK_SIZE >> 2) - 1)) << 2;
+	return ks->chunks[chunk] + off;
+}
+
+static size_t entry_len(const unsigned char *e)
+{
+	uint16_t len;
+	memcpy(&len, e + 8, 2);
+	return len;
+}
+
+static bool entry_is(const unsigned char *e, const void *key, size_t len)
+{
+	return entry_len(e) == len && memcmp(e + 10, key, len) == 0;
+}
+
+static void grow(kpix_keyset *ks)
+{
+	size_t nmask = ks->mask * 2 + 1;
+	slot *ns = kpix_xcalloc(nmask + 1, sizeof(slot));
+	for (size_t i = 0; i <= ks->mask; i++) {
+		slot s = ks->slots[i];
+		if (!s.ref)
+			continue;
+		const unsigned char *e = entry_at(ks, s.ref);
+		uint64_t h = kpix_hash(e + 10, entry_len(e), HASH_SEED);
+		size_t j = (size_t)h & nmask;
+		while (ns[j].ref)
+			j = (j + 1) & nmask;
+		ns[j] = s;
+	}
+	free(ks->slots);
+	ks->slots = ns;
+	ks->mask = nmask;
+}
+
+static uint32_t store(kpix_keyset *ks, const void *key, size_t len)
+{
+	size_t need = (10 + len + 3) & ~(size_t)3;
+	if (ks->nchunks == 0 || CHUNK_SIZE - ks->used < need) {
+		if (ks->nchunks == ks->chunks_cap) {
+			ks->chunks_cap = ks->chunks_cap ? ks->chunks_cap * 2 : 8;
+			ks->chunks = kpix_xrealloc(ks->chunks, ks->chunks_cap * sizeof(*ks->chunks));
+			ks->chunk_used = kpix_xrealloc(ks->chunk_used,
+			                               ks->chunks_cap * sizeof(*ks->chunk_used));
+		}
+		if (ks->nchunks)
+			ks->chunk_used[ks->nchunks - 1] = ks->used;
+		/* malloc maps a chunk this large lazily: untouched pages cost nothing */
+		ks->chunks[ks->nchunks++] = kpix_xmalloc(CHUNK_SIZE);
+		ks->used = 0;
+	}
+	unsigned char *e = ks->chunks[ks->nchunks - 1] + ks->used;
+	uint64_t zero = 0;
+	uint16_t l16 = (uint16_t)len;
+	memcpy(e, &zero, 8);
+	memcpy(e + 8, &l16, 2);
+	memcpy(e + 10, key, len);
+	size_t units = ((ks->nchunks - 1) << (CHUNK_BITS - 2)) + (ks->used >> 2);
+	ks->used += need;
+	return (uint32_t)(units + 1);
+}
+
+uint64_t *kpix_keyset_upsert(kpix_keyset *ks, const void *key, size_t len, bool *added)
+{
+	uint64_t h = kpix_hash(key, len, HASH_SEED);
+	if (len > MAX_KEY)
+		len = MAX_KEY;
+	uint32_t tag = (uint32_t)(h >> 32);
+	size_t i = (size_t)h & ks->mask;
+	for (;;) {
+		slot *s = &ks->slots[i];
+		if (!s->ref)
+			break;
+		if (s->tag == tag) {
+			unsigned char *e = entry_at(ks, s->ref);
+			if (entry_is(e, key, len)) {
+				*added = false;
+				return (uint64_t *)(void *)e;
+			}
+		}
+		i = (i + 1) & ks->mask;
+	}
+	if ((ks->count + 1) * 4 > (ks->mask + 1) * 3) {
+		grow(ks);
+		return kpix_keyset_upsert(ks, key, len, added);
+	}
+	uint32_t ref = store(ks, key, len);
+	ks->slots[i].tag = tag;
+	ks->slots[i].ref = ref;
+	ks->count++;
+	*added = true;
+	return (uint64_t *)(void *)entry_at(ks, ref);
+}
+
+uint64_t *kpix_keyset_find(const kpix_keyset *ks, const void *key, size_t len)
+{
+	uint64_t h = kpix_hash(key, len, HASH_SEED);
+	if (len > MAX_KEY)
+		len = MAX_KEY;
+	uint32_t tag = (uint32_t)(h >> 32);
+	for (size_t i = (size_t)h & ks->mask; ks->slots[i].ref; i = (i + 1) & ks->mask) {
+		if (ks->slots[i].tag != tag)
+			continue;
+		unsigned char *e = entry_at(ks, ks->slots[i].ref);
+		if (entry_is(e, key, len))
+			return (uint64_t *)(void *)e;
+	}
+	return NULL;
+}
+
+size_t kpix_keyset_size(const kpix_keyset *ks)
+{
+	return ks->count;
+}
+
+size_t kpix_keyset_memory(const kpix_keyset *ks)
+{
+	return (ks->mask + 1) * sizeof(slot) + ks->nchunks * CHUNK_SIZE;
+}
+
+void kpix_keyset_each(const kpix_keyset *ks,
+                      void (*fn)(void *ctx, const void *key, size_t len, uint64_t value),
+                      void *ctx)
+{
+	for (size_t c = 0; c < ks->nchunks; c++) {
+		size_t end = c + 1 == ks->nchunks ? ks->used : ks->chunk_used[c];
+		for (size_t off = 0; off < end;) {
+			const unsigned char *e = ks->chunks[c] + off;
+			size_t len = entry_len(e);
+			uint64_t v;
+			memcpy(&v, e, 8);
+			fn(ctx, e + 10, len, v);
+			off += (10 + len + 3) & ~(size_t)3;
+		}
+	}
+}

@@ -1,0 +1,128 @@
+/* report.c - storage and totals for diagnostics. */
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_VALUE_SHOWN 200
+
+void kpix_report_init(kpix_report *r, uint64_t max_kept)
+{
+	memset(r, 0, sizeof(*r));
+	r->max_kept = max_kept;
+	kpix_arena_init(&r->strings, 64 * 1024);
+}
+
+void kpix_report_done(kpix_report *r)
+{
+	free(r->diags);
+	free(r->codes);
+	for (size_t i = 0; i < r->nfiles; i++)
+		free(r->files[i].path);
+	free(r->files);
+	kpix_arena_free(&r->strings);
+}
+
+static const char *keep(kpix_report *r, const char *s, size_t len)
+{
+	return s ? kpix_arena_strndup(&r->strings, s, len) : NULL;
+}
+
+/* Cuts text to at most max bytes without splitting a UTF-8 character. */
+static size_t cut_utf8(const char *s, size_t len, size_t max)
+{
+	if (len <= max)
+		return len;
+	while (max > 0 && ((unsigned char)s[max] & 0xc0) == 0x80)
+		max--;
+	return max;
+}
+
+void kpix_report_add(kpix_report *r, const kpix_diag *d, const char *total_code, size_t value_len)
+{
+	bool warn = d->severity == KPIX_SEVERITY_WARNING;
+	if (warn)
+		r->warnings++;
+	else
+		r->errors++;
+	size_t i = 0;
+	while (i < r->ncodes && strcmp(r->codes[i].code, total_code) != 0)
+		i++;
+	if (i == r->ncodes) {
+		r->codes = kpix_xrealloc(r->codes, (r->ncodes + 1) * sizeof(*r->codes));
+		r->codes[i] = (kpix_code_total){keep(r, total_code, strlen(total_code)), 0, 0};
+		r->ncodes++;
+	}
+	if (warn)
+		r->codes[i].warnings++;
+	else
+		r->codes[i].errors++;
+
+	if (r->ndiags >= r->max_kept) {
+		r->truncated = true;
+		return;
+	}
+	if (r->ndiags == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 64;
+		r->diags = kpix_xrealloc(r->diags, r->cap * sizeof(*r->diags));
+	}
+	kpix_diag *k = &r->diags[r->ndiags++];
+	k->code = keep(r, d->code, strlen(d->code));
+	k->severity = d->severity;
+	k->file = d->file; /* owned by the file totals, which outlive the list */
+	k->row = d->row;
+	k->column = d->column;
+	k->field = d->field ? keep(r, d->field, strlen(d->field)) : NULL;
+	if (d->value) {
+		size_t n = cut_utf8(d->value, value_len, MAX_VALUE_SHOWN);
+		if (n < value_len) {
+			char *v = kpix_arena_alloc(&r->strings, n + 4);
+			memcpy(v, d->value, n);
+			memcpy(v + n, "\xe2\x80\xa6", 4); /* an ellipsis says it was cut */
+			k->value = v;
+		} else {
+			k->value = keep(r, d->value, n);
+		}
+	} else {
+		k->value = NULL;
+	}
+	k->rule = d->rule ? keep(r, d->rule, strlen(d->rule)) : NULL;
+	k->message = keep(r, d->message, strlen(d->message));
+}
+
+static int cmp_code(const void *a, const void *b)
+{
+	return strcmp(((const kpix_code_total *)a)->code, ((const kpix_code_total *)b)->code);
+}
+
+void kpix_report_finish(kpix_report *r)
+{
+	if (r->ncodes)
+		qsort(r->codes, r->ncodes, sizeof(*r->codes), cmp_code);
+}
+
+size_t kpix_report_count(const kpix_report *r) { return r->ndiags; }
+const kpix_diag *kpix_report_get(const kpix_report *r, size_t i) { return i < r->ndiags ? &r->diags[i] : NULL; }
+uint64_t kpix_report_errors(const kpix_report *r) { return r->errors; }
+uint64_t kpix_report_warnings(const kpix_report *r) { return r->warnings; }
+bool kpix_report_truncated(const kpix_report *r) { return r->truncated; }
+size_t kpix_report_code_count(const kpix_report *r) { return r->ncodes; }
+
+void kpix_report_code_get(const kpix_report *r, size_t i, const char **code, uint64_t *errors,
+                          uint64_t *warnings)
+{
+	*code = r->codes[i].code;
+	*errors = r->codes[i].errors;
+	*warnings = r->codes[i].warnings;
+}
+
+size_t kpix_report_file_count(const kpix_report *r) { return r->nfiles; }
+
+void kpix_report_file_get(const kpix_report *r, size_t i, const char **path, uint64_t *rows,
+                          uint64_t *rejected, const char **encoding)
+{
+	*path = r->files[i].path;
+	*rows = r->files[i].rows;
+	*rejected = r->files[i].rejected;
+	*encoding = r->files[i].encoding;
+}

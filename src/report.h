@@ -1,0 +1,44 @@
+/* report.h - the list of diagnostics a validation produces, and its totals.
+ * The validator fills it; callers read it through the getters in kpix.h. */
+#ifndef KPIX_REPORT_H
+#define KPIX_REPORT_H
+
+#include "kpix/kpix.h"
+#include "util.h"
+
+typedef struct {
+	const char *code;
+	uint64_t errors, warnings;
+} kpix_code_total;
+
+typedef struct {
+	char *path;
+	uint64_t rows, rejected;
+	const char *encoding;
+} kpix_file_total;
+
+struct kpix_report {
+	kpix_diag *diags;
+	size_t ndiags, cap;
+	uint64_t max_kept;
+	uint64_t errors, warnings;
+	bool truncated;
+	kpix_code_total *codes;
+	size_t ncodes;
+	kpix_file_total *files;
+	size_t nfiles;
+	kpix_arena strings; /* copies of every string a diagnostic holds */
+};
+
+void kpix_report_init(kpix_report *r, uint64_t max_kept);
+void kpix_report_done(kpix_report *r);
+
+/* Counts a diagnostic under total_code (the rule's code for rules, else the
+ * diagnostic's code) and keeps a copy of it while fewer than max_kept are
+ * kept. Strings are copied; value is cut to a readable length. */
+void kpix_report_add(kpix_report *r, const kpix_diag *d, const char *total_code, size_t value_len);
+
+/* Sorts the per-code totals; call once at the end. */
+void kpix_report_finish(kpix_report *r);
+
+#endif

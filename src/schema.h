@@ -1,0 +1,164 @@
+/* schema.h - the loaded form of a schema file (see docs/schema-format.md).
+ *
+ * Internal to the library: the validator reads these structures directly.
+ * Everything hangs off struct kpix_schema and is freed with it. */
+#ifndef KPIX_SCHEMA_H
+#define KPIX_SCHEMA_H
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cast.h"
+#include "expr.h"
+#include "keyset.h"
+#include "kpix/kpix.h"
+
+typedef enum {
+	KPIX_T_STRING,
+	KPIX_T_INTEGER,
+	KPIX_T_NUMBER,
+	KPIX_T_BOOLEAN,
+	KPIX_T_DATE,
+	KPIX_T_YEAR,
+	KPIX_T_YEARMONTH,
+	KPIX_T_ANY
+} kpix_type;
+
+typedef struct {
+	char **items; /* NULL-terminated */
+	size_t n;
+} kpix_strlist;
+
+typedef struct {
+	char *name;
+	char *title;
+	char *description;
+	char *example;
+	kpix_type type;
+	char *format;          /* dates: NULL for the default */
+	kpix_numfmt numfmt;
+	kpix_strlist true_values, false_values; /* n == 0: the defaults */
+	kpix_strlist missing;  /* effective missing values */
+
+	bool required;
+	bool unique;
+	bool has_minimum, has_maximum;
+	double minimum, maximum; /* in the type's own terms: days for dates */
+	char *minimum_text, *maximum_text;
+	int64_t min_length, max_length; /* -1 when absent */
+	char *pattern;
+	pcre2_code *re;
+	kpix_strlist enum_text;
+	double *enum_num;      /* for numeric types: the enum as numbers */
+} kpix_field;
+
+typedef enum { KPIX_REF_SELF, KPIX_REF_CATALOGUE, KPIX_REF_LIST, KPIX_REF_FILE } kpix_ref_kind;
+
+typedef struct {
+	size_t *fields;        /* indexes into schema fields */
+	size_t nfields;
+	kpix_ref_kind kind;
+	char *resource;        /* as written */
+	kpix_strlist ref_fields;
+	size_t *ref_self;      /* KPIX_REF_SELF: indexes of the referenced fields */
+	kpix_keyset *values;   /* other kinds: the allowed keys, loaded with the schema */
+	char *describe;        /* "an indicator code in the catalogue", for messages */
+} kpix_fkey;
+
+typedef enum { KPIX_POL_NONE, KPIX_POL_HIGHER, KPIX_POL_LOWER } kpix_polarity;
+
+/* Indicator attributes a rule can name as ind.<attr>, in slot order. */
+#define KPIX_IND_ATTRS \
+	X(code) X(title) X(unit) X(decimals) X(polarity) X(frequency) X(multiplier) X(min) X(max) X(target)
+
+enum {
+#define X(a) KPIX_IND_##a,
+	KPIX_IND_ATTRS
+#undef X
+	KPIX_IND_NATTRS
+};
+
+typedef struct {
+	char *code;
+	char *title;
+	char *description;
+	char *unit;
+	char *frequency;
+	char *source;
+	char *numerator, *denominator; /* derivation, in words */
+	int decimals;
+	kpix_polarity polarity;
+	kpix_strlist due_in;
+	kpix_strlist breakdowns;
+	kpix_val attrs[KPIX_IND_NATTRS]; /* the ind.* values; strings point at the fields above */
+} kpix_indicator;
+
+typedef struct {
+	char *code;
+	char *title;
+	kpix_severity severity;
+	char *when_src, *check_src;
+	kpix_expr *when, *check;
+	char *message;
+	size_t *fields;
+	size_t nfields;
+} kpix_rule;
+
+typedef struct {
+	char *code;
+	kpix_severity severity;
+	char *message;
+	size_t *group_by;
+	size_t ngroup_by;
+	long period_field;     /* -1 when none */
+	long breakdown_field;  /* -1 when none */
+} kpix_completeness;
+
+typedef enum {
+	KPIX_MATCH_EXACT,
+	KPIX_MATCH_EQUAL,
+	KPIX_MATCH_SUBSET,
+	KPIX_MATCH_SUPERSET,
+	KPIX_MATCH_PARTIAL
+} kpix_fields_match;
+
+struct kpix_schema {
+	char *path;
+	char *dir;             /* directory of path, for relative references */
+	char *id, *version, *title, *description, *source;
+	kpix_field *fields;
+	size_t nfields;
+	kpix_strlist missing;
+	size_t *pk;
+	size_t npk;
+	kpix_fkey *fkeys;
+	size_t nfkeys;
+	long indicator_field;  /* -1 when none */
+	kpix_indicator *indicators;
+	size_t nindicators;
+	kpix_keyset *indicator_index; /* code -> index + 1 */
+	kpix_rule *rules;
+	size_t nrules;
+	kpix_completeness *completeness;
+	size_t ncompleteness;
+	kpix_fields_match fields_match;
+	size_t nslots;         /* fields, then the ind.* attributes */
+};
+
+/* The slot an expression name refers to: field i is slot i, ind.<attr> is
+ * nfields + KPIX_IND_<attr>. */
+int kpix_schema_slot(const kpix_schema *s, const char *name, size_t len);
+
+/* The indicator with this code, or NULL. */
+const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *code, size_t len);
+
+/* A few words for what a field of this type and format holds, for messages:
+ * "a whole number", "a date like 31/03/2025". */
+const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen);
+
+const char *kpix_type_name(kpix_type t);
+
+#endif

@@ -1,0 +1,140 @@
+/* schema_describe.c - a schema in words, for 'kpix schemas show': what a
+ * performance officer needs to fill in a return that validates. */
+#include <string.h>
+
+#include "schema.h"
+#include "util.h"
+
+static void describe_field(kpix_buf *b, const kpix_field *f)
+{
+	char want[160];
+	kpix_buf_printf(b, "  %s", f->name);
+	if (f->title)
+		kpix_buf_printf(b, " (%s)", f->title);
+	kpix_buf_printf(b, ": %s", kpix_type_expectation(f, want, sizeof(want)));
+	if (f->required)
+		kpix_buf_adds(b, "; required");
+	if (f->unique)
+		kpix_buf_adds(b, "; each value different");
+	if (f->has_minimum)
+		kpix_buf_printf(b, "; at least %s", f->minimum_text);
+	if (f->has_maximum)
+		kpix_buf_printf(b, "; at most %s", f->maximum_text);
+	if (f->min_length >= 0)
+		kpix_buf_printf(b, "; at least %lld characters", (long long)f->min_length);
+	if (f->max_length >= 0)
+		kpix_buf_printf(b, "; at most %lld characters", (long long)f->max_length);
+	if (f->pattern)
+		kpix_buf_printf(b, "; matching %s", f->pattern);
+	if (f->example)
+		kpix_buf_printf(b, "; for example '%s'", f->example);
+	if (f->enum_text.n) {
+		kpix_buf_adds(b, "; one of: ");
+		for (size_t i = 0; i < f->enum_text.n; i++)
+			kpix_buf_printf(b, "%s%s", i ? ", " : "", f->enum_text.items[i]);
+	}
+	kpix_buf_addc(b, '\n');
+	if (f->description)
+		kpix_buf_printf(b, "      %s\n", f->description);
+}
+
+static const char *unit_words(const char *unit)
+{
+	if (!unit)
+		return "value";
+	if (strcmp(unit, "percent") == 0)
+		return "%";
+	if (strcmp(unit, "per1000") == 0)
+		return "per 1,000 homes";
+	return unit;
+}
+
+char *kpix_schema_describe(const kpix_schema *s)
+{
+	kpix_buf b = KPIX_BUF_INIT;
+	kpix_buf_printf(&b, "%s %s: %s\n", s->id, s->version, s->title ? s->title : "");
+	if (s->description)
+		kpix_buf_printf(&b, "\n%s\n", s->description);
+	if (s->source)
+		kpix_buf_printf(&b, "\nSource: %s\n", s->source);
+
+	kpix_buf_printf(&b, "\nColumns, in this order (%zu):\n", s->nfields);
+	for (size_t i = 0; i < s->nfields; i++)
+		describe_field(&b, &s->fields[i]);
+	if (s->missing.n) {
+		kpix_buf_adds(&b, "\nA cell counts as empty when it holds: ");
+		for (size_t i = 0; i < s->missing.n; i++)
+			kpix_buf_printf(&b, "%s'%s'", i ? ", " : "", s->missing.items[i]);
+		kpix_buf_addc(&b, '\n');
+	}
+	if (s->npk) {
+		kpix_buf_adds(&b, "\nEach row is identified by ");
+		for (size_t i = 0; i < s->npk; i++)
+			kpix_buf_printf(&b, "%s%s", i ? (i + 1 == s->npk ? " and " : ", ") : "",
+			                s->fields[s->pk[i]].name);
+		kpix_buf_adds(&b, "; no two rows may share them.\n");
+	}
+	for (size_t i = 0; i < s->nfkeys; i++) {
+		const kpix_fkey *fk = &s->fkeys[i];
+		kpix_buf_printf(&b, "%s must be %s.\n", s->fields[fk->fields[0]].name, fk->describe);
+	}
+
+	if (s->nindicators) {
+		kpix_buf_printf(&b, "\nIndicators (%zu):\n", s->nindicators);
+		for (size_t i = 0; i < s->nindicators; i++) {
+			const kpix_indicator *ind = &s->indicators[i];
+			kpix_buf_printf(&b, "  %-8s %s\n", ind->code, ind->title);
+			kpix_buf_printf(&b, "           %s, %d decimal place%s", unit_words(ind->unit),
+			                ind->decimals, ind->decimals == 1 ? "" : "s");
+			if (ind->polarity != KPIX_POL_NONE)
+				kpix_buf_printf(&b, ", %s is better",
+				                ind->polarity == KPIX_POL_HIGHER ? "higher" : "lower");
+			if (ind->frequency)
+				kpix_buf_printf(&b, ", %s", ind->frequency);
+			if (ind->due_in.n) {
+				kpix_buf_adds(&b, " (due in ");
+				for (size_t k = 0; k < ind->due_in.n; k++)
+					kpix_buf_printf(&b, "%s%s", k ? ", " : "", ind->due_in.items[k]);
+				kpix_buf_addc(&b, ')');
+			}
+			kpix_buf_addc(&b, '\n');
+			if (ind->numerator && ind->denominator) {
+				char m[32];
+				kpix_format_number(ind->attrs[KPIX_IND_multiplier].num, m);
+				kpix_buf_printf(&b, "           = %s / %s", ind->numerator, ind->denominator);
+				if (strcmp(m, "1") != 0)
+					kpix_buf_printf(&b, " x %s", m);
+				kpix_buf_addc(&b, '\n');
+			}
+			if (ind->breakdowns.n) {
+				kpix_buf_adds(&b, "           broken down by: ");
+				for (size_t k = 0; k < ind->breakdowns.n; k++)
+					kpix_buf_printf(&b, "%s%s", k ? ", " : "", ind->breakdowns.items[k]);
+				kpix_buf_addc(&b, '\n');
+			}
+		}
+	}
+	if (s->nrules) {
+		kpix_buf_printf(&b, "\nRules (%zu):\n", s->nrules);
+		for (size_t i = 0; i < s->nrules; i++) {
+			const kpix_rule *r = &s->rules[i];
+			kpix_buf_printf(&b, "  %s (%s)%s%s\n", r->code,
+			                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
+			                r->title ? ": " : "", r->title ? r->title : "");
+			if (r->when_src)
+				kpix_buf_printf(&b, "      where   %s\n", r->when_src);
+			kpix_buf_printf(&b, "      check   %s\n", r->check_src);
+		}
+	}
+	for (size_t i = 0; i < s->ncompleteness; i++) {
+		const kpix_completeness *c = &s->completeness[i];
+		kpix_buf_printf(&b, "\nCompleteness %s (%s): every indicator that is due must appear once for each ",
+		                c->code, c->severity == KPIX_SEVERITY_WARNING ? "warning" : "error");
+		for (size_t g = 0; g < c->ngroup_by; g++)
+			kpix_buf_printf(&b, "%s%s", g ? (g + 1 == c->ngroup_by ? " and " : ", ") : "",
+			                s->fields[c->group_by[g]].name);
+		kpix_buf_adds(&b, c->breakdown_field >= 0 ? ", and once for each breakdown it lists.\n"
+		                                          : ".\n");
+	}
+	return kpix_buf_detach(&b);
+}

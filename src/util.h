@@ -1,0 +1,81 @@
+/* util.h - the small shared pieces every module of the library uses:
+ * the last-error message, a growable byte buffer, an arena, and hashing. */
+#ifndef KPIX_UTIL_H
+#define KPIX_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(__GNUC__)
+#define KPIX_PRINTF(f, a) __attribute__((format(printf, f, a)))
+#else
+#define KPIX_PRINTF(f, a)
+#endif
+
+/* Sets the message kpix_error_last() returns and returns code, so that a
+ * failure reads: return kpix_fail(KPIX_EIO, "cannot open '%s': %s", ...). */
+int kpix_fail(int code, const char *fmt, ...) KPIX_PRINTF(2, 3);
+void kpix_error_clear(void);
+
+/* Allocation that cannot return NULL: out of memory aborts with a message,
+ * since no caller of kpix can do better and every path stays simple. */
+void *kpix_xmalloc(size_t n);
+void *kpix_xcalloc(size_t n, size_t size);
+void *kpix_xrealloc(void *p, size_t n);
+char *kpix_xstrdup(const char *s);
+char *kpix_xstrndup(const char *s, size_t n);
+char *kpix_xasprintf(const char *fmt, ...) KPIX_PRINTF(1, 2);
+
+/* A growable byte buffer. Invariants: data is NULL when cap is 0; otherwise
+ * len < cap and data[len] == '\0', so data is always a C string when not
+ * NULL (the bytes themselves may contain NULs). */
+typedef struct {
+	char *data;
+	size_t len;
+	size_t cap;
+} kpix_buf;
+
+#define KPIX_BUF_INIT {NULL, 0, 0}
+
+void kpix_buf_grow(kpix_buf *b, size_t extra);
+void kpix_buf_add(kpix_buf *b, const void *data, size_t len);
+void kpix_buf_adds(kpix_buf *b, const char *s);
+void kpix_buf_addc(kpix_buf *b, char c);
+void kpix_buf_printf(kpix_buf *b, const char *fmt, ...) KPIX_PRINTF(2, 3);
+void kpix_buf_vprintf(kpix_buf *b, const char *fmt, va_list ap);
+void kpix_buf_clear(kpix_buf *b);
+/* Returns the contents (never NULL; "" when empty) and leaves b empty. */
+char *kpix_buf_detach(kpix_buf *b);
+void kpix_buf_free(kpix_buf *b);
+/* Appends s as a JSON string literal, quotes included. */
+void kpix_buf_add_json_string(kpix_buf *b, const char *s, size_t len);
+
+/* An arena: many small allocations freed at once. Blocks are chained; a
+ * single allocation larger than the block size gets a block of its own. */
+typedef struct kpix_arena_block kpix_arena_block;
+typedef struct {
+	kpix_arena_block *head;
+	size_t block_size;
+	size_t total;
+} kpix_arena;
+
+void kpix_arena_init(kpix_arena *a, size_t block_size);
+void *kpix_arena_alloc(kpix_arena *a, size_t n);
+char *kpix_arena_strndup(kpix_arena *a, const char *s, size_t n);
+void kpix_arena_free(kpix_arena *a);
+
+/* A fast, well-mixed 64-bit hash of a byte string (not cryptographic). */
+uint64_t kpix_hash(const void *data, size_t len, uint64_t seed);
+
+/* Formats a double the way kpix writes numbers everywhere: shortest text
+ * that reads back to the same value, "." as the decimal point whatever the
+ * locale, no exponent for ordinary magnitudes. buf must hold 32 bytes. */
+void kpix_format_number(double v, char *buf);
+
+/* True when the bytes are valid UTF-8 (overlong forms and surrogates are
+ * invalid). */
+bool kpix_utf8_valid(const char *s, size_t len);
+
+#endif

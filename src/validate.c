@@ -1,0 +1,1018 @@
+/* validate.c - check a table, streamed one row at a time, against a schema.
+ *
+ * One pass over each file. What must be remembered across rows is kept in
+ * key sets (primary key, unique cells, self-referencing foreign keys,
+ * completeness), so memory grows with the number of distinct keys, not
+ * with the size of the file. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+#include "report.h"
+#include "schema.h"
+#include "util.h"
+
+#define DEFAULT_MAX_ERRORS 1000
+#define REGEX_MATCH_LIMIT 1000000
+
+typedef struct {
+	char *key;     /* the groupBy values, joined */
+	char *period;  /* the period value, or NULL */
+	uint64_t first_row;
+	const char *file;
+} comp_group;
+
+typedef struct {
+	kpix_keyset *groups; /* group key -> index + 1 */
+	comp_group *list;
+	size_t n, cap;
+	kpix_keyset *seen;   /* group index, code, breakdown -> count */
+} comp_state;
+
+typedef struct {
+	uint64_t row;
+	const char *file;
+	size_t key_off, key_len;
+	size_t fk;
+} pending_ref;
+
+struct kpix_validator {
+	const kpix_schema *s;
+	kpix_validate_options opts;
+	kpix_report report;
+	bool finished;
+
+	/* the file being read */
+	kpix_file_total *file;
+	size_t file_index;
+	bool header_seen;
+	long *col_field;     /* column -> field, -1 for none */
+	size_t ncols;
+	long *field_col;     /* field -> column, -1 when the file lacks it */
+	uint64_t problem_row; /* the last row the reader reported an error in */
+
+	/* per-row scratch */
+	kpix_val *slots;
+	const kpix_cell **field_cell; /* field -> its cell in this row, NULL when missing */
+	bool *field_bad;     /* field -> its cell broke a constraint in this row */
+	bool row_error;
+	uint64_t row;
+	kpix_buf key, msg;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+
+	/* remembered across rows */
+	kpix_keyset *pk;
+	kpix_keyset **unique;   /* per field; may be the pk set itself */
+	kpix_keyset **fk_self;  /* per foreign key referring to this table */
+	pending_ref *pending;
+	size_t npending, pending_cap;
+	kpix_buf pending_keys;
+	comp_state *comp;
+	bool *rule_error_reported;
+};
+
+/* ------------------------------------------------------------ diagnostics */
+
+static void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                 uint32_t col, const char *field, const char *value, size_t vlen,
+                 const char *rule, const char *total_code, const char *msg)
+{
+	kpix_diag d = {code, sev, v->file ? v->file->path : NULL, row, col, field, value, rule, msg};
+	kpix_report_add(&v->report, &d, total_code ? total_code : code, vlen);
+	if (strcmp(code, "constraint-error") == 0 && col > 0 && col <= v->ncols &&
+	    v->col_field[col - 1] >= 0)
+		v->field_bad[v->col_field[col - 1]] = true;
+	if (sev == KPIX_SEVERITY_ERROR && row == v->row)
+		v->row_error = true;
+}
+
+static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
+                  const char *field, const char *value, size_t vlen, const char *rule,
+                  const char *fmt, ...) KPIX_PRINTF(10, 11);
+static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
+                  const char *field, const char *value, size_t vlen, const char *rule,
+                  const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	kpix_buf_clear(&v->msg);
+	kpix_buf_vprintf(&v->msg, fmt, ap);
+	va_end(ap);
+	emit(v, code, sev, row, col, field, value, vlen, rule, NULL, v->msg.data);
+}
+
+/* The reader's problems become diagnostics of the file being read. */
+static void on_problem(void *ctx, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
+                       const char *value, const char *message)
+{
+	kpix_validator *v = ctx;
+	const char *field = NULL;
+	if (col > 0 && col <= v->ncols && v->col_field && v->col_field[col - 1] >= 0)
+		field = v->s->fields[v->col_field[col - 1]].name;
+	if (sev == KPIX_SEVERITY_ERROR)
+		v->problem_row = row;
+	emit(v, code, sev, row, col, field, value, value ? strlen(value) : 0, NULL, NULL, message);
+}
+
+/* ----------------------------------------------------------------- header */
+
+static bool same(const kpix_cell *c, const char *s)
+{
+	return strlen(s) == c->len && memcmp(c->data, s, c->len) == 0;
+}
+
+static void check_header(kpix_validator *v, const kpix_record *rec)
+{
+	const kpix_schema *s = v->s;
+	size_t n = rec->ncells;
+	v->ncols = n;
+	free(v->col_field);
+	v->col_field = kpix_xcalloc(n ? n : 1, sizeof(long));
+	for (size_t f = 0; f < s->nfields; f++)
+		v->field_col[f] = -1;
+	bool exact = s->fields_match == KPIX_MATCH_EXACT;
+	bool want_extra = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
+	                  s->fields_match == KPIX_MATCH_SUPERSET;
+	bool want_missing = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
+	                    s->fields_match == KPIX_MATCH_SUBSET;
+
+	for (size_t c = 0; c < n; c++) {
+		const kpix_cell *label = &rec->cells[c];
+		uint32_t col = (uint32_t)(c + 1);
+		v->col_field[c] = -1;
+		if (exact && c < s->nfields) {
+			v->col_field[c] = (long)c;
+			v->field_col[c] = (long)c;
+		} else if (!exact) {
+			for (size_t f = 0; f < s->nfields; f++)
+				if (v->field_col[f] < 0 && same(label, s->fields[f].name)) {
+					v->col_field[c] = (long)f;
+					v->field_col[f] = (long)c;
+					break;
+				}
+		}
+		const char *fname = v->col_field[c] >= 0 ? s->fields[v->col_field[c]].name : NULL;
+		bool dup = false;
+		for (size_t p = 0; p < c && !dup; p++)
+			dup = label->len && rec->cells[p].len == label->len &&
+			      memcmp(rec->cells[p].data, label->data, label->len) == 0;
+		if (label->len == 0) {
+			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, 1, col, fname, "", 0, NULL,
+			      "column %u has no heading%s%s%s", col, fname ? "; it should be '" : "",
+			      fname ? fname : "", fname ? "'" : "");
+		} else if (dup) {
+			emitf(v, "duplicate-label", KPIX_SEVERITY_ERROR, 1, col, fname, label->data,
+			      label->len, NULL, "the heading '%s' appears twice; each column needs its own",
+			      label->data);
+		} else if (exact && c < s->nfields && !same(label, s->fields[c].name)) {
+			emitf(v, "incorrect-label", KPIX_SEVERITY_ERROR, 1, col, fname, label->data,
+			      label->len, NULL, "column %u is headed '%s' but the schema expects '%s' here",
+			      col, label->data, s->fields[c].name);
+		} else if (v->col_field[c] < 0 && want_extra) {
+			emitf(v, "extra-label", KPIX_SEVERITY_ERROR, 1, col, NULL, label->data, label->len,
+			      NULL, "the column '%s' is not in the schema %s", label->data, s->id);
+		}
+	}
+	for (size_t f = 0; f < s->nfields; f++) {
+		if (v->field_col[f] >= 0 || !want_missing)
+			continue;
+		uint32_t col = exact ? (uint32_t)(f + 1) : 0;
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, col, s->fields[f].name, NULL, 0, NULL,
+		      "the file has no column '%s', which the schema requires", s->fields[f].name);
+	}
+}
+
+/* ------------------------------------------------------------------ cells */
+
+static bool is_missing(const kpix_field *f, const kpix_cell *c)
+{
+	for (size_t i = 0; i < f->missing.n; i++)
+		if (same(c, f->missing.items[i]))
+			return true;
+	return false;
+}
+
+static size_t utf8_chars(const char *s, size_t len)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* Casts a cell; returns 0 with *out set, or -1 for a type error. */
+static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
+{
+	out->kind = KPIX_VAL_NUMBER;
+	switch (f->type) {
+	case KPIX_T_STRING:
+	case KPIX_T_ANY:
+		*out = (kpix_val){KPIX_VAL_STRING, false, 0, c->data, c->len};
+		return 0;
+	case KPIX_T_INTEGER: {
+		int64_t i;
+		if (kpix_cast_integer(c->data, c->len, &f->numfmt, &i))
+			return -1;
+		out->num = (double)i;
+		return 0;
+	}
+	case KPIX_T_NUMBER:
+		return kpix_cast_number(c->data, c->len, &f->numfmt, &out->num);
+	case KPIX_T_BOOLEAN:
+		out->kind = KPIX_VAL_BOOL;
+		return kpix_cast_boolean(c->data, c->len,
+		                         f->true_values.n ? (const char *const *)f->true_values.items : NULL,
+		                         f->false_values.n ? (const char *const *)f->false_values.items : NULL,
+		                         &out->b);
+	case KPIX_T_DATE: {
+		kpix_date d;
+		if (kpix_cast_date(c->data, c->len, f->format, &d))
+			return -1;
+		out->num = d;
+		return 0;
+	}
+	case KPIX_T_YEAR: {
+		int32_t y;
+		if (kpix_cast_year(c->data, c->len, &y))
+			return -1;
+		out->num = y;
+		return 0;
+	}
+	case KPIX_T_YEARMONTH: {
+		int32_t ym;
+		if (kpix_cast_yearmonth(c->data, c->len, &ym))
+			return -1;
+		out->num = ym;
+		return 0;
+	}
+	}
+	return -1;
+}
+
+/* Appends a typed value to a key so that equal values give equal keys
+ * ("1" and "01" in an integer field are the same key). */
+static void add_key_part(kpix_buf *k, const kpix_val *val)
+{
+	kpix_buf_addc(k, (char)('0' + val->kind));
+	switch (val->kind) {
+	case KPIX_VAL_NUMBER: {
+		double d = val->num == 0 ? 0 : val->num;
+		kpix_buf_add(k, &d, sizeof(d));
+		break;
+	}
+	case KPIX_VAL_BOOL:
+		kpix_buf_addc(k, val->b ? '1' : '0');
+		break;
+	case KPIX_VAL_STRING: {
+		uint32_t n = (uint32_t)val->len;
+		kpix_buf_add(k, &n, sizeof(n));
+		kpix_buf_add(k, val->str, val->len);
+		break;
+	}
+	default:
+		break;
+	}
+}
+
+/* Key sets remember where a key was first seen: the file's index in the
+ * top 16 bits, the row in the rest. */
+#define WHERE(v) (((uint64_t)(v)->file_index << 48) | (v)->row)
+#define WHERE_ROW(w) ((w) & ((UINT64_C(1) << 48) - 1))
+#define WHERE_FILE(w) ((size_t)((w) >> 48))
+
+/* " of row 12" or " of row 12 in q1.csv" when the first was in another file. */
+static void describe_where(kpix_validator *v, kpix_buf *out, uint64_t where)
+{
+	kpix_buf_printf(out, "row %llu", (unsigned long long)WHERE_ROW(where));
+	if (WHERE_FILE(where) != v->file_index)
+		kpix_buf_printf(out, " of %s", v->report.files[WHERE_FILE(where)].path);
+}
+
+static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_t col)
+{
+	const kpix_field *f = &v->s->fields[fi];
+	const kpix_val *val = &v->slots[fi];
+	const char *fname = f->name;
+	if (val->kind == KPIX_VAL_NUMBER && (f->has_minimum || f->has_maximum)) {
+		if (f->has_minimum && val->num < f->minimum)
+			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			      "minimum", "%s is below the minimum of %s allowed for %s", c->data,
+			      f->minimum_text, fname);
+		else if (f->has_maximum && val->num > f->maximum)
+			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			      "maximum", "%s is above the maximum of %s allowed for %s", c->data,
+			      f->maximum_text, fname);
+	}
+	if (f->min_length >= 0 || f->max_length >= 0) {
+		size_t n = utf8_chars(c->data, c->len);
+		if (f->min_length >= 0 && n < (size_t)f->min_length)
+			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			      "minLength", "'%s' is %zu characters long; %s needs at least %lld", c->data, n,
+			      fname, (long long)f->min_length);
+		else if (f->max_length >= 0 && n > (size_t)f->max_length)
+			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			      "maxLength", "this is %zu characters long; %s allows at most %lld", n, fname,
+			      (long long)f->max_length);
+	}
+	if (f->re) {
+		int m = pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
+		if (m < 0 && m != PCRE2_ERROR_NOMATCH)
+			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			      "pattern",
+			      "kpix could not finish matching '%s' against the pattern of %s within its "
+			      "limits; simplify the pattern",
+			      c->data, fname);
+		else if (m < 0) {
+			if (f->example)
+				emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				      c->len, "pattern", "'%s' is not in the form %s expects, such as '%s'",
+				      c->data, fname, f->example);
+			else
+				emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				      c->len, "pattern", "'%s' does not match the pattern %s of %s", c->data,
+				      f->pattern, fname);
+		}
+	}
+	if (f->enum_text.n) {
+		bool ok = false;
+		for (size_t i = 0; i < f->enum_text.n && !ok; i++)
+			ok = f->enum_num ? val->kind == KPIX_VAL_NUMBER && val->num == f->enum_num[i]
+			                 : same(c, f->enum_text.items[i]);
+		if (!ok) {
+			kpix_buf list = KPIX_BUF_INIT;
+			for (size_t i = 0; i < f->enum_text.n && i < 12; i++)
+				kpix_buf_printf(&list, "%s%s", i ? ", " : "", f->enum_text.items[i]);
+			if (f->enum_text.n > 12)
+				kpix_buf_printf(&list, " and %zu more", f->enum_text.n - 12);
+			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			      "enum", "'%s' is not one of the values allowed for %s: %s", c->data, fname,
+			      list.data);
+			kpix_buf_free(&list);
+		}
+	}
+	/* a field that is the whole primary key is checked with the key */
+	if (f->unique && v->unique[fi] && v->unique[fi] != v->pk) {
+		kpix_buf_clear(&v->key);
+		add_key_part(&v->key, val);
+		bool added;
+		uint64_t *first = kpix_keyset_upsert(v->unique[fi], v->key.data, v->key.len, &added);
+		if (added) {
+			*first = WHERE(v);
+		} else {
+			kpix_buf w = KPIX_BUF_INIT;
+			describe_where(v, &w, *first);
+			emitf(v, "unique-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			      "unique", "'%s' appears again: each %s must be different, and %s already has it",
+			      c->data, fname, w.data);
+			kpix_buf_free(&w);
+		}
+	}
+}
+
+static void check_cell(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_t col)
+{
+	const kpix_field *f = &v->s->fields[fi];
+	v->field_cell[fi] = c;
+	v->slots[fi].kind = KPIX_VAL_NULL;
+	if (is_missing(f, c)) {
+		bool in_pk = false;
+		for (size_t i = 0; i < v->s->npk; i++)
+			in_pk = in_pk || v->s->pk[i] == fi;
+		if (f->required || in_pk)
+			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len,
+			      "required", "%s is required but this cell is %s", f->name,
+			      c->len ? "marked as missing" : "empty");
+		return;
+	}
+	if (cast(f, c, &v->slots[fi]) != 0) {
+		char want[160];
+		v->slots[fi].kind = KPIX_VAL_NULL;
+		emitf(v, "type-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len, NULL,
+		      "'%s' is not %s, which %s must be", c->data,
+		      kpix_type_expectation(f, want, sizeof(want)), f->name);
+		return;
+	}
+	check_constraints(v, fi, c, col);
+}
+
+/* ------------------------------------------------------------------- keys */
+
+static bool build_typed_key(kpix_validator *v, const size_t *fields, size_t n)
+{
+	kpix_buf_clear(&v->key);
+	for (size_t i = 0; i < n; i++) {
+		if (v->slots[fields[i]].kind == KPIX_VAL_NULL)
+			return false;
+		add_key_part(&v->key, &v->slots[fields[i]]);
+	}
+	return true;
+}
+
+/* Joins the raw text of fields, as foreign keys compare text. */
+static bool build_text_key(kpix_validator *v, const size_t *fields, size_t n)
+{
+	kpix_buf_clear(&v->key);
+	for (size_t i = 0; i < n; i++) {
+		const kpix_cell *c = v->field_cell[fields[i]];
+		if (!c || v->slots[fields[i]].kind == KPIX_VAL_NULL)
+			return false;
+		if (i)
+			kpix_buf_addc(&v->key, '\x1f');
+		kpix_buf_add(&v->key, c->data, c->len);
+	}
+	return true;
+}
+
+static void describe_key(kpix_validator *v, kpix_buf *out, const size_t *fields, size_t n)
+{
+	kpix_buf_clear(out);
+	for (size_t i = 0; i < n; i++)
+		kpix_buf_printf(out, "%s%s", i ? ", " : "", v->s->fields[fields[i]].name);
+	kpix_buf_adds(out, ") = (");
+	for (size_t i = 0; i < n; i++) {
+		const kpix_cell *c = v->field_cell[fields[i]];
+		kpix_buf_printf(out, "%s%s", i ? ", " : "", c ? c->data : "");
+	}
+}
+
+static uint32_t col_of(kpix_validator *v, size_t field)
+{
+	long c = v->field_col[field];
+	return c >= 0 ? (uint32_t)(c + 1) : 0;
+}
+
+static void check_primary_key(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	if (!s->npk || !build_typed_key(v, s->pk, s->npk))
+		return;
+	bool added;
+	uint64_t *first = kpix_keyset_upsert(v->pk, v->key.data, v->key.len, &added);
+	if (added) {
+		*first = WHERE(v);
+		return;
+	}
+	kpix_buf d = KPIX_BUF_INIT, w = KPIX_BUF_INIT;
+	describe_key(v, &d, s->pk, s->npk);
+	describe_where(v, &w, *first);
+	/* a single-field key that is also marked unique is reported both ways */
+	if (s->npk == 1 && s->fields[s->pk[0]].unique) {
+		const kpix_cell *c = v->field_cell[s->pk[0]];
+		emitf(v, "unique-error", KPIX_SEVERITY_ERROR, v->row, col_of(v, s->pk[0]),
+		      s->fields[s->pk[0]].name, c->data, c->len, "unique",
+		      "'%s' appears again: each %s must be different, and %s already has it", c->data,
+		      s->fields[s->pk[0]].name, w.data);
+	}
+	emitf(v, "primary-key", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL,
+	      "this row repeats the key (%s) of %s; each combination may appear only once", d.data,
+	      w.data);
+	kpix_buf_free(&d);
+	kpix_buf_free(&w);
+}
+
+static void check_foreign_keys(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	for (size_t i = 0; i < s->nfkeys; i++) {
+		const kpix_fkey *fk = &s->fkeys[i];
+		if (fk->kind == KPIX_REF_SELF) {
+			/* remember what this row offers, then check what it asks for */
+			if (build_text_key(v, fk->ref_self, fk->nfields)) {
+				bool added;
+				kpix_keyset_upsert(v->fk_self[i], v->key.data, v->key.len, &added);
+			}
+			if (!build_text_key(v, fk->fields, fk->nfields))
+				continue;
+			if (kpix_keyset_find(v->fk_self[i], v->key.data, v->key.len))
+				continue;
+			if (v->npending == v->pending_cap) {
+				v->pending_cap = v->pending_cap ? v->pending_cap * 2 : 64;
+				v->pending = kpix_xrealloc(v->pending, v->pending_cap * sizeof(*v->pending));
+			}
+			v->pending[v->npending++] = (pending_ref){v->row, v->file->path,
+			                                          v->pending_keys.len, v->key.len, i};
+			kpix_buf_add(&v->pending_keys, v->key.data, v->key.len);
+			continue;
+		}
+		if (!build_text_key(v, fk->fields, fk->nfields))
+			continue;
+		if (kpix_keyset_find(fk->values, v->key.data, v->key.len))
+			continue;
+		const kpix_cell *c = v->field_cell[fk->fields[0]];
+		const char *fname = s->fields[fk->fields[0]].name;
+		emitf(v, "foreign-key", KPIX_SEVERITY_ERROR, v->row, col_of(v, fk->fields[0]), fname,
+		      c->data, c->len, NULL, "'%s' is not %s", c->data, fk->describe);
+	}
+}
+
+static void finish_self_references(kpix_validator *v)
+{
+	for (size_t i = 0; i < v->npending; i++) {
+		pending_ref *p = &v->pending[i];
+		const kpix_fkey *fk = &v->s->fkeys[p->fk];
+		const char *key = v->pending_keys.data + p->key_off;
+		if (kpix_keyset_find(v->fk_self[p->fk], key, p->key_len))
+			continue;
+		kpix_diag d = {"foreign-key", KPIX_SEVERITY_ERROR, p->file, p->row, 0,
+		               v->s->fields[fk->fields[0]].name, NULL, NULL, NULL};
+		kpix_buf_clear(&v->msg);
+		kpix_buf_printf(&v->msg, "'%.*s' is not %s", (int)p->key_len, key, fk->describe);
+		d.message = v->msg.data;
+		d.value = key;
+		kpix_report_add(&v->report, &d, "foreign-key", p->key_len);
+		/* the row was counted as accepted when it was read */
+		for (size_t f = 0; f < v->report.nfiles; f++)
+			if (v->report.files[f].path == p->file)
+				v->report.files[f].rejected++;
+	}
+}
+
+/* ------------------------------------------------------------------ rules */
+
+static void fill_indicator(kpix_validator *v)
+{
+	kpix_val *ind = v->slots + v->s->nfields;
+	for (int i = 0; i < KPIX_IND_NATTRS; i++)
+		ind[i].kind = KPIX_VAL_NULL;
+	long f = v->s->indicator_field;
+	if (f < 0 || v->slots[f].kind != KPIX_VAL_STRING)
+		return;
+	const kpix_indicator *def = kpix_schema_indicator(v->s, v->slots[f].str, v->slots[f].len);
+	if (def)
+		memcpy(ind, def->attrs, sizeof(def->attrs));
+}
+
+static void append_val(kpix_buf *b, const kpix_val *val)
+{
+	char num[32];
+	switch (val->kind) {
+	case KPIX_VAL_STRING:
+		kpix_buf_add(b, val->str, val->len);
+		break;
+	case KPIX_VAL_NUMBER:
+		kpix_format_number(val->num, num);
+		kpix_buf_adds(b, num);
+		break;
+	case KPIX_VAL_BOOL:
+		kpix_buf_adds(b, val->b ? "true" : "false");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Writes a rule's message with each {name} replaced by the cell text of that
+ * field, or the indicator's attribute for {ind.x}; other text is kept. */
+static void expand_message(kpix_validator *v, kpix_buf *out, const char *tmpl)
+{
+	kpix_buf_clear(out);
+	const char *p = tmpl;
+	while (*p) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!open || !close) {
+			kpix_buf_adds(out, p);
+			break;
+		}
+		kpix_buf_add(out, p, (size_t)(open - p));
+		int slot = kpix_schema_slot(v->s, open + 1, (size_t)(close - open - 1));
+		if (slot < 0) {
+			kpix_buf_add(out, open, (size_t)(close - open + 1));
+		} else if ((size_t)slot < v->s->nfields) {
+			const kpix_cell *c = v->field_cell[slot];
+			kpix_buf_adds(out, c ? c->data : "");
+		} else {
+			append_val(out, &v->slots[slot]);
+		}
+		p = close + 1;
+	}
+}
+
+static void check_rules(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	if (!s->nrules)
+		return;
+	fill_indicator(v);
+	for (size_t i = 0; i < s->nrules; i++) {
+		const kpix_rule *r = &s->rules[i];
+		kpix_val res;
+		int rc = 0;
+		if (r->when) {
+			rc = kpix_expr_eval(r->when, v->slots, &res);
+			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && res.b))
+				continue;
+		}
+		if (rc == 0) {
+			rc = kpix_expr_eval(r->check, v->slots, &res);
+			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && !res.b))
+				continue;
+		}
+		uint32_t col = r->nfields ? col_of(v, r->fields[0]) : 0;
+		const char *fname = r->nfields ? s->fields[r->fields[0]].name : NULL;
+		const kpix_cell *c = r->nfields ? v->field_cell[r->fields[0]] : NULL;
+		if (rc != 0) {
+			if (v->rule_error_reported[i])
+				continue;
+			v->rule_error_reported[i] = true;
+			emitf(v, "rule-error", KPIX_SEVERITY_WARNING, v->row, col, fname, NULL, 0, r->code,
+			      "the rule %s could not be worked out on this row (it compares or adds values of "
+			      "different kinds); it is skipped wherever that happens; check the schema",
+			      r->code);
+			continue;
+		}
+		kpix_buf m = KPIX_BUF_INIT;
+		expand_message(v, &m, r->message);
+		emit(v, "row-constraint", r->severity, v->row, col, fname, c ? c->data : NULL,
+		     c ? c->len : 0, r->code, r->code, m.data);
+		kpix_buf_free(&m);
+	}
+}
+
+/* ----------------------------------------------------------- completeness */
+
+static void note_completeness(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	for (size_t i = 0; i < s->ncompleteness; i++) {
+		const kpix_completeness *c = &s->completeness[i];
+		comp_state *st = &v->comp[i];
+		kpix_buf_clear(&v->key);
+		bool ok = true;
+		for (size_t g = 0; g < c->ngroup_by && ok; g++) {
+			/* a group named by a mistyped period would report every
+			 * indicator missing: such a row joins no group */
+			const kpix_cell *cell = v->field_cell[c->group_by[g]];
+			ok = cell && v->slots[c->group_by[g]].kind != KPIX_VAL_NULL &&
+			     !v->field_bad[c->group_by[g]];
+			if (ok) {
+				if (g)
+					kpix_buf_addc(&v->key, '\x1f');
+				kpix_buf_add(&v->key, cell->data, cell->len);
+			}
+		}
+		long indf = s->indicator_field;
+		if (!ok || v->slots[indf].kind == KPIX_VAL_NULL || v->field_bad[indf])
+			continue;
+		bool added;
+		uint64_t *gi = kpix_keyset_upsert(st->groups, v->key.data, v->key.len, &added);
+		if (added) {
+			if (st->n == st->cap) {
+				st->cap = st->cap ? st->cap * 2 : 16;
+				st->list = kpix_xrealloc(st->list, st->cap * sizeof(*st->list));
+			}
+			const kpix_cell *pc = c->period_field >= 0 ? v->field_cell[c->period_field] : NULL;
+			st->list[st->n] = (comp_group){kpix_xstrndup(v->key.data, v->key.len),
+			                               pc ? kpix_xstrndup(pc->data, pc->len) : NULL, v->row,
+			                               v->file->path};
+			*gi = ++st->n;
+		}
+		uint64_t group = *gi;
+		kpix_buf_clear(&v->key);
+		kpix_buf_add(&v->key, &group, sizeof(group));
+		const kpix_cell *ic = v->field_cell[indf];
+		kpix_buf_add(&v->key, ic->data, ic->len);
+		kpix_buf_addc(&v->key, '\x1f');
+		if (c->breakdown_field >= 0) {
+			const kpix_cell *bc = v->field_cell[c->breakdown_field];
+			if (bc && v->slots[c->breakdown_field].kind != KPIX_VAL_NULL)
+				kpix_buf_add(&v->key, bc->data, bc->len);
+		}
+		(*kpix_keyset_upsert(st->seen, v->key.data, v->key.len, &added))++;
+	}
+}
+
+static bool due(const kpix_indicator *ind, const char *period)
+{
+	if (!ind->due_in.n || !period)
+		return true;
+	size_t pl = strlen(period);
+	for (size_t i = 0; i < ind->due_in.n; i++) {
+		size_t n = strlen(ind->due_in.items[i]);
+		if (n <= pl && strcmp(period + pl - n, ind->due_in.items[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Expands a completeness message: {indicator}, {breakdown}, {ind.title} and
+ * the groupBy fields by name. */
+static void completeness_message(kpix_validator *v, kpix_buf *out, const kpix_completeness *c,
+                                 const comp_group *g, const kpix_indicator *ind, const char *bd)
+{
+	kpix_buf_clear(out);
+	const char *p = c->message;
+	while (*p) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!open || !close) {
+			kpix_buf_adds(out, p);
+			break;
+		}
+		kpix_buf_add(out, p, (size_t)(open - p));
+		size_t n = (size_t)(close - open - 1);
+		const char *name = open + 1;
+		bool done = false;
+		if (n == 9 && memcmp(name, "indicator", 9) == 0) {
+			kpix_buf_adds(out, ind->code);
+			done = true;
+		} else if (n == 9 && memcmp(name, "breakdown", 9) == 0) {
+			kpix_buf_adds(out, bd && *bd ? bd : "the whole organisation");
+			done = true;
+		} else if (n > 4 && memcmp(name, "ind.", 4) == 0) {
+			int slot = kpix_schema_slot(v->s, name, n);
+			if (slot >= 0) {
+				append_val(out, &ind->attrs[(size_t)slot - v->s->nfields]);
+				done = true;
+			}
+		} else {
+			/* a groupBy field: its value is the matching part of the group key */
+			const char *k = g->key;
+			for (size_t i = 0; i < c->ngroup_by && !done; i++) {
+				size_t kl = strcspn(k, "\x1f");
+				const char *fname = v->s->fields[c->group_by[i]].name;
+				if (strlen(fname) == n && memcmp(fname, name, n) == 0) {
+					kpix_buf_add(out, k, kl);
+					done = true;
+				}
+				k += kl + (k[kl] ? 1 : 0);
+			}
+		}
+		if (!done)
+			kpix_buf_add(out, open, n + 2);
+		p = close + 1;
+	}
+}
+
+static bool pk_covers_completeness(const kpix_schema *s, const kpix_completeness *c)
+{
+	if (!s->npk)
+		return false;
+	for (size_t i = 0; i < s->npk; i++) {
+		size_t f = s->pk[i];
+		bool in = (long)f == s->indicator_field || (long)f == c->breakdown_field;
+		for (size_t g = 0; g < c->ngroup_by && !in; g++)
+			in = c->group_by[g] == f;
+		if (!in)
+			return false;
+	}
+	return true;
+}
+
+static void finish_completeness(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	const char *indf = s->indicator_field >= 0 ? s->fields[s->indicator_field].name : NULL;
+	kpix_buf key = KPIX_BUF_INIT, msg = KPIX_BUF_INIT;
+	for (size_t i = 0; i < s->ncompleteness; i++) {
+		const kpix_completeness *c = &s->completeness[i];
+		comp_state *st = &v->comp[i];
+		bool report_dups = !pk_covers_completeness(s, c);
+		for (size_t g = 0; g < st->n; g++) {
+			const comp_group *grp = &st->list[g];
+			uint64_t group = g + 1;
+			for (size_t k = 0; k < s->nindicators; k++) {
+				const kpix_indicator *ind = &s->indicators[k];
+				if (!due(ind, grp->period))
+					continue;
+				size_t nb = c->breakdown_field >= 0 ? ind->breakdowns.n : 0;
+				for (size_t b = 0; b <= nb; b++) {
+					const char *bd = b ? ind->breakdowns.items[b - 1] : "";
+					kpix_buf_clear(&key);
+					kpix_buf_add(&key, &group, sizeof(group));
+					kpix_buf_adds(&key, ind->code);
+					kpix_buf_addc(&key, '\x1f');
+					kpix_buf_adds(&key, bd);
+					uint64_t *count = kpix_keyset_find(st->seen, key.data, key.len);
+					if (count && (*count == 1 || !report_dups))
+						continue;
+					completeness_message(v, &msg, c, grp, ind, bd);
+					if (count) {
+						kpix_buf_printf(&msg, " (it appears %llu times; it must appear once)",
+						                (unsigned long long)*count);
+					}
+					kpix_diag d = {"completeness", c->severity, grp->file, 0, 0, indf,
+					               ind->code, c->code, msg.data};
+					kpix_report_add(&v->report, &d, c->code, strlen(ind->code));
+				}
+			}
+		}
+	}
+	kpix_buf_free(&key);
+	kpix_buf_free(&msg);
+}
+
+/* ------------------------------------------------------------------- rows */
+
+static bool blank(const kpix_record *rec)
+{
+	for (size_t i = 0; i < rec->ncells; i++)
+		if (rec->cells[i].len)
+			return false;
+	return true;
+}
+
+static void check_row(kpix_validator *v, const kpix_record *rec)
+{
+	const kpix_schema *s = v->s;
+	size_t nf = s->nfields;
+	for (size_t f = 0; f < nf; f++) {
+		v->slots[f].kind = KPIX_VAL_NULL;
+		v->field_cell[f] = NULL;
+		v->field_bad[f] = false;
+	}
+	if (blank(rec)) {
+		emit(v, "blank-row", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL, NULL,
+		     "this row is empty; delete it");
+		return;
+	}
+	bool exact = s->fields_match == KPIX_MATCH_EXACT;
+	size_t width = v->ncols;
+	if (exact && nf > width)
+		width = nf;
+	size_t n = rec->ncells > width ? rec->ncells : width;
+	for (size_t c = 0; c < n; c++) {
+		uint32_t col = (uint32_t)(c + 1);
+		long fi = c < v->ncols ? v->col_field[c] : (exact && c < nf ? (long)c : -1);
+		if (c >= rec->ncells) {
+			if (c >= v->ncols && !(exact && c < nf))
+				break;
+			const kpix_field *f = fi >= 0 ? &s->fields[fi] : NULL;
+			if (f && f->required)
+				emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, NULL, 0,
+				      "required", "%s is required but this row has no cell for it", f->name);
+			emitf(v, "missing-cell", KPIX_SEVERITY_ERROR, v->row, col, f ? f->name : NULL, NULL,
+			      0, NULL,
+			      "this row ends before column %u%s%s%s: it has %zu cells where the header has "
+			      "%zu",
+			      col, f ? " (" : "", f ? f->name : "", f ? ")" : "", rec->ncells,
+			      v->ncols > nf && exact ? v->ncols : (exact ? nf : v->ncols));
+			continue;
+		}
+		if (fi < 0) {
+			if (c >= v->ncols || exact)
+				emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, col, NULL, rec->cells[c].data,
+				      rec->cells[c].len, NULL,
+				      "this row has a cell in column %u, beyond the columns of the header; "
+				      "remove it or add the missing heading",
+				      col);
+			continue;
+		}
+		check_cell(v, (size_t)fi, &rec->cells[c], col);
+	}
+	check_primary_key(v);
+	check_foreign_keys(v);
+	check_rules(v);
+	if (s->ncompleteness && s->indicator_field >= 0)
+		note_completeness(v);
+}
+
+static int on_record(void *ctx, const kpix_record *rec)
+{
+	kpix_validator *v = ctx;
+	v->row = rec->row;
+	if (!v->header_seen) {
+		v->header_seen = true;
+		check_header(v, rec);
+		return 0;
+	}
+	v->file->rows++;
+	v->row_error = v->problem_row == rec->row;
+	if (!rec->malformed)
+		check_row(v, rec);
+	if (v->row_error)
+		v->file->rejected++;
+	return 0;
+}
+
+/* -------------------------------------------------------------- lifecycle */
+
+int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_validate_options *opts)
+{
+	*out = NULL;
+	if (!s)
+		return kpix_fail(KPIX_EUSAGE, "no schema given to the validator");
+	if (opts && opts->version != KPIX_VALIDATE_OPTIONS_VERSION)
+		return kpix_fail(KPIX_EUSAGE, "validate options of version %u; this kpix knows version %d",
+		                 opts->version, KPIX_VALIDATE_OPTIONS_VERSION);
+	kpix_validator *v = kpix_xcalloc(1, sizeof(*v));
+	v->s = s;
+	if (opts)
+		v->opts = *opts;
+	else
+		v->opts = (kpix_validate_options)KPIX_VALIDATE_OPTIONS_INIT;
+	kpix_report_init(&v->report, v->opts.max_errors ? v->opts.max_errors : DEFAULT_MAX_ERRORS);
+	v->slots = kpix_xcalloc(s->nslots, sizeof(kpix_val));
+	v->field_cell = kpix_xcalloc(s->nfields, sizeof(*v->field_cell));
+	v->field_bad = kpix_xcalloc(s->nfields, sizeof(bool));
+	v->field_col = kpix_xcalloc(s->nfields, sizeof(long));
+	v->md = pcre2_match_data_create(1, NULL);
+	v->mctx = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(v->mctx, REGEX_MATCH_LIMIT);
+	if (s->npk)
+		v->pk = kpix_keyset_new();
+	v->unique = kpix_xcalloc(s->nfields, sizeof(*v->unique));
+	for (size_t f = 0; f < s->nfields; f++) {
+		if (!s->fields[f].unique)
+			continue;
+		v->unique[f] = s->npk == 1 && s->pk[0] == f ? v->pk : kpix_keyset_new();
+	}
+	v->fk_self = kpix_xcalloc(s->nfkeys ? s->nfkeys : 1, sizeof(*v->fk_self));
+	for (size_t i = 0; i < s->nfkeys; i++)
+		if (s->fkeys[i].kind == KPIX_REF_SELF)
+			v->fk_self[i] = kpix_keyset_new();
+	v->comp = kpix_xcalloc(s->ncompleteness ? s->ncompleteness : 1, sizeof(*v->comp));
+	for (size_t i = 0; i < s->ncompleteness; i++) {
+		v->comp[i].groups = kpix_keyset_new();
+		v->comp[i].seen = kpix_keyset_new();
+	}
+	v->rule_error_reported = kpix_xcalloc(s->nrules ? s->nrules : 1, sizeof(bool));
+	*out = v;
+	return 0;
+}
+
+int kpix_validator_add_file(kpix_validator *v, const char *path)
+{
+	if (v->finished)
+		return kpix_fail(KPIX_EUSAGE, "the validator has already finished");
+	kpix_report *r = &v->report;
+	r->files = kpix_xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
+	r->files[r->nfiles] = (kpix_file_total){kpix_xstrdup(path), 0, 0, "ascii"};
+	v->file_index = r->nfiles++;
+	v->file = &r->files[v->file_index];
+	v->header_seen = false;
+	v->ncols = 0;
+	v->problem_row = 0;
+	v->row = 0;
+
+	kpix_csv_config cfg = {0};
+	cfg.on_record = on_record;
+	cfg.on_problem = on_problem;
+	cfg.ctx = v;
+	cfg.encoding = v->opts.encoding;
+	cfg.max_field_bytes = v->opts.max_field_bytes;
+	cfg.max_columns = v->opts.max_columns;
+	cfg.progress = v->opts.progress;
+	cfg.progress_ctx = v->opts.progress_ctx;
+	kpix_csv_stats st;
+	int rc = kpix_csv_read_file(path, &cfg, &st);
+	v->file->encoding = st.encoding ? st.encoding : "ascii";
+	if (rc == 0 && st.records == 0 && st.complete)
+		emit(v, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, NULL, 0, NULL, NULL,
+		     "the file is empty: kpix expected a header row naming the columns, then the data");
+	return rc;
+}
+
+const kpix_report *kpix_validator_finish(kpix_validator *v)
+{
+	if (!v->finished) {
+		v->finished = true;
+		v->file = NULL;
+		v->row = 0;
+		finish_self_references(v);
+		finish_completeness(v);
+		kpix_report_finish(&v->report);
+	}
+	return &v->report;
+}
+
+void kpix_validator_free(kpix_validator *v)
+{
+	if (!v)
+		return;
+	const kpix_schema *s = v->s;
+	kpix_report_done(&v->report);
+	free(v->slots);
+	free(v->field_cell);
+	free(v->field_bad);
+	free(v->field_col);
+	free(v->col_field);
+	kpix_buf_free(&v->key);
+	kpix_buf_free(&v->msg);
+	pcre2_match_data_free(v->md);
+	pcre2_match_context_free(v->mctx);
+	for (size_t f = 0; f < s->nfields; f++)
+		if (v->unique[f] && v->unique[f] != v->pk)
+			kpix_keyset_free(v->unique[f]);
+	free(v->unique);
+	kpix_keyset_free(v->pk);
+	for (size_t i = 0; i < s->nfkeys; i++)
+		kpix_keyset_free(v->fk_self[i]);
+	free(v->fk_self);
+	free(v->pending);
+	kpix_buf_free(&v->pending_keys);
+	for (size_t i = 0; i < s->ncompleteness; i++) {
+		kpix_keyset_free(v->comp[i].groups);
+		kpix_keyset_free(v->comp[i].seen);
+		for (size_t g = 0; g < v->comp[i].n; g++) {
+			free(v->comp[i].list[g].key);
+			free(v->comp[i].list[g].period);
+		}
+		free(v->comp[i].list);
+	}
+	free(v->comp);
+	free(v->rule_error_reported);
+	free(v);
+}

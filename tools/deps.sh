@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what kpix needs to build and test on Debian 12, as root. Does
+# nothing when everything is already there, so it is cheap to call first.
+set -euo pipefail
+
+packages=(build-essential cmake pkg-config libcsv-dev libxlsxwriter-dev libjansson-dev
+          libcmocka-dev libpcre2-dev python3)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "kpix: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
