@@ -1,0 +1,1071 @@
+/* test_cast.c - unit tests for src/cast.c (cmocka). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <float.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cast.h"
+
+static const kpix_numfmt plain = KPIX_NUMFMT_INIT;
+static const kpix_numfmt comma_groups = {'.', ',', true};
+static const kpix_numfmt euro = {',', '.', true};
+static const kpix_numfmt space_groups = {',', ' ', true};
+static const kpix_numfmt decorated = {'.', 0, false};
+static const kpix_numfmt decorated_groups = {'.', ',', false};
+
+static int num(const char *s, const kpix_numfmt *f, double *v)
+{
+	return kpix_cast_number(s, strlen(s), f, v);
+}
+
+static int integer(const char *s, const kpix_numfmt *f, int64_t *v)
+{
+	return kpix_cast_integer(s, strlen(s), f, v);
+}
+
+static int date(const char *s, const char *format, kpix_date *d)
+{
+	return kpix_cast_date(s, strlen(s), format, d);
+}
+
+/* Reads s as a number and insists it gives exactly want, bit for bit. */
+static void assert_number_is(const char *s, const kpix_numfmt *f, double want)
+{
+	double v = 12345.0;
+	if (num(s, f, &v) != 0)
+		fail_msg("\"%s\" was rejected", s);
+	if (memcmp(&v, &want, sizeof v) != 0)
+		fail_msg("\"%s\" read as %.17g, want %.17g", s, v, want);
+}
+
+/* Insists that s is rejected and the output is left alone. */
+static void assert_not_number(const char *s, const kpix_numfmt *f)
+{
+	double v = 12345.0;
+	if (num(s, f, &v) == 0)
+		fail_msg("\"%s\" was accepted as %.17g", s, v);
+	assert_true(v == 12345.0);
+}
+
+static void assert_not_integer(const char *s, const kpix_numfmt *f)
+{
+	int64_t v = 777;
+	if (integer(s, f, &v) == 0)
+		fail_msg("\"%s\" was accepted as integer %lld", s, (long long)v);
+	assert_int_equal(v, 777);
+}
+
+static void assert_not_date(const char *s, const char *format)
+{
+	kpix_date d = 4242;
+	if (date(s, format, &d) == 0)
+		fail_msg("\"%s\" was accepted as a date for format %s", s, format ? format : "NULL");
+	assert_int_equal(d, 4242);
+}
+
+static kpix_date date_ok(const char *s, const char *format)
+{
+	kpix_date d = 0;
+	if (date(s, format, &d) != 0)
+		fail_msg("\"%s\" was rejected as a date for format %s", s, format ? format : "NULL");
+	return d;
+}
+
+/* ---- number: plain values and correct rounding ---- */
+
+static void number__plain_digits_read_exactly(void **state)
+{
+	(void)state;
+	assert_number_is("42", &plain, 42.0);
+	assert_number_is("0", &plain, 0.0);
+	assert_number_is("007", &plain, 7.0);
+}
+
+static void number__point_one_is_the_nearest_double(void **state)
+{
+	(void)state;
+	assert_number_is("0.1", &plain, 0.1);
+}
+
+static void number__82_45_is_the_nearest_double(void **state)
+{
+	(void)state;
+	assert_number_is("82.45", &plain, 82.45);
+	assert_number_is("-82.45", &plain, -82.45);
+}
+
+static void number__largest_finite_double_is_read_exactly(void **state)
+{
+	(void)state;
+	assert_number_is("1.7976931348623157e308", &plain, DBL_MAX);
+}
+
+static void number__smallest_normal_double_is_read_exactly(void **state)
+{
+	(void)state;
+	assert_number_is("2.2250738585072014e-308", &plain, DBL_MIN);
+}
+
+static void number__smallest_subnormal_is_read_exactly(void **state)
+{
+	(void)state;
+	assert_number_is("4.9406564584124654e-324", &plain, 0x1p-1074);
+}
+
+static void number__twenty_digit_mantissa_is_correctly_rounded(void **state)
+{
+	(void)state;
+	/* Doubles near 2^64 are 4096 apart, so 2^64 + 2048 is a tie (to even:
+	 * 2^64) and only the twentieth digit decides which way its neighbours go. */
+	assert_number_is("12345678901234567890", &plain, 12345678901234567890.0);
+	assert_number_is("18446744073709553663", &plain, 0x1p64);
+	assert_number_is("18446744073709553664", &plain, 0x1p64);
+	assert_number_is("18446744073709553665", &plain, 0x1p64 + 0x1p12);
+}
+
+static void number__two_to_the_53_plus_one_rounds_half_to_even(void **state)
+{
+	(void)state;
+	assert_number_is("9007199254740993", &plain, 9007199254740992.0);
+	assert_number_is("9007199254740995", &plain, 9007199254740996.0);
+}
+
+static void number__digits_far_past_the_halfway_point_round_up(void **state)
+{
+	(void)state;
+	/* Only the last of the 30 digits tips this above the halfway point. */
+	assert_number_is("9007199254740993.0000000000001", &plain, 9007199254740994.0);
+}
+
+static void number__exponent_forms_are_read(void **state)
+{
+	(void)state;
+	assert_number_is("1e3", &plain, 1000.0);
+	assert_number_is("1E-3", &plain, 0.001);
+	assert_number_is("1.5e+2", &plain, 150.0);
+	assert_number_is("123e25", &plain, 123e25);
+	assert_number_is("0.000001234e10", &plain, 12340.0);
+	assert_number_is("1e22", &plain, 1e22);
+	assert_number_is("1e23", &plain, 1e23);
+}
+
+static void number__zero_with_huge_exponent_is_zero(void **state)
+{
+	(void)state;
+	assert_number_is("0e999999999999", &plain, 0.0);
+}
+
+static void number__underflow_rounds_to_zero(void **state)
+{
+	(void)state;
+	assert_number_is("1e-400", &plain, 0.0);
+}
+
+static void number__overflow_to_infinity_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("1e309", &plain);
+	assert_not_number("-1e309", &plain);
+	assert_not_number("1.8e308", &plain);
+}
+
+/* Random doubles printed with %.17g, and random digit strings, must come
+ * back exactly as the C library's correctly rounded strtod reads them. */
+static void number__agrees_with_strtod_on_many_generated_values(void **state)
+{
+	(void)state;
+	uint64_t x = 0x9e3779b97f4a7c15u;
+	char buf[128];
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		double d;
+		if (i % 2 == 0) {
+			memcpy(&d, &x, sizeof d);
+			if (!isfinite(d))
+				continue;
+			snprintf(buf, sizeof buf, "%.*g", 1 + (int)(x % 17), d);
+		} else {
+			/* up to 25 digits with a point somewhere and a modest exponent */
+			int nd = 1 + (int)(x % 25), point = (int)((x >> 8) % (uint64_t)(nd + 1));
+			int ex = (int)((x >> 16) % 80) - 40, n = 0;
+			uint64_t y = x;
+			for (int k = 0; k < nd; k++) {
+				if (k == point)
+					buf[n++] = '.';
+				buf[n++] = (char)('0' + (y % 10));
+				y = y / 10 ? y / 10 : x >> 3;
+			}
+			n += snprintf(buf + n, sizeof buf - (size_t)n, "e%d", ex);
+		}
+		double want = strtod(buf, NULL), got = -1.0;
+		if (num(buf, &plain, &got) != 0)
+			fail_msg("\"%s\" was rejected", buf);
+		if (memcmp(&got, &want, sizeof got) != 0)
+			fail_msg("\"%s\" read as %.17g, strtod says %.17g", buf, got, want);
+	}
+}
+
+/* ---- number: syntax ---- */
+
+static void number__leading_plus_and_minus_are_signs(void **state)
+{
+	(void)state;
+	assert_number_is("+5", &plain, 5.0);
+	assert_number_is("-5", &plain, -5.0);
+}
+
+static void number__minus_zero_is_negative_zero(void **state)
+{
+	(void)state;
+	double v = 1.0;
+	assert_int_equal(num("-0", &plain, &v), 0);
+	assert_true(v == 0.0);
+	assert_true(signbit(v));
+}
+
+static void number__point_five_and_five_point_are_accepted_like_decimal(void **state)
+{
+	(void)state;
+	assert_number_is(".5", &plain, 0.5);
+	assert_number_is("5.", &plain, 5.0);
+	assert_number_is("-.5", &plain, -0.5);
+	assert_number_is("5.e1", &plain, 50.0);
+}
+
+static void number__table_schema_special_values_are_read(void **state)
+{
+	(void)state;
+	double v = 0.0;
+	assert_int_equal(num("NaN", &plain, &v), 0);
+	assert_true(isnan(v));
+	assert_int_equal(num("INF", &plain, &v), 0);
+	assert_true(isinf(v) && v > 0);
+	assert_int_equal(num("+INF", &plain, &v), 0);
+	assert_true(isinf(v) && v > 0);
+	assert_int_equal(num("-INF", &plain, &v), 0);
+	assert_true(isinf(v) && v < 0);
+}
+
+static void number__other_spellings_of_nan_and_infinity_are_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("nan", &plain);
+	assert_not_number("NAN", &plain);
+	assert_not_number("-NaN", &plain);
+	assert_not_number("inf", &plain);
+	assert_not_number("Infinity", &plain);
+	assert_not_number("INFINITY", &plain);
+}
+
+static void number__empty_text_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("", &plain);
+}
+
+static void number__whitespace_anywhere_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number(" 12 ", &plain);
+	assert_not_number(" 12", &plain);
+	assert_not_number("12 ", &plain);
+	assert_not_number("1 2", &plain);
+	assert_not_number("12\t", &plain);
+	assert_not_number("- 12", &plain);
+}
+
+static void number__hex_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("0x10", &plain);
+	assert_not_number("0x1p3", &plain);
+}
+
+static void number__underscores_are_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("1_000", &plain);
+}
+
+static void number__lone_point_or_sign_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number(".", &plain);
+	assert_not_number("-", &plain);
+	assert_not_number("+", &plain);
+	assert_not_number("-.", &plain);
+	assert_not_number("+-1", &plain);
+	assert_not_number("--1", &plain);
+}
+
+static void number__incomplete_or_misplaced_exponent_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("1e", &plain);
+	assert_not_number("1e+", &plain);
+	assert_not_number("e5", &plain);
+	assert_not_number(".e5", &plain);
+	assert_not_number("1e5.5", &plain);
+	assert_not_number("1d5", &plain);
+}
+
+static void number__second_point_or_trailing_junk_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("1.2.3", &plain);
+	assert_not_number("12abc", &plain);
+	assert_not_number("82%", &plain);
+	assert_not_number("\xc2\xa3" "5", &plain);
+}
+
+static void number__text_over_1000_characters_is_rejected(void **state)
+{
+	(void)state;
+	char buf[1002];
+	memset(buf, '1', 1001);
+	buf[1001] = '\0';
+	double v = 3.0;
+	assert_int_not_equal(kpix_cast_number(buf, 1001, &plain, &v), 0);
+	assert_true(v == 3.0);
+	/* 1000 characters is still allowed: 0.000...1 */
+	buf[0] = '0';
+	buf[1] = '.';
+	memset(buf + 2, '0', 997);
+	buf[999] = '1';
+	assert_int_equal(kpix_cast_number(buf, 1000, &plain, &v), 0);
+	assert_true(v == 0.0); /* 1e-998 underflows */
+}
+
+static void number__long_exact_input_uses_all_digits(void **state)
+{
+	(void)state;
+	char buf[400];
+	/* 0.1 followed by 300 zeros then a 1: still rounds to 0.1 */
+	strcpy(buf, "0.1");
+	memset(buf + 3, '0', 300);
+	strcpy(buf + 303, "1");
+	assert_number_is(buf, &plain, 0.1);
+}
+
+static void number__text_is_not_read_past_its_length(void **state)
+{
+	(void)state;
+	double v = 0.0;
+	assert_int_equal(kpix_cast_number("12345", 2, &plain, &v), 0);
+	assert_true(v == 12.0);
+	assert_int_equal(kpix_cast_number("1e5", 1, &plain, &v), 0);
+	assert_true(v == 1.0);
+}
+
+static void number__null_format_means_plain_numbers(void **state)
+{
+	(void)state;
+	assert_number_is("3.25", NULL, 3.25);
+	assert_not_number("1,000", NULL);
+}
+
+/* ---- number: groupChar, decimalChar ---- */
+
+static void number__comma_is_invalid_without_group_char(void **state)
+{
+	(void)state;
+	assert_not_number("1,234", &plain);
+}
+
+static void number__group_chars_between_digits_are_dropped(void **state)
+{
+	(void)state;
+	assert_number_is("1,234", &comma_groups, 1234.0);
+	assert_number_is("1,234,567.5", &comma_groups, 1234567.5);
+	assert_number_is("-1,000", &comma_groups, -1000.0);
+	assert_number_is("1234", &comma_groups, 1234.0);
+	assert_number_is("12,34", &comma_groups, 1234.0);
+}
+
+static void number__group_char_at_either_end_or_doubled_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number(",123", &comma_groups);
+	assert_not_number("123,", &comma_groups);
+	assert_not_number("1,,234", &comma_groups);
+	assert_not_number("-,1", &comma_groups);
+	assert_not_number("1,.5", &comma_groups);
+}
+
+static void number__group_char_in_fraction_or_exponent_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("1.234,5", &comma_groups);
+	assert_not_number("1e1,0", &comma_groups);
+}
+
+static void number__decimal_comma_with_point_groups_is_read(void **state)
+{
+	(void)state;
+	assert_number_is("1.234,5", &euro, 1234.5);
+	assert_number_is("1,5", &euro, 1.5);
+	assert_number_is("1.234.567", &euro, 1234567.0);
+	assert_number_is(",5", &euro, 0.5);
+	assert_not_number("1,2,3", &euro);
+}
+
+static void number__point_is_not_a_decimal_when_decimal_char_is_comma(void **state)
+{
+	(void)state;
+	const kpix_numfmt comma_only = {',', 0, true};
+	assert_not_number("1.5", &comma_only);
+	assert_number_is("1,5", &comma_only, 1.5);
+}
+
+static void number__space_groups_with_decimal_comma_are_read(void **state)
+{
+	(void)state;
+	assert_number_is("1 234 567,25", &space_groups, 1234567.25);
+	assert_not_number("1  234", &space_groups);
+}
+
+static void number__long_grouped_input_takes_the_slow_path_correctly(void **state)
+{
+	(void)state;
+	assert_number_is("9,007,199,254,740,993", &comma_groups, 9007199254740992.0);
+	assert_number_is("1.797.693.134.862.315,7e293", &euro, DBL_MAX);
+}
+
+static void number__group_char_equal_to_decimal_char_is_ignored(void **state)
+{
+	(void)state;
+	const kpix_numfmt same = {'.', '.', true};
+	assert_number_is("1.5", &same, 1.5);
+	assert_not_number("1.234.5", &same);
+}
+
+/* ---- number: bareNumber false ---- */
+
+static void number__percent_with_bare_number_false_reads_82(void **state)
+{
+	(void)state;
+	assert_number_is("82%", &decorated, 82.0);
+	assert_number_is("82.5 %", &decorated, 82.5);
+}
+
+static void number__negative_percent_keeps_its_sign(void **state)
+{
+	(void)state;
+	assert_number_is("-82%", &decorated, -82.0);
+}
+
+static void number__pounds_with_groups_and_pence_read_as_1234_5(void **state)
+{
+	(void)state;
+	assert_number_is("\xc2\xa3" "1,234.50", &decorated_groups, 1234.5);
+}
+
+static void number__currency_and_units_around_the_number_are_stripped(void **state)
+{
+	(void)state;
+	assert_number_is("\xe2\x82\xac 12", &decorated, 12.0);
+	assert_number_is("$7", &decorated, 7.0);
+	assert_number_is("5 p.a.", &decorated, 5.0);
+	assert_number_is("  12  ", &decorated, 12.0);
+	assert_number_is("\xc2\xa3-5", &decorated, -5.0);
+	assert_number_is("GBP 1.5e3 total", &decorated, 1500.0);
+}
+
+static void number__decimal_point_before_a_digit_is_kept_when_stripping(void **state)
+{
+	(void)state;
+	assert_number_is("\xc2\xa3.50", &decorated, 0.5);
+}
+
+static void number__nothing_left_after_stripping_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_number("%", &decorated);
+	assert_not_number("n/a", &decorated);
+	assert_not_number("\xc2\xa3", &decorated);
+	assert_not_number("-%", &decorated);
+}
+
+static void number__stripping_does_not_excuse_junk_inside_the_number(void **state)
+{
+	(void)state;
+	assert_not_number("5 or 6", &decorated);
+	assert_not_number("1,234", &decorated);
+	assert_not_number("-\xc2\xa3" "5", &decorated);
+}
+
+/* ---- integer ---- */
+
+static void integer__plain_and_signed_values_are_read(void **state)
+{
+	(void)state;
+	int64_t v = 0;
+	assert_int_equal(integer("42", &plain, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(integer("-42", &plain, &v), 0);
+	assert_int_equal(v, -42);
+	assert_int_equal(integer("+42", &plain, &v), 0);
+	assert_int_equal(v, 42);
+	assert_int_equal(integer("-0", &plain, &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(integer("007", &plain, &v), 0);
+	assert_int_equal(v, 7);
+}
+
+static void integer__int64_limits_are_accepted(void **state)
+{
+	(void)state;
+	int64_t v = 0;
+	assert_int_equal(integer("9223372036854775807", &plain, &v), 0);
+	assert_true(v == INT64_MAX);
+	assert_int_equal(integer("-9223372036854775808", &plain, &v), 0);
+	assert_true(v == INT64_MIN);
+}
+
+static void integer__values_beyond_int64_are_rejected(void **state)
+{
+	(void)state;
+	assert_not_integer("9223372036854775808", &plain);
+	assert_not_integer("-9223372036854775809", &plain);
+	assert_not_integer("18446744073709551616", &plain);
+	assert_not_integer("99999999999999999999999999", &plain);
+}
+
+static void integer__fraction_or_exponent_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_integer("1.0", &plain);
+	assert_not_integer("1.", &plain);
+	assert_not_integer("1e3", &plain);
+	assert_not_integer("NaN", &plain);
+	assert_not_integer("INF", &plain);
+}
+
+static void integer__empty_blank_or_junk_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_integer("", &plain);
+	assert_not_integer(" 1", &plain);
+	assert_not_integer("1 ", &plain);
+	assert_not_integer("-", &plain);
+	assert_not_integer("0x10", &plain);
+	assert_not_integer("1_000", &plain);
+	assert_not_integer("1,000", &plain);
+}
+
+static void integer__group_chars_between_digits_are_dropped(void **state)
+{
+	(void)state;
+	int64_t v = 0;
+	assert_int_equal(integer("1,234,567", &comma_groups, &v), 0);
+	assert_int_equal(v, 1234567);
+	assert_int_equal(integer("9,223,372,036,854,775,807", &comma_groups, &v), 0);
+	assert_true(v == INT64_MAX);
+	assert_not_integer(",1", &comma_groups);
+	assert_not_integer("1,", &comma_groups);
+	assert_not_integer("1,,0", &comma_groups);
+}
+
+static void integer__bare_number_false_strips_surrounding_text(void **state)
+{
+	(void)state;
+	int64_t v = 0;
+	assert_int_equal(integer("82%", &decorated, &v), 0);
+	assert_int_equal(v, 82);
+	assert_int_equal(integer("-82%", &decorated, &v), 0);
+	assert_int_equal(v, -82);
+	assert_int_equal(integer("\xc2\xa3" "1,234", &decorated_groups, &v), 0);
+	assert_int_equal(v, 1234);
+	assert_not_integer("82.5%", &decorated);
+	assert_not_integer("units", &decorated);
+}
+
+static void integer__overlong_text_is_rejected(void **state)
+{
+	(void)state;
+	char buf[1002];
+	memset(buf, '0', 1000);
+	buf[1000] = '1';
+	buf[1001] = '\0';
+	assert_not_integer(buf, &plain);
+	int64_t v = 0;
+	assert_int_equal(kpix_cast_integer(buf + 1, 1000, &plain, &v), 0);
+	assert_int_equal(v, 1);
+}
+
+/* ---- boolean ---- */
+
+static int boolean(const char *s, const char *const *t, const char *const *f, bool *out)
+{
+	return kpix_cast_boolean(s, strlen(s), t, f, out);
+}
+
+static void boolean__default_true_values_are_true(void **state)
+{
+	(void)state;
+	const char *yes[] = {"true", "True", "TRUE", "1"};
+	for (size_t i = 0; i < 4; i++) {
+		bool b = false;
+		assert_int_equal(boolean(yes[i], NULL, NULL, &b), 0);
+		assert_true(b);
+	}
+}
+
+static void boolean__default_false_values_are_false(void **state)
+{
+	(void)state;
+	const char *no[] = {"false", "False", "FALSE", "0"};
+	for (size_t i = 0; i < 4; i++) {
+		bool b = true;
+		assert_int_equal(boolean(no[i], NULL, NULL, &b), 0);
+		assert_false(b);
+	}
+}
+
+static void boolean__other_case_prefixes_and_blanks_are_rejected(void **state)
+{
+	(void)state;
+	const char *bad[] = {"tRUE", "yes", "tru", "truex", " true", "", "01", "T"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		bool b = true;
+		assert_int_not_equal(boolean(bad[i], NULL, NULL, &b), 0);
+		assert_true(b);
+	}
+}
+
+static void boolean__custom_lists_replace_the_defaults(void **state)
+{
+	(void)state;
+	const char *const t[] = {"Y", "yes", NULL};
+	const char *const f[] = {"N", NULL};
+	bool b = false;
+	assert_int_equal(boolean("yes", t, f, &b), 0);
+	assert_true(b);
+	assert_int_equal(boolean("N", t, f, &b), 0);
+	assert_false(b);
+	assert_int_not_equal(boolean("true", t, f, &b), 0);
+	assert_int_not_equal(boolean("y", t, f, &b), 0);
+	/* Only one list given: the other keeps its defaults. */
+	assert_int_equal(boolean("0", t, NULL, &b), 0);
+	assert_false(b);
+}
+
+static void boolean__text_is_not_read_past_its_length(void **state)
+{
+	(void)state;
+	bool b = false;
+	assert_int_equal(kpix_cast_boolean("truex", 4, NULL, NULL, &b), 0);
+	assert_true(b);
+}
+
+/* ---- date ---- */
+
+static void date__epoch_is_day_zero(void **state)
+{
+	(void)state;
+	assert_int_equal(date_ok("1970-01-01", NULL), 0);
+	assert_int_equal(date_ok("1969-12-31", NULL), -1);
+	assert_int_equal(date_ok("2024-01-01", "default"), 19723);
+	assert_int_equal(date_ok("2000-03-01", NULL), 11017);
+	assert_int_equal(date_ok("0001-01-01", NULL), -719162);
+	assert_int_equal(date_ok("9999-12-31", NULL), 2932896);
+}
+
+static void date__iso_needs_exact_digit_counts(void **state)
+{
+	(void)state;
+	assert_not_date("2024-2-29", NULL);
+	assert_not_date("2024-02-9", NULL);
+	assert_not_date("24-02-29", NULL);
+	assert_not_date("02024-02-29", NULL);
+	assert_not_date("2024/02/29", NULL);
+	assert_not_date("2024-02-29 ", NULL);
+	assert_not_date("2024-02-29T00:00", NULL);
+	assert_not_date("", NULL);
+	assert_not_date("+024-02-29", NULL);
+}
+
+static void date__thirty_first_of_february_is_rejected(void **state)
+{
+	(void)state;
+	assert_not_date("31/02/2024", "%d/%m/%Y");
+	assert_not_date("2024-02-31", NULL);
+}
+
+static void date__leap_day_exists_only_in_leap_years(void **state)
+{
+	(void)state;
+	assert_int_equal(date_ok("29/02/2024", "%d/%m/%Y"), date_ok("2024-02-29", NULL));
+	assert_not_date("29/02/2023", "%d/%m/%Y");
+	assert_not_date("1900-02-29", NULL);
+	assert_int_equal(date_ok("2000-02-29", NULL), 11016);
+}
+
+static void date__month_thirteen_and_day_zero_are_rejected(void **state)
+{
+	(void)state;
+	assert_not_date("2024-13-01", NULL);
+	assert_not_date("2024-00-10", NULL);
+	assert_not_date("2024-01-00", NULL);
+	assert_not_date("2024-04-31", NULL);
+	assert_not_date("2024-01-32", NULL);
+}
+
+static void date__year_zero_is_outside_the_range(void **state)
+{
+	(void)state;
+	assert_not_date("0000-12-31", NULL);
+}
+
+static void date__any_accepts_iso_and_uk_day_first(void **state)
+{
+	(void)state;
+	kpix_date iso = date_ok("2024-03-01", "any");
+	assert_int_equal(date_ok("01/03/2024", "any"), iso);
+	assert_int_equal(date_ok("1/3/2024", "any"), iso);
+	assert_not_date("03-01-2024", "any");
+	assert_not_date("13/13/2024", "any");
+	assert_not_date("01/03/24", "any");
+	assert_not_date("March 1, 2024", "any");
+}
+
+static void date__pattern_day_and_month_take_one_or_two_digits(void **state)
+{
+	(void)state;
+	kpix_date want = date_ok("2024-03-05", NULL);
+	assert_int_equal(date_ok("5/3/2024", "%d/%m/%Y"), want);
+	assert_int_equal(date_ok("05/03/2024", "%e/%m/%Y"), want);
+	assert_int_equal(date_ok("05032024", "%d%m%Y"), want);
+	assert_not_date("005/03/2024", "%d/%m/%Y");
+	assert_not_date("/03/2024", "%d/%m/%Y");
+}
+
+static void date__pattern_four_digit_year_needs_four_digits(void **state)
+{
+	(void)state;
+	assert_not_date("05/03/24", "%d/%m/%Y");
+	assert_not_date("05/03/20245", "%d/%m/%Y");
+}
+
+static void date__two_digit_years_pivot_at_69(void **state)
+{
+	(void)state;
+	assert_int_equal(date_ok("01/01/69", "%d/%m/%y"), date_ok("1969-01-01", NULL));
+	assert_int_equal(date_ok("31/12/99", "%d/%m/%y"), date_ok("1999-12-31", NULL));
+	assert_int_equal(date_ok("01/01/00", "%d/%m/%y"), date_ok("2000-01-01", NULL));
+	assert_int_equal(date_ok("31/12/68", "%d/%m/%y"), date_ok("2068-12-31", NULL));
+	assert_not_date("1/1/5", "%d/%m/%y");
+}
+
+static void date__english_month_names_match_any_case(void **state)
+{
+	(void)state;
+	kpix_date want = date_ok("2024-03-05", NULL);
+	assert_int_equal(date_ok("5 March 2024", "%d %B %Y"), want);
+	assert_int_equal(date_ok("5 MARCH 2024", "%d %B %Y"), want);
+	assert_int_equal(date_ok("5 mar 2024", "%d %b %Y"), want);
+	assert_int_equal(date_ok("05-Mar-2024", "%d-%b-%Y"), want);
+	assert_int_equal(date_ok("5 march 2024", "%d %b %Y"), want);
+	assert_int_equal(date_ok("September 30, 2023", "%B %d, %Y"), date_ok("2023-09-30", NULL));
+	assert_int_equal(date_ok("1 May 2024", "%d %B %Y"), date_ok("2024-05-01", NULL));
+	assert_not_date("5 Marc 2024", "%d %B %Y");
+	assert_not_date("5 Mars 2024", "%d %B %Y");
+	assert_not_date("5 Sept 2024", "%d %b %Y");
+	assert_not_date("5 M\xc3\xa4rz 2024", "%d %B %Y");
+}
+
+static void date__percent_percent_matches_a_literal_percent(void **state)
+{
+	(void)state;
+	assert_int_equal(date_ok("2024%01%02", "%Y%%%m%%%d"), date_ok("2024-01-02", NULL));
+	assert_not_date("2024-01-02", "%Y%%%m%%%d");
+}
+
+static void date__literals_must_match_and_all_input_be_consumed(void **state)
+{
+	(void)state;
+	assert_not_date("01-02-2024", "%d/%m/%Y");
+	assert_not_date("01/02/2024x", "%d/%m/%Y");
+	assert_not_date("01/02/202", "%d/%m/%Y");
+	assert_not_date(" 01/02/2024", "%d/%m/%Y");
+	assert_int_equal(date_ok("Q 01.02.2024", "Q %d.%m.%Y"), date_ok("2024-02-01", NULL));
+}
+
+static void date__unsupported_or_incomplete_pattern_matches_nothing(void **state)
+{
+	(void)state;
+	assert_not_date("2024-01-01 10", "%Y-%m-%d %H");
+	assert_not_date("01/2024", "%m/%Y");
+	assert_not_date("2024-01-01%", "%Y-%m-%d%");
+}
+
+static void date__text_is_not_read_past_its_length(void **state)
+{
+	(void)state;
+	kpix_date d = 1;
+	assert_int_equal(kpix_cast_date("1970-01-01trailing", 10, NULL, &d), 0);
+	assert_int_equal(d, 0);
+	assert_int_not_equal(kpix_cast_date("1970-01-01", 9, NULL, &d), 0);
+}
+
+/* Every day from 0001-01-01 to 9999-12-31, walked with a naive calendar:
+ * consecutive days get consecutive numbers, and format and parse invert. */
+static void date__every_day_of_years_1_to_9999_round_trips(void **state)
+{
+	(void)state;
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	kpix_date expect = kpix_date_from_ymd(1, 1, 1);
+	char buf[11];
+	for (int y = 1; y <= 9999; y++) {
+		bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+		for (int m = 1; m <= 12; m++) {
+			int n = mdays[m - 1] + (m == 2 && leap);
+			for (int d = 1; d <= n; d++, expect++) {
+				kpix_date got = kpix_date_from_ymd(y, m, d), back = 0;
+				if (got != expect)
+					fail_msg("%04d-%02d-%02d gave %d, want %d", y, m, d, got, expect);
+				kpix_date_format(got, buf);
+				char want[32];
+				snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, d);
+				if (strcmp(buf, want) != 0)
+					fail_msg("day %d formatted as %s, want %s", got, buf, want);
+				if (kpix_cast_date(buf, 10, NULL, &back) != 0 || back != got)
+					fail_msg("%s did not parse back to %d", buf, got);
+			}
+		}
+	}
+	assert_int_equal(expect - 1, 2932896);
+}
+
+static void date__format_writes_iso_with_terminator(void **state)
+{
+	(void)state;
+	char buf[12];
+	memset(buf, 'x', sizeof buf);
+	kpix_date_format(0, buf);
+	assert_string_equal(buf, "1970-01-01");
+	kpix_date_format(-1, buf);
+	assert_string_equal(buf, "1969-12-31");
+	kpix_date_format(19723, buf);
+	assert_string_equal(buf, "2024-01-01");
+	assert_int_equal(buf[11], 'x');
+}
+
+static void date__format_of_an_unwritable_year_is_placeholder(void **state)
+{
+	(void)state;
+	char buf[11];
+	kpix_date_format(kpix_date_from_ymd(10000, 1, 1), buf);
+	assert_string_equal(buf, "0000-00-00");
+	kpix_date_format(kpix_date_from_ymd(-1, 12, 31), buf);
+	assert_string_equal(buf, "0000-00-00");
+	kpix_date_format(kpix_date_from_ymd(0, 1, 1), buf);
+	assert_string_equal(buf, "0000-01-01");
+}
+
+/* ---- date format check ---- */
+
+static void date_format_check__supported_patterns_pass(void **state)
+{
+	(void)state;
+	const char *ok[] = {NULL, "default", "any", "%d/%m/%Y", "%e %B %Y", "%y%m%d",
+	                    "%d-%b-%y", "%Y%%%m%%%d"};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++) {
+		const char *why = "unset";
+		assert_int_equal(kpix_date_format_check(ok[i], &why), 0);
+		assert_string_equal(why, "unset");
+	}
+}
+
+static void date_format_check__hour_directive_is_named_in_the_reason(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	assert_int_equal(kpix_date_format_check("%Y-%m-%d %H", &why), -1);
+	assert_string_equal(why, "unsupported directive %H");
+	assert_int_equal(kpix_date_format_check("%Y-%j", &why), -1);
+	assert_string_equal(why, "unsupported directive %j");
+	assert_int_equal(kpix_date_format_check("%Y-%m-%-d", &why), -1);
+	assert_string_equal(why, "unsupported directive after %");
+}
+
+static void date_format_check__missing_parts_are_rejected(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	assert_int_equal(kpix_date_format_check("%m/%Y", &why), -1);
+	assert_non_null(strstr(why, "no day"));
+	assert_int_equal(kpix_date_format_check("%d/%Y", &why), -1);
+	assert_non_null(strstr(why, "no month"));
+	assert_int_equal(kpix_date_format_check("%d/%m", &why), -1);
+	assert_non_null(strstr(why, "no year"));
+	assert_int_equal(kpix_date_format_check("", &why), -1);
+	assert_int_equal(kpix_date_format_check("%%d/%%m/%%Y", &why), -1);
+}
+
+static void date_format_check__lone_trailing_percent_is_rejected(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	assert_int_equal(kpix_date_format_check("%d/%m/%Y%", &why), -1);
+	assert_non_null(strstr(why, "lone %"));
+}
+
+static void date_format_check__null_reason_pointer_is_allowed(void **state)
+{
+	(void)state;
+	assert_int_equal(kpix_date_format_check("%H", NULL), -1);
+	assert_int_equal(kpix_date_format_check("%d%m%Y", NULL), 0);
+}
+
+/* ---- year, yearmonth ---- */
+
+static void year__four_digits_are_read(void **state)
+{
+	(void)state;
+	int32_t y = 0;
+	assert_int_equal(kpix_cast_year("2024", 4, &y), 0);
+	assert_int_equal(y, 2024);
+	assert_int_equal(kpix_cast_year("0000", 4, &y), 0);
+	assert_int_equal(y, 0);
+	assert_int_equal(kpix_cast_year("9999", 4, &y), 0);
+	assert_int_equal(y, 9999);
+}
+
+static void year__other_lengths_signs_and_junk_are_rejected(void **state)
+{
+	(void)state;
+	const char *bad[] = {"", "202", "20245", "-2024", "+2024", "20a4", " 2024", "2024 ", "24"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int32_t y = 5;
+		assert_int_not_equal(kpix_cast_year(bad[i], strlen(bad[i]), &y), 0);
+		assert_int_equal(y, 5);
+	}
+}
+
+static void yearmonth__is_year_times_twelve_plus_month_index(void **state)
+{
+	(void)state;
+	int32_t v = 0;
+	assert_int_equal(kpix_cast_yearmonth("2024-03", 7, &v), 0);
+	assert_int_equal(v, 2024 * 12 + 2);
+	assert_int_equal(kpix_cast_yearmonth("2024-12", 7, &v), 0);
+	assert_int_equal(v, 2024 * 12 + 11);
+	assert_int_equal(kpix_cast_yearmonth("0000-01", 7, &v), 0);
+	assert_int_equal(v, 0);
+}
+
+static void yearmonth__month_out_of_range_or_malformed_is_rejected(void **state)
+{
+	(void)state;
+	const char *bad[] = {"2024-13", "2024-00", "2024-3", "202403", "2024/03",
+	                     "24-03", "2024-03-01", "2024-0a", " 2024-03"};
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		int32_t v = 5;
+		if (kpix_cast_yearmonth(bad[i], strlen(bad[i]), &v) == 0)
+			fail_msg("\"%s\" accepted as yearmonth", bad[i]);
+		assert_int_equal(v, 5);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(number__plain_digits_read_exactly),
+		cmocka_unit_test(number__point_one_is_the_nearest_double),
+		cmocka_unit_test(number__82_45_is_the_nearest_double),
+		cmocka_unit_test(number__largest_finite_double_is_read_exactly),
+		cmocka_unit_test(number__smallest_normal_double_is_read_exactly),
+		cmocka_unit_test(number__smallest_subnormal_is_read_exactly),
+		cmocka_unit_test(number__twenty_digit_mantissa_is_correctly_rounded),
+		cmocka_unit_test(number__two_to_the_53_plus_one_rounds_half_to_even),
+		cmocka_unit_test(number__digits_far_past_the_halfway_point_round_up),
+		cmocka_unit_test(number__exponent_forms_are_read),
+		cmocka_unit_test(number__zero_with_huge_exponent_is_zero),
+		cmocka_unit_test(number__underflow_rounds_to_zero),
+		cmocka_unit_test(number__overflow_to_infinity_is_rejected),
+		cmocka_unit_test(number__agrees_with_strtod_on_many_generated_values),
+		cmocka_unit_test(number__leading_plus_and_minus_are_signs),
+		cmocka_unit_test(number__minus_zero_is_negative_zero),
+		cmocka_unit_test(number__point_five_and_five_point_are_accepted_like_decimal),
+		cmocka_unit_test(number__table_schema_special_values_are_read),
+		cmocka_unit_test(number__other_spellings_of_nan_and_infinity_are_rejected),
+		cmocka_unit_test(number__empty_text_is_rejected),
+		cmocka_unit_test(number__whitespace_anywhere_is_rejected),
+		cmocka_unit_test(number__hex_is_rejected),
+		cmocka_unit_test(number__underscores_are_rejected),
+		cmocka_unit_test(number__lone_point_or_sign_is_rejected),
+		cmocka_unit_test(number__incomplete_or_misplaced_exponent_is_rejected),
+		cmocka_unit_test(number__second_point_or_trailing_junk_is_rejected),
+		cmocka_unit_test(number__text_over_1000_characters_is_rejected),
+		cmocka_unit_test(number__long_exact_input_uses_all_digits),
+		cmocka_unit_test(number__text_is_not_read_past_its_length),
+		cmocka_unit_test(number__null_format_means_plain_numbers),
+		cmocka_unit_test(number__comma_is_invalid_without_group_char),
+		cmocka_unit_test(number__group_chars_between_digits_are_dropped),
+		cmocka_unit_test(number__group_char_at_either_end_or_doubled_is_rejected),
+		cmocka_unit_test(number__group_char_in_fraction_or_exponent_is_rejected),
+		cmocka_unit_test(number__decimal_comma_with_point_groups_is_read),
+		cmocka_unit_test(number__point_is_not_a_decimal_when_decimal_char_is_comma),
+		cmocka_unit_test(number__space_groups_with_decimal_comma_are_read),
+		cmocka_unit_test(number__long_grouped_input_takes_the_slow_path_correctly),
+		cmocka_unit_test(number__group_char_equal_to_decimal_char_is_ignored),
+		cmocka_unit_test(number__percent_with_bare_number_false_reads_82),
+		cmocka_unit_test(number__negative_percent_keeps_its_sign),
+		cmocka_unit_test(number__pounds_with_groups_and_pence_read_as_1234_5),
+		cmocka_unit_test(number__currency_and_units_around_the_number_are_stripped),
+		cmocka_unit_test(number__decimal_point_before_a_digit_is_kept_when_stripping),
+		cmocka_unit_test(number__nothing_left_after_stripping_is_rejected),
+		cmocka_unit_test(number__stripping_does_not_excuse_junk_inside_the_number),
+		cmocka_unit_test(integer__plain_and_signed_values_are_read),
+		cmocka_unit_test(integer__int64_limits_are_accepted),
+		cmocka_unit_test(integer__values_beyond_int64_are_rejected),
+		cmocka_unit_test(integer__fraction_or_exponent_is_rejected),
+		cmocka_unit_test(integer__empty_blank_or_junk_is_rejected),
+		cmocka_unit_test(integer__group_chars_between_digits_are_dropped),
+		cmocka_unit_test(integer__bare_number_false_strips_surrounding_text),
+		cmocka_unit_test(integer__overlong_text_is_rejected),
+		cmocka_unit_test(boolean__default_true_values_are_true),
+		cmocka_unit_test(boolean__default_false_values_are_false),
+		cmocka_unit_test(boolean__other_case_prefixes_and_blanks_are_rejected),
+		cmocka_unit_test(boolean__custom_lists_replace_the_defaults),
+		cmocka_unit_test(boolean__text_is_not_read_past_its_length),
+		cmocka_unit_test(date__epoch_is_day_zero),
+		cmocka_unit_test(date__iso_needs_exact_digit_counts),
+		cmocka_unit_test(date__thirty_first_of_february_is_rejected),
+		cmocka_unit_test(date__leap_day_exists_only_in_leap_years),
+		cmocka_unit_test(date__month_thirteen_and_day_zero_are_rejected),
+		cmocka_unit_test(date__year_zero_is_outside_the_range),
+		cmocka_unit_test(date__any_accepts_iso_and_uk_day_first),
+		cmocka_unit_test(date__pattern_day_and_month_take_one_or_two_digits),
+		cmocka_unit_test(date__pattern_four_digit_year_needs_four_digits),
+		cmocka_unit_test(date__two_digit_years_pivot_at_69),
+		cmocka_unit_test(date__english_month_names_match_any_case),
+		cmocka_unit_test(date__percent_percent_matches_a_literal_percent),
+		cmocka_unit_test(date__literals_must_match_and_all_input_be_consumed),
+		cmocka_unit_test(date__unsupported_or_incomplete_pattern_matches_nothing),
+		cmocka_unit_test(date__text_is_not_read_past_its_length),
+		cmocka_unit_test(date__every_day_of_years_1_to_9999_round_trips),
+		cmocka_unit_test(date__format_writes_iso_with_terminator),
+		cmocka_unit_test(date__format_of_an_unwritable_year_is_placeholder),
+		cmocka_unit_test(date_format_check__supported_patterns_pass),
+		cmocka_unit_test(date_format_check__hour_directive_is_named_in_the_reason),
+		cmocka_unit_test(date_format_check__missing_parts_are_rejected),
+		cmocka_unit_test(date_format_check__lone_trailing_percent_is_rejected),
+		cmocka_unit_test(date_format_check__null_reason_pointer_is_allowed),
+		cmocka_unit_test(year__four_digits_are_read),
+		cmocka_unit_test(year__other_lengths_signs_and_junk_are_rejected),
+		cmocka_unit_test(yearmonth__is_year_times_twelve_plus_month_index),
+		cmocka_unit_test(yearmonth__month_out_of_range_or_malformed_is_rejected),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

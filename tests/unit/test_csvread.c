@@ -1,0 +1,292 @@
+/* Unit tests of the CSV reader: what it adds to libcsv. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvread.h"
+#include "util.h"
+
+/* Everything the reader said, flattened for easy assertions:
+ * "R<row>L<line>:cell|cell|..." per record, "P<row>:<col>:<code>" per problem. */
+typedef struct {
+	kpix_buf out;
+	int stop_after;
+} capture;
+
+static int on_record(void *ctx, const kpix_record *rec)
+{
+	capture *c = ctx;
+	kpix_buf_printf(&c->out, "R%lluL%llu%s:", (unsigned long long)rec->row,
+	                (unsigned long long)rec->line, rec->malformed ? "!" : "");
+	for (size_t i = 0; i < rec->ncells; i++)
+		kpix_buf_printf(&c->out, "%s%s", i ? "|" : "", rec->cells[i].data);
+	kpix_buf_addc(&c->out, '\n');
+	return c->stop_after && (int)rec->row >= c->stop_after;
+}
+
+static void on_problem(void *ctx, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
+                       const char *value, const char *msg)
+{
+	capture *c = ctx;
+	(void)value;
+	assert_non_null(msg);
+	assert_true(strlen(msg) > 20); /* a sentence, not a code */
+	kpix_buf_printf(&c->out, "P%llu:%u:%s%s\n", (unsigned long long)row, col, code,
+	                sev == KPIX_SEVERITY_WARNING ? "(w)" : "");
+}
+
+static char *read_with(const char *data, size_t len, kpix_encoding enc, size_t max_field,
+                       size_t max_cols, kpix_csv_stats *st)
+{
+	capture c = {KPIX_BUF_INIT, 0};
+	kpix_csv_config cfg = {0};
+	cfg.on_record = on_record;
+	cfg.on_problem = on_problem;
+	cfg.ctx = &c;
+	cfg.encoding = enc;
+	cfg.max_field_bytes = max_field;
+	cfg.max_columns = max_cols;
+	kpix_csv_stats local;
+	assert_int_equal(kpix_csv_read_mem(data, len, &cfg, st ? st : &local), 0);
+	return kpix_buf_detach(&c.out);
+}
+
+static char *read_str(const char *data)
+{
+	return read_with(data, strlen(data), KPIX_ENCODING_AUTO, 0, 0, NULL);
+}
+
+#define EXPECT(input, expected)                      \
+	do {                                         \
+		char *got_ = read_str(input);        \
+		assert_string_equal(got_, expected); \
+		free(got_);                          \
+	} while (0)
+
+static void reader__keeps_spaces_around_unquoted_cells(void **state)
+{
+	(void)state;
+	EXPECT("a,b\n 1 , 2\n", "R1L1:a|b\nR2L2: 1 | 2\n");
+}
+
+static void reader__strips_a_utf8_byte_order_mark(void **state)
+{
+	(void)state;
+	kpix_csv_stats st;
+	const char in[] = "\xef\xbb\xbfid,name\n1,x\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, &st);
+	assert_string_equal(got, "R1L1:id|name\nR2L2:1|x\n");
+	assert_string_equal(st.encoding, "utf-8 with BOM");
+	free(got);
+}
+
+static void reader__crlf_line_ends_make_one_record_each(void **state)
+{
+	(void)state;
+	EXPECT("a,b\r\n1,2\r\n3,4\r\n", "R1L1:a|b\nR2L2:1|2\nR3L3:3|4\n");
+}
+
+static void reader__cr_only_and_mixed_line_ends_are_read(void **state)
+{
+	(void)state;
+	EXPECT("a,b\r1,2\n3,4\r\n5,6", "R1L1:a|b\nR2L2:1|2\nR3L3:3|4\nR4L4:5|6\n");
+}
+
+static void reader__a_blank_line_is_a_record_of_its_own(void **state)
+{
+	(void)state;
+	/* frictionless-py counts an empty line as a (blank) row */
+	EXPECT("a\n1\n\n2\n", "R1L1:a\nR2L2:1\nR3L3:\nR4L4:2\n");
+	EXPECT("a\r\n1\r\n\r\n2\r\n", "R1L1:a\nR2L2:1\nR3L3:\nR4L4:2\n");
+}
+
+static void reader__rows_count_records_while_lines_count_newlines(void **state)
+{
+	(void)state;
+	EXPECT("a,b\n\"x\ny\",1\n2,3\n", "R1L1:a|b\nR2L2:x\ny|1\nR3L4:2|3\n");
+}
+
+static void reader__doubled_quotes_inside_quotes_are_one_quote(void **state)
+{
+	(void)state;
+	EXPECT("a\n\"say \"\"hi\"\"\"\n", "R1L1:a\nR2L2:say \"hi\"\n");
+}
+
+static void reader__a_stray_quote_is_reported_and_reading_goes_on(void **state)
+{
+	(void)state;
+	EXPECT("a,b\n1,x\"y\n2,z\n", "R1L1:a|b\nP2:2:malformed-quote\nR2L2!:1\nR3L3:2|z\n");
+}
+
+static void reader__text_after_a_closing_quote_is_malformed(void **state)
+{
+	(void)state;
+	EXPECT("a,b\n\"x\"y,1\n2,3\n", "R1L1:a|b\nP2:1:malformed-quote\nR2L2!:\nR3L3:2|3\n");
+}
+
+static void reader__an_unclosed_quote_at_the_end_is_reported(void **state)
+{
+	(void)state;
+	EXPECT("a,b\n1,\"open\n2,3\n", "R1L1:a|b\nP2:2:unclosed-quote\nR2L2!:1|open\n2,3\n\n");
+}
+
+static void reader__windows_1252_is_converted_with_a_warning(void **state)
+{
+	(void)state;
+	kpix_csv_stats st;
+	const char in[] = "name,amount\nCaf\xe9,\xa3" "5\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, &st);
+	assert_string_equal(got, "R1L1:name|amount\nP2:1:encoding-converted(w)\n"
+	                         "R2L2:Caf\xc3\xa9|\xc2\xa3" "5\n");
+	assert_string_equal(st.encoding, "windows-1252");
+	free(got);
+}
+
+static void reader__windows_1252_smart_quotes_become_unicode(void **state)
+{
+	(void)state;
+	const char in[] = "a\n\x93quoted\x94 \x80\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_CP1252, 0, 0, NULL);
+	assert_string_equal(got, "R1L1:a\nR2L2:\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac\n");
+	free(got);
+}
+
+static void reader__invalid_utf8_after_valid_utf8_is_an_error(void **state)
+{
+	(void)state;
+	const char in[] = "a\n\xc3\xa9\n\xe9t\xe9\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, NULL);
+	assert_string_equal(got, "R1L1:a\nR2L2:\xc3\xa9\nP3:1:encoding-error\n"
+	                         "R3L3!:\xef\xbf\xbdt\xef\xbf\xbd\n");
+	free(got);
+}
+
+static void reader__utf8_only_refuses_windows_1252(void **state)
+{
+	(void)state;
+	const char in[] = "a\nCaf\xe9\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_UTF8, 0, 0, NULL);
+	assert_string_equal(got, "R1L1:a\nP2:1:encoding-error\nR2L2!:Caf\xef\xbf\xbd\n");
+	free(got);
+}
+
+static void reader__overlong_utf8_is_invalid(void **state)
+{
+	(void)state;
+	const char in[] = "a\n\xc0\xaf\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_UTF8, 0, 0, NULL);
+	assert_non_null(strstr(got, "P2:1:encoding-error"));
+	free(got);
+}
+
+static void reader__a_nul_byte_is_an_error(void **state)
+{
+	(void)state;
+	const char in[] = "a,b\nx\0y,1\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, NULL);
+	assert_string_equal(got, "R1L1:a|b\nP2:1:encoding-error\nR2L2!:x?y|1\n");
+	free(got);
+}
+
+static void reader__utf16_is_refused_with_advice(void **state)
+{
+	(void)state;
+	const char in[] = "\xff\xfe" "a\0,\0b\0";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, NULL);
+	assert_string_equal(got, "P1:0:source-error\n");
+	free(got);
+}
+
+static void reader__a_cell_over_the_cap_is_cut_and_reported(void **state)
+{
+	(void)state;
+	char in[300];
+	memset(in, 'x', sizeof(in));
+	memcpy(in, "a,b\n", 4);
+	memcpy(in + 200, ",1\n", 3);
+	char *got = read_with(in, 203, KPIX_ENCODING_AUTO, 100, 0, NULL);
+	assert_non_null(strstr(got, "P2:1:field-too-large"));
+	assert_non_null(strstr(got, "R2L2!:"));
+	free(got);
+}
+
+static void reader__a_row_wider_than_the_cap_is_reported_once(void **state)
+{
+	(void)state;
+	char *got = read_with("a\n1,2,3,4,5\n", 12, KPIX_ENCODING_AUTO, 0, 3, NULL);
+	assert_string_equal(got, "R1L1:a\nP2:4:too-many-columns\nR2L2!:1|2|3\n");
+	free(got);
+}
+
+static void reader__a_final_line_without_newline_is_read(void **state)
+{
+	(void)state;
+	EXPECT("a,b\n1,2", "R1L1:a|b\nR2L2:1|2\n");
+}
+
+static void reader__the_callback_can_stop_reading(void **state)
+{
+	(void)state;
+	capture c = {KPIX_BUF_INIT, 2};
+	kpix_csv_config cfg = {0};
+	cfg.on_record = on_record;
+	cfg.ctx = &c;
+	kpix_csv_stats st;
+	kpix_csv_read_mem("a\n1\n2\n3\n", 8, &cfg, &st);
+	assert_string_equal(c.out.data, "R1L1:a\nR2L2:1\n");
+	assert_false(st.complete);
+	kpix_buf_free(&c.out);
+}
+
+static void reader__a_missing_file_is_an_io_error_naming_it(void **state)
+{
+	(void)state;
+	kpix_csv_config cfg = {0};
+	kpix_csv_stats st;
+	assert_int_equal(kpix_csv_read_file("/nonexistent/q3.csv", &cfg, &st), KPIX_EIO);
+	assert_string_equal(kpix_error_last(), "cannot open '/nonexistent/q3.csv': No such file or directory");
+}
+
+static void reader__a_directory_is_an_io_error(void **state)
+{
+	(void)state;
+	kpix_csv_config cfg = {0};
+	kpix_csv_stats st;
+	assert_int_equal(kpix_csv_read_file("/tmp", &cfg, &st), KPIX_EIO);
+	assert_non_null(strstr(kpix_error_last(), "Is a directory"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(reader__keeps_spaces_around_unquoted_cells),
+		cmocka_unit_test(reader__strips_a_utf8_byte_order_mark),
+		cmocka_unit_test(reader__crlf_line_ends_make_one_record_each),
+		cmocka_unit_test(reader__cr_only_and_mixed_line_ends_are_read),
+		cmocka_unit_test(reader__a_blank_line_is_a_record_of_its_own),
+		cmocka_unit_test(reader__rows_count_records_while_lines_count_newlines),
+		cmocka_unit_test(reader__doubled_quotes_inside_quotes_are_one_quote),
+		cmocka_unit_test(reader__a_stray_quote_is_reported_and_reading_goes_on),
+		cmocka_unit_test(reader__text_after_a_closing_quote_is_malformed),
+		cmocka_unit_test(reader__an_unclosed_quote_at_the_end_is_reported),
+		cmocka_unit_test(reader__windows_1252_is_converted_with_a_warning),
+		cmocka_unit_test(reader__windows_1252_smart_quotes_become_unicode),
+		cmocka_unit_test(reader__invalid_utf8_after_valid_utf8_is_an_error),
+		cmocka_unit_test(reader__utf8_only_refuses_windows_1252),
+		cmocka_unit_test(reader__overlong_utf8_is_invalid),
+		cmocka_unit_test(reader__a_nul_byte_is_an_error),
+		cmocka_unit_test(reader__utf16_is_refused_with_advice),
+		cmocka_unit_test(reader__a_cell_over_the_cap_is_cut_and_reported),
+		cmocka_unit_test(reader__a_row_wider_than_the_cap_is_reported_once),
+		cmocka_unit_test(reader__a_final_line_without_newline_is_read),
+		cmocka_unit_test(reader__the_callback_can_stop_reading),
+		cmocka_unit_test(reader__a_missing_file_is_an_io_error_naming_it),
+		cmocka_unit_test(reader__a_directory_is_an_io_error),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
