@@ -85,7 +85,8 @@ int kpix_cast_integer(const char *s, size_t len, const kpix_numfmt *fmt, int64_t
 	for (; p < e; p++) {
 		unsigned d = digit(*p);
 		if (d < 10) {
-			if (v > (limit - d) / 10)
+			/* 18 digits cannot overflow; only longer numbers need the test */
+			if (ndig >= 18 && v > (limit - d) / 10)
 				return -1;
 			v = v * 10 + d;
 			ndig++;
@@ -286,6 +287,35 @@ int kpix_cast_number(const char *s, size_t len, const kpix_numfmt *fmt, double *
 		return -1;
 	if (!fmt->bare_number)
 		strip_affixes(&p, &e, fmt->decimal_char);
+
+	/* The everyday shape, "-123.45" with at most 15 digits, is exact as an
+	 * integer over a power of ten, so one division rounds it correctly. */
+	if (e - p <= 16) {
+		const char *q = p;
+		bool neg = q < e && *q == '-';
+		q += neg;
+		uint64_t m = 0;
+		int digits = 0, frac = -1;
+		for (; q < e; q++) {
+			unsigned d = digit(*q);
+			if (d < 10) {
+				m = m * 10 + d;
+				digits++;
+				frac += frac >= 0;
+			} else if (*q == fmt->decimal_char && frac < 0) {
+				frac = 0;
+			} else {
+				break;
+			}
+		}
+		if (q == e && digits > 0 && digits <= 15 && frac != 0) {
+			double v0 = (double)m;
+			if (frac > 0)
+				v0 /= exact_pow10[frac];
+			*out = neg ? -v0 : v0;
+			return 0;
+		}
+	}
 
 	char gc = group_of(fmt);
 	if (scan_decimal(p, e, fmt->decimal_char, gc, &r) != 0)
@@ -494,7 +524,19 @@ static int cast_pattern(const char *s, size_t len, const char *f, kpix_date *out
 /* Exactly YYYY-MM-DD: at ten characters, %m and %d must take two digits. */
 static int cast_iso(const char *s, size_t len, kpix_date *out)
 {
-	return len == 10 ? cast_pattern(s, len, "%Y-%m-%d", out) : -1;
+	if (len != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	unsigned d[8];
+	static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+	for (int i = 0; i < 8; i++)
+		if ((d[i] = digit(s[at[i]])) >= 10)
+			return -1;
+	int y = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
+	int m = (int)(d[4] * 10 + d[5]), day = (int)(d[6] * 10 + d[7]);
+	if (y < 1 || m < 1 || m > 12 || day < 1 || day > month_days(y, m))
+		return -1;
+	*out = kpix_date_from_ymd(y, m, day);
+	return 0;
 }
 
 /* "any" is not frictionless-py's free-form guess: it means ISO or the

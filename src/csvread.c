@@ -36,14 +36,13 @@ typedef struct {
 	kpix_buf rowbuf;      /* the cells of the current record, each NUL-terminated */
 	size_t *offsets;      /* start of each kept cell in rowbuf */
 	size_t *lengths;
-	size_t cells_cap;
+	size_t cells_cap;     /* of offsets and lengths */
+	size_t cells_alloc;   /* of cells */
 	size_t ncells;        /* kept */
 	size_t ncells_seen;
 	kpix_cell *cells;
 
 	uint64_t row;         /* number of the record being read */
-	uint64_t line;        /* physical line the record being read started on */
-	uint64_t line_now;    /* physical line the parser is on */
 	int last_term;        /* the terminator that ended the previous record */
 	bool row_malformed;
 	bool row_too_wide;
@@ -54,6 +53,7 @@ typedef struct {
 	bool had_bom;
 	bool saw_non_ascii;
 	bool saw_utf8;        /* a cell with valid non-ASCII UTF-8 was read */
+	bool check_cells;     /* a byte that is NUL or not ASCII has been fed */
 	bool warned_conversion;
 } reader;
 
@@ -64,15 +64,16 @@ static void problem(reader *r, const char *code, kpix_severity sev, uint32_t col
 		r->cfg->on_problem(r->cfg->ctx, code, sev, r->row, col, value, msg);
 }
 
-/* True when the cell holds a byte that needs a closer look: >= 0x80 or NUL. */
-static bool needs_check(const unsigned char *s, size_t len)
+/* True when the bytes hold a NUL or a non-ASCII byte. Eight at a time: a
+ * word is flagged when a byte has its top bit set or is zero. */
+static bool has_special(const unsigned char *s, size_t len)
 {
+	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
 	size_t i = 0;
 	for (; i + 8 <= len; i += 8) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);
-		if ((w & 0x8080808080808080ULL) ||
-		    ((w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL))
+		if ((((w - ones) & ~w) | w) & high)
 			return true;
 	}
 	for (; i < len; i++)
@@ -104,11 +105,15 @@ static void append_cp1252(kpix_buf *b, const unsigned char *s, size_t len)
 	}
 }
 
-/* Appends one cell's bytes to the row buffer as UTF-8, deciding the file's
- * encoding at its first non-ASCII cell when the caller left that to us. */
+/* Appends one cell's bytes that hold a NUL or a non-ASCII byte to the row
+ * buffer as UTF-8, deciding the file's encoding at its first non-ASCII
+ * cell when the caller left that to us. */
 static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint32_t col)
 {
-	if (!needs_check(s, len)) {
+	bool ascii = true;
+	for (size_t i = 0; i < len && ascii; i++)
+		ascii = s[i] < 0x80 && s[i] != 0;
+	if (ascii) {
 		kpix_buf_add(&r->rowbuf, s, len);
 		return;
 	}
@@ -166,13 +171,6 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 	}
 }
 
-static void count_embedded_lines(reader *r, const unsigned char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n')))
-			r->line_now++;
-}
-
 static void on_field(void *data, size_t len, void *vr)
 {
 	reader *r = vr;
@@ -209,10 +207,18 @@ static void on_field(void *data, size_t len, void *vr)
 		r->row_malformed = true;
 		len = 64;
 	}
-	count_embedded_lines(r, s, len);
 	size_t start = r->rowbuf.len;
-	append_cell_text(r, s, len, (uint32_t)(r->ncells + 1));
-	kpix_buf_addc(&r->rowbuf, '\0');
+	if (!r->check_cells || !has_special(s, len)) {
+		/* the common case: plain ASCII, copied in one go */
+		if (start + len + 1 >= r->rowbuf.cap)
+			kpix_buf_grow(&r->rowbuf, len + 1);
+		memcpy(r->rowbuf.data + start, s, len);
+		r->rowbuf.data[start + len] = '\0';
+		r->rowbuf.len = start + len + 1;
+	} else {
+		append_cell_text(r, s, len, (uint32_t)(r->ncells + 1));
+		kpix_buf_addc(&r->rowbuf, '\0');
+	}
 	r->offsets[r->ncells] = start;
 	r->lengths[r->ncells] = r->rowbuf.len - start - 1;
 	r->ncells++;
@@ -220,14 +226,15 @@ static void on_field(void *data, size_t len, void *vr)
 
 static void finish_record(reader *r)
 {
-	if (r->ncells > 0 && r->cells_cap < r->ncells + 1)
-		r->cells_cap = r->ncells + 1;
-	r->cells = kpix_xrealloc(r->cells, (r->cells_cap ? r->cells_cap : 1) * sizeof(*r->cells));
+	if (r->cells_alloc < r->cells_cap || !r->cells) {
+		r->cells_alloc = r->cells_cap ? r->cells_cap : 1;
+		r->cells = kpix_xrealloc(r->cells, r->cells_alloc * sizeof(*r->cells));
+	}
 	for (size_t i = 0; i < r->ncells; i++) {
 		r->cells[i].data = r->rowbuf.data + r->offsets[i];
 		r->cells[i].len = r->lengths[i];
 	}
-	kpix_record rec = {r->cells, r->ncells, r->ncells_seen, r->row, r->line, r->row_malformed};
+	kpix_record rec = {r->cells, r->ncells, r->ncells_seen, r->row, r->row_malformed};
 	r->stats->records++;
 	if (r->cfg->on_record && r->cfg->on_record(r->cfg->ctx, &rec) != 0)
 		r->stop = true;
@@ -235,7 +242,6 @@ static void finish_record(reader *r)
 	r->ncells = r->ncells_seen = 0;
 	r->row_malformed = r->row_too_wide = false;
 	r->row++;
-	r->line = r->line_now;
 }
 
 static void on_row(int c, void *vr)
@@ -249,8 +255,6 @@ static void on_row(int c, void *vr)
 		r->last_term = c;
 		return;
 	}
-	if (c == '\n' || c == '\r')
-		r->line_now++;
 	r->last_term = c;
 	finish_record(r);
 }
@@ -282,6 +286,11 @@ static void recover(reader *r, const char *code, const char *msg)
 
 static void feed(reader *r, const unsigned char *data, size_t len)
 {
+	/* Cells are checked one by one only once the file has shown a byte that
+	 * needs it; a cell that started in an earlier chunk ends in this one,
+	 * so it is checked too. */
+	if (!r->check_cells && has_special(data, len))
+		r->check_cells = true;
 	while (len > 0 && !r->stop) {
 		if (r->skip_line) {
 			size_t i = 0;
@@ -292,7 +301,6 @@ static void feed(reader *r, const unsigned char *data, size_t len)
 			/* the line end of the damaged record ends it */
 			r->skip_line = false;
 			r->last_term = data[i];
-			r->line_now++;
 			finish_record(r);
 			data += i + 1;
 			len -= i + 1;
@@ -370,7 +378,6 @@ static void reader_init(reader *r, const kpix_csv_config *cfg, kpix_csv_stats *s
 	r->cfg = cfg;
 	r->stats = stats;
 	r->row = 1;
-	r->line = r->line_now = 1;
 	r->last_term = -1;
 	r->enc = cfg->encoding == KPIX_ENCODING_CP1252 ? ENC_CP1252
 	         : cfg->encoding == KPIX_ENCODING_UTF8 ? ENC_UTF8

@@ -1,7 +1,7 @@
 /* csvread.h - read a CSV file as exported by Excel or a housing system.
  *
  * The one module that knows libcsv. It adds what libcsv lacks: a byte-order
- * mark, row and line numbers, blank lines reported as rows, Windows-1252
+ * mark, row numbers, blank lines reported as rows, Windows-1252
  * detected and converted, invalid UTF-8 found, a cap on the size of a cell
  * and on the number of cells in a row, and recovery from malformed quoting
  * so one bad row does not hide the rest of the file. Cell text is passed
@@ -26,7 +26,6 @@ typedef struct {
 	size_t ncells;      /* cells kept: at most max_columns */
 	size_t ncells_seen; /* cells in the row as written */
 	uint64_t row;       /* 1-based record number: the header is row 1 */
-	uint64_t line;      /* physical line the record starts on */
 	bool malformed;     /* the row had a quoting or size problem, already reported */
 } kpix_record;
 

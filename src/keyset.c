@@ -1,7 +1,9 @@
 /* keyset.c - open-addressing hash set over a pool of fixed-size chunks.
  *
- * A slot is 8 bytes: 32 bits of the key's hash (to skip most comparisons)
- * and a 32-bit reference to the entry in the pool, in 4-byte units. Entries
+ * A slot is 8 bytes: 32 bits of the key's hash and a 32-bit reference to
+ * the entry in the pool, in 4-byte units. The same 32 bits choose the slot
+ * and skip most key comparisons, so growing the table never has to read the
+ * keys again (which would miss the cache once per key). Entries
  * never move, so pointers to values stay valid. An entry is the value (8
  * bytes), the key length (2 bytes), then the key, padded to 4 bytes. */
 #include "keyset.h"
@@ -22,9 +24,16 @@ typedef struct {
 } slot;
 
 struct kpix_keyset {
+	/* Keys that arrived in increasing byte order (ids in a sorted export)
+	 * form a run, searched by bisection and never hashed. A key that
+	 * breaks the order goes into the hash table; every key in the table is
+	 * below the run's last key, so a key above it is new without a look. */
+	uint32_t *run;
+	size_t nrun, run_cap;
 	slot *slots;
 	size_t mask;
-	size_t count;
+	size_t count;   /* keys in all */
+	size_t nhashed; /* keys in the hash table */
 	unsigned char **chunks;
 	size_t *chunk_used;
 	size_t nchunks, chunks_cap;
@@ -48,6 +57,7 @@ void kpix_keyset_free(kpix_keyset *ks)
 	free(ks->chunks);
 	free(ks->chunk_used);
 	free(ks->slots);
+	free(ks->run);
 	free(ks);
 }
 
@@ -71,6 +81,43 @@ static bool entry_is(const unsigned char *e, const void *key, size_t len)
 	return entry_len(e) == len && memcmp(e + 10, key, len) == 0;
 }
 
+static uint64_t *hash_upsert(kpix_keyset *ks, const void *key, size_t len, bool *added);
+
+/* Orders keys by their bytes, a shorter key first where one is a prefix
+ * of the other. */
+static int compare(const unsigned char *e, const void *key, size_t len)
+{
+	size_t elen = entry_len(e);
+	int c = memcmp(e + 10, key, elen < len ? elen : len);
+	if (c)
+		return c;
+	return elen < len ? -1 : elen > len;
+}
+
+/* The run entry equal to key, or NULL. */
+static unsigned char *run_find(const kpix_keyset *ks, const void *key, size_t len)
+{
+	size_t lo = 0, hi = ks->nrun;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		unsigned char *e = entry_at(ks, ks->run[mid]);
+		int c = compare(e, key, len);
+		if (c == 0)
+			return e;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* True when key comes after every key of the run. */
+static bool after_run(const kpix_keyset *ks, const void *key, size_t len)
+{
+	return ks->nrun == 0 || compare(entry_at(ks, ks->run[ks->nrun - 1]), key, len) < 0;
+}
+
 static void grow(kpix_keyset *ks)
 {
 	size_t nmask = ks->mask * 2 + 1;
@@ -79,9 +126,7 @@ static void grow(kpix_keyset *ks)
 		slot s = ks->slots[i];
 		if (!s.ref)
 			continue;
-		const unsigned char *e = entry_at(ks, s.ref);
-		uint64_t h = kpix_hash(e + 10, entry_len(e), HASH_SEED);
-		size_t j = (size_t)h & nmask;
+		size_t j = (size_t)s.tag & nmask;
 		while (ns[j].ref)
 			j = (j + 1) & nmask;
 		ns[j] = s;
@@ -120,11 +165,32 @@ static uint32_t store(kpix_keyset *ks, const void *key, size_t len)
 
 uint64_t *kpix_keyset_upsert(kpix_keyset *ks, const void *key, size_t len, bool *added)
 {
-	uint64_t h = kpix_hash(key, len, HASH_SEED);
 	if (len > MAX_KEY)
 		len = MAX_KEY;
+	if (after_run(ks, key, len) && (ks->nrun > 0 || ks->count == 0)) {
+		if (ks->nrun == ks->run_cap) {
+			ks->run_cap = ks->run_cap ? ks->run_cap * 2 : 256;
+			ks->run = kpix_xrealloc(ks->run, ks->run_cap * sizeof(*ks->run));
+		}
+		uint32_t ref = store(ks, key, len);
+		ks->run[ks->nrun++] = ref;
+		ks->count++;
+		*added = true;
+		return (uint64_t *)(void *)entry_at(ks, ref);
+	}
+	unsigned char *in_run = run_find(ks, key, len);
+	if (in_run) {
+		*added = false;
+		return (uint64_t *)(void *)in_run;
+	}
+	return hash_upsert(ks, key, len, added);
+}
+
+static uint64_t *hash_upsert(kpix_keyset *ks, const void *key, size_t len, bool *added)
+{
+	uint64_t h = kpix_hash(key, len, HASH_SEED);
 	uint32_t tag = (uint32_t)(h >> 32);
-	size_t i = (size_t)h & ks->mask;
+	size_t i = (size_t)tag & ks->mask;
 	for (;;) {
 		slot *s = &ks->slots[i];
 		if (!s->ref)
@@ -138,25 +204,34 @@ uint64_t *kpix_keyset_upsert(kpix_keyset *ks, const void *key, size_t len, bool 
 		}
 		i = (i + 1) & ks->mask;
 	}
-	if ((ks->count + 1) * 4 > (ks->mask + 1) * 3) {
+	/* a table larger than 2^32 slots would leave slots the tag cannot reach */
+	if ((ks->nhashed + 1) * 4 > (ks->mask + 1) * 3 && ks->mask < UINT32_MAX) {
 		grow(ks);
-		return kpix_keyset_upsert(ks, key, len, added);
+		return hash_upsert(ks, key, len, added);
 	}
 	uint32_t ref = store(ks, key, len);
 	ks->slots[i].tag = tag;
 	ks->slots[i].ref = ref;
 	ks->count++;
+	ks->nhashed++;
 	*added = true;
 	return (uint64_t *)(void *)entry_at(ks, ref);
 }
 
 uint64_t *kpix_keyset_find(const kpix_keyset *ks, const void *key, size_t len)
 {
-	uint64_t h = kpix_hash(key, len, HASH_SEED);
 	if (len > MAX_KEY)
 		len = MAX_KEY;
+	if (after_run(ks, key, len) && ks->nrun > 0)
+		return NULL;
+	unsigned char *in_run = run_find(ks, key, len);
+	if (in_run)
+		return (uint64_t *)(void *)in_run;
+	if (!ks->nhashed)
+		return NULL;
+	uint64_t h = kpix_hash(key, len, HASH_SEED);
 	uint32_t tag = (uint32_t)(h >> 32);
-	for (size_t i = (size_t)h & ks->mask; ks->slots[i].ref; i = (i + 1) & ks->mask) {
+	for (size_t i = (size_t)tag & ks->mask; ks->slots[i].ref; i = (i + 1) & ks->mask) {
 		if (ks->slots[i].tag != tag)
 			continue;
 		unsigned char *e = entry_at(ks, ks->slots[i].ref);
@@ -173,7 +248,8 @@ size_t kpix_keyset_size(const kpix_keyset *ks)
 
 size_t kpix_keyset_memory(const kpix_keyset *ks)
 {
-	return (ks->mask + 1) * sizeof(slot) + ks->nchunks * CHUNK_SIZE;
+	return (ks->mask + 1) * sizeof(slot) + ks->nchunks * CHUNK_SIZE +
+	       ks->run_cap * sizeof(*ks->run);
 }
 
 void kpix_keyset_each(const kpix_keyset *ks,

@@ -38,6 +38,13 @@ void kpix_report_done(kpix_report *r);
  * kept. Strings are copied; value is cut to a readable length. */
 void kpix_report_add(kpix_report *r, const kpix_diag *d, const char *total_code, size_t value_len);
 
+/* True when no more diagnostics will be kept, only counted: callers may
+ * then skip writing the message. */
+static inline bool kpix_report_full(const kpix_report *r)
+{
+	return r->ndiags >= r->max_kept;
+}
+
 /* Sorts the per-code totals; call once at the end. */
 void kpix_report_finish(kpix_report *r);
 

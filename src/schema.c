@@ -357,7 +357,7 @@ static int load_constraints(loader *ld, const char *path, json_t *c, kpix_field 
 			free(p);
 			return rc;
 		}
-		pcre2_jit_compile(f->re, PCRE2_JIT_COMPLETE);
+		f->re_jit = pcre2_jit_compile(f->re, PCRE2_JIT_COMPLETE) == 0;
 	}
 	if ((rc = get_strlist(ld, path, c, "enum", &f->enum_text, false, true)))
 		return rc;
@@ -460,6 +460,12 @@ static int load_field(loader *ld, const char *path, json_t *fj, kpix_field *f)
 			return rc;
 	} else {
 		strlist_copy(&f->missing, &ld->s->missing);
+	}
+	for (size_t i = 0; i < f->missing.n; i++) {
+		size_t n = strlen(f->missing.items[i]);
+		f->missing_empty = f->missing_empty || n == 0;
+		if (n > f->missing_maxlen)
+			f->missing_maxlen = n;
 	}
 	json_t *c = json_object_get(fj, "constraints");
 	if (c) {

@@ -42,6 +42,8 @@ typedef struct {
 	kpix_numfmt numfmt;
 	kpix_strlist true_values, false_values; /* n == 0: the defaults */
 	kpix_strlist missing;  /* effective missing values */
+	bool missing_empty;    /* "" is among them */
+	size_t missing_maxlen; /* the longest of them */
 
 	bool required;
 	bool unique;
@@ -51,6 +53,7 @@ typedef struct {
 	int64_t min_length, max_length; /* -1 when absent */
 	char *pattern;
 	pcre2_code *re;
+	bool re_jit;           /* compiled to machine code: match with pcre2_jit_match */
 	kpix_strlist enum_text;
 	double *enum_num;      /* for numeric types: the enum as numbers */
 } kpix_field;

@@ -95,12 +95,14 @@ static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64
                   const char *field, const char *value, size_t vlen, const char *rule,
                   const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
 	kpix_buf_clear(&v->msg);
-	kpix_buf_vprintf(&v->msg, fmt, ap);
-	va_end(ap);
-	emit(v, code, sev, row, col, field, value, vlen, rule, NULL, v->msg.data);
+	if (!kpix_report_full(&v->report)) {
+		va_list ap;
+		va_start(ap, fmt);
+		kpix_buf_vprintf(&v->msg, fmt, ap);
+		va_end(ap);
+	}
+	emit(v, code, sev, row, col, field, value, vlen, rule, NULL, v->msg.data ? v->msg.data : "");
 }
 
 /* The reader's problems become diagnostics of the file being read. */
@@ -120,7 +122,9 @@ static void on_problem(void *ctx, const char *code, kpix_severity sev, uint64_t 
 
 static bool same(const kpix_cell *c, const char *s)
 {
-	return strlen(s) == c->len && memcmp(c->data, s, c->len) == 0;
+	/* strncmp stops at the end of s, so s[c->len] is only read when s is
+	 * at least that long */
+	return strncmp(c->data, s, c->len) == 0 && s[c->len] == '\0';
 }
 
 static void check_header(kpix_validator *v, const kpix_record *rec)
@@ -188,6 +192,10 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 
 static bool is_missing(const kpix_field *f, const kpix_cell *c)
 {
+	if (c->len == 0)
+		return f->missing_empty;
+	if (c->len > f->missing_maxlen)
+		return false;
 	for (size_t i = 0; i < f->missing.n; i++)
 		if (same(c, f->missing.items[i]))
 			return true;
@@ -258,8 +266,16 @@ static void add_key_part(kpix_buf *k, const kpix_val *val)
 	kpix_buf_addc(k, (char)('0' + val->kind));
 	switch (val->kind) {
 	case KPIX_VAL_NUMBER: {
+		/* big-endian with the sign flipped, so that byte order is numeric
+		 * order and ids in a sorted file make keys in increasing order */
 		double d = val->num == 0 ? 0 : val->num;
-		kpix_buf_add(k, &d, sizeof(d));
+		uint64_t u;
+		memcpy(&u, &d, sizeof(u));
+		u = (u & UINT64_C(0x8000000000000000)) ? ~u : u | UINT64_C(0x8000000000000000);
+		unsigned char be[8];
+		for (int i = 0; i < 8; i++)
+			be[i] = (unsigned char)(u >> (56 - 8 * i));
+		kpix_buf_add(k, be, sizeof(be));
 		break;
 	}
 	case KPIX_VAL_BOOL:
@@ -317,7 +333,8 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 			      (long long)f->max_length);
 	}
 	if (f->re) {
-		int m = pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
+		int m = f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
+		                  : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
 		if (m < 0 && m != PCRE2_ERROR_NOMATCH)
 			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "pattern",
@@ -342,13 +359,13 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 			                 : same(c, f->enum_text.items[i]);
 		if (!ok) {
 			kpix_buf list = KPIX_BUF_INIT;
-			for (size_t i = 0; i < f->enum_text.n && i < 12; i++)
+			for (size_t i = 0; i < f->enum_text.n && i < 12 && !kpix_report_full(&v->report); i++)
 				kpix_buf_printf(&list, "%s%s", i ? ", " : "", f->enum_text.items[i]);
 			if (f->enum_text.n > 12)
 				kpix_buf_printf(&list, " and %zu more", f->enum_text.n - 12);
 			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "enum", "'%s' is not one of the values allowed for %s: %s", c->data, fname,
-			      list.data);
+			      list.data ? list.data : "");
 			kpix_buf_free(&list);
 		}
 	}
@@ -455,19 +472,21 @@ static void check_primary_key(kpix_validator *v)
 		return;
 	}
 	kpix_buf d = KPIX_BUF_INIT, w = KPIX_BUF_INIT;
-	describe_key(v, &d, s->pk, s->npk);
-	describe_where(v, &w, *first);
+	if (!kpix_report_full(&v->report)) {
+		describe_key(v, &d, s->pk, s->npk);
+		describe_where(v, &w, *first);
+	}
 	/* a single-field key that is also marked unique is reported both ways */
 	if (s->npk == 1 && s->fields[s->pk[0]].unique) {
 		const kpix_cell *c = v->field_cell[s->pk[0]];
 		emitf(v, "unique-error", KPIX_SEVERITY_ERROR, v->row, col_of(v, s->pk[0]),
 		      s->fields[s->pk[0]].name, c->data, c->len, "unique",
 		      "'%s' appears again: each %s must be different, and %s already has it", c->data,
-		      s->fields[s->pk[0]].name, w.data);
+		      s->fields[s->pk[0]].name, w.data ? w.data : "");
 	}
 	emitf(v, "primary-key", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL,
-	      "this row repeats the key (%s) of %s; each combination may appear only once", d.data,
-	      w.data);
+	      "this row repeats the key (%s) of %s; each combination may appear only once",
+	      d.data ? d.data : "", w.data ? w.data : "");
 	kpix_buf_free(&d);
 	kpix_buf_free(&w);
 }
@@ -624,9 +643,10 @@ static void check_rules(kpix_validator *v)
 			continue;
 		}
 		kpix_buf m = KPIX_BUF_INIT;
-		expand_message(v, &m, r->message);
+		if (!kpix_report_full(&v->report))
+			expand_message(v, &m, r->message);
 		emit(v, "row-constraint", r->severity, v->row, col, fname, c ? c->data : NULL,
-		     c ? c->len : 0, r->code, r->code, m.data);
+		     c ? c->len : 0, r->code, r->code, m.data ? m.data : "");
 		kpix_buf_free(&m);
 	}
 }

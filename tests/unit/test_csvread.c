@@ -12,7 +12,7 @@
 #include "util.h"
 
 /* Everything the reader said, flattened for easy assertions:
- * "R<row>L<line>:cell|cell|..." per record, "P<row>:<col>:<code>" per problem. */
+ * "R<row>:cell|cell|..." per record, "P<row>:<col>:<code>" per problem. */
 typedef struct {
 	kpix_buf out;
 	int stop_after;
@@ -21,8 +21,7 @@ typedef struct {
 static int on_record(void *ctx, const kpix_record *rec)
 {
 	capture *c = ctx;
-	kpix_buf_printf(&c->out, "R%lluL%llu%s:", (unsigned long long)rec->row,
-	                (unsigned long long)rec->line, rec->malformed ? "!" : "");
+	kpix_buf_printf(&c->out, "R%llu%s:", (unsigned long long)rec->row, rec->malformed ? "!" : "");
 	for (size_t i = 0; i < rec->ncells; i++)
 		kpix_buf_printf(&c->out, "%s%s", i ? "|" : "", rec->cells[i].data);
 	kpix_buf_addc(&c->out, '\n');
@@ -71,7 +70,7 @@ static char *read_str(const char *data)
 static void reader__keeps_spaces_around_unquoted_cells(void **state)
 {
 	(void)state;
-	EXPECT("a,b\n 1 , 2\n", "R1L1:a|b\nR2L2: 1 | 2\n");
+	EXPECT("a,b\n 1 , 2\n", "R1:a|b\nR2: 1 | 2\n");
 }
 
 static void reader__strips_a_utf8_byte_order_mark(void **state)
@@ -80,7 +79,7 @@ static void reader__strips_a_utf8_byte_order_mark(void **state)
 	kpix_csv_stats st;
 	const char in[] = "\xef\xbb\xbfid,name\n1,x\n";
 	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, &st);
-	assert_string_equal(got, "R1L1:id|name\nR2L2:1|x\n");
+	assert_string_equal(got, "R1:id|name\nR2:1|x\n");
 	assert_string_equal(st.encoding, "utf-8 with BOM");
 	free(got);
 }
@@ -88,51 +87,51 @@ static void reader__strips_a_utf8_byte_order_mark(void **state)
 static void reader__crlf_line_ends_make_one_record_each(void **state)
 {
 	(void)state;
-	EXPECT("a,b\r\n1,2\r\n3,4\r\n", "R1L1:a|b\nR2L2:1|2\nR3L3:3|4\n");
+	EXPECT("a,b\r\n1,2\r\n3,4\r\n", "R1:a|b\nR2:1|2\nR3:3|4\n");
 }
 
 static void reader__cr_only_and_mixed_line_ends_are_read(void **state)
 {
 	(void)state;
-	EXPECT("a,b\r1,2\n3,4\r\n5,6", "R1L1:a|b\nR2L2:1|2\nR3L3:3|4\nR4L4:5|6\n");
+	EXPECT("a,b\r1,2\n3,4\r\n5,6", "R1:a|b\nR2:1|2\nR3:3|4\nR4:5|6\n");
 }
 
 static void reader__a_blank_line_is_a_record_of_its_own(void **state)
 {
 	(void)state;
 	/* frictionless-py counts an empty line as a (blank) row */
-	EXPECT("a\n1\n\n2\n", "R1L1:a\nR2L2:1\nR3L3:\nR4L4:2\n");
-	EXPECT("a\r\n1\r\n\r\n2\r\n", "R1L1:a\nR2L2:1\nR3L3:\nR4L4:2\n");
+	EXPECT("a\n1\n\n2\n", "R1:a\nR2:1\nR3:\nR4:2\n");
+	EXPECT("a\r\n1\r\n\r\n2\r\n", "R1:a\nR2:1\nR3:\nR4:2\n");
 }
 
-static void reader__rows_count_records_while_lines_count_newlines(void **state)
+static void reader__rows_count_records_not_lines(void **state)
 {
 	(void)state;
-	EXPECT("a,b\n\"x\ny\",1\n2,3\n", "R1L1:a|b\nR2L2:x\ny|1\nR3L4:2|3\n");
+	EXPECT("a,b\n\"x\ny\",1\n2,3\n", "R1:a|b\nR2:x\ny|1\nR3:2|3\n");
 }
 
 static void reader__doubled_quotes_inside_quotes_are_one_quote(void **state)
 {
 	(void)state;
-	EXPECT("a\n\"say \"\"hi\"\"\"\n", "R1L1:a\nR2L2:say \"hi\"\n");
+	EXPECT("a\n\"say \"\"hi\"\"\"\n", "R1:a\nR2:say \"hi\"\n");
 }
 
 static void reader__a_stray_quote_is_reported_and_reading_goes_on(void **state)
 {
 	(void)state;
-	EXPECT("a,b\n1,x\"y\n2,z\n", "R1L1:a|b\nP2:2:malformed-quote\nR2L2!:1\nR3L3:2|z\n");
+	EXPECT("a,b\n1,x\"y\n2,z\n", "R1:a|b\nP2:2:malformed-quote\nR2!:1\nR3:2|z\n");
 }
 
 static void reader__text_after_a_closing_quote_is_malformed(void **state)
 {
 	(void)state;
-	EXPECT("a,b\n\"x\"y,1\n2,3\n", "R1L1:a|b\nP2:1:malformed-quote\nR2L2!:\nR3L3:2|3\n");
+	EXPECT("a,b\n\"x\"y,1\n2,3\n", "R1:a|b\nP2:1:malformed-quote\nR2!:\nR3:2|3\n");
 }
 
 static void reader__an_unclosed_quote_at_the_end_is_reported(void **state)
 {
 	(void)state;
-	EXPECT("a,b\n1,\"open\n2,3\n", "R1L1:a|b\nP2:2:unclosed-quote\nR2L2!:1|open\n2,3\n\n");
+	EXPECT("a,b\n1,\"open\n2,3\n", "R1:a|b\nP2:2:unclosed-quote\nR2!:1|open\n2,3\n\n");
 }
 
 static void reader__windows_1252_is_converted_with_a_warning(void **state)
@@ -141,8 +140,8 @@ static void reader__windows_1252_is_converted_with_a_warning(void **state)
 	kpix_csv_stats st;
 	const char in[] = "name,amount\nCaf\xe9,\xa3" "5\n";
 	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, &st);
-	assert_string_equal(got, "R1L1:name|amount\nP2:1:encoding-converted(w)\n"
-	                         "R2L2:Caf\xc3\xa9|\xc2\xa3" "5\n");
+	assert_string_equal(got, "R1:name|amount\nP2:1:encoding-converted(w)\n"
+	                         "R2:Caf\xc3\xa9|\xc2\xa3" "5\n");
 	assert_string_equal(st.encoding, "windows-1252");
 	free(got);
 }
@@ -152,7 +151,7 @@ static void reader__windows_1252_smart_quotes_become_unicode(void **state)
 	(void)state;
 	const char in[] = "a\n\x93quoted\x94 \x80\n";
 	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_CP1252, 0, 0, NULL);
-	assert_string_equal(got, "R1L1:a\nR2L2:\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac\n");
+	assert_string_equal(got, "R1:a\nR2:\xe2\x80\x9cquoted\xe2\x80\x9d \xe2\x82\xac\n");
 	free(got);
 }
 
@@ -161,8 +160,8 @@ static void reader__invalid_utf8_after_valid_utf8_is_an_error(void **state)
 	(void)state;
 	const char in[] = "a\n\xc3\xa9\n\xe9t\xe9\n";
 	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, NULL);
-	assert_string_equal(got, "R1L1:a\nR2L2:\xc3\xa9\nP3:1:encoding-error\n"
-	                         "R3L3!:\xef\xbf\xbdt\xef\xbf\xbd\n");
+	assert_string_equal(got, "R1:a\nR2:\xc3\xa9\nP3:1:encoding-error\n"
+	                         "R3!:\xef\xbf\xbdt\xef\xbf\xbd\n");
 	free(got);
 }
 
@@ -171,7 +170,7 @@ static void reader__utf8_only_refuses_windows_1252(void **state)
 	(void)state;
 	const char in[] = "a\nCaf\xe9\n";
 	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_UTF8, 0, 0, NULL);
-	assert_string_equal(got, "R1L1:a\nP2:1:encoding-error\nR2L2!:Caf\xef\xbf\xbd\n");
+	assert_string_equal(got, "R1:a\nP2:1:encoding-error\nR2!:Caf\xef\xbf\xbd\n");
 	free(got);
 }
 
@@ -189,7 +188,7 @@ static void reader__a_nul_byte_is_an_error(void **state)
 	(void)state;
 	const char in[] = "a,b\nx\0y,1\n";
 	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, NULL);
-	assert_string_equal(got, "R1L1:a|b\nP2:1:encoding-error\nR2L2!:x?y|1\n");
+	assert_string_equal(got, "R1:a|b\nP2:1:encoding-error\nR2!:x?y|1\n");
 	free(got);
 }
 
@@ -211,7 +210,7 @@ static void reader__a_cell_over_the_cap_is_cut_and_reported(void **state)
 	memcpy(in + 200, ",1\n", 3);
 	char *got = read_with(in, 203, KPIX_ENCODING_AUTO, 100, 0, NULL);
 	assert_non_null(strstr(got, "P2:1:field-too-large"));
-	assert_non_null(strstr(got, "R2L2!:"));
+	assert_non_null(strstr(got, "R2!:"));
 	free(got);
 }
 
@@ -219,14 +218,14 @@ static void reader__a_row_wider_than_the_cap_is_reported_once(void **state)
 {
 	(void)state;
 	char *got = read_with("a\n1,2,3,4,5\n", 12, KPIX_ENCODING_AUTO, 0, 3, NULL);
-	assert_string_equal(got, "R1L1:a\nP2:4:too-many-columns\nR2L2!:1|2|3\n");
+	assert_string_equal(got, "R1:a\nP2:4:too-many-columns\nR2!:1|2|3\n");
 	free(got);
 }
 
 static void reader__a_final_line_without_newline_is_read(void **state)
 {
 	(void)state;
-	EXPECT("a,b\n1,2", "R1L1:a|b\nR2L2:1|2\n");
+	EXPECT("a,b\n1,2", "R1:a|b\nR2:1|2\n");
 }
 
 static void reader__the_callback_can_stop_reading(void **state)
@@ -238,7 +237,7 @@ static void reader__the_callback_can_stop_reading(void **state)
 	cfg.ctx = &c;
 	kpix_csv_stats st;
 	kpix_csv_read_mem("a\n1\n2\n3\n", 8, &cfg, &st);
-	assert_string_equal(c.out.data, "R1L1:a\nR2L2:1\n");
+	assert_string_equal(c.out.data, "R1:a\nR2:1\n");
 	assert_false(st.complete);
 	kpix_buf_free(&c.out);
 }
@@ -269,7 +268,7 @@ int main(void)
 		cmocka_unit_test(reader__crlf_line_ends_make_one_record_each),
 		cmocka_unit_test(reader__cr_only_and_mixed_line_ends_are_read),
 		cmocka_unit_test(reader__a_blank_line_is_a_record_of_its_own),
-		cmocka_unit_test(reader__rows_count_records_while_lines_count_newlines),
+		cmocka_unit_test(reader__rows_count_records_not_lines),
 		cmocka_unit_test(reader__doubled_quotes_inside_quotes_are_one_quote),
 		cmocka_unit_test(reader__a_stray_quote_is_reported_and_reading_goes_on),
 		cmocka_unit_test(reader__text_after_a_closing_quote_is_malformed),
