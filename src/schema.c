@@ -1364,15 +1364,31 @@ const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 		else if (strcmp(f->format, "any") == 0)
 			snprintf(buf, buflen, "a date such as 2025-03-31 or 31/03/2025");
 		else {
-			char ex[64];
-			kpix_date d = kpix_date_from_ymd(2025, 3, 31);
-			(void)d;
-			/* show the format with a worked example for the common UK forms */
-			if (strcmp(f->format, "%d/%m/%Y") == 0)
-				snprintf(ex, sizeof(ex), "31/03/2025");
-			else
-				snprintf(ex, sizeof(ex), "%s", f->format);
-			snprintf(buf, buflen, "a date in the form %s", ex);
+			/* the pattern in the letters an officer knows: %d/%m/%Y is DD/MM/YYYY */
+			char shape[64];
+			size_t n = 0;
+			for (const char *p = f->format; *p && n + 6 < sizeof(shape); p++) {
+				const char *w = NULL;
+				if (*p == '%' && p[1]) {
+					switch (*++p) {
+					case 'd': case 'e': w = "DD"; break;
+					case 'm': w = "MM"; break;
+					case 'Y': w = "YYYY"; break;
+					case 'y': w = "YY"; break;
+					case 'b': w = "Mon"; break;
+					case 'B': w = "Month"; break;
+					default: w = "%"; break;
+					}
+				}
+				if (w) {
+					memcpy(shape + n, w, strlen(w));
+					n += strlen(w);
+				} else {
+					shape[n++] = *p;
+				}
+			}
+			shape[n] = '\0';
+			snprintf(buf, buflen, "a date written %s", shape);
 		}
 		break;
 	case KPIX_T_YEAR:

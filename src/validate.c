@@ -407,8 +407,7 @@ static void check_cell(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_
 		char want[160];
 		v->slots[fi].kind = KPIX_VAL_NULL;
 		emitf(v, "type-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len, NULL,
-		      "'%s' is not %s, which %s must be", c->data,
-		      kpix_type_expectation(f, want, sizeof(want)), f->name);
+		      "'%s' is not %s", c->data, kpix_type_expectation(f, want, sizeof(want)));
 		return;
 	}
 	check_constraints(v, fi, c, col);
