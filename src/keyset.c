@@ -5,7 +5,8 @@
  * and skip most key comparisons, so growing the table never has to read the
  * keys again (which would miss the cache once per key). Entries
  * never move, so pointers to values stay valid. An entry is the value (8
- * bytes), the key length (2 bytes), then the key, padded to 4 bytes. */
+ * bytes), the key length (2 bytes), then the key, padded to 8 bytes so
+ * that every value is aligned for a uint64_t. */
 #include "keyset.h"
 
 #include <stdlib.h>
@@ -138,7 +139,7 @@ static void grow(kpix_keyset *ks)
 
 static uint32_t store(kpix_keyset *ks, const void *key, size_t len)
 {
-	size_t need = (10 + len + 3) & ~(size_t)3;
+	size_t need = (10 + len + 7) & ~(size_t)7;
 	if (ks->nchunks == 0 || CHUNK_SIZE - ks->used < need) {
 		if (ks->nchunks == ks->chunks_cap) {
 			ks->chunks_cap = ks->chunks_cap ? ks->chunks_cap * 2 : 8;
@@ -264,7 +265,7 @@ void kpix_keyset_each(const kpix_keyset *ks,
 			uint64_t v;
 			memcpy(&v, e, 8);
 			fn(ctx, e + 10, len, v);
-			off += (10 + len + 3) & ~(size_t)3;
+			off += (10 + len + 7) & ~(size_t)7;
 		}
 	}
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #define MAX_VALUE_SHOWN 200
+#define MAX_MESSAGE 1000
 
 void kpix_report_init(kpix_report *r, uint64_t max_kept)
 {
@@ -87,7 +88,17 @@ void kpix_report_add(kpix_report *r, const kpix_diag *d, const char *total_code,
 		k->value = NULL;
 	}
 	k->rule = d->rule ? keep(r, d->rule, strlen(d->rule)) : NULL;
-	k->message = keep(r, d->message, strlen(d->message));
+	/* a message quoting a huge cell would swamp the report */
+	size_t mlen = strlen(d->message);
+	size_t mcut = cut_utf8(d->message, mlen, MAX_MESSAGE);
+	if (mcut < mlen) {
+		char *m = kpix_arena_alloc(&r->strings, mcut + 4);
+		memcpy(m, d->message, mcut);
+		memcpy(m + mcut, "\xe2\x80\xa6", 4);
+		k->message = m;
+	} else {
+		k->message = keep(r, d->message, mlen);
+	}
 }
 
 static int cmp_code(const void *a, const void *b)

@@ -35,6 +35,8 @@ typedef struct {
 	const char *file;
 	size_t key_off, key_len;
 	size_t fk;
+	uint32_t column;
+	bool rejected; /* the row already had an error when it was read */
 } pending_ref;
 
 struct kpix_validator {
@@ -510,7 +512,8 @@ static void check_foreign_keys(kpix_validator *v)
 				v->pending = kpix_xrealloc(v->pending, v->pending_cap * sizeof(*v->pending));
 			}
 			v->pending[v->npending++] = (pending_ref){v->row, v->file->path,
-			                                          v->pending_keys.len, v->key.len, i};
+			                                          v->pending_keys.len, v->key.len, i,
+			                                          col_of(v, fk->fields[0]), v->row_error};
 			kpix_buf_add(&v->pending_keys, v->key.data, v->key.len);
 			continue;
 		}
@@ -533,17 +536,28 @@ static void finish_self_references(kpix_validator *v)
 		const char *key = v->pending_keys.data + p->key_off;
 		if (kpix_keyset_find(v->fk_self[p->fk], key, p->key_len))
 			continue;
-		kpix_diag d = {"foreign-key", KPIX_SEVERITY_ERROR, p->file, p->row, 0,
-		               v->s->fields[fk->fields[0]].name, NULL, NULL, NULL};
+		/* show a key of several fields as "a, b", not with the separator */
+		kpix_buf shown = KPIX_BUF_INIT;
+		for (size_t k = 0; k < p->key_len; k++) {
+			if (key[k] == '\x1f')
+				kpix_buf_adds(&shown, ", ");
+			else
+				kpix_buf_addc(&shown, key[k]);
+		}
 		kpix_buf_clear(&v->msg);
-		kpix_buf_printf(&v->msg, "'%.*s' is not %s", (int)p->key_len, key, fk->describe);
-		d.message = v->msg.data;
-		d.value = key;
-		kpix_report_add(&v->report, &d, "foreign-key", p->key_len);
-		/* the row was counted as accepted when it was read */
-		for (size_t f = 0; f < v->report.nfiles; f++)
-			if (v->report.files[f].path == p->file)
-				v->report.files[f].rejected++;
+		kpix_buf_printf(&v->msg, "'%s' is not %s", shown.data ? shown.data : "", fk->describe);
+		kpix_diag d = {"foreign-key", KPIX_SEVERITY_ERROR, p->file, p->row, p->column,
+		               v->s->fields[fk->fields[0]].name, shown.data ? shown.data : "", NULL,
+		               v->msg.data};
+		kpix_report_add(&v->report, &d, "foreign-key", shown.len);
+		kpix_buf_free(&shown);
+		/* a row accepted when it was read is rejected now, once */
+		if (!p->rejected && !(i > 0 && v->pending[i - 1].row == p->row &&
+		                      v->pending[i - 1].file == p->file)) {
+			for (size_t f = 0; f < v->report.nfiles; f++)
+				if (v->report.files[f].path == p->file)
+					v->report.files[f].rejected++;
+		}
 	}
 }
 

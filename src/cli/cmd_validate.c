@@ -28,14 +28,16 @@ static int run(int argc, char **argv);
 const cli_command cmd_validate = {
 	"validate",
 	"check data files against a schema",
-	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json] [--max-errors N]",
+	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json] [--max-errors N]\n"
+	"                     [--encoding auto|utf-8|windows-1252] [-q]",
 	"Reads each file once, streaming, and reports every problem with its file, row\n"
 	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
 	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
 	"across all the files given, as one table.\n"
 	"\n"
 	"exit codes: 0 the data is valid (warnings allowed), 1 the data has errors,\n"
-	"2 a usage or schema error, 3 a file could not be read or written",
+	"2 a usage or schema error, 3 a file could not be read or written,\n"
+	"4 an internal error in kpix",
 	options,
 	run,
 	false,

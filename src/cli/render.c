@@ -43,6 +43,24 @@ static const char *severity_name(kpix_severity s)
 	return s == KPIX_SEVERITY_WARNING ? "warning" : "error";
 }
 
+/* Writes text with control characters shown as \r, \n, \t or \xNN, so that a
+ * value holding a carriage return cannot hide part of a line on screen. */
+static void put_visible(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p >= 0x20 && *p != 0x7f)
+			fputc(*p, out);
+		else if (*p == '\n')
+			fputs("\\n", out);
+		else if (*p == '\r')
+			fputs("\\r", out);
+		else if (*p == '\t')
+			fputs("\\t", out);
+		else
+			fprintf(out, "\\x%02x", *p);
+	}
+}
+
 static void plural(FILE *out, uint64_t n, const char *one, const char *many)
 {
 	fprintf(out, "%" PRIu64 " %s", n, n == 1 ? one : many);
@@ -76,9 +94,11 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 			snprintf(where, sizeof(where), "whole table");
 		}
 		bool warn = d->severity == KPIX_SEVERITY_WARNING;
-		fprintf(out, "  %s%s%s%s: %s%s%s: %s [%s]\n", where, d->field ? " (" : "",
-		        d->field ? d->field : "", d->field ? ")" : "", warn ? yellow : red,
-		        severity_name(d->severity), reset, d->message, d->rule && strcmp(d->code, "row-constraint") && strcmp(d->code, "completeness") ? d->code : (d->rule ? d->rule : d->code));
+		bool by_rule = d->rule && (!strcmp(d->code, "row-constraint") || !strcmp(d->code, "completeness"));
+		fprintf(out, "  %s%s%s%s: %s%s%s: ", where, d->field ? " (" : "", d->field ? d->field : "",
+		        d->field ? ")" : "", warn ? yellow : red, severity_name(d->severity), reset);
+		put_visible(out, d->message);
+		fprintf(out, " [%s]\n", by_rule ? d->rule : d->code);
 	}
 	if (kpix_report_truncated(r))
 		fprintf(out, "\n(only the first %zu problems are listed; all are counted below; "
@@ -110,7 +130,8 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 			fputc('\n', out);
 		}
 	}
-	fputc('\n', out);
+	if (kpix_report_count(r))
+		fputc('\n', out);
 	uint64_t errors = kpix_report_errors(r), warnings = kpix_report_warnings(r);
 	fprintf(out, "%s%s%s: ", bold, errors ? "invalid" : "valid", reset);
 	plural(out, nfiles, "file", "files");
@@ -147,7 +168,8 @@ static void csv_cell(FILE *out, const char *s, bool last)
 
 static void render_csv(FILE *out, const kpix_report *r)
 {
-	fputs("file,row,column,field,severity,code,rule,value,message\r\n", out);
+	/* the byte-order mark makes Excel read the file as UTF-8, so "£" stays "£" */
+	fputs("\xef\xbb\xbf" "file,row,column,field,severity,code,rule,value,message\r\n", out);
 	for (size_t i = 0; i < kpix_report_count(r); i++) {
 		const kpix_diag *d = kpix_report_get(r, i);
 		char row[24] = "", col[16] = "";
