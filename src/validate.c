@@ -878,18 +878,23 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 				      "required", "%s is required but this row has no cell for it", f->name);
 			emitf(v, "missing-cell", KPIX_SEVERITY_ERROR, v->row, col, f ? f->name : NULL, NULL,
 			      0, NULL,
-			      "this row ends before column %u%s%s%s: it has %zu cells where the header has "
-			      "%zu",
+			      "this row ends before column %u%s%s%s: it has %zu cells where %s %zu",
 			      col, f ? " (" : "", f ? f->name : "", f ? ")" : "", rec->ncells,
-			      v->ncols > nf && exact ? v->ncols : (exact ? nf : v->ncols));
+			      c < v->ncols ? "the header has" : "the schema has", c < v->ncols ? v->ncols : nf);
 			continue;
 		}
 		if (fi < 0) {
-			if (c >= v->ncols || exact)
+			if (c >= v->ncols)
 				emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, col, NULL, rec->cells[c].data,
 				      rec->cells[c].len, NULL,
 				      "this row has a cell in column %u, beyond the columns of the header; "
 				      "remove it or add the missing heading",
+				      col);
+			else if (exact)
+				emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, col, NULL, rec->cells[c].data,
+				      rec->cells[c].len, NULL,
+				      "this row has a cell in column %u, whose heading is not in the schema, "
+				      "so kpix cannot check it; remove the column",
 				      col);
 			continue;
 		}

@@ -1,0 +1,1236 @@
+/* Unit tests of the validator through the public API: small schemas and CSV
+ * files written to a temporary directory, checked for the exact list of
+ * diagnostics (row, column, code, rule) and for the sentences people read. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kpix/kpix.h"
+#include "util.h"
+
+/* ------------------------------------------------------------- fixture */
+
+typedef struct {
+	char dir[64];
+	kpix_schema *schema;
+	kpix_validator *v;
+	const kpix_report *r;
+	char *list;
+} fx;
+
+static int fx_setup(void **state)
+{
+	fx *f = calloc(1, sizeof(*f));
+	if (!f)
+		return -1;
+	snprintf(f->dir, sizeof(f->dir), "/tmp/kpix-test-validate-XXXXXX");
+	if (!mkdtemp(f->dir)) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	fx *f = *state;
+	kpix_validator_free(f->v);
+	kpix_schema_free(f->schema);
+	free(f->list);
+	DIR *d = opendir(f->dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = kpix_xasprintf("%s/%s", f->dir, e->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* dir/name; the caller frees. */
+static char *path_in(const fx *f, const char *name)
+{
+	return kpix_xasprintf("%s/%s", f->dir, name);
+}
+
+static void write_file(const fx *f, const char *name, const char *text)
+{
+	char *path = path_in(f, name);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(text, 1, strlen(text), fp), strlen(text));
+	assert_int_equal(fclose(fp), 0);
+	free(path);
+}
+
+static void use_schema(fx *f, const char *json)
+{
+	write_file(f, "t.json", json);
+	char *path = path_in(f, "t.json");
+	int rc = kpix_schema_load(&f->schema, path, NULL);
+	if (rc != 0)
+		fail_msg("schema refused (%d): %s", rc, kpix_error_last());
+	free(path);
+}
+
+/* Validates the files named (already written) as one table. */
+static const kpix_report *validate_files(fx *f, const kpix_validate_options *o, const char *const *names,
+                                         size_t n)
+{
+	assert_int_equal(kpix_validator_new(&f->v, f->schema, o), 0);
+	for (size_t i = 0; i < n; i++) {
+		char *path = path_in(f, names[i]);
+		int rc = kpix_validator_add_file(f->v, path);
+		if (rc != 0)
+			fail_msg("add_file %s failed (%d): %s", names[i], rc, kpix_error_last());
+		free(path);
+	}
+	f->r = kpix_validator_finish(f->v);
+	assert_non_null(f->r);
+	return f->r;
+}
+
+/* Writes csv as data.csv and validates it alone. */
+static const kpix_report *validate_csv(fx *f, const kpix_validate_options *o, const char *csv)
+{
+	write_file(f, "data.csv", csv);
+	const char *names[] = {"data.csv"};
+	return validate_files(f, o, names, 1);
+}
+
+/* "row:column:code:rule" per diagnostic, one a line, "-" for no rule. */
+static const char *diags(fx *f)
+{
+	kpix_buf b = KPIX_BUF_INIT;
+	for (size_t i = 0; i < kpix_report_count(f->r); i++) {
+		const kpix_diag *d = kpix_report_get(f->r, i);
+		kpix_buf_printf(&b, "%llu:%u:%s:%s\n", (unsigned long long)d->row, d->column, d->code,
+		                d->rule ? d->rule : "-");
+	}
+	free(f->list);
+	f->list = kpix_buf_detach(&b);
+	return f->list;
+}
+
+static const kpix_diag *diag(fx *f, size_t i)
+{
+	const kpix_diag *d = kpix_report_get(f->r, i);
+	if (!d)
+		fail_msg("no diagnostic %zu (there are %zu)", i, kpix_report_count(f->r));
+	return d;
+}
+
+static void expect_file_totals(fx *f, size_t i, uint64_t rows, uint64_t rejected, const char *encoding)
+{
+	const char *path, *enc;
+	uint64_t got_rows, got_rejected;
+	assert_true(i < kpix_report_file_count(f->r));
+	kpix_report_file_get(f->r, i, &path, &got_rows, &got_rejected, &enc);
+	assert_int_equal(got_rows, rows);
+	assert_int_equal(got_rejected, rejected);
+	if (encoding)
+		assert_string_equal(enc, encoding);
+}
+
+#define SCHEMA(fields_and_more) \
+	"{\"$kpix\": \"schema/1\", \"id\": \"t\", \"version\": \"1\",\n" fields_and_more "}\n"
+
+/* --------------------------------------------------------------- types */
+
+static void validate__integers_accept_group_chars_only_where_the_schema_allows(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"name\"},\n"
+	                     "  {\"name\": \"homes\", \"type\": \"integer\", \"groupChar\": \",\"},\n"
+	                     "  {\"name\": \"units\", \"type\": \"integer\"}]"));
+	validate_csv(f, NULL,
+	             "name,homes,units\n"
+	             "a,\"1,234\",1\n"
+	             "b,1234,\"1,234\"\n"
+	             "d,1.5,5\n"
+	             "e,-3,5\n"
+	             "f,99999999999999999999,5\n"
+	             "g,\"1,234,567\",5\n");
+	assert_string_equal(diags(f), "3:3:type-error:-\n"
+	                              "4:2:type-error:-\n"
+	                              "6:2:type-error:-\n");
+	assert_string_equal(diag(f, 0)->message, "'1,234' is not a whole number");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'1.5' is not a whole number (thousands separators allowed)");
+	assert_string_equal(diag(f, 1)->field, "homes");
+	assert_string_equal(diag(f, 1)->value, "1.5");
+	assert_int_equal(diag(f, 1)->severity, KPIX_SEVERITY_ERROR);
+}
+
+static void validate__integer_group_chars_must_separate_groups_of_three(void **state)
+{
+	/* BUG: docs/schema-format.md: "For an integer field, group characters are
+	 * only accepted between groups of digits (1,234, not 12,34)". kpix_cast_integer
+	 * accepts a group character between any two digits, so "12,34" is read as
+	 * 1234 and "1,2,3" as 123 with no diagnostic. */
+	skip();
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"homes\", \"type\": \"integer\", \"groupChar\": \",\"}]"));
+	validate_csv(f, NULL, "homes\n\"1,234\"\n\"12,34\"\n\"1,2,3\"\n\"1234,567\"\n");
+	assert_string_equal(diags(f), "3:1:type-error:-\n"
+	                              "4:1:type-error:-\n"
+	                              "5:1:type-error:-\n");
+}
+
+static void validate__numbers_allow_signs_around_them_only_when_not_bare(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [\n"
+	                     "  {\"name\": \"value\", \"type\": \"number\", \"bareNumber\": false},\n"
+	                     "  {\"name\": \"strict\", \"type\": \"number\"},\n"
+	                     "  {\"name\": \"money\", \"type\": \"number\", \"bareNumber\": false, \"groupChar\": \",\"}]"));
+	validate_csv(f, NULL,
+	             "value,strict,money\n"
+	             "82%,82,\"\xc2\xa3" "27,318,904\"\n"
+	             "82.4%,82%,\xc2\xa3" "5\n"
+	             "TBC,1e3,\"1,234.50\"\n"
+	             "approx 95,-INF,0\n");
+	assert_string_equal(diags(f), "3:2:type-error:-\n"
+	                              "4:1:type-error:-\n");
+	assert_string_equal(diag(f, 0)->message, "'82%' is not a number");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'TBC' is not a number (a sign such as % or \xc2\xa3 around it is allowed)");
+}
+
+static void validate__booleans_take_the_default_or_the_schemas_own_words(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"flag\", \"type\": \"boolean\"},\n"
+	                     "  {\"name\": \"complies\", \"type\": \"boolean\", \"trueValues\": [\"Yes\"], \"falseValues\": [\"No\"]}]"));
+	validate_csv(f, NULL,
+	             "flag,complies\n"
+	             "true,Yes\n"
+	             "FALSE,No\n"
+	             "1,yes\n"
+	             "Yes,No\n"
+	             "0,true\n");
+	assert_string_equal(diags(f), "4:2:type-error:-\n"
+	                              "5:1:type-error:-\n"
+	                              "6:2:type-error:-\n");
+	assert_string_equal(diag(f, 0)->message, "'yes' is not Yes or No");
+	assert_string_equal(diag(f, 1)->message, "'Yes' is not true or false");
+}
+
+static void validate__dates_follow_the_format_and_must_exist(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"due\", \"type\": \"date\", \"format\": \"%d/%m/%Y\"},\n"
+	                     "  {\"name\": \"iso\", \"type\": \"date\"}]"));
+	validate_csv(f, NULL,
+	             "due,iso\n"
+	             "30/09/2025,2025-09-30\n"
+	             "29/02/2024,2024-02-29\n"
+	             "31/02/2024,2024-02-30\n"
+	             "29/02/2023,2025-9-30\n"
+	             "2025-09-30,30/09/2025\n"
+	             "1/4/2025,2025-04-01\n");
+	assert_string_equal(diags(f), "4:1:type-error:-\n"
+	                              "4:2:type-error:-\n"
+	                              "5:1:type-error:-\n"
+	                              "5:2:type-error:-\n"
+	                              "6:1:type-error:-\n"
+	                              "6:2:type-error:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "'31/02/2024' is not a date written DD/MM/YYYY");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'2024-02-30' is not a date written YYYY-MM-DD, such as 2025-03-31");
+}
+
+static void validate__years_and_year_months_are_checked(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"year\", \"type\": \"year\"},\n"
+	                     "  {\"name\": \"month\", \"type\": \"yearmonth\"}]"));
+	validate_csv(f, NULL,
+	             "year,month\n"
+	             "2025,2025-09\n"
+	             "25,2025-13\n"
+	             "2025.0,2025-9\n"
+	             "1999,1999-12\n");
+	assert_string_equal(diags(f), "3:1:type-error:-\n"
+	                              "3:2:type-error:-\n"
+	                              "4:1:type-error:-\n"
+	                              "4:2:type-error:-\n");
+	assert_string_equal(diag(f, 0)->message, "'25' is not a year such as 2025");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'2025-13' is not a year and month such as 2025-03");
+}
+
+/* ------------------------------------------------ missing values, required */
+
+static void validate__a_fields_own_missing_values_replace_the_schemas(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"missingValues\": [\"\", \"n/a\"],\n"
+	                     "\"fields\": [{\"name\": \"a\", \"type\": \"number\", \"constraints\": {\"required\": true}},\n"
+	                     "  {\"name\": \"b\", \"type\": \"number\", \"missingValues\": [\"-\"],\n"
+	                     "   \"constraints\": {\"required\": true}},\n"
+	                     "  {\"name\": \"c\", \"type\": \"number\"}]"));
+	validate_csv(f, NULL,
+	             "a,b,c\n"
+	             "n/a,-,1\n"
+	             "-,n/a,1\n"
+	             ",,1\n"
+	             "5,6,n/a\n"
+	             "5,6,\n");
+	assert_string_equal(diags(f), "2:1:constraint-error:required\n"
+	                              "2:2:constraint-error:required\n"
+	                              "3:1:type-error:-\n"
+	                              "3:2:type-error:-\n"
+	                              "4:1:constraint-error:required\n"
+	                              "4:2:type-error:-\n");
+	assert_string_equal(diag(f, 0)->message, "a is required but this cell is marked as missing");
+	assert_string_equal(diag(f, 1)->message, "b is required but this cell is marked as missing");
+	assert_string_equal(diag(f, 4)->message, "a is required but this cell is empty");
+	assert_string_equal(diag(f, 5)->message, "'' is not a number");
+}
+
+/* ---------------------------------------------------------- constraints */
+
+static void validate__minimum_and_maximum_apply_to_numbers_and_dates(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [\n"
+	                     "  {\"name\": \"pct\", \"type\": \"number\", \"constraints\": {\"minimum\": 0, \"maximum\": 100}},\n"
+	                     "  {\"name\": \"due\", \"type\": \"date\",\n"
+	                     "   \"constraints\": {\"minimum\": \"2025-04-01\", \"maximum\": \"2026-03-31\"}},\n"
+	                     "  {\"name\": \"n\", \"type\": \"integer\", \"constraints\": {\"minimum\": 1}}]"));
+	validate_csv(f, NULL,
+	             "pct,due,n\n"
+	             "0,2025-04-01,1\n"
+	             "100,2026-03-31,5\n"
+	             "-1,2025-03-31,0\n"
+	             "100.5,2026-04-01,1\n");
+	assert_string_equal(diags(f), "4:1:constraint-error:minimum\n"
+	                              "4:2:constraint-error:minimum\n"
+	                              "4:3:constraint-error:minimum\n"
+	                              "5:1:constraint-error:maximum\n"
+	                              "5:2:constraint-error:maximum\n");
+	assert_string_equal(diag(f, 0)->message, "-1 is below the minimum of 0 allowed for pct");
+	assert_string_equal(diag(f, 1)->message,
+	                    "2025-03-31 is below the minimum of 2025-04-01 allowed for due");
+	assert_string_equal(diag(f, 3)->message, "100.5 is above the maximum of 100 allowed for pct");
+	assert_string_equal(diag(f, 4)->message,
+	                    "2026-04-01 is above the maximum of 2026-03-31 allowed for due");
+}
+
+static void validate__lengths_count_characters_not_bytes(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"code\",\n"
+	                     "  \"constraints\": {\"minLength\": 2, \"maxLength\": 4}}]"));
+	validate_csv(f, NULL,
+	             "code\n"
+	             "Caf\xc3\xa9\n"                          /* 4 characters, 5 bytes: fine */
+	             "Caf\xc3\xa9s\n"                         /* 5 characters */
+	             "\xc3\xa9\n"                             /* 1 character, 2 bytes */
+	             "ab\n"
+	             "\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\xe2\x82\xac\n"); /* 4 characters, 12 bytes */
+	assert_string_equal(diags(f), "3:1:constraint-error:maxLength\n"
+	                              "4:1:constraint-error:minLength\n");
+	assert_string_equal(diag(f, 0)->message, "this is 5 characters long; code allows at most 4");
+	assert_string_equal(diag(f, 1)->message, "'\xc3\xa9' is 1 characters long; code needs at least 2");
+}
+
+static void validate__a_pattern_must_match_the_whole_value(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"code\", \"constraints\": {\"pattern\": \"[abc]+\"}},\n"
+	                     "  {\"name\": \"period\", \"example\": \"Q2\", \"constraints\": {\"pattern\": \"Q[1-4]\"}}]"));
+	validate_csv(f, NULL,
+	             "code,period\n"
+	             "abc,Q2\n"
+	             "ade,2025-26 Q2\n"
+	             "xabc,Q2x\n"
+	             "cab,Q4\n");
+	assert_string_equal(diags(f), "3:1:constraint-error:pattern\n"
+	                              "3:2:constraint-error:pattern\n"
+	                              "4:1:constraint-error:pattern\n"
+	                              "4:2:constraint-error:pattern\n");
+	assert_string_equal(diag(f, 0)->message, "'ade' does not match the pattern [abc]+ of code");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'2025-26 Q2' is not in the form period expects, such as 'Q2'");
+}
+
+static void validate__an_enum_of_a_number_field_compares_numbers(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"score\", \"type\": \"number\", \"constraints\": {\"enum\": [1, 2.5]}},\n"
+	                     "  {\"name\": \"tenure\", \"constraints\": {\"enum\": [\"LCRA\", \"LCHO\"]}}]"));
+	validate_csv(f, NULL,
+	             "score,tenure\n"
+	             "1.0,LCRA\n"
+	             "2.50,LCHO\n"
+	             "3,lcra\n"
+	             "1,LCRA \n");
+	assert_string_equal(diags(f), "4:1:constraint-error:enum\n"
+	                              "4:2:constraint-error:enum\n"
+	                              "5:2:constraint-error:enum\n");
+	assert_string_equal(diag(f, 0)->message, "'3' is not one of the values allowed for score: 1, 2.5");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'lcra' is not one of the values allowed for tenure: LCRA, LCHO");
+}
+
+/* ---------------------------------------------------------------- keys */
+
+static void validate__a_unique_field_names_the_first_row_holding_the_value(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"id\", \"constraints\": {\"unique\": true}}, {\"name\": \"name\"}]"));
+	validate_csv(f, NULL,
+	             "id,name\n"
+	             "A,x\n"
+	             "B,y\n"
+	             "A,z\n"
+	             ",p\n"
+	             ",q\n"
+	             "A,w\n");
+	assert_string_equal(diags(f), "4:1:unique-error:unique\n"
+	                              "7:1:unique-error:unique\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "'A' appears again: each id must be different, and row 2 already has it");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'A' appears again: each id must be different, and row 2 already has it");
+}
+
+static void validate__a_composite_primary_key_must_be_unique_and_complete(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"period\"}, {\"name\": \"indicator\"},\n"
+	                     "  {\"name\": \"value\", \"type\": \"integer\"}],\n"
+	                     "\"primaryKey\": [\"period\", \"indicator\"]"));
+	validate_csv(f, NULL,
+	             "period,indicator,value\n"
+	             "Q1,A,1\n"
+	             "Q1,B,2\n"
+	             "Q2,A,3\n"
+	             "Q1,A,4\n"
+	             "Q1,,5\n");
+	assert_string_equal(diags(f), "5:0:primary-key:-\n"
+	                              "6:2:constraint-error:required\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "this row repeats the key (period, indicator) = (Q1, A) of row 2; each "
+	                    "combination may appear only once");
+	assert_null(diag(f, 0)->field);
+	assert_string_equal(diag(f, 1)->message, "indicator is required but this cell is empty");
+}
+
+static void validate__primary_keys_compare_typed_values(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"n\", \"type\": \"number\"}], \"primaryKey\": \"n\""));
+	validate_csv(f, NULL, "n\n1\n2\n1.0\n1e0\n-0\n0\n");
+	assert_string_equal(diags(f), "4:0:primary-key:-\n"
+	                              "5:0:primary-key:-\n"
+	                              "7:0:primary-key:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "this row repeats the key (n) = (1.0) of row 2; each combination may appear only once");
+}
+
+static void validate__a_primary_key_is_checked_across_files_naming_the_other_file(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"period\"}, {\"name\": \"indicator\"},\n"
+	                     "  {\"name\": \"value\", \"type\": \"integer\"}],\n"
+	                     "\"primaryKey\": [\"period\", \"indicator\"]"));
+	write_file(f, "rents.csv", "period,indicator,value\nQ1,A,1\nQ1,B,2\n");
+	write_file(f, "repairs.csv", "period,indicator,value\nQ1,C,3\nQ1,B,4\nQ1,C,5\n");
+	const char *names[] = {"rents.csv", "repairs.csv"};
+	validate_files(f, NULL, names, 2);
+	assert_string_equal(diags(f), "3:0:primary-key:-\n"
+	                              "4:0:primary-key:-\n");
+	char *rents = path_in(f, "rents.csv"), *repairs = path_in(f, "repairs.csv");
+	char *want = kpix_xasprintf("this row repeats the key (period, indicator) = (Q1, B) of row 3 of "
+	                            "%s; each combination may appear only once",
+	                            rents);
+	assert_string_equal(diag(f, 0)->message, want);
+	assert_string_equal(diag(f, 0)->file, repairs);
+	/* a repeat within the same file does not name it */
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row repeats the key (period, indicator) = (Q1, C) of row 2; each "
+	                    "combination may appear only once");
+	free(want);
+	free(rents);
+	free(repairs);
+}
+
+static void validate__a_key_field_marked_unique_is_reported_both_ways(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"id\", \"constraints\": {\"unique\": true}}], \"primaryKey\": \"id\""));
+	validate_csv(f, NULL, "id\nA\nB\nA\n");
+	assert_string_equal(diags(f), "4:1:unique-error:unique\n"
+	                              "4:0:primary-key:-\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row repeats the key (id) = (A) of row 2; each combination may appear only once");
+	expect_file_totals(f, 0, 3, 1, NULL);
+}
+
+static void validate__keys_span_files_whose_columns_are_in_another_order(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fieldsMatch\": \"equal\",\n"
+	                     "\"fields\": [{\"name\": \"period\"}, {\"name\": \"indicator\"}, {\"name\": \"value\", \"type\": \"integer\"}],\n"
+	                     "\"primaryKey\": [\"period\", \"indicator\"]"));
+	write_file(f, "a.csv", "period,indicator,value\nQ1,A,1\n");
+	write_file(f, "b.csv", "value,indicator,period\nx,A,Q2\n2,A,Q1\n");
+	const char *names[] = {"a.csv", "b.csv"};
+	validate_files(f, NULL, names, 2);
+	assert_string_equal(diags(f), "2:1:type-error:-\n"
+	                              "3:0:primary-key:-\n");
+	assert_string_equal(diag(f, 0)->field, "value");
+	expect_file_totals(f, 0, 1, 0, NULL);
+	expect_file_totals(f, 1, 2, 2, NULL);
+}
+
+#define CATALOGUE                                                                              \
+	"\"indicatorField\": \"indicator\",\n"                                                 \
+	"\"indicators\": [\n"                                                                  \
+	"  {\"code\": \"REP01\", \"title\": \"Emergency repairs completed within target time\",\n" \
+	"   \"unit\": \"percent\", \"decimals\": 1, \"max\": 100,\n"                            \
+	"   \"derivation\": {\"numerator\": \"in time\", \"denominator\": \"all\", \"multiplier\": 100}},\n" \
+	"  {\"code\": \"VOID01\", \"title\": \"Average re-let time\", \"unit\": \"days\"}]"
+
+static void validate__a_foreign_key_to_the_catalogue_accepts_only_its_codes(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"indicator\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                     "\"foreignKeys\": [{\"fields\": \"indicator\",\n"
+	                     "  \"reference\": {\"resource\": \"#indicators\", \"fields\": \"code\"}}],\n" CATALOGUE));
+	validate_csv(f, NULL,
+	             "indicator,value\n"
+	             "REP01,1\n"
+	             "REP99,2\n"
+	             ",3\n"
+	             "rep01,4\n"
+	             "VOID01,5\n");
+	assert_string_equal(diags(f), "3:1:foreign-key:-\n"
+	                              "5:1:foreign-key:-\n");
+	assert_string_equal(diag(f, 0)->message, "'REP99' is not an indicator code in the schema's catalogue");
+	assert_string_equal(diag(f, 0)->field, "indicator");
+	assert_string_equal(diag(f, 0)->value, "REP99");
+}
+
+static void validate__a_foreign_key_to_a_list_accepts_only_its_entries(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"area\"}],\n"
+	                     "\"lists\": {\"areas\": [{\"name\": \"North\", \"manager\": \"A. Patel\"},\n"
+	                     "  {\"name\": \"South\", \"manager\": \"R. Hughes\"}]},\n"
+	                     "\"foreignKeys\": [{\"fields\": \"area\", \"reference\": {\"resource\": \"#areas\", \"fields\": \"name\"}}]"));
+	validate_csv(f, NULL, "area\nNorth\nEast\nnorth\nSouth\nA. Patel\n");
+	assert_string_equal(diags(f), "3:1:foreign-key:-\n"
+	                              "4:1:foreign-key:-\n"
+	                              "6:1:foreign-key:-\n");
+	assert_string_equal(diag(f, 0)->message, "'East' is not a name in the list 'areas'");
+}
+
+static void validate__a_foreign_key_to_a_csv_file_accepts_only_its_values(void **state)
+{
+	fx *f = *state;
+	write_file(f, "areas.csv", "manager,name\nA. Patel,North\nR. Hughes,South\n");
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"area\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                     "\"foreignKeys\": [{\"fields\": \"area\", \"reference\": {\"resource\": \"areas.csv\", \"fields\": \"name\"}}]"));
+	validate_csv(f, NULL, "area,value\nNorth,1\nEast,2\nSouth,3\nname,4\n");
+	assert_string_equal(diags(f), "3:1:foreign-key:-\n"
+	                              "5:1:foreign-key:-\n");
+	assert_string_equal(diag(f, 0)->message, "'East' is not a name listed in areas.csv");
+}
+
+#define SELF_REF_SCHEMA                                                                              \
+	SCHEMA("\"fields\": [{\"name\": \"id\", \"type\": \"integer\"}, {\"name\": \"parent\", \"type\": \"integer\"},\n" \
+	       "  {\"name\": \"name\", \"constraints\": {\"maxLength\": 3}}],\n"                              \
+	       "\"foreignKeys\": [{\"fields\": \"parent\", \"reference\": {\"resource\": \"\", \"fields\": \"id\"}}]")
+
+static void validate__a_self_reference_may_point_at_a_later_row_and_is_resolved_at_finish(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SELF_REF_SCHEMA);
+	validate_csv(f, NULL,
+	             "id,parent,name\n"
+	             "1,2,a\n" /* row 3 has id 2 */
+	             "2,,b\n"
+	             "3,9,c\n" /* no row has id 9 */
+	             "4,4,d\n");
+	assert_int_equal(kpix_report_count(f->r), 1);
+	const kpix_diag *d = diag(f, 0);
+	assert_string_equal(d->code, "foreign-key");
+	assert_int_equal(d->row, 4);
+	assert_string_equal(d->field, "parent");
+	assert_string_equal(d->value, "9");
+	assert_string_equal(d->message, "'9' is not a value of id elsewhere in this table");
+	char *data = path_in(f, "data.csv");
+	assert_string_equal(d->file, data);
+	free(data);
+	assert_int_equal(kpix_report_errors(f->r), 1);
+	expect_file_totals(f, 0, 4, 1, NULL);
+}
+
+static void validate__an_unresolved_self_reference_names_its_column(void **state)
+{
+	/* checked at finish, when the file's columns are long forgotten, yet
+	 * still about one cell, like every other foreign-key diagnostic (as of
+	 * 77fc545; docs/conformance.md and tests/conformance/frictionless.py
+	 * still say such a diagnostic has no column, as in frictionless-py) */
+	fx *f = *state;
+	use_schema(f, SELF_REF_SCHEMA);
+	validate_csv(f, NULL, "id,parent,name\n1,2,a\n3,9,c\n2,1,b\n");
+	assert_string_equal(diags(f), "3:2:foreign-key:-\n");
+}
+
+static void validate__a_row_is_rejected_once_however_many_errors_it_has(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SELF_REF_SCHEMA);
+	validate_csv(f, NULL,
+	             "id,parent,name\n"
+	             "1,9,toolong\n" /* maxLength and an unknown parent */
+	             "2,1,b\n"
+	             "3,8,c\n");     /* only an unknown parent, found at finish */
+	assert_int_equal(kpix_report_count(f->r), 3);
+	assert_string_equal(diag(f, 0)->rule, "maxLength");
+	assert_int_equal(diag(f, 1)->row, 2);
+	assert_string_equal(diag(f, 1)->code, "foreign-key");
+	assert_int_equal(diag(f, 2)->row, 4);
+	assert_string_equal(diag(f, 2)->code, "foreign-key");
+	expect_file_totals(f, 0, 3, 2, NULL);
+}
+
+static void validate__an_unresolved_self_reference_of_several_fields_is_shown_plainly(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"org\"}, {\"name\": \"id\"},\n"
+	                     "  {\"name\": \"parent_org\"}, {\"name\": \"parent\"}],\n"
+	                     "\"foreignKeys\": [{\"fields\": [\"parent_org\", \"parent\"],\n"
+	                     "  \"reference\": {\"resource\": \"\", \"fields\": [\"org\", \"id\"]}}]"));
+	validate_csv(f, NULL,
+	             "org,id,parent_org,parent\n"
+	             "A,1,B,2\n" /* row 3 */
+	             "B,2,,\n"
+	             "A,3,B,1\n"); /* B 1 does not exist, though A 1 and B 2 do */
+	assert_int_equal(kpix_report_count(f->r), 1);
+	assert_int_equal(diag(f, 0)->row, 4);
+	assert_string_equal(diag(f, 0)->code, "foreign-key");
+	assert_string_equal(diag(f, 0)->value, "B, 1");
+	assert_string_equal(diag(f, 0)->field, "parent_org");
+	assert_string_equal(diag(f, 0)->message, "'B, 1' is not a value of org elsewhere in this table");
+}
+
+/* --------------------------------------------------------------- rules */
+
+#define RULES_SCHEMA                                                                                     \
+	SCHEMA("\"fields\": [{\"name\": \"indicator\"},\n"                                                 \
+	       "  {\"name\": \"numerator\", \"type\": \"number\"}, {\"name\": \"denominator\", \"type\": \"number\"},\n" \
+	       "  {\"name\": \"value\", \"type\": \"number\", \"bareNumber\": false}],\n" CATALOGUE ",\n"      \
+	       "\"rules\": [\n"                                                                            \
+	       "  {\"code\": \"R-RATIO\", \"when\": \"numerator is not null and denominator > 0\",\n"          \
+	       "   \"check\": \"round(value, ind.decimals) == round(numerator / denominator * ind.multiplier, ind.decimals)\",\n" \
+	       "   \"message\": \"The value {value} does not match {numerator} / {denominator}.\",\n"          \
+	       "   \"fields\": [\"value\", \"numerator\", \"denominator\"]},\n"                                \
+	       "  {\"code\": \"R-MAX\", \"when\": \"ind.max is not null\", \"check\": \"value <= ind.max\",\n"  \
+	       "   \"message\": \"{ind.title} cannot be more than {ind.max}, but the value given is {value}.\",\n" \
+	       "   \"fields\": [\"value\"]},\n"                                                                \
+	       "  {\"code\": \"R-ZERO\", \"severity\": \"warning\", \"check\": \"value != 0\",\n"               \
+	       "   \"message\": \"{indicator} is zero{nope}\", \"fields\": \"value\"}]")
+
+static void validate__rules_report_rows_where_when_holds_and_check_fails(void **state)
+{
+	fx *f = *state;
+	use_schema(f, RULES_SCHEMA);
+	validate_csv(f, NULL,
+	             "indicator,numerator,denominator,value\n"
+	             "REP01,45,50,90%\n"      /* 45 / 50 * 100 = 90: fine */
+	             "REP01,45,50,91\n"       /* does not match */
+	             "REP01,,,998.1%\n"       /* ratio skipped (no numerator), above the max */
+	             "VOID01,,,0\n");         /* zero: a warning */
+	assert_string_equal(diags(f), "3:4:row-constraint:R-RATIO\n"
+	                              "4:4:row-constraint:R-MAX\n"
+	                              "5:4:row-constraint:R-ZERO\n");
+	assert_string_equal(diag(f, 0)->message, "The value 91 does not match 45 / 50.");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_ERROR);
+	assert_string_equal(diag(f, 1)->message,
+	                    "Emergency repairs completed within target time cannot be more than 100, but "
+	                    "the value given is 998.1%.");
+	assert_string_equal(diag(f, 1)->field, "value");
+	assert_string_equal(diag(f, 1)->value, "998.1%");
+	/* an unknown placeholder is left as written */
+	assert_string_equal(diag(f, 2)->message, "VOID01 is zero{nope}");
+	assert_int_equal(diag(f, 2)->severity, KPIX_SEVERITY_WARNING);
+	assert_int_equal(kpix_report_errors(f->r), 2);
+	assert_int_equal(kpix_report_warnings(f->r), 1);
+	/* totals are kept per rule code, sorted */
+	assert_int_equal(kpix_report_code_count(f->r), 3);
+	const char *code;
+	uint64_t e, w;
+	kpix_report_code_get(f->r, 0, &code, &e, &w);
+	assert_string_equal(code, "R-MAX");
+	kpix_report_code_get(f->r, 1, &code, &e, &w);
+	assert_string_equal(code, "R-RATIO");
+	assert_int_equal(e, 1);
+	kpix_report_code_get(f->r, 2, &code, &e, &w);
+	assert_string_equal(code, "R-ZERO");
+	assert_int_equal(e, 0);
+	assert_int_equal(w, 1);
+	/* a warning does not reject a row */
+	expect_file_totals(f, 0, 4, 2, NULL);
+}
+
+static void validate__a_rule_that_comes_out_null_does_not_apply(void **state)
+{
+	fx *f = *state;
+	use_schema(f, RULES_SCHEMA);
+	validate_csv(f, NULL,
+	             "indicator,numerator,denominator,value\n"
+	             "REP01,45,50,\n"         /* no value: every check is null */
+	             "VOID01,10,20,1000\n"    /* no multiplier, no max: null */
+	             "REP01,45,0,3\n"         /* when is false: denominator not > 0 */
+	             "REP99,45,50,1000\n");   /* unknown indicator: every ind.* is null */
+	assert_string_equal(diags(f), "");
+	assert_int_equal(kpix_report_errors(f->r), 0);
+	assert_int_equal(kpix_report_warnings(f->r), 0);
+}
+
+static void validate__a_rule_that_cannot_be_worked_out_is_reported_once_as_a_warning(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"indicator\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                     "\"rules\": [{\"code\": \"R-KIND\", \"check\": \"indicator > value\",\n"
+	                     "  \"message\": \"m\", \"fields\": [\"indicator\"]},\n"
+	                     "  {\"code\": \"R-POS\", \"check\": \"value >= 0\", \"message\": \"negative\", \"fields\": [\"value\"]}]"));
+	validate_csv(f, NULL, "indicator,value\nA,1\nB,-2\nC,3\n");
+	assert_string_equal(diags(f), "2:1:rule-error:R-KIND\n"
+	                              "3:2:row-constraint:R-POS\n");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_WARNING);
+	assert_string_equal(diag(f, 0)->message,
+	                    "the rule R-KIND could not be worked out on this row (it compares or adds values "
+	                    "of different kinds); it is skipped wherever that happens; check the schema");
+	assert_int_equal(kpix_report_warnings(f->r), 1);
+	assert_int_equal(kpix_report_errors(f->r), 1);
+}
+
+/* -------------------------------------------------------- completeness */
+
+#define COMPLETENESS_SCHEMA                                                                          \
+	SCHEMA("\"fields\": [{\"name\": \"period\", \"constraints\": {\"pattern\": \"20[0-9]{2}-[0-9]{2} Q[1-4]\"}},\n" \
+	       "  {\"name\": \"indicator\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"                \
+	       "\"primaryKey\": [\"period\", \"indicator\"],\n"                                             \
+	       "\"indicatorField\": \"indicator\",\n"                                                       \
+	       "\"indicators\": [{\"code\": \"REP01\", \"title\": \"Repairs in time\"},\n"                   \
+	       "  {\"code\": \"REP02\", \"title\": \"Repairs right first time\", \"dueIn\": [\"Q2\", \"Q4\"]}],\n" \
+	       "\"completeness\": [{\"code\": \"MISSING\", \"groupBy\": [\"period\"], \"periodField\": \"period\",\n" \
+	       "  \"require\": \"indicators\", \"message\": \"{ind.title} ({indicator}) is missing for {period}.\"}]")
+
+static void validate__completeness_requires_only_the_indicators_due_in_the_period(void **state)
+{
+	fx *f = *state;
+	use_schema(f, COMPLETENESS_SCHEMA);
+	validate_csv(f, NULL,
+	             "period,indicator,value\n"
+	             "2025-26 Q1,REP01,1\n" /* REP02 is not due in Q1 */
+	             "2025-26 Q2,REP01,2\n" /* REP02 is due in Q2 */
+	             "2025-26 Q3,REP02,3\n"); /* REP01 is due in every period */
+	assert_string_equal(diags(f), "0:0:completeness:MISSING\n"
+	                              "0:0:completeness:MISSING\n");
+	assert_string_equal(diag(f, 0)->message, "Repairs right first time (REP02) is missing for 2025-26 Q2.");
+	assert_string_equal(diag(f, 0)->field, "indicator");
+	assert_string_equal(diag(f, 0)->value, "REP02");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_ERROR);
+	assert_string_equal(diag(f, 1)->message, "Repairs in time (REP01) is missing for 2025-26 Q3.");
+	char *data = path_in(f, "data.csv");
+	assert_string_equal(diag(f, 0)->file, data);
+	free(data);
+}
+
+static void validate__a_row_with_a_mistyped_period_starts_no_group(void **state)
+{
+	fx *f = *state;
+	use_schema(f, COMPLETENESS_SCHEMA);
+	validate_csv(f, NULL,
+	             "period,indicator,value\n"
+	             "2025-26 Q1,REP01,1\n"
+	             "2025-26 Q5,REP01,2\n");
+	/* the pattern error only: no "REP01 missing" for a period that does not exist */
+	assert_string_equal(diags(f), "3:1:constraint-error:pattern\n");
+}
+
+static void validate__completeness_requires_each_listed_breakdown_and_the_whole(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"period\"}, {\"name\": \"indicator\"},\n"
+	                     "  {\"name\": \"breakdown\", \"missingValues\": []}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                     "\"primaryKey\": [\"period\", \"indicator\", \"breakdown\"],\n"
+	                     "\"indicatorField\": \"indicator\",\n"
+	                     "\"indicators\": [{\"code\": \"RENT01\", \"title\": \"Rent collected\", \"breakdowns\": [\"LCRA\", \"LCHO\"]}],\n"
+	                     "\"completeness\": [{\"code\": \"MISSING\", \"groupBy\": \"period\", \"periodField\": \"period\",\n"
+	                     "  \"breakdownField\": \"breakdown\", \"require\": \"indicators\",\n"
+	                     "  \"message\": \"{indicator} for {breakdown} is missing from {period}\"}]"));
+	validate_csv(f, NULL,
+	             "period,indicator,breakdown,value\n"
+	             "2025-26 Q1,RENT01,,98\n"
+	             "2025-26 Q1,RENT01,LCRA,97\n"
+	             "2025-26 Q2,RENT01,LCRA,97\n"
+	             "2025-26 Q2,RENT01,LCHO,99\n");
+	assert_string_equal(diags(f), "0:0:completeness:MISSING\n"
+	                              "0:0:completeness:MISSING\n");
+	assert_string_equal(diag(f, 0)->message, "RENT01 for LCHO is missing from 2025-26 Q1");
+	assert_string_equal(diag(f, 1)->message,
+	                    "RENT01 for the whole organisation is missing from 2025-26 Q2");
+}
+
+static void validate__completeness_counts_across_files_matched_by_name(void **state)
+{
+	fx *f = *state;
+	/* no primary key, so completeness itself reports an indicator given twice */
+	use_schema(f, SCHEMA("\"fieldsMatch\": \"equal\",\n"
+	                     "\"fields\": [{\"name\": \"period\"}, {\"name\": \"indicator\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                     "\"indicatorField\": \"indicator\",\n"
+	                     "\"indicators\": [{\"code\": \"A1\", \"title\": \"Alpha\"}, {\"code\": \"B1\", \"title\": \"Beta\"}],\n"
+	                     "\"completeness\": [{\"code\": \"MISS\", \"severity\": \"warning\", \"groupBy\": \"period\",\n"
+	                     "  \"periodField\": \"period\", \"require\": \"indicators\", \"message\": \"{ind.title} for {period}\"}]"));
+	write_file(f, "q1.csv", "period,indicator,value\nQ1,A1,1\nQ1,B1,3\n");
+	write_file(f, "more.csv", "value,indicator,period\n4,B1,Q1\n5,A1,Q2\n");
+	const char *names[] = {"q1.csv", "more.csv"};
+	validate_files(f, NULL, names, 2);
+	assert_string_equal(diags(f), "0:0:completeness:MISS\n"
+	                              "0:0:completeness:MISS\n");
+	assert_string_equal(diag(f, 0)->message, "Beta for Q1 (it appears 2 times; it must appear once)");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_WARNING);
+	char *q1 = path_in(f, "q1.csv"), *more = path_in(f, "more.csv");
+	assert_string_equal(diag(f, 0)->file, q1); /* the file where the group was first seen */
+	assert_string_equal(diag(f, 1)->message, "Beta for Q2");
+	assert_string_equal(diag(f, 1)->file, more);
+	assert_int_equal(kpix_report_warnings(f->r), 2);
+	assert_int_equal(kpix_report_errors(f->r), 0);
+	free(q1);
+	free(more);
+}
+
+/* ------------------------------------------------- report and its totals */
+
+static void validate__max_errors_caps_the_diagnostics_kept_but_counts_them_all(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"n\", \"type\": \"integer\"}]"));
+	kpix_validate_options o = KPIX_VALIDATE_OPTIONS_INIT;
+	o.max_errors = 3;
+	validate_csv(f, &o, "n\nx1\nx2\nx3\nx4\nx5\nx6\nx7\nx8\nx9\nx10\n");
+	assert_string_equal(diags(f), "2:1:type-error:-\n"
+	                              "3:1:type-error:-\n"
+	                              "4:1:type-error:-\n");
+	assert_int_equal(kpix_report_errors(f->r), 10);
+	assert_true(kpix_report_truncated(f->r));
+	const char *code;
+	uint64_t e, w;
+	assert_int_equal(kpix_report_code_count(f->r), 1);
+	kpix_report_code_get(f->r, 0, &code, &e, &w);
+	assert_string_equal(code, "type-error");
+	assert_int_equal(e, 10);
+	expect_file_totals(f, 0, 10, 10, NULL);
+}
+
+static void validate__exactly_max_errors_is_not_truncated(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"n\", \"type\": \"integer\"}]"));
+	kpix_validate_options o = KPIX_VALIDATE_OPTIONS_INIT;
+	o.max_errors = 3;
+	validate_csv(f, &o, "n\nx1\n2\nx3\nx4\n");
+	assert_int_equal(kpix_report_count(f->r), 3);
+	assert_int_equal(kpix_report_errors(f->r), 3);
+	assert_false(kpix_report_truncated(f->r));
+}
+
+static void validate__each_file_counts_its_rows_and_rejected_rows(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"name\", \"constraints\": {\"maxLength\": 5}},\n"
+	                     "  {\"name\": \"n\", \"type\": \"integer\"}],\n"
+	                     "\"rules\": [{\"code\": \"R-BIG\", \"severity\": \"warning\", \"check\": \"n < 100\", \"message\": \"big\"}]"));
+	write_file(f, "a.csv",
+	           "name,n\n"
+	           "toolong,x\n" /* two errors, one row */
+	           "ok,y\n"      /* one error */
+	           "ok,500\n"    /* a warning only */
+	           "ok,1\n"
+	           "ok,2\n");
+	write_file(f, "b.csv", "name,n\nCaf\xc3\xa9,1\nok,2\n");
+	const char *names[] = {"a.csv", "b.csv"};
+	validate_files(f, NULL, names, 2);
+	assert_string_equal(diags(f), "2:1:constraint-error:maxLength\n"
+	                              "2:2:type-error:-\n"
+	                              "3:2:type-error:-\n"
+	                              "4:0:row-constraint:R-BIG\n");
+	assert_int_equal(kpix_report_file_count(f->r), 2);
+	expect_file_totals(f, 0, 5, 2, "ascii");
+	expect_file_totals(f, 1, 2, 0, "utf-8");
+	const char *path, *enc;
+	uint64_t rows, rejected;
+	kpix_report_file_get(f->r, 1, &path, &rows, &rejected, &enc);
+	char *b = path_in(f, "b.csv");
+	assert_string_equal(path, b);
+	free(b);
+}
+
+/* -------------------------------------------------------------- header */
+
+#define ABC_SCHEMA(match) \
+	SCHEMA("\"fieldsMatch\": \"" match "\",\n" \
+	       "\"fields\": [{\"name\": \"a\", \"type\": \"integer\"}, {\"name\": \"b\"}, {\"name\": \"c\"}]")
+
+static const char *header_diags(fx *f, const char *schema, const char *csv)
+{
+	if (!f->schema)
+		use_schema(f, schema);
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	validate_csv(f, NULL, csv);
+	return diags(f);
+}
+
+static void validate__exact_headers_report_each_kind_of_label_problem(void **state)
+{
+	fx *f = *state;
+	const char *s = ABC_SCHEMA("exact");
+	assert_string_equal(header_diags(f, s, "a,b,c\n"), "");
+	assert_string_equal(header_diags(f, s, "a,,c\n"), "1:2:blank-label:-\n");
+	assert_string_equal(diag(f, 0)->message, "column 2 has no heading; it should be 'b'");
+	assert_string_equal(header_diags(f, s, "a,a,c\n"), "1:2:duplicate-label:-\n");
+	assert_string_equal(diag(f, 0)->message, "the heading 'a' appears twice; each column needs its own");
+	assert_string_equal(header_diags(f, s, "a,c,b\n"), "1:2:incorrect-label:-\n"
+	                                                   "1:3:incorrect-label:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "column 2 is headed 'c' but the schema expects 'b' here");
+	assert_string_equal(header_diags(f, s, "a,b\n"), "1:3:missing-label:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "the file has no column 'c', which the schema requires");
+	assert_string_equal(diag(f, 0)->field, "c");
+	assert_string_equal(header_diags(f, s, "a,b,c,d\n"), "1:4:extra-label:-\n");
+	assert_string_equal(diag(f, 0)->message, "the column 'd' is not in the schema t");
+}
+
+static void validate__equal_headers_match_by_name_in_any_order(void **state)
+{
+	fx *f = *state;
+	const char *s = ABC_SCHEMA("equal");
+	/* columns are matched by name: the integer check lands on column 2 */
+	assert_string_equal(header_diags(f, s, "c,a,b\nz,x,y\n"), "2:2:type-error:-\n");
+	assert_string_equal(diag(f, 0)->field, "a");
+	assert_string_equal(header_diags(f, s, "b,a\n"), "1:0:missing-label:-\n");
+	assert_string_equal(diag(f, 0)->field, "c");
+	assert_string_equal(header_diags(f, s, "c,a,b,d\n"), "1:4:extra-label:-\n");
+}
+
+static void validate__subset_headers_may_add_columns_but_not_lack_any(void **state)
+{
+	fx *f = *state;
+	const char *s = ABC_SCHEMA("subset");
+	assert_string_equal(header_diags(f, s, "d,a,b,c\nextra,x,1,2\n"), "2:2:type-error:-\n");
+	assert_string_equal(header_diags(f, s, "a,b\n"), "1:0:missing-label:-\n");
+}
+
+static void validate__superset_headers_may_lack_columns_but_not_add_any(void **state)
+{
+	fx *f = *state;
+	const char *s = ABC_SCHEMA("superset");
+	assert_string_equal(header_diags(f, s, "b,a\n1,x\n"), "2:2:type-error:-\n");
+	assert_string_equal(header_diags(f, s, "a,b,c,d\n"), "1:4:extra-label:-\n");
+}
+
+static void validate__partial_headers_need_only_one_known_column(void **state)
+{
+	fx *f = *state;
+	const char *s = ABC_SCHEMA("partial");
+	assert_string_equal(header_diags(f, s, "x,a\n1,x\n"), "2:2:type-error:-\n");
+	assert_string_equal(header_diags(f, s, "b,d,e\n"), "");
+}
+
+static void validate__a_partial_header_with_no_known_column_is_reported(void **state)
+{
+	/* BUG: docs/schema-format.md says a "partial" header must "have at least
+	 * one of the schema's fields", but kpix reports nothing for a header
+	 * x,y that has none (want_extra and want_missing are both false for
+	 * partial, and nothing else looks at the header). */
+	skip();
+	fx *f = *state;
+	header_diags(f, ABC_SCHEMA("partial"), "x,y\n1,2\n");
+	assert_true(kpix_report_errors(f->r) > 0);
+	assert_int_equal(diag(f, 0)->row, 1);
+}
+
+/* --------------------------------------------------------------- cells */
+
+static void validate__short_and_long_rows_report_missing_and_extra_cells(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"},\n"
+	                     "  {\"name\": \"c\", \"constraints\": {\"required\": true}}]"));
+	validate_csv(f, NULL, "a,b,c\n1,2\n1,2,3,4\n1,2,3\n");
+	assert_string_equal(diags(f), "2:3:constraint-error:required\n"
+	                              "2:3:missing-cell:-\n"
+	                              "3:4:extra-cell:-\n");
+	assert_string_equal(diag(f, 0)->message, "c is required but this row has no cell for it");
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row ends before column 3 (c): it has 2 cells where the header has 3");
+	assert_string_equal(diag(f, 2)->message,
+	                    "this row has a cell in column 4, beyond the columns of the header; remove it "
+	                    "or add the missing heading");
+	assert_string_equal(diag(f, 2)->value, "4");
+}
+
+static void validate__an_extra_heading_makes_its_cells_extra_in_exact_mode(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}]"));
+	validate_csv(f, NULL, "a,b,c,d\n1,2,3,4\n1,2,3\n");
+	/* a row as wide as the header has a cell the schema lacks; a row as wide
+	 * as the schema lacks a cell the header has */
+	assert_string_equal(diags(f), "1:4:extra-label:-\n"
+	                              "2:4:extra-cell:-\n"
+	                              "3:4:missing-cell:-\n");
+	assert_string_equal(diag(f, 2)->message,
+	                    "this row ends before column 4: it has 3 cells where the header has 4");
+	expect_file_totals(f, 0, 2, 2, NULL);
+}
+
+static void validate__an_extra_cell_under_a_heading_is_not_said_to_be_beyond_the_header(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}]"));
+	validate_csv(f, NULL, "a,b,c,d\n1,2,3,4\n");
+	assert_string_equal(diags(f), "1:4:extra-label:-\n"
+	                              "2:4:extra-cell:-\n");
+	assert_null(strstr(diag(f, 1)->message, "beyond the columns of the header"));
+}
+
+static void validate__a_missing_heading_makes_its_cells_missing_in_exact_mode(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}]"));
+	validate_csv(f, NULL, "a,b\n1,2\n");
+	assert_string_equal(diags(f), "1:3:missing-label:-\n"
+	                              "2:3:missing-cell:-\n");
+}
+
+static void validate__a_missing_cell_message_counts_the_header_as_written(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"c\"}]"));
+	validate_csv(f, NULL, "a,b\n1,2\n");
+	assert_string_equal(diags(f), "1:3:missing-label:-\n"
+	                              "2:3:missing-cell:-\n");
+	assert_null(strstr(diag(f, 1)->message, "the header has 3"));
+}
+
+static void validate__a_bom_and_crlf_line_ends_do_not_disturb_the_header(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"id\", \"type\": \"integer\"}, {\"name\": \"name\"}]"));
+	validate_csv(f, NULL, "\xef\xbb\xbfid,name\r\n1,Caf\xc3\xa9\r\nx,y\r\n");
+	assert_string_equal(diags(f), "3:1:type-error:-\n");
+	expect_file_totals(f, 0, 2, 1, "utf-8 with BOM");
+}
+
+static void validate__rows_wider_than_max_columns_are_reported(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}]"));
+	kpix_validate_options o = KPIX_VALIDATE_OPTIONS_INIT;
+	o.max_columns = 3;
+	validate_csv(f, &o, "a,b\n1,2\n1,2,3,4,5\n3,4\n");
+	assert_string_equal(diags(f), "3:4:too-many-columns:-\n");
+	expect_file_totals(f, 0, 3, 1, NULL);
+}
+
+static void validate__cells_larger_than_max_field_bytes_are_reported(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}]"));
+	kpix_validate_options o = KPIX_VALIDATE_OPTIONS_INIT;
+	o.max_field_bytes = 8;
+	validate_csv(f, &o, "a,b\n1,123456789012\n3,4\n");
+	assert_string_equal(diags(f), "2:2:field-too-large:-\n");
+	assert_string_equal(diag(f, 0)->field, "b");
+	expect_file_totals(f, 0, 2, 1, NULL);
+}
+
+static void validate__blank_rows_are_reported(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}]"));
+	validate_csv(f, NULL, "a,b\n1,2\n\n,\n3,4\n");
+	assert_string_equal(diags(f), "3:0:blank-row:-\n"
+	                              "4:0:blank-row:-\n");
+	assert_string_equal(diag(f, 0)->message, "this row is empty; delete it");
+	expect_file_totals(f, 0, 4, 2, NULL);
+}
+
+static void validate__an_empty_file_is_a_source_error(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}]"));
+	validate_csv(f, NULL, "");
+	assert_string_equal(diags(f), "0:0:source-error:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "the file is empty: kpix expected a header row naming the columns, then the data");
+	char *data = path_in(f, "data.csv");
+	assert_string_equal(diag(f, 0)->file, data);
+	free(data);
+	expect_file_totals(f, 0, 0, 0, NULL);
+}
+
+static void validate__a_header_only_file_is_valid_with_no_rows(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\", \"constraints\": {\"required\": true}}]"));
+	validate_csv(f, NULL, "a\n");
+	assert_int_equal(kpix_report_count(f->r), 0);
+	assert_int_equal(kpix_report_errors(f->r), 0);
+	assert_int_equal(kpix_report_warnings(f->r), 0);
+	assert_false(kpix_report_truncated(f->r));
+	expect_file_totals(f, 0, 0, 0, "ascii");
+}
+
+static void validate__a_windows_1252_file_is_read_with_a_warning(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"name\"}, {\"name\": \"town\", \"constraints\": {\"maxLength\": 5}}]"));
+	validate_csv(f, NULL, "name,town\nCaf\xe9,Leeds\nx,Hull\n");
+	assert_string_equal(diags(f), "2:1:encoding-converted:-\n");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_WARNING);
+	assert_string_equal(diag(f, 0)->field, "name");
+	assert_non_null(strstr(diag(f, 0)->message, "Windows-1252"));
+	assert_int_equal(kpix_report_warnings(f->r), 1);
+	assert_int_equal(kpix_report_errors(f->r), 0);
+	expect_file_totals(f, 0, 2, 0, "windows-1252");
+}
+
+static void validate__utf8_only_makes_windows_1252_an_error(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"name\"}, {\"name\": \"town\"}]"));
+	kpix_validate_options o = KPIX_VALIDATE_OPTIONS_INIT;
+	o.encoding = KPIX_ENCODING_UTF8;
+	validate_csv(f, &o, "name,town\nCaf\xe9,Leeds\nx,Hull\n");
+	assert_string_equal(diags(f), "2:1:encoding-error:-\n");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_ERROR);
+	expect_file_totals(f, 0, 2, 1, NULL);
+}
+
+/* ----------------------------------------------------------- API misuse */
+
+static void validate__a_file_that_cannot_be_opened_is_an_io_error(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}]"));
+	assert_int_equal(kpix_validator_new(&f->v, f->schema, NULL), 0);
+	assert_int_equal(kpix_validator_add_file(f->v, "/nonexistent/q3.csv"), KPIX_EIO);
+	assert_string_equal(kpix_error_last(), "cannot open '/nonexistent/q3.csv': No such file or directory");
+}
+
+static void validate__options_of_another_version_are_refused(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}]"));
+	kpix_validate_options o = KPIX_VALIDATE_OPTIONS_INIT;
+	o.version = 7;
+	assert_int_equal(kpix_validator_new(&f->v, f->schema, &o), KPIX_EUSAGE);
+	assert_null(f->v);
+	assert_string_equal(kpix_error_last(), "validate options of version 7; this kpix knows version 1");
+}
+
+static void validate__no_file_can_be_added_after_finish(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}]"));
+	validate_csv(f, NULL, "a\n1\n");
+	char *data = path_in(f, "data.csv");
+	assert_int_equal(kpix_validator_add_file(f->v, data), KPIX_EUSAGE);
+	assert_string_equal(kpix_error_last(), "the validator has already finished");
+	assert_int_equal(kpix_report_file_count(f->r), 1);
+	free(data);
+}
+
+#define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(validate__integers_accept_group_chars_only_where_the_schema_allows),
+		T(validate__integer_group_chars_must_separate_groups_of_three),
+		T(validate__numbers_allow_signs_around_them_only_when_not_bare),
+		T(validate__booleans_take_the_default_or_the_schemas_own_words),
+		T(validate__dates_follow_the_format_and_must_exist),
+		T(validate__years_and_year_months_are_checked),
+		T(validate__a_fields_own_missing_values_replace_the_schemas),
+		T(validate__minimum_and_maximum_apply_to_numbers_and_dates),
+		T(validate__lengths_count_characters_not_bytes),
+		T(validate__a_pattern_must_match_the_whole_value),
+		T(validate__an_enum_of_a_number_field_compares_numbers),
+		T(validate__a_unique_field_names_the_first_row_holding_the_value),
+		T(validate__a_composite_primary_key_must_be_unique_and_complete),
+		T(validate__primary_keys_compare_typed_values),
+		T(validate__a_primary_key_is_checked_across_files_naming_the_other_file),
+		T(validate__a_key_field_marked_unique_is_reported_both_ways),
+		T(validate__keys_span_files_whose_columns_are_in_another_order),
+		T(validate__a_foreign_key_to_the_catalogue_accepts_only_its_codes),
+		T(validate__a_foreign_key_to_a_list_accepts_only_its_entries),
+		T(validate__a_foreign_key_to_a_csv_file_accepts_only_its_values),
+		T(validate__a_self_reference_may_point_at_a_later_row_and_is_resolved_at_finish),
+		T(validate__an_unresolved_self_reference_names_its_column),
+		T(validate__a_row_is_rejected_once_however_many_errors_it_has),
+		T(validate__an_unresolved_self_reference_of_several_fields_is_shown_plainly),
+		T(validate__rules_report_rows_where_when_holds_and_check_fails),
+		T(validate__a_rule_that_comes_out_null_does_not_apply),
+		T(validate__a_rule_that_cannot_be_worked_out_is_reported_once_as_a_warning),
+		T(validate__completeness_requires_only_the_indicators_due_in_the_period),
+		T(validate__a_row_with_a_mistyped_period_starts_no_group),
+		T(validate__completeness_requires_each_listed_breakdown_and_the_whole),
+		T(validate__completeness_counts_across_files_matched_by_name),
+		T(validate__max_errors_caps_the_diagnostics_kept_but_counts_them_all),
+		T(validate__exactly_max_errors_is_not_truncated),
+		T(validate__each_file_counts_its_rows_and_rejected_rows),
+		T(validate__exact_headers_report_each_kind_of_label_problem),
+		T(validate__equal_headers_match_by_name_in_any_order),
+		T(validate__subset_headers_may_add_columns_but_not_lack_any),
+		T(validate__superset_headers_may_lack_columns_but_not_add_any),
+		T(validate__partial_headers_need_only_one_known_column),
+		T(validate__a_partial_header_with_no_known_column_is_reported),
+		T(validate__short_and_long_rows_report_missing_and_extra_cells),
+		T(validate__an_extra_heading_makes_its_cells_extra_in_exact_mode),
+		T(validate__an_extra_cell_under_a_heading_is_not_said_to_be_beyond_the_header),
+		T(validate__a_missing_heading_makes_its_cells_missing_in_exact_mode),
+		T(validate__a_missing_cell_message_counts_the_header_as_written),
+		T(validate__a_bom_and_crlf_line_ends_do_not_disturb_the_header),
+		T(validate__rows_wider_than_max_columns_are_reported),
+		T(validate__cells_larger_than_max_field_bytes_are_reported),
+		T(validate__blank_rows_are_reported),
+		T(validate__an_empty_file_is_a_source_error),
+		T(validate__a_header_only_file_is_valid_with_no_rows),
+		T(validate__a_windows_1252_file_is_read_with_a_warning),
+		T(validate__utf8_only_makes_windows_1252_an_error),
+		T(validate__a_file_that_cannot_be_opened_is_an_io_error),
+		T(validate__options_of_another_version_are_refused),
+		T(validate__no_file_can_be_added_after_finish),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
