@@ -167,33 +167,6 @@ void kpix_buf_free(kpix_buf *b)
 	b->len = b->cap = 0;
 }
 
-void kpix_buf_add_json_string(kpix_buf *b, const char *s, size_t len)
-{
-	static const char hex[] = "0123456789abcdef";
-	kpix_buf_addc(b, '"');
-	size_t start = 0;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c != '"' && c != '\\')
-			continue;
-		kpix_buf_add(b, s + start, i - start);
-		start = i + 1;
-		switch (c) {
-		case '"': kpix_buf_adds(b, "\\\""); break;
-		case '\\': kpix_buf_adds(b, "\\\\"); break;
-		case '\n': kpix_buf_adds(b, "\\n"); break;
-		case '\r': kpix_buf_adds(b, "\\r"); break;
-		case '\t': kpix_buf_adds(b, "\\t"); break;
-		default: {
-			char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], 0};
-			kpix_buf_adds(b, u);
-		}
-		}
-	}
-	kpix_buf_add(b, s + start, len - start);
-	kpix_buf_addc(b, '"');
-}
-
 /* ---------------------------------------------------------------- arena */
 
 struct kpix_arena_block {

@@ -49,8 +49,6 @@ void kpix_buf_clear(kpix_buf *b);
 /* Returns the contents (never NULL; "" when empty) and leaves b empty. */
 char *kpix_buf_detach(kpix_buf *b);
 void kpix_buf_free(kpix_buf *b);
-/* Appends s as a JSON string literal, quotes included. */
-void kpix_buf_add_json_string(kpix_buf *b, const char *s, size_t len);
 
 /* An arena: many small allocations freed at once. Blocks are chained; a
  * single allocation larger than the block size gets a block of its own. */
