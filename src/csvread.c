@@ -34,10 +34,8 @@ typedef struct {
 	unsigned char options;
 
 	kpix_buf rowbuf;      /* the cells of the current record, each NUL-terminated */
-	size_t *offsets;      /* start of each kept cell in rowbuf */
-	size_t *lengths;
-	size_t cells_cap;     /* of offsets and lengths */
-	size_t cells_alloc;   /* of cells */
+	size_t *offsets;      /* start of each kept cell in rowbuf; each ends with a NUL */
+	size_t cells_cap;     /* of offsets and cells */
 	size_t ncells;        /* kept */
 	size_t ncells_seen;
 	kpix_cell *cells;
@@ -194,7 +192,7 @@ static void on_field(void *data, size_t len, void *vr)
 	if (r->ncells == r->cells_cap) {
 		r->cells_cap = r->cells_cap ? r->cells_cap * 2 : 32;
 		r->offsets = kpix_xrealloc(r->offsets, r->cells_cap * sizeof(*r->offsets));
-		r->lengths = kpix_xrealloc(r->lengths, r->cells_cap * sizeof(*r->lengths));
+		r->cells = kpix_xrealloc(r->cells, r->cells_cap * sizeof(*r->cells));
 	}
 	const unsigned char *s = data ? data : (const unsigned char *)"";
 	if (len > r->cfg->max_field_bytes) {
@@ -220,19 +218,16 @@ static void on_field(void *data, size_t len, void *vr)
 		kpix_buf_addc(&r->rowbuf, '\0');
 	}
 	r->offsets[r->ncells] = start;
-	r->lengths[r->ncells] = r->rowbuf.len - start - 1;
 	r->ncells++;
 }
 
 static void finish_record(reader *r)
 {
-	if (r->cells_alloc < r->cells_cap || !r->cells) {
-		r->cells_alloc = r->cells_cap ? r->cells_cap : 1;
-		r->cells = kpix_xrealloc(r->cells, r->cells_alloc * sizeof(*r->cells));
-	}
+	/* pointers are made only now: the row buffer may have moved meanwhile */
 	for (size_t i = 0; i < r->ncells; i++) {
+		size_t end = i + 1 < r->ncells ? r->offsets[i + 1] : r->rowbuf.len;
 		r->cells[i].data = r->rowbuf.data + r->offsets[i];
-		r->cells[i].len = r->lengths[i];
+		r->cells[i].len = end - r->offsets[i] - 1;
 	}
 	kpix_record rec = {r->cells, r->ncells, r->ncells_seen, r->row, r->row_malformed};
 	r->stats->records++;
@@ -390,7 +385,6 @@ static void reader_done(reader *r)
 	csv_free(&r->parser);
 	kpix_buf_free(&r->rowbuf);
 	free(r->offsets);
-	free(r->lengths);
 	free(r->cells);
 	kpix_csv_stats *s = r->stats;
 	s->complete = !r->stop;

@@ -19,7 +19,6 @@
 typedef struct {
 	char *key;     /* the groupBy values, joined */
 	char *period;  /* the period value, or NULL */
-	uint64_t first_row;
 	const char *file;
 } comp_group;
 
@@ -698,7 +697,7 @@ static void note_completeness(kpix_validator *v)
 			}
 			const kpix_cell *pc = c->period_field >= 0 ? v->field_cell[c->period_field] : NULL;
 			st->list[st->n] = (comp_group){kpix_xstrndup(v->key.data, v->key.len),
-			                               pc ? kpix_xstrndup(pc->data, pc->len) : NULL, v->row,
+			                               pc ? kpix_xstrndup(pc->data, pc->len) : NULL,
 			                               v->file->path};
 			*gi = ++st->n;
 		}
