@@ -64,6 +64,27 @@ static void strip_affixes(const char **pp, const char **pe, char dc)
 	*pe = e;
 }
 
+/* With a group character, the digits before the decimal point must be
+ * grouped as thousands are: one to three digits, then groups of exactly
+ * three ("1,234,567"). "12,34" is more likely a slip for 12.34 than twelve
+ * hundred and thirty-four, so it is refused rather than guessed at. */
+static bool grouped_in_thousands(const char *p, const char *e, char gc)
+{
+	size_t run = 0;
+	bool seen = false;
+	for (; p < e; p++) {
+		if (*p == gc) {
+			if (run == 0 || run > 3 || (seen && run != 3))
+				return false;
+			seen = true;
+			run = 0;
+		} else if (digit(*p) < 10) {
+			run++;
+		}
+	}
+	return !seen || run == 3;
+}
+
 int kpix_cast_integer(const char *s, size_t len, const kpix_numfmt *fmt, int64_t *out)
 {
 	const char *p = s, *e = s + len;
@@ -79,6 +100,8 @@ int kpix_cast_integer(const char *s, size_t len, const kpix_numfmt *fmt, int64_t
 	if (p < e && (*p == '+' || *p == '-'))
 		neg = *p++ == '-';
 
+	if (gc && !grouped_in_thousands(p, e, gc))
+		return -1;
 	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
 	uint64_t v = 0;
 	size_t ndig = 0;
@@ -137,6 +160,7 @@ static int scan_decimal(const char *p, const char *e, char dc, char gc, struct d
 	*r = (struct decimal){0, 0, 0, false, false};
 	if (p < e && (*p == '+' || *p == '-'))
 		r->neg = *p++ == '-';
+	const char *int_start = p;
 	for (; p < e; p++) {
 		unsigned d = digit(*p);
 		if (d < 10) {
@@ -146,6 +170,8 @@ static int scan_decimal(const char *p, const char *e, char dc, char gc, struct d
 			break;
 		}
 	}
+	if (gc && !grouped_in_thousands(int_start, p, gc))
+		return -1;
 	if (p < e && *p == dc) {
 		for (p++; p < e && digit(*p) < 10; p++, nfrac++)
 			push_digit(r, digit(*p), true);

@@ -1186,6 +1186,14 @@ int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path
 			struct stat st;
 			if (stat(file, &st) == 0) {
 				int rc = load_file(out, file);
+				if (rc == 0 && strcmp((*out)->id, ref) != 0) {
+					rc = kpix_fail(KPIX_ESCHEMA,
+					               "%s: the schema's id is '%s', but a schema looked up as "
+					               "'%s' must have the id '%s' (the file name without .json)",
+					               file, (*out)->id, ref, ref);
+					kpix_schema_free(*out);
+					*out = NULL;
+				}
 				free(file);
 				return rc;
 			}

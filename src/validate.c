@@ -187,6 +187,16 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, col, s->fields[f].name, NULL, 0, NULL,
 		      "the file has no column '%s', which the schema requires", s->fields[f].name);
 	}
+	if (s->fields_match == KPIX_MATCH_PARTIAL && s->nfields) {
+		bool any = false;
+		for (size_t f = 0; f < s->nfields && !any; f++)
+			any = v->field_col[f] >= 0;
+		if (!any)
+			emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
+			      "none of the columns is one the schema %s knows, such as '%s'; check that "
+			      "this is the right file for this schema",
+			      s->id, s->fields[0].name);
+	}
 }
 
 /* ------------------------------------------------------------------ cells */

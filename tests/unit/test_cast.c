@@ -388,7 +388,16 @@ static void number__group_chars_between_digits_are_dropped(void **state)
 	assert_number_is("1,234,567.5", &comma_groups, 1234567.5);
 	assert_number_is("-1,000", &comma_groups, -1000.0);
 	assert_number_is("1234", &comma_groups, 1234.0);
-	assert_number_is("12,34", &comma_groups, 1234.0);
+}
+
+static void number__group_chars_must_separate_thousands(void **state)
+{
+	(void)state;
+	assert_not_number("12,34", &comma_groups);
+	assert_not_number("1,2345", &comma_groups);
+	assert_not_number("1234,567", &comma_groups);
+	assert_not_number("1,234,56.5", &comma_groups);
+	assert_number_is("123,456.75", &comma_groups, 123456.75);
 }
 
 static void number__group_char_at_either_end_or_doubled_is_rejected(void **state)
@@ -1012,6 +1021,7 @@ int main(void)
 		cmocka_unit_test(number__null_format_means_plain_numbers),
 		cmocka_unit_test(number__comma_is_invalid_without_group_char),
 		cmocka_unit_test(number__group_chars_between_digits_are_dropped),
+		cmocka_unit_test(number__group_chars_must_separate_thousands),
 		cmocka_unit_test(number__group_char_at_either_end_or_doubled_is_rejected),
 		cmocka_unit_test(number__group_char_in_fraction_or_exponent_is_rejected),
 		cmocka_unit_test(number__decimal_comma_with_point_groups_is_read),
