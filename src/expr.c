@@ -2,7 +2,8 @@
  *
  * A recursive-descent parser turns the source straight into a flat postfix
  * program (no tree) that runs on a small fixed stack of values. "and",
- * "or" and coalesce() compile to conditional jumps, so they short-circuit.
+ * "or", coalesce() and if() compile to conditional jumps, so they
+ * short-circuit: code on a path not taken never runs.
  * Evaluation never allocates: it only copies kpix_val structs between the
  * slots, the program's constants and the stack, and string values keep
  * pointing at the bytes of a slot or of the program's own literal pool.
@@ -30,17 +31,20 @@
 enum {
 	OP_CONST, OP_LOAD, OP_POP, OP_NEG, OP_ABS, OP_LEN, OP_NOT, OP_ISNULL, OP_NOTNULL,
 	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
-	OP_AND_JMP, OP_AND, OP_OR_JMP, OP_OR, OP_JNN, OP_IN_BEGIN, OP_IN_TEST, OP_IN_END,
+	OP_AND_JMP, OP_AND, OP_OR_JMP, OP_OR, OP_JNN, OP_JF, OP_JMP, OP_IN_BEGIN, OP_IN_TEST, OP_IN_END,
 	OP_ROUND, OP_MM_BEGIN, OP_MIN, OP_MAX, OP_MM_END, OP_COUNT
 };
 
 /* How each instruction changes the stack height, on every path through it
- * (a taken jump leaves the height its fall-through code ends with). */
+ * (a taken jump leaves the height its fall-through code ends with). The
+ * one exception is OP_JMP, which ends the first branch of if(): the code it
+ * jumps over, the second branch, starts one value lower, and the compiler
+ * accounts for that itself. */
 static const signed char stack_effect[OP_COUNT] = {
 	[OP_CONST] = 1, [OP_LOAD] = 1, [OP_POP] = -1,
 	[OP_ADD] = -1, [OP_SUB] = -1, [OP_MUL] = -1, [OP_DIV] = -1, [OP_MOD] = -1,
 	[OP_EQ] = -1, [OP_NE] = -1, [OP_LT] = -1, [OP_LE] = -1, [OP_GT] = -1, [OP_GE] = -1,
-	[OP_AND] = -1, [OP_OR] = -1, [OP_IN_BEGIN] = 1, [OP_IN_TEST] = -1, [OP_IN_END] = -1,
+	[OP_AND] = -1, [OP_OR] = -1, [OP_JF] = -1, [OP_IN_BEGIN] = 1, [OP_IN_TEST] = -1, [OP_IN_END] = -1,
 	[OP_ROUND] = -1, [OP_MIN] = -1, [OP_MAX] = -1 /* all others: 0 */
 };
 
@@ -285,6 +289,16 @@ int kpix_expr_eval(const kpix_expr *e, const kpix_val *slots, kpix_val *out)
 		case OP_JNN: /* coalesce: keep the first value that is not null */
 			if (a->kind != VNULL)
 				pc = code + ins.arg;
+			break;
+		case OP_JF: /* if: pop the condition; unless true, jump to the else branch */
+			if (a->kind != VBOOL && a->kind != VNULL)
+				goto type_error;
+			sp--;
+			if (a->kind == VNULL || !a->b)
+				pc = code + ins.arg;
+			break;
+		case OP_JMP: /* if: the end of the then branch */
+			pc = code + ins.arg;
 			break;
 		case OP_IN_BEGIN: /* stack: left, found */
 			*sp++ = bool_val(false);
@@ -606,17 +620,19 @@ static const struct {
 	{"abs", OP_ABS, 1, 1, "1 argument"}, {"round", OP_ROUND, 1, 2, "1 or 2 arguments"},
 	{"min", OP_MIN, 1, -1, "at least 1 argument"}, {"max", OP_MAX, 1, -1, "at least 1 argument"},
 	{"len", OP_LEN, 1, 1, "1 argument"}, {"isnull", OP_ISNULL, 1, 1, "1 argument"},
-	{"coalesce", OP_JNN, 1, -1, "at least 1 argument"}
+	{"coalesce", OP_JNN, 1, -1, "at least 1 argument"}, {"if", OP_JF, 3, 3, "3 arguments"}
 };
 
 /* name '(' args? ')' with the name in t and p->tok on the '('. min and max
  * fold each argument in as it comes; coalesce jumps past the remaining
- * arguments from the first that is not null. */
+ * arguments from the first that is not null; if(c, a, b) is
+ *     c  JF else  a  JMP end  else: b  end:
+ * so only one of a and b runs, and either leaves one value. */
 static int parse_call(parser *p, token t)
 {
 	size_t f, nf = sizeof functions / sizeof functions[0];
 	int op, nargs = 0;
-	int32_t jumps = -1;
+	int32_t jumps = -1, if_else = -1;
 
 	for (f = 0; f < nf; f++)
 		if (strlen(functions[f].name) == t.len && !memcmp(functions[f].name, p->src + t.off, t.len))
@@ -634,14 +650,23 @@ static int parse_call(parser *p, token t)
 			return -1;
 		if (p->tok.type != T_COMMA)
 			break;
-		if ((op == OP_JNN && (emit_jump(p, OP_JNN, &jumps) || emit(p, OP_POP, 0))) || lex(p))
+		if ((op == OP_JNN && (emit_jump(p, OP_JNN, &jumps) || emit(p, OP_POP, 0))) ||
+		    (op == OP_JF && nargs == 1 && emit_jump(p, OP_JF, &if_else)))
+			return -1;
+		if (op == OP_JF && nargs == 2) {
+			if (emit_jump(p, OP_JMP, &jumps))
+				return -1;
+			patch(p, if_else);
+			p->sp--; /* the else branch starts without the then branch's value */
+		}
+		if (lex(p))
 			return -1;
 	}
 	if (expect_close(p))
 		return -1;
 	if (nargs < functions[f].min || (functions[f].max >= 0 && nargs > functions[f].max))
 		return fail(p, t.off, "%s takes %s", functions[f].name, functions[f].arity);
-	if (op == OP_JNN) {
+	if (op == OP_JNN || op == OP_JF) {
 		patch(p, jumps);
 		return 0;
 	}

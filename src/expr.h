@@ -23,7 +23,10 @@
  *     name    := [A-Za-z_][A-Za-z0-9_.]* | '`' any text but '`' '`'
  *     string  := '...' with '' for a quote inside
  * Functions: abs(x), round(x[, digits]) (half away from zero, as Excel does),
- * min(a, b, ...), max(a, b, ...), len(s), isnull(x), coalesce(a, b, ...).
+ * min(a, b, ...), max(a, b, ...), len(s), isnull(x), coalesce(a, b, ...),
+ * if(cond, a, b) (a when cond is true, b when it is false or null; only the
+ * argument chosen is evaluated, as with coalesce and with the right side of
+ * "and"/"or", so a type error or a division in the other is never met).
  * Keywords are lower case; names are case-sensitive.
  *
  * Values are null, number, string or boolean. Null is what a missing cell

@@ -572,6 +572,74 @@ static void coalesce__gives_first_non_null(void **state)
 	assert_num("coalesce(value, 5) * 2", 10);
 }
 
+static void if__chooses_by_the_condition(void **state)
+{
+	(void)state;
+	assert_num("if(true, 1, 2)", 1);
+	assert_num("if(false, 1, 2)", 2);
+	assert_str("if(1 < 2, 'yes', 'no')", "yes");
+	slots[TENURE] = str("LCRA");
+	assert_num("if(tenure == 'LCRA', 100, 50) + 1", 101);
+	/* the branches need not be of one kind */
+	assert_str("if(false, 1, 'x')", "x");
+	assert_bool("if(true, true, 0)", true);
+	assert_null_result("if(true, null, 2)");
+	assert_null_result("if(true, value, 2)");
+}
+
+static void if__null_condition_takes_the_else_branch(void **state)
+{
+	(void)state;
+	assert_num("if(null, 1, 2)", 2);
+	assert_num("if(value > 0, 1, 2)", 2);
+	assert_num("if(value is null, 1, 2)", 1);
+	assert_str("if(flag, 'set', 'unset or missing')", "unset or missing");
+}
+
+static void if__evaluates_only_the_branch_taken(void **state)
+{
+	(void)state;
+	slots[NUMERATOR] = num(5);
+	slots[DENOMINATOR] = num(0);
+	assert_null_result("if(denominator == 0, null, numerator / denominator)");
+	slots[DENOMINATOR] = num(2);
+	assert_num("if(denominator == 0, null, numerator / denominator)", 2.5);
+	/* the branch not taken would be a type error if it ran */
+	assert_num("if(true, 1, 1 < 'a')", 1);
+	assert_num("if(false, 1 < 'a', 2)", 2);
+	assert_num("if(null, -'a', 3)", 3);
+	assert_num("if(true, 4, min(1, 'a'))", 4);
+	/* the branch taken still reports its own */
+	assert_type_error("if(true, 1 < 'a', 1)");
+	assert_type_error("if(false, 1, 'a' + 1)");
+}
+
+static void if__nests_in_either_branch(void **state)
+{
+	(void)state;
+	assert_num("if(true, if(true, 1, 2), 3)", 1);
+	assert_num("if(true, if(false, 1, 2), 3)", 2);
+	assert_num("if(false, if(true, 1, 2), 3)", 3);
+	assert_num("if(false, 1, if(null, 2, if(true, 3, 4)))", 3);
+	assert_num("if(if(true, false, true), 1, 2)", 2);
+	slots[VALUE] = num(75);
+	assert_str("if(value >= 90, 'A', if(value >= 70, 'B', 'C'))", "B");
+	/* used inside other operators, the stack stays balanced */
+	assert_num("1 + if(true, 2, 3) * 10 + if(false, 4, 5)", 26);
+	assert_bool("if(false, 1, 2) in (2, 3) and coalesce(value, 0) == 75", true);
+	assert_num("max(if(true, 7, 8), if(false, 9, 1))", 7);
+}
+
+static void if__non_boolean_condition_is_type_error(void **state)
+{
+	(void)state;
+	assert_type_error("if(1, 2, 3)");
+	assert_type_error("if(0, 2, 3)");
+	assert_type_error("if('true', 2, 3)");
+	slots[VALUE] = num(1);
+	assert_type_error("if(value, 2, 3)");
+}
+
 static void min_max__of_numbers(void **state)
 {
 	(void)state;
@@ -811,6 +879,10 @@ static void parse__wrong_arity_is_refused(void **state)
 	assert_compile_error("min()", "min takes at least 1 argument", 1);
 	assert_compile_error("max()", "max takes at least 1 argument", 1);
 	assert_compile_error("coalesce()", "coalesce takes at least 1 argument", 1);
+	assert_compile_error("if(true, 1)", "if takes 3 arguments", 1);
+	assert_compile_error("if(true)", "if takes 3 arguments", 1);
+	assert_compile_error("1 + if(true, 1, 2, 3)", "if takes 3 arguments", 5);
+	assert_compile_error("if()", "if takes 3 arguments", 1);
 }
 
 static void parse__unknown_name_is_refused(void **state)
@@ -1010,6 +1082,27 @@ static void parse__deepest_nesting_with_pending_operands_runs(void **state)
 	free(ok);
 }
 
+static void if__deepest_nesting_with_pending_operands_runs(void **state)
+{
+	/* five operands wait per level (the condition is popped before a
+	 * branch runs), through either branch */
+	char *then = nest("false or true and 1 == 2 + 3 * if(true, ", 64, "'s'", ", 0)");
+	char *other = nest("false or true and 1 == 2 + 3 * if(null, 0, ", 64, "'s'", ")");
+	char *ok = nest("1 + 2 * if(value is null, 0.5 * (", 32, "1", "), 0)");
+	double want = 1;
+	int i;
+	(void)state;
+	assert_true(strlen(then) <= KPIX_EXPR_MAX_LEN && strlen(other) <= KPIX_EXPR_MAX_LEN);
+	assert_type_error(then);
+	assert_type_error(other);
+	for (i = 0; i < 32; i++)
+		want = 1 + 2 * (0.5 * want);
+	assert_num(ok, want);
+	free(then);
+	free(other);
+	free(ok);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1050,6 +1143,11 @@ int main(void)
 		cmocka_unit_test_setup(len__counts_utf8_code_points, reset_slots),
 		cmocka_unit_test_setup(isnull__gives_true_or_false_never_null, reset_slots),
 		cmocka_unit_test_setup(coalesce__gives_first_non_null, reset_slots),
+		cmocka_unit_test_setup(if__chooses_by_the_condition, reset_slots),
+		cmocka_unit_test_setup(if__null_condition_takes_the_else_branch, reset_slots),
+		cmocka_unit_test_setup(if__evaluates_only_the_branch_taken, reset_slots),
+		cmocka_unit_test_setup(if__nests_in_either_branch, reset_slots),
+		cmocka_unit_test_setup(if__non_boolean_condition_is_type_error, reset_slots),
 		cmocka_unit_test_setup(min_max__of_numbers, reset_slots),
 		cmocka_unit_test_setup(min_max__of_strings_compare_bytewise, reset_slots),
 		cmocka_unit_test_setup(min_max__null_argument_gives_null, reset_slots),
@@ -1084,6 +1182,7 @@ int main(void)
 		cmocka_unit_test_setup(parse__ten_thousand_open_parens_is_refused, reset_slots),
 		cmocka_unit_test_setup(parse__length_limit_is_4096_bytes, reset_slots),
 		cmocka_unit_test_setup(parse__deepest_nesting_with_pending_operands_runs, reset_slots),
+		cmocka_unit_test_setup(if__deepest_nesting_with_pending_operands_runs, reset_slots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
