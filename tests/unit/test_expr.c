@@ -536,6 +536,75 @@ static void round__computed_ratio_matches_the_rule(void **state)
 	assert_bool("abs(value - round(numerator / denominator * 100, 1)) <= 0.05", true);
 }
 
+static void ceil_floor__round_up_and_down(void **state)
+{
+	(void)state;
+	assert_num("ceil(2.1)", 3);
+	assert_num("ceil(2)", 2);
+	assert_num("floor(2.9)", 2);
+	assert_num("floor(2)", 2);
+	assert_num("ceil(1e300)", 1e300);
+	slots[VALUE] = num(0.25);
+	assert_num("ceil(value * 10)", 3);
+	assert_num("floor(value * 10)", 2);
+}
+
+static void ceil_floor__of_negatives_go_up_and_down_not_toward_zero(void **state)
+{
+	(void)state;
+	assert_num("ceil(-2.1)", -2);
+	assert_num("floor(-2.1)", -3);
+	assert_num("ceil(-2)", -2);
+	assert_num("floor(-0.5)", -1);
+	assert_num("ceil(-0.5)", 0); /* positive zero, not -0, as from round */
+}
+
+static void ceil_floor__act_on_the_binary_value(void **state)
+{
+	(void)state;
+	/* 0.1 * 3 * 10 is 3.0000000000000004 as a double: the documented
+	 * reason to round a computed value before taking its ceiling */
+	assert_num("ceil(0.1 * 3 * 10)", 4);
+	assert_num("ceil(round(0.1 * 3 * 10, 9))", 3);
+}
+
+static void ceil_floor__null_gives_null_and_text_is_type_error(void **state)
+{
+	(void)state;
+	assert_null_result("ceil(value)");
+	assert_null_result("floor(null)");
+	assert_null_result("ceil(1 / 0)");
+	assert_type_error("ceil('2.5')");
+	assert_type_error("floor('x')");
+	assert_type_error("floor(true)");
+	slots[S] = str("3");
+	assert_type_error("ceil(s)");
+}
+
+static void ceil__gives_the_regulators_minimum_survey_sample(void **state)
+{
+	(void)state;
+	/* n0 = 1.96^2 * 0.25 / e^2 for a 95% interval of +/- e, then the
+	 * finite population correction n = n0 / (1 + (n0 - 1) / N), rounded up.
+	 * 8,797 homes at +/-4%: n0 = 0.9604 / 0.0016 = 600.25,
+	 * n = 600.25 / (1 + 599.25 / 8797) = 600.25 / 1.06812... = 561.97 -> 562. */
+	assert_num("ceil(1.96 * 1.96 * 0.25 / (0.04 * 0.04) / "
+	           "(1 + (1.96 * 1.96 * 0.25 / (0.04 * 0.04) - 1) / 8797))", 562);
+	/* 2,000 homes at +/-5%: n0 = 0.9604 / 0.0025 = 384.16,
+	 * n = 384.16 / (1 + 383.16 / 2000) = 384.16 / 1.19158 = 322.395... -> 323. */
+	assert_num("ceil(1.96 * 1.96 * 0.25 / (0.05 * 0.05) / "
+	           "(1 + (1.96 * 1.96 * 0.25 / (0.05 * 0.05) - 1) / 2000))", 323);
+	/* the same with the homes and the margin in the row */
+	slots[DENOMINATOR] = num(8797);
+	slots[VALUE] = num(0.04);
+	assert_num("ceil(1.96 * 1.96 * 0.25 / (value * value) / "
+	           "(1 + (1.96 * 1.96 * 0.25 / (value * value) - 1) / denominator))", 562);
+	slots[DENOMINATOR] = num(2000);
+	slots[VALUE] = num(0.05);
+	assert_num("ceil(1.96 * 1.96 * 0.25 / (value * value) / "
+	           "(1 + (1.96 * 1.96 * 0.25 / (value * value) - 1) / denominator))", 323);
+}
+
 static void len__counts_utf8_code_points(void **state)
 {
 	(void)state;
@@ -875,6 +944,8 @@ static void parse__wrong_arity_is_refused(void **state)
 	assert_compile_error("round()", "round takes 1 or 2 arguments", 1);
 	assert_compile_error("1 + abs(1, 2)", "abs takes 1 argument", 5);
 	assert_compile_error("len()", "len takes 1 argument", 1);
+	assert_compile_error("ceil()", "ceil takes 1 argument", 1);
+	assert_compile_error("floor(1.5, 1)", "floor takes 1 argument", 1);
 	assert_compile_error("isnull(1, 2)", "isnull takes 1 argument", 1);
 	assert_compile_error("min()", "min takes at least 1 argument", 1);
 	assert_compile_error("max()", "max takes at least 1 argument", 1);
@@ -1140,6 +1211,11 @@ int main(void)
 		cmocka_unit_test_setup(round__digits_come_from_a_value_and_are_truncated, reset_slots),
 		cmocka_unit_test_setup(round__of_a_string_is_type_error, reset_slots),
 		cmocka_unit_test_setup(round__computed_ratio_matches_the_rule, reset_slots),
+		cmocka_unit_test_setup(ceil_floor__round_up_and_down, reset_slots),
+		cmocka_unit_test_setup(ceil_floor__of_negatives_go_up_and_down_not_toward_zero, reset_slots),
+		cmocka_unit_test_setup(ceil_floor__act_on_the_binary_value, reset_slots),
+		cmocka_unit_test_setup(ceil_floor__null_gives_null_and_text_is_type_error, reset_slots),
+		cmocka_unit_test_setup(ceil__gives_the_regulators_minimum_survey_sample, reset_slots),
 		cmocka_unit_test_setup(len__counts_utf8_code_points, reset_slots),
 		cmocka_unit_test_setup(isnull__gives_true_or_false_never_null, reset_slots),
 		cmocka_unit_test_setup(coalesce__gives_first_non_null, reset_slots),
