@@ -10,6 +10,8 @@
  */
 #include "expr.h"
 
+#include "cast.h"
+
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -32,7 +34,7 @@ enum {
 	OP_CONST, OP_LOAD, OP_POP, OP_NEG, OP_ABS, OP_CEIL, OP_FLOOR, OP_LEN, OP_NOT, OP_ISNULL, OP_NOTNULL,
 	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
 	OP_AND_JMP, OP_AND, OP_OR_JMP, OP_OR, OP_JNN, OP_JF, OP_JMP, OP_IN_BEGIN, OP_IN_TEST, OP_IN_END,
-	OP_ROUND, OP_MM_BEGIN, OP_MIN, OP_MAX, OP_MM_END, OP_COUNT
+	OP_ROUND, OP_MM_BEGIN, OP_MIN, OP_MAX, OP_MM_END, OP_QSTART, OP_QEND, OP_YEND, OP_COUNT
 };
 
 /* How each instruction changes the stack height, on every path through it
@@ -207,6 +209,60 @@ static size_t utf8_len(const char *s, size_t len)
 	return n;
 }
 
+/* Character classes by hand: <ctype.h> would depend on the locale. */
+#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+
+/* Reads a UK financial year, "YYYY-YY" (April of YYYY to March of the next
+ * year, whose last two digits YY must be), and with quarter set also
+ * "YYYY-YY Qn" for n from 1 to 4; nothing else, not even spaces around.
+ * Returns 0 with the first calendar year in *year and the quarter in *q
+ * (0 for a whole year), or -1. */
+static int financial_period(const char *s, size_t len, bool quarter, int *year, int *q)
+{
+	static const size_t digit_at[] = {0, 1, 2, 3, 5, 6};
+	size_t i;
+
+	if (len != 10 && !(len == 7 && !quarter))
+		return -1;
+	for (i = 0; i < sizeof digit_at / sizeof digit_at[0]; i++)
+		if (!IS_DIGIT(s[digit_at[i]]))
+			return -1;
+	*year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	if (s[4] != '-' || (s[5] - '0') * 10 + (s[6] - '0') != (*year + 1) % 100)
+		return -1;
+	*q = 0;
+	if (len == 10) {
+		if (s[7] != ' ' || s[8] != 'Q' || s[9] < '1' || s[9] > '4')
+			return -1;
+		*q = s[9] - '0';
+	}
+	return 0;
+}
+
+/* The first day of month m (which may run past 12 into the next year) of
+ * year y, as days since 1970-01-01. */
+static double month_start(int y, int m)
+{
+	return m > 12 ? kpix_date_from_ymd(y + 1, m - 12, 1) : kpix_date_from_ymd(y, m, 1);
+}
+
+/* quarter_start, quarter_end or year_end (op) of the text s, as a date's
+ * value; null when s is not a financial period of the form op needs. Q1
+ * starts in April (month 4), so quarter q runs from month 3q + 1 to the
+ * day before month 3q + 4. */
+static kpix_val financial_date(int op, const char *s, size_t len)
+{
+	int y, q;
+
+	if (financial_period(s, len, op != OP_YEND, &y, &q))
+		return null_val;
+	if (op == OP_QSTART)
+		return num_val(month_start(y, 3 * q + 1));
+	if (op == OP_QEND)
+		return num_val(month_start(y, 3 * q + 4) - 1);
+	return num_val(month_start(y, 16) - 1);
+}
+
 /* ---- evaluation -------------------------------------------------------- */
 
 int kpix_expr_eval(const kpix_expr *e, const kpix_val *slots, kpix_val *out)
@@ -360,6 +416,12 @@ int kpix_expr_eval(const kpix_expr *e, const kpix_val *slots, kpix_val *out)
 			if (a->b)
 				*a = null_val;
 			break;
+		case OP_QSTART: case OP_QEND: case OP_YEND:
+			if (a->kind == VSTR)
+				*a = financial_date(ins.op, a->str, a->len);
+			else if (a->kind != VNULL)
+				goto type_error;
+			break;
 		}
 	}
 	*out = st[1];
@@ -433,8 +495,7 @@ static int fail(parser *p, size_t off, const char *fmt, ...)
 	return -1;
 }
 
-/* Character classes by hand: <ctype.h> would depend on the locale. */
-#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+/* More character classes by hand (IS_DIGIT is above). */
 #define IS_NAME_START(c) (((c) >= 'A' && (c) <= 'Z') || ((c) >= 'a' && (c) <= 'z') || (c) == '_')
 #define IS_NAME_CHAR(c) (IS_NAME_START(c) || IS_DIGIT(c) || (c) == '.')
 #define IS_SPACE(c) ((c) == ' ' || (c) == '\t' || (c) == '\r' || (c) == '\n')
@@ -627,7 +688,9 @@ static const struct {
 	{"ceil", OP_CEIL, 1, 1, "1 argument"}, {"floor", OP_FLOOR, 1, 1, "1 argument"},
 	{"min", OP_MIN, 1, -1, "at least 1 argument"}, {"max", OP_MAX, 1, -1, "at least 1 argument"},
 	{"len", OP_LEN, 1, 1, "1 argument"}, {"isnull", OP_ISNULL, 1, 1, "1 argument"},
-	{"coalesce", OP_JNN, 1, -1, "at least 1 argument"}, {"if", OP_JF, 3, 3, "3 arguments"}
+	{"coalesce", OP_JNN, 1, -1, "at least 1 argument"}, {"if", OP_JF, 3, 3, "3 arguments"},
+	{"quarter_start", OP_QSTART, 1, 1, "1 argument"}, {"quarter_end", OP_QEND, 1, 1, "1 argument"},
+	{"year_end", OP_YEND, 1, 1, "1 argument"}
 };
 
 /* name '(' args? ')' with the name in t and p->tok on the '('. min and max

@@ -28,6 +28,13 @@
  * if(cond, a, b) (a when cond is true, b when it is false or null; only the
  * argument chosen is evaluated, as with coalesce and with the right side of
  * "and"/"or", so a type error or a division in the other is never met).
+ * quarter_start(p), quarter_end(p): the first and last day of the UK
+ * financial-year quarter written exactly "YYYY-YY Qn" (the year runs April
+ * to March; YY is the last two digits of YYYY + 1; n is 1 to 4, Q4 being
+ * January to March of the second year), as days since 1970-01-01, the
+ * number a date field holds. year_end(p): 31 March ending the year of
+ * "YYYY-YY" or "YYYY-YY Qn". Text in any other form is data, not a mistake
+ * in the rule: it gives null.
  * Keywords are lower case; names are case-sensitive.
  *
  * Values are null, number, string or boolean. Null is what a missing cell

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cast.h"
 #include "expr.h"
 
 /* The names the tests may use, each resolving to its index as the slot. */
@@ -90,6 +91,20 @@ static void assert_num(const char *src, double want)
 		fail_msg("\"%s\" gave kind %d, want a number", src, (int)v.kind);
 	if (memcmp(&v.num, &want, sizeof want) != 0)
 		fail_msg("\"%s\" gave %.17g, want %.17g", src, v.num, want);
+}
+
+/* The value a date cell holds for an ISO date: days since 1970-01-01. */
+static double date_cell(const char *iso)
+{
+	kpix_date d = 0;
+	if (kpix_cast_date(iso, strlen(iso), NULL, &d) != 0)
+		fail_msg("'%s' is not a date", iso);
+	return d;
+}
+
+static void assert_date(const char *src, const char *iso)
+{
+	assert_num(src, date_cell(iso));
 }
 
 static void assert_bool(const char *src, bool want)
@@ -748,6 +763,105 @@ static void min_max__mixed_kinds_are_type_errors(void **state)
 
 /* ---- names, keywords, literals ----------------------------------------- */
 
+static void quarter__dates_of_the_four_quarters(void **state)
+{
+	(void)state;
+	/* the financial year runs from April to March */
+	assert_date("quarter_start('2025-26 Q1')", "2025-04-01");
+	assert_date("quarter_end('2025-26 Q1')", "2025-06-30");
+	assert_date("quarter_start('2025-26 Q2')", "2025-07-01");
+	assert_date("quarter_end('2025-26 Q2')", "2025-09-30");
+	assert_date("quarter_start('2025-26 Q3')", "2025-10-01");
+	assert_date("quarter_end('2025-26 Q3')", "2025-12-31");
+	/* Q4 is in the second calendar year */
+	assert_date("quarter_start('2025-26 Q4')", "2026-01-01");
+	assert_date("quarter_end('2025-26 Q4')", "2026-03-31");
+	/* the same numbers a date cell holds, independently of kpix */
+	assert_num("quarter_end('2025-26 Q2')", 20361);
+	assert_num("quarter_end('2025-26 Q4')", 20543);
+	assert_num("quarter_start('2025-26 Q1')", 20179);
+}
+
+static void quarter__leap_year_and_century_turns(void **state)
+{
+	(void)state;
+	/* 2028 is a leap year: Q4 holds 29 February and still ends 31 March */
+	assert_date("quarter_start('2027-28 Q4')", "2028-01-01");
+	assert_date("quarter_end('2027-28 Q4')", "2028-03-31");
+	assert_num("quarter_start('2027-28 Q4')", 21184);
+	assert_num("quarter_end('2027-28 Q4')", 21274);
+	assert_num("quarter_end('2027-28 Q4') - quarter_start('2027-28 Q4') + 1", 91);
+	assert_num("quarter_end('2026-27 Q4') - quarter_start('2026-27 Q4') + 1", 90);
+	/* the second year's two digits wrap at the century */
+	assert_date("quarter_start('1999-00 Q4')", "2000-01-01");
+	assert_date("quarter_end('2099-00 Q3')", "2099-12-31");
+	assert_date("year_end('1999-00')", "2000-03-31");
+}
+
+static void quarter__compares_with_a_date_field(void **state)
+{
+	(void)state;
+	slots[VALUE] = num(date_cell("2025-08-14"));
+	slots[S] = str("2025-26 Q2");
+	assert_bool("value >= quarter_start(s) and value <= quarter_end(s)", true);
+	slots[S] = str("2025-26 Q3");
+	assert_bool("value >= quarter_start(s) and value <= quarter_end(s)", false);
+}
+
+static void year_end__is_the_31_march_ending_the_year(void **state)
+{
+	(void)state;
+	assert_date("year_end('2024-25')", "2025-03-31");
+	assert_date("year_end('2025-26')", "2026-03-31");
+	/* a quarter names its year too, whichever quarter it is */
+	assert_date("year_end('2025-26 Q1')", "2026-03-31");
+	assert_date("year_end('2025-26 Q4')", "2026-03-31");
+	assert_bool("year_end('2025-26 Q4') == quarter_end('2025-26 Q4')", true);
+}
+
+static void quarter__malformed_text_gives_null(void **state)
+{
+	static const char *const bad[] = {
+		"2025/26 Q2", "2025-26 Q5", "2025-26 Q0", "2025-27 Q1", "2025-25 Q1", "2025-26 q2",
+		"2025-26Q2", "2025-26  Q2", "2025-26 Q2 ", " 2025-26 Q2", "2025-26 Q", "2025-26 Q22",
+		"2025-2026 Q2", "25-26 Q2", "2025-26", "2025-26 -Q2", "Q2 2025-26", "", "202a-26 Q1",
+		"2025-26 QQ", "2025-26 Q\xd9\xa2"
+	};
+	char src[64];
+	size_t i;
+	(void)state;
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(src, sizeof src, "quarter_end('%s')", bad[i]);
+		assert_null_result(src);
+		snprintf(src, sizeof src, "quarter_start('%s')", bad[i]);
+		assert_null_result(src);
+	}
+	assert_null_result("year_end('2025-27')");
+	assert_null_result("year_end('2025/26')");
+	assert_null_result("year_end('2025-26 Q5')");
+	assert_null_result("year_end('2025')");
+	assert_null_result("year_end('2025-26 ')");
+	/* from a field, as a file would give it */
+	slots[S] = (kpix_val){KPIX_VAL_STRING, false, 0.0, "2025-26 Q2xyz", 10};
+	assert_date("quarter_end(s)", "2025-09-30");
+	slots[S] = str("2025-26 Q2\n");
+	assert_null_result("quarter_end(s)");
+}
+
+static void quarter__null_gives_null_and_numbers_are_type_errors(void **state)
+{
+	(void)state;
+	assert_null_result("quarter_end(value)");
+	assert_null_result("quarter_start(null)");
+	assert_null_result("year_end(value)");
+	assert_type_error("quarter_end(2025)");
+	assert_type_error("quarter_start(20361)");
+	assert_type_error("year_end(2024)");
+	assert_type_error("quarter_end(true)");
+	slots[VALUE] = num(1);
+	assert_type_error("year_end(value)");
+}
+
 static void names__keyword_prefixes_are_names(void **state)
 {
 	(void)state;
@@ -945,6 +1059,9 @@ static void parse__wrong_arity_is_refused(void **state)
 	assert_compile_error("1 + abs(1, 2)", "abs takes 1 argument", 5);
 	assert_compile_error("len()", "len takes 1 argument", 1);
 	assert_compile_error("ceil()", "ceil takes 1 argument", 1);
+	assert_compile_error("quarter_end()", "quarter_end takes 1 argument", 1);
+	assert_compile_error("quarter_start('2025-26', 'Q1')", "quarter_start takes 1 argument", 1);
+	assert_compile_error("year_end()", "year_end takes 1 argument", 1);
 	assert_compile_error("floor(1.5, 1)", "floor takes 1 argument", 1);
 	assert_compile_error("isnull(1, 2)", "isnull takes 1 argument", 1);
 	assert_compile_error("min()", "min takes at least 1 argument", 1);
@@ -1228,6 +1345,12 @@ int main(void)
 		cmocka_unit_test_setup(min_max__of_strings_compare_bytewise, reset_slots),
 		cmocka_unit_test_setup(min_max__null_argument_gives_null, reset_slots),
 		cmocka_unit_test_setup(min_max__mixed_kinds_are_type_errors, reset_slots),
+		cmocka_unit_test_setup(quarter__dates_of_the_four_quarters, reset_slots),
+		cmocka_unit_test_setup(quarter__leap_year_and_century_turns, reset_slots),
+		cmocka_unit_test_setup(quarter__compares_with_a_date_field, reset_slots),
+		cmocka_unit_test_setup(year_end__is_the_31_march_ending_the_year, reset_slots),
+		cmocka_unit_test_setup(quarter__malformed_text_gives_null, reset_slots),
+		cmocka_unit_test_setup(quarter__null_gives_null_and_numbers_are_type_errors, reset_slots),
 		cmocka_unit_test_setup(names__keyword_prefixes_are_names, reset_slots),
 		cmocka_unit_test_setup(names__keywords_are_lower_case_only, reset_slots),
 		cmocka_unit_test_setup(names__dotted_and_backquoted_names_resolve, reset_slots),
