@@ -6,11 +6,16 @@
  * short-circuit: code on a path not taken never runs.
  * Evaluation never allocates: it only copies kpix_val structs between the
  * slots, the program's constants and the stack, and string values keep
- * pointing at the bytes of a slot or of the program's own literal pool.
+ * pointing at the bytes of a slot or of the program's own literal pool;
+ * the one exception, the text that text() writes for a number, goes into
+ * a scratch area the compiled program owns, one fixed-size piece per
+ * text() call in the source. No instruction runs twice in one evaluation
+ * (jumps only go forward), so each piece holds at most one live string.
  */
 #include "expr.h"
 
 #include "cast.h"
+#include "util.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -18,6 +23,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* The most decimals text(x, decimals) writes, and the room one text() call
+ * has in the scratch area: a sign, the 309 digits before the point of the
+ * largest double, the point and the decimals (the shortest form of
+ * text(x) needs at most the 32 bytes kpix_format_number asks for). */
+#define TEXT_DECIMALS_MAX 20
+#define TEXT_MAX (1 + 309 + 1 + TEXT_DECIMALS_MAX)
 
 /* Values the evaluation stack holds. The depth limit already bounds what a
  * program can need (at most six operands wait per nesting level, so under
@@ -34,7 +46,8 @@ enum {
 	OP_CONST, OP_LOAD, OP_POP, OP_NEG, OP_ABS, OP_CEIL, OP_FLOOR, OP_LEN, OP_NOT, OP_ISNULL, OP_NOTNULL,
 	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
 	OP_AND_JMP, OP_AND, OP_OR_JMP, OP_OR, OP_JNN, OP_JF, OP_JMP, OP_IN_BEGIN, OP_IN_TEST, OP_IN_END,
-	OP_ROUND, OP_MM_BEGIN, OP_MIN, OP_MAX, OP_MM_END, OP_QSTART, OP_QEND, OP_YEND, OP_COUNT
+	OP_ROUND, OP_MM_BEGIN, OP_MIN, OP_MAX, OP_MM_END, OP_QSTART, OP_QEND, OP_YEND,
+	OP_TEXT, OP_TEXT_FIXED, OP_COUNT
 };
 
 /* How each instruction changes the stack height, on every path through it
@@ -47,12 +60,12 @@ static const signed char stack_effect[OP_COUNT] = {
 	[OP_ADD] = -1, [OP_SUB] = -1, [OP_MUL] = -1, [OP_DIV] = -1, [OP_MOD] = -1,
 	[OP_EQ] = -1, [OP_NE] = -1, [OP_LT] = -1, [OP_LE] = -1, [OP_GT] = -1, [OP_GE] = -1,
 	[OP_AND] = -1, [OP_OR] = -1, [OP_JF] = -1, [OP_IN_BEGIN] = 1, [OP_IN_TEST] = -1, [OP_IN_END] = -1,
-	[OP_ROUND] = -1, [OP_MIN] = -1, [OP_MAX] = -1 /* all others: 0 */
+	[OP_ROUND] = -1, [OP_MIN] = -1, [OP_MAX] = -1, [OP_TEXT_FIXED] = -1 /* all others: 0 */
 };
 
 typedef struct {
 	int32_t op;
-	int32_t arg; /* constant index, slot, jump target or 'not in' flag */
+	int32_t arg; /* constant index, slot, jump target, 'not in' flag or scratch offset */
 } insn;
 
 struct kpix_expr {
@@ -60,6 +73,7 @@ struct kpix_expr {
 	size_t ncode;
 	kpix_val *consts;
 	char *pool; /* bytes of the string literals, which consts point into */
+	char *scratch; /* TEXT_MAX bytes for each text() call; NULL when none */
 };
 
 /* ---- values ------------------------------------------------------------ */
@@ -200,6 +214,96 @@ static double round_excel(double x, double digits)
 	return res == 0.0 ? 0.0 : copysign(res, x);
 }
 
+/* Character classes by hand: <ctype.h> would depend on the locale. */
+#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
+
+/* Writes the finite number r with exactly places decimals into out and
+ * returns the length. The digits are those of the shortest text that reads
+ * back as r (kpix_format_number's), padded with zeros: with 20 places 0.1
+ * is 0.10000000000000000000, not the binary value's ...0555. r comes from
+ * round_excel, so it has no digits beyond places, except when x was too
+ * large for round_excel to find a fraction to round (above 2^52 once
+ * scaled); such digits are rounded off here, half away from zero too. */
+static size_t write_fixed(double r, int places, char *out)
+{
+	char num[32], buf[34];
+	char *dig = buf + 1; /* buf[0]: room for a carry's new leading 1 */
+	const char *c;
+	int nd = 0, ip = -1, point, ex = 0, i, keep;
+	bool neg = false, eneg = false;
+	size_t n = 0;
+
+	kpix_format_number(r, num); /* "-0.0625", "1e+20", "1.5e-07", ... */
+	for (c = num; *c && *c != 'e' && *c != 'E'; c++) {
+		if (IS_DIGIT(*c))
+			dig[nd++] = *c;
+		else if (*c == '-')
+			neg = true;
+		else
+			ip = nd; /* the decimal point, whatever the locale made it */
+	}
+	if (*c && *++c && (*c == '+' || *c == '-'))
+		eneg = *c++ == '-';
+	for (; IS_DIGIT(*c); c++)
+		ex = ex * 10 + (*c - '0');
+	/* the value is 0.dig times 10^point */
+	point = (ip < 0 ? nd : ip) + (eneg ? -ex : ex);
+	while (nd > 0 && dig[0] == '0')
+		dig++, nd--, point--;
+	keep = point + places; /* digits that stay */
+	if (keep < nd) {
+		bool up = keep >= 0 && dig[keep] >= '5';
+		nd = keep > 0 ? keep : 0;
+		for (i = nd - 1; up && i >= 0 && dig[i] == '9'; i--)
+			dig[i] = '0';
+		if (up && i >= 0) {
+			dig[i]++;
+		} else if (up) { /* 999.7 -> 1000 */
+			*--dig = '1';
+			nd++;
+			point++;
+		}
+	}
+	if (nd == 0)
+		point = 0; /* zero, written without a sign */
+	else if (neg)
+		out[n++] = '-';
+	if (point <= 0)
+		out[n++] = '0';
+	for (i = 0; i < point; i++)
+		out[n++] = i < nd ? dig[i] : '0';
+	if (places > 0)
+		out[n++] = '.';
+	for (i = point; i < point + places; i++)
+		out[n++] = i >= 0 && i < nd ? dig[i] : '0';
+	return n;
+}
+
+/* text(x) (decimals NULL) or text(x, decimals) into buf, which has
+ * TEXT_MAX bytes; the caller has checked that decimals is a number or
+ * null. Strings pass through; booleans become 'true' and 'false'. */
+static kpix_val text_of(const kpix_val *x, const kpix_val *decimals, char *buf)
+{
+	static const char *const bools[] = {"false", "true"};
+	kpix_val v = {KPIX_VAL_STRING, false, 0.0, buf, 0};
+	double d = decimals ? trunc(decimals->num) : 0.0;
+
+	if (x->kind == VNULL || (decimals && (decimals->kind == VNULL || isnan(d) || d > TEXT_DECIMALS_MAX)))
+		return null_val;
+	if (x->kind == VSTR)
+		return *x;
+	if (x->kind == VBOOL) {
+		v.str = bools[x->b];
+		v.len = strlen(v.str);
+	} else if (!decimals || !isfinite(x->num)) { /* NaN, INF, -INF as kpix writes them */
+		kpix_format_number(x->num, buf);
+		v.len = strlen(buf);
+	} else {
+		v.len = write_fixed(round_excel(x->num, d), d > 0 ? (int)d : 0, buf);
+	}
+	return v;
+}
+
 /* Number of UTF-8 code points in s: every byte but continuation bytes. */
 static size_t utf8_len(const char *s, size_t len)
 {
@@ -208,9 +312,6 @@ static size_t utf8_len(const char *s, size_t len)
 		n += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return n;
 }
-
-/* Character classes by hand: <ctype.h> would depend on the locale. */
-#define IS_DIGIT(c) ((c) >= '0' && (c) <= '9')
 
 /* Reads a UK financial year, "YYYY-YY" (April of YYYY to March of the next
  * year, whose last two digits YY must be), and with quarter set also
@@ -265,7 +366,7 @@ static kpix_val financial_date(int op, const char *s, size_t len)
 
 /* ---- evaluation -------------------------------------------------------- */
 
-int kpix_expr_eval(const kpix_expr *e, const kpix_val *slots, kpix_val *out)
+int kpix_expr_eval(kpix_expr *e, const kpix_val *slots, kpix_val *out)
 {
 	kpix_val st[STACK_MAX + 1]; /* st[0] is never used, so sp - 1 is always valid */
 	kpix_val *sp = st + 1, *a, *b;
@@ -422,6 +523,16 @@ int kpix_expr_eval(const kpix_expr *e, const kpix_val *slots, kpix_val *out)
 			else if (a->kind != VNULL)
 				goto type_error;
 			break;
+		case OP_TEXT:
+			*a = text_of(a, NULL, e->scratch + ins.arg);
+			break;
+		case OP_TEXT_FIXED:
+			b = --sp;
+			a--;
+			if (b->kind != VNUM && b->kind != VNULL)
+				goto type_error;
+			*a = text_of(a, b, e->scratch + ins.arg);
+			break;
 		}
 	}
 	*out = st[1];
@@ -438,6 +549,7 @@ void kpix_expr_free(kpix_expr *e)
 	free(e->code);
 	free(e->consts);
 	free(e->pool);
+	free(e->scratch);
 	free(e);
 }
 
@@ -474,6 +586,7 @@ typedef struct {
 	size_t nconst, capconst;
 	char *pool; /* sized for the whole source, so it never moves */
 	size_t npool;
+	int32_t ntext; /* text() calls so far, each with TEXT_MAX bytes of scratch */
 	char *err;
 	size_t errlen, *err_col;
 } parser;
@@ -690,7 +803,7 @@ static const struct {
 	{"len", OP_LEN, 1, 1, "1 argument"}, {"isnull", OP_ISNULL, 1, 1, "1 argument"},
 	{"coalesce", OP_JNN, 1, -1, "at least 1 argument"}, {"if", OP_JF, 3, 3, "3 arguments"},
 	{"quarter_start", OP_QSTART, 1, 1, "1 argument"}, {"quarter_end", OP_QEND, 1, 1, "1 argument"},
-	{"year_end", OP_YEND, 1, 1, "1 argument"}
+	{"year_end", OP_YEND, 1, 1, "1 argument"}, {"text", OP_TEXT, 1, 2, "1 or 2 arguments"}
 };
 
 /* name '(' args? ')' with the name in t and p->tok on the '('. min and max
@@ -744,6 +857,8 @@ static int parse_call(parser *p, token t)
 		return emit(p, OP_MM_END, 0);
 	if (op == OP_ROUND && nargs == 1 && emit_const(p, num_val(0.0)))
 		return -1;
+	if (op == OP_TEXT) /* fewer than 4096 calls of TEXT_MAX bytes: no overflow */
+		return emit(p, nargs == 2 ? OP_TEXT_FIXED : OP_TEXT, p->ntext++ * TEXT_MAX);
 	return emit(p, op, 0);
 }
 
@@ -961,6 +1076,11 @@ kpix_expr *kpix_expr_compile(const char *src, kpix_expr_resolve_fn resolve, void
 	e->ncode = p.ncode;
 	e->consts = p.consts;
 	e->pool = p.pool;
+	e->scratch = NULL;
+	if (p.ntext > 0 && (e->scratch = malloc((size_t)p.ntext * TEXT_MAX)) == NULL) {
+		fail(&p, 0, "out of memory");
+		goto failed;
+	}
 	return e;
 failed:
 	free(p.code);

@@ -35,6 +35,15 @@
  * number a date field holds. year_end(p): 31 March ending the year of
  * "YYYY-YY" or "YYYY-YY Qn". Text in any other form is data, not a mistake
  * in the rule: it gives null.
+ * text(x), text(x, decimals): x as text. A number is written without
+ * locale ('.' as the point, no grouping): with exactly decimals places
+ * after round(x, decimals) (decimals truncated toward zero; negative ones
+ * round to tens, hundreds... and write no point; more than 20 gives null),
+ * otherwise in the shortest form that reads back as the same double, as
+ * kpix writes numbers everywhere (0.1 + 0.2 is '0.30000000000000004',
+ * 1e20 is '1e+20'). Strings pass through; booleans give 'true' and
+ * 'false'; NaN and infinities give 'NaN', 'INF' and '-INF'. The decimals,
+ * when given, must be a number (or null, which gives null).
  * Keywords are lower case; names are case-sensitive.
  *
  * Values are null, number, string or boolean. Null is what a missing cell
@@ -90,9 +99,15 @@ kpix_expr *kpix_expr_compile(const char *src, kpix_expr_resolve_fn resolve, void
 
 /* Evaluates e with slots[i] holding the value of the name that resolved to
  * i. Writes the result to *out. Returns 0, or -1 on a type error (with *out
- * set to null). Does not allocate; strings in *out point into slots or into
- * the compiled expression. */
-int kpix_expr_eval(const kpix_expr *e, const kpix_val *slots, kpix_val *out);
+ * set to null). Does not allocate. Strings in *out point into slots, into
+ * e's literals, into static storage ('true', 'false' from text()), or, for
+ * a number that text() wrote, into scratch memory that e owns: one piece per
+ * text() call in the source, so the results of different calls never share
+ * bytes. That is why e is not const. Such a string is valid until e is
+ * evaluated again or freed, and an expression that calls text() must not be
+ * evaluated by two threads at once (give each thread its own compiled copy).
+ * An expression without text() writes nothing into e. */
+int kpix_expr_eval(kpix_expr *e, const kpix_val *slots, kpix_val *out);
 
 /* Frees e; NULL is allowed. */
 void kpix_expr_free(kpix_expr *e);

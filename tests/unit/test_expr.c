@@ -761,6 +761,205 @@ static void min_max__mixed_kinds_are_type_errors(void **state)
 	assert_type_error("max(null, 'a', 1)");
 }
 
+static void text__writes_numbers_in_the_shortest_form(void **state)
+{
+	(void)state;
+	assert_str("text(0.1 + 0.2)", "0.30000000000000004");
+	assert_str("text(0.1)", "0.1");
+	assert_str("text(82.5)", "82.5");
+	assert_str("text(3)", "3");
+	assert_str("text(-42)", "-42");
+	assert_str("text(2 / 3)", "0.6666666666666666");
+	assert_str("text(1234567.25)", "1234567.25");
+	assert_str("text(0)", "0");
+	assert_str("text(-0.0)", "0");
+	/* whole numbers in full up to 1e15, exponents beyond as kpix writes
+	 * numbers in messages */
+	assert_str("text(123456789012345)", "123456789012345");
+	assert_str("text(1e20)", "1e+20");
+	assert_str("text(0.0000001)", "1e-07");
+}
+
+static void text__with_decimals_rounds_half_away_from_zero(void **state)
+{
+	(void)state;
+	assert_str("text(2.5, 0)", "3");
+	assert_str("text(-2.5, 0)", "-3");
+	assert_str("text(1234.5, 2)", "1234.50");
+	assert_str("text(0.5, 0)", "1");
+	assert_str("text(82.45, 1)", "82.5");
+	assert_str("text(-82.45, 1)", "-82.5");
+	/* the same decisions as round(), which reads x as the decimal written */
+	assert_str("text(2.675, 2)", "2.68");
+	assert_str("text(1.005, 2)", "1.01");
+	assert_str("text(0.1 + 0.2, 2)", "0.30");
+	assert_str("text(999.96, 1)", "1000.0");
+	assert_str("text(3, 3)", "3.000");
+	assert_str("text(0, 2)", "0.00");
+	assert_str("text(-0.001, 2)", "0.00"); /* no minus sign on zero */
+	assert_str("text(-0.0, 1)", "0.0");
+	assert_str("text(0.00000015, 8)", "0.00000015");
+	assert_str("text(0.000000015, 8)", "0.00000002");
+	/* digits beyond the double's own are zeros, not binary noise */
+	assert_str("text(0.1, 20)", "0.10000000000000000000");
+	assert_str("text(1e20, 2)", "100000000000000000000.00");
+	/* too large for round() to find a fraction: text rounds the digits
+	 * itself, still half away from zero (printf's %.1f would give .2) */
+	assert_str("text(450359962737049.25, 1)", "450359962737049.3");
+	assert_str("text(-450359962737049.25, 1)", "-450359962737049.3");
+	assert_str("text(45035996273705.195, 2)", "45035996273705.20");
+}
+
+static void text__decimals_are_truncated_and_may_be_negative(void **state)
+{
+	(void)state;
+	assert_str("text(1234.5678, 2.9)", "1234.57");
+	assert_str("text(1234.5678, -0.5)", "1235");
+	assert_str("text(1250, -2)", "1300");
+	assert_str("text(-1250, -2)", "-1300");
+	assert_str("text(1234, -400)", "0");
+	assert_str("text(1, 20)", "1.00000000000000000000");
+	assert_str("text(1, 20.9)", "1.00000000000000000000");
+	assert_null_result("text(1, 21)");
+	slots[VALUE] = num(3.14159);
+	slots[DECIMALS] = num(3);
+	assert_str("text(value, ind.decimals)", "3.142");
+}
+
+static void text__longest_number_fits(void **state)
+{
+	char want[400];
+	(void)state;
+	strcpy(want, "-17976931348623157");
+	memset(want + 18, '0', 309 - 17);
+	strcpy(want + 18 + 309 - 17, ".");
+	memset(want + 18 + 309 - 17 + 1, '0', 20);
+	want[18 + 309 - 17 + 1 + 20] = '\0';
+	assert_int_equal(strlen(want), 1 + 309 + 1 + 20);
+	assert_str("text(-1.7976931348623157e308, 20)", want);
+	assert_str("text(1.7976931348623157e308, 20)", want + 1);
+	assert_str("text(-1.7976931348623157e308)", "-1.7976931348623157e+308");
+	assert_str("text(5e-324, 20)", "0.00000000000000000000");
+	assert_str("text(5e-324)", "5e-324");
+}
+
+static void text__passes_strings_and_writes_booleans(void **state)
+{
+	kpix_val v;
+	kpix_expr *e;
+	(void)state;
+	assert_str("text('abc')", "abc");
+	assert_str("text('abc', 2)", "abc");
+	assert_str("text('')", "");
+	assert_str("text(true)", "true");
+	assert_str("text(1 > 2)", "false");
+	assert_str("text(true, 2)", "true");
+	slots[TENURE] = str("LCRA");
+	e = compile_ok("text(tenure)");
+	assert_int_equal(kpix_expr_eval(e, slots, &v), 0);
+	assert_ptr_equal(v.str, slots[TENURE].str);
+	kpix_expr_free(e);
+}
+
+static void text__of_nan_and_infinities(void **state)
+{
+	(void)state;
+	slots[VALUE] = num(NAN);
+	assert_str("text(value)", "NaN");
+	assert_str("text(value, 2)", "NaN");
+	slots[VALUE] = num(INFINITY);
+	assert_str("text(value)", "INF");
+	assert_str("text(value, 1)", "INF");
+	slots[VALUE] = num(-INFINITY);
+	assert_str("text(value, 1)", "-INF");
+}
+
+static void text__null_gives_null(void **state)
+{
+	(void)state;
+	assert_null_result("text(value)");
+	assert_null_result("text(null)");
+	assert_null_result("text(value, 2)");
+	assert_null_result("text(1, value)");
+	assert_null_result("text('a', null)");
+	assert_null_result("text(1, 0 / 0)");
+	slots[VALUE] = num(NAN);
+	assert_null_result("text(1, value)");
+}
+
+static void text__decimals_that_are_not_numbers_are_type_errors(void **state)
+{
+	(void)state;
+	assert_type_error("text(1, '2')");
+	assert_type_error("text(1, true)");
+	/* even beside a null, as for round() */
+	assert_type_error("text(value, '2')");
+	assert_type_error("text('abc', 'x')");
+}
+
+static void text__ignores_the_locale(void **state)
+{
+	(void)state;
+	if (!setlocale(LC_NUMERIC, "de_DE.UTF-8") && !setlocale(LC_NUMERIC, "fr_FR.UTF-8"))
+		setlocale(LC_NUMERIC, "C.UTF-8");
+	assert_str("text(82.45, 1)", "82.5");
+	assert_str("text(0.5)", "0.5");
+	assert_str("text(1234567.5, 2)", "1234567.50");
+	assert_str("text(1.5e-7)", "1.5e-07");
+	setlocale(LC_NUMERIC, "C");
+}
+
+static void text__results_of_one_evaluation_do_not_share_bytes(void **state)
+{
+	(void)state;
+	slots[VALUE] = num(10);
+	slots[NUMERATOR] = num(9);
+	assert_bool("text(value) < text(numerator)", true); /* '10' < '9' bytewise */
+	assert_bool("text(value) == text(numerator)", false);
+	assert_bool("text(value, 1) == text(10, 1)", true);
+	assert_str("min(text(value, 1), text(numerator, 1), text(11, 1))", "10.0");
+	assert_str("max(text(value, 1), text(numerator, 1), text(11, 1))", "9.0");
+	assert_bool("text(numerator) in (text(1), text(value), text(9))", true);
+	assert_num("len(text(1234.5, 2))", 7);
+	assert_str("coalesce(text(null), text(value, 2))", "10.00");
+	assert_str("if(value > 5, text(value, 1), text(numerator, 1))", "10.0");
+	assert_str("if(value > 50, text(value, 1), text(numerator, 1))", "9.0");
+}
+
+static void text__result_lasts_until_the_next_evaluation(void **state)
+{
+	kpix_expr *a = compile_ok("text(value, 1)");
+	kpix_expr *b = compile_ok("text(value, 2)");
+	kpix_val va, vb, v2;
+	(void)state;
+	slots[VALUE] = num(1.25);
+	assert_int_equal(kpix_expr_eval(a, slots, &va), 0);
+	slots[VALUE] = num(7);
+	assert_int_equal(kpix_expr_eval(b, slots, &vb), 0);
+	/* another expression's evaluation leaves a's result alone */
+	assert_int_equal(va.len, 3);
+	assert_memory_equal(va.str, "1.3", 3);
+	assert_int_equal(vb.len, 4);
+	assert_memory_equal(vb.str, "7.00", 4);
+	/* evaluating a again reuses its scratch: the documented lifetime */
+	assert_int_equal(kpix_expr_eval(a, slots, &v2), 0);
+	assert_ptr_equal(v2.str, va.str);
+	assert_memory_equal(v2.str, "7.0", 3);
+	kpix_expr_free(a);
+	kpix_expr_free(b);
+}
+
+static void text__many_calls_each_have_room(void **state)
+{
+	/* as many text() calls as fit in an expression, each writing the
+	 * longest text there is (under AddressSanitizer, any overrun shows) */
+	char *src = repeat("len(text(-1.7976931348623157e308, 20)) + ", 97, "0");
+	(void)state;
+	assert_true(strlen(src) <= KPIX_EXPR_MAX_LEN);
+	assert_num(src, 97 * 331);
+	free(src);
+}
+
 /* ---- names, keywords, literals ----------------------------------------- */
 
 static void quarter__dates_of_the_four_quarters(void **state)
@@ -1062,6 +1261,8 @@ static void parse__wrong_arity_is_refused(void **state)
 	assert_compile_error("quarter_end()", "quarter_end takes 1 argument", 1);
 	assert_compile_error("quarter_start('2025-26', 'Q1')", "quarter_start takes 1 argument", 1);
 	assert_compile_error("year_end()", "year_end takes 1 argument", 1);
+	assert_compile_error("text()", "text takes 1 or 2 arguments", 1);
+	assert_compile_error("text(1, 2, 3)", "text takes 1 or 2 arguments", 1);
 	assert_compile_error("floor(1.5, 1)", "floor takes 1 argument", 1);
 	assert_compile_error("isnull(1, 2)", "isnull takes 1 argument", 1);
 	assert_compile_error("min()", "min takes at least 1 argument", 1);
@@ -1351,6 +1552,18 @@ int main(void)
 		cmocka_unit_test_setup(year_end__is_the_31_march_ending_the_year, reset_slots),
 		cmocka_unit_test_setup(quarter__malformed_text_gives_null, reset_slots),
 		cmocka_unit_test_setup(quarter__null_gives_null_and_numbers_are_type_errors, reset_slots),
+		cmocka_unit_test_setup(text__writes_numbers_in_the_shortest_form, reset_slots),
+		cmocka_unit_test_setup(text__with_decimals_rounds_half_away_from_zero, reset_slots),
+		cmocka_unit_test_setup(text__decimals_are_truncated_and_may_be_negative, reset_slots),
+		cmocka_unit_test_setup(text__longest_number_fits, reset_slots),
+		cmocka_unit_test_setup(text__passes_strings_and_writes_booleans, reset_slots),
+		cmocka_unit_test_setup(text__of_nan_and_infinities, reset_slots),
+		cmocka_unit_test_setup(text__null_gives_null, reset_slots),
+		cmocka_unit_test_setup(text__decimals_that_are_not_numbers_are_type_errors, reset_slots),
+		cmocka_unit_test_setup(text__ignores_the_locale, reset_slots),
+		cmocka_unit_test_setup(text__results_of_one_evaluation_do_not_share_bytes, reset_slots),
+		cmocka_unit_test_setup(text__result_lasts_until_the_next_evaluation, reset_slots),
+		cmocka_unit_test_setup(text__many_calls_each_have_room, reset_slots),
 		cmocka_unit_test_setup(names__keyword_prefixes_are_names, reset_slots),
 		cmocka_unit_test_setup(names__keywords_are_lower_case_only, reset_slots),
 		cmocka_unit_test_setup(names__dotted_and_backquoted_names_resolve, reset_slots),
