@@ -46,11 +46,8 @@ void kpix_sha256_hex(const void *data, size_t len, char hex[KPIX_SHA256_HEX_SIZE
 	kpix_sha256_final(&h, hex);
 }
 
-int kpix_sha256_file(const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size)
+int kpix_sha256_fd(int fd, const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(errno));
 	unsigned char *buf = kpix_xmalloc(CHUNK);
 	kpix_sha256 h;
 	kpix_sha256_init(&h);
@@ -68,11 +65,20 @@ int kpix_sha256_file(const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t 
 		kpix_sha256_update(&h, buf, (size_t)n);
 	}
 	free(buf);
-	close(fd);
 	if (err)
 		return kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(err));
 	kpix_sha256_final(&h, hex);
 	if (size)
 		*size = h.size;
 	return KPIX_OK;
+}
+
+int kpix_sha256_file(const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(errno));
+	int rc = kpix_sha256_fd(fd, path, hex, size);
+	close(fd);
+	return rc;
 }

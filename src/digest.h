@@ -36,4 +36,8 @@ void kpix_sha256_hex(const void *data, size_t len, char hex[KPIX_SHA256_HEX_SIZE
  * are then left as they were. */
 int kpix_sha256_file(const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size);
 
+/* The same for an open file descriptor, read from its current offset to
+ * its end; path only names the file in the message. fd stays open. */
+int kpix_sha256_fd(int fd, const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size);
+
 #endif
