@@ -1,0 +1,728 @@
+/* outdir.c - atomic output files in a directory; see outdir.h. */
+#include "outdir.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "kpix/kpix.h"
+#include "util.h"
+
+#define NAME_MAX_BYTES 255
+/* ".NAME.XXXXXX.tmp" adds 12 bytes to NAME */
+#define TMP_EXTRA 12
+#define TMP_RANDOM 6
+/* not an errno value */
+#define TABLE_FULL (-1)
+
+/* Where a file is in its life. */
+typedef enum {
+	F_TEMP,     /* its bytes are in the temporary file */
+	F_PLACED,   /* renamed into place; nothing was there before */
+	F_SWAPPED,  /* exchanged into place; the temporary name holds what was there */
+	F_REPLACED, /* renamed over what was there, which is gone (no renameat2) */
+	F_GONE      /* the temporary file was removed: not committed */
+} file_state;
+
+typedef struct {
+	/* Read by the signal handler: set before the entry is registered and
+	 * left alone while it is. */
+	int dirfd;
+	char *tmpname; /* ".NAME.XXXXXX.tmp", relative to dirfd */
+
+	char *name;
+	char *path;     /* DIR/NAME, as shown to people */
+	char *tmp_path; /* DIR/tmpname, for libraries that write by path */
+	FILE *fp;       /* kpix_outdir_begin_file only, until commit */
+	int fd;         /* under fp; -1 when closed */
+	int werr;       /* the first error writing through fp */
+	bool stream;    /* started by kpix_outdir_begin_file */
+	kpix_sha256 hash;
+	uint64_t size;
+	char sha[KPIX_SHA256_HEX_SIZE];
+	file_state state;
+	int slot; /* in the signal table, or -1 */
+} ofile;
+
+typedef struct {
+	char *path;
+	bool exists;
+	dev_t dev;
+	ino_t ino;
+	char *real;        /* realpath(path), or NULL */
+	char *parent_real; /* realpath(dirname(path)) + "/" + basename, or NULL */
+} input;
+
+struct kpix_outdir {
+	char *dir;      /* as given, without trailing '/' */
+	char *dir_real; /* resolved */
+	int dirfd;
+	bool created;
+	enum { OD_OPEN, OD_COMMITTED, OD_FAILED } state;
+	input *inputs;
+	size_t ninputs;
+	ofile **files; /* one allocation each: the signal table points at them */
+	size_t nfiles;
+	size_t cap;
+};
+
+/* --------------------------------------------------------- signal table */
+
+/* The table is read from signal handlers, so its entries must be updated
+ * without locks. */
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "the signal table needs lock-free pointers");
+static _Atomic(const ofile *) live[KPIX_OUTDIR_MAX_TEMPS];
+
+static int live_add(const ofile *f)
+{
+	for (int i = 0; i < KPIX_OUTDIR_MAX_TEMPS; i++) {
+		const ofile *expected = NULL;
+		if (atomic_compare_exchange_strong(&live[i], &expected, f))
+			return i;
+	}
+	return -1;
+}
+
+static void live_remove(ofile *f)
+{
+	if (f->slot >= 0)
+		atomic_store(&live[f->slot], NULL);
+	f->slot = -1;
+}
+
+void kpix_outdir_cleanup_on_signal(void)
+{
+	int saved = errno;
+	for (int i = 0; i < KPIX_OUTDIR_MAX_TEMPS; i++) {
+		const ofile *f = atomic_load(&live[i]);
+		if (f)
+			unlinkat(f->dirfd, f->tmpname, 0);
+	}
+	errno = saved;
+}
+
+/* ---------------------------------------------------------------- names */
+
+/* NAME as it can be shown in a message: control characters, and every
+ * byte of a name that is not UTF-8, as \xNN. Caller frees. */
+static char *printable(const char *name)
+{
+	size_t len = strlen(name);
+	bool utf8 = kpix_utf8_valid(name, len);
+	kpix_buf b = KPIX_BUF_INIT;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++) {
+		if (*c < 0x20 || *c == 0x7f || (*c >= 0x80 && !utf8))
+			kpix_buf_printf(&b, "\\x%02x", *c);
+		else
+			kpix_buf_addc(&b, (char)*c);
+	}
+	return kpix_buf_detach(&b);
+}
+
+/* Refuses a NAME that is not a plain file name of DIR (see outdir.h). */
+static int check_name(const char *name)
+{
+	const char *why = NULL;
+	size_t len = strlen(name);
+	if (len == 0)
+		why = "is empty";
+	else if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		why = "is not a file name";
+	else if (strchr(name, '/'))
+		why = "contains '/': give a plain file name, written into the output directory";
+	else if (name[0] == '.')
+		why = "starts with '.', kept for kpix's temporary files";
+	else if (len > NAME_MAX_BYTES)
+		why = "is longer than 255 bytes";
+	else if (!kpix_utf8_valid(name, len))
+		why = "is not valid UTF-8";
+	else
+		for (const unsigned char *c = (const unsigned char *)name; *c && !why; c++)
+			if (*c < 0x20 || *c == 0x7f)
+				why = "contains a control character";
+	if (!why)
+		return KPIX_OK;
+	char *shown = printable(name);
+	int rc = kpix_fail(KPIX_EUSAGE, "output name '%s' %s", shown, why);
+	free(shown);
+	return rc;
+}
+
+/* A fresh ".NAME.XXXXXX.tmp": NAME cut (at a character boundary) so the
+ * whole fits in 255 bytes, then six random letters or digits. */
+static char *temp_name(const char *name)
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+	static _Atomic uint64_t counter;
+	size_t len = strlen(name);
+	if (len > NAME_MAX_BYTES - TMP_EXTRA) {
+		len = NAME_MAX_BYTES - TMP_EXTRA;
+		while (len > 0 && ((unsigned char)name[len] & 0xc0) == 0x80)
+			len--;
+	}
+	unsigned char rnd[TMP_RANDOM];
+	if (getrandom(rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd)) {
+		/* no entropy yet: O_EXCL keeps a guessable name safe anyway */
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		uint64_t seed[3] = {(uint64_t)ts.tv_nsec ^ (uint64_t)ts.tv_sec,
+		                    (uint64_t)getpid(), atomic_fetch_add(&counter, 1)};
+		uint64_t h = kpix_hash(seed, sizeof(seed), 0);
+		memcpy(rnd, &h, sizeof(rnd));
+	}
+	char suffix[TMP_RANDOM + 1];
+	for (size_t i = 0; i < TMP_RANDOM; i++)
+		suffix[i] = alphabet[rnd[i] % (sizeof(alphabet) - 1)];
+	suffix[TMP_RANDOM] = '\0';
+	return kpix_xasprintf(".%.*s.%s.tmp", (int)len, name, suffix);
+}
+
+/* ---------------------------------------------------------------- inputs */
+
+/* Resolves what can be resolved of an input now, while it is as the
+ * command found it. */
+static void input_init(input *in, const char *path)
+{
+	memset(in, 0, sizeof(*in));
+	in->path = kpix_xstrdup(path);
+	struct stat st;
+	if (stat(path, &st) == 0) {
+		in->exists = true;
+		in->dev = st.st_dev;
+		in->ino = st.st_ino;
+	}
+	char *real = realpath(path, NULL);
+	if (real) {
+		in->real = kpix_xstrdup(real);
+		free(real);
+	}
+	/* the directory resolved, the last name not: catches an input that is
+	 * a symbolic link, or that does not exist yet */
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	if (*base == '\0')
+		return;
+	char *parent = slash ? kpix_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+	                     : kpix_xstrdup(".");
+	char *parent_real = realpath(parent, NULL);
+	if (parent_real) {
+		const char *sep = strcmp(parent_real, "/") == 0 ? "" : "/";
+		in->parent_real = kpix_xasprintf("%s%s%s", parent_real, sep, base);
+		free(parent_real);
+	}
+	free(parent);
+}
+
+static void input_free(input *in)
+{
+	free(in->path);
+	free(in->real);
+	free(in->parent_real);
+}
+
+/* Refuses DIR/NAME when it is a directory (KPIX_EIO) or one of the inputs
+ * (KPIX_EUSAGE); path is DIR/NAME as shown. */
+static int check_target(const kpix_outdir *od, const char *name, const char *path)
+{
+	struct stat lst, st;
+	bool have_l = fstatat(od->dirfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0;
+	bool have_s = fstatat(od->dirfd, name, &st, 0) == 0;
+	if (have_l && S_ISDIR(lst.st_mode))
+		return kpix_fail(KPIX_EIO, "cannot write '%s': %s", path, strerror(EISDIR));
+	const char *sep = strcmp(od->dir_real, "/") == 0 ? "" : "/";
+	char *final = kpix_xasprintf("%s%s%s", od->dir_real, sep, name);
+	char *final_real = have_s ? realpath(final, NULL) : NULL;
+	const input *hit = NULL;
+	for (size_t i = 0; i < od->ninputs && !hit; i++) {
+		const input *in = &od->inputs[i];
+		/* inputs were stat'ed through links, so stat (not lstat) of the
+		 * target compares: a hard link, or a symbolic link to an input */
+		if (in->exists && have_s && st.st_dev == in->dev && st.st_ino == in->ino)
+			hit = in;
+		else if ((in->real && (strcmp(in->real, final) == 0 ||
+		                       (final_real && strcmp(in->real, final_real) == 0))) ||
+		         (in->parent_real && strcmp(in->parent_real, final) == 0))
+			hit = in;
+	}
+	free(final);
+	free(final_real);
+	if (hit)
+		return kpix_fail(KPIX_EUSAGE, "cannot write '%s': it is the input '%s'", path,
+		                 hit->path);
+	return KPIX_OK;
+}
+
+/* ------------------------------------------------------------------ open */
+
+int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inputs,
+                     size_t ninputs)
+{
+	*out = NULL;
+	if (!dir || !*dir)
+		return kpix_fail(KPIX_EUSAGE, "the output directory name is empty");
+	if (ninputs && !inputs)
+		return kpix_fail(KPIX_EUSAGE, "inputs missing for the output directory");
+	for (size_t i = 0; i < ninputs; i++)
+		if (!inputs[i])
+			return kpix_fail(KPIX_EUSAGE, "input %zu of the output directory is NULL", i);
+
+	size_t len = strlen(dir);
+	while (len > 1 && dir[len - 1] == '/')
+		len--;
+	char *d = kpix_xstrndup(dir, len);
+	bool created = false;
+	struct stat st;
+	if (stat(d, &st) != 0 && errno == ENOENT) {
+		if (mkdir(d, 0777) != 0) {
+			int rc = kpix_fail(KPIX_EIO, "cannot create output directory '%s': %s", d,
+			                   strerror(errno));
+			free(d);
+			return rc;
+		}
+		created = true;
+	}
+	int rc = KPIX_OK;
+	char *real = NULL;
+	int fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0) {
+		rc = kpix_fail(KPIX_EIO, "cannot use '%s' as output directory: %s", d,
+		               strerror(errno));
+	} else if (faccessat(fd, ".", W_OK | X_OK, AT_EACCESS) != 0) {
+		rc = kpix_fail(KPIX_EIO, "cannot write into output directory '%s': %s", d,
+		               strerror(errno));
+	} else if (!(real = realpath(d, NULL))) {
+		rc = kpix_fail(KPIX_EIO, "cannot use '%s' as output directory: %s", d,
+		               strerror(errno));
+	}
+	if (rc != KPIX_OK) {
+		if (fd >= 0)
+			close(fd);
+		if (created)
+			rmdir(d);
+		free(d);
+		return rc;
+	}
+
+	kpix_outdir *od = kpix_xcalloc(1, sizeof(*od));
+	od->dir = d;
+	od->dir_real = kpix_xstrdup(real);
+	free(real);
+	od->dirfd = fd;
+	od->created = created;
+	od->state = OD_OPEN;
+	od->inputs = kpix_xcalloc(ninputs ? ninputs : 1, sizeof(*od->inputs));
+	od->ninputs = ninputs;
+	for (size_t i = 0; i < ninputs; i++)
+		input_init(&od->inputs[i], inputs[i]);
+	*out = od;
+	return KPIX_OK;
+}
+
+/* ----------------------------------------------------------------- begin */
+
+static void ofile_free(ofile *f)
+{
+	free(f->tmpname);
+	free(f->name);
+	free(f->path);
+	free(f->tmp_path);
+	free(f);
+}
+
+/* Creates the temporary file of f (f->tmpname and f->fd) and registers it
+ * in the signal table, with signals blocked so that no temporary file ever
+ * exists unregistered. Returns 0, an errno value, or TABLE_FULL. */
+static int create_temp(kpix_outdir *od, ofile *f)
+{
+	sigset_t all, old;
+	sigfillset(&all);
+	for (int tries = 0; tries < 100; tries++) {
+		f->tmpname = temp_name(f->name);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		int fd = openat(od->dirfd, f->tmpname,
+		                O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+		int err = fd < 0 ? errno : 0;
+		if (fd >= 0) {
+			f->slot = live_add(f);
+			if (f->slot < 0) {
+				unlinkat(od->dirfd, f->tmpname, 0);
+				close(fd);
+				err = TABLE_FULL;
+			}
+		}
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (!err) {
+			f->fd = fd;
+			return 0;
+		}
+		free(f->tmpname);
+		f->tmpname = NULL;
+		if (err != EEXIST)
+			return err;
+	}
+	return EEXIST;
+}
+
+/* The checks and the temporary file common to both kinds of begin. */
+static int begin(kpix_outdir *od, const char *name, bool stream, ofile **out)
+{
+	if (!od || !name)
+		return kpix_fail(KPIX_EUSAGE, "no output directory or name given");
+	if (od->state != OD_OPEN)
+		return kpix_fail(KPIX_EUSAGE, "output directory '%s' was already committed", od->dir);
+	int rc = check_name(name);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < od->nfiles; i++)
+		if (strcmp(od->files[i]->name, name) == 0)
+			return kpix_fail(KPIX_EUSAGE, "output name '%s' is already being written", name);
+	const char *sep = strcmp(od->dir, "/") == 0 ? "" : "/";
+	char *path = kpix_xasprintf("%s%s%s", od->dir, sep, name);
+	if ((rc = check_target(od, name, path))) {
+		free(path);
+		return rc;
+	}
+
+	ofile *f = kpix_xcalloc(1, sizeof(*f));
+	f->dirfd = od->dirfd;
+	f->name = kpix_xstrdup(name);
+	f->path = path;
+	f->fd = -1;
+	f->slot = -1;
+	f->stream = stream;
+	f->state = F_TEMP;
+	int err = create_temp(od, f);
+	if (err == TABLE_FULL) {
+		rc = kpix_fail(KPIX_EUSAGE, "cannot write '%s': more than %d output files at once",
+		               path, KPIX_OUTDIR_MAX_TEMPS);
+		ofile_free(f);
+		return rc;
+	}
+	if (err) {
+		rc = kpix_fail(KPIX_EIO, "cannot write '%s': %s", path, strerror(err));
+		ofile_free(f);
+		return rc;
+	}
+	f->tmp_path = kpix_xasprintf("%s%s%s", od->dir, sep, f->tmpname);
+	kpix_sha256_init(&f->hash);
+	if (od->nfiles == od->cap) {
+		od->cap = od->cap ? od->cap * 2 : 8;
+		od->files = kpix_xrealloc(od->files, od->cap * sizeof(*od->files));
+	}
+	od->files[od->nfiles++] = f;
+	*out = f;
+	return KPIX_OK;
+}
+
+int kpix_outdir_begin(kpix_outdir *od, const char *name, const char **tmp_path)
+{
+	ofile *f;
+	int rc = begin(od, name, false, &f);
+	if (rc)
+		return rc;
+	/* the library opens the path itself */
+	close(f->fd);
+	f->fd = -1;
+	*tmp_path = f->tmp_path;
+	return KPIX_OK;
+}
+
+/* The stream of kpix_outdir_begin_file: writes go to the temporary file
+ * and into the hash; the first error is kept for the commit to report,
+ * since stdio itself forgets errno. */
+static ssize_t stream_write(void *cookie, const char *buf, size_t n)
+{
+	ofile *f = cookie;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t w = write(f->fd, buf + done, n - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			if (!f->werr)
+				f->werr = errno;
+			break;
+		}
+		done += (size_t)w;
+	}
+	kpix_sha256_update(&f->hash, buf, done);
+	return done == n ? (ssize_t)n : -1;
+}
+
+static int stream_close(void *cookie)
+{
+	ofile *f = cookie;
+	int rc = close(f->fd);
+	if (rc != 0 && !f->werr)
+		f->werr = errno;
+	f->fd = -1;
+	return rc;
+}
+
+int kpix_outdir_begin_file(kpix_outdir *od, const char *name, FILE **fp)
+{
+	ofile *f;
+	int rc = begin(od, name, true, &f);
+	if (rc)
+		return rc;
+	cookie_io_functions_t io = {.read = NULL, .write = stream_write, .seek = NULL,
+	                            .close = stream_close};
+	f->fp = fopencookie(f, "w", io);
+	if (!f->fp) {
+		fprintf(stderr, "kpix: out of memory (opening a stream)\n");
+		abort();
+	}
+	*fp = f->fp;
+	return KPIX_OK;
+}
+
+/* ---------------------------------------------------------------- commit */
+
+/* Step 1 for one file: every byte on disk, size and hash known. */
+static int finish_file(kpix_outdir *od, ofile *f)
+{
+	int err = 0;
+	if (f->stream) {
+		FILE *fp = f->fp;
+		f->fp = NULL;
+		if (fflush(fp) != 0 && !f->werr)
+			f->werr = errno ? errno : EIO;
+		if (!f->werr && fsync(f->fd) != 0 && errno != EINVAL)
+			f->werr = errno;
+		fclose(fp); /* a close error lands in f->werr */
+		err = f->werr;
+		if (!err) {
+			kpix_sha256_final(&f->hash, f->sha);
+			f->size = f->hash.size;
+		}
+	} else {
+		/* written by path: what is there now is what gets committed */
+		int fd = openat(od->dirfd, f->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0)
+			err = errno;
+		else if (fstat(fd, &st) != 0)
+			err = errno;
+		else if (!S_ISREG(st.st_mode))
+			err = EINVAL;
+		if (!err && kpix_sha256_fd(fd, f->tmp_path, f->sha, &f->size) != KPIX_OK) {
+			close(fd);
+			return KPIX_EIO; /* kpix_sha256_fd said why */
+		}
+		if (!err && fsync(fd) != 0 && errno != EINVAL)
+			err = errno;
+		if (fd >= 0)
+			close(fd);
+		if (err == ELOOP || err == EINVAL)
+			return kpix_fail(KPIX_EIO, "cannot write '%s': its temporary file '%s' is no "
+			                 "longer a regular file", f->path, f->tmp_path);
+		if (err == ENOENT)
+			return kpix_fail(KPIX_EIO, "cannot write '%s': its temporary file '%s' has "
+			                 "gone", f->path, f->tmp_path);
+	}
+	if (err)
+		return kpix_fail(KPIX_EIO, "cannot write '%s': %s", f->path, strerror(err));
+	return KPIX_OK;
+}
+
+/* Step 3 for one file: its temporary file becomes DIR/NAME. Whatever was
+ * at DIR/NAME is kept under the temporary name until the commit is sure
+ * (F_SWAPPED), unless the file system cannot exchange (F_REPLACED). */
+static int place_file(kpix_outdir *od, ofile *f)
+{
+	int fd = od->dirfd;
+	for (int tries = 0; tries < 3; tries++) {
+		if (renameat2(fd, f->tmpname, fd, f->name, RENAME_NOREPLACE) == 0) {
+			f->state = F_PLACED;
+			return KPIX_OK;
+		}
+		if (errno == EEXIST) {
+			if (renameat2(fd, f->tmpname, fd, f->name, RENAME_EXCHANGE) == 0) {
+				f->state = F_SWAPPED;
+				struct stat st;
+				if (fstatat(fd, f->tmpname, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				    S_ISDIR(st.st_mode)) {
+					/* a directory appeared since the check: give it back */
+					if (renameat2(fd, f->tmpname, fd, f->name, RENAME_EXCHANGE) == 0)
+						f->state = F_TEMP;
+					return kpix_fail(KPIX_EIO, "cannot write '%s': %s", f->path,
+					                 strerror(EISDIR));
+				}
+				return KPIX_OK;
+			}
+			if (errno == ENOENT)
+				continue; /* gone in between: try again without it */
+		}
+		if (errno == EINVAL || errno == ENOSYS) {
+			/* no renameat2 here: the old file cannot be kept */
+			if (renameat(fd, f->tmpname, fd, f->name) == 0) {
+				f->state = F_REPLACED;
+				return KPIX_OK;
+			}
+		}
+		break;
+	}
+	return kpix_fail(KPIX_EIO, "cannot write '%s': %s", f->path, strerror(errno));
+}
+
+/* Undoes step 3 for the first n files, latest first, so that DIR is as it
+ * was; returns the files that could not be put back, as text ("" if
+ * none). Caller frees. */
+static char *unplace_files(kpix_outdir *od, size_t n)
+{
+	int fd = od->dirfd;
+	kpix_buf lost = KPIX_BUF_INIT;
+	while (n-- > 0) {
+		ofile *f = od->files[n];
+		bool ok = true;
+		if (f->state == F_SWAPPED)
+			ok = renameat2(fd, f->tmpname, fd, f->name, RENAME_EXCHANGE) == 0;
+		else if (f->state == F_PLACED)
+			ok = renameat2(fd, f->name, fd, f->tmpname, RENAME_NOREPLACE) == 0;
+		else if (f->state == F_REPLACED)
+			ok = false;
+		else
+			continue;
+		if (ok) {
+			f->state = F_TEMP;
+		} else {
+			kpix_buf_printf(&lost, "%s'%s'", lost.len ? ", " : "", f->path);
+			f->state = F_GONE; /* the new file stays where it is */
+		}
+	}
+	return kpix_buf_detach(&lost);
+}
+
+/* Removes the temporary files of every file not committed. */
+static void remove_temps(kpix_outdir *od)
+{
+	for (size_t i = 0; i < od->nfiles; i++) {
+		ofile *f = od->files[i];
+		if (f->fp) {
+			fclose(f->fp); /* closes f->fd too */
+			f->fp = NULL;
+		}
+		if (f->fd >= 0) {
+			close(f->fd);
+			f->fd = -1;
+		}
+		if (f->state == F_TEMP || f->state == F_SWAPPED)
+			unlinkat(od->dirfd, f->tmpname, 0);
+		live_remove(f);
+		if (f->state != F_PLACED && f->state != F_REPLACED)
+			f->state = F_GONE;
+	}
+}
+
+int kpix_outdir_commit(kpix_outdir *od)
+{
+	if (!od)
+		return kpix_fail(KPIX_EUSAGE, "no output directory given");
+	if (od->state != OD_OPEN)
+		return kpix_fail(KPIX_EUSAGE, "output directory '%s' was already committed", od->dir);
+	od->state = OD_FAILED;
+	int rc = KPIX_OK;
+	for (size_t i = 0; i < od->nfiles && !rc; i++)
+		rc = finish_file(od, od->files[i]);
+	for (size_t i = 0; i < od->nfiles && !rc; i++)
+		rc = check_target(od, od->files[i]->name, od->files[i]->path);
+	size_t placed = 0;
+	while (placed < od->nfiles && !rc) {
+		rc = place_file(od, od->files[placed]);
+		if (!rc)
+			placed++;
+	}
+	if (rc) {
+		if (placed) {
+			char *why = kpix_xstrdup(kpix_error_last());
+			char *lost = unplace_files(od, placed);
+			if (*lost)
+				kpix_fail(rc, "%s; already replaced, and could not be put back: %s", why,
+				          lost);
+			free(lost);
+			free(why);
+		}
+		remove_temps(od);
+		return rc;
+	}
+	/* every new file is in place: now the old ones can go */
+	for (size_t i = 0; i < od->nfiles; i++) {
+		ofile *f = od->files[i];
+		if (f->state == F_SWAPPED) {
+			unlinkat(od->dirfd, f->tmpname, 0);
+			f->state = F_REPLACED;
+		}
+		live_remove(f);
+	}
+	od->state = OD_COMMITTED;
+	if (fsync(od->dirfd) != 0 && errno != EINVAL)
+		return kpix_fail(KPIX_EIO, "cannot sync output directory '%s': %s", od->dir,
+		                 strerror(errno));
+	return KPIX_OK;
+}
+
+/* ------------------------------------------------------------------ free */
+
+void kpix_outdir_free(kpix_outdir *od)
+{
+	if (!od)
+		return;
+	remove_temps(od);
+	for (size_t i = 0; i < od->nfiles; i++)
+		ofile_free(od->files[i]);
+	free(od->files);
+	close(od->dirfd);
+	if (od->created && od->state != OD_COMMITTED)
+		rmdir(od->dir); /* only when empty */
+	for (size_t i = 0; i < od->ninputs; i++)
+		input_free(&od->inputs[i]);
+	free(od->inputs);
+	free(od->dir);
+	free(od->dir_real);
+	free(od);
+}
+
+/* --------------------------------------------------------------- getters */
+
+const char *kpix_outdir_dir(const kpix_outdir *od)
+{
+	return od->dir;
+}
+
+size_t kpix_outdir_count(const kpix_outdir *od)
+{
+	return od->nfiles;
+}
+
+const char *kpix_outdir_name(const kpix_outdir *od, size_t i)
+{
+	return i < od->nfiles ? od->files[i]->name : NULL;
+}
+
+const char *kpix_outdir_path(const kpix_outdir *od, size_t i)
+{
+	return i < od->nfiles ? od->files[i]->path : NULL;
+}
+
+uint64_t kpix_outdir_size(const kpix_outdir *od, size_t i)
+{
+	return i < od->nfiles && od->state == OD_COMMITTED ? od->files[i]->size : 0;
+}
+
+const char *kpix_outdir_sha256(const kpix_outdir *od, size_t i)
+{
+	if (i >= od->nfiles)
+		return NULL;
+	return od->state == OD_COMMITTED ? od->files[i]->sha : "";
+}
