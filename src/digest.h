@@ -23,8 +23,9 @@ typedef struct {
 void kpix_sha256_init(kpix_sha256 *h);
 void kpix_sha256_update(kpix_sha256 *h, const void *p, size_t n);
 /* Writes the digest of everything given since init as 64 lowercase hex
- * digits and a NUL. h->size still holds the byte count afterwards; the
- * context itself is reset, so h can hash a new message without init. */
+ * digits and a NUL. h->size still holds the byte count afterwards. The
+ * hash context is reset by nettle but size is not: call init before
+ * hashing another message. */
 void kpix_sha256_final(kpix_sha256 *h, char hex[KPIX_SHA256_HEX_SIZE]);
 
 /* The hex SHA-256 of len bytes at data (data may be NULL when len is 0). */

@@ -374,13 +374,23 @@ static int create_temp(kpix_outdir *od, ofile *f)
 	return EEXIST;
 }
 
+/* An outdir commits once, well or not: after that it only answers the
+ * getters and is freed. */
+static int refuse_closed(const kpix_outdir *od)
+{
+	if (od->state == OD_COMMITTED)
+		return kpix_fail(KPIX_EUSAGE, "output directory '%s' was already committed", od->dir);
+	return kpix_fail(KPIX_EUSAGE, "output directory '%s' failed to commit: free it and "
+	                 "start again", od->dir);
+}
+
 /* The checks and the temporary file common to both kinds of begin. */
 static int begin(kpix_outdir *od, const char *name, bool stream, ofile **out)
 {
 	if (!od || !name)
 		return kpix_fail(KPIX_EUSAGE, "no output directory or name given");
 	if (od->state != OD_OPEN)
-		return kpix_fail(KPIX_EUSAGE, "output directory '%s' was already committed", od->dir);
+		return refuse_closed(od);
 	int rc = check_name(name);
 	if (rc)
 		return rc;
@@ -630,7 +640,7 @@ int kpix_outdir_commit(kpix_outdir *od)
 	if (!od)
 		return kpix_fail(KPIX_EUSAGE, "no output directory given");
 	if (od->state != OD_OPEN)
-		return kpix_fail(KPIX_EUSAGE, "output directory '%s' was already committed", od->dir);
+		return refuse_closed(od);
 	od->state = OD_FAILED;
 	int rc = KPIX_OK;
 	for (size_t i = 0; i < od->nfiles && !rc; i++)

@@ -112,17 +112,19 @@ int kpix_outdir_begin_file(kpix_outdir *od, const char *name, FILE **fp);
  * file is only deleted once every new one is in place. On a file system
  * without renameat2 (some network and FUSE file systems) a plain rename is
  * used and a file already replaced cannot be put back; the message then
- * says which. In every failure all temporary files are removed, and the
- * return is KPIX_EIO (KPIX_EUSAGE for an input) with a message naming the
- * file.
+ * says which (the old content of a file whose exchange could not be
+ * undone is kept under its temporary name rather than deleted). Otherwise
+ * every failure removes all temporary files. The return is then KPIX_EIO
+ * (KPIX_EUSAGE for an input) with a message naming the file.
  *
  * If only the final sync of DIR fails, the files are in place (and listed
  * by the getters below) but may not survive a power cut: KPIX_EIO "cannot
  * sync output directory 'DIR': REASON". File systems that cannot sync at
  * all (fsync gives EINVAL) are taken as they are.
  *
- * An outdir is committed once: a second commit, or a begin after it, is
- * KPIX_EUSAGE. Committing no file at all succeeds. */
+ * An outdir is committed once, whether the commit succeeds or fails: a
+ * second commit, or a begin after it, is KPIX_EUSAGE. Committing no file
+ * at all succeeds. */
 int kpix_outdir_commit(kpix_outdir *od);
 
 /* Closes any stream still open, removes every temporary file not committed

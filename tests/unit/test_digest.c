@@ -64,7 +64,7 @@ static void digest__a_million_a_given_in_uneven_pieces_hashes_to_the_published_v
 	assert_int_equal(h.size, 1000000);
 }
 
-static void digest__final_leaves_the_context_ready_for_a_new_message(void **state)
+static void digest__final_resets_the_hash_but_keeps_the_size(void **state)
 {
 	(void)state;
 	kpix_sha256 h;
@@ -75,8 +75,10 @@ static void digest__final_leaves_the_context_ready_for_a_new_message(void **stat
 	kpix_sha256_update(&h, "c", 1);
 	kpix_sha256_final(&h, hex);
 	assert_string_equal(hex, SHA_ABC);
+	assert_int_equal(h.size, 3);
 	kpix_sha256_final(&h, hex);
 	assert_string_equal(hex, SHA_EMPTY);
+	assert_int_equal(h.size, 3);
 }
 
 /* A fresh file under /tmp with the given bytes; the caller unlinks and
@@ -165,7 +167,7 @@ int main(void)
 		T(digest__the_empty_string_hashes_to_the_published_value),
 		T(digest__abc_and_the_two_block_message_hash_to_the_published_values),
 		T(digest__a_million_a_given_in_uneven_pieces_hashes_to_the_published_value),
-		T(digest__final_leaves_the_context_ready_for_a_new_message),
+		T(digest__final_resets_the_hash_but_keeps_the_size),
 		T(digest__a_file_of_several_megabytes_hashes_like_its_bytes),
 		T(digest__an_empty_file_hashes_like_the_empty_string),
 		T(digest__a_missing_file_is_an_io_error_naming_it),

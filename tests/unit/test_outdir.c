@@ -927,6 +927,13 @@ static void outdir__a_directory_appearing_before_commit_stops_every_rename(void 
 	assert_string_equal(kpix_error_last(), want);
 	assert_listing(t->dir, "a.csv b.csv");
 	assert_content(a, "old a");
+	/* a failed outdir is done with */
+	char *done = kpix_xasprintf(
+		"output directory '%s' failed to commit: free it and start again", t->dir);
+	expect_begin_refused(od, "c.csv", KPIX_EUSAGE, done);
+	assert_int_equal(kpix_outdir_commit(od), KPIX_EUSAGE);
+	assert_string_equal(kpix_error_last(), done);
+	free(done);
 	kpix_outdir_free(od);
 	assert_listing(t->dir, "a.csv b.csv");
 	assert_content(a, "old a");
