@@ -16,6 +16,7 @@
 
 #include "csvread.h"
 #include "jsonpos.h"
+#include "schema_load.h"
 #include "util.h"
 
 #ifndef KPIX_SCHEMA_DIR
@@ -25,26 +26,33 @@
 #define MAX_SCHEMA_BYTES (16u * 1024 * 1024)
 #define FORMAT_MARKER "schema/1"
 
-typedef struct {
+typedef struct kpix_loader {
 	const char *file;
 	const char *text;
 	size_t len;
 	kpix_schema *s;
 } loader;
 
-/* Reports a problem at a JSON path and returns KPIX_ESCHEMA. */
-static int bad(loader *ld, const char *path, const char *fmt, ...) KPIX_PRINTF(3, 4);
-static int bad(loader *ld, const char *path, const char *fmt, ...)
+static int vbad(loader *ld, const char *path, const char *fmt, va_list ap) KPIX_PRINTF(3, 0);
+static int vbad(loader *ld, const char *path, const char *fmt, va_list ap)
 {
 	char msg[700];
-	va_list ap;
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	int line = 0, col = 0;
 	kpix_json_locate(ld->text, ld->len, path, &line, &col);
 	return kpix_fail(KPIX_ESCHEMA, "%s:%d:%d: %s%s%s", ld->file, line, col, path,
 	                 *path ? ": " : "", msg);
+}
+
+/* Reports a problem at a JSON path and returns KPIX_ESCHEMA. */
+static int bad(loader *ld, const char *path, const char *fmt, ...) KPIX_PRINTF(3, 4);
+static int bad(loader *ld, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vbad(ld, path, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 /* Checks that obj has only the allowed keys ("$comment" is always allowed). */
@@ -783,17 +791,23 @@ static int resolve_slot(void *ctx, const char *name, size_t len)
 	return kpix_schema_slot(ctx, name, len);
 }
 
-static int compile(loader *ld, const char *path, const char *key, const char *src, kpix_expr **out)
+static int compile_with(loader *ld, const char *path, const char *key, const char *src,
+                        kpix_expr_resolve_fn resolve, void *ctx, kpix_expr **out)
 {
 	char err[300];
 	size_t col = 0;
-	*out = kpix_expr_compile(src, resolve_slot, ld->s, err, sizeof(err), &col);
+	*out = kpix_expr_compile(src, resolve, ctx, err, sizeof(err), &col);
 	if (*out)
 		return 0;
 	char *p = sub(path, key);
 	int rc = bad(ld, p, "%s (at character %zu of \"%s\")", err, col, src);
 	free(p);
 	return rc;
+}
+
+static int compile(loader *ld, const char *path, const char *key, const char *src, kpix_expr **out)
+{
+	return compile_with(ld, path, key, src, resolve_slot, ld->s, out);
 }
 
 static bool valid_code(const char *c)
@@ -1006,7 +1020,7 @@ static int load_file(kpix_schema **out, const char *file)
 	                                   "description", "source",      "fields",       "missingValues",
 	                                   "primaryKey",  "foreignKeys", "indicatorField", "indicators",
 	                                   "lists",       "rules",       "completeness", "fieldsMatch",
-	                                   NULL};
+	                                   "parameters",  "exports",     NULL};
 	if (!json_is_object(root)) {
 		rc = bad(&ld, "", "expected a JSON object at the top of the schema");
 		goto fail;
@@ -1145,6 +1159,10 @@ static int load_file(kpix_schema **out, const char *file)
 		rc = load_completeness(&ld, path, item, &s->completeness[i]);
 		s->ncompleteness = i + 1;
 	});
+
+	if ((rc = kpix_layouts_load(&ld, json_object_get(root, "parameters"),
+	                            json_object_get(root, "exports"), &s->layouts)))
+		goto fail;
 
 	json_decref(root);
 	free(text);
@@ -1314,6 +1332,7 @@ void kpix_schema_free(kpix_schema *s)
 	}
 	free(s->indicators);
 	kpix_keyset_free(s->indicator_index);
+	kpix_layouts_free(&s->layouts);
 	for (size_t i = 0; i < s->nrules; i++) {
 		kpix_rule *r = &s->rules[i];
 		free(r->code);
@@ -1409,4 +1428,48 @@ const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 		snprintf(buf, buflen, "text");
 	}
 	return buf;
+}
+
+/* ------------------------------------------- for the other schema parts */
+
+int kpix_ld_fail(kpix_loader *ld, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vbad(ld, path, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+int kpix_ld_only_keys(kpix_loader *ld, const char *path, json_t *obj, const char *const *allowed)
+{
+	return only_keys(ld, path, obj, allowed);
+}
+
+int kpix_ld_str(kpix_loader *ld, const char *path, json_t *obj, const char *key, char **out,
+                bool required)
+{
+	return get_str(ld, path, obj, key, out, required);
+}
+
+int kpix_ld_bool(kpix_loader *ld, const char *path, json_t *obj, const char *key, bool *out)
+{
+	return get_bool(ld, path, obj, key, out);
+}
+
+int kpix_ld_num(kpix_loader *ld, const char *path, json_t *obj, const char *key, bool *has,
+                double *out)
+{
+	return get_num(ld, path, obj, key, has, out);
+}
+
+int kpix_ld_compile(kpix_loader *ld, const char *path, const char *key, const char *src,
+                    kpix_expr_resolve_fn resolve, void *ctx, kpix_expr **out)
+{
+	return compile_with(ld, path, key, src, resolve, ctx, out);
+}
+
+kpix_schema *kpix_ld_schema(kpix_loader *ld)
+{
+	return ld->s;
 }

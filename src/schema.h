@@ -13,6 +13,7 @@
 
 #include "cast.h"
 #include "expr.h"
+#include "layout.h"
 #include "keyset.h"
 #include "kpix/kpix.h"
 
@@ -149,6 +150,7 @@ struct kpix_schema {
 	size_t ncompleteness;
 	kpix_fields_match fields_match;
 	size_t nslots;         /* fields, then the ind.* attributes */
+	kpix_layouts layouts;  /* parameters and exports */
 };
 
 /* The slot an expression name refers to: field i is slot i, ind.<attr> is

@@ -12,6 +12,7 @@
 #include "report.h"
 #include "schema.h"
 #include "util.h"
+#include "validate.h"
 
 #define DEFAULT_MAX_ERRORS 1000
 #define REGEX_MATCH_LIMIT 1000000
@@ -72,6 +73,9 @@ struct kpix_validator {
 	kpix_buf pending_keys;
 	comp_state *comp;
 	bool *rule_error_reported;
+
+	kpix_row_hook row_hook;
+	void *row_hook_ctx;
 };
 
 /* ------------------------------------------------------------ diagnostics */
@@ -931,7 +935,29 @@ static int on_record(void *ctx, const kpix_record *rec)
 		check_row(v, rec);
 	if (v->row_error)
 		v->file->rejected++;
+	if (v->row_hook && !rec->malformed) {
+		if (!v->s->nrules)
+			fill_indicator(v);
+		v->row_hook(v->row_hook_ctx, v->slots, v->row, !v->row_error);
+	}
 	return 0;
+}
+
+void kpix_validator_add_problem(kpix_validator *v, const char *code, kpix_severity sev,
+                                uint64_t row, size_t field, const char *value, const char *message)
+{
+	const kpix_field *f = &v->s->fields[field];
+	bool counted = v->row_error; /* rows are counted as rejected once */
+	emit(v, code, sev, row, col_of(v, field), f->name, value, value ? strlen(value) : 0, NULL,
+	     NULL, message);
+	if (sev == KPIX_SEVERITY_ERROR && row == v->row && !counted && v->file)
+		v->file->rejected++;
+}
+
+void kpix_validator_set_row_hook(kpix_validator *v, kpix_row_hook fn, void *ctx)
+{
+	v->row_hook = fn;
+	v->row_hook_ctx = ctx;
 }
 
 /* -------------------------------------------------------------- lifecycle */

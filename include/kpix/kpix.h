@@ -164,6 +164,48 @@ const kpix_report *kpix_validator_finish(kpix_validator *v);
 
 void kpix_validator_free(kpix_validator *v);
 
+/* ---------------------------------------------------------------- export */
+
+typedef struct {
+	unsigned int version;           /* KPIX_EXPORT_OPTIONS_VERSION */
+	kpix_validate_options validate; /* how the data is read and checked */
+	const char *out_dir;            /* where the files go; made if missing */
+	const char *const *params;      /* "name=value" for the schema's parameters */
+	size_t nparams;
+	const char *const *only;        /* the names of the exports to write; none: all */
+	size_t nonly;
+	int64_t created;                /* the workbooks' date in seconds since 1970 (as
+	                                 * SOURCE_DATE_EPOCH gives it); -1: from the data */
+} kpix_export_options;
+
+#define KPIX_EXPORT_OPTIONS_VERSION 1
+#define KPIX_EXPORT_OPTIONS_INIT \
+	{KPIX_EXPORT_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, 0, NULL, 0, -1}
+
+typedef struct kpix_export_result kpix_export_result;
+
+/* Validates the files as one table and, when they have no errors, writes
+ * each of the schema's exports and manifest.json into opts->out_dir: all
+ * of them, or none. Every file is written to a temporary name first and
+ * renamed into place only when all are complete; no output may replace an
+ * input. *out is always set (free it with kpix_export_free). Returns 0
+ * when the export ran: then the data was either written
+ * (kpix_export_written) or found to have errors (see the report, and
+ * nothing was written); KPIX_EUSAGE for options the schema does not know,
+ * KPIX_ESCHEMA when the schema has no exports, KPIX_EIO when a file cannot
+ * be read or written (nothing is left in out_dir). */
+int kpix_export(kpix_export_result **out, const kpix_schema *schema, const char *const *files,
+                size_t nfiles, const kpix_export_options *opts);
+
+/* The validation report, owned by the result; NULL when validation did
+ * not run. */
+const kpix_report *kpix_export_report(const kpix_export_result *result);
+bool kpix_export_written(const kpix_export_result *result);
+/* The files written, manifest.json not counted. */
+size_t kpix_export_output_count(const kpix_export_result *result);
+const char *kpix_export_output_name(const kpix_export_result *result, size_t i);
+void kpix_export_free(kpix_export_result *result);
+
 /* ------------------------------------------------------------------- csv */
 
 /* Called with each record of a CSV file: its 1-based row number (the

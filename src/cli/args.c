@@ -28,7 +28,9 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *out)
 	out->values = calloc(nopts + 1, sizeof(char *));
 	out->args = calloc((size_t)argc + 1, sizeof(char *));
 	out->nargs = 0;
-	if (!out->values || !out->args) {
+	out->given = calloc((size_t)argc + 1, sizeof(*out->given));
+	out->ngiven = 0;
+	if (!out->values || !out->args || !out->given) {
 		cli_error("out of memory");
 		return EXIT_INTERNAL;
 	}
@@ -80,6 +82,8 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *out)
 			value = argv[++i];
 		}
 		out->values[idx] = value;
+		out->given[out->ngiven].option = idx;
+		out->given[out->ngiven++].value = value;
 	}
 	return 0;
 }
@@ -88,8 +92,20 @@ void cli_args_free(cli_args *a)
 {
 	free(a->values);
 	free(a->args);
+	free(a->given);
 	a->values = NULL;
 	a->args = NULL;
+	a->given = NULL;
+}
+
+size_t cli_all_values(const cli_command *cmd, const cli_args *a, const char *name,
+                      const char **out)
+{
+	size_t n = 0;
+	for (size_t g = 0; g < a->ngiven; g++)
+		if (strcmp(cmd->options[a->given[g].option].name, name) == 0)
+			out[n++] = a->given[g].value;
+	return n;
 }
 
 const char *cli_value(const cli_command *cmd, const cli_args *a, const char *name)

@@ -41,6 +41,11 @@ typedef struct {
 	const char **values;
 	char **args;
 	size_t nargs;
+	struct cli_given {
+		size_t option;
+		const char *value;
+	} *given;             /* every option with a value, in order */
+	size_t ngiven;
 } cli_args;
 
 /* Parses argv (after the command name) against cmd's options. Prints a
@@ -49,6 +54,10 @@ typedef struct {
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *out);
 void cli_args_free(cli_args *a);
 const char *cli_value(const cli_command *cmd, const cli_args *a, const char *name);
+/* Every value given for a repeatable option, in order, into out (room for
+ * a->ngiven); returns how many. */
+size_t cli_all_values(const cli_command *cmd, const cli_args *a, const char *name,
+                      const char **out);
 
 void cli_print_help(const cli_command *cmd);
 
@@ -62,5 +71,6 @@ const char *cli_schema_path(void);
 extern const cli_command cmd_validate;
 extern const cli_command cmd_schemas;
 extern const cli_command cmd_csv_dump;
+extern const cli_command cmd_export;
 
 #endif

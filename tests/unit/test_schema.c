@@ -124,7 +124,8 @@ static void schema__an_unknown_top_level_keyword_is_refused_at_its_position(void
 	               KPIX_ESCHEMA,
 	               ":5:3: feilds: unknown keyword 'feilds'; expected one of: $kpix, id, version, "
 	               "title, description, source, fields, missingValues, primaryKey, foreignKeys, "
-	               "indicatorField, indicators, lists, rules, completeness, fieldsMatch");
+	               "indicatorField, indicators, lists, rules, completeness, fieldsMatch, parameters, "
+	               "exports");
 }
 
 static void schema__an_unknown_field_keyword_is_refused_with_the_fields_path(void **state)

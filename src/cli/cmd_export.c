@@ -1,0 +1,182 @@
+/* cmd_export.c - kpix export: validate, then write the submission files
+ * the schema describes, and manifest.json, into a directory. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "kpix/kpix.h"
+#include "render.h"
+
+static const cli_option options[] = {
+	{"schema", 's', "ID|FILE", "the schema: a shipped id (see 'kpix schemas list') or a JSON file"},
+	{"out", 'o', "DIR", "the directory to write into (made if missing)"},
+	{"param", 'p', "NAME=VALUE", "a value the schema's exports ask for, such as contact=...; repeatable"},
+	{"only", 0, "EXPORT", "write only this export (see 'kpix schemas show'); repeatable"},
+	{"max-errors", 0, "N", "list at most N problems (default 1000; all are counted)"},
+	{"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"},
+	{"quiet", 'q', NULL, "no progress and no list of warnings on the terminal"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int run(int argc, char **argv);
+
+const cli_command cmd_export = {
+	"export",
+	"validate data, then write the submission files and manifest.json",
+	"DATA.csv... --schema ID|FILE --out DIR [--param NAME=VALUE]... [--only EXPORT]...\n"
+	"                   [--max-errors N] [--encoding auto|utf-8|windows-1252] [-q]",
+	"Checks the data exactly as 'kpix validate' does. When it has errors, they are\n"
+	"listed and nothing is written. Otherwise every export the schema describes is\n"
+	"written into DIR, with manifest.json recording the versions, the schema, each\n"
+	"input and output with its size and SHA-256, and the rows read and exported;\n"
+	
+	"Files are written whole or not at all, and never over an input.\n"
+	"\n"
+	"The workbooks' date comes from the data (the period's end) or from\n"
+	"SOURCE_DATE_EPOCH, never from the clock, so the same inputs give the same bytes.\n"
+	"\n"
+	"exit codes: 0 written (warnings allowed), 1 the data has errors (nothing\n"
+	"written), 2 a usage or schema error, 3 a file could not be read or written,\n"
+	"4 an internal error in kpix",
+	options,
+	run,
+	false,
+};
+
+static int parse_encoding(const char *s, kpix_encoding *out)
+{
+	if (strcmp(s, "auto") == 0)
+		*out = KPIX_ENCODING_AUTO;
+	else if (strcmp(s, "utf-8") == 0 || strcmp(s, "utf8") == 0)
+		*out = KPIX_ENCODING_UTF8;
+	else if (strcmp(s, "windows-1252") == 0 || strcmp(s, "cp1252") == 0)
+		*out = KPIX_ENCODING_CP1252;
+	else
+		return -1;
+	return 0;
+}
+
+/* SOURCE_DATE_EPOCH as reproducible-builds.org defines it: a whole number
+ * of seconds since 1970. */
+static int source_date_epoch(int64_t *out)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	*out = -1;
+	if (!s || !*s)
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 315532800 || v > 4102444800LL) {
+		cli_error("SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 2100, not '%s'",
+		          s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	cli_args a;
+	int rc = cli_parse(&cmd_export, argc, argv, &a);
+	kpix_schema *schema = NULL;
+	kpix_export_result *result = NULL;
+	const char **params = NULL, **only = NULL;
+	if (rc) {
+		rc = rc < 0 ? EXIT_VALID : rc;
+		goto done;
+	}
+	const char *schema_ref = cli_value(&cmd_export, &a, "schema");
+	const char *out_dir = cli_value(&cmd_export, &a, "out");
+	const char *max_errors = cli_value(&cmd_export, &a, "max-errors");
+	const char *encoding = cli_value(&cmd_export, &a, "encoding");
+	bool quiet = cli_value(&cmd_export, &a, "quiet") != NULL;
+	rc = EXIT_USAGE;
+	if (!schema_ref) {
+		cli_error("no schema given: add --schema ID or --schema FILE (see 'kpix schemas list')");
+		goto done;
+	}
+	if (!out_dir) {
+		cli_error("no output directory given: add --out DIR");
+		goto done;
+	}
+	if (a.nargs == 0) {
+		cli_error("no data files given; usage: kpix export %s", cmd_export.usage);
+		goto done;
+	}
+	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
+	opts.out_dir = out_dir;
+	params = calloc(a.ngiven + 1, sizeof(char *));
+	only = calloc(a.ngiven + 1, sizeof(char *));
+	if (!params || !only) {
+		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	opts.nparams = cli_all_values(&cmd_export, &a, "param", params);
+	opts.params = params;
+	opts.nonly = cli_all_values(&cmd_export, &a, "only", only);
+	opts.only = only;
+	if (max_errors) {
+		char *end;
+		errno = 0;
+		unsigned long long n = strtoull(max_errors, &end, 10);
+		if (errno || *end || end == max_errors || n == 0 || max_errors[0] == '-') {
+			cli_error("--max-errors takes a whole number of 1 or more, not '%s'", max_errors);
+			goto done;
+		}
+		opts.validate.max_errors = n;
+	}
+	if (encoding && parse_encoding(encoding, &opts.validate.encoding) != 0) {
+		cli_error("unknown encoding '%s'; expected auto, utf-8 or windows-1252", encoding);
+		goto done;
+	}
+	if (source_date_epoch(&opts.created) != 0)
+		goto done;
+
+	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());
+	if (lrc) {
+		cli_error("%s", kpix_error_last());
+		rc = lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
+		goto done;
+	}
+	int erc = kpix_export(&result, schema, (const char *const *)a.args, a.nargs, &opts);
+	const kpix_report *report = kpix_export_report(result);
+	if (erc) {
+		cli_error("%s", kpix_error_last());
+		rc = erc == KPIX_EIO ? EXIT_IO : erc == KPIX_EUSAGE || erc == KPIX_ESCHEMA ? EXIT_USAGE
+		                                                                           : EXIT_INTERNAL;
+		goto done;
+	}
+	if (kpix_report_errors(report) > 0) {
+		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
+		cli_error("the data has %" PRIu64 " error%s: nothing was written to %s",
+		          kpix_report_errors(report), kpix_report_errors(report) == 1 ? "" : "s",
+		          out_dir);
+		rc = EXIT_INVALID;
+		goto done;
+	}
+	if (kpix_report_warnings(report) > 0 && !quiet)
+		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
+	if (fflush(stdout) != 0) {
+		cli_error("cannot write to the terminal: %s", strerror(errno));
+		rc = EXIT_IO;
+		goto done;
+	}
+	for (size_t i = 0; i < kpix_export_output_count(result); i++)
+		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_export_output_name(result, i));
+	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
+	rc = EXIT_VALID;
+done:
+	free(params);
+	free(only);
+	kpix_export_free(result);
+	kpix_schema_free(schema);
+	cli_args_free(&a);
+	return rc;
+}

@@ -1,0 +1,932 @@
+/* export.c - kpix export: validate, then write the schema's exports and a
+ * manifest into an output directory, all or nothing.
+ *
+ * One pass: every row is checked and, as it is read, written to temporary
+ * files in the output directory. When the data turns out to have errors,
+ * the temporary files are removed and nothing is left behind; otherwise
+ * they are renamed into place together with manifest.json. Workbooks are
+ * written in constant-memory mode, so memory does not grow with the rows.
+ *
+ * What goes where is read from the schema (layout.h); nothing here knows
+ * a return's file names, headings or formats. */
+
+#include <csv.h>
+#include <errno.h>
+#include <jansson.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "cast.h"
+#include "digest.h"
+#include "outdir.h"
+#include "report.h"
+#include "schema.h"
+#include "util.h"
+#include "validate.h"
+#include "xlsx.h"
+
+#define EXCEL_EPOCH_OFFSET 25569 /* days from 1899-12-30 to 1970-01-01 */
+#define MIN_WIDTH 6
+#define MAX_WIDTH 60
+
+typedef struct {
+	kpix_xlsx_sheet *ws;
+	uint32_t heading_row;  /* the row of the column headings */
+	uint32_t next_row;
+	double *width;         /* widest text per column, in characters */
+} sheet_out;
+
+typedef struct {
+	const kpix_xlayout *x;
+	char *name;            /* the output file's name */
+	const char *tmp;       /* where it is written until commit */
+	FILE *csv;
+	kpix_xlsx *wb;
+	sheet_out *sheets;
+	uint64_t rows;
+} output;
+
+/* The first row's value of a field that must be the same on every row. */
+typedef struct {
+	bool fixed;
+	bool reported;
+	kpix_val first;
+	char *first_text;
+	uint64_t first_row;
+} fixed_field;
+
+struct kpix_export_result {
+	const kpix_schema *s;
+	kpix_export_options opts;
+	kpix_validator *v;
+	kpix_outdir *od;
+	output *outs;
+	size_t nouts;
+	kpix_val *slots;       /* fields, ind.* attributes, param.* */
+	char **param_values;
+	fixed_field *fixed;
+	bool started;          /* the outputs were begun (on the first row) */
+	bool failed;           /* an output could not be written: stop writing */
+	int fail_rc;
+	char *fail_msg;
+	uint64_t rows_read, rows_exported;
+	kpix_buf text, line;
+	bool written;
+};
+
+/* ------------------------------------------------------------- values */
+
+static void fail_once(kpix_export_result *r, int rc)
+{
+	if (r->failed)
+		return;
+	r->failed = true;
+	r->fail_rc = rc;
+	r->fail_msg = kpix_xstrdup(kpix_error_last());
+}
+
+/* A number written with exactly d decimals, as the point is in the C
+ * locale whatever the caller's locale, halves rounded away from zero. */
+static void format_fixed(double v, int d, char *buf, size_t size)
+{
+	double scale = pow(10, d);
+	double r = round(v * scale) / scale;
+	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+	locale_t old = c ? uselocale(c) : (locale_t)0;
+	snprintf(buf, size, "%.*f", d, r == 0 ? 0.0 : r);
+	if (c) {
+		uselocale(old);
+		freelocale(c);
+	}
+}
+
+/* The value as text, for CSV cells, file names and templates. */
+static void value_text(const kpix_val *v, kpix_xvalue_type type, int decimals, kpix_buf *out)
+{
+	char num[64];
+	switch (v->kind) {
+	case KPIX_VAL_STRING:
+		kpix_buf_add(out, v->str, v->len);
+		break;
+	case KPIX_VAL_BOOL:
+		kpix_buf_adds(out, v->b ? "true" : "false");
+		break;
+	case KPIX_VAL_NUMBER:
+		if (type == KPIX_XV_DATE && isfinite(v->num) && fabs(v->num) < 3e6) {
+			kpix_date_format((kpix_date)floor(v->num), num);
+		} else if (decimals >= 0 && isfinite(v->num)) {
+			format_fixed(v->num, decimals, num, sizeof(num));
+		} else {
+			kpix_format_number(v->num, num);
+		}
+		kpix_buf_adds(out, num);
+		break;
+	default:
+		break;
+	}
+}
+
+static int column_decimals(const kpix_xcolumn *c, const kpix_val *slots)
+{
+	if (!c->decimals_expr)
+		return c->decimals;
+	kpix_val d;
+	if (kpix_expr_eval(c->decimals_expr, slots, &d) != 0 || d.kind != KPIX_VAL_NUMBER ||
+	    !(d.num >= 0 && d.num <= 10))
+		return -1;
+	return (int)d.num;
+}
+
+static void eval_value(kpix_expr *e, const kpix_val *slots, kpix_val *out)
+{
+	if (kpix_expr_eval(e, slots, out) != 0)
+		out->kind = KPIX_VAL_NULL;
+}
+
+/* Works out a template into out (appending). */
+static void tmpl_text(const kpix_tmpl *t, const kpix_val *slots, kpix_buf *out)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		if (t->parts[i].text) {
+			kpix_buf_adds(out, t->parts[i].text);
+		} else {
+			kpix_val v;
+			eval_value(t->parts[i].expr, slots, &v);
+			value_text(&v, KPIX_XV_AUTO, -1, out);
+		}
+	}
+}
+
+/* A file name from a template: letters, digits, '.', '-' and '_' kept,
+ * anything else (spaces, slashes) made a single '-'. */
+static char *file_name(const kpix_tmpl *t, const kpix_val *slots)
+{
+	kpix_buf raw = KPIX_BUF_INIT, out = KPIX_BUF_INIT;
+	tmpl_text(t, slots, &raw);
+	bool dash = false;
+	for (size_t i = 0; i < raw.len; i++) {
+		char c = raw.data[i];
+		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		            c == '.' || c == '-' || c == '_';
+		if (keep) {
+			kpix_buf_addc(&out, c);
+			dash = c == '-';
+		} else if (!dash && out.len) {
+			kpix_buf_addc(&out, '-');
+			dash = true;
+		}
+	}
+	kpix_buf_free(&raw);
+	return kpix_buf_detach(&out);
+}
+
+/* Page header and footer text: '&' from the data doubled, so that Excel
+ * shows it instead of reading a code. */
+static char *page_text(const kpix_tmpl *t, const kpix_val *slots)
+{
+	if (!t->src)
+		return NULL;
+	kpix_buf out = KPIX_BUF_INIT;
+	for (size_t i = 0; i < t->nparts; i++) {
+		if (t->parts[i].text) {
+			kpix_buf_adds(&out, t->parts[i].text);
+			continue;
+		}
+		kpix_buf v = KPIX_BUF_INIT;
+		kpix_val val;
+		eval_value(t->parts[i].expr, slots, &val);
+		value_text(&val, KPIX_XV_AUTO, -1, &v);
+		for (size_t k = 0; k < v.len; k++) {
+			if (v.data[k] == '&')
+				kpix_buf_addc(&out, '&');
+			kpix_buf_addc(&out, v.data[k]);
+		}
+		kpix_buf_free(&v);
+	}
+	return kpix_buf_detach(&out);
+}
+
+/* ---------------------------------------------------------------- CSV */
+
+/* Appends a CSV cell. Text a spreadsheet would run as a formula is given
+ * a leading apostrophe; a cell that needs quotes is quoted by libcsv. */
+static void csv_cell(kpix_buf *line, const char *s, size_t len, bool is_text)
+{
+	bool formula = is_text && len && strchr("=+-@\t\r", s[0]);
+	bool quote = formula || memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\r', len) ||
+	             memchr(s, '\n', len) || (len && (s[0] == ' ' || s[len - 1] == ' '));
+	if (!quote) {
+		kpix_buf_add(line, s, len);
+		return;
+	}
+	kpix_buf src = KPIX_BUF_INIT;
+	if (formula)
+		kpix_buf_addc(&src, '\'');
+	kpix_buf_add(&src, s, len);
+	size_t need = csv_write2(NULL, 0, src.data, src.len, '"');
+	kpix_buf_grow(line, need + 1);
+	csv_write2(line->data + line->len, need, src.data, src.len, '"');
+	line->len += need;
+	line->data[line->len] = '\0';
+	kpix_buf_free(&src);
+}
+
+static void csv_row(kpix_export_result *r, output *o, const kpix_xcolumn *cols, size_t n,
+                    const kpix_val *slots, bool headings)
+{
+	kpix_buf_clear(&r->line);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			kpix_buf_addc(&r->line, ',');
+		if (headings) {
+			csv_cell(&r->line, cols[i].heading, strlen(cols[i].heading), true);
+			continue;
+		}
+		kpix_val v;
+		eval_value(cols[i].value, slots, &v);
+		kpix_buf_clear(&r->text);
+		value_text(&v, cols[i].type, column_decimals(&cols[i], slots), &r->text);
+		csv_cell(&r->line, r->text.data ? r->text.data : "", r->text.len,
+		         v.kind == KPIX_VAL_STRING || cols[i].type == KPIX_XV_TEXT);
+	}
+	kpix_buf_adds(&r->line, "\r\n");
+	if (fwrite(r->line.data, 1, r->line.len, o->csv) != r->line.len)
+		fail_once(r, kpix_fail(KPIX_EIO, "cannot write '%s/%s'", r->opts.out_dir, o->name));
+}
+
+/* --------------------------------------------------------------- XLSX */
+
+static uint32_t parse_colour(const char *hex)
+{
+	return (uint32_t)strtoul(hex + 1, NULL, 16) + 1;
+}
+
+static void number_format(const kpix_xcolumn *c, int decimals, char *buf, size_t size)
+{
+	if (c->number_format)
+		snprintf(buf, size, "%s", c->number_format);
+	else if (c->type == KPIX_XV_DATE)
+		snprintf(buf, size, "dd/mm/yyyy");
+	else if (decimals > 0)
+		snprintf(buf, size, "#,##0.%.*s", decimals, "0000000000");
+	else if (decimals == 0)
+		snprintf(buf, size, "#,##0");
+	else
+		buf[0] = '\0';
+}
+
+static size_t display_chars(const char *s, size_t len)
+{
+	size_t n = 0, line = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '\n') {
+			line = 0;
+			continue;
+		}
+		line += ((unsigned char)s[i] & 0xc0) != 0x80;
+		if (line > n)
+			n = line;
+	}
+	return n;
+}
+
+static void note_width(sheet_out *so, size_t col, size_t chars)
+{
+	double w = (double)chars + 2;
+	if (w > so->width[col])
+		so->width[col] = w;
+}
+
+/* Writes one cell of a table or details block. */
+static void xlsx_cell(kpix_export_result *r, sheet_out *so, uint32_t row, uint16_t col,
+                      const kpix_xcolumn *c, const kpix_val *slots, size_t width_col)
+{
+	kpix_val v;
+	eval_value(c->value, slots, &v);
+	int decimals = column_decimals(c, slots);
+	char fmt[64];
+	number_format(c, decimals, fmt, sizeof(fmt));
+	kpix_xstyle st = {.wrap = c->wrap, .border = true, .number_format = fmt[0] ? fmt : NULL};
+	kpix_buf_clear(&r->text);
+	value_text(&v, c->type, decimals, &r->text);
+	for (size_t i = 0; i < c->nfills && v.kind == KPIX_VAL_STRING; i++)
+		if (strlen(c->fill_text[i]) == v.len && memcmp(c->fill_text[i], v.str, v.len) == 0)
+			st.fill = parse_colour(c->fill_colour[i]);
+	if (v.kind == KPIX_VAL_NUMBER && c->type != KPIX_XV_TEXT) {
+		double n = c->type == KPIX_XV_DATE ? v.num + EXCEL_EPOCH_OFFSET : v.num;
+		kpix_xlsx_number(so->ws, row, col, n, &st);
+		note_width(so, width_col, r->text.len + (decimals > 3 ? (size_t)decimals / 3 : 1));
+	} else if (v.kind == KPIX_VAL_NULL) {
+		kpix_xlsx_blank(so->ws, row, col, &st);
+	} else {
+		kpix_xlsx_text(so->ws, row, col, r->text.data, r->text.len, &st);
+		note_width(so, width_col, display_chars(r->text.data, r->text.len));
+	}
+}
+
+/* Title, details and headings: everything above the first data row. */
+static void xlsx_sheet_top(kpix_export_result *r, output *o, size_t si)
+{
+	const kpix_xsheet *sh = &o->x->sheets[si];
+	sheet_out *so = &o->sheets[si];
+	uint32_t row = 0;
+	if (sh->title.src) {
+		kpix_buf t = KPIX_BUF_INIT;
+		tmpl_text(&sh->title, r->slots, &t);
+		kpix_xstyle st = {.bold = true, .size = 14};
+		kpix_xlsx_text(so->ws, row, 0, t.data ? t.data : "", t.len, &st);
+		kpix_xlsx_row_height(so->ws, row, 21);
+		kpix_buf_free(&t);
+		row += 2;
+	}
+	for (size_t i = 0; i < sh->ndetails; i++, row++) {
+		kpix_xstyle label = {.bold = true};
+		kpix_xlsx_text(so->ws, row, 0, sh->details[i].heading, strlen(sh->details[i].heading),
+		               &label);
+		xlsx_cell(r, so, row, 1, &sh->details[i], r->slots, 1);
+	}
+	if (sh->ndetails)
+		row++;
+	so->heading_row = row;
+	kpix_xstyle head = {.heading = true, .border = true};
+	for (size_t c = 0; c < sh->ncolumns; c++) {
+		const char *h = sh->columns[c].heading;
+		kpix_xlsx_text(so->ws, row, (uint16_t)c, h, strlen(h), &head);
+		/* headings wrap, so a long one need not widen its column far */
+		note_width(so, c, display_chars(h, strlen(h)) > 14 ? 14 : display_chars(h, strlen(h)));
+	}
+	so->next_row = row + 1;
+}
+
+static void xlsx_sheet_finish(kpix_export_result *r, output *o, size_t si)
+{
+	const kpix_xsheet *sh = &o->x->sheets[si];
+	sheet_out *so = &o->sheets[si];
+	for (size_t c = 0; c < sh->ncolumns; c++) {
+		double w = sh->columns[c].width > 0 ? sh->columns[c].width : so->width[c];
+		if (sh->columns[c].width <= 0)
+			w = w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
+		kpix_xlsx_column_width(so->ws, (uint16_t)c, w);
+	}
+	uint16_t last_col = (uint16_t)(sh->ncolumns - 1);
+	if (sh->freeze)
+		kpix_xlsx_freeze(so->ws, so->heading_row + 1, 0);
+	if (sh->filter)
+		kpix_xlsx_filter(so->ws, so->heading_row, so->next_row - 1, last_col);
+	char *header = page_text(&sh->header, r->slots);
+	char *footer = page_text(&sh->footer, r->slots);
+	kpix_xlsx_print(so->ws, sh->landscape, sh->fit_width, (int)so->heading_row,
+	                (int)so->heading_row, header, footer);
+	free(header);
+	free(footer);
+}
+
+/* ----------------------------------------------------------- the rows */
+
+static void copy_row(kpix_export_result *r, const kpix_val *slots)
+{
+	memcpy(r->slots, slots, (r->s->nfields + KPIX_IND_NATTRS) * sizeof(kpix_val));
+}
+
+static int begin_outputs(kpix_export_result *r)
+{
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		o->name = file_name(&o->x->file, r->slots);
+		int rc;
+		if (o->x->format == KPIX_XF_CSV) {
+			if ((rc = kpix_outdir_begin(r->od, o->name, &o->tmp)))
+				return rc;
+			o->csv = fopen(o->tmp, "wb");
+			if (!o->csv)
+				return kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
+				                 strerror(errno));
+			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, true);
+			continue;
+		}
+		if ((rc = kpix_outdir_begin(r->od, o->name, &o->tmp)))
+			return rc;
+		if ((rc = kpix_xlsx_open(&o->wb, o->tmp, o->name)))
+			return rc;
+		o->sheets = kpix_xcalloc(o->x->nsheets, sizeof(sheet_out));
+		for (size_t s = 0; s < o->x->nsheets; s++) {
+			size_t ncols = o->x->sheets[s].ncolumns > 2 ? o->x->sheets[s].ncolumns : 2;
+			o->sheets[s].width = kpix_xcalloc(ncols, sizeof(double));
+			o->sheets[s].ws = kpix_xlsx_add_sheet(o->wb, o->x->sheets[s].name);
+			xlsx_sheet_top(r, o, s);
+		}
+	}
+	return 0;
+}
+
+static bool same_val(const kpix_val *a, const kpix_val *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case KPIX_VAL_STRING:
+		return a->len == b->len && memcmp(a->str, b->str, a->len) == 0;
+	case KPIX_VAL_NUMBER:
+		return a->num == b->num;
+	case KPIX_VAL_BOOL:
+		return a->b == b->b;
+	default:
+		return true;
+	}
+}
+
+/* Fields that name the return (its organisation, its period) must be the
+ * same on every row: one file covers one return. */
+static void check_fixed(kpix_export_result *r, uint64_t row)
+{
+	const kpix_schema *s = r->s;
+	for (size_t f = 0; f < s->nfields; f++) {
+		fixed_field *ff = &r->fixed[f];
+		if (!ff->fixed)
+			continue;
+		if (!r->started) {
+			ff->first = r->slots[f];
+			ff->first_row = row;
+			kpix_buf t = KPIX_BUF_INIT;
+			value_text(&r->slots[f], KPIX_XV_AUTO, -1, &t);
+			ff->first_text = kpix_buf_detach(&t);
+			if (ff->first.kind == KPIX_VAL_STRING)
+				ff->first.str = ff->first_text;
+			continue;
+		}
+		if (ff->reported || same_val(&ff->first, &r->slots[f]))
+			continue;
+		ff->reported = true;
+		kpix_buf t = KPIX_BUF_INIT, m = KPIX_BUF_INIT;
+		value_text(&r->slots[f], KPIX_XV_AUTO, -1, &t);
+		kpix_buf_printf(&m,
+		                "%s is '%s' here but '%s' in row %llu; an export covers one return, so "
+		                "%s must be the same on every row: put each return in its own file",
+		                s->fields[f].name, t.data ? t.data : "", ff->first_text,
+		                (unsigned long long)ff->first_row, s->fields[f].name);
+		kpix_validator_add_problem(r->v, "inconsistent-value", KPIX_SEVERITY_ERROR, row, f,
+		                           t.data ? t.data : "", m.data);
+		kpix_buf_free(&t);
+		kpix_buf_free(&m);
+	}
+}
+
+static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
+{
+	kpix_export_result *r = ctx;
+	(void)row_ok;
+	r->rows_read++;
+	if (r->failed)
+		return;
+	copy_row(r, slots);
+	check_fixed(r, row);
+	if (!r->started) {
+		r->started = true;
+		int rc = begin_outputs(r);
+		if (rc) {
+			fail_once(r, rc);
+			return;
+		}
+	}
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		if (o->csv) {
+			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, false);
+		} else {
+			for (size_t s = 0; s < o->x->nsheets; s++) {
+				const kpix_xsheet *sh = &o->x->sheets[s];
+				sheet_out *so = &o->sheets[s];
+				for (size_t c = 0; c < sh->ncolumns; c++)
+					xlsx_cell(r, so, so->next_row, (uint16_t)c, &sh->columns[c], r->slots, c);
+				so->next_row++;
+			}
+		}
+		o->rows++;
+	}
+	r->rows_exported++;
+}
+
+/* ------------------------------------------------------------- finish */
+
+/* The workbook's date: SOURCE_DATE_EPOCH's when the caller gives it, else
+ * the export's "date" worked out from the data, else 1 January 1980 (the
+ * earliest date a ZIP file can hold). Never the clock. */
+static int64_t workbook_date(kpix_export_result *r, const kpix_xlayout *x)
+{
+	if (r->opts.created >= 0)
+		return r->opts.created;
+	if (x->date) {
+		kpix_val d;
+		eval_value(x->date, r->slots, &d);
+		if (d.kind == KPIX_VAL_NUMBER && isfinite(d.num) && d.num >= 3653 && d.num < 2932897)
+			return (int64_t)floor(d.num) * 86400;
+	}
+	return 315532800;
+}
+
+static void validation_sheet(kpix_export_result *r, output *o)
+{
+	const kpix_report *rep = kpix_validator_finish(r->v);
+	kpix_xlsx_sheet *ws = kpix_xlsx_add_sheet(o->wb, "Validation");
+	static const char *const heads[] = {"File", "Row", "Column", "Field", "Code", "Rule",
+	                                    "Value", "Message"};
+	static const double widths[] = {24, 8, 8, 16, 20, 14, 20, 90};
+	kpix_xstyle title = {.bold = true, .size = 14}, head = {.heading = true, .border = true};
+	kpix_xstyle cell = {.border = true}, wrap = {.border = true, .wrap = true};
+	char line[160];
+	snprintf(line, sizeof(line), "Validation: %llu warning%s, no errors",
+	         (unsigned long long)kpix_report_warnings(rep),
+	         kpix_report_warnings(rep) == 1 ? "" : "s");
+	kpix_xlsx_text(ws, 0, 0, line, strlen(line), &title);
+	for (uint16_t c = 0; c < 8; c++) {
+		kpix_xlsx_text(ws, 2, c, heads[c], strlen(heads[c]), &head);
+		kpix_xlsx_column_width(ws, c, widths[c]);
+	}
+	uint32_t row = 3;
+	for (size_t i = 0; i < kpix_report_count(rep); i++) {
+		const kpix_diag *d = kpix_report_get(rep, i);
+		if (d->severity != KPIX_SEVERITY_WARNING)
+			continue;
+		const char *file = d->file ? strrchr(d->file, '/') : NULL;
+		file = file ? file + 1 : d->file;
+		const char *texts[] = {file, NULL, NULL, d->field, d->code, d->rule, d->value, d->message};
+		for (uint16_t c = 0; c < 8; c++) {
+			if (c == 1 || c == 2) {
+				double n = c == 1 ? (double)d->row : (double)d->column;
+				if (n > 0)
+					kpix_xlsx_number(ws, row, c, n, &cell);
+				else
+					kpix_xlsx_blank(ws, row, c, &cell);
+			} else {
+				const char *t = texts[c] ? texts[c] : "";
+				kpix_xlsx_text(ws, row, c, t, strlen(t), c == 7 ? &wrap : &cell);
+			}
+		}
+		row++;
+	}
+	if (row == 3) {
+		const char *none = "The data passed every check without a warning.";
+		kpix_xlsx_text(ws, 3, 0, none, strlen(none), NULL);
+	} else if (kpix_report_truncated(rep)) {
+		const char *cut = "More warnings were counted than are listed here; run kpix validate "
+		                  "with --max-errors to see them all.";
+		kpix_xlsx_text(ws, row + 1, 0, cut, strlen(cut), NULL);
+	}
+	kpix_xlsx_freeze(ws, 3, 0);
+	kpix_xlsx_print(ws, true, true, 2, 2, NULL, "&CPage &P of &N");
+}
+
+/* After the last row, the slots hold what every whole-export text (page
+ * headers, properties, the date) may use: the fields that are the same on
+ * every row, as the first row gave them. The rows' own strings are gone. */
+static void keep_fixed_slots(kpix_export_result *r)
+{
+	for (size_t f = 0; f < r->s->nfields + KPIX_IND_NATTRS; f++)
+		r->slots[f].kind = KPIX_VAL_NULL;
+	for (size_t f = 0; r->started && f < r->s->nfields; f++)
+		if (r->fixed[f].fixed)
+			r->slots[f] = r->fixed[f].first;
+}
+
+static int close_outputs(kpix_export_result *r)
+{
+	int rc = 0;
+	keep_fixed_slots(r);
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		if (!o->wb)
+			continue;
+		const kpix_xlayout *x = o->x;
+		for (size_t s = 0; s < x->nsheets; s++)
+			xlsx_sheet_finish(r, o, s);
+		if (x->validation_sheet)
+			validation_sheet(r, o);
+		char *props[KPIX_XPROP_N] = {0};
+		for (int p = 0; p < KPIX_XPROP_N; p++) {
+			if (!x->props[p].src)
+				continue;
+			kpix_buf t = KPIX_BUF_INIT;
+			tmpl_text(&x->props[p], r->slots, &t);
+			props[p] = kpix_buf_detach(&t);
+		}
+		kpix_xlsx_properties(o->wb, (const char *const *)props, workbook_date(r, x));
+		for (int p = 0; p < KPIX_XPROP_N; p++)
+			free(props[p]);
+		int crc = kpix_xlsx_close(o->wb);
+		o->wb = NULL;
+		if (crc && !rc)
+			rc = crc;
+	}
+	return rc;
+}
+
+static void discard_outputs(kpix_export_result *r)
+{
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		kpix_xlsx_discard(o->wb);
+		o->wb = NULL;
+		if (o->csv)
+			fclose(o->csv);
+		o->csv = NULL;
+	}
+}
+
+/* ----------------------------------------------------------- manifest */
+
+static json_t *file_entry(const char *name, const char *path, uint64_t rows, bool with_rows)
+{
+	char hex[65];
+	uint64_t size = 0;
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(name));
+	if (kpix_sha256_file(path, hex, &size) == 0) {
+		json_object_set_new(o, "size", json_integer((json_int_t)size));
+		json_object_set_new(o, "sha256", json_string(hex));
+	}
+	if (with_rows)
+		json_object_set_new(o, "rows", json_integer((json_int_t)rows));
+	return o;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+static int write_manifest(kpix_export_result *r, const char *const *files, size_t nfiles)
+{
+	const kpix_schema *s = r->s;
+	const kpix_report *rep = kpix_validator_finish(r->v);
+	json_t *m = json_object();
+	json_object_set_new(m, "manifest", json_string("kpix-manifest/1"));
+	json_object_set_new(m, "command", json_string("export"));
+	json_t *ver = json_object();
+	json_object_set_new(ver, "kpix", json_string(KPIX_VERSION));
+	json_object_set_new(ver, "libxlsxwriter", json_string(kpix_xlsx_version()));
+	json_object_set_new(ver, "zlib", json_string(zlibVersion()));
+	char csvver[32];
+	snprintf(csvver, sizeof(csvver), "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+	json_object_set_new(ver, "libcsv", json_string(csvver));
+	json_object_set_new(ver, "jansson", json_string(JANSSON_VERSION));
+	json_object_set_new(m, "versions", ver);
+
+	json_t *sch = file_entry(base_name(s->path), s->path, 0, false);
+	json_object_set_new(sch, "id", json_string(s->id));
+	json_object_set_new(sch, "version", json_string(s->version));
+	json_object_set_new(m, "schema", sch);
+
+	json_t *ins = json_array();
+	for (size_t i = 0; i < nfiles; i++) {
+		const char *path = NULL, *enc = NULL;
+		uint64_t rows = 0, rejected = 0;
+		kpix_report_file_get(rep, i, &path, &rows, &rejected, &enc);
+		json_t *e = file_entry(base_name(files[i]), files[i], rows, true);
+		json_object_set_new(e, "encoding", json_string(enc ? enc : "utf-8"));
+		json_array_append_new(ins, e);
+	}
+	json_object_set_new(m, "inputs", ins);
+
+	json_t *opt = json_object(), *params = json_object();
+	for (size_t i = 0; i < s->layouts.nparams; i++)
+		if (r->param_values[i])
+			json_object_set_new(params, s->layouts.params[i].name,
+			                    json_string(r->param_values[i]));
+	json_object_set_new(opt, "parameters", params);
+	json_t *only = json_array();
+	for (size_t i = 0; i < r->nouts; i++)
+		json_array_append_new(only, json_string(r->outs[i].x->name));
+	json_object_set_new(opt, "exports", only);
+	if (r->opts.created >= 0)
+		json_object_set_new(opt, "source_date_epoch", json_integer((json_int_t)r->opts.created));
+	static const char *const encs[] = {"auto", "utf-8", "windows-1252"};
+	json_object_set_new(opt, "encoding", json_string(encs[r->opts.validate.encoding]));
+	json_object_set_new(m, "options", opt);
+
+	json_t *outs = json_array();
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		json_t *e = file_entry(o->name, o->tmp, o->rows, true);
+		json_object_set_new(e, "export", json_string(o->x->name));
+		json_object_set_new(e, "format",
+		                    json_string(o->x->format == KPIX_XF_CSV ? "csv" : "xlsx"));
+		json_array_append_new(outs, e);
+	}
+	json_object_set_new(m, "outputs", outs);
+
+	json_t *rec = json_object();
+	json_object_set_new(rec, "rows_read", json_integer((json_int_t)r->rows_read));
+	json_object_set_new(rec, "rows_exported", json_integer((json_int_t)r->rows_exported));
+	json_object_set_new(rec, "rows_rejected",
+	                    json_integer((json_int_t)(r->rows_read - r->rows_exported)));
+	json_object_set_new(m, "reconciliation", rec);
+	json_t *val = json_object();
+	json_object_set_new(val, "errors", json_integer((json_int_t)kpix_report_errors(rep)));
+	json_object_set_new(val, "warnings", json_integer((json_int_t)kpix_report_warnings(rep)));
+	json_object_set_new(m, "validation", val);
+
+	char *text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(m);
+	FILE *f = NULL;
+	int rc = kpix_outdir_begin_file(r->od, "manifest.json", &f);
+	if (!rc && (fputs(text, f) == EOF || fputc('\n', f) == EOF))
+		rc = kpix_fail(KPIX_EIO, "cannot write '%s/manifest.json'", r->opts.out_dir);
+	free(text);
+	return rc;
+}
+
+/* --------------------------------------------------------------- API */
+
+static int set_params(kpix_export_result *r)
+{
+	const kpix_layouts *l = &r->s->layouts;
+	r->param_values = kpix_xcalloc(l->nparams + 1, sizeof(char *));
+	for (size_t i = 0; i < r->opts.nparams; i++) {
+		const char *nv = r->opts.params[i];
+		const char *eq = strchr(nv, '=');
+		size_t k = 0;
+		while (eq && k < l->nparams &&
+		       !(strlen(l->params[k].name) == (size_t)(eq - nv) &&
+		         memcmp(l->params[k].name, nv, (size_t)(eq - nv)) == 0))
+			k++;
+		if (!eq || k == l->nparams) {
+			kpix_buf names = KPIX_BUF_INIT;
+			for (size_t j = 0; j < l->nparams; j++)
+				kpix_buf_printf(&names, "%s%s", j ? ", " : "", l->params[j].name);
+			int rc = kpix_fail(KPIX_EUSAGE,
+			                   !eq ? "a parameter is written NAME=VALUE, not '%s'"
+			                       : "the schema %s has no parameter '%.*s'; it has: %s",
+			                   !eq ? nv : r->s->id, !eq ? 0 : (int)(eq - nv), nv,
+			                   names.data ? names.data : "none");
+			kpix_buf_free(&names);
+			return rc;
+		}
+		free(r->param_values[k]);
+		r->param_values[k] = kpix_xstrdup(eq + 1);
+	}
+	for (size_t i = 0; i < l->nparams; i++) {
+		kpix_val *v = &r->slots[kpix_layout_param_slot(r->s, i)];
+		if (r->param_values[i] && *r->param_values[i]) {
+			*v = (kpix_val){KPIX_VAL_STRING, false, 0, r->param_values[i],
+			                strlen(r->param_values[i])};
+		} else if (l->params[i].required) {
+			return kpix_fail(KPIX_EUSAGE, "the schema %s needs --param %s=VALUE (%s)",
+			                 r->s->id, l->params[i].name,
+			                 l->params[i].title ? l->params[i].title : l->params[i].name);
+		}
+	}
+	return 0;
+}
+
+static int choose_exports(kpix_export_result *r)
+{
+	const kpix_layouts *l = &r->s->layouts;
+	if (!l->nexports)
+		return kpix_fail(KPIX_ESCHEMA, "the schema %s has no exports to write", r->s->id);
+	r->outs = kpix_xcalloc(l->nexports, sizeof(output));
+	for (size_t i = 0; i < l->nexports; i++) {
+		bool chosen = r->opts.nonly == 0;
+		for (size_t k = 0; k < r->opts.nonly && !chosen; k++)
+			chosen = strcmp(r->opts.only[k], l->exports[i].name) == 0;
+		if (chosen)
+			r->outs[r->nouts++].x = &l->exports[i];
+	}
+	for (size_t k = 0; k < r->opts.nonly; k++) {
+		bool found = false;
+		for (size_t i = 0; i < l->nexports && !found; i++)
+			found = strcmp(r->opts.only[k], l->exports[i].name) == 0;
+		if (!found)
+			return kpix_fail(KPIX_EUSAGE, "the schema %s has no export named '%s'", r->s->id,
+			                 r->opts.only[k]);
+	}
+	/* the fields every file name, title and detail is made from */
+	r->fixed = kpix_xcalloc(r->s->nfields + 1, sizeof(fixed_field));
+	for (size_t i = 0; i < r->nouts; i++)
+		for (size_t f = 0; f < r->s->nfields; f++)
+			r->fixed[f].fixed |= r->outs[i].x->fixed_fields[f];
+	return 0;
+}
+
+int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *const *files,
+                size_t nfiles, const kpix_export_options *opts)
+{
+	kpix_export_result *r = kpix_xcalloc(1, sizeof(*r));
+	*out = r;
+	r->s = s;
+	r->opts = *opts;
+	r->slots = kpix_xcalloc(kpix_layout_nslots(s) + 1, sizeof(kpix_val));
+	int rc;
+	if (!opts->out_dir || !*opts->out_dir)
+		return kpix_fail(KPIX_EUSAGE, "no output directory given");
+	if ((rc = set_params(r)) || (rc = choose_exports(r)) ||
+	    (rc = kpix_validator_new(&r->v, s, &opts->validate)))
+		return rc;
+	/* every file read is an input that no output may replace */
+	const char **inputs = kpix_xcalloc(nfiles + s->nfkeys + 2, sizeof(char *));
+	size_t ninputs = 0;
+	for (size_t i = 0; i < nfiles; i++)
+		inputs[ninputs++] = files[i];
+	inputs[ninputs++] = s->path;
+	char **refs = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
+	for (size_t i = 0; i < s->nfkeys; i++)
+		if (s->fkeys[i].kind == KPIX_REF_FILE)
+			inputs[ninputs++] = refs[i] = s->fkeys[i].resource[0] == '/'
+			                                  ? kpix_xstrdup(s->fkeys[i].resource)
+			                                  : kpix_xasprintf("%s/%s", s->dir, s->fkeys[i].resource);
+	rc = kpix_outdir_open(&r->od, opts->out_dir, inputs, ninputs);
+	for (size_t i = 0; i < s->nfkeys; i++)
+		free(refs[i]);
+	free(refs);
+	free(inputs);
+	if (rc)
+		return rc;
+	kpix_validator_set_row_hook(r->v, on_row, r);
+	for (size_t i = 0; i < nfiles && !r->failed; i++)
+		if ((rc = kpix_validator_add_file(r->v, files[i])))
+			return rc;
+	if (r->failed)
+		return kpix_fail(r->fail_rc, "%s", r->fail_msg);
+	const kpix_report *rep = kpix_validator_finish(r->v);
+	if (kpix_report_errors(rep) > 0) {
+		/* nothing is written: the temporary files go with the outdir */
+		discard_outputs(r);
+		kpix_outdir_free(r->od);
+		r->od = NULL;
+		return 0;
+	}
+	if (!r->started) {
+		keep_fixed_slots(r);
+		if ((rc = begin_outputs(r)))
+			return rc;
+	}
+	if ((rc = close_outputs(r)))
+		return rc;
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		if (!o->csv)
+			continue;
+		bool bad = ferror(o->csv) != 0;
+		int e = fclose(o->csv) != 0 ? errno : bad ? EIO : 0;
+		o->csv = NULL;
+		if (e)
+			return kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
+			                 strerror(e));
+	}
+	if ((rc = write_manifest(r, files, nfiles)) || (rc = kpix_outdir_commit(r->od)))
+		return rc;
+	r->written = true;
+	return 0;
+}
+
+const kpix_report *kpix_export_report(const kpix_export_result *r)
+{
+	return r && r->v ? kpix_validator_finish(r->v) : NULL;
+}
+
+bool kpix_export_written(const kpix_export_result *r)
+{
+	return r && r->written;
+}
+
+size_t kpix_export_output_count(const kpix_export_result *r)
+{
+	return r && r->written ? r->nouts : 0;
+}
+
+const char *kpix_export_output_name(const kpix_export_result *r, size_t i)
+{
+	return r && i < r->nouts ? r->outs[i].name : NULL;
+}
+
+void kpix_export_free(kpix_export_result *r)
+{
+	if (!r)
+		return;
+	discard_outputs(r);
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		for (size_t s = 0; o->sheets && s < o->x->nsheets; s++)
+			free(o->sheets[s].width);
+		free(o->sheets);
+		free(o->name);
+	}
+	free(r->outs);
+	kpix_outdir_free(r->od);
+	kpix_validator_free(r->v);
+	for (size_t i = 0; r->param_values && i < r->s->layouts.nparams; i++)
+		free(r->param_values[i]);
+	free(r->param_values);
+	for (size_t f = 0; r->fixed && f < r->s->nfields; f++)
+		free(r->fixed[f].first_text);
+	free(r->fixed);
+	free(r->slots);
+	free(r->fail_msg);
+	kpix_buf_free(&r->text);
+	kpix_buf_free(&r->line);
+	free(r);
+}

@@ -1,0 +1,595 @@
+/* layout.c - reads a schema's "parameters" and "exports" (docs/exports.md). */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "layout.h"
+#include "schema.h"
+#include "schema_load.h"
+#include "util.h"
+
+#define MAX_SHEET_NAME 31
+
+size_t kpix_layout_nslots(const kpix_schema *s)
+{
+	return s->nfields + KPIX_IND_NATTRS + s->layouts.nparams;
+}
+
+size_t kpix_layout_param_slot(const kpix_schema *s, size_t param)
+{
+	return s->nfields + KPIX_IND_NATTRS + param;
+}
+
+typedef struct {
+	const kpix_schema *s;
+	bool *fixed;   /* for a text that names the whole return: the fields it uses */
+	bool ind_used;
+} resolve_ctx;
+
+/* Export expressions see what rules see, and param.<name> besides. */
+static int resolve(void *vctx, const char *name, size_t len)
+{
+	resolve_ctx *ctx = vctx;
+	const kpix_schema *s = ctx->s;
+	int slot = kpix_schema_slot(s, name, len);
+	if (slot >= 0 && ctx->fixed) {
+		if ((size_t)slot < s->nfields)
+			ctx->fixed[slot] = true;
+		else
+			ctx->ind_used = true;
+	}
+	if (slot >= 0)
+		return slot;
+	if (len > 6 && memcmp(name, "param.", 6) == 0)
+		for (size_t i = 0; i < s->layouts.nparams; i++) {
+			const char *p = s->layouts.params[i].name;
+			if (strlen(p) == len - 6 && memcmp(p, name + 6, len - 6) == 0)
+				return (int)kpix_layout_param_slot(s, i);
+		}
+	return -1;
+}
+
+static char *member(const char *path, const char *key)
+{
+	return kpix_xasprintf("%s.%s", path, key);
+}
+
+/* Compiles an expression. With fixed, the expression makes a text that
+ * stands for the whole export (a file name, a title, a detail): the fields
+ * it uses are marked in fixed, as they must be the same on every row, and
+ * ind.* names, which change from row to row, are refused. */
+static int compile(kpix_loader *ld, const char *path, const char *key, const char *src,
+                   bool *fixed, kpix_expr **out)
+{
+	resolve_ctx ctx = {kpix_ld_schema(ld), fixed, false};
+	int rc = kpix_ld_compile(ld, path, key, src, resolve, &ctx, out);
+	if (!rc && ctx.ind_used) {
+		kpix_expr_free(*out);
+		*out = NULL;
+		char *at = member(path, key);
+		rc = kpix_ld_fail(ld, at, "'%s' uses an ind. name, which changes from row to row; a "
+		                          "file name, title, detail or date must be the same for "
+		                          "the whole export",
+		                  src);
+		free(at);
+	}
+	return rc;
+}
+
+static void tmpl_free(kpix_tmpl *t)
+{
+	for (size_t i = 0; i < t->nparts; i++) {
+		free(t->parts[i].text);
+		kpix_expr_free(t->parts[i].expr);
+	}
+	free(t->parts);
+	free(t->src);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Splits "text {expr} text" into parts; "{{" and "}}" are literal braces. */
+static int tmpl_parse(kpix_loader *ld, const char *path, const char *key, char *src, kpix_tmpl *t,
+                      bool *fixed)
+{
+	t->src = src;
+	if (!src)
+		return 0;
+	kpix_buf lit = KPIX_BUF_INIT;
+	const char *p = src;
+	int rc = 0;
+	while (*p && !rc) {
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			kpix_buf_addc(&lit, p[0]);
+			p += 2;
+			continue;
+		}
+		if (*p == '}') {
+			char *where = member(path, key);
+			rc = kpix_ld_fail(ld, where, "a '}' without its '{' (write '}}' for a brace)");
+			free(where);
+			break;
+		}
+		if (*p != '{') {
+			kpix_buf_addc(&lit, *p++);
+			continue;
+		}
+		const char *close = strchr(p, '}');
+		if (!close) {
+			char *where = member(path, key);
+			rc = kpix_ld_fail(ld, where, "a '{' without its '}' (write '{{' for a brace)");
+			free(where);
+			break;
+		}
+		t->parts = kpix_xrealloc(t->parts, (t->nparts + 2) * sizeof(*t->parts));
+		if (lit.len)
+			t->parts[t->nparts++] = (struct kpix_tmpl_part){kpix_buf_detach(&lit), NULL};
+		char *inner = kpix_xstrndup(p + 1, (size_t)(close - p - 1));
+		kpix_expr *e = NULL;
+		rc = compile(ld, path, key, inner, fixed, &e);
+		free(inner);
+		if (!rc)
+			t->parts[t->nparts++] = (struct kpix_tmpl_part){NULL, e};
+		p = close + 1;
+	}
+	if (!rc && lit.len) {
+		t->parts = kpix_xrealloc(t->parts, (t->nparts + 1) * sizeof(*t->parts));
+		t->parts[t->nparts++] = (struct kpix_tmpl_part){kpix_buf_detach(&lit), NULL};
+	}
+	kpix_buf_free(&lit);
+	return rc;
+}
+
+static int get_tmpl(kpix_loader *ld, const char *path, json_t *obj, const char *key,
+                    kpix_tmpl *t, bool required, bool *fixed)
+{
+	char *src = NULL;
+	int rc = kpix_ld_str(ld, path, obj, key, &src, required);
+	return rc ? rc : tmpl_parse(ld, path, key, src, t, fixed);
+}
+
+static void column_free(kpix_xcolumn *c)
+{
+	free(c->heading);
+	free(c->value_src);
+	kpix_expr_free(c->value);
+	kpix_expr_free(c->decimals_expr);
+	free(c->number_format);
+	for (size_t i = 0; i < c->nfills; i++) {
+		free(c->fill_text[i]);
+		free(c->fill_colour[i]);
+	}
+	free(c->fill_text);
+	free(c->fill_colour);
+	free(c->hint);
+}
+
+static bool valid_colour(const char *s)
+{
+	if (strlen(s) != 7 || s[0] != '#')
+		return false;
+	for (int i = 1; i < 7; i++)
+		if (!strchr("0123456789ABCDEFabcdef", s[i]))
+			return false;
+	return true;
+}
+
+static int load_fills(kpix_loader *ld, const char *path, json_t *fills, kpix_xcolumn *c)
+{
+	if (!fills)
+		return 0;
+	char *where = member(path, "fill");
+	int rc = 0;
+	if (!json_is_object(fills)) {
+		rc = kpix_ld_fail(ld, where, "expected an object of cell text to colour, such as "
+		                             "{\"Red\": \"#FFC7CE\"}");
+		free(where);
+		return rc;
+	}
+	size_t n = json_object_size(fills);
+	c->fill_text = kpix_xcalloc(n + 1, sizeof(char *));
+	c->fill_colour = kpix_xcalloc(n + 1, sizeof(char *));
+	const char *text;
+	json_t *v;
+	json_object_foreach(fills, text, v) {
+		if (!json_is_string(v) || !valid_colour(json_string_value(v))) {
+			char *at = member(where, text);
+			rc = kpix_ld_fail(ld, at, "expected a colour written #RRGGBB, such as \"#FFC7CE\"");
+			free(at);
+			break;
+		}
+		c->fill_text[c->nfills] = kpix_xstrdup(text);
+		c->fill_colour[c->nfills++] = kpix_xstrdup(json_string_value(v));
+	}
+	free(where);
+	return rc;
+}
+
+static int load_column(kpix_loader *ld, const char *path, json_t *j, kpix_xcolumn *c, bool detail,
+                       bool *fixed)
+{
+	static const char *const keys[] = {"heading", "label", "value", "type", "decimals",
+	                                   "numberFormat", "width", "wrap", "fill", "hint", NULL};
+	c->decimals = -1;
+	if (!json_is_object(j))
+		return kpix_ld_fail(ld, path, "expected an object with %s and \"value\"",
+		                    detail ? "\"label\"" : "\"heading\"");
+	int rc = kpix_ld_only_keys(ld, path, j, keys);
+	if (rc)
+		return rc;
+	const char *name_key = detail ? "label" : "heading";
+	if (json_object_get(j, detail ? "heading" : "label"))
+		return kpix_ld_fail(ld, path, "use \"%s\" here", name_key);
+	char *type = NULL;
+	bool has_width = false;
+	if ((rc = kpix_ld_str(ld, path, j, name_key, &c->heading, true)) ||
+	    (rc = kpix_ld_str(ld, path, j, "value", &c->value_src, true)) ||
+	    (rc = compile(ld, path, "value", c->value_src, detail ? fixed : NULL, &c->value)) ||
+	    (rc = kpix_ld_str(ld, path, j, "numberFormat", &c->number_format, false)) ||
+	    (rc = kpix_ld_num(ld, path, j, "width", &has_width, &c->width)) ||
+	    (rc = kpix_ld_bool(ld, path, j, "wrap", &c->wrap)) ||
+	    (rc = kpix_ld_str(ld, path, j, "hint", &c->hint, false)) ||
+	    (rc = load_fills(ld, path, json_object_get(j, "fill"), c)) ||
+	    (rc = kpix_ld_str(ld, path, j, "type", &type, false)))
+		goto done;
+	if (has_width && (c->width < 1 || c->width > 255)) {
+		char *at = member(path, "width");
+		rc = kpix_ld_fail(ld, at, "expected a width from 1 to 255 characters");
+		free(at);
+		goto done;
+	}
+	if (!type || strcmp(type, "auto") == 0) {
+		c->type = KPIX_XV_AUTO;
+	} else if (strcmp(type, "text") == 0) {
+		c->type = KPIX_XV_TEXT;
+	} else if (strcmp(type, "date") == 0) {
+		c->type = KPIX_XV_DATE;
+	} else {
+		char *at = member(path, "type");
+		rc = kpix_ld_fail(ld, at, "unknown type '%s'; expected auto, text or date", type);
+		free(at);
+		goto done;
+	}
+	json_t *d = json_object_get(j, "decimals");
+	if (d && json_is_integer(d) && json_integer_value(d) >= 0 && json_integer_value(d) <= 10) {
+		c->decimals = (int)json_integer_value(d);
+	} else if (d && json_is_string(d)) {
+		rc = compile(ld, path, "decimals", json_string_value(d), detail ? fixed : NULL,
+		             &c->decimals_expr);
+	} else if (d) {
+		char *at = member(path, "decimals");
+		rc = kpix_ld_fail(ld, at, "expected a whole number from 0 to 10, or an expression "
+		                          "such as \"ind.decimals\"");
+		free(at);
+	}
+done:
+	free(type);
+	return rc;
+}
+
+static int load_columns(kpix_loader *ld, const char *path, json_t *obj, const char *key,
+                        kpix_xcolumn **out, size_t *n, bool required, bool *fixed)
+{
+	json_t *arr = json_object_get(obj, key);
+	if (!arr && !required)
+		return 0;
+	char *where = member(path, key);
+	int rc = 0;
+	if (!arr || !json_is_array(arr) || json_array_size(arr) == 0) {
+		rc = arr ? kpix_ld_fail(ld, where, "expected a non-empty list")
+		         : kpix_ld_fail(ld, path, "'%s' is missing; it is required here", key);
+		free(where);
+		return rc;
+	}
+	*out = kpix_xcalloc(json_array_size(arr), sizeof(kpix_xcolumn));
+	size_t i;
+	json_t *item;
+	json_array_foreach(arr, i, item) {
+		char *at = kpix_xasprintf("%s[%zu]", where, i);
+		rc = load_column(ld, at, item, &(*out)[i], strcmp(key, "details") == 0, fixed);
+		*n = i + 1;
+		free(at);
+		if (rc)
+			break;
+	}
+	free(where);
+	return rc;
+}
+
+/* Excel's rules for a worksheet's name. */
+static const char *sheet_name_problem(const char *name)
+{
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		chars += (*p & 0xc0) != 0x80;
+	if (chars == 0 || chars > MAX_SHEET_NAME)
+		return "a sheet name must have 1 to 31 characters";
+	if (strpbrk(name, "[]:*?/\\"))
+		return "a sheet name may not contain any of [ ] : * ? / \\";
+	if (name[0] == '\'' || name[strlen(name) - 1] == '\'')
+		return "a sheet name may not begin or end with an apostrophe";
+	if (strcmp(name, "History") == 0)
+		return "Excel reserves the sheet name History";
+	return NULL;
+}
+
+static int load_print(kpix_loader *ld, const char *path, json_t *j, kpix_xsheet *sh, bool *fixed)
+{
+	static const char *const keys[] = {"orientation", "fitToWidth", "header", "footer", NULL};
+	sh->landscape = true;
+	sh->fit_width = true;
+	if (!j)
+		return 0;
+	char *where = member(path, "print");
+	char *orient = NULL;
+	int rc = 0;
+	if (!json_is_object(j)) {
+		rc = kpix_ld_fail(ld, where, "expected an object");
+		goto done;
+	}
+	if ((rc = kpix_ld_only_keys(ld, where, j, keys)) ||
+	    (rc = kpix_ld_str(ld, where, j, "orientation", &orient, false)) ||
+	    (rc = kpix_ld_bool(ld, where, j, "fitToWidth", &sh->fit_width)) ||
+	    (rc = get_tmpl(ld, where, j, "header", &sh->header, false, fixed)) ||
+	    (rc = get_tmpl(ld, where, j, "footer", &sh->footer, false, fixed)))
+		goto done;
+	if (orient && strcmp(orient, "landscape") != 0 && strcmp(orient, "portrait") != 0) {
+		char *at = member(where, "orientation");
+		rc = kpix_ld_fail(ld, at, "expected \"landscape\" or \"portrait\"");
+		free(at);
+	}
+	sh->landscape = !orient || strcmp(orient, "landscape") == 0;
+done:
+	free(orient);
+	free(where);
+	return rc;
+}
+
+static int load_sheet(kpix_loader *ld, const char *path, json_t *j, kpix_xsheet *sh, bool csv,
+                      bool *fixed)
+{
+	static const char *const keys[] = {"name", "title", "details", "columns", "freeze", "filter",
+	                                   "print", NULL};
+	if (!json_is_object(j))
+		return kpix_ld_fail(ld, path, "expected an object");
+	/* a CSV's columns sit in the export itself, whose keys are checked there */
+	int rc = csv ? 0 : kpix_ld_only_keys(ld, path, j, keys);
+	if (rc)
+		return rc;
+	sh->freeze = sh->filter = true;
+	if (!csv) {
+		if ((rc = kpix_ld_str(ld, path, j, "name", &sh->name, true)))
+			return rc;
+		const char *why = sheet_name_problem(sh->name);
+		if (why) {
+			char *at = member(path, "name");
+			rc = kpix_ld_fail(ld, at, "'%s': %s", sh->name, why);
+			free(at);
+			return rc;
+		}
+		if ((rc = get_tmpl(ld, path, j, "title", &sh->title, false, fixed)) ||
+		    (rc = load_columns(ld, path, j, "details", &sh->details, &sh->ndetails, false,
+		                       fixed)) ||
+		    (rc = kpix_ld_bool(ld, path, j, "freeze", &sh->freeze)) ||
+		    (rc = kpix_ld_bool(ld, path, j, "filter", &sh->filter)) ||
+		    (rc = load_print(ld, path, json_object_get(j, "print"), sh, fixed)))
+			return rc;
+	}
+	return load_columns(ld, path, j, "columns", &sh->columns, &sh->ncolumns, true, fixed);
+}
+
+static void sheet_free(kpix_xsheet *sh)
+{
+	free(sh->name);
+	tmpl_free(&sh->title);
+	tmpl_free(&sh->header);
+	tmpl_free(&sh->footer);
+	for (size_t i = 0; i < sh->ndetails; i++)
+		column_free(&sh->details[i]);
+	free(sh->details);
+	for (size_t i = 0; i < sh->ncolumns; i++)
+		column_free(&sh->columns[i]);
+	free(sh->columns);
+}
+
+static const char *const prop_keys[KPIX_XPROP_N] = {"title",   "subject",  "author",  "manager",
+                                                    "company", "category", "keywords"};
+
+static int load_properties(kpix_loader *ld, const char *path, json_t *j, kpix_xlayout *x)
+{
+	if (!j)
+		return 0;
+	char *where = member(path, "properties");
+	int rc = 0;
+	if (!json_is_object(j)) {
+		rc = kpix_ld_fail(ld, where, "expected an object");
+	} else {
+		const char *keys[KPIX_XPROP_N + 1];
+		for (int i = 0; i < KPIX_XPROP_N; i++)
+			keys[i] = prop_keys[i];
+		keys[KPIX_XPROP_N] = NULL;
+		rc = kpix_ld_only_keys(ld, where, j, keys);
+		for (int i = 0; i < KPIX_XPROP_N && !rc; i++)
+			rc = get_tmpl(ld, where, j, prop_keys[i], &x->props[i], false, x->fixed_fields);
+	}
+	free(where);
+	return rc;
+}
+
+static int load_export(kpix_loader *ld, const char *path, json_t *j, kpix_xlayout *x)
+{
+	static const char *const keys[] = {"name", "title", "format", "file", "properties", "date",
+	                                   "sheets", "columns", "validationSheet", NULL};
+	if (!json_is_object(j))
+		return kpix_ld_fail(ld, path, "expected an object");
+	char *format = NULL;
+	int rc;
+	x->validation_sheet = true;
+	x->fixed_fields = kpix_xcalloc(kpix_ld_schema(ld)->nfields + 1, sizeof(bool));
+	if ((rc = kpix_ld_only_keys(ld, path, j, keys)) ||
+	    (rc = kpix_ld_str(ld, path, j, "name", &x->name, true)) ||
+	    (rc = kpix_ld_str(ld, path, j, "title", &x->title, false)) ||
+	    (rc = kpix_ld_str(ld, path, j, "format", &format, true)) ||
+	    (rc = get_tmpl(ld, path, j, "file", &x->file, true, x->fixed_fields)))
+		goto done;
+	if (strcmp(format, "csv") == 0) {
+		x->format = KPIX_XF_CSV;
+	} else if (strcmp(format, "xlsx") == 0) {
+		x->format = KPIX_XF_XLSX;
+	} else {
+		char *at = member(path, "format");
+		rc = kpix_ld_fail(ld, at, "unknown format '%s'; expected csv or xlsx", format);
+		free(at);
+		goto done;
+	}
+	if (x->format == KPIX_XF_CSV) {
+		static const char *const no[] = {"properties", "date", "sheets", "validationSheet"};
+		for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+			if (json_object_get(j, no[i])) {
+				char *at = member(path, no[i]);
+				rc = kpix_ld_fail(ld, at, "a CSV export has no %s; give \"columns\"", no[i]);
+				free(at);
+				goto done;
+			}
+		x->nsheets = 1;
+		x->sheets = kpix_xcalloc(1, sizeof(kpix_xsheet));
+		rc = load_sheet(ld, path, j, x->sheets, true, x->fixed_fields);
+		goto done;
+	}
+	if (json_object_get(j, "columns")) {
+		rc = kpix_ld_fail(ld, path, "an XLSX export gives its columns in each of its \"sheets\"");
+		goto done;
+	}
+	if ((rc = load_properties(ld, path, json_object_get(j, "properties"), x)) ||
+	    (rc = kpix_ld_str(ld, path, j, "date", &x->date_src, false)) ||
+	    (x->date_src && (rc = compile(ld, path, "date", x->date_src, x->fixed_fields, &x->date))) ||
+	    (rc = kpix_ld_bool(ld, path, j, "validationSheet", &x->validation_sheet)))
+		goto done;
+	json_t *sheets = json_object_get(j, "sheets");
+	char *where = member(path, "sheets");
+	if (!sheets || !json_is_array(sheets) || json_array_size(sheets) == 0) {
+		rc = sheets ? kpix_ld_fail(ld, where, "expected a non-empty list of sheets")
+		            : kpix_ld_fail(ld, path, "'sheets' is missing; it is required here");
+		free(where);
+		goto done;
+	}
+	x->sheets = kpix_xcalloc(json_array_size(sheets), sizeof(kpix_xsheet));
+	size_t i;
+	json_t *item;
+	json_array_foreach(sheets, i, item) {
+		char *at = kpix_xasprintf("%s[%zu]", where, i);
+		rc = load_sheet(ld, at, item, &x->sheets[i], false, x->fixed_fields);
+		x->nsheets = i + 1;
+		for (size_t k = 0; !rc && k < i; k++)
+			if (strcasecmp(x->sheets[k].name, x->sheets[i].name) == 0)
+				rc = kpix_ld_fail(ld, at, "a second sheet named '%s' (Excel ignores case)",
+				                  x->sheets[i].name);
+		if (!rc && x->validation_sheet && strcasecmp(x->sheets[i].name, "Validation") == 0)
+			rc = kpix_ld_fail(ld, at, "the sheet name Validation is kept for the validation "
+			                          "warnings; name this sheet differently or set "
+			                          "\"validationSheet\": false");
+		free(at);
+		if (rc)
+			break;
+	}
+	free(where);
+done:
+	free(format);
+	return rc;
+}
+
+static void export_free(kpix_xlayout *x)
+{
+	free(x->name);
+	free(x->title);
+	tmpl_free(&x->file);
+	for (int i = 0; i < KPIX_XPROP_N; i++)
+		tmpl_free(&x->props[i]);
+	free(x->date_src);
+	kpix_expr_free(x->date);
+	for (size_t i = 0; i < x->nsheets; i++)
+		sheet_free(&x->sheets[i]);
+	free(x->sheets);
+	free(x->fixed_fields);
+}
+
+static bool valid_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
+static int load_params(kpix_loader *ld, json_t *arr, kpix_layouts *out)
+{
+	static const char *const keys[] = {"name", "title", "required", NULL};
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return kpix_ld_fail(ld, "parameters", "expected a list of parameters");
+	out->params = kpix_xcalloc(json_array_size(arr) + 1, sizeof(kpix_xparam));
+	size_t i;
+	json_t *item;
+	int rc = 0;
+	json_array_foreach(arr, i, item) {
+		char *at = kpix_xasprintf("parameters[%zu]", i);
+		kpix_xparam *p = &out->params[i];
+		out->nparams = i + 1;
+		if (!json_is_object(item))
+			rc = kpix_ld_fail(ld, at, "expected an object with \"name\" and \"title\"");
+		else if (!(rc = kpix_ld_only_keys(ld, at, item, keys)) &&
+		         !(rc = kpix_ld_str(ld, at, item, "name", &p->name, true)) &&
+		         !(rc = kpix_ld_str(ld, at, item, "title", &p->title, false)) &&
+		         !(rc = kpix_ld_bool(ld, at, item, "required", &p->required))) {
+			if (!valid_name(p->name))
+				rc = kpix_ld_fail(ld, at, "a parameter's name may hold only lower-case "
+				                          "letters, digits, '_' and '-'");
+			for (size_t k = 0; !rc && k < i; k++)
+				if (strcmp(out->params[k].name, p->name) == 0)
+					rc = kpix_ld_fail(ld, at, "a second parameter named '%s'", p->name);
+		}
+		free(at);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int kpix_layouts_load(kpix_loader *ld, json_t *params, json_t *exports, kpix_layouts *out)
+{
+	int rc = load_params(ld, params, out);
+	if (rc || !exports)
+		return rc;
+	if (!json_is_array(exports))
+		return kpix_ld_fail(ld, "exports", "expected a list of exports");
+	out->exports = kpix_xcalloc(json_array_size(exports) + 1, sizeof(kpix_xlayout));
+	size_t i;
+	json_t *item;
+	json_array_foreach(exports, i, item) {
+		char *at = kpix_xasprintf("exports[%zu]", i);
+		rc = load_export(ld, at, item, &out->exports[i]);
+		out->nexports = i + 1;
+		for (size_t k = 0; !rc && k < i; k++)
+			if (strcmp(out->exports[k].name, out->exports[i].name) == 0)
+				rc = kpix_ld_fail(ld, at, "a second export named '%s'", out->exports[i].name);
+		free(at);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void kpix_layouts_free(kpix_layouts *l)
+{
+	for (size_t i = 0; i < l->nparams; i++) {
+		free(l->params[i].name);
+		free(l->params[i].title);
+	}
+	free(l->params);
+	for (size_t i = 0; i < l->nexports; i++)
+		export_free(&l->exports[i]);
+	free(l->exports);
+	memset(l, 0, sizeof(*l));
+}

@@ -1,0 +1,109 @@
+/* layout.h - export layouts: which files `kpix export` writes from a
+ * schema's data, read from the schema's "parameters" and "exports"
+ * (docs/exports.md). C holds the mechanism; every file name, sheet,
+ * heading, format and computed column comes from the schema.
+ *
+ * Values are expressions (src/expr.h) over the row's fields, the
+ * indicator's ind.* attributes and the export's param.* parameters.
+ * Texts such as file names and headings are templates: "{expr}" is
+ * replaced by the expression's value, "{{" and "}}" are literal braces. */
+#ifndef KPIX_LAYOUT_H
+#define KPIX_LAYOUT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "expr.h"
+
+typedef struct kpix_loader kpix_loader;
+typedef struct kpix_schema kpix_schema;
+
+/* A text with {expression} parts. */
+typedef struct {
+	char *src;
+	size_t nparts;
+	struct kpix_tmpl_part {
+		char *text;      /* literal text, or NULL for an expression */
+		kpix_expr *expr;
+	} *parts;
+} kpix_tmpl;
+
+typedef enum {
+	KPIX_XV_AUTO,   /* numbers as numbers, text as text */
+	KPIX_XV_TEXT,   /* always text */
+	KPIX_XV_DATE    /* a number of days since 1970-01-01, shown as a date */
+} kpix_xvalue_type;
+
+/* One column of a table, or one line of a sheet's details block. */
+typedef struct {
+	char *heading;           /* column heading, or the details line's label */
+	char *value_src;
+	kpix_expr *value;
+	kpix_xvalue_type type;
+	int decimals;            /* fixed decimal places, or -1 */
+	kpix_expr *decimals_expr; /* decimal places worked out per row, or NULL */
+	char *number_format;     /* an Excel number format that overrides decimals */
+	double width;            /* 0: fit the contents */
+	bool wrap;
+	size_t nfills;           /* cell text -> fill colour ("#RRGGBB") */
+	char **fill_text, **fill_colour;
+	char *hint;              /* for templates: the input message on the heading */
+} kpix_xcolumn;
+
+typedef struct {
+	char *name;              /* the worksheet's name */
+	kpix_tmpl title;         /* a heading above everything; src NULL when none */
+	kpix_xcolumn *details;   /* label: value lines under the title */
+	size_t ndetails;
+	kpix_xcolumn *columns;
+	size_t ncolumns;
+	bool freeze, filter;
+	bool landscape, fit_width;
+	kpix_tmpl header, footer; /* page header and footer, Excel's &P/&N codes allowed */
+} kpix_xsheet;
+
+typedef enum { KPIX_XF_CSV, KPIX_XF_XLSX } kpix_xformat;
+
+typedef struct {
+	char *name;              /* short id, e.g. "council-csv" */
+	char *title;
+	kpix_xformat format;
+	kpix_tmpl file;          /* the output file name */
+	kpix_tmpl props[7];      /* document properties, in kpix_xprop order */
+	char *date_src;          /* the workbook's date, from the data */
+	kpix_expr *date;
+	kpix_xsheet *sheets;     /* a CSV has exactly one, with columns only */
+	size_t nsheets;
+	bool validation_sheet;   /* an XLSX lists validation warnings on a last sheet */
+	bool *fixed_fields;      /* per field: used by a file name, title or detail, so the
+	                          * same on every row */
+} kpix_xlayout;
+
+enum { KPIX_XPROP_TITLE, KPIX_XPROP_SUBJECT, KPIX_XPROP_AUTHOR, KPIX_XPROP_MANAGER,
+       KPIX_XPROP_COMPANY, KPIX_XPROP_CATEGORY, KPIX_XPROP_KEYWORDS, KPIX_XPROP_N };
+
+typedef struct {
+	char *name;
+	char *title;
+	bool required;
+} kpix_xparam;
+
+typedef struct {
+	kpix_xparam *params;
+	size_t nparams;
+	kpix_xlayout *exports;
+	size_t nexports;
+} kpix_layouts;
+
+/* The slot of param.<name>: after the fields and the ind.* attributes. */
+size_t kpix_layout_param_slot(const kpix_schema *s, size_t param);
+/* How many slots an export expression may use. */
+size_t kpix_layout_nslots(const kpix_schema *s);
+
+/* Reads "parameters" (may be NULL) and "exports" (may be NULL) into the
+ * schema's layouts. */
+int kpix_layouts_load(kpix_loader *ld, json_t *params, json_t *exports, kpix_layouts *out);
+void kpix_layouts_free(kpix_layouts *l);
+
+#endif

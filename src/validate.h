@@ -1,0 +1,27 @@
+/* validate.h - what the rest of the library (exports) asks of the
+ * validator beyond the public API. */
+#ifndef KPIX_VALIDATE_H
+#define KPIX_VALIDATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "expr.h"
+#include "kpix/kpix.h"
+
+/* Called for every data row that could be read into cells, after its
+ * checks. slots holds the row's typed values: the fields in schema order
+ * (null when missing or not valid), then the ind.* attributes of the row's
+ * indicator. Strings point into the row and last only for the call.
+ * row_ok is false when the row had an error (so far: a foreign key to a
+ * later row can still reject it at the end). */
+typedef void (*kpix_row_hook)(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok);
+
+void kpix_validator_set_row_hook(kpix_validator *v, kpix_row_hook fn, void *ctx);
+
+/* Adds a problem found outside the validator (by an export, say) about a
+ * field of a row of the file being read. */
+void kpix_validator_add_problem(kpix_validator *v, const char *code, kpix_severity sev,
+                                uint64_t row, size_t field, const char *value, const char *message);
+
+#endif

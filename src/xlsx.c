@@ -1,0 +1,303 @@
+/* xlsx.c - libxlsxwriter behind a small, checked interface (see xlsx.h). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#include "kpix/kpix.h"
+#include "util.h"
+#include "xlsx.h"
+
+#define MAX_CELL_CHARS 32767
+#define PAPER_A4 9
+
+typedef struct {
+	kpix_xstyle key;
+	char *number_format; /* owned copy behind key.number_format */
+	lxw_format *format;
+} style_entry;
+
+struct kpix_xlsx_sheet {
+	kpix_xlsx *x;
+	lxw_worksheet *ws;
+	char *name;
+};
+
+struct kpix_xlsx {
+	lxw_workbook *wb;
+	char *display;
+	char *error;         /* the first problem, or NULL */
+	style_entry *styles;
+	size_t nstyles;
+	kpix_xlsx_sheet **sheets;
+	size_t nsheets;
+	char *props[7];
+	kpix_buf text;       /* scratch for cleaned text */
+};
+
+static void keep_error(kpix_xlsx *x, const char *what, lxw_error e)
+{
+	if (x->error || e == LXW_NO_ERROR)
+		return;
+	x->error = kpix_xasprintf("cannot write '%s': %s: %s", x->display, what, lxw_strerror(e));
+}
+
+int kpix_xlsx_open(kpix_xlsx **out, const char *path, const char *display)
+{
+	*out = NULL;
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = NULL,
+	                             .use_zip64 = LXW_FALSE};
+	lxw_workbook *wb = workbook_new_opt(path, &opts);
+	if (!wb)
+		return kpix_fail(KPIX_EIO, "cannot start the workbook '%s'", display);
+	kpix_xlsx *x = kpix_xcalloc(1, sizeof(*x));
+	x->wb = wb;
+	x->display = kpix_xstrdup(display);
+	*out = x;
+	return 0;
+}
+
+void kpix_xlsx_properties(kpix_xlsx *x, const char *const props[7], int64_t created)
+{
+	for (int i = 0; i < 7; i++) {
+		free(x->props[i]);
+		x->props[i] = props[i] && *props[i] ? kpix_xstrdup(props[i]) : NULL;
+	}
+	/* libxlsxwriter copies these strings at close, so they live in x */
+	lxw_doc_properties p = {
+		.title = x->props[0],
+		.subject = x->props[1],
+		.author = x->props[2],
+		.manager = x->props[3],
+		.company = x->props[4],
+		.category = x->props[5],
+		.keywords = x->props[6],
+		.created = (time_t)created,
+	};
+	keep_error(x, "document properties", workbook_set_properties(x->wb, &p));
+}
+
+kpix_xlsx_sheet *kpix_xlsx_add_sheet(kpix_xlsx *x, const char *name)
+{
+	lxw_error e = workbook_validate_sheet_name(x->wb, name);
+	if (e != LXW_NO_ERROR) {
+		keep_error(x, name, e);
+		return NULL;
+	}
+	lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+	if (!ws) {
+		keep_error(x, name, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		return NULL;
+	}
+	worksheet_set_paper(ws, PAPER_A4);
+	kpix_xlsx_sheet *s = kpix_xcalloc(1, sizeof(*s));
+	s->x = x;
+	s->ws = ws;
+	s->name = kpix_xstrdup(name);
+	x->sheets = kpix_xrealloc(x->sheets, (x->nsheets + 1) * sizeof(*x->sheets));
+	x->sheets[x->nsheets++] = s;
+	return s;
+}
+
+static bool same_style(const kpix_xstyle *a, const kpix_xstyle *b)
+{
+	return a->bold == b->bold && a->wrap == b->wrap && a->border == b->border &&
+	       a->heading == b->heading && a->size == b->size && a->fill == b->fill &&
+	       ((!a->number_format && !b->number_format) ||
+	        (a->number_format && b->number_format &&
+	         strcmp(a->number_format, b->number_format) == 0));
+}
+
+static lxw_format *format_of(kpix_xlsx *x, const kpix_xstyle *st)
+{
+	if (!st)
+		return NULL;
+	for (size_t i = 0; i < x->nstyles; i++)
+		if (same_style(&x->styles[i].key, st))
+			return x->styles[i].format;
+	lxw_format *f = workbook_add_format(x->wb);
+	if (!f) {
+		keep_error(x, "a cell style", LXW_ERROR_MEMORY_MALLOC_FAILED);
+		return NULL;
+	}
+	if (st->bold || st->heading)
+		format_set_bold(f);
+	if (st->wrap || st->heading) {
+		format_set_text_wrap(f);
+		format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	}
+	if (st->border)
+		format_set_border(f, LXW_BORDER_THIN);
+	if (st->heading) {
+		format_set_bottom(f, LXW_BORDER_MEDIUM);
+		format_set_bg_color(f, 0xD9D9D9);
+		format_set_pattern(f, LXW_PATTERN_SOLID);
+	}
+	if (st->fill) {
+		format_set_bg_color(f, (lxw_color_t)(st->fill - 1));
+		format_set_pattern(f, LXW_PATTERN_SOLID);
+	}
+	if (st->size > 0)
+		format_set_font_size(f, st->size);
+	if (st->number_format && *st->number_format)
+		format_set_num_format(f, st->number_format);
+	x->styles = kpix_xrealloc(x->styles, (x->nstyles + 1) * sizeof(*x->styles));
+	style_entry *e = &x->styles[x->nstyles++];
+	e->key = *st;
+	e->number_format = st->number_format ? kpix_xstrdup(st->number_format) : NULL;
+	e->key.number_format = e->number_format;
+	e->format = f;
+	return f;
+}
+
+/* Copies text into x->text without control characters (they would make
+ * the sheet's XML invalid; tab, line feed and carriage return are kept)
+ * and cut at Excel's limit for a cell. */
+static const char *clean_text(kpix_xlsx *x, const char *s, size_t len)
+{
+	kpix_buf_clear(&x->text);
+	size_t chars = 0;
+	for (size_t i = 0; i < len && chars < MAX_CELL_CHARS; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+			kpix_buf_adds(&x->text, "\xef\xbf\xbd");
+		else
+			kpix_buf_addc(&x->text, (char)c);
+		chars += (c & 0xc0) != 0x80;
+	}
+	/* a cut must not split a character */
+	while (x->text.len && chars >= MAX_CELL_CHARS &&
+	       ((unsigned char)x->text.data[x->text.len - 1] & 0xc0) == 0x80)
+		x->text.data[--x->text.len] = '\0';
+	return x->text.data ? x->text.data : "";
+}
+
+void kpix_xlsx_text(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *text, size_t len,
+                    const kpix_xstyle *style)
+{
+	if (!s)
+		return;
+	if (len == 0) {
+		kpix_xlsx_blank(s, row, col, style);
+		return;
+	}
+	const char *t = clean_text(s->x, text, len);
+	if (!*t) {
+		kpix_xlsx_blank(s, row, col, style);
+		return;
+	}
+	/* write_string stores text as text: "=1+1" stays a string, never a formula */
+	keep_error(s->x, s->name, worksheet_write_string(s->ws, row, col, t, format_of(s->x, style)));
+}
+
+void kpix_xlsx_number(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, double v,
+                      const kpix_xstyle *style)
+{
+	if (!s)
+		return;
+	if (!isfinite(v)) {
+		const char *t = isnan(v) ? "NaN" : v > 0 ? "INF" : "-INF";
+		kpix_xlsx_text(s, row, col, t, strlen(t), style);
+		return;
+	}
+	keep_error(s->x, s->name, worksheet_write_number(s->ws, row, col, v, format_of(s->x, style)));
+}
+
+void kpix_xlsx_blank(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const kpix_xstyle *style)
+{
+	if (!s || !style)
+		return;
+	keep_error(s->x, s->name, worksheet_write_blank(s->ws, row, col, format_of(s->x, style)));
+}
+
+void kpix_xlsx_column_width(kpix_xlsx_sheet *s, uint16_t col, double width)
+{
+	if (s)
+		keep_error(s->x, s->name, worksheet_set_column(s->ws, col, col, width, NULL));
+}
+
+void kpix_xlsx_row_height(kpix_xlsx_sheet *s, uint32_t row, double height)
+{
+	if (s)
+		keep_error(s->x, s->name, worksheet_set_row(s->ws, row, height, NULL));
+}
+
+void kpix_xlsx_freeze(kpix_xlsx_sheet *s, uint32_t rows, uint16_t cols)
+{
+	if (s)
+		worksheet_freeze_panes(s->ws, rows, cols);
+}
+
+void kpix_xlsx_filter(kpix_xlsx_sheet *s, uint32_t first_row, uint32_t last_row, uint16_t last_col)
+{
+	if (s)
+		keep_error(s->x, s->name, worksheet_autofilter(s->ws, first_row, 0, last_row, last_col));
+}
+
+void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int repeat_first,
+                     int repeat_last, const char *header, const char *footer)
+{
+	if (!s)
+		return;
+	if (landscape)
+		worksheet_set_landscape(s->ws);
+	else
+		worksheet_set_portrait(s->ws);
+	if (fit_width)
+		worksheet_fit_to_pages(s->ws, 1, 0);
+	if (repeat_first >= 0)
+		keep_error(s->x, s->name,
+		           worksheet_repeat_rows(s->ws, (lxw_row_t)repeat_first, (lxw_row_t)repeat_last));
+	if (header && *header)
+		keep_error(s->x, "the page header", worksheet_set_header(s->ws, header));
+	if (footer && *footer)
+		keep_error(s->x, "the page footer", worksheet_set_footer(s->ws, footer));
+}
+
+static void xlsx_free(kpix_xlsx *x);
+
+void kpix_xlsx_discard(kpix_xlsx *x)
+{
+	if (!x)
+		return;
+	/* frees the workbook without writing it; its temporary files go too */
+	lxw_workbook_free(x->wb);
+	xlsx_free(x);
+}
+
+int kpix_xlsx_close(kpix_xlsx *x)
+{
+	if (!x)
+		return 0;
+	lxw_error e = workbook_close(x->wb);
+	int rc = 0;
+	if (!x->error && e != LXW_NO_ERROR)
+		x->error = kpix_xasprintf("cannot write '%s': %s", x->display, lxw_strerror(e));
+	if (x->error)
+		rc = kpix_fail(KPIX_EIO, "%s", x->error);
+	xlsx_free(x);
+	return rc;
+}
+
+static void xlsx_free(kpix_xlsx *x)
+{
+	for (size_t i = 0; i < x->nstyles; i++)
+		free(x->styles[i].number_format);
+	free(x->styles);
+	for (size_t i = 0; i < x->nsheets; i++) {
+		free(x->sheets[i]->name);
+		free(x->sheets[i]);
+	}
+	free(x->sheets);
+	for (int i = 0; i < 7; i++)
+		free(x->props[i]);
+	kpix_buf_free(&x->text);
+	free(x->error);
+	free(x->display);
+	free(x);
+}
+
+const char *kpix_xlsx_version(void)
+{
+	return LXW_VERSION;
+}
