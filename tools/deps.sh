@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(build-essential cmake pkg-config libcsv-dev libxlsxwriter-dev libjansson-dev
-          libcmocka-dev libpcre2-dev nettle-dev python3)
+          libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
