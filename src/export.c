@@ -13,7 +13,6 @@
 #include <csv.h>
 #include <errno.h>
 #include <jansson.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,25 +88,10 @@ static void fail_once(kpix_export_result *r, int rc)
 	r->fail_msg = kpix_xstrdup(kpix_error_last());
 }
 
-/* A number written with exactly d decimals, as the point is in the C
- * locale whatever the caller's locale, halves rounded away from zero. */
-static void format_fixed(double v, int d, char *buf, size_t size)
-{
-	double scale = pow(10, d);
-	double r = round(v * scale) / scale;
-	locale_t c = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	locale_t old = c ? uselocale(c) : (locale_t)0;
-	snprintf(buf, size, "%.*f", d, r == 0 ? 0.0 : r);
-	if (c) {
-		uselocale(old);
-		freelocale(c);
-	}
-}
-
 /* The value as text, for CSV cells, file names and templates. */
 static void value_text(const kpix_val *v, kpix_xvalue_type type, int decimals, kpix_buf *out)
 {
-	char num[64];
+	char num[KPIX_FIXED_MAX];
 	switch (v->kind) {
 	case KPIX_VAL_STRING:
 		kpix_buf_add(out, v->str, v->len);
@@ -119,7 +103,7 @@ static void value_text(const kpix_val *v, kpix_xvalue_type type, int decimals, k
 		if (type == KPIX_XV_DATE && isfinite(v->num) && fabs(v->num) < 3e6) {
 			kpix_date_format((kpix_date)floor(v->num), num);
 		} else if (decimals >= 0 && isfinite(v->num)) {
-			format_fixed(v->num, decimals, num, sizeof(num));
+			kpix_format_fixed(v->num, decimals, num);
 		} else {
 			kpix_format_number(v->num, num);
 		}

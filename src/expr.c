@@ -28,8 +28,8 @@
  * has in the scratch area: a sign, the 309 digits before the point of the
  * largest double, the point and the decimals (the shortest form of
  * text(x) needs at most the 32 bytes kpix_format_number asks for). */
-#define TEXT_DECIMALS_MAX 20
-#define TEXT_MAX (1 + 309 + 1 + TEXT_DECIMALS_MAX)
+#define TEXT_DECIMALS_MAX KPIX_FIXED_PLACES_MAX
+#define TEXT_MAX KPIX_FIXED_MAX
 
 /* Values the evaluation stack holds. The depth limit already bounds what a
  * program can need (at most six operands wait per nesting level, so under
@@ -302,6 +302,18 @@ static kpix_val text_of(const kpix_val *x, const kpix_val *decimals, char *buf)
 		v.len = write_fixed(round_excel(x->num, d), d > 0 ? (int)d : 0, buf);
 	}
 	return v;
+}
+
+size_t kpix_format_fixed(double x, int places, char *out)
+{
+	if (!isfinite(x)) {
+		kpix_format_number(x, out);
+		return strlen(out);
+	}
+	places = places < 0 ? 0 : places > KPIX_FIXED_PLACES_MAX ? KPIX_FIXED_PLACES_MAX : places;
+	size_t n = write_fixed(round_excel(x, places), places, out);
+	out[n] = '\0';
+	return n;
 }
 
 /* Number of UTF-8 code points in s: every byte but continuation bytes. */

@@ -109,6 +109,19 @@ kpix_expr *kpix_expr_compile(const char *src, kpix_expr_resolve_fn resolve, void
  * An expression without text() writes nothing into e. */
 int kpix_expr_eval(kpix_expr *e, const kpix_val *slots, kpix_val *out);
 
+/* The longest text kpix_format_fixed writes, with its NUL, and the most
+ * places it writes. */
+#define KPIX_FIXED_PLACES_MAX 20
+#define KPIX_FIXED_MAX (1 + 309 + 1 + KPIX_FIXED_PLACES_MAX + 1)
+
+/* Writes x with exactly places decimals (0 to KPIX_FIXED_PLACES_MAX),
+ * rounded half away from zero as round() and text(x, places) round, with
+ * a point whatever the locale, into out (KPIX_FIXED_MAX bytes, NUL-
+ * terminated); returns the length. NaN and infinities are written as
+ * kpix_format_number writes them. The one fixed-decimals writer: exports
+ * and text() give the same digits for the same value. */
+size_t kpix_format_fixed(double x, int places, char *out);
+
 /* Frees e; NULL is allowed. */
 void kpix_expr_free(kpix_expr *e);
 
