@@ -1,10 +1,12 @@
 /* args.c - parse a command's options from its declarative table, and
  * write its --help from the same table. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "kpix/kpix.h"
 
 static const cli_option *find(const cli_command *cmd, const char *name, size_t len, char short_name,
                               size_t *index)
@@ -131,4 +133,32 @@ void cli_print_help(const cli_command *cmd)
 		printf("  %-28s %s\n", o->short_name ? left : left + 2, o->help);
 	}
 	printf("  %-28s %s\n", "-h, --help", "show this help");
+}
+
+int cli_parse_max_errors(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno || *end || end == s || n == 0 || s[0] == '-') {
+		cli_error("--max-errors takes a whole number of 1 or more, not '%s'", s);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+int cli_parse_encoding(const char *s, kpix_encoding *out)
+{
+	if (strcmp(s, "auto") == 0)
+		*out = KPIX_ENCODING_AUTO;
+	else if (strcmp(s, "utf-8") == 0 || strcmp(s, "utf8") == 0)
+		*out = KPIX_ENCODING_UTF8;
+	else if (strcmp(s, "windows-1252") == 0 || strcmp(s, "cp1252") == 0)
+		*out = KPIX_ENCODING_CP1252;
+	else {
+		cli_error("unknown encoding '%s'; expected auto, utf-8 or windows-1252", s);
+		return -1;
+	}
+	return 0;
 }

@@ -6,6 +6,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include "kpix/kpix.h"
 
 /* The exit-code contract, documented in kpix(1) and README.md. */
 enum {
@@ -60,6 +63,11 @@ size_t cli_all_values(const cli_command *cmd, const cli_args *a, const char *nam
                       const char **out);
 
 void cli_print_help(const cli_command *cmd);
+
+/* The values of --max-errors and --encoding, which several commands take.
+ * Each prints a message and returns -1 on a value it cannot use. */
+int cli_parse_max_errors(const char *s, uint64_t *out);
+int cli_parse_encoding(const char *s, kpix_encoding *out);
 
 /* "kpix: " + message on stderr, git style: lower case, no full stop. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -48,19 +48,6 @@ const cli_command cmd_export = {
 	false,
 };
 
-static int parse_encoding(const char *s, kpix_encoding *out)
-{
-	if (strcmp(s, "auto") == 0)
-		*out = KPIX_ENCODING_AUTO;
-	else if (strcmp(s, "utf-8") == 0 || strcmp(s, "utf8") == 0)
-		*out = KPIX_ENCODING_UTF8;
-	else if (strcmp(s, "windows-1252") == 0 || strcmp(s, "cp1252") == 0)
-		*out = KPIX_ENCODING_CP1252;
-	else
-		return -1;
-	return 0;
-}
-
 /* SOURCE_DATE_EPOCH as reproducible-builds.org defines it: a whole number
  * of seconds since 1970. */
 static int source_date_epoch(int64_t *out)
@@ -122,20 +109,10 @@ static int run(int argc, char **argv)
 	opts.params = params;
 	opts.nonly = cli_all_values(&cmd_export, &a, "only", only);
 	opts.only = only;
-	if (max_errors) {
-		char *end;
-		errno = 0;
-		unsigned long long n = strtoull(max_errors, &end, 10);
-		if (errno || *end || end == max_errors || n == 0 || max_errors[0] == '-') {
-			cli_error("--max-errors takes a whole number of 1 or more, not '%s'", max_errors);
-			goto done;
-		}
-		opts.validate.max_errors = n;
-	}
-	if (encoding && parse_encoding(encoding, &opts.validate.encoding) != 0) {
-		cli_error("unknown encoding '%s'; expected auto, utf-8 or windows-1252", encoding);
+	if (max_errors && cli_parse_max_errors(max_errors, &opts.validate.max_errors) != 0)
 		goto done;
-	}
+	if (encoding && cli_parse_encoding(encoding, &opts.validate.encoding) != 0)
+		goto done;
 	if (source_date_epoch(&opts.created) != 0)
 		goto done;
 

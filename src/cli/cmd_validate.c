@@ -108,28 +108,10 @@ static int run(int argc, char **argv)
 		goto done;
 	}
 	kpix_validate_options opts = KPIX_VALIDATE_OPTIONS_INIT;
-	if (max_errors) {
-		char *end;
-		errno = 0;
-		unsigned long long n = strtoull(max_errors, &end, 10);
-		if (errno || *end || end == max_errors || n == 0 || max_errors[0] == '-') {
-			cli_error("--max-errors takes a whole number of 1 or more, not '%s'", max_errors);
-			goto done;
-		}
-		opts.max_errors = n;
-	}
-	if (encoding) {
-		if (strcmp(encoding, "auto") == 0)
-			opts.encoding = KPIX_ENCODING_AUTO;
-		else if (strcmp(encoding, "utf-8") == 0 || strcmp(encoding, "utf8") == 0)
-			opts.encoding = KPIX_ENCODING_UTF8;
-		else if (strcmp(encoding, "windows-1252") == 0 || strcmp(encoding, "cp1252") == 0)
-			opts.encoding = KPIX_ENCODING_CP1252;
-		else {
-			cli_error("unknown encoding '%s'; expected auto, utf-8 or windows-1252", encoding);
-			goto done;
-		}
-	}
+	if (max_errors && cli_parse_max_errors(max_errors, &opts.max_errors) != 0)
+		goto done;
+	if (encoding && cli_parse_encoding(encoding, &opts.encoding) != 0)
+		goto done;
 	if (report_path) {
 		for (size_t i = 0; i < a.nargs; i++)
 			if (same_file(report_path, a.args[i])) {
