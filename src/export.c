@@ -622,16 +622,19 @@ static void discard_outputs(kpix_export_result *r)
 
 /* ----------------------------------------------------------- manifest */
 
+/* A manifest entry for a file with its size and SHA-256, or NULL (with
+ * the error set) when it cannot be read: a manifest without a file's hash
+ * could prove nothing about it. */
 static json_t *file_entry(const char *name, const char *path, uint64_t rows, bool with_rows)
 {
-	char hex[65];
+	char hex[KPIX_SHA256_HEX_SIZE];
 	uint64_t size = 0;
+	if (kpix_sha256_file(path, hex, &size) != 0)
+		return NULL;
 	json_t *o = json_object();
 	json_object_set_new(o, "name", json_string(name));
-	if (kpix_sha256_file(path, hex, &size) == 0) {
-		json_object_set_new(o, "size", json_integer((json_int_t)size));
-		json_object_set_new(o, "sha256", json_string(hex));
-	}
+	json_object_set_new(o, "size", json_integer((json_int_t)size));
+	json_object_set_new(o, "sha256", json_string(hex));
 	if (with_rows)
 		json_object_set_new(o, "rows", json_integer((json_int_t)rows));
 	return o;
@@ -661,6 +664,10 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 	json_object_set_new(m, "versions", ver);
 
 	json_t *sch = file_entry(base_name(s->path), s->path, 0, false);
+	if (!sch) {
+		json_decref(m);
+		return KPIX_EIO;
+	}
 	json_object_set_new(sch, "id", json_string(s->id));
 	json_object_set_new(sch, "version", json_string(s->version));
 	json_object_set_new(m, "schema", sch);
@@ -671,6 +678,11 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 		uint64_t rows = 0, rejected = 0;
 		kpix_report_file_get(rep, i, &path, &rows, &rejected, &enc);
 		json_t *e = file_entry(base_name(files[i]), files[i], rows, true);
+		if (!e) {
+			json_decref(ins);
+			json_decref(m);
+			return KPIX_EIO;
+		}
 		json_object_set_new(e, "encoding", json_string(enc ? enc : "utf-8"));
 		json_array_append_new(ins, e);
 	}
@@ -696,6 +708,11 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
 		json_t *e = file_entry(o->name, o->tmp, o->rows, true);
+		if (!e) {
+			json_decref(outs);
+			json_decref(m);
+			return KPIX_EIO;
+		}
 		json_object_set_new(e, "export", json_string(o->x->name));
 		json_object_set_new(e, "format",
 		                    json_string(o->x->format == KPIX_XF_CSV ? "csv" : "xlsx"));
