@@ -1,0 +1,358 @@
+/* test_export.c - kpix_export: what it writes, and that it writes nothing
+ * when it must not. The council schema's own exports are checked end to
+ * end; the small schema here pins the mechanisms (columns, decimals,
+ * formula safety, one return per export, all or nothing). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <dirent.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kpix/kpix.h"
+#include "util.h"
+
+typedef struct {
+	char dir[64];
+	kpix_schema *schema;
+	kpix_export_result *result;
+} fx;
+
+static int setup(void **state)
+{
+	fx *f = calloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/kpix-test-export-XXXXXX");
+	if (!mkdtemp(f->dir))
+		return -1;
+	*state = f;
+	return 0;
+}
+
+static void remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = kpix_xasprintf("%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
+			remove_tree(p);
+		else
+			unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static int teardown(void **state)
+{
+	fx *f = *state;
+	kpix_export_free(f->result);
+	kpix_schema_free(f->schema);
+	remove_tree(f->dir);
+	free(f);
+	return 0;
+}
+
+static char *write_file(fx *f, const char *name, const char *text)
+{
+	char *path = kpix_xasprintf("%s/%s", f->dir, name);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return path;
+}
+
+static char *read_file(const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp)
+		return NULL;
+	kpix_buf b = KPIX_BUF_INIT;
+	char chunk[4096];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
+		kpix_buf_add(&b, chunk, n);
+	fclose(fp);
+	return kpix_buf_detach(&b);
+}
+
+/* The names in dir, hidden ones too, sorted and joined with spaces; "" when it is empty,
+ * "(none)" when it does not exist. */
+static char *listing(const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, alphasort);
+	if (n < 0)
+		return kpix_xstrdup("(none)");
+	kpix_buf b = KPIX_BUF_INIT;
+	for (int i = 0; i < n; i++) {
+		/* temporary files (".name.XXXXXX.tmp") are listed: none may be left */
+		if (strcmp(names[i]->d_name, ".") != 0 && strcmp(names[i]->d_name, "..") != 0)
+			kpix_buf_printf(&b, "%s%s", b.len ? " " : "", names[i]->d_name);
+		free(names[i]);
+	}
+	free(names);
+	return kpix_buf_detach(&b);
+}
+
+#define RETURN_SCHEMA                                                                           \
+	"{\"$kpix\": \"schema/1\", \"id\": \"mini\", \"version\": \"1\",\n"                          \
+	" \"fields\": [{\"name\": \"org\", \"constraints\": {\"required\": true}},\n"                 \
+	"   {\"name\": \"code\"}, {\"name\": \"value\", \"type\": \"number\"}, {\"name\": \"note\"}],\n" \
+	" \"parameters\": [{\"name\": \"contact\"}],\n"                                               \
+	" \"exports\": [\n"                                                                          \
+	"  {\"name\": \"mini-csv\", \"format\": \"csv\", \"file\": \"return {org}.csv\",\n"          \
+	"   \"columns\": [{\"heading\": \"org\", \"value\": \"org\"},\n"                              \
+	"     {\"heading\": \"code\", \"value\": \"code\"},\n"                                        \
+	"     {\"heading\": \"value\", \"value\": \"value\", \"decimals\": 2},\n"                     \
+	"     {\"heading\": \"double\", \"value\": \"value * 2\"},\n"                                 \
+	"     {\"heading\": \"note\", \"value\": \"note\"},\n"                                        \
+	"     {\"heading\": \"contact\", \"value\": \"param.contact\"}]},\n"                          \
+	"  {\"name\": \"mini-xlsx\", \"format\": \"xlsx\", \"file\": \"return {org}.xlsx\",\n"       \
+	"   \"sheets\": [{\"name\": \"Return\", \"title\": \"Return for {org}\",\n"                   \
+	"     \"columns\": [{\"heading\": \"Code\", \"value\": \"code\"},\n"                          \
+	"       {\"heading\": \"Value\", \"value\": \"value\", \"decimals\": 1}]}]}]}\n"
+
+static int run_export(fx *f, const char *csv_text, const char *out, const char *const *params,
+                      size_t nparams)
+{
+	char *schema_path = write_file(f, "mini.json", RETURN_SCHEMA);
+	if (!f->schema)
+		assert_int_equal(kpix_schema_load(&f->schema, schema_path, NULL), KPIX_OK);
+	char *data = write_file(f, "data.csv", csv_text);
+	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
+	opts.out_dir = out;
+	opts.params = params;
+	opts.nparams = nparams;
+	kpix_export_free(f->result);
+	f->result = NULL;
+	const char *files[] = {data};
+	int rc = kpix_export(&f->result, f->schema, files, 1, &opts);
+	free(data);
+	free(schema_path);
+	return rc;
+}
+
+static void export__writes_each_export_and_a_manifest_into_the_directory(void **state)
+{
+	fx *f = *state;
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	const char *params[] = {"contact=Performance team"};
+	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,2.675,fine\n"
+	                               "North Hill,A2,-1,=SUM(A1:A9)\n",
+	                            out, params, 1),
+	                 KPIX_OK);
+	assert_true(kpix_export_written(f->result));
+	assert_int_equal(kpix_export_report(f->result) ? kpix_report_errors(kpix_export_report(f->result)) : 1, 0);
+	char *names = listing(out);
+	assert_string_equal(names, "manifest.json return-North-Hill.csv return-North-Hill.xlsx");
+	free(names);
+
+	char *path = kpix_xasprintf("%s/return-North-Hill.csv", out);
+	char *csv = read_file(path);
+	/* 2.675 rounds to 2.68 as round() and Excel round it; a formula is
+	 * neutralised; numbers are never written as text */
+	assert_string_equal(csv, "org,code,value,double,note,contact\r\n"
+	                         "North Hill,A1,2.68,5.35,fine,Performance team\r\n"
+	                         "North Hill,A2,-1.00,-2,\"'=SUM(A1:A9)\",Performance team\r\n");
+	free(csv);
+	free(path);
+
+	path = kpix_xasprintf("%s/manifest.json", out);
+	json_error_t err;
+	json_t *m = json_load_file(path, 0, &err);
+	assert_non_null(m);
+	json_t *rec = json_object_get(m, "reconciliation");
+	assert_int_equal(json_integer_value(json_object_get(rec, "rows_read")), 2);
+	assert_int_equal(json_integer_value(json_object_get(rec, "rows_exported")), 2);
+	assert_int_equal(json_integer_value(json_object_get(rec, "rows_rejected")), 0);
+	json_t *outs = json_object_get(m, "outputs");
+	assert_int_equal(json_array_size(outs), 2);
+	json_t *first = json_array_get(outs, 0);
+	assert_string_equal(json_string_value(json_object_get(first, "name")), "return-North-Hill.csv");
+	assert_int_equal(strlen(json_string_value(json_object_get(first, "sha256"))), 64);
+	json_t *in = json_array_get(json_object_get(m, "inputs"), 0);
+	assert_string_equal(json_string_value(json_object_get(in, "name")), "data.csv");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(json_object_get(m, "options"), "parameters"), "contact")),
+	                    "Performance team");
+	json_decref(m);
+	free(path);
+	free(out);
+}
+
+static void export__data_with_an_error_writes_nothing(void **state)
+{
+	fx *f = *state;
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,lots,\n", out, NULL, 0),
+	                 KPIX_OK);
+	assert_false(kpix_export_written(f->result));
+	assert_int_equal(kpix_report_errors(kpix_export_report(f->result)), 1);
+	char *names = listing(out);
+	assert_string_equal(names, "(none)");
+	free(names);
+	free(out);
+}
+
+static void export__an_existing_directory_keeps_its_files_when_the_data_is_invalid(void **state)
+{
+	fx *f = *state;
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	assert_int_equal(mkdir(out, 0777), 0);
+	char *old = kpix_xasprintf("%s/return-North-Hill.csv", out);
+	FILE *fp = fopen(old, "wb");
+	fputs("last quarter's file\n", fp);
+	fclose(fp);
+	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,lots,\n", out, NULL, 0),
+	                 KPIX_OK);
+	char *names = listing(out);
+	assert_string_equal(names, "return-North-Hill.csv");
+	char *text = read_file(old);
+	assert_string_equal(text, "last quarter's file\n");
+	free(text);
+	free(names);
+	free(old);
+	free(out);
+}
+
+static void export__a_file_name_field_that_changes_between_rows_is_an_error(void **state)
+{
+	fx *f = *state;
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,1,\nSouth Vale,A2,2,\n",
+	                            out, NULL, 0),
+	                 KPIX_OK);
+	const kpix_report *r = kpix_export_report(f->result);
+	assert_int_equal(kpix_report_errors(r), 1);
+	const kpix_diag *d = kpix_report_get(r, 0);
+	assert_string_equal(d->code, "inconsistent-value");
+	assert_int_equal(d->row, 3);
+	assert_int_equal(d->column, 1);
+	assert_non_null(strstr(d->message, "'South Vale' here but 'North Hill' in row 2"));
+	char *names = listing(out);
+	assert_string_equal(names, "(none)");
+	free(names);
+	free(out);
+}
+
+static void export__an_output_that_would_replace_the_data_is_refused(void **state)
+{
+	fx *f = *state;
+	/* the CSV export's name for org "data" is return-data.csv; put the data
+	 * there and export into the same directory */
+	char *data = write_file(f, "return-data.csv", "org,code,value,note\ndata,A1,1,\n");
+	char *schema_path = write_file(f, "mini.json", RETURN_SCHEMA);
+	assert_int_equal(kpix_schema_load(&f->schema, schema_path, NULL), KPIX_OK);
+	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
+	opts.out_dir = f->dir;
+	const char *files[] = {data};
+	assert_int_not_equal(kpix_export(&f->result, f->schema, files, 1, &opts), KPIX_OK);
+	assert_non_null(strstr(kpix_error_last(), "return-data.csv"));
+	char *text = read_file(data);
+	assert_string_equal(text, "org,code,value,note\ndata,A1,1,\n");
+	free(text);
+	free(schema_path);
+	free(data);
+}
+
+static void export__an_unknown_parameter_is_a_usage_error(void **state)
+{
+	fx *f = *state;
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	const char *params[] = {"contcat=someone"};
+	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,1,\n", out, params, 1),
+	                 KPIX_EUSAGE);
+	assert_non_null(strstr(kpix_error_last(), "no parameter 'contcat'"));
+	assert_non_null(strstr(kpix_error_last(), "contact"));
+	char *names = listing(out);
+	assert_string_equal(names, "(none)");
+	free(names);
+	free(out);
+}
+
+static void export__the_same_data_gives_the_same_bytes_in_another_directory_and_time_zone(void **state)
+{
+	fx *f = *state;
+	char *a = kpix_xasprintf("%s/a", f->dir), *b = kpix_xasprintf("%s/b", f->dir);
+	const char *csv = "org,code,value,note\nNorth Hill,A1,82.25,\n";
+	setenv("TZ", "UTC", 1);
+	assert_int_equal(run_export(f, csv, a, NULL, 0), KPIX_OK);
+	setenv("TZ", "Pacific/Auckland", 1);
+	assert_int_equal(run_export(f, csv, b, NULL, 0), KPIX_OK);
+	unsetenv("TZ");
+	static const char *const names[] = {"return-North-Hill.csv", "return-North-Hill.xlsx",
+	                                    "manifest.json"};
+	for (size_t i = 0; i < 3; i++) {
+		char *pa = kpix_xasprintf("%s/%s", a, names[i]), *pb = kpix_xasprintf("%s/%s", b, names[i]);
+		struct stat sa, sb;
+		assert_int_equal(stat(pa, &sa), 0);
+		assert_int_equal(stat(pb, &sb), 0);
+		assert_int_equal(sa.st_size, sb.st_size);
+		char *ta = read_file(pa), *tb = read_file(pb);
+		assert_memory_equal(ta, tb, (size_t)sa.st_size);
+		free(ta);
+		free(tb);
+		free(pa);
+		free(pb);
+	}
+	free(a);
+	free(b);
+}
+
+static void export__the_council_example_exports_both_files(void **state)
+{
+	fx *f = *state;
+	char *schema = kpix_xasprintf("%s/../schemas/council-kpi-quarterly.json", KPIX_TEST_DATA);
+	char *data = kpix_xasprintf("%s/../examples/council-kpi-quarterly/q2-2025-26.csv", KPIX_TEST_DATA);
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	assert_int_equal(kpix_schema_load(&f->schema, schema, NULL), KPIX_OK);
+	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
+	opts.out_dir = out;
+	const char *files[] = {data};
+	assert_int_equal(kpix_export(&f->result, f->schema, files, 1, &opts), KPIX_OK);
+	assert_true(kpix_export_written(f->result));
+	char *names = listing(out);
+	assert_string_equal(names, "kpi-return-Example-Borough-Council-2025-26-Q2.csv "
+	                           "kpi-return-Example-Borough-Council-2025-26-Q2.xlsx manifest.json");
+	free(names);
+	char *path = kpix_xasprintf("%s/kpi-return-Example-Borough-Council-2025-26-Q2.csv", out);
+	char *csv = read_file(path);
+	/* RENT01: 98.26% against a 98.5% target, higher is better, within 5%:
+	 * amber; money is written as plain numbers */
+	assert_non_null(strstr(csv, "\r\nExample Borough Council,2025-26 Q2,RENT01,Rent collected as a "
+	                            "percentage of rent due,,percent,higher,27318904,27802115,98.26,"
+	                            "98.50,-0.24,Amber,"));
+	free(csv);
+	free(path);
+	free(out);
+	free(data);
+	free(schema);
+}
+
+int main(void)
+{
+#define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(export__writes_each_export_and_a_manifest_into_the_directory),
+		T(export__data_with_an_error_writes_nothing),
+		T(export__an_existing_directory_keeps_its_files_when_the_data_is_invalid),
+		T(export__a_file_name_field_that_changes_between_rows_is_an_error),
+		T(export__an_output_that_would_replace_the_data_is_refused),
+		T(export__an_unknown_parameter_is_a_usage_error),
+		T(export__the_same_data_gives_the_same_bytes_in_another_directory_and_time_zone),
+		T(export__the_council_example_exports_both_files),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
