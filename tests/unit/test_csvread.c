@@ -242,6 +242,32 @@ static void reader__the_callback_can_stop_reading(void **state)
 	kpix_buf_free(&c.out);
 }
 
+static void reader__cells_of_every_short_length_are_copied_whole(void **state)
+{
+	(void)state;
+	/* one row of cells of 0..40 bytes, each a distinct run of letters */
+	kpix_buf in = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+	kpix_buf_adds(&want, "R1:");
+	for (int n = 0; n <= 40; n++) {
+		if (n) {
+			kpix_buf_addc(&in, ',');
+			kpix_buf_addc(&want, '|');
+		}
+		for (int i = 0; i < n; i++) {
+			char ch = (char)('a' + (n + i) % 26);
+			kpix_buf_addc(&in, ch);
+			kpix_buf_addc(&want, ch);
+		}
+	}
+	kpix_buf_addc(&in, '\n');
+	kpix_buf_addc(&want, '\n');
+	char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL);
+	assert_string_equal(got, want.data);
+	free(got);
+	kpix_buf_free(&in);
+	kpix_buf_free(&want);
+}
+
 static void reader__a_missing_file_is_an_io_error_naming_it(void **state)
 {
 	(void)state;
@@ -284,6 +310,7 @@ int main(void)
 		cmocka_unit_test(reader__a_row_wider_than_the_cap_is_reported_once),
 		cmocka_unit_test(reader__a_final_line_without_newline_is_read),
 		cmocka_unit_test(reader__the_callback_can_stop_reading),
+		cmocka_unit_test(reader__cells_of_every_short_length_are_copied_whole),
 		cmocka_unit_test(reader__a_missing_file_is_an_io_error_naming_it),
 		cmocka_unit_test(reader__a_directory_is_an_io_error),
 	};
