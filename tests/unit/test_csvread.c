@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
+
 #include "csvread.h"
 #include "util.h"
 
@@ -268,6 +270,106 @@ static void reader__cells_of_every_short_length_are_copied_whole(void **state)
 	kpix_buf_free(&want);
 }
 
+/* The reader hands the file to libcsv in chunks of this many bytes. */
+#define READER_CHUNK (256 * 1024)
+
+static void on_ref_field(void *data, size_t len, void *ctx)
+{
+	kpix_buf *out = ctx;
+	if (out->len && out->data[out->len - 1] != ':')
+		kpix_buf_addc(out, '|');
+	kpix_buf_add(out, data ? data : "", len);
+}
+
+static void on_ref_row(int c, void *ctx)
+{
+	(void)c;
+	kpix_buf_addc(ctx, '\n');
+}
+
+static int ref_never_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* What the reader should say about well-formed, ASCII, LF-ended CSV with
+ * no blank lines: libcsv's cells, spaces kept, read in one call. */
+static char *reference_read(const char *data, size_t len)
+{
+	struct csv_parser p;
+	kpix_buf out = KPIX_BUF_INIT;
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL);
+	csv_set_space_func(&p, ref_never_space);
+	size_t row = 1;
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] != '\n' && i + 1 < len)
+			continue;
+		/* one record at a time, so each can be labelled with its number */
+		kpix_buf_printf(&out, "R%zu:", row++);
+		assert_int_equal(csv_parse(&p, data + start, i + 1 - start, on_ref_field, on_ref_row, &out),
+		                 i + 1 - start);
+		start = i + 1;
+	}
+	assert_int_equal(csv_fini(&p, on_ref_field, on_ref_row, &out), 0);
+	csv_free(&p);
+	return kpix_buf_detach(&out);
+}
+
+static void reader__spaces_are_kept_whichever_chunk_they_fall_in(void **state)
+{
+	(void)state;
+	/* Rows with spaces and tabs placed so that they start, end or straddle
+	 * a chunk boundary, in a file whose other chunks hold none. */
+	static const char *const probes[] = {
+		" 1 , 2 \n", "x,\t2\t\n", "a b,c  \n", "\"q r\",  \n", "1,\" \"\n", "  ,\t\n",
+	};
+	for (size_t pi = 0; pi < sizeof(probes) / sizeof(*probes); pi++) {
+		for (size_t shift = 0; shift < 12; shift++) {
+			kpix_buf in = KPIX_BUF_INIT;
+			kpix_buf_adds(&in, "a,b\n");
+			size_t at = READER_CHUNK - shift;
+			while (in.len + 8 <= at)
+				kpix_buf_adds(&in, "123,456\n");
+			while (in.len + 2 <= at)
+				kpix_buf_adds(&in, "7\n");
+			kpix_buf_adds(&in, probes[pi]);
+			kpix_buf_adds(&in, "8,9\n");
+			while (in.len < 2 * READER_CHUNK + 100)
+				kpix_buf_adds(&in, "123,456\n");
+			kpix_buf_adds(&in, probes[pi]);
+			char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL);
+			char *want = reference_read(in.data, in.len);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+			kpix_buf_free(&in);
+		}
+	}
+}
+
+static void reader__a_space_after_a_closing_quote_is_malformed_in_any_chunk(void **state)
+{
+	(void)state;
+	for (size_t shift = 0; shift < 8; shift++) {
+		kpix_buf in = KPIX_BUF_INIT;
+		kpix_buf_adds(&in, "a,b\n");
+		while (in.len + 8 <= READER_CHUNK - shift)
+			kpix_buf_adds(&in, "123,456\n");
+		size_t row = 1 + (in.len - 4) / 8 + 1;
+		kpix_buf_adds(&in, "\"q\" ,1\n2,3\n");
+		char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL);
+		char want[64];
+		snprintf(want, sizeof(want), "P%zu:1:malformed-quote\nR%zu!:", row, row);
+		assert_non_null(strstr(got, want));
+		snprintf(want, sizeof(want), "R%zu:2|3\n", row + 1);
+		assert_non_null(strstr(got, want));
+		free(got);
+		kpix_buf_free(&in);
+	}
+}
+
 static void reader__a_missing_file_is_an_io_error_naming_it(void **state)
 {
 	(void)state;
@@ -311,6 +413,8 @@ int main(void)
 		cmocka_unit_test(reader__a_final_line_without_newline_is_read),
 		cmocka_unit_test(reader__the_callback_can_stop_reading),
 		cmocka_unit_test(reader__cells_of_every_short_length_are_copied_whole),
+		cmocka_unit_test(reader__spaces_are_kept_whichever_chunk_they_fall_in),
+		cmocka_unit_test(reader__a_space_after_a_closing_quote_is_malformed_in_any_chunk),
 		cmocka_unit_test(reader__a_missing_file_is_an_io_error_naming_it),
 		cmocka_unit_test(reader__a_directory_is_an_io_error),
 	};
