@@ -1041,6 +1041,36 @@ static void validate__a_missing_cell_message_counts_the_header_as_written(void *
 	assert_null(strstr(diag(f, 1)->message, "the header has 3"));
 }
 
+static void validate__a_short_row_keeps_no_value_from_the_row_before(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}],\n"
+	                     "\"primaryKey\": [\"a\", \"b\"]"));
+	/* row 3 has no b, so it has no key: it repeats nothing, row 4 does */
+	validate_csv(f, NULL, "a,b\n1,x\n1\n1,x\n");
+	assert_string_equal(diags(f), "3:2:missing-cell:-\n"
+	                              "4:0:primary-key:-\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row repeats the key (a, b) = (1, x) of row 2; each combination may "
+	                    "appear only once");
+}
+
+static void validate__a_field_beyond_the_header_is_checked_only_in_rows_that_reach_it(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"},\n"
+	                     "  {\"name\": \"c\", \"type\": \"integer\"}],\n"
+	                     "\"primaryKey\": [\"a\", \"c\"]"));
+	/* an exact match puts c in column 3 although the header stops at b */
+	validate_csv(f, NULL, "a,b\n1,2,03\n1,2\n1,2,3\n1,2,x\n");
+	assert_string_equal(diags(f), "1:3:missing-label:-\n"
+	                              "3:3:missing-cell:-\n"
+	                              "4:0:primary-key:-\n"
+	                              "5:3:type-error:-\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row ends before column 3 (c): it has 2 cells where the schema has 3");
+}
+
 static void validate__a_bom_and_crlf_line_ends_do_not_disturb_the_header(void **state)
 {
 	fx *f = *state;
@@ -1220,6 +1250,8 @@ int main(void)
 		T(validate__an_extra_cell_under_a_heading_is_not_said_to_be_beyond_the_header),
 		T(validate__a_missing_heading_makes_its_cells_missing_in_exact_mode),
 		T(validate__a_missing_cell_message_counts_the_header_as_written),
+		T(validate__a_short_row_keeps_no_value_from_the_row_before),
+		T(validate__a_field_beyond_the_header_is_checked_only_in_rows_that_reach_it),
 		T(validate__a_bom_and_crlf_line_ends_do_not_disturb_the_header),
 		T(validate__rows_wider_than_max_columns_are_reported),
 		T(validate__cells_larger_than_max_field_bytes_are_reported),
