@@ -391,6 +391,38 @@ static void validate__an_enum_of_a_number_field_compares_numbers(void **state)
 	                    "'lcra' is not one of the values allowed for tenure: LCRA, LCHO");
 }
 
+static void validate__an_enum_of_strings_accepts_only_whole_values(void **state)
+{
+	fx *f = *state;
+	/* s has only short values; t has one of nine bytes; u allows "" as a value */
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"s\", \"constraints\": {\"enum\": [\"A\", \"AB\", \"ABCDEFGH\"]}},\n"
+	                     "  {\"name\": \"t\", \"constraints\": {\"enum\": [\"A\", \"ABCDEFGHI\"]}},\n"
+	                     "  {\"name\": \"u\", \"missingValues\": [\"-\"], \"constraints\": {\"enum\": [\"\", \"x\"]}}]"));
+	validate_csv(f, NULL,
+	             "s,t,u\n"
+	             "A,A,\n"
+	             "AB,ABCDEFGHI,x\n"
+	             "ABCDEFGH,AB,-\n"
+	             "ABC,ABCDEFGH,xx\n"
+	             "ABCDEFGHI,ABCDEFGHIJ, \n"
+	             "ABCDEFG,a,X\n"
+	             "a,B,x\n");
+	assert_string_equal(diags(f), "4:2:constraint-error:enum\n"
+	                              "5:1:constraint-error:enum\n"
+	                              "5:2:constraint-error:enum\n"
+	                              "5:3:constraint-error:enum\n"
+	                              "6:1:constraint-error:enum\n"
+	                              "6:2:constraint-error:enum\n"
+	                              "6:3:constraint-error:enum\n"
+	                              "7:1:constraint-error:enum\n"
+	                              "7:2:constraint-error:enum\n"
+	                              "7:3:constraint-error:enum\n"
+	                              "8:1:constraint-error:enum\n"
+	                              "8:2:constraint-error:enum\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'ABC' is not one of the values allowed for s: A, AB, ABCDEFGH");
+}
+
 /* ---------------------------------------------------------------- keys */
 
 static void validate__a_unique_field_names_the_first_row_holding_the_value(void **state)
@@ -1216,6 +1248,7 @@ int main(void)
 		T(validate__lengths_count_characters_not_bytes),
 		T(validate__a_pattern_must_match_the_whole_value),
 		T(validate__an_enum_of_a_number_field_compares_numbers),
+		T(validate__an_enum_of_strings_accepts_only_whole_values),
 		T(validate__a_unique_field_names_the_first_row_holding_the_value),
 		T(validate__a_composite_primary_key_must_be_unique_and_complete),
 		T(validate__primary_keys_compare_typed_values),
