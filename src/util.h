@@ -1,5 +1,6 @@
 /* util.h - the small shared pieces every module of the library uses:
- * the last-error message, a growable byte buffer, an arena, and hashing. */
+ * the last-error message, a growable byte buffer, an arena, hashing, and
+ * a matcher for patterns of a simple shape. */
 #ifndef KPIX_UTIL_H
 #define KPIX_UTIL_H
 
@@ -75,5 +76,23 @@ void kpix_format_number(double v, char *buf);
 /* True when the bytes are valid UTF-8 (overlong forms and surrogates are
  * invalid). */
 bool kpix_utf8_valid(const char *s, size_t len);
+
+/* A pattern of a simple shape: a sequence of ASCII characters and ASCII
+ * classes ([A-Z0-9], \d), each taken once or repeated ({n}, {n,m}, {n,},
+ * ?, * or +), where no repeat can take a character that what follows it
+ * could take. Such codes as "ENT[0-9]{4}" or "[A-Z]{2}[0-9]+" are matched
+ * by one pass over the text, with no regex engine and no backtracking. */
+typedef struct kpix_shape kpix_shape;
+
+/* The pattern as a shape, or NULL when it is not one (or uses anything
+ * beyond the plain syntax above), so that it must be left to PCRE2. For a
+ * shape, kpix_shape_match says what PCRE2 says of the pattern compiled
+ * with PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED. */
+kpix_shape *kpix_shape_compile(const char *pattern);
+
+/* True when the whole of s (UTF-8, len bytes) matches the shape. */
+bool kpix_shape_match(const kpix_shape *sh, const char *s, size_t len);
+
+void kpix_shape_free(kpix_shape *sh);
 
 #endif

@@ -49,6 +49,7 @@ typedef struct {
 	 * its length; NULL for other enums */
 	uint64_t *enum_word;
 	unsigned char *enum_len;
+	kpix_shape *shape;  /* the pattern when it is a simple shape, matched without PCRE2 */
 } field_plan;
 
 typedef struct {
@@ -407,8 +408,10 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 			      (long long)f->max_length);
 	}
 	if (checks & CHECK_PATTERN) {
-		int m = f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
-		                  : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
+		const kpix_shape *shape = v->plan[fi].shape;
+		int m = shape      ? (kpix_shape_match(shape, c->data, c->len) ? 1 : PCRE2_ERROR_NOMATCH)
+		        : f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
+		                    : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
 		if (m < 0 && m != PCRE2_ERROR_NOMATCH)
 			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "pattern",
@@ -1039,6 +1042,8 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 		p->needed = f->required;
 		for (size_t i = 0; i < s->npk; i++)
 			p->needed = p->needed || s->pk[i] == fi;
+		if (f->re)
+			p->shape = kpix_shape_compile(f->pattern);
 		bool short_enum = f->enum_text.n && !f->enum_num && f->enum_text.n <= MAX_WORD_ENUM;
 		for (size_t i = 0; i < f->enum_text.n && short_enum; i++)
 			short_enum = strlen(f->enum_text.items[i]) <= 8;
@@ -1122,6 +1127,7 @@ void kpix_validator_free(kpix_validator *v)
 	for (size_t f = 0; f < s->nfields; f++) {
 		free(v->plan[f].enum_word);
 		free(v->plan[f].enum_len);
+		kpix_shape_free(v->plan[f].shape);
 	}
 	free(v->plan);
 	free(v->field_cell);
