@@ -320,8 +320,13 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 }
 
 /* Appends a typed value to a key so that equal values give equal keys
- * ("1" and "01" in an integer field are the same key). */
-static void add_key_part(kpix_buf *k, const kpix_val *val)
+ * ("1" and "01" in an integer field are the same key). A number that ends
+ * the key leaves out its trailing zero bytes: whole numbers, whose low
+ * mantissa bytes are zero, make keys of a few bytes instead of eight.
+ * Equality and order are kept: the parts before it have fixed or
+ * recorded lengths, and keys of the same fields compare as they would
+ * with the zeros put back. */
+static void add_key_part(kpix_buf *k, const kpix_val *val, bool last)
 {
 	/* the kind and a number or a boolean are at most 9 bytes, written in place */
 	if (k->len + 9 >= k->cap)
@@ -345,6 +350,9 @@ static void add_key_part(kpix_buf *k, const kpix_val *val)
 		p[6] = (char)(u >> 8);
 		p[7] = (char)u;
 		p += 8;
+		/* u has its top bit set, so p[0] is never dropped */
+		while (last && p[-1] == 0)
+			p--;
 		break;
 	}
 	case KPIX_VAL_BOOL:
@@ -453,7 +461,7 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 	/* a field that is the whole primary key is checked with the key */
 	if (checks & CHECK_UNIQUE) {
 		kpix_buf_clear(&v->key);
-		add_key_part(&v->key, val);
+		add_key_part(&v->key, val, true);
 		bool added;
 		uint64_t *first = kpix_keyset_upsert(v->unique[fi], v->key.data, v->key.len, &added);
 		if (added) {
@@ -500,7 +508,7 @@ static bool build_typed_key(kpix_validator *v, const size_t *fields, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (v->slots[fields[i]].kind == KPIX_VAL_NULL)
 			return false;
-		add_key_part(&v->key, &v->slots[fields[i]]);
+		add_key_part(&v->key, &v->slots[fields[i]], i + 1 == n);
 	}
 	return true;
 }

@@ -479,6 +479,43 @@ static void validate__primary_keys_compare_typed_values(void **state)
 	                    "this row repeats the key (n) = (1.0) of row 2; each combination may appear only once");
 }
 
+static void validate__number_keys_that_differ_only_in_low_bytes_stay_distinct(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"n\", \"type\": \"number\"},\n"
+	                     "  {\"name\": \"m\", \"type\": \"number\", \"constraints\": {\"unique\": true}}],\n"
+	                     "\"primaryKey\": [\"m\", \"n\"]"));
+	/* 3 and the next double after it differ in their last byte only; 256
+	 * and 2 in none of their low bytes; keys arrive out of order too */
+	validate_csv(f, NULL,
+	             "n,m\n"
+	             "3,1\n"
+	             "3.0000000000000004,2\n"
+	             "256,3\n"
+	             "2,4\n"
+	             "-0.5,5\n"
+	             "1e300,6\n"
+	             "0.5,7\n"
+	             "3,8\n"
+	             "256.0,9\n"
+	             "3.0000000000000004,3.0000000000000004\n"
+	             "4,3\n"
+	             "2,3.0000000000000004\n"
+	             "256,3\n"
+	             "256.00000000000006,3\n");
+	assert_string_equal(diags(f), "12:2:unique-error:unique\n"
+	                              "13:2:unique-error:unique\n"
+	                              "14:2:unique-error:unique\n"
+	                              "14:0:primary-key:-\n"
+	                              "15:2:unique-error:unique\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'3.0000000000000004' appears again: each m must be different, and row 11 "
+	                    "already has it");
+	assert_string_equal(diag(f, 3)->message,
+	                    "this row repeats the key (m, n) = (3, 256) of row 4; each combination may "
+	                    "appear only once");
+}
+
 static void validate__a_primary_key_is_checked_across_files_naming_the_other_file(void **state)
 {
 	fx *f = *state;
@@ -1252,6 +1289,7 @@ int main(void)
 		T(validate__a_unique_field_names_the_first_row_holding_the_value),
 		T(validate__a_composite_primary_key_must_be_unique_and_complete),
 		T(validate__primary_keys_compare_typed_values),
+		T(validate__number_keys_that_differ_only_in_low_bytes_stay_distinct),
 		T(validate__a_primary_key_is_checked_across_files_naming_the_other_file),
 		T(validate__a_key_field_marked_unique_is_reported_both_ways),
 		T(validate__keys_span_files_whose_columns_are_in_another_order),
