@@ -189,6 +189,64 @@ static inline void copy_cell(char *dst, const unsigned char *src, size_t len)
 	}
 }
 
+/* The first cell past max_columns in a row: reported once for the row. */
+static KPIX_COLD void too_many_cells(reader *r)
+{
+	if (r->row_too_wide)
+		return;
+	r->row_too_wide = true;
+	r->row_malformed = true;
+	char msg[160];
+	snprintf(msg, sizeof(msg),
+	         "this row has more than %zu cells, the most kpix reads in one row; "
+	         "the cells beyond are not checked",
+	         r->cfg->max_columns);
+	problem(r, "too-many-columns", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
+}
+
+/* A cell over max_field_bytes: reported; returns how much of it is kept. */
+static KPIX_COLD size_t cut_cell(reader *r, size_t len)
+{
+	char msg[200];
+	snprintf(msg, sizeof(msg),
+	         "this cell holds %zu bytes, more than the %zu kpix accepts in one cell; "
+	         "only its start is kept",
+	         len, r->cfg->max_field_bytes);
+	problem(r, "field-too-large", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
+	r->row_malformed = true;
+	return 64;
+}
+
+static KPIX_COLD void grow_cells(reader *r)
+{
+	r->cells_cap = r->cells_cap ? r->cells_cap * 2 : 32;
+	r->offsets = kpix_xrealloc(r->offsets, r->cells_cap * sizeof(*r->offsets));
+	r->cells = kpix_xrealloc(r->cells, r->cells_cap * sizeof(*r->cells));
+}
+
+/* Appends a cell and its NUL to the row buffer. */
+static void add_cell(reader *r, const unsigned char *s, size_t len)
+{
+	size_t start = r->rowbuf.len;
+	if (start + len + 1 >= r->rowbuf.cap)
+		kpix_buf_grow(&r->rowbuf, len + 1);
+	copy_cell(r->rowbuf.data + start, s, len);
+	r->rowbuf.data[start + len] = '\0';
+	r->rowbuf.len = start + len + 1;
+}
+
+/* add_cell for a file that has shown a NUL or a non-ASCII byte: the cell
+ * is checked, and converted where it needs to be. */
+static KPIX_COLD void add_checked_cell(reader *r, const unsigned char *s, size_t len)
+{
+	if (!has_special(s, len)) {
+		add_cell(r, s, len);
+		return;
+	}
+	append_cell_text(r, s, len, (uint32_t)(r->ncells + 1));
+	kpix_buf_addc(&r->rowbuf, '\0');
+}
+
 static void on_field(void *data, size_t len, void *vr)
 {
 	reader *r = vr;
@@ -196,48 +254,19 @@ static void on_field(void *data, size_t len, void *vr)
 		return;
 	r->ncells_seen++;
 	if (r->ncells >= r->cfg->max_columns) {
-		if (!r->row_too_wide) {
-			r->row_too_wide = true;
-			r->row_malformed = true;
-			char msg[160];
-			snprintf(msg, sizeof(msg),
-			         "this row has more than %zu cells, the most kpix reads in one row; "
-			         "the cells beyond are not checked",
-			         r->cfg->max_columns);
-			problem(r, "too-many-columns", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen,
-			        NULL, msg);
-		}
+		too_many_cells(r);
 		return;
 	}
-	if (r->ncells == r->cells_cap) {
-		r->cells_cap = r->cells_cap ? r->cells_cap * 2 : 32;
-		r->offsets = kpix_xrealloc(r->offsets, r->cells_cap * sizeof(*r->offsets));
-		r->cells = kpix_xrealloc(r->cells, r->cells_cap * sizeof(*r->cells));
-	}
+	if (r->ncells == r->cells_cap)
+		grow_cells(r);
 	const unsigned char *s = data ? data : (const unsigned char *)"";
-	if (len > r->cfg->max_field_bytes) {
-		char msg[200];
-		snprintf(msg, sizeof(msg),
-		         "this cell holds %zu bytes, more than the %zu kpix accepts in one cell; "
-		         "only its start is kept",
-		         len, r->cfg->max_field_bytes);
-		problem(r, "field-too-large", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
-		r->row_malformed = true;
-		len = 64;
-	}
-	size_t start = r->rowbuf.len;
-	if (!r->check_cells || !has_special(s, len)) {
-		/* the common case: plain ASCII, copied in one go */
-		if (start + len + 1 >= r->rowbuf.cap)
-			kpix_buf_grow(&r->rowbuf, len + 1);
-		copy_cell(r->rowbuf.data + start, s, len);
-		r->rowbuf.data[start + len] = '\0';
-		r->rowbuf.len = start + len + 1;
-	} else {
-		append_cell_text(r, s, len, (uint32_t)(r->ncells + 1));
-		kpix_buf_addc(&r->rowbuf, '\0');
-	}
-	r->offsets[r->ncells] = start;
+	if (len > r->cfg->max_field_bytes)
+		len = cut_cell(r, len);
+	r->offsets[r->ncells] = r->rowbuf.len;
+	if (!r->check_cells)
+		add_cell(r, s, len); /* the common case: plain ASCII, copied in one go */
+	else
+		add_checked_cell(r, s, len);
 	r->ncells++;
 }
 

@@ -15,6 +15,14 @@
 #define KPIX_PRINTF(f, a)
 #endif
 
+/* Marks a function for a path rarely taken: kept out of line, so that the
+ * common path that calls it stays short. */
+#if defined(__GNUC__)
+#define KPIX_COLD __attribute__((cold, noinline))
+#else
+#define KPIX_COLD
+#endif
+
 /* Sets the message kpix_error_last() returns and returns code, so that a
  * failure reads: return kpix_fail(KPIX_EIO, "cannot open '%s': %s", ...). */
 int kpix_fail(int code, const char *fmt, ...) KPIX_PRINTF(2, 3);
