@@ -62,22 +62,17 @@ static void problem(reader *r, const char *code, kpix_severity sev, uint32_t col
 		r->cfg->on_problem(r->cfg->ctx, code, sev, r->row, col, value, msg);
 }
 
-/* True when the bytes hold a NUL or a non-ASCII byte. Eight at a time: a
- * word is flagged when a byte has its top bit set or is zero. */
+/* True when the bytes hold a NUL or a non-ASCII byte: exactly the bytes c
+ * for which c - 1, as a byte, is 0x7f or more. Written as a maximum over
+ * all the bytes, with no early exit, so that compilers can vectorise it. */
 static bool has_special(const unsigned char *s, size_t len)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		if ((((w - ones) & ~w) | w) & high)
-			return true;
+	unsigned char most = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char d = (unsigned char)(s[i] - 1);
+		most = d > most ? d : most;
 	}
-	for (; i < len; i++)
-		if (s[i] == 0 || s[i] >= 0x80)
-			return true;
-	return false;
+	return most >= 0x7f;
 }
 
 static void append_cp1252(kpix_buf *b, const unsigned char *s, size_t len)

@@ -194,6 +194,40 @@ static void reader__a_nul_byte_is_an_error(void **state)
 	free(got);
 }
 
+static void reader__a_nul_or_non_ascii_byte_is_found_wherever_it_falls(void **state)
+{
+	(void)state;
+	/* the byte at every place in a cell, and so at every place in a word
+	 * of the scan, after a second cell that keeps the first apart from
+	 * the header */
+	for (size_t at = 0; at < 70; at++) {
+		for (int kind = 0; kind < 3; kind++) {
+			kpix_buf in = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+			kpix_buf_adds(&in, "a,b\n1,");
+			for (size_t i = 0; i < at; i++)
+				kpix_buf_addc(&in, 'x');
+			static const char *const bytes[] = {"\0", "\x80", "\xc3\xa9"};
+			static const char *const shown[] = {"?", "\xe2\x82\xac", "\xc3\xa9"};
+			kpix_buf_add(&in, bytes[kind], kind == 0 ? 1 : strlen(bytes[kind]));
+			kpix_buf_adds(&in, "yz\n");
+			kpix_buf_adds(&want, kind == 0 ? "R1:a|b\nP2:2:encoding-error\nR2!:1|"
+			                   : kind == 1 ? "R1:a|b\nP2:2:encoding-converted(w)\nR2:1|"
+			                               : "R1:a|b\nR2:1|");
+			for (size_t i = 0; i < at; i++)
+				kpix_buf_addc(&want, 'x');
+			kpix_buf_adds(&want, shown[kind]);
+			kpix_buf_adds(&want, "yz\n");
+			kpix_csv_stats st;
+			char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, &st);
+			assert_string_equal(got, want.data);
+			assert_string_equal(st.encoding, kind == 0 ? "ascii" : kind == 1 ? "windows-1252" : "utf-8");
+			free(got);
+			kpix_buf_free(&in);
+			kpix_buf_free(&want);
+		}
+	}
+}
+
 static void reader__utf16_is_refused_with_advice(void **state)
 {
 	(void)state;
@@ -407,6 +441,7 @@ int main(void)
 		cmocka_unit_test(reader__utf8_only_refuses_windows_1252),
 		cmocka_unit_test(reader__overlong_utf8_is_invalid),
 		cmocka_unit_test(reader__a_nul_byte_is_an_error),
+		cmocka_unit_test(reader__a_nul_or_non_ascii_byte_is_found_wherever_it_falls),
 		cmocka_unit_test(reader__utf16_is_refused_with_advice),
 		cmocka_unit_test(reader__a_cell_over_the_cap_is_cut_and_reported),
 		cmocka_unit_test(reader__a_row_wider_than_the_cap_is_reported_once),
