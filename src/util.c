@@ -146,13 +146,6 @@ void kpix_buf_printf(kpix_buf *b, const char *fmt, ...)
 	va_end(ap);
 }
 
-void kpix_buf_clear(kpix_buf *b)
-{
-	b->len = 0;
-	if (b->data)
-		b->data[0] = '\0';
-}
-
 char *kpix_buf_detach(kpix_buf *b)
 {
 	char *s = b->data ? b->data : kpix_xstrdup("");
