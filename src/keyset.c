@@ -91,10 +91,18 @@ static uint64_t *hash_upsert(kpix_keyset *ks, const void *key, size_t len, bool 
  * of the other. */
 static int compare(const unsigned char *e, const void *key, size_t len)
 {
-	size_t elen = entry_len(e);
-	int c = memcmp(e + 10, key, elen < len ? elen : len);
-	if (c)
-		return c;
+	size_t elen = entry_len(e), n = elen < len ? elen : len;
+	const unsigned char *a = e + 10, *b = key;
+	/* most keys are a few bytes: those are compared here, without a call */
+	if (n <= 16) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return a[i] < b[i] ? -1 : 1;
+	} else {
+		int c = memcmp(a, b, n);
+		if (c)
+			return c;
+	}
 	return elen < len ? -1 : elen > len;
 }
 
@@ -161,26 +169,30 @@ static void prefault(void *p, size_t len)
 #endif
 }
 
+/* Starts a new chunk, once the last one is full. */
+static KPIX_COLD void add_chunk(kpix_keyset *ks)
+{
+	if (ks->nchunks == ks->chunks_cap) {
+		ks->chunks_cap = ks->chunks_cap ? ks->chunks_cap * 2 : 8;
+		ks->chunks = kpix_xrealloc(ks->chunks, ks->chunks_cap * sizeof(*ks->chunks));
+		ks->chunk_used = kpix_xrealloc(ks->chunk_used, ks->chunks_cap * sizeof(*ks->chunk_used));
+	}
+	if (ks->nchunks)
+		ks->chunk_used[ks->nchunks - 1] = ks->used;
+	/* malloc maps a chunk this large lazily: untouched pages cost
+	 * nothing; but a set that has filled one chunk fills the next */
+	ks->chunks[ks->nchunks] = kpix_xmalloc(CHUNK_SIZE);
+	if (ks->nchunks > 0)
+		prefault(ks->chunks[ks->nchunks], CHUNK_SIZE);
+	ks->nchunks++;
+	ks->used = 0;
+}
+
 static uint32_t store(kpix_keyset *ks, const void *key, size_t len)
 {
 	size_t need = (10 + len + 7) & ~(size_t)7;
-	if (ks->nchunks == 0 || CHUNK_SIZE - ks->used < need) {
-		if (ks->nchunks == ks->chunks_cap) {
-			ks->chunks_cap = ks->chunks_cap ? ks->chunks_cap * 2 : 8;
-			ks->chunks = kpix_xrealloc(ks->chunks, ks->chunks_cap * sizeof(*ks->chunks));
-			ks->chunk_used = kpix_xrealloc(ks->chunk_used,
-			                               ks->chunks_cap * sizeof(*ks->chunk_used));
-		}
-		if (ks->nchunks)
-			ks->chunk_used[ks->nchunks - 1] = ks->used;
-		/* malloc maps a chunk this large lazily: untouched pages cost
-		 * nothing; but a set that has filled one chunk fills the next */
-		ks->chunks[ks->nchunks] = kpix_xmalloc(CHUNK_SIZE);
-		if (ks->nchunks > 0)
-			prefault(ks->chunks[ks->nchunks], CHUNK_SIZE);
-		ks->nchunks++;
-		ks->used = 0;
-	}
+	if (ks->nchunks == 0 || CHUNK_SIZE - ks->used < need)
+		add_chunk(ks);
 	unsigned char *e = ks->chunks[ks->nchunks - 1] + ks->used;
 	uint64_t zero = 0;
 	uint16_t l16 = (uint16_t)len;
