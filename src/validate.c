@@ -104,7 +104,9 @@ struct kpix_validator {
 
 /* ------------------------------------------------------------ diagnostics */
 
-static void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+/* Diagnostics are rare beside the cells checked: marked cold, the code that
+ * reports them is kept apart from the checks that seldom call it. */
+static KPIX_COLD void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
                  uint32_t col, const char *field, const char *value, size_t vlen,
                  const char *rule, const char *total_code, const char *msg)
 {
@@ -119,7 +121,7 @@ static void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_
 
 static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
                   const char *field, const char *value, size_t vlen, const char *rule,
-                  const char *fmt, ...) KPIX_PRINTF(10, 11);
+                  const char *fmt, ...) KPIX_PRINTF(10, 11) KPIX_COLD;
 static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
                   const char *field, const char *value, size_t vlen, const char *rule,
                   const char *fmt, ...)
