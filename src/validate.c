@@ -158,6 +158,16 @@ static bool same(const kpix_cell *c, const char *s)
 	return strncmp(c->data, s, c->len) == 0 && s[c->len] == '\0';
 }
 
+/* Empties every field's row state: no value, no cell, no broken constraint. */
+static void clear_fields(kpix_validator *v)
+{
+	for (size_t f = 0; f < v->s->nfields; f++) {
+		v->slots[f].kind = KPIX_VAL_NULL;
+		v->field_cell[f] = NULL;
+		v->field_bad[f] = false;
+	}
+}
+
 static void check_header(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
@@ -170,12 +180,9 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 	/* beyond the header, an exact match still puts field c in column c */
 	for (size_t c = n; c < v->width; c++)
 		v->col_field[c] = (long)c;
-	for (size_t f = 0; f < s->nfields; f++) {
+	for (size_t f = 0; f < s->nfields; f++)
 		v->field_col[f] = -1;
-		v->slots[f].kind = KPIX_VAL_NULL;
-		v->field_cell[f] = NULL;
-		v->field_bad[f] = false;
-	}
+	clear_fields(v);
 	bool want_extra = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
 	                  s->fields_match == KPIX_MATCH_SUPERSET;
 	bool want_missing = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
@@ -959,6 +966,8 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
 	if (blank(rec)) {
+		/* no cell is checked, so no field may keep the row before's value */
+		clear_fields(v);
 		emit(v, "blank-row", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL, NULL,
 		     "this row is empty; delete it");
 		return;
