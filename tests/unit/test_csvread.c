@@ -404,6 +404,65 @@ static void reader__a_space_after_a_closing_quote_is_malformed_in_any_chunk(void
 	}
 }
 
+static void reader__records_and_problems_keep_their_order_across_many_rows(void **state)
+{
+	(void)state;
+	/* 40,000 rows, every 997th with a stray quote and every 1,009th with
+	 * a NUL, and runs of blank lines: more than one batch of everything */
+	kpix_buf in = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+	kpix_buf_adds(&in, "a,b\n");
+	kpix_buf_adds(&want, "R1:a|b\n");
+	for (unsigned row = 2; row <= 40000; row++) {
+		if (row % 997 == 0) {
+			kpix_buf_printf(&in, "%u,x\"y\n", row);
+			kpix_buf_printf(&want, "P%u:2:malformed-quote\nR%u!:%u\n", row, row, row);
+		} else if (row % 1009 == 0) {
+			kpix_buf_printf(&in, "%u,n", row);
+			kpix_buf_addc(&in, '\0');
+			kpix_buf_adds(&in, "l\n");
+			kpix_buf_printf(&want, "P%u:2:encoding-error\nR%u!:%u|n?l\n", row, row, row);
+		} else if (row > 30000 && row <= 33000) {
+			kpix_buf_addc(&in, '\n');
+			kpix_buf_printf(&want, "R%u:\n", row);
+		} else {
+			kpix_buf_printf(&in, "%u,%u\n", row, row * 7);
+			kpix_buf_printf(&want, "R%u:%u|%u\n", row, row, row * 7);
+		}
+	}
+	kpix_csv_stats st;
+	char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, &st);
+	assert_string_equal(got, want.data);
+	assert_int_equal(st.records, 40000);
+	assert_true(st.complete);
+	free(got);
+	kpix_buf_free(&in);
+	kpix_buf_free(&want);
+}
+
+static void reader__a_callback_that_stops_hears_of_nothing_after(void **state)
+{
+	(void)state;
+	kpix_buf in = KPIX_BUF_INIT;
+	for (unsigned row = 1; row <= 40000; row++)
+		kpix_buf_printf(&in, row == 25001 ? "\"%u\"x\n" : "%u\n", row);
+	capture c = {KPIX_BUF_INIT, 25000};
+	kpix_csv_config cfg = {0};
+	cfg.on_record = on_record;
+	cfg.on_problem = on_problem;
+	cfg.ctx = &c;
+	kpix_csv_stats st;
+	assert_int_equal(kpix_csv_read_mem(in.data, in.len, &cfg, &st), 0);
+	/* the last line heard is row 25,000's: not the bad quote of row 25,001 */
+	const char *last = c.out.data + c.out.len - 1;
+	while (last > c.out.data && last[-1] != '\n')
+		last--;
+	assert_string_equal(last, "R25000:25000\n");
+	assert_int_equal(st.records, 25000);
+	assert_false(st.complete);
+	kpix_buf_free(&c.out);
+	kpix_buf_free(&in);
+}
+
 static void reader__a_missing_file_is_an_io_error_naming_it(void **state)
 {
 	(void)state;
@@ -450,6 +509,8 @@ int main(void)
 		cmocka_unit_test(reader__cells_of_every_short_length_are_copied_whole),
 		cmocka_unit_test(reader__spaces_are_kept_whichever_chunk_they_fall_in),
 		cmocka_unit_test(reader__a_space_after_a_closing_quote_is_malformed_in_any_chunk),
+		cmocka_unit_test(reader__records_and_problems_keep_their_order_across_many_rows),
+		cmocka_unit_test(reader__a_callback_that_stops_hears_of_nothing_after),
 		cmocka_unit_test(reader__a_missing_file_is_an_io_error_naming_it),
 		cmocka_unit_test(reader__a_directory_is_an_io_error),
 	};
