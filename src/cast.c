@@ -95,11 +95,24 @@ int kpix_cast_integer(const char *s, size_t len, const kpix_numfmt *fmt, int64_t
 	if (!fmt->bare_number)
 		strip_affixes(&p, &e, fmt->decimal_char);
 
-	char gc = group_of(fmt);
 	bool neg = false;
 	if (p < e && (*p == '+' || *p == '-'))
 		neg = *p++ == '-';
 
+	/* The everyday shape, at most 18 plain digits, cannot overflow, so its
+	 * digits are all there is to check. */
+	if (p < e && e - p <= 18) {
+		const char *q = p;
+		uint64_t v = 0;
+		for (; q < e && digit(*q) < 10; q++)
+			v = v * 10 + digit(*q);
+		if (q == e) {
+			*out = neg ? -(int64_t)v : (int64_t)v;
+			return 0;
+		}
+	}
+
+	char gc = group_of(fmt);
 	if (gc && !grouped_in_thousands(p, e, gc))
 		return -1;
 	uint64_t limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
@@ -321,18 +334,15 @@ int kpix_cast_number(const char *s, size_t len, const kpix_numfmt *fmt, double *
 		bool neg = q < e && *q == '-';
 		q += neg;
 		uint64_t m = 0;
-		int digits = 0, frac = -1;
-		for (; q < e; q++) {
-			unsigned d = digit(*q);
-			if (d < 10) {
-				m = m * 10 + d;
-				digits++;
-				frac += frac >= 0;
-			} else if (*q == fmt->decimal_char && frac < 0) {
-				frac = 0;
-			} else {
-				break;
-			}
+		const char *start = q;
+		for (; q < e && digit(*q) < 10; q++)
+			m = m * 10 + digit(*q);
+		int digits = (int)(q - start), frac = -1; /* -1: no decimal character */
+		if (q < e && *q == fmt->decimal_char) {
+			for (start = ++q; q < e && digit(*q) < 10; q++)
+				m = m * 10 + digit(*q);
+			frac = (int)(q - start);
+			digits += frac;
 		}
 		if (q == e && digits > 0 && digits <= 15 && frac != 0) {
 			double v0 = (double)m;
@@ -552,13 +562,13 @@ static int cast_iso(const char *s, size_t len, kpix_date *out)
 {
 	if (len != 10 || s[4] != '-' || s[7] != '-')
 		return -1;
-	unsigned d[8];
-	static const int at[8] = {0, 1, 2, 3, 5, 6, 8, 9};
-	for (int i = 0; i < 8; i++)
-		if ((d[i] = digit(s[at[i]])) >= 10)
-			return -1;
-	int y = (int)(d[0] * 1000 + d[1] * 100 + d[2] * 10 + d[3]);
-	int m = (int)(d[4] * 10 + d[5]), day = (int)(d[6] * 10 + d[7]);
+	unsigned y0 = digit(s[0]), y1 = digit(s[1]), y2 = digit(s[2]), y3 = digit(s[3]);
+	unsigned m0 = digit(s[5]), m1 = digit(s[6]), d0 = digit(s[8]), d1 = digit(s[9]);
+	/* one test for the eight, rather than a branch each */
+	if ((y0 > 9) | (y1 > 9) | (y2 > 9) | (y3 > 9) | (m0 > 9) | (m1 > 9) | (d0 > 9) | (d1 > 9))
+		return -1;
+	int y = (int)(y0 * 1000 + y1 * 100 + y2 * 10 + y3);
+	int m = (int)(m0 * 10 + m1), day = (int)(d0 * 10 + d1);
 	if (y < 1 || m < 1 || m > 12 || day < 1 || day > month_days(y, m))
 		return -1;
 	*out = kpix_date_from_ymd(y, m, day);

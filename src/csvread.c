@@ -27,18 +27,46 @@ static const uint16_t cp1252_high[32] = {
 
 typedef enum { ENC_UNDECIDED, ENC_UTF8, ENC_CP1252 } enc_state;
 
+/* Records are handed over in batches: a chunk of the file is parsed, then
+ * the records it completed are passed on, so that libcsv's loop and the
+ * caller's each run long enough to keep their own branch history and
+ * cache (batches of a thousand rows gain much less than whole chunks).
+ * A chunk of tiny rows is passed on sooner, once the batch holds this many
+ * records and problems, cells or bytes of text, to bound its memory. */
+#define BATCH_EVENTS 16384
+#define BATCH_CELLS 131072
+#define BATCH_BYTES (1024 * 1024)
+
+/* A record or a problem, queued in the order it was found. */
+typedef struct {
+	const char *code;     /* a problem's code; NULL for a record */
+	kpix_severity sev;
+	uint32_t col;
+	bool malformed;
+	uint64_t row;
+	size_t first;         /* a record: the index of its first cell */
+	size_t ncells, ncells_seen;
+	size_t msg, value;    /* a problem: offsets in the batch's texts; value SIZE_MAX for none */
+} batch_event;
+
 typedef struct {
 	const kpix_csv_config *cfg;
 	kpix_csv_stats *stats;
 	struct csv_parser parser;
 	unsigned char options;
 
-	kpix_buf rowbuf;      /* the cells of the current record, each NUL-terminated */
+	kpix_buf rowbuf;      /* the cells of the batch's records, each NUL-terminated */
 	size_t *offsets;      /* start of each kept cell in rowbuf; each ends with a NUL */
 	size_t cells_cap;     /* of offsets and cells */
-	size_t ncells;        /* kept */
-	size_t ncells_seen;
+	size_t ncells;        /* kept in the batch, the current record's included */
+	size_t row_first;     /* the current record's first cell */
+	size_t ncells_seen;   /* in the current record, as written */
 	kpix_cell *cells;
+
+	batch_event *events;  /* the batch: records and problems not yet passed on */
+	size_t nevents, events_cap;
+	kpix_buf texts;       /* the batch's problem messages and values */
+	bool cb_stopped;      /* on_record asked to stop: pass on nothing more */
 
 	uint64_t row;         /* number of the record being read */
 	int last_term;        /* the terminator that ended the previous record */
@@ -55,29 +83,39 @@ typedef struct {
 	bool warned_conversion;
 } reader;
 
+static batch_event *add_event(reader *r)
+{
+	if (r->nevents == r->events_cap) {
+		r->events_cap = r->events_cap ? r->events_cap * 2 : 64;
+		r->events = kpix_xrealloc(r->events, r->events_cap * sizeof(*r->events));
+	}
+	return &r->events[r->nevents++];
+}
+
+/* Queues a problem of the record being read; code must outlive the batch. */
 static void problem(reader *r, const char *code, kpix_severity sev, uint32_t col,
                     const char *value, const char *msg)
 {
-	if (r->cfg->on_problem)
-		r->cfg->on_problem(r->cfg->ctx, code, sev, r->row, col, value, msg);
+	batch_event *ev = add_event(r);
+	*ev = (batch_event){code, sev, col, false, r->row, 0, 0, 0, r->texts.len, SIZE_MAX};
+	kpix_buf_add(&r->texts, msg, strlen(msg) + 1);
+	if (value) {
+		ev->value = r->texts.len;
+		kpix_buf_add(&r->texts, value, strlen(value) + 1);
+	}
 }
 
-/* True when the bytes hold a NUL or a non-ASCII byte. Eight at a time: a
- * word is flagged when a byte has its top bit set or is zero. */
+/* True when the bytes hold a NUL or a non-ASCII byte: exactly the bytes c
+ * for which c - 1, as a byte, is 0x7f or more. Written as a maximum over
+ * all the bytes, with no early exit, so that compilers can vectorise it. */
 static bool has_special(const unsigned char *s, size_t len)
 {
-	const uint64_t ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
-	size_t i = 0;
-	for (; i + 8 <= len; i += 8) {
-		uint64_t w;
-		memcpy(&w, s + i, 8);
-		if ((((w - ones) & ~w) | w) & high)
-			return true;
+	unsigned char most = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char d = (unsigned char)(s[i] - 1);
+		most = d > most ? d : most;
 	}
-	for (; i < len; i++)
-		if (s[i] == 0 || s[i] >= 0x80)
-			return true;
-	return false;
+	return most >= 0x7f;
 }
 
 static void append_cp1252(kpix_buf *b, const unsigned char *s, size_t len)
@@ -169,74 +207,160 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 	}
 }
 
+/* memcpy for the bytes of one cell. Most cells are a few bytes long, and
+ * fixed-size copies of 8, 4 or 1 bytes, overlapping where needed, cost
+ * less than the call. */
+static inline void copy_cell(char *dst, const unsigned char *src, size_t len)
+{
+	if (len > 16) {
+		memcpy(dst, src, len);
+	} else if (len >= 8) {
+		memcpy(dst, src, 8);
+		memcpy(dst + len - 8, src + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(dst, src, 4);
+		memcpy(dst + len - 4, src + len - 4, 4);
+	} else if (len > 0) {
+		dst[0] = (char)src[0];
+		dst[len / 2] = (char)src[len / 2];
+		dst[len - 1] = (char)src[len - 1];
+	}
+}
+
+/* The first cell past max_columns in a row: reported once for the row. */
+static KPIX_COLD void too_many_cells(reader *r)
+{
+	if (r->row_too_wide)
+		return;
+	r->row_too_wide = true;
+	r->row_malformed = true;
+	char msg[160];
+	snprintf(msg, sizeof(msg),
+	         "this row has more than %zu cells, the most kpix reads in one row; "
+	         "the cells beyond are not checked",
+	         r->cfg->max_columns);
+	problem(r, "too-many-columns", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
+}
+
+/* A cell over max_field_bytes: reported; returns how much of it is kept. */
+static KPIX_COLD size_t cut_cell(reader *r, size_t len)
+{
+	char msg[200];
+	snprintf(msg, sizeof(msg),
+	         "this cell holds %zu bytes, more than the %zu kpix accepts in one cell; "
+	         "only its start is kept",
+	         len, r->cfg->max_field_bytes);
+	problem(r, "field-too-large", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
+	r->row_malformed = true;
+	return 64;
+}
+
+static KPIX_COLD void grow_cells(reader *r)
+{
+	r->cells_cap = r->cells_cap ? r->cells_cap * 2 : 32;
+	r->offsets = kpix_xrealloc(r->offsets, r->cells_cap * sizeof(*r->offsets));
+	r->cells = kpix_xrealloc(r->cells, r->cells_cap * sizeof(*r->cells));
+}
+
+/* Appends a cell and its NUL to the row buffer. */
+static void add_cell(reader *r, const unsigned char *s, size_t len)
+{
+	size_t start = r->rowbuf.len;
+	if (start + len + 1 >= r->rowbuf.cap)
+		kpix_buf_grow(&r->rowbuf, len + 1);
+	copy_cell(r->rowbuf.data + start, s, len);
+	r->rowbuf.data[start + len] = '\0';
+	r->rowbuf.len = start + len + 1;
+}
+
+/* add_cell for a file that has shown a NUL or a non-ASCII byte: the cell
+ * is checked, and converted where it needs to be. */
+static KPIX_COLD void add_checked_cell(reader *r, const unsigned char *s, size_t len)
+{
+	if (!has_special(s, len)) {
+		add_cell(r, s, len);
+		return;
+	}
+	append_cell_text(r, s, len, (uint32_t)(r->ncells - r->row_first + 1));
+	kpix_buf_addc(&r->rowbuf, '\0');
+}
+
 static void on_field(void *data, size_t len, void *vr)
 {
 	reader *r = vr;
 	if (r->stop)
 		return;
 	r->ncells_seen++;
-	if (r->ncells >= r->cfg->max_columns) {
-		if (!r->row_too_wide) {
-			r->row_too_wide = true;
-			r->row_malformed = true;
-			char msg[160];
-			snprintf(msg, sizeof(msg),
-			         "this row has more than %zu cells, the most kpix reads in one row; "
-			         "the cells beyond are not checked",
-			         r->cfg->max_columns);
-			problem(r, "too-many-columns", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen,
-			        NULL, msg);
-		}
+	if (r->ncells - r->row_first >= r->cfg->max_columns) {
+		too_many_cells(r);
 		return;
 	}
-	if (r->ncells == r->cells_cap) {
-		r->cells_cap = r->cells_cap ? r->cells_cap * 2 : 32;
-		r->offsets = kpix_xrealloc(r->offsets, r->cells_cap * sizeof(*r->offsets));
-		r->cells = kpix_xrealloc(r->cells, r->cells_cap * sizeof(*r->cells));
-	}
+	if (r->ncells == r->cells_cap)
+		grow_cells(r);
 	const unsigned char *s = data ? data : (const unsigned char *)"";
-	if (len > r->cfg->max_field_bytes) {
-		char msg[200];
-		snprintf(msg, sizeof(msg),
-		         "this cell holds %zu bytes, more than the %zu kpix accepts in one cell; "
-		         "only its start is kept",
-		         len, r->cfg->max_field_bytes);
-		problem(r, "field-too-large", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
-		r->row_malformed = true;
-		len = 64;
-	}
-	size_t start = r->rowbuf.len;
-	if (!r->check_cells || !has_special(s, len)) {
-		/* the common case: plain ASCII, copied in one go */
-		if (start + len + 1 >= r->rowbuf.cap)
-			kpix_buf_grow(&r->rowbuf, len + 1);
-		memcpy(r->rowbuf.data + start, s, len);
-		r->rowbuf.data[start + len] = '\0';
-		r->rowbuf.len = start + len + 1;
-	} else {
-		append_cell_text(r, s, len, (uint32_t)(r->ncells + 1));
-		kpix_buf_addc(&r->rowbuf, '\0');
-	}
-	r->offsets[r->ncells] = start;
+	if (len > r->cfg->max_field_bytes)
+		len = cut_cell(r, len);
+	r->offsets[r->ncells] = r->rowbuf.len;
+	if (!r->check_cells)
+		add_cell(r, s, len); /* the common case: plain ASCII, copied in one go */
+	else
+		add_checked_cell(r, s, len);
 	r->ncells++;
+}
+
+/* Passes on the batch's records and problems in the order they were found,
+ * until on_record asks to stop; keeps the cells of the record being read. */
+static void flush(reader *r)
+{
+	/* pointers are made only now: the row buffer may have moved meanwhile */
+	size_t done_len = r->row_first < r->ncells ? r->offsets[r->row_first] : r->rowbuf.len;
+	for (size_t i = 0; i < r->row_first; i++) {
+		size_t end = i + 1 < r->row_first ? r->offsets[i + 1] : done_len;
+		r->cells[i].data = r->rowbuf.data + r->offsets[i];
+		r->cells[i].len = end - r->offsets[i] - 1;
+	}
+	const kpix_csv_config *cfg = r->cfg;
+	for (size_t i = 0; i < r->nevents && !r->cb_stopped; i++) {
+		const batch_event *ev = &r->events[i];
+		if (ev->code) {
+			if (cfg->on_problem)
+				cfg->on_problem(cfg->ctx, ev->code, ev->sev, ev->row, ev->col,
+				                ev->value == SIZE_MAX ? NULL : r->texts.data + ev->value,
+				                r->texts.data + ev->msg);
+			continue;
+		}
+		kpix_record rec = {r->cells + ev->first, ev->ncells, ev->ncells_seen, ev->row,
+		                   ev->malformed};
+		r->stats->records++;
+		if (cfg->on_record && cfg->on_record(cfg->ctx, &rec) != 0)
+			r->cb_stopped = r->stop = true;
+	}
+	r->nevents = 0;
+	kpix_buf_clear(&r->texts);
+	/* the record being read moves to the start */
+	size_t keep = r->rowbuf.len - done_len;
+	if (done_len) {
+		memmove(r->rowbuf.data, r->rowbuf.data + done_len, keep);
+		r->rowbuf.len = keep;
+		r->rowbuf.data[keep] = '\0';
+	}
+	for (size_t i = r->row_first; i < r->ncells; i++)
+		r->offsets[i - r->row_first] = r->offsets[i] - done_len;
+	r->ncells -= r->row_first;
+	r->row_first = 0;
 }
 
 static void finish_record(reader *r)
 {
-	/* pointers are made only now: the row buffer may have moved meanwhile */
-	for (size_t i = 0; i < r->ncells; i++) {
-		size_t end = i + 1 < r->ncells ? r->offsets[i + 1] : r->rowbuf.len;
-		r->cells[i].data = r->rowbuf.data + r->offsets[i];
-		r->cells[i].len = end - r->offsets[i] - 1;
-	}
-	kpix_record rec = {r->cells, r->ncells, r->ncells_seen, r->row, r->row_malformed};
-	r->stats->records++;
-	if (r->cfg->on_record && r->cfg->on_record(r->cfg->ctx, &rec) != 0)
-		r->stop = true;
-	kpix_buf_clear(&r->rowbuf);
-	r->ncells = r->ncells_seen = 0;
+	batch_event *ev = add_event(r);
+	*ev = (batch_event){NULL, KPIX_SEVERITY_ERROR, 0, r->row_malformed, r->row, r->row_first,
+	                    r->ncells - r->row_first, r->ncells_seen, 0, 0};
+	r->row_first = r->ncells;
+	r->ncells_seen = 0;
 	r->row_malformed = r->row_too_wide = false;
 	r->row++;
+	if (r->nevents >= BATCH_EVENTS || r->ncells >= BATCH_CELLS || r->rowbuf.len >= BATCH_BYTES)
+		flush(r);
 }
 
 static void on_row(int c, void *vr)
@@ -254,6 +378,8 @@ static void on_row(int c, void *vr)
 	finish_record(r);
 }
 
+/* libcsv drops spaces and tabs around unquoted cells; this space test keeps
+ * them, as kpix reports stray spaces rather than hiding them. */
 static int never_space(unsigned char c)
 {
 	(void)c;
@@ -279,13 +405,20 @@ static void recover(reader *r, const char *code, const char *msg)
 	r->skip_line = true;
 }
 
-static void feed(reader *r, const unsigned char *data, size_t len)
+static void parse(reader *r, const unsigned char *data, size_t len)
 {
 	/* Cells are checked one by one only once the file has shown a byte that
 	 * needs it; a cell that started in an earlier chunk ends in this one,
 	 * so it is checked too. */
 	if (!r->check_cells && has_special(data, len))
 		r->check_cells = true;
+	/* never_space is a call per byte of every unquoted cell. On bytes
+	 * that hold no space or tab it answers as libcsv's own inlined test
+	 * does, and with either test libcsv's count of trailing spaces stays
+	 * zero, so the state one call leaves to the next is the same whichever
+	 * test each call used: such a chunk is parsed with libcsv's test. */
+	int (*space)(unsigned char) =
+		memchr(data, ' ', len) || memchr(data, '\t', len) ? never_space : NULL;
 	while (len > 0 && !r->stop) {
 		if (r->skip_line) {
 			size_t i = 0;
@@ -301,6 +434,7 @@ static void feed(reader *r, const unsigned char *data, size_t len)
 			len -= i + 1;
 			continue;
 		}
+		csv_set_space_func(&r->parser, space);
 		size_t done = csv_parse(&r->parser, data, len, on_field, on_row, r);
 		if (r->stop)
 			return;
@@ -342,7 +476,14 @@ static void feed(reader *r, const unsigned char *data, size_t len)
 	}
 }
 
-static void finish(reader *r)
+/* Parses a chunk of the file and passes on what it completed. */
+static void feed(reader *r, const unsigned char *data, size_t len)
+{
+	parse(r, data, len);
+	flush(r);
+}
+
+static void parse_end(reader *r)
 {
 	if (r->stop)
 		return;
@@ -366,6 +507,13 @@ static void finish(reader *r)
 	}
 }
 
+/* Ends the file and passes on what remained. */
+static void finish(reader *r)
+{
+	parse_end(r);
+	flush(r);
+}
+
 static void reader_init(reader *r, const kpix_csv_config *cfg, kpix_csv_stats *stats)
 {
 	memset(r, 0, sizeof(*r));
@@ -382,8 +530,11 @@ static void reader_init(reader *r, const kpix_csv_config *cfg, kpix_csv_stats *s
 
 static void reader_done(reader *r)
 {
+	flush(r); /* what a stop before the end left: a problem with the source */
 	csv_free(&r->parser);
 	kpix_buf_free(&r->rowbuf);
+	kpix_buf_free(&r->texts);
+	free(r->events);
 	free(r->offsets);
 	free(r->cells);
 	kpix_csv_stats *s = r->stats;

@@ -11,6 +11,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "util.h"
 
@@ -18,6 +20,7 @@
 #define CHUNK_SIZE ((size_t)1 << CHUNK_BITS)
 #define MAX_KEY 65535u
 #define HASH_SEED 0x6b706978u
+#define RUN_PREFAULT 65536 /* keys in a run before its growth is prefaulted */
 
 typedef struct {
 	uint32_t tag;
@@ -88,10 +91,18 @@ static uint64_t *hash_upsert(kpix_keyset *ks, const void *key, size_t len, bool 
  * of the other. */
 static int compare(const unsigned char *e, const void *key, size_t len)
 {
-	size_t elen = entry_len(e);
-	int c = memcmp(e + 10, key, elen < len ? elen : len);
-	if (c)
-		return c;
+	size_t elen = entry_len(e), n = elen < len ? elen : len;
+	const unsigned char *a = e + 10, *b = key;
+	/* most keys are a few bytes: those are compared here, without a call */
+	if (n <= 16) {
+		for (size_t i = 0; i < n; i++)
+			if (a[i] != b[i])
+				return a[i] < b[i] ? -1 : 1;
+	} else {
+		int c = memcmp(a, b, n);
+		if (c)
+			return c;
+	}
 	return elen < len ? -1 : elen > len;
 }
 
@@ -137,22 +148,51 @@ static void grow(kpix_keyset *ks)
 	ks->mask = nmask;
 }
 
+/* Has the kernel map the whole pages of [p, p + len) now, in one call,
+ * instead of one page fault at a time as they are first written: much
+ * cheaper for the megabytes a large set fills. Only for memory the set is
+ * about to fill, as it makes the pages resident; only a hint, so a kernel
+ * without MADV_POPULATE_WRITE (before Linux 5.14) just faults as before. */
+static void prefault(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	long page = sysconf(_SC_PAGESIZE);
+	if (page <= 0)
+		return;
+	uintptr_t start = ((uintptr_t)p + (uintptr_t)page - 1) & ~((uintptr_t)page - 1);
+	uintptr_t end = ((uintptr_t)p + len) & ~((uintptr_t)page - 1);
+	if (end > start)
+		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
+
+/* Starts a new chunk, once the last one is full. */
+static KPIX_COLD void add_chunk(kpix_keyset *ks)
+{
+	if (ks->nchunks == ks->chunks_cap) {
+		ks->chunks_cap = ks->chunks_cap ? ks->chunks_cap * 2 : 8;
+		ks->chunks = kpix_xrealloc(ks->chunks, ks->chunks_cap * sizeof(*ks->chunks));
+		ks->chunk_used = kpix_xrealloc(ks->chunk_used, ks->chunks_cap * sizeof(*ks->chunk_used));
+	}
+	if (ks->nchunks)
+		ks->chunk_used[ks->nchunks - 1] = ks->used;
+	/* malloc maps a chunk this large lazily: untouched pages cost
+	 * nothing; but a set that has filled one chunk fills the next */
+	ks->chunks[ks->nchunks] = kpix_xmalloc(CHUNK_SIZE);
+	if (ks->nchunks > 0)
+		prefault(ks->chunks[ks->nchunks], CHUNK_SIZE);
+	ks->nchunks++;
+	ks->used = 0;
+}
+
 static uint32_t store(kpix_keyset *ks, const void *key, size_t len)
 {
 	size_t need = (10 + len + 7) & ~(size_t)7;
-	if (ks->nchunks == 0 || CHUNK_SIZE - ks->used < need) {
-		if (ks->nchunks == ks->chunks_cap) {
-			ks->chunks_cap = ks->chunks_cap ? ks->chunks_cap * 2 : 8;
-			ks->chunks = kpix_xrealloc(ks->chunks, ks->chunks_cap * sizeof(*ks->chunks));
-			ks->chunk_used = kpix_xrealloc(ks->chunk_used,
-			                               ks->chunks_cap * sizeof(*ks->chunk_used));
-		}
-		if (ks->nchunks)
-			ks->chunk_used[ks->nchunks - 1] = ks->used;
-		/* malloc maps a chunk this large lazily: untouched pages cost nothing */
-		ks->chunks[ks->nchunks++] = kpix_xmalloc(CHUNK_SIZE);
-		ks->used = 0;
-	}
+	if (ks->nchunks == 0 || CHUNK_SIZE - ks->used < need)
+		add_chunk(ks);
 	unsigned char *e = ks->chunks[ks->nchunks - 1] + ks->used;
 	uint64_t zero = 0;
 	uint16_t l16 = (uint16_t)len;
@@ -170,8 +210,12 @@ uint64_t *kpix_keyset_upsert(kpix_keyset *ks, const void *key, size_t len, bool 
 		len = MAX_KEY;
 	if (after_run(ks, key, len) && (ks->nrun > 0 || ks->count == 0)) {
 		if (ks->nrun == ks->run_cap) {
+			size_t old = ks->run_cap;
 			ks->run_cap = ks->run_cap ? ks->run_cap * 2 : 256;
 			ks->run = kpix_xrealloc(ks->run, ks->run_cap * sizeof(*ks->run));
+			/* a run of this many keys is a sorted export, likely to go on */
+			if (old >= RUN_PREFAULT)
+				prefault(ks->run + old, (ks->run_cap - old) * sizeof(*ks->run));
 		}
 		uint32_t ref = store(ks, key, len);
 		ks->run[ks->nrun++] = ref;

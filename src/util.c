@@ -1,4 +1,5 @@
-/* util.c - errors, buffers, arenas, hashing and number formatting. */
+/* util.c - errors, buffers, arenas, hashing, number formatting and
+ * simple-shape patterns. */
 #include "util.h"
 
 #include <stdio.h>
@@ -143,13 +144,6 @@ void kpix_buf_printf(kpix_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	kpix_buf_vprintf(b, fmt, ap);
 	va_end(ap);
-}
-
-void kpix_buf_clear(kpix_buf *b)
-{
-	b->len = 0;
-	if (b->data)
-		b->data[0] = '\0';
 }
 
 char *kpix_buf_detach(kpix_buf *b)
@@ -332,4 +326,220 @@ bool kpix_utf8_valid(const char *str, size_t len)
 		i += n + 1;
 	}
 	return true;
+}
+
+/* ---------------------------------------------------------------- shape */
+
+#define SHAPE_MAX_ATOMS 32        /* one bit each in a byte's entry of the table */
+#define SHAPE_MAX_FIXED 64        /* fixed-length shapes up to this long are matched by position */
+#define SHAPE_MAX_REPEAT 65535u   /* PCRE2's own limit on {n,m} */
+#define SHAPE_UNLIMITED UINT32_MAX
+
+/* One character or class, repeated min..max times. */
+typedef struct {
+	uint32_t min, max;
+} shape_atom;
+
+struct kpix_shape {
+	uint32_t takes[256];  /* byte -> the atoms that take it: bit i for atom i */
+	size_t n;
+	shape_atom atoms[SHAPE_MAX_ATOMS];
+	/* When every atom takes a fixed count, a matching text has this
+	 * length and the atom of each position is known; otherwise 0 and
+	 * fixed is false. */
+	bool fixed;
+	size_t fixed_len;
+	uint32_t fixed_atom[SHAPE_MAX_FIXED]; /* bit of the atom at each position */
+};
+
+static void shape_take(kpix_shape *sh, unsigned lo, unsigned hi)
+{
+	for (unsigned c = lo; c <= hi; c++)
+		sh->takes[c] |= UINT32_C(1) << sh->n;
+}
+
+/* A printable ASCII character that stands for itself outside a class. */
+static bool plain_char(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e && !strchr("\\^$.[]|()?*+{}", c);
+}
+
+/* An ASCII character that a backslash makes stand for itself. */
+static bool ascii_punct(unsigned char c)
+{
+	return c >= 0x21 && c <= 0x7e && !(c >= '0' && c <= '9') && !(c >= 'A' && c <= 'Z') &&
+	       !(c >= 'a' && c <= 'z');
+}
+
+/* A printable ASCII character that stands for itself inside a class. */
+static bool class_char(unsigned char c)
+{
+	return c >= 0x20 && c <= 0x7e && c != '\\' && c != '[' && c != ']';
+}
+
+/* Reads a class after its '[' into the atom being built: single
+ * characters and ranges; a '-' only first or last. Returns what follows
+ * the ']', or NULL. */
+static const char *read_class(kpix_shape *sh, const char *p)
+{
+	const char *start = p;
+	if (*p == '^' || *p == ']')
+		return NULL;
+	while (*p != ']') {
+		unsigned char lo = (unsigned char)*p;
+		if (!class_char(lo) || (lo == '-' && p != start && p[1] != ']'))
+			return NULL;
+		if (lo != '-' && p[1] == '-' && p[2] != ']') {
+			unsigned char hi = (unsigned char)p[2];
+			if (!class_char(hi) || hi == '-' || hi < lo)
+				return NULL;
+			shape_take(sh, lo, hi);
+			p += 3;
+		} else {
+			shape_take(sh, lo, lo);
+			p++;
+		}
+	}
+	return p + 1;
+}
+
+/* Reads a count of 1 to 5 digits, at most SHAPE_MAX_REPEAT. */
+static const char *read_count(const char *p, uint32_t *out)
+{
+	uint32_t n = 0;
+	int digits = 0;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (++digits > 5)
+			return NULL;
+		n = n * 10 + (uint32_t)(*p - '0');
+	}
+	if (!digits || n > SHAPE_MAX_REPEAT)
+		return NULL;
+	*out = n;
+	return p;
+}
+
+/* Reads what may follow an atom: nothing, ?, *, +, {n}, {n,} or {n,m}.
+ * A lazy or possessive mark after it is refused. */
+static const char *read_repeat(const char *p, shape_atom *a)
+{
+	a->min = a->max = 1;
+	if (*p == '?' || *p == '*' || *p == '+') {
+		a->min = *p == '+';
+		a->max = *p == '?' ? 1 : SHAPE_UNLIMITED;
+		p++;
+	} else if (*p == '{') {
+		if (!(p = read_count(p + 1, &a->min)))
+			return NULL;
+		a->max = a->min;
+		if (*p == ',') {
+			p++;
+			a->max = SHAPE_UNLIMITED;
+			if (*p != '}' && (!(p = read_count(p, &a->max)) || a->max < a->min))
+				return NULL;
+		}
+		if (*p != '}')
+			return NULL;
+		p++;
+	} else {
+		return p;
+	}
+	return *p == '?' || *p == '+' ? NULL : p;
+}
+
+/* Taking as many characters as each atom can is the only way a text can
+ * match when no atom that repeats a variable number of times shares a
+ * character with what may come right after it: the atoms up to and
+ * including the next one that must take at least one character. */
+static bool greedy_is_exact(const kpix_shape *sh)
+{
+	for (size_t i = 0; i < sh->n; i++) {
+		if (sh->atoms[i].max == sh->atoms[i].min)
+			continue;
+		uint32_t after = 0;
+		for (size_t j = i + 1; j < sh->n; j++) {
+			after |= UINT32_C(1) << j;
+			if (sh->atoms[j].min > 0)
+				break;
+		}
+		for (int c = 0; c < 256; c++)
+			if ((sh->takes[c] >> i & 1) && (sh->takes[c] & after))
+				return false;
+	}
+	return true;
+}
+
+kpix_shape *kpix_shape_compile(const char *pattern)
+{
+	kpix_shape *sh = kpix_xcalloc(1, sizeof(*sh));
+	const char *p = pattern;
+	while (p && *p) {
+		unsigned char c = (unsigned char)*p;
+		if (sh->n == SHAPE_MAX_ATOMS) {
+			p = NULL;
+		} else if (c == '[') {
+			p = read_class(sh, p + 1);
+		} else if (c == '\\' && p[1] == 'd') {
+			shape_take(sh, '0', '9');
+			p += 2;
+		} else if (c == '\\' && ascii_punct((unsigned char)p[1])) {
+			shape_take(sh, (unsigned char)p[1], (unsigned char)p[1]);
+			p += 2;
+		} else if (plain_char(c)) {
+			shape_take(sh, c, c);
+			p++;
+		} else {
+			p = NULL;
+		}
+		if (p)
+			p = read_repeat(p, &sh->atoms[sh->n]);
+		if (p)
+			sh->n++;
+	}
+	if (!p || !greedy_is_exact(sh)) {
+		free(sh);
+		return NULL;
+	}
+	sh->fixed = true;
+	for (size_t i = 0; i < sh->n && sh->fixed; i++) {
+		const shape_atom *a = &sh->atoms[i];
+		sh->fixed = a->min == a->max && a->min <= SHAPE_MAX_FIXED - sh->fixed_len;
+		for (uint32_t k = 0; k < a->min && sh->fixed; k++)
+			sh->fixed_atom[sh->fixed_len++] = UINT32_C(1) << i;
+	}
+	if (!sh->fixed)
+		sh->fixed_len = 0;
+	return sh;
+}
+
+bool kpix_shape_match(const kpix_shape *sh, const char *s, size_t len)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	if (sh->fixed) {
+		if (len != sh->fixed_len)
+			return false;
+		for (size_t pos = 0; pos < len; pos++)
+			if (!(sh->takes[u[pos]] & sh->fixed_atom[pos]))
+				return false;
+		return true;
+	}
+	size_t pos = 0;
+	for (size_t i = 0; i < sh->n; i++) {
+		const shape_atom *a = &sh->atoms[i];
+		uint32_t bit = UINT32_C(1) << i;
+		if (len - pos < a->min)
+			return false;
+		for (size_t end = pos + a->min; pos < end; pos++)
+			if (!(sh->takes[u[pos]] & bit))
+				return false;
+		size_t extra = a->max == SHAPE_UNLIMITED ? SIZE_MAX : a->max - a->min;
+		for (; extra && pos < len && (sh->takes[u[pos]] & bit); extra--)
+			pos++;
+	}
+	return pos == len;
+}
+
+void kpix_shape_free(kpix_shape *sh)
+{
+	free(sh);
 }

@@ -1,5 +1,6 @@
 /* util.h - the small shared pieces every module of the library uses:
- * the last-error message, a growable byte buffer, an arena, and hashing. */
+ * the last-error message, a growable byte buffer, an arena, hashing, and
+ * a matcher for patterns of a simple shape. */
 #ifndef KPIX_UTIL_H
 #define KPIX_UTIL_H
 
@@ -12,6 +13,14 @@
 #define KPIX_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #else
 #define KPIX_PRINTF(f, a)
+#endif
+
+/* Marks a function for a path rarely taken: kept out of line, so that the
+ * common path that calls it stays short. */
+#if defined(__GNUC__)
+#define KPIX_COLD __attribute__((cold, noinline))
+#else
+#define KPIX_COLD
 #endif
 
 /* Sets the message kpix_error_last() returns and returns code, so that a
@@ -45,7 +54,13 @@ void kpix_buf_adds(kpix_buf *b, const char *s);
 void kpix_buf_addc(kpix_buf *b, char c);
 void kpix_buf_printf(kpix_buf *b, const char *fmt, ...) KPIX_PRINTF(2, 3);
 void kpix_buf_vprintf(kpix_buf *b, const char *fmt, va_list ap);
-void kpix_buf_clear(kpix_buf *b);
+/* Empties b, keeping its memory; inline, as it is done for every row. */
+static inline void kpix_buf_clear(kpix_buf *b)
+{
+	b->len = 0;
+	if (b->data)
+		b->data[0] = '\0';
+}
 /* Returns the contents (never NULL; "" when empty) and leaves b empty. */
 char *kpix_buf_detach(kpix_buf *b);
 void kpix_buf_free(kpix_buf *b);
@@ -75,5 +90,23 @@ void kpix_format_number(double v, char *buf);
 /* True when the bytes are valid UTF-8 (overlong forms and surrogates are
  * invalid). */
 bool kpix_utf8_valid(const char *s, size_t len);
+
+/* A pattern of a simple shape: a sequence of ASCII characters and ASCII
+ * classes ([A-Z0-9], \d), each taken once or repeated ({n}, {n,m}, {n,},
+ * ?, * or +), where no repeat can take a character that what follows it
+ * could take. Such codes as "ENT[0-9]{4}" or "[A-Z]{2}[0-9]+" are matched
+ * by one pass over the text, with no regex engine and no backtracking. */
+typedef struct kpix_shape kpix_shape;
+
+/* The pattern as a shape, or NULL when it is not one (or uses anything
+ * beyond the plain syntax above), so that it must be left to PCRE2. For a
+ * shape, kpix_shape_match says what PCRE2 says of the pattern compiled
+ * with PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED. */
+kpix_shape *kpix_shape_compile(const char *pattern);
+
+/* True when the whole of s (UTF-8, len bytes) matches the shape. */
+bool kpix_shape_match(const kpix_shape *sh, const char *s, size_t len);
+
+void kpix_shape_free(kpix_shape *sh);
 
 #endif

@@ -30,6 +30,29 @@ typedef struct {
 	kpix_keyset *seen;   /* group index, code, breakdown -> count */
 } comp_state;
 
+/* The checks a cell of a field needs beyond its type, worked out once from
+ * the schema so that the row loop tests one word per cell. */
+enum {
+	CHECK_RANGE = 1 << 0,   /* minimum or maximum */
+	CHECK_LENGTH = 1 << 1,  /* minLength or maxLength */
+	CHECK_PATTERN = 1 << 2,
+	CHECK_ENUM = 1 << 3,
+	CHECK_UNIQUE = 1 << 4,  /* unique in a set of its own, not the primary key's */
+};
+
+/* Enums of up to this many strings of up to 8 bytes are compared as words. */
+#define MAX_WORD_ENUM 32
+
+typedef struct {
+	unsigned checks;
+	bool needed;  /* required or in the primary key: a missing value is an error */
+	/* a short enum of strings: each value as a word (see text_word) and
+	 * its length; NULL for other enums */
+	uint64_t *enum_word;
+	unsigned char *enum_len;
+	kpix_shape *shape;  /* the pattern when it is a simple shape, matched without PCRE2 */
+} field_plan;
+
 typedef struct {
 	uint64_t row;
 	const char *file;
@@ -49,12 +72,17 @@ struct kpix_validator {
 	kpix_file_total *file;
 	size_t file_index;
 	bool header_seen;
-	long *col_field;     /* column -> field, -1 for none */
+	long *col_field;     /* column -> field, -1 for none; width entries */
 	size_t ncols;
+	size_t width;        /* columns a row should have: the header's, or the schema's
+	                      * fields when they must match exactly and are more */
 	long *field_col;     /* field -> column, -1 when the file lacks it */
 	uint64_t problem_row; /* the last row the reader reported an error in */
 
-	/* per-row scratch */
+	field_plan *plan;
+
+	/* per-row scratch; a field's entries are set when its cell is checked,
+	 * and stay empty for a field the file has no column for */
 	kpix_val *slots;
 	const kpix_cell **field_cell; /* field -> its cell in this row, NULL when missing */
 	bool *field_bad;     /* field -> its cell broke a constraint in this row */
@@ -80,7 +108,9 @@ struct kpix_validator {
 
 /* ------------------------------------------------------------ diagnostics */
 
-static void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+/* Diagnostics are rare beside the cells checked: marked cold, the code that
+ * reports them is kept apart from the checks that seldom call it. */
+static KPIX_COLD void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
                  uint32_t col, const char *field, const char *value, size_t vlen,
                  const char *rule, const char *total_code, const char *msg)
 {
@@ -95,7 +125,7 @@ static void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_
 
 static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
                   const char *field, const char *value, size_t vlen, const char *rule,
-                  const char *fmt, ...) KPIX_PRINTF(10, 11);
+                  const char *fmt, ...) KPIX_PRINTF(10, 11) KPIX_COLD;
 static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
                   const char *field, const char *value, size_t vlen, const char *rule,
                   const char *fmt, ...)
@@ -132,16 +162,31 @@ static bool same(const kpix_cell *c, const char *s)
 	return strncmp(c->data, s, c->len) == 0 && s[c->len] == '\0';
 }
 
+/* Empties every field's row state: no value, no cell, no broken constraint. */
+static void clear_fields(kpix_validator *v)
+{
+	for (size_t f = 0; f < v->s->nfields; f++) {
+		v->slots[f].kind = KPIX_VAL_NULL;
+		v->field_cell[f] = NULL;
+		v->field_bad[f] = false;
+	}
+}
+
 static void check_header(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
 	size_t n = rec->ncells;
+	bool exact = s->fields_match == KPIX_MATCH_EXACT;
 	v->ncols = n;
+	v->width = exact && s->nfields > n ? s->nfields : n;
 	free(v->col_field);
-	v->col_field = kpix_xcalloc(n ? n : 1, sizeof(long));
+	v->col_field = kpix_xcalloc(v->width ? v->width : 1, sizeof(long));
+	/* beyond the header, an exact match still puts field c in column c */
+	for (size_t c = n; c < v->width; c++)
+		v->col_field[c] = (long)c;
 	for (size_t f = 0; f < s->nfields; f++)
 		v->field_col[f] = -1;
-	bool exact = s->fields_match == KPIX_MATCH_EXACT;
+	clear_fields(v);
 	bool want_extra = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
 	                  s->fields_match == KPIX_MATCH_SUPERSET;
 	bool want_missing = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
@@ -217,6 +262,29 @@ static bool is_missing(const kpix_field *f, const kpix_cell *c)
 	return false;
 }
 
+/* Up to 8 bytes as a number, the first byte lowest, the rest zero: two
+ * texts of equal length are equal when their words are. */
+static uint64_t text_word(const char *s, size_t len)
+{
+	uint64_t w = 0;
+	for (size_t i = 0; i < len; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return w;
+}
+
+/* Whether a cell is one of the enum's values, by comparing words: without
+ * a call, and without a branch on which value it is. */
+static bool in_word_enum(const field_plan *p, size_t n, const kpix_cell *c)
+{
+	if (c->len > 8)
+		return false;
+	uint64_t w = text_word(c->data, c->len);
+	bool found = false;
+	for (size_t i = 0; i < n; i++)
+		found |= (p->enum_word[i] == w) & (p->enum_len[i] == c->len);
+	return found;
+}
+
 static size_t utf8_chars(const char *s, size_t len)
 {
 	size_t n = 0;
@@ -275,10 +343,19 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 }
 
 /* Appends a typed value to a key so that equal values give equal keys
- * ("1" and "01" in an integer field are the same key). */
-static void add_key_part(kpix_buf *k, const kpix_val *val)
+ * ("1" and "01" in an integer field are the same key). A number that ends
+ * the key leaves out its trailing zero bytes: whole numbers, whose low
+ * mantissa bytes are zero, make keys of a few bytes instead of eight.
+ * Equality and order are kept: the parts before it have fixed or
+ * recorded lengths, and keys of the same fields compare as they would
+ * with the zeros put back. */
+static void add_key_part(kpix_buf *k, const kpix_val *val, bool last)
 {
-	kpix_buf_addc(k, (char)('0' + val->kind));
+	/* the kind and a number or a boolean are at most 9 bytes, written in place */
+	if (k->len + 9 >= k->cap)
+		kpix_buf_grow(k, 9);
+	char *p = k->data + k->len;
+	*p++ = (char)('0' + val->kind);
 	switch (val->kind) {
 	case KPIX_VAL_NUMBER: {
 		/* big-endian with the sign flipped, so that byte order is numeric
@@ -287,24 +364,35 @@ static void add_key_part(kpix_buf *k, const kpix_val *val)
 		uint64_t u;
 		memcpy(&u, &d, sizeof(u));
 		u = (u & UINT64_C(0x8000000000000000)) ? ~u : u | UINT64_C(0x8000000000000000);
-		unsigned char be[8];
-		for (int i = 0; i < 8; i++)
-			be[i] = (unsigned char)(u >> (56 - 8 * i));
-		kpix_buf_add(k, be, sizeof(be));
+		p[0] = (char)(u >> 56);
+		p[1] = (char)(u >> 48);
+		p[2] = (char)(u >> 40);
+		p[3] = (char)(u >> 32);
+		p[4] = (char)(u >> 24);
+		p[5] = (char)(u >> 16);
+		p[6] = (char)(u >> 8);
+		p[7] = (char)u;
+		p += 8;
+		/* u has its top bit set, so p[0] is never dropped */
+		while (last && p[-1] == 0)
+			p--;
 		break;
 	}
 	case KPIX_VAL_BOOL:
-		kpix_buf_addc(k, val->b ? '1' : '0');
+		*p++ = val->b ? '1' : '0';
 		break;
 	case KPIX_VAL_STRING: {
 		uint32_t n = (uint32_t)val->len;
+		k->len = (size_t)(p - k->data);
 		kpix_buf_add(k, &n, sizeof(n));
 		kpix_buf_add(k, val->str, val->len);
-		break;
+		return;
 	}
 	default:
 		break;
 	}
+	k->len = (size_t)(p - k->data);
+	*p = '\0';
 }
 
 /* Key sets remember where a key was first seen: the file's index in the
@@ -323,10 +411,13 @@ static void describe_where(kpix_validator *v, kpix_buf *out, uint64_t where)
 
 static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_t col)
 {
+	unsigned checks = v->plan[fi].checks;
+	if (!checks)
+		return;
 	const kpix_field *f = &v->s->fields[fi];
 	const kpix_val *val = &v->slots[fi];
 	const char *fname = f->name;
-	if (val->kind == KPIX_VAL_NUMBER && (f->has_minimum || f->has_maximum)) {
+	if ((checks & CHECK_RANGE) && val->kind == KPIX_VAL_NUMBER) {
 		if (f->has_minimum && val->num < f->minimum)
 			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "minimum", "%s is below the minimum of %s allowed for %s", c->data,
@@ -336,7 +427,7 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 			      "maximum", "%s is above the maximum of %s allowed for %s", c->data,
 			      f->maximum_text, fname);
 	}
-	if (f->min_length >= 0 || f->max_length >= 0) {
+	if (checks & CHECK_LENGTH) {
 		size_t n = utf8_chars(c->data, c->len);
 		if (f->min_length >= 0 && n < (size_t)f->min_length)
 			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
@@ -347,9 +438,11 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 			      "maxLength", "this is %zu characters long; %s allows at most %lld", n, fname,
 			      (long long)f->max_length);
 	}
-	if (f->re) {
-		int m = f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
-		                  : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
+	if (checks & CHECK_PATTERN) {
+		const kpix_shape *shape = v->plan[fi].shape;
+		int m = shape      ? (kpix_shape_match(shape, c->data, c->len) ? 1 : PCRE2_ERROR_NOMATCH)
+		        : f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
+		                    : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
 		if (m < 0 && m != PCRE2_ERROR_NOMATCH)
 			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "pattern",
@@ -367,11 +460,15 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 				      f->pattern, fname);
 		}
 	}
-	if (f->enum_text.n) {
+	if (checks & CHECK_ENUM) {
+		const field_plan *p = &v->plan[fi];
 		bool ok = false;
-		for (size_t i = 0; i < f->enum_text.n && !ok; i++)
-			ok = f->enum_num ? val->kind == KPIX_VAL_NUMBER && val->num == f->enum_num[i]
-			                 : same(c, f->enum_text.items[i]);
+		if (p->enum_word)
+			ok = in_word_enum(p, f->enum_text.n, c);
+		else
+			for (size_t i = 0; i < f->enum_text.n && !ok; i++)
+				ok = f->enum_num ? val->kind == KPIX_VAL_NUMBER && val->num == f->enum_num[i]
+				                 : same(c, f->enum_text.items[i]);
 		if (!ok) {
 			kpix_buf list = KPIX_BUF_INIT;
 			for (size_t i = 0; i < f->enum_text.n && i < 12 && !kpix_report_full(&v->report); i++)
@@ -385,9 +482,9 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 		}
 	}
 	/* a field that is the whole primary key is checked with the key */
-	if (f->unique && v->unique[fi] && v->unique[fi] != v->pk) {
+	if (checks & CHECK_UNIQUE) {
 		kpix_buf_clear(&v->key);
-		add_key_part(&v->key, val);
+		add_key_part(&v->key, val, true);
 		bool added;
 		uint64_t *first = kpix_keyset_upsert(v->unique[fi], v->key.data, v->key.len, &added);
 		if (added) {
@@ -407,12 +504,10 @@ static void check_cell(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_
 {
 	const kpix_field *f = &v->s->fields[fi];
 	v->field_cell[fi] = c;
+	v->field_bad[fi] = false;
 	v->slots[fi].kind = KPIX_VAL_NULL;
 	if (is_missing(f, c)) {
-		bool in_pk = false;
-		for (size_t i = 0; i < v->s->npk; i++)
-			in_pk = in_pk || v->s->pk[i] == fi;
-		if (f->required || in_pk)
+		if (v->plan[fi].needed)
 			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len,
 			      "required", "%s is required but this cell is %s", f->name,
 			      c->len ? "marked as missing" : "empty");
@@ -436,7 +531,7 @@ static bool build_typed_key(kpix_validator *v, const size_t *fields, size_t n)
 	for (size_t i = 0; i < n; i++) {
 		if (v->slots[fields[i]].kind == KPIX_VAL_NULL)
 			return false;
-		add_key_part(&v->key, &v->slots[fields[i]]);
+		add_key_part(&v->key, &v->slots[fields[i]], i + 1 == n);
 	}
 	return true;
 }
@@ -860,59 +955,58 @@ static bool blank(const kpix_record *rec)
 	return true;
 }
 
+/* A row that ends before column c + 1 of the header (or of the schema). */
+static void missing_cell(kpix_validator *v, const kpix_record *rec, size_t c)
+{
+	const kpix_schema *s = v->s;
+	uint32_t col = (uint32_t)(c + 1);
+	long fi = v->col_field[c];
+	const kpix_field *f = fi >= 0 ? &s->fields[fi] : NULL;
+	if (f) {
+		v->slots[fi].kind = KPIX_VAL_NULL;
+		v->field_cell[fi] = NULL;
+		v->field_bad[fi] = false;
+	}
+	if (f && f->required)
+		emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, NULL, 0,
+		      "required", "%s is required but this row has no cell for it", f->name);
+	emitf(v, "missing-cell", KPIX_SEVERITY_ERROR, v->row, col, f ? f->name : NULL, NULL, 0, NULL,
+	      "this row ends before column %u%s%s%s: it has %zu cells where %s %zu", col,
+	      f ? " (" : "", f ? f->name : "", f ? ")" : "", rec->ncells,
+	      c < v->ncols ? "the header has" : "the schema has", c < v->ncols ? v->ncols : s->nfields);
+}
+
 static void check_row(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
-	size_t nf = s->nfields;
-	for (size_t f = 0; f < nf; f++) {
-		v->slots[f].kind = KPIX_VAL_NULL;
-		v->field_cell[f] = NULL;
-		v->field_bad[f] = false;
-	}
 	if (blank(rec)) {
+		/* no cell is checked, so no field may keep the row before's value */
+		clear_fields(v);
 		emit(v, "blank-row", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL, NULL,
 		     "this row is empty; delete it");
 		return;
 	}
 	bool exact = s->fields_match == KPIX_MATCH_EXACT;
-	size_t width = v->ncols;
-	if (exact && nf > width)
-		width = nf;
-	size_t n = rec->ncells > width ? rec->ncells : width;
+	size_t n = rec->ncells < v->width ? rec->ncells : v->width;
 	for (size_t c = 0; c < n; c++) {
-		uint32_t col = (uint32_t)(c + 1);
-		long fi = c < v->ncols ? v->col_field[c] : (exact && c < nf ? (long)c : -1);
-		if (c >= rec->ncells) {
-			if (c >= v->ncols && !(exact && c < nf))
-				break;
-			const kpix_field *f = fi >= 0 ? &s->fields[fi] : NULL;
-			if (f && f->required)
-				emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, NULL, 0,
-				      "required", "%s is required but this row has no cell for it", f->name);
-			emitf(v, "missing-cell", KPIX_SEVERITY_ERROR, v->row, col, f ? f->name : NULL, NULL,
-			      0, NULL,
-			      "this row ends before column %u%s%s%s: it has %zu cells where %s %zu",
-			      col, f ? " (" : "", f ? f->name : "", f ? ")" : "", rec->ncells,
-			      c < v->ncols ? "the header has" : "the schema has", c < v->ncols ? v->ncols : nf);
-			continue;
-		}
-		if (fi < 0) {
-			if (c >= v->ncols)
-				emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, col, NULL, rec->cells[c].data,
-				      rec->cells[c].len, NULL,
-				      "this row has a cell in column %u, beyond the columns of the header; "
-				      "remove it or add the missing heading",
-				      col);
-			else if (exact)
-				emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, col, NULL, rec->cells[c].data,
-				      rec->cells[c].len, NULL,
-				      "this row has a cell in column %u, whose heading is not in the schema, "
-				      "so kpix cannot check it; remove the column",
-				      col);
-			continue;
-		}
-		check_cell(v, (size_t)fi, &rec->cells[c], col);
+		long fi = v->col_field[c];
+		if (fi >= 0)
+			check_cell(v, (size_t)fi, &rec->cells[c], (uint32_t)(c + 1));
+		else if (exact) /* within the width, only a column of the header has no field */
+			emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, (uint32_t)(c + 1), NULL,
+			      rec->cells[c].data, rec->cells[c].len, NULL,
+			      "this row has a cell in column %u, whose heading is not in the schema, "
+			      "so kpix cannot check it; remove the column",
+			      (uint32_t)(c + 1));
 	}
+	for (size_t c = n; c < v->width; c++)
+		missing_cell(v, rec, c);
+	for (size_t c = n; c < rec->ncells; c++)
+		emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, (uint32_t)(c + 1), NULL,
+		      rec->cells[c].data, rec->cells[c].len, NULL,
+		      "this row has a cell in column %u, beyond the columns of the header; "
+		      "remove it or add the missing heading",
+		      (uint32_t)(c + 1));
 	check_primary_key(v);
 	check_foreign_keys(v);
 	check_rules(v);
@@ -978,6 +1072,7 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 		v->opts = (kpix_validate_options)KPIX_VALIDATE_OPTIONS_INIT;
 	kpix_report_init(&v->report, v->opts.max_errors ? v->opts.max_errors : DEFAULT_MAX_ERRORS);
 	v->slots = kpix_xcalloc(s->nslots, sizeof(kpix_val));
+	v->plan = kpix_xcalloc(s->nfields ? s->nfields : 1, sizeof(*v->plan));
 	v->field_cell = kpix_xcalloc(s->nfields, sizeof(*v->field_cell));
 	v->field_bad = kpix_xcalloc(s->nfields, sizeof(bool));
 	v->field_col = kpix_xcalloc(s->nfields, sizeof(long));
@@ -991,6 +1086,31 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 		if (!s->fields[f].unique)
 			continue;
 		v->unique[f] = s->npk == 1 && s->pk[0] == f ? v->pk : kpix_keyset_new();
+	}
+	for (size_t fi = 0; fi < s->nfields; fi++) {
+		const kpix_field *f = &s->fields[fi];
+		field_plan *p = &v->plan[fi];
+		p->checks = (f->has_minimum || f->has_maximum ? CHECK_RANGE : 0) |
+		            (f->min_length >= 0 || f->max_length >= 0 ? CHECK_LENGTH : 0) |
+		            (f->re ? CHECK_PATTERN : 0) | (f->enum_text.n ? CHECK_ENUM : 0) |
+		            (v->unique[fi] && v->unique[fi] != v->pk ? CHECK_UNIQUE : 0);
+		p->needed = f->required;
+		for (size_t i = 0; i < s->npk; i++)
+			p->needed = p->needed || s->pk[i] == fi;
+		if (f->re)
+			p->shape = kpix_shape_compile(f->pattern);
+		bool short_enum = f->enum_text.n && !f->enum_num && f->enum_text.n <= MAX_WORD_ENUM;
+		for (size_t i = 0; i < f->enum_text.n && short_enum; i++)
+			short_enum = strlen(f->enum_text.items[i]) <= 8;
+		if (short_enum) {
+			p->enum_word = kpix_xcalloc(f->enum_text.n, sizeof(*p->enum_word));
+			p->enum_len = kpix_xcalloc(f->enum_text.n, sizeof(*p->enum_len));
+			for (size_t i = 0; i < f->enum_text.n; i++) {
+				const char *t = f->enum_text.items[i];
+				p->enum_len[i] = (unsigned char)strlen(t);
+				p->enum_word[i] = text_word(t, p->enum_len[i]);
+			}
+		}
 	}
 	v->fk_self = kpix_xcalloc(s->nfkeys ? s->nfkeys : 1, sizeof(*v->fk_self));
 	for (size_t i = 0; i < s->nfkeys; i++)
@@ -1017,6 +1137,7 @@ int kpix_validator_add_file(kpix_validator *v, const char *path)
 	v->file = &r->files[v->file_index];
 	v->header_seen = false;
 	v->ncols = 0;
+	v->width = 0;
 	v->problem_row = 0;
 	v->row = 0;
 
@@ -1058,6 +1179,12 @@ void kpix_validator_free(kpix_validator *v)
 	const kpix_schema *s = v->s;
 	kpix_report_done(&v->report);
 	free(v->slots);
+	for (size_t f = 0; f < s->nfields; f++) {
+		free(v->plan[f].enum_word);
+		free(v->plan[f].enum_len);
+		kpix_shape_free(v->plan[f].shape);
+	}
+	free(v->plan);
 	free(v->field_cell);
 	free(v->field_bad);
 	free(v->field_col);

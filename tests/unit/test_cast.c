@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <float.h>
 #include <math.h>
 #include <stdio.h>
@@ -208,6 +209,70 @@ static void number__agrees_with_strtod_on_many_generated_values(void **state)
 		}
 		double want = strtod(buf, NULL), got = -1.0;
 		if (num(buf, &plain, &got) != 0)
+			fail_msg("\"%s\" was rejected", buf);
+		if (memcmp(&got, &want, sizeof got) != 0)
+			fail_msg("\"%s\" read as %.17g, strtod says %.17g", buf, got, want);
+	}
+}
+
+/* The next pseudo-random number of a fixed sequence (xorshift). */
+static uint64_t next_random(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* A text of up to max_len characters from set, short ones most often. */
+static size_t random_text(uint64_t *x, const char *set, size_t max_len, char *buf)
+{
+	size_t n = next_random(x) % (max_len + 1), nset = strlen(set);
+	for (size_t i = 0; i < n; i++)
+		buf[i] = set[next_random(x) % nset];
+	buf[n] = '\0';
+	return n;
+}
+
+/* Whether buf is [sign] digits [dc digits], with a digit somewhere: the
+ * syntax of a number without exponent or group characters. */
+static bool plain_decimal(const char *buf, char dc)
+{
+	const char *p = buf + (*buf == '+' || *buf == '-');
+	size_t digits = strspn(p, "0123456789");
+	p += digits;
+	if (*p == dc) {
+		size_t frac = strspn(p + 1, "0123456789");
+		digits += frac;
+		p += 1 + frac;
+	}
+	return digits > 0 && *p == '\0';
+}
+
+/* Short texts of digits, signs and points, around the 16 characters that
+ * the quick reading of everyday decimals takes: each must be accepted or
+ * refused, and read, as strtod reads it. */
+static void number__short_decimals_agree_with_strtod(void **state)
+{
+	(void)state;
+	static const kpix_numfmt comma_decimal = {',', 0, true};
+	uint64_t x = 0x2545f4914f6cdd1du;
+	char buf[32], dotted[32];
+	for (int i = 0; i < 300000; i++) {
+		bool comma = i % 3 == 0;
+		random_text(&x, comma ? "0123456789999,,-+." : "0123456789999..-+,", 20, buf);
+		/* strtod must see a point, and must not be shown a comma */
+		for (size_t k = 0; k <= strlen(buf); k++)
+			dotted[k] = buf[k] == ',' ? (comma ? '.' : 'x') : buf[k] == '.' && comma ? 'x' : buf[k];
+		double got = 12345.0;
+		int rc = num(buf, comma ? &comma_decimal : &plain, &got);
+		if (!plain_decimal(buf, comma ? ',' : '.')) {
+			if (rc == 0)
+				fail_msg("\"%s\" was accepted as %.17g", buf, got);
+			continue;
+		}
+		double want = strtod(dotted, NULL);
+		if (rc != 0)
 			fail_msg("\"%s\" was rejected", buf);
 		if (memcmp(&got, &want, sizeof got) != 0)
 			fail_msg("\"%s\" read as %.17g, strtod says %.17g", buf, got, want);
@@ -530,6 +595,58 @@ static void integer__plain_and_signed_values_are_read(void **state)
 	assert_int_equal(v, 7);
 }
 
+/* Texts of digits and signs, often of 17 to 20 digits around the 18 the
+ * quick reading takes and around the int64 limits, must be accepted and
+ * read as strtoll reads them, or refused when it cannot. (Group characters
+ * are the business of other tests.) */
+static void integer__agrees_with_strtoll_on_many_generated_values(void **state)
+{
+	(void)state;
+	uint64_t x = 0x853c49e6748fea9bu;
+	char buf[32], bare[32];
+	for (int i = 0; i < 300000; i++) {
+		size_t n = random_text(&x, i % 2 ? "0123456789+-" : "0123456789999,.+- ", 22, buf);
+		if (i % 5 == 0) {
+			/* a run of nines or zeros, often past the limits */
+			n = 17 + next_random(&x) % 4;
+			bool sign = next_random(&x) % 2;
+			buf[0] = '-';
+			memset(buf + sign, next_random(&x) % 2 ? '9' : '0', n);
+			buf[sign + n] = '\0';
+			buf[sign + next_random(&x) % n] = (char)('0' + next_random(&x) % 10);
+			if (next_random(&x) % 2)
+				memcpy(buf + sign, "922337203685477580", 18);
+		}
+		/* the reference: [sign] digits */
+		const char *p = buf + (*buf == '+' || *buf == '-');
+		bool ok = *p != '\0';
+		size_t k = 0;
+		memcpy(bare, buf, (size_t)(p - buf));
+		k = (size_t)(p - buf);
+		for (const char *q = p; *q && ok; q++) {
+			if (*q >= '0' && *q <= '9')
+				bare[k++] = *q;
+			else
+				ok = false;
+		}
+		bare[k] = '\0';
+		int64_t want = 0;
+		if (ok) {
+			errno = 0;
+			want = strtoll(bare, NULL, 10);
+			ok = errno == 0;
+		}
+		int64_t got = 777;
+		int rc = integer(buf, &plain, &got);
+		if (ok && rc != 0)
+			fail_msg("\"%s\" was rejected", buf);
+		if (!ok && rc == 0)
+			fail_msg("\"%s\" was accepted as %lld", buf, (long long)got);
+		if (ok && got != want)
+			fail_msg("\"%s\" read as %lld, strtoll says %lld", buf, (long long)got, (long long)want);
+	}
+}
+
 static void integer__int64_limits_are_accepted(void **state)
 {
 	(void)state;
@@ -701,6 +818,36 @@ static void date__iso_needs_exact_digit_counts(void **state)
 	assert_not_date("2024-02-29T00:00", NULL);
 	assert_not_date("", NULL);
 	assert_not_date("+024-02-29", NULL);
+}
+
+static void date__iso_refuses_anything_but_a_digit_where_one_belongs(void **state)
+{
+	(void)state;
+	for (int at = 0; at < 10; at++) {
+		for (int c = 1; c < 256; c++) {
+			char buf[11] = "2024-03-15";
+			buf[at] = (char)c;
+			bool fits = at == 4 || at == 7 ? c == '-' : c >= '0' && c <= '9';
+			kpix_date d = 4242;
+			int rc = date(buf, NULL, &d);
+			if (!fits) {
+				if (rc == 0)
+					fail_msg("\"%s\" was accepted as a date", buf);
+				assert_int_equal(d, 4242);
+				continue;
+			}
+			/* digits: accepted exactly when they name a real day */
+			int y = atoi(buf), m = atoi(buf + 5), day = atoi(buf + 8);
+			char back[11] = "";
+			if (m >= 1 && m <= 12 && day >= 1)
+				kpix_date_format(kpix_date_from_ymd(y, m, day), back);
+			bool real = strcmp(back, buf) == 0;
+			if (real != (rc == 0))
+				fail_msg("\"%s\" was %s", buf, rc == 0 ? "accepted" : "rejected");
+			if (real)
+				assert_int_equal(d, kpix_date_from_ymd(y, m, day));
+		}
+	}
 }
 
 static void date__thirty_first_of_february_is_rejected(void **state)
@@ -1003,6 +1150,7 @@ int main(void)
 		cmocka_unit_test(number__underflow_rounds_to_zero),
 		cmocka_unit_test(number__overflow_to_infinity_is_rejected),
 		cmocka_unit_test(number__agrees_with_strtod_on_many_generated_values),
+		cmocka_unit_test(number__short_decimals_agree_with_strtod),
 		cmocka_unit_test(number__leading_plus_and_minus_are_signs),
 		cmocka_unit_test(number__minus_zero_is_negative_zero),
 		cmocka_unit_test(number__point_five_and_five_point_are_accepted_like_decimal),
@@ -1037,6 +1185,7 @@ int main(void)
 		cmocka_unit_test(number__nothing_left_after_stripping_is_rejected),
 		cmocka_unit_test(number__stripping_does_not_excuse_junk_inside_the_number),
 		cmocka_unit_test(integer__plain_and_signed_values_are_read),
+		cmocka_unit_test(integer__agrees_with_strtoll_on_many_generated_values),
 		cmocka_unit_test(integer__int64_limits_are_accepted),
 		cmocka_unit_test(integer__values_beyond_int64_are_rejected),
 		cmocka_unit_test(integer__fraction_or_exponent_is_rejected),
@@ -1051,6 +1200,7 @@ int main(void)
 		cmocka_unit_test(boolean__text_is_not_read_past_its_length),
 		cmocka_unit_test(date__epoch_is_day_zero),
 		cmocka_unit_test(date__iso_needs_exact_digit_counts),
+		cmocka_unit_test(date__iso_refuses_anything_but_a_digit_where_one_belongs),
 		cmocka_unit_test(date__thirty_first_of_february_is_rejected),
 		cmocka_unit_test(date__leap_day_exists_only_in_leap_years),
 		cmocka_unit_test(date__month_thirteen_and_day_zero_are_rejected),

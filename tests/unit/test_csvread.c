@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
+
 #include "csvread.h"
 #include "util.h"
 
@@ -192,6 +194,40 @@ static void reader__a_nul_byte_is_an_error(void **state)
 	free(got);
 }
 
+static void reader__a_nul_or_non_ascii_byte_is_found_wherever_it_falls(void **state)
+{
+	(void)state;
+	/* the byte at every place in a cell, and so at every place in a word
+	 * of the scan, after a second cell that keeps the first apart from
+	 * the header */
+	for (size_t at = 0; at < 70; at++) {
+		for (int kind = 0; kind < 3; kind++) {
+			kpix_buf in = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+			kpix_buf_adds(&in, "a,b\n1,");
+			for (size_t i = 0; i < at; i++)
+				kpix_buf_addc(&in, 'x');
+			static const char *const bytes[] = {"\0", "\x80", "\xc3\xa9"};
+			static const char *const shown[] = {"?", "\xe2\x82\xac", "\xc3\xa9"};
+			kpix_buf_add(&in, bytes[kind], kind == 0 ? 1 : strlen(bytes[kind]));
+			kpix_buf_adds(&in, "yz\n");
+			kpix_buf_adds(&want, kind == 0 ? "R1:a|b\nP2:2:encoding-error\nR2!:1|"
+			                   : kind == 1 ? "R1:a|b\nP2:2:encoding-converted(w)\nR2:1|"
+			                               : "R1:a|b\nR2:1|");
+			for (size_t i = 0; i < at; i++)
+				kpix_buf_addc(&want, 'x');
+			kpix_buf_adds(&want, shown[kind]);
+			kpix_buf_adds(&want, "yz\n");
+			kpix_csv_stats st;
+			char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, &st);
+			assert_string_equal(got, want.data);
+			assert_string_equal(st.encoding, kind == 0 ? "ascii" : kind == 1 ? "windows-1252" : "utf-8");
+			free(got);
+			kpix_buf_free(&in);
+			kpix_buf_free(&want);
+		}
+	}
+}
+
 static void reader__utf16_is_refused_with_advice(void **state)
 {
 	(void)state;
@@ -242,6 +278,191 @@ static void reader__the_callback_can_stop_reading(void **state)
 	kpix_buf_free(&c.out);
 }
 
+static void reader__cells_of_every_short_length_are_copied_whole(void **state)
+{
+	(void)state;
+	/* one row of cells of 0..40 bytes, each a distinct run of letters */
+	kpix_buf in = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+	kpix_buf_adds(&want, "R1:");
+	for (int n = 0; n <= 40; n++) {
+		if (n) {
+			kpix_buf_addc(&in, ',');
+			kpix_buf_addc(&want, '|');
+		}
+		for (int i = 0; i < n; i++) {
+			char ch = (char)('a' + (n + i) % 26);
+			kpix_buf_addc(&in, ch);
+			kpix_buf_addc(&want, ch);
+		}
+	}
+	kpix_buf_addc(&in, '\n');
+	kpix_buf_addc(&want, '\n');
+	char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL);
+	assert_string_equal(got, want.data);
+	free(got);
+	kpix_buf_free(&in);
+	kpix_buf_free(&want);
+}
+
+/* The reader hands the file to libcsv in chunks of this many bytes. */
+#define READER_CHUNK (256 * 1024)
+
+static void on_ref_field(void *data, size_t len, void *ctx)
+{
+	kpix_buf *out = ctx;
+	if (out->len && out->data[out->len - 1] != ':')
+		kpix_buf_addc(out, '|');
+	kpix_buf_add(out, data ? data : "", len);
+}
+
+static void on_ref_row(int c, void *ctx)
+{
+	(void)c;
+	kpix_buf_addc(ctx, '\n');
+}
+
+static int ref_never_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+/* What the reader should say about well-formed, ASCII, LF-ended CSV with
+ * no blank lines: libcsv's cells, spaces kept, read in one call. */
+static char *reference_read(const char *data, size_t len)
+{
+	struct csv_parser p;
+	kpix_buf out = KPIX_BUF_INIT;
+	csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL);
+	csv_set_space_func(&p, ref_never_space);
+	size_t row = 1;
+	size_t start = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (data[i] != '\n' && i + 1 < len)
+			continue;
+		/* one record at a time, so each can be labelled with its number */
+		kpix_buf_printf(&out, "R%zu:", row++);
+		assert_int_equal(csv_parse(&p, data + start, i + 1 - start, on_ref_field, on_ref_row, &out),
+		                 i + 1 - start);
+		start = i + 1;
+	}
+	assert_int_equal(csv_fini(&p, on_ref_field, on_ref_row, &out), 0);
+	csv_free(&p);
+	return kpix_buf_detach(&out);
+}
+
+static void reader__spaces_are_kept_whichever_chunk_they_fall_in(void **state)
+{
+	(void)state;
+	/* Rows with spaces and tabs placed so that they start, end or straddle
+	 * a chunk boundary, in a file whose other chunks hold none. */
+	static const char *const probes[] = {
+		" 1 , 2 \n", "x,\t2\t\n", "a b,c  \n", "\"q r\",  \n", "1,\" \"\n", "  ,\t\n",
+	};
+	for (size_t pi = 0; pi < sizeof(probes) / sizeof(*probes); pi++) {
+		for (size_t shift = 0; shift < 12; shift++) {
+			kpix_buf in = KPIX_BUF_INIT;
+			kpix_buf_adds(&in, "a,b\n");
+			size_t at = READER_CHUNK - shift;
+			while (in.len + 8 <= at)
+				kpix_buf_adds(&in, "123,456\n");
+			while (in.len + 2 <= at)
+				kpix_buf_adds(&in, "7\n");
+			kpix_buf_adds(&in, probes[pi]);
+			kpix_buf_adds(&in, "8,9\n");
+			while (in.len < 2 * READER_CHUNK + 100)
+				kpix_buf_adds(&in, "123,456\n");
+			kpix_buf_adds(&in, probes[pi]);
+			char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL);
+			char *want = reference_read(in.data, in.len);
+			assert_string_equal(got, want);
+			free(got);
+			free(want);
+			kpix_buf_free(&in);
+		}
+	}
+}
+
+static void reader__a_space_after_a_closing_quote_is_malformed_in_any_chunk(void **state)
+{
+	(void)state;
+	for (size_t shift = 0; shift < 8; shift++) {
+		kpix_buf in = KPIX_BUF_INIT;
+		kpix_buf_adds(&in, "a,b\n");
+		while (in.len + 8 <= READER_CHUNK - shift)
+			kpix_buf_adds(&in, "123,456\n");
+		size_t row = 1 + (in.len - 4) / 8 + 1;
+		kpix_buf_adds(&in, "\"q\" ,1\n2,3\n");
+		char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL);
+		char want[64];
+		snprintf(want, sizeof(want), "P%zu:1:malformed-quote\nR%zu!:", row, row);
+		assert_non_null(strstr(got, want));
+		snprintf(want, sizeof(want), "R%zu:2|3\n", row + 1);
+		assert_non_null(strstr(got, want));
+		free(got);
+		kpix_buf_free(&in);
+	}
+}
+
+static void reader__records_and_problems_keep_their_order_across_many_rows(void **state)
+{
+	(void)state;
+	/* 40,000 rows, every 997th with a stray quote and every 1,009th with
+	 * a NUL, and runs of blank lines: more than one batch of everything */
+	kpix_buf in = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+	kpix_buf_adds(&in, "a,b\n");
+	kpix_buf_adds(&want, "R1:a|b\n");
+	for (unsigned row = 2; row <= 40000; row++) {
+		if (row % 997 == 0) {
+			kpix_buf_printf(&in, "%u,x\"y\n", row);
+			kpix_buf_printf(&want, "P%u:2:malformed-quote\nR%u!:%u\n", row, row, row);
+		} else if (row % 1009 == 0) {
+			kpix_buf_printf(&in, "%u,n", row);
+			kpix_buf_addc(&in, '\0');
+			kpix_buf_adds(&in, "l\n");
+			kpix_buf_printf(&want, "P%u:2:encoding-error\nR%u!:%u|n?l\n", row, row, row);
+		} else if (row > 30000 && row <= 33000) {
+			kpix_buf_addc(&in, '\n');
+			kpix_buf_printf(&want, "R%u:\n", row);
+		} else {
+			kpix_buf_printf(&in, "%u,%u\n", row, row * 7);
+			kpix_buf_printf(&want, "R%u:%u|%u\n", row, row, row * 7);
+		}
+	}
+	kpix_csv_stats st;
+	char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, &st);
+	assert_string_equal(got, want.data);
+	assert_int_equal(st.records, 40000);
+	assert_true(st.complete);
+	free(got);
+	kpix_buf_free(&in);
+	kpix_buf_free(&want);
+}
+
+static void reader__a_callback_that_stops_hears_of_nothing_after(void **state)
+{
+	(void)state;
+	kpix_buf in = KPIX_BUF_INIT;
+	for (unsigned row = 1; row <= 40000; row++)
+		kpix_buf_printf(&in, row == 25001 ? "\"%u\"x\n" : "%u\n", row);
+	capture c = {KPIX_BUF_INIT, 25000};
+	kpix_csv_config cfg = {0};
+	cfg.on_record = on_record;
+	cfg.on_problem = on_problem;
+	cfg.ctx = &c;
+	kpix_csv_stats st;
+	assert_int_equal(kpix_csv_read_mem(in.data, in.len, &cfg, &st), 0);
+	/* the last line heard is row 25,000's: not the bad quote of row 25,001 */
+	const char *last = c.out.data + c.out.len - 1;
+	while (last > c.out.data && last[-1] != '\n')
+		last--;
+	assert_string_equal(last, "R25000:25000\n");
+	assert_int_equal(st.records, 25000);
+	assert_false(st.complete);
+	kpix_buf_free(&c.out);
+	kpix_buf_free(&in);
+}
+
 static void reader__a_missing_file_is_an_io_error_naming_it(void **state)
 {
 	(void)state;
@@ -279,11 +500,17 @@ int main(void)
 		cmocka_unit_test(reader__utf8_only_refuses_windows_1252),
 		cmocka_unit_test(reader__overlong_utf8_is_invalid),
 		cmocka_unit_test(reader__a_nul_byte_is_an_error),
+		cmocka_unit_test(reader__a_nul_or_non_ascii_byte_is_found_wherever_it_falls),
 		cmocka_unit_test(reader__utf16_is_refused_with_advice),
 		cmocka_unit_test(reader__a_cell_over_the_cap_is_cut_and_reported),
 		cmocka_unit_test(reader__a_row_wider_than_the_cap_is_reported_once),
 		cmocka_unit_test(reader__a_final_line_without_newline_is_read),
 		cmocka_unit_test(reader__the_callback_can_stop_reading),
+		cmocka_unit_test(reader__cells_of_every_short_length_are_copied_whole),
+		cmocka_unit_test(reader__spaces_are_kept_whichever_chunk_they_fall_in),
+		cmocka_unit_test(reader__a_space_after_a_closing_quote_is_malformed_in_any_chunk),
+		cmocka_unit_test(reader__records_and_problems_keep_their_order_across_many_rows),
+		cmocka_unit_test(reader__a_callback_that_stops_hears_of_nothing_after),
 		cmocka_unit_test(reader__a_missing_file_is_an_io_error_naming_it),
 		cmocka_unit_test(reader__a_directory_is_an_io_error),
 	};

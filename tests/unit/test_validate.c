@@ -398,6 +398,38 @@ static void validate__an_enum_of_a_number_field_compares_numbers(void **state)
 	                    "'lcra' is not one of the values allowed for tenure: LCRA, LCHO");
 }
 
+static void validate__an_enum_of_strings_accepts_only_whole_values(void **state)
+{
+	fx *f = *state;
+	/* s has only short values; t has one of nine bytes; u allows "" as a value */
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"s\", \"constraints\": {\"enum\": [\"A\", \"AB\", \"ABCDEFGH\"]}},\n"
+	                     "  {\"name\": \"t\", \"constraints\": {\"enum\": [\"A\", \"ABCDEFGHI\"]}},\n"
+	                     "  {\"name\": \"u\", \"missingValues\": [\"-\"], \"constraints\": {\"enum\": [\"\", \"x\"]}}]"));
+	validate_csv(f, NULL,
+	             "s,t,u\n"
+	             "A,A,\n"
+	             "AB,ABCDEFGHI,x\n"
+	             "ABCDEFGH,AB,-\n"
+	             "ABC,ABCDEFGH,xx\n"
+	             "ABCDEFGHI,ABCDEFGHIJ, \n"
+	             "ABCDEFG,a,X\n"
+	             "a,B,x\n");
+	assert_string_equal(diags(f), "4:2:constraint-error:enum\n"
+	                              "5:1:constraint-error:enum\n"
+	                              "5:2:constraint-error:enum\n"
+	                              "5:3:constraint-error:enum\n"
+	                              "6:1:constraint-error:enum\n"
+	                              "6:2:constraint-error:enum\n"
+	                              "6:3:constraint-error:enum\n"
+	                              "7:1:constraint-error:enum\n"
+	                              "7:2:constraint-error:enum\n"
+	                              "7:3:constraint-error:enum\n"
+	                              "8:1:constraint-error:enum\n"
+	                              "8:2:constraint-error:enum\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'ABC' is not one of the values allowed for s: A, AB, ABCDEFGH");
+}
+
 /* ---------------------------------------------------------------- keys */
 
 static void validate__a_unique_field_names_the_first_row_holding_the_value(void **state)
@@ -452,6 +484,43 @@ static void validate__primary_keys_compare_typed_values(void **state)
 	                              "7:0:primary-key:-\n");
 	assert_string_equal(diag(f, 0)->message,
 	                    "this row repeats the key (n) = (1.0) of row 2; each combination may appear only once");
+}
+
+static void validate__number_keys_that_differ_only_in_low_bytes_stay_distinct(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"n\", \"type\": \"number\"},\n"
+	                     "  {\"name\": \"m\", \"type\": \"number\", \"constraints\": {\"unique\": true}}],\n"
+	                     "\"primaryKey\": [\"m\", \"n\"]"));
+	/* 3 and the next double after it differ in their last byte only; 256
+	 * and 2 in none of their low bytes; keys arrive out of order too */
+	validate_csv(f, NULL,
+	             "n,m\n"
+	             "3,1\n"
+	             "3.0000000000000004,2\n"
+	             "256,3\n"
+	             "2,4\n"
+	             "-0.5,5\n"
+	             "1e300,6\n"
+	             "0.5,7\n"
+	             "3,8\n"
+	             "256.0,9\n"
+	             "3.0000000000000004,3.0000000000000004\n"
+	             "4,3\n"
+	             "2,3.0000000000000004\n"
+	             "256,3\n"
+	             "256.00000000000006,3\n");
+	assert_string_equal(diags(f), "12:2:unique-error:unique\n"
+	                              "13:2:unique-error:unique\n"
+	                              "14:2:unique-error:unique\n"
+	                              "14:0:primary-key:-\n"
+	                              "15:2:unique-error:unique\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'3.0000000000000004' appears again: each m must be different, and row 11 "
+	                    "already has it");
+	assert_string_equal(diag(f, 3)->message,
+	                    "this row repeats the key (m, n) = (3, 256) of row 4; each combination may "
+	                    "appear only once");
 }
 
 static void validate__a_primary_key_is_checked_across_files_naming_the_other_file(void **state)
@@ -1042,6 +1111,36 @@ static void validate__a_missing_cell_message_counts_the_header_as_written(void *
 	assert_null(strstr(diag(f, 1)->message, "the header has 3"));
 }
 
+static void validate__a_short_row_keeps_no_value_from_the_row_before(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}],\n"
+	                     "\"primaryKey\": [\"a\", \"b\"]"));
+	/* row 3 has no b, so it has no key: it repeats nothing, row 4 does */
+	validate_csv(f, NULL, "a,b\n1,x\n1\n1,x\n");
+	assert_string_equal(diags(f), "3:2:missing-cell:-\n"
+	                              "4:0:primary-key:-\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row repeats the key (a, b) = (1, x) of row 2; each combination may "
+	                    "appear only once");
+}
+
+static void validate__a_field_beyond_the_header_is_checked_only_in_rows_that_reach_it(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"},\n"
+	                     "  {\"name\": \"c\", \"type\": \"integer\"}],\n"
+	                     "\"primaryKey\": [\"a\", \"c\"]"));
+	/* an exact match puts c in column 3 although the header stops at b */
+	validate_csv(f, NULL, "a,b\n1,2,03\n1,2\n1,2,3\n1,2,x\n");
+	assert_string_equal(diags(f), "1:3:missing-label:-\n"
+	                              "3:3:missing-cell:-\n"
+	                              "4:0:primary-key:-\n"
+	                              "5:3:type-error:-\n");
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row ends before column 3 (c): it has 2 cells where the schema has 3");
+}
+
 static void validate__a_bom_and_crlf_line_ends_do_not_disturb_the_header(void **state)
 {
 	fx *f = *state;
@@ -1187,9 +1286,11 @@ int main(void)
 		T(validate__lengths_count_characters_not_bytes),
 		T(validate__a_pattern_must_match_the_whole_value),
 		T(validate__an_enum_of_a_number_field_compares_numbers),
+		T(validate__an_enum_of_strings_accepts_only_whole_values),
 		T(validate__a_unique_field_names_the_first_row_holding_the_value),
 		T(validate__a_composite_primary_key_must_be_unique_and_complete),
 		T(validate__primary_keys_compare_typed_values),
+		T(validate__number_keys_that_differ_only_in_low_bytes_stay_distinct),
 		T(validate__a_primary_key_is_checked_across_files_naming_the_other_file),
 		T(validate__a_key_field_marked_unique_is_reported_both_ways),
 		T(validate__keys_span_files_whose_columns_are_in_another_order),
@@ -1221,6 +1322,8 @@ int main(void)
 		T(validate__an_extra_cell_under_a_heading_is_not_said_to_be_beyond_the_header),
 		T(validate__a_missing_heading_makes_its_cells_missing_in_exact_mode),
 		T(validate__a_missing_cell_message_counts_the_header_as_written),
+		T(validate__a_short_row_keeps_no_value_from_the_row_before),
+		T(validate__a_field_beyond_the_header_is_checked_only_in_rows_that_reach_it),
 		T(validate__a_bom_and_crlf_line_ends_do_not_disturb_the_header),
 		T(validate__rows_wider_than_max_columns_are_reported),
 		T(validate__cells_larger_than_max_field_bytes_are_reported),
