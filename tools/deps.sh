@@ -3,8 +3,11 @@
 # nothing when everything is already there, so it is cheap to call first.
 set -euo pipefail
 
+# python3-openpyxl: the tests read every workbook kpix writes with a reader
+# nobody here wrote. It belongs to /usr/bin/python3, so tests call that.
 packages=(build-essential cmake pkg-config libcsv-dev libxlsxwriter-dev libjansson-dev
-          libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev python3)
+          libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev python3
+          python3-openpyxl)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
