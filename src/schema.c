@@ -667,7 +667,7 @@ out:
 
 static int load_indicator(loader *ld, const char *path, json_t *j, kpix_indicator *ind)
 {
-	static const char *const keys[] = {"code",  "title",      "description", "unit",
+	static const char *const keys[] = {"code",  "part", "title",      "description", "unit",
 	                                   "decimals", "polarity", "frequency",   "dueIn",
 	                                   "derivation", "min",    "max",         "breakdowns",
 	                                   "target", "source",     NULL};
@@ -679,6 +679,7 @@ static int load_indicator(loader *ld, const char *path, json_t *j, kpix_indicato
 		return bad(ld, path, "expected an object describing an indicator");
 	char *pol = NULL;
 	if ((rc = only_keys(ld, path, j, keys)) || (rc = get_str(ld, path, j, "code", &ind->code, true)) ||
+	    (rc = get_str(ld, path, j, "part", &ind->part, false)) ||
 	    (rc = get_str(ld, path, j, "title", &ind->title, true)) ||
 	    (rc = get_str(ld, path, j, "description", &ind->description, false)) ||
 	    (rc = get_str(ld, path, j, "unit", &ind->unit, false)) ||
@@ -741,6 +742,7 @@ static int load_indicator(loader *ld, const char *path, json_t *j, kpix_indicato
 		a[slot].len = strlen(s);                     \
 	}
 	STRVAL(KPIX_IND_code, ind->code)
+	STRVAL(KPIX_IND_part, ind->part)
 	STRVAL(KPIX_IND_title, ind->title)
 	STRVAL(KPIX_IND_unit, ind->unit)
 	STRVAL(KPIX_IND_frequency, ind->frequency)
@@ -875,6 +877,7 @@ out:
 static int load_completeness(loader *ld, const char *path, json_t *j, kpix_completeness *c)
 {
 	static const char *const keys[] = {"code",        "severity",       "message", "groupBy",
+	                                   "breakdownsReplaceWhole",
 	                                   "periodField", "breakdownField", "require", NULL};
 	int rc;
 	kpix_strlist names = {0};
@@ -887,7 +890,8 @@ static int load_completeness(loader *ld, const char *path, json_t *j, kpix_compl
 	    (rc = get_strlist(ld, path, j, "groupBy", &names, true, false)) ||
 	    (rc = get_str(ld, path, j, "periodField", &period, false)) ||
 	    (rc = get_str(ld, path, j, "breakdownField", &breakdown, false)) ||
-	    (rc = get_str(ld, path, j, "require", &require, true)))
+	    (rc = get_str(ld, path, j, "require", &require, true)) ||
+	    (rc = get_bool(ld, path, j, "breakdownsReplaceWhole", &c->breakdowns_only)))
 		goto out;
 	if (strcmp(require, "indicators") != 0) {
 		char *p = sub(path, "require");
@@ -936,11 +940,41 @@ int kpix_schema_slot(const kpix_schema *s, const char *name, size_t len)
 	return -1;
 }
 
-const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *code, size_t len)
+/* The catalogue's key for a code and part: the code alone, or the code, a
+ * unit separator and the part. */
+static void indicator_key(kpix_buf *b, const char *code, size_t len, const char *part, size_t plen)
+{
+	kpix_buf_clear(b);
+	kpix_buf_add(b, code, len);
+	if (part && plen) {
+		kpix_buf_addc(b, '\x1f');
+		kpix_buf_add(b, part, plen);
+	}
+}
+
+const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *code, size_t len,
+                                            const char *part, size_t plen)
 {
 	if (!s->indicator_index)
 		return NULL;
-	uint64_t *v = kpix_keyset_find(s->indicator_index, code, len);
+	char small[64];
+	const char *key = code;
+	size_t klen = len;
+	kpix_buf b = KPIX_BUF_INIT;
+	if (part && plen) {
+		if (len + 1 + plen <= sizeof(small)) {
+			memcpy(small, code, len);
+			small[len] = '\x1f';
+			memcpy(small + len + 1, part, plen);
+			key = small;
+		} else {
+			indicator_key(&b, code, len, part, plen);
+			key = b.data;
+		}
+		klen = len + 1 + plen;
+	}
+	uint64_t *v = kpix_keyset_find(s->indicator_index, key, klen);
+	kpix_buf_free(&b);
 	return v ? &s->indicators[*v - 1] : NULL;
 }
 
@@ -1014,11 +1048,12 @@ static int load_file(kpix_schema **out, const char *file)
 	const char *slash = strrchr(file, '/');
 	s->dir = slash ? kpix_xstrndup(file, (size_t)(slash - file)) : kpix_xstrdup(".");
 	s->indicator_field = -1;
+	s->part_field = -1;
 	loader ld = {file, text, len, s};
 	int rc = 0;
 	static const char *const keys[] = {"$kpix",       "id",          "version",      "title",
 	                                   "description", "source",      "fields",       "missingValues",
-	                                   "primaryKey",  "foreignKeys", "indicatorField", "indicators",
+	                                   "primaryKey",  "foreignKeys", "indicatorField", "partField", "indicators",
 	                                   "lists",       "rules",       "completeness", "fieldsMatch",
 	                                   "parameters",  "exports",     NULL};
 	if (!json_is_object(root)) {
@@ -1099,6 +1134,18 @@ static int load_file(kpix_schema **out, const char *file)
 			goto fail;
 		}
 	}
+	char *partf = NULL;
+	if ((rc = get_str(&ld, "", root, "partField", &partf, false)))
+		goto fail;
+	if (partf) {
+		s->part_field = field_index(s, partf);
+		free(partf);
+		if (s->part_field < 0 || s->indicator_field < 0) {
+			rc = bad(&ld, "partField", s->part_field < 0 ? "not one of the schema's fields"
+			                                             : "needs \"indicatorField\" as well");
+			goto fail;
+		}
+	}
 	s->nslots = s->nfields + KPIX_IND_NATTRS;
 
 	json_t *inds = json_object_get(root, "indicators");
@@ -1111,10 +1158,17 @@ static int load_file(kpix_schema **out, const char *file)
 		s->nindicators = i + 1;
 		if (!rc) {
 			bool added;
-			const char *code = s->indicators[i].code;
-			uint64_t *v = kpix_keyset_upsert(s->indicator_index, code, strlen(code), &added);
+			const kpix_indicator *ind = &s->indicators[i];
+			kpix_buf key = KPIX_BUF_INIT;
+			indicator_key(&key, ind->code, strlen(ind->code), ind->part,
+			              ind->part ? strlen(ind->part) : 0);
+			uint64_t *v = kpix_keyset_upsert(s->indicator_index, key.data, key.len, &added);
+			kpix_buf_free(&key);
 			if (!added)
-				rc = bad(&ld, path, "a second indicator with the code '%s'", code);
+				rc = ind->part ? bad(&ld, path, "a second indicator with the code '%s' and "
+				                                "the part '%s'", ind->code, ind->part)
+				               : bad(&ld, path, "a second indicator with the code '%s'",
+				                     ind->code);
 			*v = i + 1;
 		}
 	});
@@ -1329,6 +1383,7 @@ void kpix_schema_free(kpix_schema *s)
 		free(ind->denominator);
 		strlist_free(&ind->due_in);
 		strlist_free(&ind->breakdowns);
+		free(ind->part);
 	}
 	free(s->indicators);
 	kpix_keyset_free(s->indicator_index);

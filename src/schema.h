@@ -76,7 +76,7 @@ typedef enum { KPIX_POL_NONE, KPIX_POL_HIGHER, KPIX_POL_LOWER } kpix_polarity;
 
 /* Indicator attributes a rule can name as ind.<attr>, in slot order. */
 #define KPIX_IND_ATTRS \
-	X(code) X(title) X(unit) X(decimals) X(polarity) X(frequency) X(multiplier) X(min) X(max) X(target)
+	X(code) X(part) X(title) X(unit) X(decimals) X(polarity) X(frequency) X(multiplier) X(min) X(max) X(target)
 
 enum {
 #define X(a) KPIX_IND_##a,
@@ -87,6 +87,7 @@ enum {
 
 typedef struct {
 	char *code;
+	char *part;            /* which part of a measure reported in parts, or NULL */
 	char *title;
 	char *description;
 	char *unit;
@@ -119,6 +120,7 @@ typedef struct {
 	size_t ngroup_by;
 	long period_field;     /* -1 when none */
 	long breakdown_field;  /* -1 when none */
+	bool breakdowns_only;  /* an indicator with breakdowns needs no whole-organisation row */
 } kpix_completeness;
 
 typedef enum {
@@ -141,9 +143,10 @@ struct kpix_schema {
 	kpix_fkey *fkeys;
 	size_t nfkeys;
 	long indicator_field;  /* -1 when none */
+	long part_field;       /* -1 when no indicator is reported in parts */
 	kpix_indicator *indicators;
 	size_t nindicators;
-	kpix_keyset *indicator_index; /* code -> index + 1 */
+	kpix_keyset *indicator_index; /* kpix_indicator_key -> index + 1 */
 	kpix_rule *rules;
 	size_t nrules;
 	kpix_completeness *completeness;
@@ -157,8 +160,10 @@ struct kpix_schema {
  * nfields + KPIX_IND_<attr>. */
 int kpix_schema_slot(const kpix_schema *s, const char *name, size_t len);
 
-/* The indicator with this code, or NULL. */
-const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *code, size_t len);
+/* The indicator with this code and part (part NULL or empty for a measure
+ * not reported in parts), or NULL. */
+const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *code, size_t len,
+                                            const char *part, size_t plen);
 
 /* A few words for what a field of this type and format holds, for messages:
  * "a whole number", "a date like 31/03/2025". */

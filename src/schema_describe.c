@@ -83,7 +83,13 @@ char *kpix_schema_describe(const kpix_schema *s)
 		kpix_buf_printf(&b, "\nIndicators (%zu):\n", s->nindicators);
 		for (size_t i = 0; i < s->nindicators; i++) {
 			const kpix_indicator *ind = &s->indicators[i];
-			kpix_buf_printf(&b, "  %-8s %s\n", ind->code, ind->title);
+			if (ind->part) {
+				char code[64];
+				snprintf(code, sizeof(code), "%s(%s)", ind->code, ind->part);
+				kpix_buf_printf(&b, "  %-8s %s\n", code, ind->title);
+			} else {
+				kpix_buf_printf(&b, "  %-8s %s\n", ind->code, ind->title);
+			}
 			kpix_buf_printf(&b, "           %s, %d decimal place%s", unit_words(ind->unit),
 			                ind->decimals, ind->decimals == 1 ? "" : "s");
 			if (ind->polarity != KPIX_POL_NONE)

@@ -679,7 +679,11 @@ static void fill_indicator(kpix_validator *v)
 	long f = v->s->indicator_field;
 	if (f < 0 || v->slots[f].kind != KPIX_VAL_STRING)
 		return;
-	const kpix_indicator *def = kpix_schema_indicator(v->s, v->slots[f].str, v->slots[f].len);
+	const kpix_val *part = v->s->part_field >= 0 ? &v->slots[v->s->part_field] : NULL;
+	bool has_part = part && part->kind == KPIX_VAL_STRING;
+	const kpix_indicator *def = kpix_schema_indicator(v->s, v->slots[f].str, v->slots[f].len,
+	                                                  has_part ? part->str : NULL,
+	                                                  has_part ? part->len : 0);
 	if (def)
 		memcpy(ind, def->attrs, sizeof(def->attrs));
 }
@@ -816,6 +820,10 @@ static void note_completeness(kpix_validator *v)
 		const kpix_cell *ic = v->field_cell[indf];
 		kpix_buf_add(&v->key, ic->data, ic->len);
 		kpix_buf_addc(&v->key, '\x1f');
+		long pf = s->part_field;
+		if (pf >= 0 && v->field_cell[pf] && v->slots[pf].kind != KPIX_VAL_NULL)
+			kpix_buf_add(&v->key, v->field_cell[pf]->data, v->field_cell[pf]->len);
+		kpix_buf_addc(&v->key, '\x1f');
 		if (c->breakdown_field >= 0) {
 			const kpix_cell *bc = v->field_cell[c->breakdown_field];
 			if (bc && v->slots[c->breakdown_field].kind != KPIX_VAL_NULL)
@@ -858,6 +866,8 @@ static void completeness_message(kpix_validator *v, kpix_buf *out, const kpix_co
 		bool done = false;
 		if (n == 9 && memcmp(name, "indicator", 9) == 0) {
 			kpix_buf_adds(out, ind->code);
+			if (ind->part)
+				kpix_buf_printf(out, " part %s", ind->part);
 			done = true;
 		} else if (n == 9 && memcmp(name, "breakdown", 9) == 0) {
 			kpix_buf_adds(out, bd && *bd ? bd : "the whole organisation");
@@ -893,7 +903,8 @@ static bool pk_covers_completeness(const kpix_schema *s, const kpix_completeness
 		return false;
 	for (size_t i = 0; i < s->npk; i++) {
 		size_t f = s->pk[i];
-		bool in = (long)f == s->indicator_field || (long)f == c->breakdown_field;
+		bool in = (long)f == s->indicator_field || (long)f == s->part_field ||
+		          (long)f == c->breakdown_field;
 		for (size_t g = 0; g < c->ngroup_by && !in; g++)
 			in = c->group_by[g] == f;
 		if (!in)
@@ -919,11 +930,14 @@ static void finish_completeness(kpix_validator *v)
 				if (!due(ind, grp->period))
 					continue;
 				size_t nb = c->breakdown_field >= 0 ? ind->breakdowns.n : 0;
-				for (size_t b = 0; b <= nb; b++) {
+				for (size_t b = nb && c->breakdowns_only ? 1 : 0; b <= nb; b++) {
 					const char *bd = b ? ind->breakdowns.items[b - 1] : "";
 					kpix_buf_clear(&key);
 					kpix_buf_add(&key, &group, sizeof(group));
 					kpix_buf_adds(&key, ind->code);
+					kpix_buf_addc(&key, '\x1f');
+					if (ind->part)
+						kpix_buf_adds(&key, ind->part);
 					kpix_buf_addc(&key, '\x1f');
 					kpix_buf_adds(&key, bd);
 					uint64_t *count = kpix_keyset_find(st->seen, key.data, key.len);

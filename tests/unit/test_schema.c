@@ -124,7 +124,8 @@ static void schema__an_unknown_top_level_keyword_is_refused_at_its_position(void
 	               KPIX_ESCHEMA,
 	               ":5:3: feilds: unknown keyword 'feilds'; expected one of: $kpix, id, version, "
 	               "title, description, source, fields, missingValues, primaryKey, foreignKeys, "
-	               "indicatorField, indicators, lists, rules, completeness, fieldsMatch, parameters, "
+	               "indicatorField, partField, indicators, lists, rules, completeness, fieldsMatch, "
+	               "parameters, "
 	               "exports");
 }
 
@@ -167,7 +168,7 @@ static void schema__an_unknown_indicator_keyword_is_refused(void **state)
 	                    "}\n",
 	               KPIX_ESCHEMA,
 	               ":7:41: indicators[1].dueln: unknown keyword 'dueln'; expected one of: code, "
-	               "title, description, unit, decimals, polarity, frequency, dueIn, derivation, "
+	               "part, title, description, unit, decimals, polarity, frequency, dueIn, derivation, "
 	               "min, max, breakdowns, target, source");
 }
 
@@ -829,7 +830,7 @@ static void schema__ind_names_do_not_resolve_without_an_indicator_field(void **s
 	                         HEAD "  \"fields\": [{\"name\": \"value\", \"type\": \"number\"}]\n}\n");
 	assert_int_equal(kpix_schema_slot(s, "value", 5), 0);
 	assert_int_equal(kpix_schema_slot(s, "ind.decimals", 12), -1);
-	assert_null(kpix_schema_indicator(s, "REP01", 5));
+	assert_null(kpix_schema_indicator(s, "REP01", 5, NULL, 0));
 	assert_string_equal(kpix_schema_title(s), "t"); /* no title: the id */
 	assert_string_equal(kpix_schema_description(s), "");
 	kpix_schema_free(s);
@@ -838,7 +839,7 @@ static void schema__ind_names_do_not_resolve_without_an_indicator_field(void **s
 static void schema__an_indicator_is_found_by_code_with_its_attributes(void **state)
 {
 	kpix_schema *s = load_ok(state, "repairs-monthly.json", small_schema);
-	const kpix_indicator *rep = kpix_schema_indicator(s, "REP01", 5);
+	const kpix_indicator *rep = kpix_schema_indicator(s, "REP01", 5, NULL, 0);
 	assert_non_null(rep);
 	assert_string_equal(rep->title, "Emergency repairs in time");
 	assert_int_equal(rep->decimals, 1);
@@ -855,16 +856,16 @@ static void schema__an_indicator_is_found_by_code_with_its_attributes(void **sta
 	assert_int_equal(rep->attrs[KPIX_IND_polarity].kind, KPIX_VAL_STRING);
 	assert_memory_equal(rep->attrs[KPIX_IND_polarity].str, "higher", 6);
 
-	const kpix_indicator *voids = kpix_schema_indicator(s, "VOID01", 6);
+	const kpix_indicator *voids = kpix_schema_indicator(s, "VOID01", 6, NULL, 0);
 	assert_non_null(voids);
 	assert_string_equal(voids->title, "Re-let days");
 	assert_int_equal(voids->decimals, 0); /* the default */
 	assert_int_equal(voids->attrs[KPIX_IND_max].kind, KPIX_VAL_NULL);
 	assert_int_equal(voids->attrs[KPIX_IND_multiplier].kind, KPIX_VAL_NULL); /* no derivation */
 
-	assert_null(kpix_schema_indicator(s, "REP0", 4));
-	assert_null(kpix_schema_indicator(s, "rep01", 5));
-	assert_null(kpix_schema_indicator(s, "REP011", 6));
+	assert_null(kpix_schema_indicator(s, "REP0", 4, NULL, 0));
+	assert_null(kpix_schema_indicator(s, "rep01", 5, NULL, 0));
+	assert_null(kpix_schema_indicator(s, "REP011", 6, NULL, 0));
 	kpix_schema_free(s);
 }
 

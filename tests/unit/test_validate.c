@@ -873,6 +873,74 @@ static void validate__completeness_requires_each_listed_breakdown_and_the_whole(
 	                    "RENT01 for the whole organisation is missing from 2025-26 Q2");
 }
 
+/* A measure reported in parts (the regulator's CH01(1) and CH01(2)) is one
+ * catalogue entry per part: rules see that part's attributes, and each part
+ * is required on its own. */
+#define PARTS_SCHEMA                                                                                 \
+	SCHEMA("\"fields\": [{\"name\": \"measure\"}, {\"name\": \"part\"}, {\"name\": \"tenure\"},\n"       \
+	       "  {\"name\": \"value\", \"type\": \"number\"}],\n"                                          \
+	       "\"indicatorField\": \"measure\", \"partField\": \"part\",\n"                                \
+	       "\"indicators\": [\n"                                                                       \
+	       "  {\"code\": \"TP01\", \"title\": \"Overall satisfaction\", \"max\": 100, \"breakdowns\": [\"LCRA\", \"LCHO\"]},\n" \
+	       "  {\"code\": \"CH01\", \"part\": \"1\", \"title\": \"Stage one complaints per 1,000 homes\", \"breakdowns\": [\"LCRA\"]},\n" \
+	       "  {\"code\": \"CH02\", \"part\": \"1\", \"title\": \"Stage one complaints in time\", \"max\": 100},\n" \
+	       "  {\"code\": \"CH02\", \"part\": \"2\", \"title\": \"Stage two complaints in time\", \"max\": 100}],\n" \
+	       "\"rules\": [{\"code\": \"MAX\", \"check\": \"value <= ind.max\", \"message\": \"{ind.title}: over {ind.max}\",\n" \
+	       "  \"fields\": [\"value\"]}, {\"code\": \"KNOWN\", \"check\": \"ind.code is not null\",\n"       \
+	       "  \"message\": \"{measure} part {part} is not in the catalogue\", \"fields\": [\"part\"]}],\n" \
+	       "\"completeness\": [{\"code\": \"MISSING\", \"groupBy\": [], \"breakdownField\": \"tenure\",\n" \
+	       "  \"breakdownsReplaceWhole\": true, \"require\": \"indicators\",\n"                          \
+	       "  \"message\": \"{ind.title} ({indicator}) for {breakdown} is missing\"}]")
+
+static void validate__an_indicator_reported_in_parts_is_found_by_code_and_part(void **state)
+{
+	fx *f = *state;
+	use_schema(f, PARTS_SCHEMA);
+	validate_csv(f, NULL,
+	             "measure,part,tenure,value\n"
+	             "TP01,,LCRA,80\n"
+	             "TP01,,LCHO,70\n"
+	             "CH01,1,LCRA,30.5\n"
+	             "CH02,1,,101\n"   /* part 1's max applies */
+	             "CH02,2,,90\n"
+	             "CH02,3,,90\n");  /* no part 3 */
+	assert_string_equal(diags(f), "5:4:row-constraint:MAX\n"
+	                              "7:2:row-constraint:KNOWN\n");
+	assert_string_equal(diag(f, 0)->message, "Stage one complaints in time: over 100");
+	assert_string_equal(diag(f, 1)->message, "CH02 part 3 is not in the catalogue");
+}
+
+static void validate__each_part_and_breakdown_is_required_without_a_whole_row(void **state)
+{
+	fx *f = *state;
+	use_schema(f, PARTS_SCHEMA);
+	/* TP01 lists breakdowns, so it needs LCRA and LCHO but no whole row; CH02
+	 * lists none, so each of its parts needs the whole row */
+	validate_csv(f, NULL,
+	             "measure,part,tenure,value\n"
+	             "TP01,,LCRA,80\n"
+	             "CH01,1,LCRA,30.5\n"
+	             "CH02,2,,90\n");
+	assert_string_equal(diags(f), "0:0:completeness:MISSING\n"
+	                              "0:0:completeness:MISSING\n");
+	assert_string_equal(diag(f, 0)->message, "Overall satisfaction (TP01) for LCHO is missing");
+	assert_string_equal(diag(f, 1)->message,
+	                    "Stage one complaints in time (CH02 part 1) for the whole organisation is missing");
+}
+
+static void validate__a_part_without_a_part_field_is_a_schema_error(void **state)
+{
+	fx *f = *state;
+	(void)f;
+	kpix_schema *s = NULL;
+	char *path = path_in(f, "s.json");
+	write_file(f, "s.json", SCHEMA("\"fields\": [{\"name\": \"measure\"}, {\"name\": \"part\"}],\n"
+	                               "\"partField\": \"part\""));
+	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
+	assert_non_null(strstr(kpix_error_last(), "partField: needs \"indicatorField\" as well"));
+	free(path);
+}
+
 static void validate__completeness_counts_across_files_matched_by_name(void **state)
 {
 	fx *f = *state;
@@ -1307,6 +1375,9 @@ int main(void)
 		T(validate__completeness_requires_only_the_indicators_due_in_the_period),
 		T(validate__a_row_with_a_mistyped_period_starts_no_group),
 		T(validate__completeness_requires_each_listed_breakdown_and_the_whole),
+		T(validate__an_indicator_reported_in_parts_is_found_by_code_and_part),
+		T(validate__each_part_and_breakdown_is_required_without_a_whole_row),
+		T(validate__a_part_without_a_part_field_is_a_schema_error),
 		T(validate__completeness_counts_across_files_matched_by_name),
 		T(validate__max_errors_caps_the_diagnostics_kept_but_counts_them_all),
 		T(validate__exactly_max_errors_is_not_truncated),
