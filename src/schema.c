@@ -1048,6 +1048,7 @@ static int load_file(kpix_schema **out, const char *file)
 	const char *slash = strrchr(file, '/');
 	s->dir = slash ? kpix_xstrndup(file, (size_t)(slash - file)) : kpix_xstrdup(".");
 	s->indicator_field = -1;
+	s->figures.value_field = s->figures.breakdown_field = -1;
 	s->part_field = -1;
 	loader ld = {file, text, len, s};
 	int rc = 0;
@@ -1055,7 +1056,7 @@ static int load_file(kpix_schema **out, const char *file)
 	                                   "description", "source",      "fields",       "missingValues",
 	                                   "primaryKey",  "foreignKeys", "indicatorField", "partField", "indicators",
 	                                   "lists",       "rules",       "completeness", "fieldsMatch",
-	                                   "parameters",  "exports",     NULL};
+	                                   "parameters",  "exports",     "figures",     NULL};
 	if (!json_is_object(root)) {
 		rc = bad(&ld, "", "expected a JSON object at the top of the schema");
 		goto fail;
@@ -1214,6 +1215,8 @@ static int load_file(kpix_schema **out, const char *file)
 		s->ncompleteness = i + 1;
 	});
 
+	if ((rc = kpix_figures_load(&ld, json_object_get(root, "figures"), &s->figures)))
+		goto fail;
 	if ((rc = kpix_layouts_load(&ld, json_object_get(root, "parameters"),
 	                            json_object_get(root, "exports"), &s->layouts)))
 		goto fail;
@@ -1388,6 +1391,7 @@ void kpix_schema_free(kpix_schema *s)
 	free(s->indicators);
 	kpix_keyset_free(s->indicator_index);
 	kpix_layouts_free(&s->layouts);
+	kpix_figures_free(&s->figures);
 	for (size_t i = 0; i < s->nrules; i++) {
 		kpix_rule *r = &s->rules[i];
 		free(r->code);

@@ -13,6 +13,7 @@
 
 #include "cast.h"
 #include "expr.h"
+#include "figures.h"
 #include "layout.h"
 #include "keyset.h"
 #include "kpix/kpix.h"
@@ -152,6 +153,7 @@ struct kpix_schema {
 	kpix_completeness *completeness;
 	size_t ncompleteness;
 	kpix_fields_match fields_match;
+	kpix_figures figures;  /* the return as named figures, and the rules on them */
 	size_t nslots;         /* fields, then the ind.* attributes */
 	kpix_layouts layouts;  /* parameters and exports */
 };

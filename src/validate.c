@@ -102,6 +102,14 @@ struct kpix_validator {
 	comp_state *comp;
 	bool *rule_error_reported;
 
+	/* the return's figures (figures.h): this run's, then last period's */
+	kpix_val *fig;
+	struct fig_at {
+		const char *file;
+		uint64_t row;
+		uint32_t col;
+	} *fig_at;           /* where each of this run's figures was read */
+
 	kpix_row_hook row_hook;
 	void *row_hook_ctx;
 };
@@ -959,6 +967,94 @@ static void finish_completeness(kpix_validator *v)
 	kpix_buf_free(&msg);
 }
 
+/* ---------------------------------------------------------------- figures */
+
+/* Keeps the figure a valid row gives, and where it came from. A figure given
+ * twice keeps the last; completeness reports the repeat. */
+static void note_figure(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	const kpix_figures *fg = &s->figures;
+	long indf = s->indicator_field, pf = s->part_field, bf = fg->breakdown_field;
+	if (v->slots[indf].kind != KPIX_VAL_STRING)
+		return;
+	bool part = pf >= 0 && v->slots[pf].kind == KPIX_VAL_STRING;
+	const kpix_indicator *ind =
+		kpix_schema_indicator(s, v->slots[indf].str, v->slots[indf].len,
+		                      part ? v->slots[pf].str : NULL, part ? v->slots[pf].len : 0);
+	if (!ind)
+		return;
+	bool bd = bf >= 0 && v->slots[bf].kind == KPIX_VAL_STRING;
+	long i = kpix_figures_of(fg, s, (size_t)(ind - s->indicators), bd ? v->slots[bf].str : NULL,
+	                         bd ? v->slots[bf].len : 0);
+	if (i < 0)
+		return;
+	const kpix_val *val = &v->slots[fg->value_field];
+	v->fig[i] = val->kind == KPIX_VAL_NUMBER ? *val : (kpix_val){.kind = KPIX_VAL_NULL};
+	v->fig_at[i] = (struct fig_at){v->file->path, v->row, col_of(v, (size_t)fg->value_field)};
+}
+
+/* The rules on the figures, once every row has been read. A problem is
+ * reported at the row of the first figure the rule names, or with no row
+ * when that figure is missing. */
+static void finish_figures(kpix_validator *v)
+{
+	const kpix_figures *fg = &v->s->figures;
+	const char *fname = fg->value_field >= 0 ? v->s->fields[fg->value_field].name : NULL;
+	kpix_buf m = KPIX_BUF_INIT;
+	for (size_t i = 0; i < fg->nrules; i++) {
+		const kpix_figure_rule *r = &fg->rules[i];
+		kpix_val res;
+		int rc = 0;
+		if (r->when) {
+			rc = kpix_expr_eval(r->when, v->fig, &res);
+			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && res.b))
+				continue;
+		}
+		if (rc == 0) {
+			rc = kpix_expr_eval(r->check, v->fig, &res);
+			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && !res.b))
+				continue;
+		}
+		size_t c = r->cells[0];
+		const struct fig_at *at = &v->fig_at[c];
+		char num[32] = "";
+		if (v->fig[c].kind == KPIX_VAL_NUMBER)
+			kpix_format_number(v->fig[c].num, num);
+		if (rc != 0) {
+			kpix_diag d = {"rule-error", KPIX_SEVERITY_WARNING, at->file, at->row, at->col,
+			               fname, NULL, r->code,
+			               "this rule on the figures could not be worked out (it compares or "
+			               "adds values of different kinds); check the schema"};
+			kpix_report_add(&v->report, &d, "rule-error", 0);
+			continue;
+		}
+		kpix_figures_message(fg, v->fig, r->message, &m);
+		kpix_diag d = {"figure-constraint", r->severity, at->file, at->row, at->col, fname,
+		               *num ? num : NULL, r->code, m.data ? m.data : ""};
+		kpix_report_add(&v->report, &d, r->code, strlen(num));
+	}
+	kpix_buf_free(&m);
+}
+
+int kpix_validator_add_previous(kpix_validator *v, const char *path)
+{
+	const kpix_figures *fg = &v->s->figures;
+	kpix_validator *prev = NULL;
+	int rc = kpix_validator_new(&prev, v->s, &v->opts);
+	if (rc == 0)
+		rc = kpix_validator_add_file(prev, path);
+	if (rc == 0) {
+		kpix_validator_finish(prev);
+		/* last period's figures as its valid rows give them; its other
+		 * problems are its own return's, not this one's */
+		for (size_t i = 0; i < fg->n; i++)
+			v->fig[fg->n + i] = prev->fig[i];
+	}
+	kpix_validator_free(prev);
+	return rc;
+}
+
 /* ------------------------------------------------------------------- rows */
 
 static bool blank(const kpix_record *rec)
@@ -1026,6 +1122,8 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 	check_rules(v);
 	if (s->ncompleteness && s->indicator_field >= 0)
 		note_completeness(v);
+	if (s->figures.value_field >= 0 && !v->row_error)
+		note_figure(v);
 }
 
 static int on_record(void *ctx, const kpix_record *rec)
@@ -1086,6 +1184,8 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 		v->opts = (kpix_validate_options)KPIX_VALIDATE_OPTIONS_INIT;
 	kpix_report_init(&v->report, v->opts.max_errors ? v->opts.max_errors : DEFAULT_MAX_ERRORS);
 	v->slots = kpix_xcalloc(s->nslots, sizeof(kpix_val));
+	v->fig = kpix_xcalloc(2 * s->figures.n + 1, sizeof(kpix_val));
+	v->fig_at = kpix_xcalloc(s->figures.n + 1, sizeof(*v->fig_at));
 	v->plan = kpix_xcalloc(s->nfields ? s->nfields : 1, sizeof(*v->plan));
 	v->field_cell = kpix_xcalloc(s->nfields, sizeof(*v->field_cell));
 	v->field_bad = kpix_xcalloc(s->nfields, sizeof(bool));
@@ -1181,6 +1281,7 @@ const kpix_report *kpix_validator_finish(kpix_validator *v)
 		v->row = 0;
 		finish_self_references(v);
 		finish_completeness(v);
+		finish_figures(v);
 		kpix_report_finish(&v->report);
 	}
 	return &v->report;
@@ -1193,6 +1294,8 @@ void kpix_validator_free(kpix_validator *v)
 	const kpix_schema *s = v->s;
 	kpix_report_done(&v->report);
 	free(v->slots);
+	free(v->fig);
+	free(v->fig_at);
 	for (size_t f = 0; f < s->nfields; f++) {
 		free(v->plan[f].enum_word);
 		free(v->plan[f].enum_len);

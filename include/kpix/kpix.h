@@ -157,6 +157,12 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *schema,
  * data are diagnostics, not failures. */
 int kpix_validator_add_file(kpix_validator *v, const char *path);
 
+/* Reads last period's file of the same table, so that the schema's rules on
+ * the figures can compare this return with it (prev.NAME). Only its figures
+ * are kept: its own problems are not reported. Call before finish. Returns
+ * KPIX_EIO when the file cannot be opened or read. */
+int kpix_validator_add_previous(kpix_validator *v, const char *path);
+
 /* Runs the checks that need the whole table (foreign keys to the table
  * itself, completeness) and returns the report, owned by the validator.
  * Call once, after the last add_file. */

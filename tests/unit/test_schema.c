@@ -125,8 +125,7 @@ static void schema__an_unknown_top_level_keyword_is_refused_at_its_position(void
 	               ":5:3: feilds: unknown keyword 'feilds'; expected one of: $kpix, id, version, "
 	               "title, description, source, fields, missingValues, primaryKey, foreignKeys, "
 	               "indicatorField, partField, indicators, lists, rules, completeness, fieldsMatch, "
-	               "parameters, "
-	               "exports");
+	               "parameters, exports, figures");
 }
 
 static void schema__an_unknown_field_keyword_is_refused_with_the_fields_path(void **state)

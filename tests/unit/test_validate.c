@@ -941,6 +941,93 @@ static void validate__a_part_without_a_part_field_is_a_schema_error(void **state
 	free(path);
 }
 
+/* ------------------------------------------------------------- figures */
+
+#define FIGURES_SCHEMA                                                                               \
+	SCHEMA("\"fields\": [{\"name\": \"measure\"}, {\"name\": \"part\"}, {\"name\": \"tenure\"},\n"       \
+	       "  {\"name\": \"value\", \"type\": \"number\"}],\n"                                          \
+	       "\"indicatorField\": \"measure\", \"partField\": \"part\",\n"                                \
+	       "\"indicators\": [\n"                                                                       \
+	       "  {\"code\": \"TP01\", \"title\": \"Overall satisfaction\", \"breakdowns\": [\"LCRA\", \"LCHO\"]},\n" \
+	       "  {\"code\": \"NM01\", \"part\": \"1\", \"title\": \"ASB cases per 1,000 homes\"},\n"          \
+	       "  {\"code\": \"NM01\", \"part\": \"2\", \"title\": \"Hate incidents per 1,000 homes\"}],\n"    \
+	       "\"figures\": {\"valueField\": \"value\", \"breakdownField\": \"tenure\", \"rules\": [\n"      \
+	       "  {\"code\": \"PARTS\", \"check\": \"NM01_2 <= NM01_1\", \"cells\": [\"NM01_2\", \"NM01_1\"],\n" \
+	       "   \"message\": \"hate incidents ({NM01_2}) are part of all cases ({NM01_1})\"},\n"          \
+	       "  {\"code\": \"MOVED\", \"severity\": \"warning\", \"cells\": [\"TP01_LCRA\"],\n"             \
+	       "   \"check\": \"abs(TP01_LCRA - prev.TP01_LCRA) <= 10\",\n"                                 \
+	       "   \"message\": \"TP01 for LCRA moved from {prev.TP01_LCRA} to {TP01_LCRA}\"}]}")
+
+static void validate__rules_on_figures_compare_rows_and_point_at_the_first_cell(void **state)
+{
+	fx *f = *state;
+	use_schema(f, FIGURES_SCHEMA);
+	validate_csv(f, NULL,
+	             "measure,part,tenure,value\n"
+	             "TP01,,LCRA,80\n"
+	             "NM01,2,,12.5\n"
+	             "TP01,,LCHO,70\n"
+	             "NM01,1,,10\n");
+	/* no previous file: the movement rule has nothing to compare with */
+	assert_string_equal(diags(f), "3:4:figure-constraint:PARTS\n");
+	assert_string_equal(diag(f, 0)->message, "hate incidents (12.5) are part of all cases (10)");
+	assert_string_equal(diag(f, 0)->value, "12.5");
+	assert_string_equal(diag(f, 0)->field, "value");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_ERROR);
+}
+
+static void validate__a_row_with_an_error_gives_no_figure(void **state)
+{
+	fx *f = *state;
+	use_schema(f, FIGURES_SCHEMA);
+	validate_csv(f, NULL,
+	             "measure,part,tenure,value\n"
+	             "NM01,2,,12.5\n"
+	             "NM01,1,,ten\n");
+	/* the type error only: a figure that could not be read is not compared */
+	assert_string_equal(diags(f), "3:4:type-error:-\n");
+}
+
+static void validate__figures_compare_with_last_periods_file(void **state)
+{
+	fx *f = *state;
+	use_schema(f, FIGURES_SCHEMA);
+	write_file(f, "last.csv", "measure,part,tenure,value\nTP01,,LCRA,65\nNM01,1,,oops\n");
+	write_file(f, "data.csv", "measure,part,tenure,value\nTP01,,LCRA,80\nNM01,1,,5\nNM01,2,,1\n");
+	char *last = path_in(f, "last.csv"), *data = path_in(f, "data.csv");
+	assert_int_equal(kpix_validator_new(&f->v, f->schema, NULL), 0);
+	assert_int_equal(kpix_validator_add_previous(f->v, last), 0);
+	assert_int_equal(kpix_validator_add_file(f->v, data), 0);
+	f->r = kpix_validator_finish(f->v);
+	/* last year's own mistake (oops) is not this return's problem */
+	assert_string_equal(diags(f), "2:4:figure-constraint:MOVED\n");
+	assert_string_equal(diag(f, 0)->message, "TP01 for LCRA moved from 65 to 80");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_WARNING);
+	assert_string_equal(diag(f, 0)->file, data);
+	char *missing = path_in(f, "nope.csv");
+	kpix_validator *v2 = NULL;
+	assert_int_equal(kpix_validator_new(&v2, f->schema, NULL), 0);
+	assert_int_equal(kpix_validator_add_previous(v2, missing), KPIX_EIO);
+	kpix_validator_free(v2);
+	free(missing);
+	free(last);
+	free(data);
+}
+
+static void validate__a_figure_rule_naming_an_unknown_figure_is_a_schema_error(void **state)
+{
+	fx *f = *state;
+	kpix_schema *s = NULL;
+	write_file(f, "s.json", SCHEMA("\"fields\": [{\"name\": \"m\"}, {\"name\": \"v\", \"type\": \"number\"}],\n"
+	                               "\"indicatorField\": \"m\", \"indicators\": [{\"code\": \"A\", \"title\": \"A\"}],\n"
+	                               "\"figures\": {\"valueField\": \"v\", \"rules\": [{\"code\": \"R\",\n"
+	                               "  \"check\": \"A_LCRA > 0\", \"message\": \"m\", \"cells\": [\"A\"]}]}"));
+	char *path = path_in(f, "s.json");
+	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
+	assert_non_null(strstr(kpix_error_last(), "figures.rules[0].check: unknown name 'A_LCRA'"));
+	free(path);
+}
+
 static void validate__completeness_counts_across_files_matched_by_name(void **state)
 {
 	fx *f = *state;
@@ -1378,6 +1465,10 @@ int main(void)
 		T(validate__an_indicator_reported_in_parts_is_found_by_code_and_part),
 		T(validate__each_part_and_breakdown_is_required_without_a_whole_row),
 		T(validate__a_part_without_a_part_field_is_a_schema_error),
+		T(validate__rules_on_figures_compare_rows_and_point_at_the_first_cell),
+		T(validate__a_row_with_an_error_gives_no_figure),
+		T(validate__figures_compare_with_last_periods_file),
+		T(validate__a_figure_rule_naming_an_unknown_figure_is_a_schema_error),
 		T(validate__completeness_counts_across_files_matched_by_name),
 		T(validate__max_errors_caps_the_diagnostics_kept_but_counts_them_all),
 		T(validate__exactly_max_errors_is_not_truncated),
