@@ -687,6 +687,16 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 		json_array_append_new(ins, e);
 	}
 	json_object_set_new(m, "inputs", ins);
+	if (r->opts.previous) {
+		/* read for the comparisons with last period only: its rows are not
+		 * part of this return */
+		json_t *prev = file_entry(base_name(r->opts.previous), r->opts.previous, 0, false);
+		if (!prev) {
+			json_decref(m);
+			return KPIX_EIO;
+		}
+		json_object_set_new(m, "previous", prev);
+	}
 
 	json_t *opt = json_object(), *params = json_object();
 	for (size_t i = 0; i < s->layouts.nparams; i++)
@@ -700,6 +710,8 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 	json_object_set_new(opt, "exports", only);
 	if (r->opts.created >= 0)
 		json_object_set_new(opt, "source_date_epoch", json_integer((json_int_t)r->opts.created));
+	if (r->opts.previous)
+		json_object_set_new(opt, "previous", json_string(base_name(r->opts.previous)));
 	static const char *const encs[] = {"auto", "utf-8", "windows-1252"};
 	json_object_set_new(opt, "encoding", json_string(encs[r->opts.validate.encoding]));
 	json_object_set_new(m, "options", opt);
@@ -828,10 +840,12 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 	    (rc = kpix_validator_new(&r->v, s, &opts->validate)))
 		return rc;
 	/* every file read is an input that no output may replace */
-	const char **inputs = kpix_xcalloc(nfiles + s->nfkeys + 2, sizeof(char *));
+	const char **inputs = kpix_xcalloc(nfiles + s->nfkeys + 3, sizeof(char *));
 	size_t ninputs = 0;
 	for (size_t i = 0; i < nfiles; i++)
 		inputs[ninputs++] = files[i];
+	if (opts->previous)
+		inputs[ninputs++] = opts->previous;
 	inputs[ninputs++] = s->path;
 	char **refs = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
 	for (size_t i = 0; i < s->nfkeys; i++)
@@ -847,6 +861,8 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 	if (rc)
 		return rc;
 	kpix_validator_set_row_hook(r->v, on_row, r);
+	if (opts->previous && (rc = kpix_validator_add_previous(r->v, opts->previous)))
+		return rc;
 	for (size_t i = 0; i < nfiles && !r->failed; i++)
 		if ((rc = kpix_validator_add_file(r->v, files[i])))
 			return rc;

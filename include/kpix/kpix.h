@@ -182,11 +182,13 @@ typedef struct {
 	size_t nonly;
 	int64_t created;                /* the workbooks' date in seconds since 1970 (as
 	                                 * SOURCE_DATE_EPOCH gives it); -1: from the data */
+	const char *previous;           /* last period's file, for the rules on the
+	                                 * figures (kpix_validator_add_previous); or NULL */
 } kpix_export_options;
 
 #define KPIX_EXPORT_OPTIONS_VERSION 1
 #define KPIX_EXPORT_OPTIONS_INIT \
-	{KPIX_EXPORT_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, 0, NULL, 0, -1}
+	{KPIX_EXPORT_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, 0, NULL, 0, -1, NULL}
 
 typedef struct kpix_export_result kpix_export_result;
 

@@ -19,6 +19,7 @@ static const cli_option options[] = {
 	{"only", 0, "EXPORT", "write only this export (see 'kpix schemas show'); repeatable"},
 	{"max-errors", 0, "N", "list at most N problems (default 1000; all are counted)"},
 	{"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"},
+	{"previous", 0, "FILE", "last period's data, for the schema's comparisons with it"},
 	{"quiet", 'q', NULL, "no progress and no list of warnings on the terminal"},
 	{NULL, 0, NULL, NULL},
 };
@@ -29,7 +30,7 @@ const cli_command cmd_export = {
 	"export",
 	"validate data, then write the submission files and manifest.json",
 	"DATA.csv... --schema ID|FILE --out DIR [--param NAME=VALUE]... [--only EXPORT]...\n"
-	"                   [--max-errors N] [--encoding auto|utf-8|windows-1252] [-q]",
+	"                   [--previous FILE] [--max-errors N] [--encoding auto|utf-8|windows-1252] [-q]",
 	"Checks the data exactly as 'kpix validate' does. When it has errors, they are\n"
 	"listed and nothing is written. Otherwise every export the schema describes is\n"
 	"written into DIR, with manifest.json recording the versions, the schema, each\n"
@@ -83,6 +84,7 @@ static int run(int argc, char **argv)
 	const char *out_dir = cli_value(&cmd_export, &a, "out");
 	const char *max_errors = cli_value(&cmd_export, &a, "max-errors");
 	const char *encoding = cli_value(&cmd_export, &a, "encoding");
+	const char *previous = cli_value(&cmd_export, &a, "previous");
 	bool quiet = cli_value(&cmd_export, &a, "quiet") != NULL;
 	rc = EXIT_USAGE;
 	if (!schema_ref) {
@@ -99,6 +101,7 @@ static int run(int argc, char **argv)
 	}
 	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
 	opts.out_dir = out_dir;
+	opts.previous = previous;
 	params = calloc(a.ngiven + 1, sizeof(char *));
 	only = calloc(a.ngiven + 1, sizeof(char *));
 	if (!params || !only) {

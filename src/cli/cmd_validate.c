@@ -19,6 +19,7 @@ static const cli_option options[] = {
 	{"format", 'f', "FORMAT", "text, csv or json (default: text, or from the --report extension)"},
 	{"max-errors", 0, "N", "keep at most N diagnostics in the report (default 1000; all are counted)"},
 	{"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"},
+	{"previous", 0, "FILE", "last period's data, for the schema's comparisons with it"},
 	{"quiet", 'q', NULL, "no progress on the terminal"},
 	{NULL, 0, NULL, NULL},
 };
@@ -29,7 +30,7 @@ const cli_command cmd_validate = {
 	"validate",
 	"check data files against a schema",
 	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json] [--max-errors N]\n"
-	"                     [--encoding auto|utf-8|windows-1252] [-q]",
+	"                     [--previous FILE] [--encoding auto|utf-8|windows-1252] [-q]",
 	"Reads each file once, streaming, and reports every problem with its file, row\n"
 	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
 	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
@@ -89,6 +90,7 @@ static int run(int argc, char **argv)
 	const char *format_name = cli_value(&cmd_validate, &a, "format");
 	const char *max_errors = cli_value(&cmd_validate, &a, "max-errors");
 	const char *encoding = cli_value(&cmd_validate, &a, "encoding");
+	const char *previous = cli_value(&cmd_validate, &a, "previous");
 	rc = EXIT_USAGE;
 	if (!schema_ref) {
 		cli_error("no schema given: add --schema ID or --schema FILE (see 'kpix schemas list')");
@@ -133,6 +135,11 @@ static int run(int argc, char **argv)
 	if (kpix_validator_new(&v, schema, &opts)) {
 		cli_error("%s", kpix_error_last());
 		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	if (previous && kpix_validator_add_previous(v, previous)) {
+		cli_error("%s", kpix_error_last());
+		rc = EXIT_IO;
 		goto done;
 	}
 	for (size_t i = 0; i < a.nargs; i++) {
