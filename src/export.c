@@ -371,6 +371,15 @@ static void xlsx_sheet_finish(kpix_export_result *r, output *o, size_t si)
 
 /* ----------------------------------------------------------- the rows */
 
+static void xlsx_row(kpix_export_result *r, output *o, size_t si)
+{
+	const kpix_xsheet *sh = &o->x->sheets[si];
+	sheet_out *so = &o->sheets[si];
+	for (size_t c = 0; c < sh->ncolumns; c++)
+		xlsx_cell(r, so, so->next_row, (uint16_t)c, &sh->columns[c], r->slots, c);
+	so->next_row++;
+}
+
 static void copy_row(kpix_export_result *r, const kpix_val *slots)
 {
 	memcpy(r->slots, slots, (r->s->nfields + KPIX_IND_NATTRS) * sizeof(kpix_val));
@@ -479,22 +488,49 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
 		if (o->csv) {
+			if (o->x->sheets[0].figures_row)
+				continue;
 			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, false);
+			o->rows++;
 		} else {
-			for (size_t s = 0; s < o->x->nsheets; s++) {
-				const kpix_xsheet *sh = &o->x->sheets[s];
-				sheet_out *so = &o->sheets[s];
-				for (size_t c = 0; c < sh->ncolumns; c++)
-					xlsx_cell(r, so, so->next_row, (uint16_t)c, &sh->columns[c], r->slots, c);
-				so->next_row++;
-			}
+			bool data = false;
+			for (size_t s = 0; s < o->x->nsheets; s++)
+				if (!o->x->sheets[s].figures_row) {
+					xlsx_row(r, o, s);
+					data = true;
+				}
+			o->rows += data;
 		}
-		o->rows++;
 	}
 	r->rows_exported++;
 }
 
 /* ------------------------------------------------------------- finish */
+
+/* The one row of each sheet made of the return's figures, written once
+ * every row has been read and checked. */
+static void figures_rows(kpix_export_result *r)
+{
+	const kpix_figures *fg = &r->s->figures;
+	if (!fg->n)
+		return;
+	memcpy(r->slots + kpix_layout_figure_slot(r->s, 0), kpix_validator_figures(r->v),
+	       2 * fg->n * sizeof(kpix_val));
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		if (o->csv && o->x->sheets[0].figures_row) {
+			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, false);
+			o->rows = 1;
+		}
+		/* a workbook's rows are its data rows, or 1 when it has only figures */
+		for (size_t s = 0; o->wb && s < o->x->nsheets; s++)
+			if (o->x->sheets[s].figures_row) {
+				xlsx_row(r, o, s);
+				o->rows += o->rows == 0;
+			}
+	}
+}
+
 
 /* The workbook's date: SOURCE_DATE_EPOCH's when the caller gives it, else
  * the export's "date" worked out from the data, else 1 January 1980 (the
@@ -580,6 +616,7 @@ static int close_outputs(kpix_export_result *r)
 {
 	int rc = 0;
 	keep_fixed_slots(r);
+	figures_rows(r);
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
 		if (!o->wb)

@@ -47,7 +47,7 @@ enum {
 	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
 	OP_AND_JMP, OP_AND, OP_OR_JMP, OP_OR, OP_JNN, OP_JF, OP_JMP, OP_IN_BEGIN, OP_IN_TEST, OP_IN_END,
 	OP_ROUND, OP_MM_BEGIN, OP_MIN, OP_MAX, OP_MM_END, OP_QSTART, OP_QEND, OP_YEND,
-	OP_TEXT, OP_TEXT_FIXED, OP_COUNT
+	OP_TEXT, OP_TEXT_FIXED, OP_SAMPLE, OP_COUNT
 };
 
 /* How each instruction changes the stack height, on every path through it
@@ -60,7 +60,8 @@ static const signed char stack_effect[OP_COUNT] = {
 	[OP_ADD] = -1, [OP_SUB] = -1, [OP_MUL] = -1, [OP_DIV] = -1, [OP_MOD] = -1,
 	[OP_EQ] = -1, [OP_NE] = -1, [OP_LT] = -1, [OP_LE] = -1, [OP_GT] = -1, [OP_GE] = -1,
 	[OP_AND] = -1, [OP_OR] = -1, [OP_JF] = -1, [OP_IN_BEGIN] = 1, [OP_IN_TEST] = -1, [OP_IN_END] = -1,
-	[OP_ROUND] = -1, [OP_MIN] = -1, [OP_MAX] = -1, [OP_TEXT_FIXED] = -1 /* all others: 0 */
+	[OP_ROUND] = -1, [OP_MIN] = -1, [OP_MAX] = -1, [OP_TEXT_FIXED] = -1,
+	[OP_SAMPLE] = -1 /* all others: 0 */
 };
 
 typedef struct {
@@ -212,6 +213,21 @@ static double round_excel(double x, double digits)
 		r += 1.0;
 	res = n >= 0 ? r / scale : r * scale;
 	return res == 0.0 ? 0.0 : copysign(res, x);
+}
+
+/* The smallest simple random sample that estimates a proportion within
+ * margin e (0.04 for +/-4%) at 95% confidence in a population of n: Cochran's
+ * n0 = 1.96^2 * 0.25 / e^2, corrected for a finite population as
+ * n0 / (1 + (n0 - 1) / n), rounded up. The regulator's TSM survey
+ * requirements use this formula. Null for a population below 1 or a margin
+ * outside (0, 1). The quotient is rounded to 9 places before rounding up,
+ * so that a whole answer held as 562.0000000001 is 562. */
+static kpix_val sample_size(double n, double e)
+{
+	if (!(n >= 1) || !isfinite(n) || !(e > 0 && e < 1))
+		return null_val;
+	double n0 = 1.96 * 1.96 * 0.25 / (e * e);
+	return num_val(ceil(round_excel(n0 / (1 + (n0 - 1) / n), 9)));
 }
 
 /* Character classes by hand: <ctype.h> would depend on the locale. */
@@ -497,6 +513,16 @@ int kpix_expr_eval(kpix_expr *e, const kpix_val *slots, kpix_val *out)
 				*a = null_val;
 			else
 				a->num = round_excel(a->num, b->num);
+			break;
+		case OP_SAMPLE:
+			b = --sp;
+			a--;
+			if ((a->kind != VNUM && a->kind != VNULL) || (b->kind != VNUM && b->kind != VNULL))
+				goto type_error;
+			if (a->kind == VNULL || b->kind == VNULL)
+				*a = null_val;
+			else
+				*a = sample_size(a->num, b->num);
 			break;
 		/* min and max fold their arguments into an accumulator whose b
 		 * field (unused by numbers and strings) records that a null was
@@ -815,7 +841,8 @@ static const struct {
 	{"len", OP_LEN, 1, 1, "1 argument"}, {"isnull", OP_ISNULL, 1, 1, "1 argument"},
 	{"coalesce", OP_JNN, 1, -1, "at least 1 argument"}, {"if", OP_JF, 3, 3, "3 arguments"},
 	{"quarter_start", OP_QSTART, 1, 1, "1 argument"}, {"quarter_end", OP_QEND, 1, 1, "1 argument"},
-	{"year_end", OP_YEND, 1, 1, "1 argument"}, {"text", OP_TEXT, 1, 2, "1 or 2 arguments"}
+	{"year_end", OP_YEND, 1, 1, "1 argument"}, {"text", OP_TEXT, 1, 2, "1 or 2 arguments"},
+	{"sample_size", OP_SAMPLE, 2, 2, "2 arguments"}
 };
 
 /* name '(' args? ')' with the name in t and p->tok on the '('. min and max

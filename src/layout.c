@@ -12,7 +12,12 @@
 
 size_t kpix_layout_nslots(const kpix_schema *s)
 {
-	return s->nfields + KPIX_IND_NATTRS + s->layouts.nparams;
+	return kpix_layout_figure_slot(s, 0) + 2 * s->figures.n;
+}
+
+size_t kpix_layout_figure_slot(const kpix_schema *s, size_t slot)
+{
+	return s->nfields + KPIX_IND_NATTRS + s->layouts.nparams + slot;
 }
 
 size_t kpix_layout_param_slot(const kpix_schema *s, size_t param)
@@ -24,6 +29,7 @@ typedef struct {
 	const kpix_schema *s;
 	bool *fixed;   /* for a text that names the whole return: the fields it uses */
 	bool ind_used;
+	bool figures;  /* in a sheet of one row made of the return's figures */
 } resolve_ctx;
 
 /* Export expressions see what rules see, and param.<name> besides. */
@@ -40,6 +46,8 @@ static int resolve(void *vctx, const char *name, size_t len)
 	}
 	if (slot >= 0)
 		return slot;
+	if (ctx->figures && (slot = kpix_figures_slot(&s->figures, name, len)) >= 0)
+		return (int)kpix_layout_figure_slot(s, (size_t)slot);
 	if (len > 6 && memcmp(name, "param.", 6) == 0)
 		for (size_t i = 0; i < s->layouts.nparams; i++) {
 			const char *p = s->layouts.params[i].name;
@@ -58,10 +66,10 @@ static char *member(const char *path, const char *key)
  * stands for the whole export (a file name, a title, a detail): the fields
  * it uses are marked in fixed, as they must be the same on every row, and
  * ind.* names, which change from row to row, are refused. */
-static int compile(kpix_loader *ld, const char *path, const char *key, const char *src,
-                   bool *fixed, kpix_expr **out)
+static int compile_in(kpix_loader *ld, const char *path, const char *key, const char *src,
+                      bool *fixed, bool figures, kpix_expr **out)
 {
-	resolve_ctx ctx = {kpix_ld_schema(ld), fixed, false};
+	resolve_ctx ctx = {kpix_ld_schema(ld), fixed, false, figures};
 	int rc = kpix_ld_compile(ld, path, key, src, resolve, &ctx, out);
 	if (!rc && ctx.ind_used) {
 		kpix_expr_free(*out);
@@ -74,6 +82,12 @@ static int compile(kpix_loader *ld, const char *path, const char *key, const cha
 		free(at);
 	}
 	return rc;
+}
+
+static int compile(kpix_loader *ld, const char *path, const char *key, const char *src,
+                   bool *fixed, kpix_expr **out)
+{
+	return compile_in(ld, path, key, src, fixed, false, out);
 }
 
 static void tmpl_free(kpix_tmpl *t)
@@ -204,8 +218,10 @@ static int load_fills(kpix_loader *ld, const char *path, json_t *fills, kpix_xco
 	return rc;
 }
 
+/* A detail's value, and a column of a sheet made of the return's figures,
+ * are the same for the whole export: the fields they use are fixed. */
 static int load_column(kpix_loader *ld, const char *path, json_t *j, kpix_xcolumn *c, bool detail,
-                       bool *fixed)
+                       bool figures, bool *fixed)
 {
 	static const char *const keys[] = {"heading", "label", "value", "type", "decimals",
 	                                   "numberFormat", "width", "wrap", "fill", "hint", NULL};
@@ -223,7 +239,8 @@ static int load_column(kpix_loader *ld, const char *path, json_t *j, kpix_xcolum
 	bool has_width = false;
 	if ((rc = kpix_ld_str(ld, path, j, name_key, &c->heading, true)) ||
 	    (rc = kpix_ld_str(ld, path, j, "value", &c->value_src, true)) ||
-	    (rc = compile(ld, path, "value", c->value_src, detail ? fixed : NULL, &c->value)) ||
+	    (rc = compile_in(ld, path, "value", c->value_src, detail || figures ? fixed : NULL,
+	                     figures, &c->value)) ||
 	    (rc = kpix_ld_str(ld, path, j, "numberFormat", &c->number_format, false)) ||
 	    (rc = kpix_ld_num(ld, path, j, "width", &has_width, &c->width)) ||
 	    (rc = kpix_ld_bool(ld, path, j, "wrap", &c->wrap)) ||
@@ -253,8 +270,8 @@ static int load_column(kpix_loader *ld, const char *path, json_t *j, kpix_xcolum
 	if (d && json_is_integer(d) && json_integer_value(d) >= 0 && json_integer_value(d) <= 10) {
 		c->decimals = (int)json_integer_value(d);
 	} else if (d && json_is_string(d)) {
-		rc = compile(ld, path, "decimals", json_string_value(d), detail ? fixed : NULL,
-		             &c->decimals_expr);
+		rc = compile_in(ld, path, "decimals", json_string_value(d),
+		                detail || figures ? fixed : NULL, figures, &c->decimals_expr);
 	} else if (d) {
 		char *at = member(path, "decimals");
 		rc = kpix_ld_fail(ld, at, "expected a whole number from 0 to 10, or an expression "
@@ -267,7 +284,7 @@ done:
 }
 
 static int load_columns(kpix_loader *ld, const char *path, json_t *obj, const char *key,
-                        kpix_xcolumn **out, size_t *n, bool required, bool *fixed)
+                        kpix_xcolumn **out, size_t *n, bool required, bool figures, bool *fixed)
 {
 	json_t *arr = json_object_get(obj, key);
 	if (!arr && !required)
@@ -285,7 +302,7 @@ static int load_columns(kpix_loader *ld, const char *path, json_t *obj, const ch
 	json_t *item;
 	json_array_foreach(arr, i, item) {
 		char *at = kpix_xasprintf("%s[%zu]", where, i);
-		rc = load_column(ld, at, item, &(*out)[i], strcmp(key, "details") == 0, fixed);
+		rc = load_column(ld, at, item, &(*out)[i], strcmp(key, "details") == 0, figures, fixed);
 		*n = i + 1;
 		free(at);
 		if (rc)
@@ -348,7 +365,7 @@ static int load_sheet(kpix_loader *ld, const char *path, json_t *j, kpix_xsheet 
                       bool *fixed)
 {
 	static const char *const keys[] = {"name", "title", "details", "columns", "freeze", "filter",
-	                                   "print", NULL};
+	                                   "print", "rows", NULL};
 	if (!json_is_object(j))
 		return kpix_ld_fail(ld, path, "expected an object");
 	/* a CSV's columns sit in the export itself, whose keys are checked there */
@@ -368,13 +385,31 @@ static int load_sheet(kpix_loader *ld, const char *path, json_t *j, kpix_xsheet 
 		}
 		if ((rc = get_tmpl(ld, path, j, "title", &sh->title, false, fixed)) ||
 		    (rc = load_columns(ld, path, j, "details", &sh->details, &sh->ndetails, false,
-		                       fixed)) ||
+		                       false, fixed)) ||
 		    (rc = kpix_ld_bool(ld, path, j, "freeze", &sh->freeze)) ||
 		    (rc = kpix_ld_bool(ld, path, j, "filter", &sh->filter)) ||
 		    (rc = load_print(ld, path, json_object_get(j, "print"), sh, fixed)))
 			return rc;
 	}
-	return load_columns(ld, path, j, "columns", &sh->columns, &sh->ncolumns, true, fixed);
+	char *rows = NULL;
+	if ((rc = kpix_ld_str(ld, path, j, "rows", &rows, false)))
+		return rc;
+	if (rows && strcmp(rows, "figures") != 0 && strcmp(rows, "data") != 0) {
+		char *at = member(path, "rows");
+		rc = kpix_ld_fail(ld, at, "expected \"data\" (a row for each row of the data, the "
+		                          "default) or \"figures\" (one row of the return's figures)");
+		free(at);
+	} else if (rows && strcmp(rows, "figures") == 0 && kpix_ld_schema(ld)->figures.n == 0) {
+		char *at = member(path, "rows");
+		rc = kpix_ld_fail(ld, at, "the schema has no \"figures\" to make a row of");
+		free(at);
+	}
+	sh->figures_row = rows && strcmp(rows, "figures") == 0;
+	free(rows);
+	if (rc)
+		return rc;
+	return load_columns(ld, path, j, "columns", &sh->columns, &sh->ncolumns, true,
+	                    sh->figures_row, fixed);
 }
 
 static void sheet_free(kpix_xsheet *sh)
@@ -418,7 +453,7 @@ static int load_properties(kpix_loader *ld, const char *path, json_t *j, kpix_xl
 static int load_export(kpix_loader *ld, const char *path, json_t *j, kpix_xlayout *x)
 {
 	static const char *const keys[] = {"name", "title", "format", "file", "properties", "date",
-	                                   "sheets", "columns", "validationSheet", NULL};
+	                                   "sheets", "columns", "validationSheet", "rows", NULL};
 	if (!json_is_object(j))
 		return kpix_ld_fail(ld, path, "expected an object");
 	char *format = NULL;
@@ -455,8 +490,9 @@ static int load_export(kpix_loader *ld, const char *path, json_t *j, kpix_xlayou
 		rc = load_sheet(ld, path, j, x->sheets, true, x->fixed_fields);
 		goto done;
 	}
-	if (json_object_get(j, "columns")) {
-		rc = kpix_ld_fail(ld, path, "an XLSX export gives its columns in each of its \"sheets\"");
+	if (json_object_get(j, "columns") || json_object_get(j, "rows")) {
+		rc = kpix_ld_fail(ld, path, "an XLSX export gives its %s in each of its \"sheets\"",
+		                  json_object_get(j, "columns") ? "columns" : "rows");
 		goto done;
 	}
 	if ((rc = load_properties(ld, path, json_object_get(j, "properties"), x)) ||

@@ -59,6 +59,7 @@ typedef struct {
 	kpix_xcolumn *columns;
 	size_t ncolumns;
 	bool freeze, filter;
+	bool figures_row;        /* one row of the return's figures, not a row per data row */
 	bool landscape, fit_width;
 	kpix_tmpl header, footer; /* page header and footer, Excel's &P/&N codes allowed */
 } kpix_xsheet;
@@ -98,6 +99,10 @@ typedef struct {
 
 /* The slot of param.<name>: after the fields and the ind.* attributes. */
 size_t kpix_layout_param_slot(const kpix_schema *s, size_t param);
+/* The slot of figure slot i (figures.h: a figure, then prev. figures):
+ * after the parameters. */
+size_t kpix_layout_figure_slot(const kpix_schema *s, size_t slot);
+
 /* How many slots an export expression may use. */
 size_t kpix_layout_nslots(const kpix_schema *s);
 

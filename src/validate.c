@@ -1037,6 +1037,11 @@ static void finish_figures(kpix_validator *v)
 	kpix_buf_free(&m);
 }
 
+const kpix_val *kpix_validator_figures(const kpix_validator *v)
+{
+	return v->fig;
+}
+
 int kpix_validator_add_previous(kpix_validator *v, const char *path)
 {
 	const kpix_figures *fg = &v->s->figures;

@@ -17,6 +17,10 @@
  * later row can still reject it at the end). */
 typedef void (*kpix_row_hook)(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok);
 
+/* The return's figures (figures.h) as the rows read so far gave them, then
+ * last period's: 2 * schema->figures.n values. */
+const kpix_val *kpix_validator_figures(const kpix_validator *v);
+
 void kpix_validator_set_row_hook(kpix_validator *v, kpix_row_hook fn, void *ctx);
 
 /* Adds a problem found outside the validator (by an export, say) about a

@@ -551,6 +551,24 @@ static void round__computed_ratio_matches_the_rule(void **state)
 	assert_bool("abs(value - round(numerator / denominator * 100, 1)) <= 0.05", true);
 }
 
+/* The regulator's minimum sample for a TSM survey (DOMAIN.md): 8,797 homes
+ * at +/-4% needs 562, worked by hand: 600.25 / (1 + 599.25 / 8797) =
+ * 561.96, rounded up. */
+static void sample_size__is_the_minimum_sample_for_a_margin_at_95_percent(void **state)
+{
+	(void)state;
+	assert_num("sample_size(8797, 0.04)", 562);
+	assert_num("sample_size(2000, 0.05)", 323);    /* 384.16 / 1.19158 = 322.40 */
+	assert_num("sample_size(30000, 0.02)", 2224);  /* 2401 / 1.08 = 2223.15 */
+	assert_num("sample_size(1, 0.04)", 1);         /* a population of one: ask them */
+	assert_num("sample_size(1e9, 0.05)", 385);     /* 384.16, all but unreduced */
+	assert_null_result("sample_size(0, 0.04)");
+	assert_null_result("sample_size(8797, 0)");
+	assert_null_result("sample_size(8797, 4)");    /* 4 is not a margin: 0.04 is */
+	assert_null_result("sample_size(null, 0.04)");
+	assert_type_error("sample_size('8797', 0.04)");
+}
+
 static void ceil_floor__round_up_and_down(void **state)
 {
 	(void)state;
@@ -1529,6 +1547,7 @@ int main(void)
 		cmocka_unit_test_setup(round__digits_come_from_a_value_and_are_truncated, reset_slots),
 		cmocka_unit_test_setup(round__of_a_string_is_type_error, reset_slots),
 		cmocka_unit_test_setup(round__computed_ratio_matches_the_rule, reset_slots),
+		cmocka_unit_test_setup(sample_size__is_the_minimum_sample_for_a_margin_at_95_percent, reset_slots),
 		cmocka_unit_test_setup(ceil_floor__round_up_and_down, reset_slots),
 		cmocka_unit_test_setup(ceil_floor__of_negatives_go_up_and_down_not_toward_zero, reset_slots),
 		cmocka_unit_test_setup(ceil_floor__act_on_the_binary_value, reset_slots),
