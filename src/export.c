@@ -382,7 +382,7 @@ static void xlsx_row(kpix_export_result *r, output *o, size_t si)
 
 static void copy_row(kpix_export_result *r, const kpix_val *slots)
 {
-	memcpy(r->slots, slots, (r->s->nfields + KPIX_IND_NATTRS) * sizeof(kpix_val));
+	memcpy(r->slots, slots, r->s->nslots * sizeof(kpix_val));
 }
 
 static int begin_outputs(kpix_export_result *r)
@@ -605,7 +605,7 @@ static void validation_sheet(kpix_export_result *r, output *o)
  * every row, as the first row gave them. The rows' own strings are gone. */
 static void keep_fixed_slots(kpix_export_result *r)
 {
-	for (size_t f = 0; f < r->s->nfields + KPIX_IND_NATTRS; f++)
+	for (size_t f = 0; f < r->s->nslots; f++)
 		r->slots[f].kind = KPIX_VAL_NULL;
 	for (size_t f = 0; r->started && f < r->s->nfields; f++)
 		if (r->fixed[f].fixed)

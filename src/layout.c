@@ -17,12 +17,12 @@ size_t kpix_layout_nslots(const kpix_schema *s)
 
 size_t kpix_layout_figure_slot(const kpix_schema *s, size_t slot)
 {
-	return s->nfields + KPIX_IND_NATTRS + s->layouts.nparams + slot;
+	return s->nslots + s->layouts.nparams + slot;
 }
 
 size_t kpix_layout_param_slot(const kpix_schema *s, size_t param)
 {
-	return s->nfields + KPIX_IND_NATTRS + param;
+	return s->nslots + param;
 }
 
 typedef struct {

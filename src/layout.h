@@ -97,7 +97,7 @@ typedef struct {
 	size_t nexports;
 } kpix_layouts;
 
-/* The slot of param.<name>: after the fields and the ind.* attributes. */
+/* The slot of param.<name>: after the fields, the ind.* attributes and prev.<valueField>. */
 size_t kpix_layout_param_slot(const kpix_schema *s, size_t param);
 /* The slot of figure slot i (figures.h: a figure, then prev. figures):
  * after the parameters. */

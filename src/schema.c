@@ -934,6 +934,12 @@ int kpix_schema_slot(const kpix_schema *s, const char *name, size_t len)
 				return (int)(s->nfields + (size_t)i);
 		return -1;
 	}
+	if (s->figures.value_field >= 0 && len > 5 && memcmp(name, "prev.", 5) == 0) {
+		const char *vf = s->fields[s->figures.value_field].name;
+		if (strlen(vf) == len - 5 && memcmp(vf, name + 5, len - 5) == 0)
+			return (int)(s->nfields + KPIX_IND_NATTRS);
+		return -1;
+	}
 	for (size_t i = 0; i < s->nfields; i++)
 		if (strlen(s->fields[i].name) == len && memcmp(s->fields[i].name, name, len) == 0)
 			return (int)i;
@@ -1147,7 +1153,7 @@ static int load_file(kpix_schema **out, const char *file)
 			goto fail;
 		}
 	}
-	s->nslots = s->nfields + KPIX_IND_NATTRS;
+	s->nslots = s->nfields + KPIX_IND_NATTRS + 1;
 
 	json_t *inds = json_object_get(root, "indicators");
 	if (inds && json_is_array(inds)) {
@@ -1196,6 +1202,10 @@ static int load_file(kpix_schema **out, const char *file)
 		}
 	});
 
+	/* before the rules, which may name last period's figure (prev.value) */
+	if ((rc = kpix_figures_load(&ld, json_object_get(root, "figures"), &s->figures)))
+		goto fail;
+
 	json_t *rules = json_object_get(root, "rules");
 	if (rules && json_is_array(rules))
 		s->rules = kpix_xcalloc(json_array_size(rules) + 1, sizeof(kpix_rule));
@@ -1215,8 +1225,6 @@ static int load_file(kpix_schema **out, const char *file)
 		s->ncompleteness = i + 1;
 	});
 
-	if ((rc = kpix_figures_load(&ld, json_object_get(root, "figures"), &s->figures)))
-		goto fail;
 	if ((rc = kpix_layouts_load(&ld, json_object_get(root, "parameters"),
 	                            json_object_get(root, "exports"), &s->layouts)))
 		goto fail;

@@ -154,12 +154,13 @@ struct kpix_schema {
 	size_t ncompleteness;
 	kpix_fields_match fields_match;
 	kpix_figures figures;  /* the return as named figures, and the rules on them */
-	size_t nslots;         /* fields, then the ind.* attributes */
+	size_t nslots;         /* fields, the ind.* attributes, then prev.<valueField> */
 	kpix_layouts layouts;  /* parameters and exports */
 };
 
 /* The slot an expression name refers to: field i is slot i, ind.<attr> is
- * nfields + KPIX_IND_<attr>. */
+ * nfields + KPIX_IND_<attr>, and prev.<valueField> (this row's figure in
+ * last period's file; see figures.h) is the last, nslots - 1. */
 int kpix_schema_slot(const kpix_schema *s, const char *name, size_t len);
 
 /* The indicator with this code and part (part NULL or empty for a measure

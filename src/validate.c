@@ -682,7 +682,7 @@ static void finish_self_references(kpix_validator *v)
 static void fill_indicator(kpix_validator *v)
 {
 	kpix_val *ind = v->slots + v->s->nfields;
-	for (int i = 0; i < KPIX_IND_NATTRS; i++)
+	for (int i = 0; i <= KPIX_IND_NATTRS; i++) /* and prev.<valueField> after them */
 		ind[i].kind = KPIX_VAL_NULL;
 	long f = v->s->indicator_field;
 	if (f < 0 || v->slots[f].kind != KPIX_VAL_STRING)
@@ -694,6 +694,15 @@ static void fill_indicator(kpix_validator *v)
 	                                                  has_part ? part->len : 0);
 	if (def)
 		memcpy(ind, def->attrs, sizeof(def->attrs));
+	const kpix_figures *fg = &v->s->figures;
+	if (def && fg->value_field >= 0) {
+		long bf = fg->breakdown_field;
+		bool bd = bf >= 0 && v->slots[bf].kind == KPIX_VAL_STRING;
+		long i = kpix_figures_of(fg, v->s, (size_t)(def - v->s->indicators),
+		                         bd ? v->slots[bf].str : NULL, bd ? v->slots[bf].len : 0);
+		if (i >= 0)
+			ind[KPIX_IND_NATTRS] = v->fig[fg->n + (size_t)i];
+	}
 }
 
 static void append_val(kpix_buf *b, const kpix_val *val)

@@ -806,7 +806,8 @@ static void schema__fields_and_ind_names_resolve_to_their_slots(void **state)
 {
 	kpix_schema *s = load_ok(state, "repairs-monthly.json", small_schema);
 	assert_int_equal(s->nfields, 3);
-	assert_int_equal(s->nslots, 3 + KPIX_IND_NATTRS);
+	assert_int_equal(s->nslots, 3 + KPIX_IND_NATTRS + 1); /* and prev.<valueField> */
+	assert_int_equal(kpix_schema_slot(s, "prev.value", 10), -1); /* no "figures" */
 	assert_int_equal(kpix_schema_slot(s, "period", 6), 0);
 	assert_int_equal(kpix_schema_slot(s, "value", 5), 2);
 	assert_int_equal(kpix_schema_slot(s, "ind.code", 8), 3 + KPIX_IND_code);

@@ -1014,6 +1014,32 @@ static void validate__figures_compare_with_last_periods_file(void **state)
 	free(data);
 }
 
+static void validate__a_row_rule_sees_its_figure_in_last_periods_file(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"measure\"}, {\"name\": \"tenure\"},\n"
+	                     "  {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                     "\"indicatorField\": \"measure\",\n"
+	                     "\"indicators\": [{\"code\": \"TP01\", \"title\": \"Overall satisfaction\", \"breakdowns\": [\"LCRA\", \"LCHO\"]}],\n"
+	                     "\"figures\": {\"valueField\": \"value\", \"breakdownField\": \"tenure\"},\n"
+	                     "\"rules\": [{\"code\": \"MOVED\", \"severity\": \"warning\", \"fields\": [\"value\"],\n"
+	                     "  \"check\": \"abs(value - prev.value) <= 10\",\n"
+	                     "  \"message\": \"{ind.title} for {tenure} moved more than 10 points from last year\"}]"));
+	write_file(f, "last.csv", "measure,tenure,value\nTP01,LCRA,65\nTP01,LCHO,70\n");
+	write_file(f, "data.csv", "measure,tenure,value\nTP01,LCHO,75\nTP01,LCRA,80\n");
+	char *last = path_in(f, "last.csv"), *data = path_in(f, "data.csv");
+	assert_int_equal(kpix_validator_new(&f->v, f->schema, NULL), 0);
+	assert_int_equal(kpix_validator_add_previous(f->v, last), 0);
+	assert_int_equal(kpix_validator_add_file(f->v, data), 0);
+	f->r = kpix_validator_finish(f->v);
+	/* LCHO moved 5 points, LCRA 15: each row is compared with its own tenure */
+	assert_string_equal(diags(f), "3:3:row-constraint:MOVED\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "Overall satisfaction for LCRA moved more than 10 points from last year");
+	free(last);
+	free(data);
+}
+
 static void validate__a_figure_rule_naming_an_unknown_figure_is_a_schema_error(void **state)
 {
 	fx *f = *state;
@@ -1468,6 +1494,7 @@ int main(void)
 		T(validate__rules_on_figures_compare_rows_and_point_at_the_first_cell),
 		T(validate__a_row_with_an_error_gives_no_figure),
 		T(validate__figures_compare_with_last_periods_file),
+		T(validate__a_row_rule_sees_its_figure_in_last_periods_file),
 		T(validate__a_figure_rule_naming_an_unknown_figure_is_a_schema_error),
 		T(validate__completeness_counts_across_files_matched_by_name),
 		T(validate__max_errors_caps_the_diagnostics_kept_but_counts_them_all),
