@@ -49,9 +49,11 @@ typedef struct {
 	uint64_t rows;
 } output;
 
-/* The first row's value of a field that must be the same on every row. */
+/* The first value of a field that must be the same on every row. */
 typedef struct {
 	bool fixed;
+	bool seen;             /* first holds a value: the first row's, or for a
+	                        * required field the first that is not null */
 	bool reported;
 	kpix_val first;
 	char *first_text;
@@ -433,15 +435,18 @@ static bool same_val(const kpix_val *a, const kpix_val *b)
 }
 
 /* Fields that name the return (its organisation, its period) must be the
- * same on every row: one file covers one return. */
+ * same on every row: one file covers one return. A required field that is
+ * null (in a blank row, an empty or invalid cell) names no other return:
+ * the validator reports it as an error already, so it is not compared. */
 static void check_fixed(kpix_export_result *r, uint64_t row)
 {
 	const kpix_schema *s = r->s;
 	for (size_t f = 0; f < s->nfields; f++) {
 		fixed_field *ff = &r->fixed[f];
-		if (!ff->fixed)
+		if (!ff->fixed || (s->fields[f].required && r->slots[f].kind == KPIX_VAL_NULL))
 			continue;
-		if (!r->started) {
+		if (!ff->seen) {
+			ff->seen = true;
 			ff->first = r->slots[f];
 			ff->first_row = row;
 			kpix_buf t = KPIX_BUF_INIT;
@@ -602,13 +607,13 @@ static void validation_sheet(kpix_export_result *r, output *o)
 
 /* After the last row, the slots hold what every whole-export text (page
  * headers, properties, the date) may use: the fields that are the same on
- * every row, as the first row gave them. The rows' own strings are gone. */
+ * every row, as check_fixed() kept them. The rows' own strings are gone. */
 static void keep_fixed_slots(kpix_export_result *r)
 {
 	for (size_t f = 0; f < r->s->nslots; f++)
 		r->slots[f].kind = KPIX_VAL_NULL;
-	for (size_t f = 0; r->started && f < r->s->nfields; f++)
-		if (r->fixed[f].fixed)
+	for (size_t f = 0; f < r->s->nfields; f++)
+		if (r->fixed[f].fixed && r->fixed[f].seen)
 			r->slots[f] = r->fixed[f].first;
 }
 

@@ -6,27 +6,38 @@
 # A case is a directory tests/golden/cases/NAME holding
 #   cmd            one line: the arguments given to kpix. It is split like a
 #                  shell line ('single' and "double" quotes, backslash), with
-#                  no expansion except @ROOT@ (the repository root) and @TMP@
-#                  (an empty scratch directory, deleted after the case).
+#                  no expansion except @ROOT@ (the repository root), @TMP@
+#                  (an empty scratch directory, deleted after the case) and
+#                  @OUT@ (@TMP@/out, which does not exist when kpix starts).
 #   expected.out   what kpix must print on stdout, byte for byte
 #   expected.code  the exit status kpix must return
 #   expected.err   (optional) what kpix must print on stderr; written by an
 #                  update only when kpix printed something there
+#   env            (optional) NAME=VALUE lines added to kpix's environment
+#   out/           (only with @OUT@) the files kpix must write into @OUT@.
+#                  When cmd names @OUT@, @OUT@ must end up holding exactly
+#                  these files (none when out/ does not exist), each the
+#                  same byte for byte; see compare_out.py, which shows a
+#                  workbook that differs part by part, and which compares
+#                  the library versions in manifest.json by shape only.
 # kpix runs from the repository root (so relative paths in its output are
-# stable) with stdin from /dev/null, LC_ALL=C, TZ=UTC and
-# KPIX_SCHEMA_PATH=ROOT/schemas. In its stdout the scratch directory is
-# written back as @TMP@ and the repository root as @ROOT@ before comparing.
-# stderr is compared only where expected.err exists; it is shown when a
-# case fails.
+# stable) with stdin from /dev/null, LC_ALL=C, TZ=UTC,
+# KPIX_SCHEMA_PATH=ROOT/schemas and no SOURCE_DATE_EPOCH unless env sets
+# it. In its stdout and stderr the scratch directory is written back as
+# @TMP@ and the repository root as @ROOT@ before comparing. stderr is
+# compared only where expected.err exists; it is shown when a case fails.
+# compare_out.py runs with $KPIX_PYTHON (default python3).
 #
 # Without CASE arguments every case runs. Prints "PASS NAME" or "FAIL NAME"
 # (with a unified diff), then "N passed, M failed"; exits 1 if any failed.
 #
-# KPIX_GOLDEN_UPDATE=1 writes what kpix did into expected.out and
-# expected.code instead of comparing. Read those files before committing them.
+# KPIX_GOLDEN_UPDATE=1 writes what kpix did into expected.out,
+# expected.code, expected.err and out/ instead of comparing. Read those files
+# (a workbook's parts unzipped) before committing them.
 
 set -u
 export LC_ALL=C TZ=UTC
+unset SOURCE_DATE_EPOCH
 
 usage() {
 	echo "usage: tests/golden/run.sh KPIX_BINARY [CASE...]" >&2
@@ -51,6 +62,9 @@ cases_dir=$here/cases
 update=0
 [ "${KPIX_GOLDEN_UPDATE:-}" = 1 ] && update=1
 timeout_s=${KPIX_GOLDEN_TIMEOUT:-60}
+python=${KPIX_PYTHON:-python3}
+kpix_version=$("$kpix" --version 2>/dev/null)
+kpix_version=${kpix_version#kpix }
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/kpix-golden.XXXXXX") || exit 2
 trap 'rm -rf -- "$scratch"' EXIT
@@ -158,23 +172,58 @@ run_case() {
 		return
 	fi
 
+	local envs=()
+	if [ -f "$dir/env" ]; then
+		while IFS= read -r line || [ -n "$line" ]; do
+			line=${line%$'\r'}
+			[ -n "${line//[[:space:]]/}" ] || continue
+			case $line in
+			[A-Za-z_]*=*) envs+=("$line") ;;
+			*)
+				fail "$name" "env lines are NAME=VALUE, not: $line"
+				return
+				;;
+			esac
+		done <"$dir/env"
+	fi
+	local uses_out=0
+	case $cmdline in *@OUT@*) uses_out=1 ;; esac
+	if [ "$uses_out" = 0 ] && [ -d "$dir/out" ]; then
+		fail "$name" "the case has out/ but its cmd does not name @OUT@"
+		return
+	fi
+
 	case_tmp=$(mktemp -d "$scratch/case.XXXXXX") || exit 2
 	case_tmp=$(cd "$case_tmp" && pwd -P)
 	for i in "${!ARGS[@]}"; do
 		ARGS[i]=${ARGS[i]//@ROOT@/"$root"}
+		ARGS[i]=${ARGS[i]//@OUT@/"$case_tmp/out"}
 		ARGS[i]=${ARGS[i]//@TMP@/"$case_tmp"}
 	done
 	out=$scratch/$name.out
 	err=$scratch/$name.err
-	(cd "$root" && KPIX_SCHEMA_PATH=$root/schemas \
+	(cd "$root" && env ${envs[@]+"${envs[@]}"} KPIX_SCHEMA_PATH=$root/schemas \
 		timeout "$timeout_s" "$kpix" "${ARGS[@]}" </dev/null >"$out" 2>"$err")
 	code=$?
 	unplace "$out"
 	unplace "$err"
+	local files_report="" files_rc=0
+	if [ "$uses_out" = 1 ]; then
+		if [ "$update" = 1 ]; then
+			files_report=$("$python" "$here/compare_out.py" --kpix-version "$kpix_version" \
+				"$dir/out" "$case_tmp/out" 2>&1) || files_rc=$?
+			if [ "$files_rc" != 0 ]; then
+				"$python" "$here/compare_out.py" --update "$dir/out" "$case_tmp/out" || exit 2
+			fi
+		else
+			files_report=$("$python" "$here/compare_out.py" --kpix-version "$kpix_version" \
+				"$dir/out" "$case_tmp/out" 2>&1) || files_rc=$?
+		fi
+	fi
 	rm -rf -- "$case_tmp"
 
 	if [ "$update" = 1 ]; then
-		if cmp -s "$out" "$dir/expected.out" 2>/dev/null &&
+		if [ "$files_rc" = 0 ] && cmp -s "$out" "$dir/expected.out" 2>/dev/null &&
 			[ "$(cat "$dir/expected.code" 2>/dev/null)" = "$code" ] &&
 			{ cmp -s "$err" "$dir/expected.err" 2>/dev/null ||
 				{ [ ! -s "$err" ] && [ ! -e "$dir/expected.err" ]; }; }; then
@@ -216,6 +265,10 @@ run_case() {
 		--label "$name/actual.err" "$dir/expected.err" "$err"); then
 		problems+=("stderr differs:")
 		diffout+=$'\n'$differr
+	fi
+	if [ "$files_rc" != 0 ]; then
+		problems+=("the files written into @OUT@ differ from out/:")
+		diffout=$files_report${diffout:+$'\n'$diffout}
 	fi
 	if [ ${#problems[@]} -eq 0 ]; then
 		echo "PASS $name"
