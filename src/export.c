@@ -756,6 +756,10 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 		json_object_set_new(opt, "previous", json_string(base_name(r->opts.previous)));
 	static const char *const encs[] = {"auto", "utf-8", "windows-1252"};
 	json_object_set_new(opt, "encoding", json_string(encs[r->opts.validate.encoding]));
+	/* it decides how many warnings a Validation sheet lists */
+	if (r->opts.validate.max_errors)
+		json_object_set_new(opt, "max_errors",
+		                    json_integer((json_int_t)r->opts.validate.max_errors));
 	json_object_set_new(m, "options", opt);
 
 	json_t *outs = json_array();

@@ -1252,6 +1252,25 @@ static bool looks_like_path(const char *ref)
 	return strchr(ref, '/') || (n > 5 && strcmp(ref + n - 5, ".json") == 0);
 }
 
+char *kpix_schema_find(const char *id, const char *search_path)
+{
+	const char *p = search_path ? search_path : kpix_default_schema_path();
+	while (*p) {
+		size_t n = strcspn(p, ":");
+		if (n) {
+			char *file = kpix_xasprintf("%.*s/%s.json", (int)n, p, id);
+			struct stat st;
+			if (stat(file, &st) == 0)
+				return file;
+			free(file);
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	return NULL;
+}
+
 int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path)
 {
 	*out = NULL;
@@ -1260,36 +1279,23 @@ int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path
 		return kpix_fail(KPIX_EUSAGE, "no schema given");
 	if (looks_like_path(ref))
 		return load_file(out, ref);
-	const char *sp = search_path ? search_path : kpix_default_schema_path();
-	const char *p = sp;
-	while (*p) {
-		size_t n = strcspn(p, ":");
-		if (n) {
-			char *file = kpix_xasprintf("%.*s/%s.json", (int)n, p, ref);
-			struct stat st;
-			if (stat(file, &st) == 0) {
-				int rc = load_file(out, file);
-				if (rc == 0 && strcmp((*out)->id, ref) != 0) {
-					rc = kpix_fail(KPIX_ESCHEMA,
-					               "%s: the schema's id is '%s', but a schema looked up as "
-					               "'%s' must have the id '%s' (the file name without .json)",
-					               file, (*out)->id, ref, ref);
-					kpix_schema_free(*out);
-					*out = NULL;
-				}
-				free(file);
-				return rc;
-			}
-			free(file);
-		}
-		p += n;
-		if (*p == ':')
-			p++;
+	char *file = kpix_schema_find(ref, search_path);
+	if (!file)
+		return kpix_fail(KPIX_ENOTFOUND,
+		                 "no schema '%s': it is not a file and not the id of a shipped schema "
+		                 "(see 'kpix schemas list')",
+		                 ref);
+	int rc = load_file(out, file);
+	if (rc == 0 && strcmp((*out)->id, ref) != 0) {
+		rc = kpix_fail(KPIX_ESCHEMA,
+		               "%s: the schema's id is '%s', but a schema looked up as "
+		               "'%s' must have the id '%s' (the file name without .json)",
+		               file, (*out)->id, ref, ref);
+		kpix_schema_free(*out);
+		*out = NULL;
 	}
-	return kpix_fail(KPIX_ENOTFOUND,
-	                 "no schema '%s': it is not a file and not the id of a shipped schema "
-	                 "(see 'kpix schemas list')",
-	                 ref);
+	free(file);
+	return rc;
 }
 
 static int cmp_str(const void *a, const void *b)

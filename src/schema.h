@@ -174,4 +174,9 @@ const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 
 const char *kpix_type_name(kpix_type t);
 
+/* The file a schema id is looked up as: the first "<dir>/<id>.json" that
+ * exists, dir taken in order from search_path (NULL: the default path).
+ * A new string the caller frees, or NULL when there is none. */
+char *kpix_schema_find(const char *id, const char *search_path);
+
 #endif

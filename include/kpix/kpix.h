@@ -31,7 +31,8 @@ enum {
 	KPIX_ENOTFOUND = -2, /* a schema id or file that does not exist */
 	KPIX_ESCHEMA = -3, /* a schema that is malformed or inconsistent */
 	KPIX_EIO = -4,     /* a file that cannot be opened or read */
-	KPIX_EUSAGE = -5   /* an argument the caller should not have passed */
+	KPIX_EUSAGE = -5,  /* an argument the caller should not have passed */
+	KPIX_EMANIFEST = -6 /* a manifest that is not JSON or not one kpix can read */
 };
 
 /* The message for the last failure on this thread, or "" if none. */
@@ -213,6 +214,113 @@ bool kpix_export_written(const kpix_export_result *result);
 size_t kpix_export_output_count(const kpix_export_result *result);
 const char *kpix_export_output_name(const kpix_export_result *result, size_t i);
 void kpix_export_free(kpix_export_result *result);
+
+/* ---------------------------------------------------------------- verify */
+
+/* How a file compares with what an export's manifest records of it. */
+typedef enum {
+	KPIX_VERIFY_SAME = 0,    /* the size and SHA-256 the manifest records */
+	KPIX_VERIFY_CHANGED,     /* there is such a file, with other bytes */
+	KPIX_VERIFY_MISSING,     /* there is no such file */
+	KPIX_VERIFY_UNCHECKED    /* not compared (the export was not re-run) */
+} kpix_verify_state;
+
+typedef enum {
+	KPIX_VERIFY_SCHEMA = 0,
+	KPIX_VERIFY_INPUT,
+	KPIX_VERIFY_OUTPUT,
+	KPIX_VERIFY_PREVIOUS     /* last period's file, read for comparisons (--previous) */
+} kpix_verify_kind;
+
+/* One file of a verification: the schema, each input and each output, in
+ * the manifest's order, then any output the re-run wrote that the manifest
+ * does not list, then last period's file when the export read one. */
+typedef struct {
+	kpix_verify_kind kind;
+	const char *name;        /* as the manifest names it (no directory) */
+	const char *path;        /* the schema or input used, NULL when none was
+	                          * found; for an output, DIR/NAME */
+	bool recorded;           /* false: an output only the re-run wrote */
+	kpix_verify_state state; /* the schema or input found, or the output in
+	                          * DIR, against the manifest; an output only the
+	                          * re-run wrote: UNCHECKED */
+	kpix_verify_state rerun; /* outputs: the re-run's file against the
+	                          * manifest (MISSING: not written by the re-run;
+	                          * CHANGED for an output only the re-run wrote);
+	                          * UNCHECKED for the schema and inputs, and when
+	                          * the export was not re-run */
+} kpix_verify_file;
+
+/* Something else a verification found, as a sentence: an error (the
+ * export does not verify: it was not re-run, the re-run found errors in
+ * the data, or counted other rows than the manifest records) or a warning
+ * (a version of kpix or of a library that wrote the bytes differs from the
+ * one recorded, so a difference may come from the change of version). */
+typedef struct {
+	kpix_severity severity;
+	const char *message;
+} kpix_verify_note;
+
+typedef struct {
+	unsigned int version;       /* KPIX_VERIFY_OPTIONS_VERSION */
+	const char *schema;         /* an id or file to use in place of the recorded
+	                             * schema; NULL: look for the recorded one */
+	const char *schema_path;    /* where ids are looked up; NULL means
+	                             * kpix_default_schema_path() */
+	const char *const *data;    /* files to use for recorded inputs, each
+	                             * matched to the input of its file name */
+	size_t ndata;
+	const char *scratch_parent; /* where the scratch directory is made; NULL:
+	                             * $TMPDIR, or /tmp when that is not set */
+} kpix_verify_options;
+
+#define KPIX_VERIFY_OPTIONS_VERSION 1
+#define KPIX_VERIFY_OPTIONS_INIT {KPIX_VERIFY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL}
+
+typedef struct kpix_verify_result kpix_verify_result;
+
+/* Verifies the export that the manifest at manifest_path describes, with
+ * its outputs in the manifest's directory DIR (docs/exports.md, "Verifying
+ * an export", says where the inputs and schema are looked for):
+ *
+ * 1. each input and the schema must have the recorded size and SHA-256;
+ * 2. each output in DIR is compared with the manifest (altered or missing);
+ * 3. when every input and the schema are unchanged, the export is re-run
+ *    with the recorded options into a new scratch directory, which is
+ *    removed afterwards, and each file it writes is compared with the
+ *    manifest (reproduced or not), as are its counts of rows.
+ *
+ * Returns 0 when the verification ran, whatever it found (see
+ * kpix_verify_ok), with *out a new result to free with kpix_verify_free.
+ * Otherwise *out is NULL and the return is KPIX_EIO (the manifest, an input
+ * or an output cannot be read, or the scratch directory cannot be written),
+ * KPIX_EMANIFEST (not a manifest kpix can read), KPIX_EUSAGE (a data file
+ * whose name is not a recorded input), or what kpix_schema_load returns for
+ * opts->schema or a schema that no longer loads. opts may be NULL. */
+int kpix_verify(kpix_verify_result **out, const char *manifest_path,
+                const kpix_verify_options *opts);
+
+/* True when every file is the same as recorded, the re-run wrote exactly
+ * the recorded outputs with the same bytes, and no note is an error. */
+bool kpix_verify_ok(const kpix_verify_result *result);
+/* True when the export was re-run. */
+bool kpix_verify_reran(const kpix_verify_result *result);
+size_t kpix_verify_file_count(const kpix_verify_result *result);
+const kpix_verify_file *kpix_verify_file_get(const kpix_verify_result *result, size_t i);
+size_t kpix_verify_note_count(const kpix_verify_result *result);
+const kpix_verify_note *kpix_verify_note_get(const kpix_verify_result *result, size_t i);
+/* As the manifest records them: the kpix that made the export, and the
+ * schema's id and version ("" when not recorded). */
+const char *kpix_verify_made_by(const kpix_verify_result *result);
+const char *kpix_verify_schema_id(const kpix_verify_result *result);
+const char *kpix_verify_schema_version(const kpix_verify_result *result);
+void kpix_verify_free(kpix_verify_result *result);
+
+/* Removes the scratch directory of a verification in progress, with
+ * whatever the re-run has written into it so far, for a SIGINT or SIGTERM
+ * handler to call before it ends the process. Async-signal-safe; nothing
+ * is freed, and the verification must not go on afterwards. */
+void kpix_verify_cleanup_on_signal(void);
 
 /* ------------------------------------------------------------------- csv */
 

@@ -80,5 +80,6 @@ extern const cli_command cmd_validate;
 extern const cli_command cmd_schemas;
 extern const cli_command cmd_csv_dump;
 extern const cli_command cmd_export;
+extern const cli_command cmd_verify;
 
 #endif

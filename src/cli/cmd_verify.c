@@ -1,0 +1,243 @@
+/* cmd_verify.c - kpix verify: check an export against its manifest.json and
+ * re-run it, for an auditor who wants to know that the files in front of
+ * them are the ones kpix made from the inputs they have. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "kpix/kpix.h"
+
+static const cli_option options[] = {
+	{"schema", 's', "ID|FILE", "use this schema instead of looking for the recorded one"},
+	{NULL, 0, NULL, NULL},
+};
+
+static int run(int argc, char **argv);
+
+const cli_command cmd_verify = {
+	"verify",
+	"check an export against its manifest.json, and re-run it to compare",
+	"DIR/manifest.json [DATA.csv...] [--schema ID|FILE]",
+	"Checks that the schema and each input are the files the export was made\n"
+	"from (size and SHA-256), that each output in DIR is the file the export\n"
+	"wrote, and then re-runs the export with the recorded options into a scratch\n"
+	"directory (removed afterwards) and compares every file it writes with the\n"
+	"manifest. Each file that differs or is missing is named.\n"
+	"\n"
+	"An input is the DATA file of the same name when one is given; otherwise it is\n"
+	"looked for in DIR, then in the current directory. The schema is the shipped\n"
+	"schema of the recorded id, or the recorded file in DIR or the current\n"
+	"directory, unless --schema says which.\n"
+	"\n"
+	"exit codes: 0 verified, 1 not verified (a file differs, is missing or was not\n"
+	"reproduced), 2 a usage error or a manifest kpix cannot read, 3 a file could\n"
+	"not be read or written, 4 an internal error in kpix",
+	options,
+	run,
+	false,
+};
+
+static void on_signal(int sig)
+{
+	kpix_verify_cleanup_on_signal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static const char *kind_word(kpix_verify_kind k)
+{
+	return k == KPIX_VERIFY_SCHEMA     ? "schema"
+	       : k == KPIX_VERIFY_INPUT    ? "input"
+	       : k == KPIX_VERIFY_PREVIOUS ? "last period's file"
+	                                   : "output";
+}
+
+/* What was found about one file, as a line for an auditor. given: a data
+ * file was named for it on the command line. */
+static void print_file(const kpix_verify_file *f, const char *dir, bool reran, bool given)
+{
+	printf("  %s %s: ", kind_word(f->kind), f->name);
+	if (f->kind != KPIX_VERIFY_OUTPUT) {
+		const char *what = f->kind == KPIX_VERIFY_SCHEMA ? "the schema" : "the data";
+		if (f->state == KPIX_VERIFY_SAME)
+			printf("unchanged (%s)\n", f->path);
+		else if (f->state == KPIX_VERIFY_CHANGED)
+			printf("CHANGED: %s is not %s the export was made from\n", f->path, what);
+		else if (f->kind == KPIX_VERIFY_SCHEMA)
+			printf("MISSING: not found; give it with --schema FILE\n");
+		else if (given)
+			printf("MISSING: the file given for it does not exist\n");
+		else
+			printf("MISSING: not in %s or the current directory; give it on the command "
+			       "line\n",
+			       dir);
+		return;
+	}
+	if (!f->recorded) {
+		printf("EXTRA: the re-run wrote this file, which the manifest does not list\n");
+		return;
+	}
+	const char *rerun = !reran                            ? NULL
+	                    : f->rerun == KPIX_VERIFY_SAME    ? NULL
+	                    : f->rerun == KPIX_VERIFY_MISSING ? "NOT REPRODUCED: the re-run did not "
+	                                                        "write it"
+	                                                      : "NOT REPRODUCED: the re-run wrote "
+	                                                        "other bytes";
+	if (f->state == KPIX_VERIFY_SAME && !rerun) {
+		printf(reran ? "matches, and the re-run gives the same bytes\n"
+		             : "matches the manifest (not re-run)\n");
+		return;
+	}
+	if (f->state == KPIX_VERIFY_MISSING)
+		printf("MISSING from %s", dir);
+	else if (f->state == KPIX_VERIFY_CHANGED)
+		printf("ALTERED: the file in %s is not the one the export wrote", dir);
+	else
+		printf("the file in %s matches the manifest", dir);
+	if (rerun)
+		printf("; %s", rerun);
+	putchar('\n');
+}
+
+/* The one-line verdict: what an auditor reads first. */
+static void print_verdict(const kpix_verify_result *r, const char *dir, size_t nout)
+{
+	if (kpix_verify_ok(r)) {
+		if (nout == 1)
+			printf("verified: the output in %s is the one the export wrote, and re-running "
+			       "it gives the same bytes\n",
+			       dir);
+		else
+			printf("verified: the %zu outputs in %s are the ones the export wrote, and "
+			       "re-running it gives the same bytes\n",
+			       nout, dir);
+		return;
+	}
+	size_t schema = 0, changed = 0, missing_in = 0, altered = 0, missing_out = 0, unrepro = 0,
+	       extra = 0;
+	for (size_t i = 0; i < kpix_verify_file_count(r); i++) {
+		const kpix_verify_file *f = kpix_verify_file_get(r, i);
+		if (f->kind == KPIX_VERIFY_SCHEMA) {
+			schema += f->state != KPIX_VERIFY_SAME;
+		} else if (f->kind == KPIX_VERIFY_INPUT || f->kind == KPIX_VERIFY_PREVIOUS) {
+			changed += f->state == KPIX_VERIFY_CHANGED;
+			missing_in += f->state == KPIX_VERIFY_MISSING;
+		} else if (!f->recorded) {
+			extra++;
+		} else {
+			altered += f->state == KPIX_VERIFY_CHANGED;
+			missing_out += f->state == KPIX_VERIFY_MISSING;
+			unrepro += kpix_verify_reran(r) && f->rerun != KPIX_VERIFY_SAME;
+		}
+	}
+	const struct {
+		size_t n;
+		const char *one, *many;
+	} parts[] = {
+		{schema, "the schema is not the one used", NULL},
+		{changed, "input changed", "inputs changed"},
+		{missing_in, "input not found", "inputs not found"},
+		{altered, "output altered after the export", "outputs altered after the export"},
+		{missing_out, "output missing", "outputs missing"},
+		{unrepro, "output not reproduced", "outputs not reproduced"},
+		{extra, "extra output", "extra outputs"},
+	};
+	printf("NOT verified:");
+	bool any = false;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		if (!parts[i].n)
+			continue;
+		printf("%s", any ? ", " : " ");
+		if (!parts[i].many)
+			printf("%s", parts[i].one);
+		else
+			printf("%zu %s", parts[i].n, parts[i].n == 1 ? parts[i].one : parts[i].many);
+		any = true;
+	}
+	if (!any)
+		printf(" see the errors above");
+	putchar('\n');
+}
+
+static int run(int argc, char **argv)
+{
+	cli_args a;
+	int rc = cli_parse(&cmd_verify, argc, argv, &a);
+	kpix_verify_result *result = NULL;
+	if (rc) {
+		rc = rc < 0 ? EXIT_VALID : rc;
+		goto done;
+	}
+	rc = EXIT_USAGE;
+	if (a.nargs == 0) {
+		cli_error("no manifest given; usage: kpix verify %s", cmd_verify.usage);
+		goto done;
+	}
+	kpix_verify_options opts = KPIX_VERIFY_OPTIONS_INIT;
+	opts.schema = cli_value(&cmd_verify, &a, "schema");
+	opts.schema_path = cli_schema_path();
+	opts.data = (const char *const *)a.args + 1;
+	opts.ndata = a.nargs - 1;
+	const char *manifest = a.args[0];
+
+	catch_signals();
+	int vrc = kpix_verify(&result, manifest, &opts);
+	if (vrc) {
+		cli_error("%s", kpix_error_last());
+		rc = vrc == KPIX_EIO ? EXIT_IO : vrc == KPIX_ERROR ? EXIT_INTERNAL : EXIT_USAGE;
+		goto done;
+	}
+	const char *slash = strrchr(manifest, '/');
+	char *dir = slash ? strndup(manifest, (size_t)(slash - manifest + (slash == manifest)))
+	                  : strdup(".");
+	if (!dir) {
+		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	printf("%s: an export by kpix %s with the schema %s %s\n", manifest,
+	       kpix_verify_made_by(result), kpix_verify_schema_id(result),
+	       kpix_verify_schema_version(result));
+	size_t nout = 0;
+	for (size_t i = 0; i < kpix_verify_file_count(result); i++) {
+		const kpix_verify_file *f = kpix_verify_file_get(result, i);
+		bool given = false;
+		for (size_t d = 0; d < opts.ndata && f->kind != KPIX_VERIFY_OUTPUT; d++) {
+			const char *b = strrchr(opts.data[d], '/');
+			given |= strcmp(b ? b + 1 : opts.data[d], f->name) == 0;
+		}
+		print_file(f, dir, kpix_verify_reran(result), given);
+		nout += f->kind == KPIX_VERIFY_OUTPUT && f->recorded;
+	}
+	for (size_t i = 0; i < kpix_verify_note_count(result); i++) {
+		const kpix_verify_note *n = kpix_verify_note_get(result, i);
+		printf("  %s: %s\n", n->severity == KPIX_SEVERITY_ERROR ? "error" : "warning",
+		       n->message);
+	}
+	print_verdict(result, dir, nout);
+	free(dir);
+	if (fflush(stdout) != 0) {
+		cli_error("cannot write to the terminal: %s", strerror(errno));
+		rc = EXIT_IO;
+		goto done;
+	}
+	rc = kpix_verify_ok(result) ? EXIT_VALID : EXIT_INVALID;
+done:
+	kpix_verify_free(result);
+	cli_args_free(&a);
+	return rc;
+}

@@ -1,0 +1,586 @@
+/* verify.c - kpix verify: check an export against its manifest, then re-run
+ * it into a scratch directory and compare what it writes.
+ *
+ * Nothing here knows how an export is made: the re-run is kpix_export with
+ * the options the manifest records, and files are compared by size and
+ * SHA-256 only (digest.h). A finding is data in the result, never printed. */
+#include <csv.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "digest.h"
+#include "manifest.h"
+#include "schema.h"
+#include "util.h"
+#include "xlsx.h"
+
+struct kpix_verify_result {
+	kpix_manifest *m;
+	kpix_verify_file *files;
+	size_t nfiles, capfiles;
+	kpix_verify_note *notes;
+	size_t nnotes, capnotes;
+	bool reran;
+};
+
+/* ------------------------------------------------------------ results */
+
+static kpix_verify_file *add_file(kpix_verify_result *r, kpix_verify_kind kind, const char *name)
+{
+	if (r->nfiles == r->capfiles) {
+		r->capfiles = r->capfiles ? 2 * r->capfiles : 8;
+		r->files = kpix_xrealloc(r->files, r->capfiles * sizeof(*r->files));
+	}
+	kpix_verify_file *f = &r->files[r->nfiles++];
+	*f = (kpix_verify_file){kind, kpix_xstrdup(name), NULL, true, KPIX_VERIFY_UNCHECKED,
+	                        KPIX_VERIFY_UNCHECKED};
+	return f;
+}
+
+static void note(kpix_verify_result *r, kpix_severity sev, const char *fmt, ...) KPIX_PRINTF(3, 4);
+static void note(kpix_verify_result *r, kpix_severity sev, const char *fmt, ...)
+{
+	if (r->nnotes == r->capnotes) {
+		r->capnotes = r->capnotes ? 2 * r->capnotes : 4;
+		r->notes = kpix_xrealloc(r->notes, r->capnotes * sizeof(*r->notes));
+	}
+	kpix_buf b = KPIX_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	kpix_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	r->notes[r->nnotes++] = (kpix_verify_note){sev, kpix_buf_detach(&b)};
+}
+
+/* ------------------------------------------------------ comparing files */
+
+/* Compares the file at path with a recorded one: SAME, CHANGED or
+ * MISSING (nothing there, or a dangling link). A file that exists but
+ * cannot be read is KPIX_EIO: whether it matches cannot be known. */
+static int compare(const char *path, const kpix_mfile *rec, kpix_verify_state *state)
+{
+	struct stat st;
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT || errno == ENOTDIR) {
+			*state = KPIX_VERIFY_MISSING;
+			return 0;
+		}
+		return kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(errno));
+	}
+	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size != rec->size) {
+		*state = KPIX_VERIFY_CHANGED;
+		return 0;
+	}
+	char hex[KPIX_SHA256_HEX_SIZE];
+	uint64_t size = 0;
+	int rc = kpix_sha256_file(path, hex, &size);
+	if (rc)
+		return rc;
+	*state = size == rec->size && strcmp(hex, rec->sha256) == 0 ? KPIX_VERIFY_SAME
+	                                                            : KPIX_VERIFY_CHANGED;
+	return 0;
+}
+
+/* Looks for a recorded file at each candidate path in turn: the first
+ * that has the recorded bytes is used (SAME); failing that, the first that
+ * exists (CHANGED); failing that, none (MISSING). */
+static int locate(kpix_verify_file *vf, const kpix_mfile *rec, char *const *cands, size_t n)
+{
+	vf->state = KPIX_VERIFY_MISSING;
+	for (size_t i = 0; i < n; i++) {
+		if (!cands[i])
+			continue;
+		kpix_verify_state st;
+		int rc = compare(cands[i], rec, &st);
+		if (rc)
+			return rc;
+		if (st == KPIX_VERIFY_MISSING || (st == KPIX_VERIFY_CHANGED && vf->path))
+			continue;
+		free((char *)vf->path);
+		vf->path = kpix_xstrdup(cands[i]);
+		vf->state = st;
+		if (st == KPIX_VERIFY_SAME)
+			break;
+	}
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* The places a recorded file is looked for when it is not given: the
+ * manifest's directory, then the current one ("./NAME", so that it reads
+ * as a path). */
+static void default_places(const char *mdir, const char *name, char **cands)
+{
+	cands[0] = kpix_xasprintf("%s/%s", mdir, name);
+	cands[1] = strcmp(mdir, ".") == 0 ? NULL : kpix_xasprintf("./%s", name);
+}
+
+/* Gives each data file to the first recorded input of its name not yet
+ * given one: the k-th file named q2.csv stands for the k-th input of that
+ * name. */
+static int match_data(const kpix_manifest *m, const kpix_verify_options *o, const char **given)
+{
+	for (size_t d = 0; d < o->ndata; d++) {
+		const char *name = base_name(o->data[d]);
+		if (m->has_previous && strcmp(m->previous.name, name) == 0)
+			continue; /* last period's file: check_previous takes it */
+		bool known = false, placed = false;
+		for (size_t i = 0; i < m->ninputs && !placed; i++) {
+			if (strcmp(m->inputs[i].name, name) != 0)
+				continue;
+			known = true;
+			if (!given[i]) {
+				given[i] = o->data[d];
+				placed = true;
+			}
+		}
+		if (placed)
+			continue;
+		if (known)
+			return kpix_fail(KPIX_EUSAGE,
+			                 "'%s' is given more times than the manifest records an input "
+			                 "named %s",
+			                 o->data[d], name);
+		kpix_buf names = KPIX_BUF_INIT;
+		for (size_t i = 0; i < m->ninputs; i++)
+			kpix_buf_printf(&names, "%s%s", i ? ", " : "", m->inputs[i].name);
+		int rc = kpix_fail(KPIX_EUSAGE,
+		                   "'%s' is not an input of this export: a data file stands for the "
+		                   "recorded input of the same name, and the manifest records %s",
+		                   o->data[d], names.data);
+		kpix_buf_free(&names);
+		return rc;
+	}
+	return 0;
+}
+
+static int check_inputs(kpix_verify_result *r, const char *mdir, const kpix_verify_options *o)
+{
+	const kpix_manifest *m = r->m;
+	const char **given = kpix_xcalloc(m->ninputs + 1, sizeof(char *));
+	int rc = match_data(m, o, given);
+	for (size_t i = 0; i < m->ninputs && !rc; i++) {
+		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_INPUT, m->inputs[i].name);
+		char *cands[2] = {NULL, NULL};
+		if (given[i])
+			cands[0] = kpix_xstrdup(given[i]);
+		else
+			default_places(mdir, m->inputs[i].name, cands);
+		rc = locate(vf, &m->inputs[i], cands, 2);
+		free(cands[0]);
+		free(cands[1]);
+	}
+	free(given);
+	return rc;
+}
+
+/* Last period's file, when the export read one: given on the command line
+ * by its name, or found where an input would be. */
+static int check_previous(kpix_verify_result *r, const char *mdir, const kpix_verify_options *o)
+{
+	const kpix_manifest *m = r->m;
+	if (!m->has_previous)
+		return 0;
+	kpix_verify_file *vf = add_file(r, KPIX_VERIFY_PREVIOUS, m->previous.name);
+	char *cands[2] = {NULL, NULL};
+	for (size_t d = 0; d < o->ndata && !cands[0]; d++)
+		if (strcmp(base_name(o->data[d]), m->previous.name) == 0)
+			cands[0] = kpix_xstrdup(o->data[d]);
+	if (!cands[0])
+		default_places(mdir, m->previous.name, cands);
+	int rc = locate(vf, &m->previous, cands, 2);
+	free(cands[0]);
+	free(cands[1]);
+	return rc;
+}
+
+static bool looks_like_path(const char *ref)
+{
+	size_t n = strlen(ref);
+	return strchr(ref, '/') || (n > 5 && strcmp(ref + n - 5, ".json") == 0);
+}
+
+static int check_schema(kpix_verify_result *r, const char *mdir, const kpix_verify_options *o)
+{
+	const kpix_manifest *m = r->m;
+	kpix_verify_file *vf = add_file(r, KPIX_VERIFY_SCHEMA, m->schema.name);
+	char *cands[3] = {NULL, NULL, NULL};
+	if (o->schema && looks_like_path(o->schema)) {
+		cands[0] = kpix_xstrdup(o->schema);
+	} else if (o->schema) {
+		cands[0] = kpix_schema_find(o->schema, o->schema_path);
+		if (!cands[0])
+			return kpix_fail(KPIX_ENOTFOUND,
+			                 "no schema '%s': it is not a file and not the id of a shipped "
+			                 "schema (see 'kpix schemas list')",
+			                 o->schema);
+	} else {
+		cands[0] = kpix_schema_find(m->schema_id, o->schema_path);
+		default_places(mdir, m->schema.name, cands + 1);
+	}
+	int rc = locate(vf, &m->schema, cands, 3);
+	for (size_t i = 0; i < 3; i++)
+		free(cands[i]);
+	return rc;
+}
+
+static int check_outputs(kpix_verify_result *r, const char *mdir)
+{
+	for (size_t i = 0; i < r->m->noutputs; i++) {
+		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_OUTPUT, r->m->outputs[i].name);
+		vf->path = kpix_xasprintf("%s/%s", mdir, vf->name);
+		int rc = compare(vf->path, &r->m->outputs[i], &vf->state);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static void check_versions(kpix_verify_result *r)
+{
+	const kpix_manifest *m = r->m;
+	char csv[32];
+	snprintf(csv, sizeof(csv), "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+	if (strcmp(m->ver_kpix, KPIX_VERSION) != 0)
+		note(r, KPIX_SEVERITY_WARNING,
+		     "this is kpix %s, but the export was made by kpix %s: the same bytes are only "
+		     "promised by the same version, so a difference may come from the change",
+		     KPIX_VERSION, m->ver_kpix);
+	const char *libs[][3] = {
+		{"libxlsxwriter", m->ver_xlsxwriter, kpix_xlsx_version()},
+		{"zlib", m->ver_zlib, zlibVersion()},
+		{"libcsv", m->ver_csv, csv},
+	};
+	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++)
+		if (libs[i][1] && strcmp(libs[i][1], libs[i][2]) != 0)
+			note(r, KPIX_SEVERITY_WARNING,
+			     "kpix here uses %s %s, but the export was made with %s %s: a difference may "
+			     "come from the change",
+			     libs[i][0], libs[i][2], libs[i][0], libs[i][1]);
+}
+
+/* ------------------------------------------------------ scratch directory */
+
+/* The scratch directory in use, for kpix_verify_cleanup_on_signal: set
+ * before anything is written into it, cleared before it is removed. */
+static char scratch_dir[PATH_MAX];
+static volatile sig_atomic_t scratch_live;
+
+static void remove_scratch(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			unlinkat(dirfd(d), e->d_name, 0);
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+void kpix_verify_cleanup_on_signal(void)
+{
+	if (!scratch_live)
+		return;
+	int saved = errno;
+#ifdef SYS_getdents64
+	/* readdir may allocate, so the entries are read with the system call
+	 * itself; a few passes, as entries removed while reading may shift */
+	int fd = open(scratch_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	for (int pass = 0; fd >= 0 && pass < 4; pass++) {
+		bool removed = false;
+		char buf[4096] __attribute__((aligned(8)));
+		long n;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n;) {
+				/* struct linux_dirent64: ino, off, reclen, type, name */
+				unsigned short reclen;
+				memcpy(&reclen, buf + off + 16, sizeof(reclen));
+				const char *name = buf + off + 19;
+				if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+				    unlinkat(fd, name, 0) == 0)
+					removed = true;
+				off += reclen;
+			}
+		}
+		if (!removed)
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+#endif
+	rmdir(scratch_dir);
+	errno = saved;
+}
+
+static int make_scratch(const kpix_verify_options *o)
+{
+	const char *parent = o->scratch_parent;
+	if (!parent || !*parent)
+		parent = getenv("TMPDIR");
+	if (!parent || !*parent)
+		parent = "/tmp";
+	int n = snprintf(scratch_dir, sizeof(scratch_dir), "%s/kpix-verify.XXXXXX", parent);
+	if (n < 0 || (size_t)n >= sizeof(scratch_dir))
+		return kpix_fail(KPIX_EIO, "the scratch directory's path under '%s' is too long",
+		                 parent);
+	if (!mkdtemp(scratch_dir))
+		return kpix_fail(KPIX_EIO, "cannot make a scratch directory in '%s': %s", parent,
+		                 strerror(errno));
+	scratch_live = 1;
+	return 0;
+}
+
+static void drop_scratch(void)
+{
+	if (!scratch_live)
+		return;
+	scratch_live = 0;
+	remove_scratch(scratch_dir);
+}
+
+/* --------------------------------------------------------------- re-run */
+
+static void compare_counts(kpix_verify_result *r, const kpix_manifest *fresh)
+{
+	const kpix_manifest *m = r->m;
+	if (fresh->rows_read != m->rows_read || fresh->rows_exported != m->rows_exported ||
+	    fresh->rows_rejected != m->rows_rejected)
+		note(r, KPIX_SEVERITY_ERROR,
+		     "the manifest records %llu rows read, %llu exported and %llu rejected, but the "
+		     "re-run read %llu, exported %llu and rejected %llu",
+		     (unsigned long long)m->rows_read, (unsigned long long)m->rows_exported,
+		     (unsigned long long)m->rows_rejected, (unsigned long long)fresh->rows_read,
+		     (unsigned long long)fresh->rows_exported, (unsigned long long)fresh->rows_rejected);
+	if (fresh->warnings != m->warnings)
+		note(r, KPIX_SEVERITY_ERROR,
+		     "the manifest records %llu validation warnings, but the re-run found %llu",
+		     (unsigned long long)m->warnings, (unsigned long long)fresh->warnings);
+	for (size_t i = 0; i < m->ninputs && i < fresh->ninputs; i++)
+		if (m->inputs[i].has_rows && m->inputs[i].rows != fresh->inputs[i].rows)
+			note(r, KPIX_SEVERITY_ERROR,
+			     "the manifest records %llu data rows in %s, but the re-run read %llu",
+			     (unsigned long long)m->inputs[i].rows, m->inputs[i].name,
+			     (unsigned long long)fresh->inputs[i].rows);
+}
+
+/* Marks what the re-run wrote: each recorded output against the manifest,
+ * and each output the manifest does not list. */
+static int compare_rerun(kpix_verify_result *r, const kpix_export_result *ex)
+{
+	for (size_t i = 0; i < r->m->noutputs; i++) {
+		kpix_verify_file *vf = &r->files[1 + r->m->ninputs + i];
+		char *fresh = kpix_xasprintf("%s/%s", scratch_dir, vf->name);
+		int rc = compare(fresh, &r->m->outputs[i], &vf->rerun);
+		free(fresh);
+		if (rc)
+			return rc;
+	}
+	for (size_t k = 0; k < kpix_export_output_count(ex); k++) {
+		const char *name = kpix_export_output_name(ex, k);
+		bool listed = false;
+		for (size_t i = 0; i < r->m->noutputs && !listed; i++)
+			listed = strcmp(r->m->outputs[i].name, name) == 0;
+		if (listed)
+			continue;
+		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_OUTPUT, name);
+		vf->recorded = false;
+		vf->rerun = KPIX_VERIFY_CHANGED;
+	}
+	char *path = kpix_xasprintf("%s/manifest.json", scratch_dir);
+	kpix_manifest *fresh = NULL;
+	int rc = kpix_manifest_load(&fresh, path);
+	free(path);
+	if (rc)
+		return rc;
+	compare_counts(r, fresh);
+	kpix_manifest_free(fresh);
+	return 0;
+}
+
+static int rerun(kpix_verify_result *r, const kpix_verify_file *schema_file,
+                 const kpix_verify_options *o)
+{
+	const kpix_manifest *m = r->m;
+	kpix_schema *schema = NULL;
+	int rc = kpix_schema_load(&schema, schema_file->path, NULL);
+	if (rc)
+		return rc;
+	const char **files = kpix_xcalloc(m->ninputs + 1, sizeof(char *));
+	for (size_t i = 0; i < m->ninputs; i++)
+		files[i] = r->files[1 + i].path;
+	kpix_export_options eo = KPIX_EXPORT_OPTIONS_INIT;
+	eo.validate.encoding = m->encoding;
+	eo.validate.max_errors = m->max_errors;
+	eo.params = (const char *const *)m->params;
+	eo.nparams = m->nparams;
+	eo.only = (const char *const *)m->exports;
+	eo.nonly = m->nexports;
+	eo.created = m->created;
+	if (m->has_previous)
+		eo.previous = r->files[r->nfiles - 1].path;
+	kpix_export_result *ex = NULL;
+	if ((rc = make_scratch(o)) == 0) {
+		eo.out_dir = scratch_dir;
+		r->reran = true;
+		int erc = kpix_export(&ex, schema, files, m->ninputs, &eo);
+		const kpix_report *rep = kpix_export_report(ex);
+		if (erc == KPIX_EIO) {
+			rc = erc;
+		} else if (erc) {
+			note(r, KPIX_SEVERITY_ERROR, "the export could not be re-run: %s",
+			     kpix_error_last());
+		} else if (!kpix_export_written(ex)) {
+			note(r, KPIX_SEVERITY_ERROR,
+			     "the re-run found %llu error%s in the data, so it wrote nothing (run kpix "
+			     "validate on the inputs to see them)",
+			     (unsigned long long)kpix_report_errors(rep),
+			     kpix_report_errors(rep) == 1 ? "" : "s");
+		}
+		if (erc == 0 && kpix_export_written(ex))
+			rc = compare_rerun(r, ex);
+		else
+			for (size_t i = 0; i < m->noutputs; i++)
+				r->files[1 + m->ninputs + i].rerun = KPIX_VERIFY_MISSING;
+	}
+	kpix_export_free(ex);
+	drop_scratch();
+	free(files);
+	kpix_schema_free(schema);
+	return rc;
+}
+
+/* ----------------------------------------------------------------- API */
+
+int kpix_verify(kpix_verify_result **out, const char *manifest_path,
+                const kpix_verify_options *opts)
+{
+	kpix_verify_options defaults = KPIX_VERIFY_OPTIONS_INIT;
+	const kpix_verify_options *o = opts ? opts : &defaults;
+	*out = NULL;
+	kpix_error_clear();
+	if (!manifest_path || !*manifest_path)
+		return kpix_fail(KPIX_EUSAGE, "no manifest given");
+	kpix_verify_result *r = kpix_xcalloc(1, sizeof(*r));
+	int rc = kpix_manifest_load(&r->m, manifest_path);
+	if (rc) {
+		kpix_verify_free(r);
+		return rc;
+	}
+	const char *slash = strrchr(manifest_path, '/');
+	char *mdir = !slash ? kpix_xstrdup(".")
+	                    : slash == manifest_path ? kpix_xstrdup("/")
+	                                             : kpix_xstrndup(manifest_path,
+	                                                             (size_t)(slash - manifest_path));
+	/* the schema first, then the inputs in order, then the outputs: rerun
+	 * and compare_rerun rely on this order */
+	if ((rc = check_schema(r, mdir, o)) || (rc = check_inputs(r, mdir, o)) ||
+	    (rc = check_outputs(r, mdir)) || (rc = check_previous(r, mdir, o)))
+		goto fail;
+	check_versions(r);
+	bool inputs_same = true;
+	for (size_t i = 0; i < r->nfiles; i++)
+		if (r->files[i].kind != KPIX_VERIFY_OUTPUT)
+			inputs_same &= r->files[i].state == KPIX_VERIFY_SAME;
+	if (!inputs_same)
+		note(r, KPIX_SEVERITY_ERROR,
+		     "the export was not re-run, because the schema or an input is not the one it was "
+		     "made from");
+	else if ((rc = rerun(r, &r->files[0], o)))
+		goto fail;
+	free(mdir);
+	*out = r;
+	return 0;
+fail:
+	free(mdir);
+	kpix_verify_free(r);
+	return rc;
+}
+
+bool kpix_verify_ok(const kpix_verify_result *r)
+{
+	if (!r || !r->reran)
+		return false;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		const kpix_verify_file *f = &r->files[i];
+		if (!f->recorded || f->state != KPIX_VERIFY_SAME ||
+		    (f->kind == KPIX_VERIFY_OUTPUT && f->rerun != KPIX_VERIFY_SAME))
+			return false;
+	}
+	for (size_t i = 0; i < r->nnotes; i++)
+		if (r->notes[i].severity == KPIX_SEVERITY_ERROR)
+			return false;
+	return true;
+}
+
+bool kpix_verify_reran(const kpix_verify_result *r)
+{
+	return r && r->reran;
+}
+
+size_t kpix_verify_file_count(const kpix_verify_result *r)
+{
+	return r ? r->nfiles : 0;
+}
+
+const kpix_verify_file *kpix_verify_file_get(const kpix_verify_result *r, size_t i)
+{
+	return r && i < r->nfiles ? &r->files[i] : NULL;
+}
+
+size_t kpix_verify_note_count(const kpix_verify_result *r)
+{
+	return r ? r->nnotes : 0;
+}
+
+const kpix_verify_note *kpix_verify_note_get(const kpix_verify_result *r, size_t i)
+{
+	return r && i < r->nnotes ? &r->notes[i] : NULL;
+}
+
+const char *kpix_verify_made_by(const kpix_verify_result *r)
+{
+	return r && r->m ? r->m->ver_kpix : "";
+}
+
+const char *kpix_verify_schema_id(const kpix_verify_result *r)
+{
+	return r && r->m ? r->m->schema_id : "";
+}
+
+const char *kpix_verify_schema_version(const kpix_verify_result *r)
+{
+	return r && r->m && r->m->schema_version ? r->m->schema_version : "";
+}
+
+void kpix_verify_free(kpix_verify_result *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		free((char *)r->files[i].name);
+		free((char *)r->files[i].path);
+	}
+	free(r->files);
+	for (size_t i = 0; i < r->nnotes; i++)
+		free((char *)r->notes[i].message);
+	free(r->notes);
+	kpix_manifest_free(r->m);
+	free(r);
+}
