@@ -877,7 +877,7 @@ out:
 static int load_completeness(loader *ld, const char *path, json_t *j, kpix_completeness *c)
 {
 	static const char *const keys[] = {"code",        "severity",       "message", "groupBy",
-	                                   "breakdownsReplaceWhole",
+	                                   "breakdownsReplaceWhole", "wholeName",
 	                                   "periodField", "breakdownField", "require", NULL};
 	int rc;
 	kpix_strlist names = {0};
@@ -891,7 +891,8 @@ static int load_completeness(loader *ld, const char *path, json_t *j, kpix_compl
 	    (rc = get_str(ld, path, j, "periodField", &period, false)) ||
 	    (rc = get_str(ld, path, j, "breakdownField", &breakdown, false)) ||
 	    (rc = get_str(ld, path, j, "require", &require, true)) ||
-	    (rc = get_bool(ld, path, j, "breakdownsReplaceWhole", &c->breakdowns_only)))
+	    (rc = get_bool(ld, path, j, "breakdownsReplaceWhole", &c->breakdowns_only)) ||
+	    (rc = get_str(ld, path, j, "wholeName", &c->whole_name, false)))
 		goto out;
 	if (strcmp(require, "indicators") != 0) {
 		char *p = sub(path, "require");
@@ -1422,6 +1423,7 @@ void kpix_schema_free(kpix_schema *s)
 		free(s->completeness[i].code);
 		free(s->completeness[i].message);
 		free(s->completeness[i].group_by);
+		free(s->completeness[i].whole_name);
 	}
 	free(s->completeness);
 	strlist_free(&s->missing);

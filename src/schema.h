@@ -122,6 +122,7 @@ typedef struct {
 	long period_field;     /* -1 when none */
 	long breakdown_field;  /* -1 when none */
 	bool breakdowns_only;  /* an indicator with breakdowns needs no whole-organisation row */
+	char *whole_name;      /* what messages call a blank breakdown, or NULL */
 } kpix_completeness;
 
 typedef enum {

@@ -887,7 +887,9 @@ static void completeness_message(kpix_validator *v, kpix_buf *out, const kpix_co
 				kpix_buf_printf(out, " part %s", ind->part);
 			done = true;
 		} else if (n == 9 && memcmp(name, "breakdown", 9) == 0) {
-			kpix_buf_adds(out, bd && *bd ? bd : "the whole organisation");
+			kpix_buf_adds(out, bd && *bd ? bd
+			                   : c->whole_name ? c->whole_name
+			                                   : "the whole organisation");
 			done = true;
 		} else if (n > 4 && memcmp(name, "ind.", 4) == 0) {
 			int slot = kpix_schema_slot(v->s, name, n);

@@ -94,7 +94,8 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 			snprintf(where, sizeof(where), "whole table");
 		}
 		bool warn = d->severity == KPIX_SEVERITY_WARNING;
-		bool by_rule = d->rule && (!strcmp(d->code, "row-constraint") || !strcmp(d->code, "completeness"));
+		bool by_rule = d->rule && (!strcmp(d->code, "row-constraint") || !strcmp(d->code, "completeness") ||
+		                           !strcmp(d->code, "figure-constraint"));
 		fprintf(out, "  %s%s%s%s: %s%s%s: ", where, d->field ? " (" : "", d->field ? d->field : "",
 		        d->field ? ")" : "", warn ? yellow : red, severity_name(d->severity), reset);
 		put_visible(out, d->message);
