@@ -733,15 +733,20 @@ static void schema__list_gives_the_ids_on_the_search_path_sorted_once_each(void 
 	free(b);
 }
 
-static void schema__list_finds_the_shipped_schema(void **state)
+static void schema__list_finds_the_shipped_schemas(void **state)
 {
 	(void)state;
 	char **ids = NULL;
 	size_t n = 0;
 	assert_int_equal(kpix_schema_list(&ids, &n, SHIPPED_SCHEMAS), 0);
-	assert_int_equal(n, 1);
+	assert_int_equal(n, 2);
 	assert_string_equal(ids[0], "council-kpi-quarterly");
+	assert_string_equal(ids[1], "rsh-tsm");
 	kpix_strings_free(ids, n);
+	/* and each loads */
+	kpix_schema *s = NULL;
+	assert_int_equal(kpix_schema_load(&s, "rsh-tsm", SHIPPED_SCHEMAS), 0);
+	kpix_schema_free(s);
 }
 
 static void schema__describe_mentions_every_field_indicator_and_rule(void **state)
@@ -941,7 +946,7 @@ int main(void)
 		T(schema__an_unknown_id_is_not_found_with_advice),
 		T(schema__a_missing_schema_file_is_not_found),
 		T(schema__list_gives_the_ids_on_the_search_path_sorted_once_each),
-		T(schema__list_finds_the_shipped_schema),
+		T(schema__list_finds_the_shipped_schemas),
 		T(schema__describe_mentions_every_field_indicator_and_rule),
 		T(schema__fields_and_ind_names_resolve_to_their_slots),
 		T(schema__ind_names_do_not_resolve_without_an_indicator_field),
