@@ -100,7 +100,7 @@ static int locate(kpix_verify_file *vf, const kpix_mfile *rec, char *const *cand
 	for (size_t i = 0; i < n; i++) {
 		if (!cands[i])
 			continue;
-		kpix_verify_state st;
+		kpix_verify_state st = KPIX_VERIFY_MISSING;
 		int rc = compare(cands[i], rec, &st);
 		if (rc)
 			return rc;

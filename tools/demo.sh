@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Sets up, builds kpix, and validates the shipped example returns: one clean,
-# one with the mistakes officers make. Run as root on Debian 12.
+# Sets up, builds kpix, validates the shipped example returns (one clean, one
+# with the mistakes officers make), exports the council's KPI return and the
+# regulator's TSM return from the clean examples, and verifies one export
+# from its manifest. Run as root on Debian 12.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/deps.sh || exit 1
@@ -19,10 +21,30 @@ mkdir -p build/demo
   --report build/demo/mistakes-report.csv
 ./build/kpix validate "$example/q2-2025-26-mistakes.csv" --schema council-kpi-quarterly \
   --report build/demo/mistakes-report.json
+
+echo
+echo "== kpix export: the council's quarterly KPI return"
+rm -rf build/demo/council-return build/demo/tsm-return
+./build/kpix export "$example/q2-2025-26.csv" --schema council-kpi-quarterly \
+  --param 'contact=Performance team, performance@example.gov.uk' --out build/demo/council-return
+echo "(exit code $?)"
+echo
+tsm=examples/rsh-tsm
+echo "== kpix export: the Tenant Satisfaction Measures return to the regulator"
+./build/kpix export "$tsm/tsm-2024-25.csv" --schema rsh-tsm --previous "$tsm/tsm-2023-24.csv" \
+  --param provider_code=X0001 --param 'provider_name=Example Borough Council' \
+  --param provider_type=LARP --out build/demo/tsm-return
+echo "(exit code $?)"
+echo
+echo "== kpix verify: re-run the TSM export from its manifest"
+./build/kpix verify build/demo/tsm-return/manifest.json "$tsm/tsm-2024-25.csv" "$tsm/tsm-2023-24.csv"
+echo "(exit code $?)"
 echo
 echo "Where to look:"
 echo "  build/kpix                          the command (try: build/kpix --help)"
 echo "  build/demo/mistakes-report.csv      the mistakes file's report, for a spreadsheet"
 echo "  build/demo/mistakes-report.json     the same as JSON"
+echo "  build/demo/council-return/          the council return: CSV, XLSX and manifest.json"
+echo "  build/demo/tsm-return/              the TSM return: the regulator's CSV, XLSX and manifest.json"
 echo "  $example/README.md  what each deliberate mistake is"
 echo "  build/kpix schemas show council-kpi-quarterly   the schema in words"
