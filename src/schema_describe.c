@@ -134,13 +134,52 @@ char *kpix_schema_describe(const kpix_schema *s)
 	}
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		const kpix_completeness *c = &s->completeness[i];
-		kpix_buf_printf(&b, "\nCompleteness %s (%s): every indicator that is due must appear once for each ",
-		                c->code, c->severity == KPIX_SEVERITY_WARNING ? "warning" : "error");
+		kpix_buf_printf(&b, "\nCompleteness %s (%s): every indicator that is due must appear once%s",
+		                c->code, c->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
+		                c->ngroup_by ? " for each " : " in the return");
 		for (size_t g = 0; g < c->ngroup_by; g++)
 			kpix_buf_printf(&b, "%s%s", g ? (g + 1 == c->ngroup_by ? " and " : ", ") : "",
 			                s->fields[c->group_by[g]].name);
-		kpix_buf_adds(&b, c->breakdown_field >= 0 ? ", and once for each breakdown it lists.\n"
-		                                          : ".\n");
+		kpix_buf_adds(&b, c->breakdown_field < 0 ? ".\n"
+		                  : c->breakdowns_only ? ", once for each breakdown it lists "
+		                                         "(those with none: once for the whole).\n"
+		                                       : ", and once for each breakdown it lists.\n");
+	}
+	const kpix_figures *fg = &s->figures;
+	if (fg->n) {
+		kpix_buf_printf(&b, "\nFigures (%zu), named CODE[_part][_BREAKDOWN] from the %s column%s",
+		                fg->n, s->fields[fg->value_field].name,
+		                fg->nrules ? "; rules on them:\n" : ".\n");
+		for (size_t i = 0; i < fg->nrules; i++) {
+			const kpix_figure_rule *r = &fg->rules[i];
+			kpix_buf_printf(&b, "  %s (%s)%s%s\n", r->code,
+			                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
+			                r->title ? ": " : "", r->title ? r->title : "");
+			if (r->when_src)
+				kpix_buf_printf(&b, "      where   %s\n", r->when_src);
+			kpix_buf_printf(&b, "      check   %s\n", r->check_src);
+		}
+	}
+	const kpix_layouts *l = &s->layouts;
+	if (l->nparams) {
+		kpix_buf_printf(&b, "\nParameters of the exports (--param NAME=VALUE):\n");
+		for (size_t i = 0; i < l->nparams; i++)
+			kpix_buf_printf(&b, "  %-22s %s%s\n", l->params[i].name,
+			                l->params[i].title ? l->params[i].title : "",
+			                l->params[i].required ? " (required)" : "");
+	}
+	if (l->nexports) {
+		kpix_buf_printf(&b, "\nExports (%zu; --only NAME writes one):\n", l->nexports);
+		for (size_t i = 0; i < l->nexports; i++) {
+			const kpix_xlayout *x = &l->exports[i];
+			kpix_buf_printf(&b, "  %-22s %s, %s%s%s\n", x->name,
+			                x->format == KPIX_XF_CSV ? "CSV" : "XLSX", x->file.src,
+			                x->title ? ": " : "", x->title ? x->title : "");
+			for (size_t k = 0; x->format == KPIX_XF_XLSX && k < x->nsheets; k++)
+				kpix_buf_printf(&b, "      sheet %s: %zu column%s%s\n", x->sheets[k].name,
+				                x->sheets[k].ncolumns, x->sheets[k].ncolumns == 1 ? "" : "s",
+				                x->sheets[k].figures_row ? ", one row of the figures" : "");
+		}
 	}
 	return kpix_buf_detach(&b);
 }

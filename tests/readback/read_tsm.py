@@ -43,7 +43,8 @@ import subprocess  # noqa: E402
 
 DATA = os.path.join(ROOT, "examples", "rsh-tsm", "tsm-2024-25.csv")
 PREVIOUS = os.path.join(ROOT, "examples", "rsh-tsm", "tsm-2023-24.csv")
-PARAMS = {"provider_code": "X0001", "provider_name": "Example Borough Council", "provider_type": "LARP"}
+PARAMS = {"provider_code": "X0001", "provider_name": "Example Borough Council", "provider_type": "LARP",
+          "survey_timing": "October and November 2024", "contractor": "=HYPERLINK(\"http://example.com\")"}
 CONTEXT = ("HOMES", "POPULATION", "SAMPLE")
 
 
@@ -119,10 +120,10 @@ def main():
         c.where = "workbook: "
         c.eq("sheet names", wb.sheetnames, ["Table_Coverage", "TSM25_LCRA_Perception",
                                             "TSM25_LCHO_Perception", "TSM25_Management_Info",
-                                            "Validation"])
+                                            "Summary_of_Approach", "Validation"])
         c.eq("dated the end of the return's year", wb.properties.created, datetime.datetime(2025, 3, 31))
         no_formulas(c, wb)
-        for ws in wb.worksheets[:4]:
+        for ws in wb.worksheets[:5]:
             c.where = "%s: " % ws.title
             c.eq("headings on row 3, the landlord on row 4", ws.max_row, 4)
             c.eq("A3", ws["A3"].value, "Landlord name")
@@ -184,6 +185,17 @@ def main():
             c.eq(h, (cell.value, cell.data_type, cell.number_format),
                  (float(one_decimal(fig[key])), "n", "#,##0.0") if key in fig else "a figure of the input")
         c.eq("one column per management measure, part and tenure", sorted(seen), sorted(mi))
+
+        c.where = "Summary_of_Approach: "
+        cells = row(wb["Summary_of_Approach"])
+        c.eq("survey timing, as given", cells["Survey timing"].value, PARAMS["survey_timing"])
+        c.eq("formula-like text kept as text", (cells["External contractor"].value,
+                                                cells["External contractor"].data_type),
+             (PARAMS["contractor"], "s"))
+        c.eq("a part not given is empty", cells["Incentives"].value, None)
+        c.eq("achieved samples", (cells["Total sample size achieved (LCRA)"].value,
+                                  cells["Total sample size achieved (LCHO)"].value),
+             (size[("SAMPLE", "LCRA")], size[("SAMPLE", "LCHO")]))
 
         c.where = "Validation: "
         ws = wb["Validation"]
