@@ -5,9 +5,11 @@ set -euo pipefail
 
 # python3-openpyxl: the tests read every workbook kpix writes with a reader
 # nobody here wrote. It belongs to /usr/bin/python3, so tests call that.
+# locales: a golden export runs under LC_ALL=de_DE.UTF-8 (a decimal comma)
+# to show that the bytes kpix writes do not depend on the locale.
 packages=(build-essential cmake pkg-config libcsv-dev libxlsxwriter-dev libjansson-dev
           libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev python3
-          python3-openpyxl)
+          python3-openpyxl locales)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -17,4 +19,8 @@ if ((${#missing[@]})); then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+if ! locale -a 2>/dev/null | grep -qix 'de_DE.utf8'; then
+  echo "kpix: generating the de_DE.UTF-8 locale for the tests" >&2
+  localedef -i de_DE -f UTF-8 de_DE.UTF-8
 fi
