@@ -412,6 +412,51 @@ static void verify__a_data_file_that_is_not_a_recorded_input_is_a_usage_error(vo
 	assert_non_null(strstr(kpix_error_last(), "data.csv"));
 }
 
+/* An export that read last period's file (--previous) records it; verify
+ * checks it like an input and gives it to the re-run. */
+static void verify__last_periods_file_is_checked_and_used_again(void **state)
+{
+	fx *f = *state;
+	char *last = kpix_xasprintf("%s/last.csv", f->dir);
+	char *out = kpix_xasprintf("%s/outp", f->dir);
+	char *manifest = kpix_xasprintf("%s/outp/manifest.json", f->dir);
+	write_file(last, "org,code,value\nNorth Hill,A1,1.5\n");
+	kpix_schema *s = NULL;
+	kpix_export_result *ex = NULL;
+	kpix_export_options eo = KPIX_EXPORT_OPTIONS_INIT;
+	const char *files[] = {f->data};
+	eo.out_dir = out;
+	eo.previous = last;
+	assert_int_equal(kpix_schema_load(&s, f->schema, NULL), 0);
+	assert_int_equal(kpix_export(&ex, s, files, 1, &eo), 0);
+	assert_true(kpix_export_written(ex));
+	kpix_export_free(ex);
+	kpix_schema_free(s);
+
+	kpix_verify_options o = KPIX_VERIFY_OPTIONS_INIT;
+	const char *data[] = {f->data, last};
+	o.data = data;
+	o.ndata = 2;
+	o.schema = f->schema;
+	o.scratch_parent = f->scratch;
+	assert_int_equal(kpix_verify(&f->result, manifest, &o), KPIX_OK);
+	assert_true(kpix_verify_ok(f->result));
+	const kpix_verify_file *p = file_named(f, KPIX_VERIFY_PREVIOUS, "last.csv");
+	assert_non_null(p);
+	assert_int_equal(p->state, KPIX_VERIFY_SAME);
+
+	write_file(last, "org,code,value\nNorth Hill,A1,1.6\n");
+	kpix_verify_free(f->result);
+	f->result = NULL;
+	assert_int_equal(kpix_verify(&f->result, manifest, &o), KPIX_OK);
+	assert_false(kpix_verify_ok(f->result));
+	assert_false(kpix_verify_reran(f->result));
+	assert_int_equal(file_named(f, KPIX_VERIFY_PREVIOUS, "last.csv")->state, KPIX_VERIFY_CHANGED);
+	free(last);
+	free(out);
+	free(manifest);
+}
+
 static void verify__another_working_directory_and_time_zone_still_verify(void **state)
 {
 	fx *f = *state;
@@ -455,6 +500,7 @@ int main(void)
 		T(verify__a_manifest_naming_a_file_outside_its_directory_is_refused),
 		T(verify__a_missing_manifest_is_an_io_error),
 		T(verify__a_data_file_that_is_not_a_recorded_input_is_a_usage_error),
+		T(verify__last_periods_file_is_checked_and_used_again),
 		T(verify__another_working_directory_and_time_zone_still_verify),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
