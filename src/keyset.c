@@ -82,7 +82,7 @@ static size_t entry_len(const unsigned char *e)
 
 static bool entry_is(const unsigned char *e, const void *key, size_t len)
 {
-	return entry_len(e) == len && memcmp(e + 10, key, len) == 0;
+	return entry_len(e) == len && (len == 0 || memcmp(e + 10, key, len) == 0);
 }
 
 static uint64_t *hash_upsert(kpix_keyset *ks, const void *key, size_t len, bool *added);
@@ -198,7 +198,8 @@ static uint32_t store(kpix_keyset *ks, const void *key, size_t len)
 	uint16_t l16 = (uint16_t)len;
 	memcpy(e, &zero, 8);
 	memcpy(e + 8, &l16, 2);
-	memcpy(e + 10, key, len);
+	if (len) /* an empty key (a return grouped by nothing) may come with no bytes at all */
+		memcpy(e + 10, key, len);
 	size_t units = ((ks->nchunks - 1) << (CHUNK_BITS - 2)) + (ks->used >> 2);
 	ks->used += need;
 	return (uint32_t)(units + 1);

@@ -68,7 +68,8 @@ char *kpix_xstrdup(const char *s)
 char *kpix_xstrndup(const char *s, size_t n)
 {
 	char *p = kpix_xmalloc(n + 1);
-	memcpy(p, s, n);
+	if (n) /* s may be NULL when n is 0: an empty buffer holds no bytes */
+		memcpy(p, s, n);
 	p[n] = '\0';
 	return p;
 }
