@@ -16,6 +16,7 @@
 #include "layout.h"
 #include "keyset.h"
 #include "kpix/kpix.h"
+#include "util.h"
 
 typedef enum {
 	KPIX_T_STRING,
@@ -165,5 +166,13 @@ const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *co
 const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen);
 
 const char *kpix_type_name(kpix_type t);
+
+/* What a cell of f must hold, in the words 'kpix schemas show' uses,
+ * appended to b: "a number; required; at least 0; for example '12'", and
+ * when with_values the enum's "; one of: A, B". */
+void kpix_field_expectation(kpix_buf *b, const kpix_field *f, bool with_values);
+
+/* An indicator's unit in words: "%", "per 1,000 homes", "days". */
+const char *kpix_unit_words(const char *unit);
 
 #endif
