@@ -17,6 +17,7 @@
 #include "layout.h"
 #include "keyset.h"
 #include "kpix/kpix.h"
+#include "util.h"
 
 typedef enum {
 	KPIX_T_STRING,
@@ -179,5 +180,12 @@ const char *kpix_type_name(kpix_type t);
  * exists, dir taken in order from search_path (NULL: the default path).
  * A new string the caller frees, or NULL when there is none. */
 char *kpix_schema_find(const char *id, const char *search_path);
+/* What a cell of f must hold, in the words 'kpix schemas show' uses,
+ * appended to b: "a number; required; at least 0; for example '12'", and
+ * when with_values the enum's "; one of: A, B". */
+void kpix_field_expectation(kpix_buf *b, const kpix_field *f, bool with_values);
+
+/* An indicator's unit in words: "%", "per 1,000 homes", "days". */
+const char *kpix_unit_words(const char *unit);
 
 #endif

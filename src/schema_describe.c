@@ -5,13 +5,10 @@
 #include "schema.h"
 #include "util.h"
 
-static void describe_field(kpix_buf *b, const kpix_field *f)
+void kpix_field_expectation(kpix_buf *b, const kpix_field *f, bool with_values)
 {
 	char want[160];
-	kpix_buf_printf(b, "  %s", f->name);
-	if (f->title)
-		kpix_buf_printf(b, " (%s)", f->title);
-	kpix_buf_printf(b, ": %s", kpix_type_expectation(f, want, sizeof(want)));
+	kpix_buf_adds(b, kpix_type_expectation(f, want, sizeof(want)));
 	if (f->required)
 		kpix_buf_adds(b, "; required");
 	if (f->unique)
@@ -28,17 +25,26 @@ static void describe_field(kpix_buf *b, const kpix_field *f)
 		kpix_buf_printf(b, "; matching %s", f->pattern);
 	if (f->example)
 		kpix_buf_printf(b, "; for example '%s'", f->example);
-	if (f->enum_text.n) {
+	if (with_values && f->enum_text.n) {
 		kpix_buf_adds(b, "; one of: ");
 		for (size_t i = 0; i < f->enum_text.n; i++)
 			kpix_buf_printf(b, "%s%s", i ? ", " : "", f->enum_text.items[i]);
 	}
+}
+
+static void describe_field(kpix_buf *b, const kpix_field *f)
+{
+	kpix_buf_printf(b, "  %s", f->name);
+	if (f->title)
+		kpix_buf_printf(b, " (%s)", f->title);
+	kpix_buf_adds(b, ": ");
+	kpix_field_expectation(b, f, true);
 	kpix_buf_addc(b, '\n');
 	if (f->description)
 		kpix_buf_printf(b, "      %s\n", f->description);
 }
 
-static const char *unit_words(const char *unit)
+const char *kpix_unit_words(const char *unit)
 {
 	if (!unit)
 		return "value";
@@ -90,7 +96,7 @@ char *kpix_schema_describe(const kpix_schema *s)
 			} else {
 				kpix_buf_printf(&b, "  %-8s %s\n", ind->code, ind->title);
 			}
-			kpix_buf_printf(&b, "           %s, %d decimal place%s", unit_words(ind->unit),
+			kpix_buf_printf(&b, "           %s, %d decimal place%s", kpix_unit_words(ind->unit),
 			                ind->decimals, ind->decimals == 1 ? "" : "s");
 			if (ind->polarity != KPIX_POL_NONE)
 				kpix_buf_printf(&b, ", %s is better",

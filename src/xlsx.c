@@ -10,6 +10,9 @@
 
 #define MAX_CELL_CHARS 32767
 #define PAPER_A4 9
+#define MAX_TITLE_CHARS 32    /* Excel's limits for the texts of a check */
+#define MAX_MESSAGE_CHARS 255
+#define MAX_LIST_CHARS 255
 
 typedef struct {
 	kpix_xstyle key;
@@ -216,6 +219,14 @@ void kpix_xlsx_column_width(kpix_xlsx_sheet *s, uint16_t col, double width)
 		keep_error(s->x, s->name, worksheet_set_column(s->ws, col, col, width, NULL));
 }
 
+void kpix_xlsx_column_style(kpix_xlsx_sheet *s, uint16_t col, double width,
+                            const kpix_xstyle *style)
+{
+	if (s)
+		keep_error(s->x, s->name,
+		           worksheet_set_column(s->ws, col, col, width, format_of(s->x, style)));
+}
+
 void kpix_xlsx_row_height(kpix_xlsx_sheet *s, uint32_t row, double height)
 {
 	if (s)
@@ -252,6 +263,174 @@ void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int rep
 		keep_error(s->x, "the page header", worksheet_set_header(s->ws, header));
 	if (footer && *footer)
 		keep_error(s->x, "the page footer", worksheet_set_footer(s->ws, footer));
+}
+
+void kpix_xlsx_hide(kpix_xlsx_sheet *s)
+{
+	if (s)
+		worksheet_hide(s->ws);
+}
+
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
+/* A copy of s fit for a check's title or message: control characters
+ * other than line feeds made spaces, and at most max characters, the last
+ * of them "..." when it had to be cut. NULL when nothing is left. */
+static char *check_text(const char *s, size_t max)
+{
+	if (!s || !*s)
+		return NULL;
+	kpix_buf b = KPIX_BUF_INIT;
+	size_t chars = 0, total = utf8_chars(s);
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		bool starts = (c & 0xc0) != 0x80;
+		if (starts && total > max && chars == max - 1) {
+			kpix_buf_adds(&b, "\xe2\x80\xa6");
+			break;
+		}
+		chars += starts;
+		kpix_buf_addc(&b, (c < 0x20 && c != '\n') || c == 0x7f ? ' ' : (char)c);
+	}
+	return kpix_buf_detach(&b);
+}
+
+bool kpix_xlsx_list_fits(const char *const *items, size_t nitems)
+{
+	size_t chars = 0, n = 0;
+	for (size_t i = 0; i < nitems; i++) {
+		if (!*items[i])
+			continue;
+		if (strpbrk(items[i], ",\"") || strpbrk(items[i], "\r\n\t"))
+			return false;
+		chars += utf8_chars(items[i]) + (n++ ? 1 : 0);
+	}
+	return chars <= MAX_LIST_CHARS;
+}
+
+void kpix_xlsx_check(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
+                     uint32_t last_row, uint16_t last_col, const kpix_xcheck *c)
+{
+	if (!s)
+		return;
+	static const uint8_t types[] = {
+		[KPIX_XCHECK_ANY] = LXW_VALIDATION_TYPE_ANY,
+		[KPIX_XCHECK_LIST] = LXW_VALIDATION_TYPE_LIST,
+		[KPIX_XCHECK_WHOLE] = LXW_VALIDATION_TYPE_INTEGER,
+		[KPIX_XCHECK_DECIMAL] = LXW_VALIDATION_TYPE_DECIMAL,
+		[KPIX_XCHECK_DATE] = LXW_VALIDATION_TYPE_DATE_NUMBER,
+		[KPIX_XCHECK_LENGTH] = LXW_VALIDATION_TYPE_LENGTH,
+	};
+	lxw_data_validation v = {0};
+	v.validate = types[c->kind];
+	v.error_type = c->warn_only ? LXW_VALIDATION_ERROR_TYPE_WARNING
+	                            : LXW_VALIDATION_ERROR_TYPE_STOP;
+	char **list = NULL;
+	char *range = NULL;
+	if (c->kind == KPIX_XCHECK_LIST && c->range && !*c->range) {
+		keep_error(s->x, s->name, LXW_ERROR_PARAMETER_VALIDATION);
+		return;
+	} else if (c->kind == KPIX_XCHECK_LIST && c->range) {
+		v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
+		v.value_formula = range = kpix_xstrdup(c->range);
+	} else if (c->kind == KPIX_XCHECK_LIST) {
+		if (!kpix_xlsx_list_fits(c->items, c->nitems)) {
+			keep_error(s->x, s->name, LXW_ERROR_255_STRING_LENGTH_EXCEEDED);
+			return;
+		}
+		list = kpix_xcalloc(c->nitems + 1, sizeof(char *));
+		size_t n = 0;
+		for (size_t i = 0; i < c->nitems; i++)
+			if (*c->items[i])
+				list[n++] = (char *)c->items[i];
+		if (n == 0) {
+			/* nothing to choose from: a blank is all that passes */
+			free(list);
+			list = NULL;
+			v.validate = LXW_VALIDATION_TYPE_LENGTH;
+			v.criteria = LXW_VALIDATION_CRITERIA_EQUAL_TO;
+			v.value_number = 0;
+		}
+		v.value_list = list;
+	} else if (c->kind != KPIX_XCHECK_ANY) {
+		if (c->has_min && c->has_max) {
+			v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+			v.minimum_number = c->min;
+			v.maximum_number = c->max;
+		} else if (c->has_min) {
+			v.criteria = LXW_VALIDATION_CRITERIA_GREATER_THAN_OR_EQUAL_TO;
+			v.value_number = c->min;
+		} else if (c->has_max) {
+			v.criteria = LXW_VALIDATION_CRITERIA_LESS_THAN_OR_EQUAL_TO;
+			v.value_number = c->max;
+		} else {
+			/* any value of the type: Excel needs a criterion */
+			v.criteria = LXW_VALIDATION_CRITERIA_BETWEEN;
+			v.minimum_number = -1e307;
+			v.maximum_number = 1e307;
+		}
+	}
+	char *title = check_text(c->title, MAX_TITLE_CHARS);
+	char *message = check_text(c->message, MAX_MESSAGE_CHARS);
+	char *error = check_text(c->error, MAX_MESSAGE_CHARS);
+	v.input_title = title;
+	v.input_message = message;
+	v.error_title = title;
+	v.error_message = error;
+	keep_error(s->x, s->name,
+	           worksheet_data_validation_range(s->ws, first_row, first_col, last_row, last_col,
+	                                           &v));
+	free(list);
+	free(range);
+	free(title);
+	free(message);
+	free(error);
+}
+
+void kpix_xlsx_range(char *buf, size_t size, const kpix_xlsx_sheet *s, uint32_t first_row,
+                     uint32_t last_row, uint16_t col)
+{
+	char name[4];
+	kpix_xlsx_column_name(name, col);
+	bool plain = true;
+	for (const char *p = s->name; *p; p++)
+		plain = plain && ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		                  (*p >= '0' && *p <= '9' && p != s->name) || *p == '_');
+	kpix_buf b = KPIX_BUF_INIT;
+	if (plain) {
+		kpix_buf_adds(&b, s->name);
+	} else {
+		kpix_buf_addc(&b, '\'');
+		for (const char *p = s->name; *p; p++) {
+			if (*p == '\'')
+				kpix_buf_addc(&b, '\'');
+			kpix_buf_addc(&b, *p);
+		}
+		kpix_buf_addc(&b, '\'');
+	}
+	snprintf(buf, size, "%s!$%s$%lu:$%s$%lu", b.data, name, (unsigned long)first_row + 1, name,
+	         (unsigned long)last_row + 1);
+	kpix_buf_free(&b);
+}
+
+void kpix_xlsx_column_name(char buf[4], uint16_t col)
+{
+	char tmp[4];
+	size_t n = 0;
+	unsigned c = (unsigned)col + 1;
+	while (c && n < 3) {
+		tmp[n++] = (char)('A' + (c - 1) % 26);
+		c = (c - 1) / 26;
+	}
+	for (size_t i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
 }
 
 static void xlsx_free(kpix_xlsx *x);

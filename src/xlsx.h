@@ -11,7 +11,9 @@
  *
  * Workbooks are written in libxlsxwriter's constant-memory mode: rows of a
  * sheet must be written in order, and memory stays flat however many
- * rows there are. */
+ * rows there are. Column settings and checks (data validation) may be
+ * given at any time: libxlsxwriter keeps them until the workbook is
+ * closed. */
 #ifndef KPIX_XLSX_H
 #define KPIX_XLSX_H
 
@@ -53,6 +55,10 @@ void kpix_xlsx_number(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, double v,
 void kpix_xlsx_blank(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const kpix_xstyle *style);
 
 void kpix_xlsx_column_width(kpix_xlsx_sheet *s, uint16_t col, double width);
+/* The width of a column and the style of its cells that hold nothing yet
+ * (a number format, so that what is typed there later keeps its shape). */
+void kpix_xlsx_column_style(kpix_xlsx_sheet *s, uint16_t col, double width,
+                            const kpix_xstyle *style);
 void kpix_xlsx_row_height(kpix_xlsx_sheet *s, uint32_t row, double height);
 void kpix_xlsx_freeze(kpix_xlsx_sheet *s, uint32_t rows, uint16_t cols);
 void kpix_xlsx_filter(kpix_xlsx_sheet *s, uint32_t first_row, uint32_t last_row, uint16_t last_col);
@@ -61,6 +67,55 @@ void kpix_xlsx_filter(kpix_xlsx_sheet *s, uint32_t first_row, uint32_t last_row,
  * as &P and &N; NULL for none). */
 void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int repeat_first,
                      int repeat_last, const char *header, const char *footer);
+
+/* Hides a sheet (it must not be the first). */
+void kpix_xlsx_hide(kpix_xlsx_sheet *s);
+
+/* A check Excel makes when a value is typed into a block of cells, and the
+ * hint it shows when one of them is selected ("data validation"). */
+typedef enum {
+	KPIX_XCHECK_ANY,     /* no check: only the hint */
+	KPIX_XCHECK_LIST,    /* one of items, or of the cells at range; a dropdown */
+	KPIX_XCHECK_WHOLE,   /* a whole number */
+	KPIX_XCHECK_DECIMAL, /* a number */
+	KPIX_XCHECK_DATE,    /* a date; min and max are Excel's day numbers */
+	KPIX_XCHECK_LENGTH   /* text of a length in characters */
+} kpix_xcheck_kind;
+
+typedef struct {
+	kpix_xcheck_kind kind;
+	bool has_min, has_max;     /* the bounds of WHOLE, DECIMAL, DATE and LENGTH */
+	double min, max;
+	const char *const *items;  /* LIST: the values (see kpix_xlsx_list_fits) */
+	size_t nitems;
+	const char *range;         /* LIST instead of items: cells such as "Lists!$A$2:$A$9" */
+	bool warn_only;            /* a value outside asks "continue?" rather than being refused */
+	const char *title;         /* the hint's title (cut to Excel's 32 characters) */
+	const char *message;       /* the hint (cut to 255 characters) */
+	const char *error;         /* why a value was refused (cut to 255 characters) */
+} kpix_xcheck;
+
+/* True when items can be written into a LIST check itself: Excel keeps at
+ * most 255 characters there, commas included, and a value may hold no
+ * comma or double quote. Longer lists go on a sheet, named by range. Empty
+ * items are left out of a list (a blank cell always passes). */
+bool kpix_xlsx_list_fits(const char *const *items, size_t nitems);
+
+/* Adds the check c to the cells [first_row, last_row] x [first_col,
+ * last_col]. Texts are made safe and cut to Excel's limits with "..." at
+ * a character boundary; an empty text is left out. Blank cells always
+ * pass. A LIST whose items do not fit is kept as the workbook's error. */
+void kpix_xlsx_check(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
+                     uint32_t last_row, uint16_t last_col, const kpix_xcheck *c);
+
+/* Writes "Sheet!$A$2:$A$9" (the sheet's name quoted when Excel needs it)
+ * for the cells of one column, into buf of size bytes. */
+void kpix_xlsx_range(char *buf, size_t size, const kpix_xlsx_sheet *s, uint32_t first_row,
+                     uint32_t last_row, uint16_t col);
+
+/* The letters of a column as Excel shows them: 0 is "A", 26 is "AA".
+ * buf holds 4 bytes. */
+void kpix_xlsx_column_name(char buf[4], uint16_t col);
 
 /* Writes the file and frees x. Returns 0, or KPIX_EIO with a message
  * naming the file for the first thing that went wrong. NULL-safe. */

@@ -321,6 +321,33 @@ void kpix_verify_free(kpix_verify_result *result);
  * handler to call before it ends the process. Async-signal-safe; nothing
  * is freed, and the verification must not go on afterwards. */
 void kpix_verify_cleanup_on_signal(void);
+/* -------------------------------------------------------------- template */
+
+typedef struct {
+	unsigned int version;  /* KPIX_TEMPLATE_OPTIONS_VERSION */
+	const char *out_dir;   /* where the files go; made if missing */
+	int64_t created;       /* the workbook's date in seconds since 1970 (as
+	                        * SOURCE_DATE_EPOCH gives it); -1: 1 January 1980 */
+} kpix_template_options;
+
+#define KPIX_TEMPLATE_OPTIONS_VERSION 1
+#define KPIX_TEMPLATE_OPTIONS_INIT {KPIX_TEMPLATE_OPTIONS_VERSION, NULL, -1}
+
+/* Writes blank input templates for the schema into opts->out_dir, both or
+ * neither: "<id>-template.csv", the header row alone, and
+ * "<id>-template.xlsx", a workbook whose Data sheet has the same headings,
+ * a hint on each and the schema's checks that Excel can make as data
+ * validation (dropdowns, number, date and length limits), with a Guide
+ * sheet (and an Indicators sheet when the schema has a catalogue). The
+ * same schema and options give the same bytes. No output may replace the
+ * schema file. When written is not NULL, *written is set to a newly
+ * allocated array of the *nwritten file names (free with
+ * kpix_strings_free), or NULL on failure. Returns 0; KPIX_EUSAGE for no
+ * out_dir or an output that would replace an input; KPIX_ESCHEMA for a
+ * schema a workbook cannot hold (more than 16,384 fields); KPIX_EIO when a
+ * file cannot be written (nothing is then left in out_dir). */
+int kpix_template(char ***written, size_t *nwritten, const kpix_schema *schema,
+                  const kpix_template_options *opts);
 
 /* ------------------------------------------------------------------- csv */
 

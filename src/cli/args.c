@@ -162,3 +162,23 @@ int cli_parse_encoding(const char *s, kpix_encoding *out)
 	}
 	return 0;
 }
+
+/* SOURCE_DATE_EPOCH as reproducible-builds.org defines it: a whole number
+ * of seconds since 1970. */
+int cli_source_date_epoch(int64_t *out)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	*out = -1;
+	if (!s || !*s)
+		return 0;
+	char *end;
+	errno = 0;
+	long long v = strtoll(s, &end, 10);
+	if (errno || *end || v < 315532800 || v > 4102444800LL) {
+		cli_error("SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 2100, not '%s'",
+		          s);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}

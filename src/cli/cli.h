@@ -69,6 +69,11 @@ void cli_print_help(const cli_command *cmd);
 int cli_parse_max_errors(const char *s, uint64_t *out);
 int cli_parse_encoding(const char *s, kpix_encoding *out);
 
+/* The date written into workbooks: SOURCE_DATE_EPOCH when it is set (seconds
+ * since 1970, between 1980 and 2100), else -1. Prints a message and returns
+ * -1 on a value it cannot use. */
+int cli_source_date_epoch(int64_t *out);
+
 /* "kpix: " + message on stderr, git style: lower case, no full stop. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -81,5 +86,6 @@ extern const cli_command cmd_schemas;
 extern const cli_command cmd_csv_dump;
 extern const cli_command cmd_export;
 extern const cli_command cmd_verify;
+extern const cli_command cmd_template;
 
 #endif

@@ -49,26 +49,6 @@ const cli_command cmd_export = {
 	false,
 };
 
-/* SOURCE_DATE_EPOCH as reproducible-builds.org defines it: a whole number
- * of seconds since 1970. */
-static int source_date_epoch(int64_t *out)
-{
-	const char *s = getenv("SOURCE_DATE_EPOCH");
-	*out = -1;
-	if (!s || !*s)
-		return 0;
-	char *end;
-	errno = 0;
-	long long v = strtoll(s, &end, 10);
-	if (errno || *end || v < 315532800 || v > 4102444800LL) {
-		cli_error("SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 2100, not '%s'",
-		          s);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
 static int run(int argc, char **argv)
 {
 	cli_args a;
@@ -116,7 +96,7 @@ static int run(int argc, char **argv)
 		goto done;
 	if (encoding && cli_parse_encoding(encoding, &opts.validate.encoding) != 0)
 		goto done;
-	if (source_date_epoch(&opts.created) != 0)
+	if (cli_source_date_epoch(&opts.created) != 0)
 		goto done;
 
 	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());

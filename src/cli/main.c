@@ -10,8 +10,8 @@
 #include "cli.h"
 #include "kpix/kpix.h"
 
-static const cli_command *const commands[] = {&cmd_validate, &cmd_export, &cmd_verify,
-                                              &cmd_schemas, &cmd_csv_dump};
+static const cli_command *const commands[] = {&cmd_validate, &cmd_export,  &cmd_verify,
+                                              &cmd_template, &cmd_schemas, &cmd_csv_dump};
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 void cli_error(const char *fmt, ...)
