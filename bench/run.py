@@ -107,7 +107,7 @@ class Runner:
         self.timeout = timeout
 
     def run(self, tag, argv, cwd=None):
-        """Runs argv once; returns a dict with wall, rss_kb, exit, signal, out, err."""
+        """Runs argv once; returns a dict with wall, rss_kb, cpu, exit, signal, out, err."""
         result = os.path.join(self.out_dir, tag + ".result")
         out = os.path.join(self.out_dir, tag + ".stdout")
         err = os.path.join(self.out_dir, tag + ".stderr")
@@ -127,6 +127,7 @@ class Runner:
         with open(result) as f:
             fields = dict(kv.split("=", 1) for kv in f.read().split())
         return {"wall": float(fields["wall_s"]), "rss_kb": int(fields["maxrss_kb"]),
+                "cpu": float(fields["user_s"]) + float(fields["sys_s"]),
                 "exit": int(fields["exit"]), "signal": int(fields["signal"]),
                 "out": out, "err": err}
 

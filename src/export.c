@@ -287,6 +287,23 @@ static void note_width(sheet_out *so, size_t col, size_t chars)
 		so->width[col] = w;
 }
 
+/* At least as many characters as value_text writes for the number v
+ * (shown as type, with decimals places, or -1 for as few digits as read
+ * back), worked out without writing it; 0 when only writing it tells. */
+static size_t number_chars_max(double v, kpix_xvalue_type type, int decimals)
+{
+	double a = fabs(v);
+	if (type == KPIX_XV_DATE || !(a < 1e15))
+		return 0;
+	if (decimals < 0 && a != floor(a))
+		return 0; /* the shortest digits that read back: up to 17 */
+	size_t n = 2; /* a minus sign and the units digit */
+	/* a + 1: rounding to the places shown may carry into a new digit */
+	for (double p = 10; p <= a + 1; p *= 10)
+		n++;
+	return decimals > 0 ? n + 1 + (size_t)decimals : n;
+}
+
 /* Writes one cell of a table or details block. */
 static void xlsx_cell(kpix_export_result *r, sheet_out *so, uint32_t row, uint16_t col,
                       const kpix_xcolumn *c, const kpix_val *slots, size_t width_col)
@@ -297,18 +314,27 @@ static void xlsx_cell(kpix_export_result *r, sheet_out *so, uint32_t row, uint16
 	char fmt[64];
 	number_format(c, decimals, fmt, sizeof(fmt));
 	kpix_xstyle st = {.wrap = c->wrap, .border = true, .number_format = fmt[0] ? fmt : NULL};
-	kpix_buf_clear(&r->text);
-	value_text(&v, c->type, decimals, &r->text);
 	for (size_t i = 0; i < c->nfills && v.kind == KPIX_VAL_STRING; i++)
 		if (strlen(c->fill_text[i]) == v.len && memcmp(c->fill_text[i], v.str, v.len) == 0)
 			st.fill = parse_colour(c->fill_colour[i]);
 	if (v.kind == KPIX_VAL_NUMBER && c->type != KPIX_XV_TEXT) {
 		double n = c->type == KPIX_XV_DATE ? v.num + EXCEL_EPOCH_OFFSET : v.num;
 		kpix_xlsx_number(so->ws, row, col, n, &st);
-		note_width(so, width_col, r->text.len + (decimals > 3 ? (size_t)decimals / 3 : 1));
+		/* the number is shown as text only to measure it, and only when it
+		 * could widen its column: formatting every number of a large
+		 * export costs about as much as writing the workbook */
+		size_t extra = decimals > 3 ? (size_t)decimals / 3 : 1;
+		size_t most = number_chars_max(v.num, c->type, decimals);
+		if (most == 0 || (double)(most + extra) + 2 > so->width[width_col]) {
+			kpix_buf_clear(&r->text);
+			value_text(&v, c->type, decimals, &r->text);
+			note_width(so, width_col, r->text.len + extra);
+		}
 	} else if (v.kind == KPIX_VAL_NULL) {
 		kpix_xlsx_blank(so->ws, row, col, &st);
 	} else {
+		kpix_buf_clear(&r->text);
+		value_text(&v, c->type, decimals, &r->text);
 		kpix_xlsx_text(so->ws, row, col, r->text.data, r->text.len, &st);
 		note_width(so, width_col, display_chars(r->text.data, r->text.len));
 	}

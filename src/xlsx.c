@@ -159,14 +159,22 @@ static lxw_format *format_of(kpix_xlsx *x, const kpix_xstyle *st)
 static const char *clean_text(kpix_xlsx *x, const char *s, size_t len)
 {
 	kpix_buf_clear(&x->text);
-	size_t chars = 0;
-	for (size_t i = 0; i < len && chars < MAX_CELL_CHARS; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+	size_t chars = 0, i = 0;
+	while (i < len && chars < MAX_CELL_CHARS) {
+		/* bytes that need no change are copied a run at a time */
+		size_t run = i;
+		for (; i < len && chars < MAX_CELL_CHARS; i++) {
+			unsigned char c = (unsigned char)s[i];
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
+				break;
+			chars += (c & 0xc0) != 0x80;
+		}
+		kpix_buf_add(&x->text, s + run, i - run);
+		if (i < len && chars < MAX_CELL_CHARS) {
 			kpix_buf_adds(&x->text, "\xef\xbf\xbd");
-		else
-			kpix_buf_addc(&x->text, (char)c);
-		chars += (c & 0xc0) != 0x80;
+			chars++;
+			i++;
+		}
 	}
 	/* a cut must not split a character */
 	while (x->text.len && chars >= MAX_CELL_CHARS &&
