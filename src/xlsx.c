@@ -176,10 +176,10 @@ static const char *clean_text(kpix_xlsx *x, const char *s, size_t len)
 			i++;
 		}
 	}
-	/* a cut must not split a character */
-	while (x->text.len && chars >= MAX_CELL_CHARS &&
-	       ((unsigned char)x->text.data[x->text.len - 1] & 0xc0) == 0x80)
-		x->text.data[--x->text.len] = '\0';
+	/* a cut must not split a character: the last one counted keeps the
+	 * continuation bytes that follow its first */
+	while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
+		kpix_buf_addc(&x->text, s[i++]);
 	return x->text.data ? x->text.data : "";
 }
 
