@@ -314,7 +314,7 @@ def main(argv):
             data_lines = []
 
         fmt = sc.style(kpix_style(border=True, num=decimals_format(d)))
-        polarity_text = "Lower is better" if polarity == "lower" else "Higher is better"
+        polarity_text = {"lower": "Lower is better", "higher": "Higher is better"}.get(polarity, "Neither is better")
         out = ["s%d:%s" % (cell, ind["code"]),
                "s%d:%s" % (wrap, ind["title"]),
                "s%d:%s" % (cell, breakdown) if breakdown else "b%d:" % cell,
