@@ -108,37 +108,71 @@ struct kpix_validator {
 
 /* ------------------------------------------------------------ diagnostics */
 
+/* The code of a broken constraint. The validator passes this array itself,
+ * so that the code is told from others by its address. */
+static const char constraint_error[] = "constraint-error";
+
+/* What a diagnostic means for the row being checked, whether or not the
+ * report keeps it: a broken constraint marks its field as bad, an error
+ * of this row rejects the row. */
+static inline void mark_row(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                            uint32_t col)
+{
+	if (code == constraint_error && col > 0 && col <= v->ncols && v->col_field[col - 1] >= 0)
+		v->field_bad[v->col_field[col - 1]] = true;
+	if (sev == KPIX_SEVERITY_ERROR && row == v->row)
+		v->row_error = true;
+}
+
 /* Diagnostics are rare beside the cells checked: marked cold, the code that
  * reports them is kept apart from the checks that seldom call it. */
 static KPIX_COLD void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
                  uint32_t col, const char *field, const char *value, size_t vlen,
                  const char *rule, const char *total_code, const char *msg)
 {
-	kpix_diag d = {code, sev, v->file ? v->file->path : NULL, row, col, field, value, rule, msg};
-	kpix_report_add(&v->report, &d, total_code ? total_code : code, vlen);
-	if (strcmp(code, "constraint-error") == 0 && col > 0 && col <= v->ncols &&
-	    v->col_field[col - 1] >= 0)
-		v->field_bad[v->col_field[col - 1]] = true;
-	if (sev == KPIX_SEVERITY_ERROR && row == v->row)
-		v->row_error = true;
+	if (!total_code)
+		total_code = code;
+	if (kpix_report_full(&v->report)) {
+		kpix_report_skip(&v->report, sev, total_code);
+	} else {
+		kpix_diag d = {code, sev, v->file ? v->file->path : NULL, row, col, field, value, rule,
+		               msg};
+		kpix_report_add(&v->report, &d, total_code, vlen);
+	}
+	mark_row(v, code, sev, row, col);
 }
 
-static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
-                  const char *field, const char *value, size_t vlen, const char *rule,
-                  const char *fmt, ...) KPIX_PRINTF(10, 11) KPIX_COLD;
-static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
-                  const char *field, const char *value, size_t vlen, const char *rule,
-                  const char *fmt, ...)
+/* A diagnostic the report has no room left to keep: only counted. With
+ * many bad rows this runs for nearly every diagnostic, so it is not cold. */
+static KPIX_NOINLINE void skip(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                           uint32_t col)
 {
+	kpix_report_skip(&v->report, sev, code);
+	mark_row(v, code, sev, row, col);
+}
+
+static void write_diag(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                       uint32_t col, const char *field, const char *value, size_t vlen,
+                       const char *rule, const char *fmt, ...) KPIX_PRINTF(10, 11) KPIX_COLD;
+static void write_diag(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                       uint32_t col, const char *field, const char *value, size_t vlen,
+                       const char *rule, const char *fmt, ...)
+{
+	va_list ap;
 	kpix_buf_clear(&v->msg);
-	if (!kpix_report_full(&v->report)) {
-		va_list ap;
-		va_start(ap, fmt);
-		kpix_buf_vprintf(&v->msg, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	kpix_buf_vprintf(&v->msg, fmt, ap);
+	va_end(ap);
 	emit(v, code, sev, row, col, field, value, vlen, rule, NULL, v->msg.data ? v->msg.data : "");
 }
+
+/* Reports a diagnostic whose message is written from a printf format and
+ * arguments. Once the report is full the diagnostic is only counted, and
+ * the arguments of the message are not even worked out: with many bad
+ * rows, nearly every diagnostic takes this path. */
+#define emitf(v, code, sev, row, col, ...)                                                         \
+	(kpix_report_full(&(v)->report) ? skip(v, code, sev, row, col)                            \
+	                                : write_diag(v, code, sev, row, col, __VA_ARGS__))
 
 /* The reader's problems become diagnostics of the file being read. */
 static void on_problem(void *ctx, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
@@ -409,6 +443,16 @@ static void describe_where(kpix_validator *v, kpix_buf *out, uint64_t where)
 		kpix_buf_printf(out, " of %s", v->report.files[WHERE_FILE(where)].path);
 }
 
+/* The values an enum allows, for a message: the first twelve, then how
+ * many more. */
+static void enum_list(const kpix_field *f, kpix_buf *out)
+{
+	for (size_t i = 0; i < f->enum_text.n && i < 12; i++)
+		kpix_buf_printf(out, "%s%s", i ? ", " : "", f->enum_text.items[i]);
+	if (f->enum_text.n > 12)
+		kpix_buf_printf(out, " and %zu more", f->enum_text.n - 12);
+}
+
 static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_t col)
 {
 	unsigned checks = v->plan[fi].checks;
@@ -419,22 +463,22 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 	const char *fname = f->name;
 	if ((checks & CHECK_RANGE) && val->kind == KPIX_VAL_NUMBER) {
 		if (f->has_minimum && val->num < f->minimum)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "minimum", "%s is below the minimum of %s allowed for %s", c->data,
 			      f->minimum_text, fname);
 		else if (f->has_maximum && val->num > f->maximum)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "maximum", "%s is above the maximum of %s allowed for %s", c->data,
 			      f->maximum_text, fname);
 	}
 	if (checks & CHECK_LENGTH) {
 		size_t n = utf8_chars(c->data, c->len);
 		if (f->min_length >= 0 && n < (size_t)f->min_length)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "minLength", "'%s' is %zu characters long; %s needs at least %lld", c->data, n,
 			      fname, (long long)f->min_length);
 		else if (f->max_length >= 0 && n > (size_t)f->max_length)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "maxLength", "this is %zu characters long; %s allows at most %lld", n, fname,
 			      (long long)f->max_length);
 	}
@@ -444,18 +488,18 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 		        : f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
 		                    : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
 		if (m < 0 && m != PCRE2_ERROR_NOMATCH)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "pattern",
 			      "kpix could not finish matching '%s' against the pattern of %s within its "
 			      "limits; simplify the pattern",
 			      c->data, fname);
 		else if (m < 0) {
 			if (f->example)
-				emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
 				      c->len, "pattern", "'%s' is not in the form %s expects, such as '%s'",
 				      c->data, fname, f->example);
 			else
-				emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
 				      c->len, "pattern", "'%s' does not match the pattern %s of %s", c->data,
 				      f->pattern, fname);
 		}
@@ -471,11 +515,9 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 				                 : same(c, f->enum_text.items[i]);
 		if (!ok) {
 			kpix_buf list = KPIX_BUF_INIT;
-			for (size_t i = 0; i < f->enum_text.n && i < 12 && !kpix_report_full(&v->report); i++)
-				kpix_buf_printf(&list, "%s%s", i ? ", " : "", f->enum_text.items[i]);
-			if (f->enum_text.n > 12)
-				kpix_buf_printf(&list, " and %zu more", f->enum_text.n - 12);
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			if (!kpix_report_full(&v->report))
+				enum_list(f, &list);
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "enum", "'%s' is not one of the values allowed for %s: %s", c->data, fname,
 			      list.data ? list.data : "");
 			kpix_buf_free(&list);
@@ -491,7 +533,8 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 			*first = WHERE(v);
 		} else {
 			kpix_buf w = KPIX_BUF_INIT;
-			describe_where(v, &w, *first);
+			if (!kpix_report_full(&v->report))
+				describe_where(v, &w, *first);
 			emitf(v, "unique-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "unique", "'%s' appears again: each %s must be different, and %s already has it",
 			      c->data, fname, w.data);
@@ -508,7 +551,7 @@ static void check_cell(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_
 	v->slots[fi].kind = KPIX_VAL_NULL;
 	if (is_missing(f, c)) {
 		if (v->plan[fi].needed)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len,
 			      "required", "%s is required but this cell is %s", f->name,
 			      c->len ? "marked as missing" : "empty");
 		return;
@@ -968,7 +1011,7 @@ static void missing_cell(kpix_validator *v, const kpix_record *rec, size_t c)
 		v->field_bad[fi] = false;
 	}
 	if (f && f->required)
-		emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, NULL, 0,
+		emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, f->name, NULL, 0,
 		      "required", "%s is required but this row has no cell for it", f->name);
 	emitf(v, "missing-cell", KPIX_SEVERITY_ERROR, v->row, col, f ? f->name : NULL, NULL, 0, NULL,
 	      "this row ends before column %u%s%s%s: it has %zu cells where %s %zu", col,
@@ -1042,6 +1085,8 @@ void kpix_validator_add_problem(kpix_validator *v, const char *code, kpix_severi
 {
 	const kpix_field *f = &v->s->fields[field];
 	bool counted = v->row_error; /* rows are counted as rejected once */
+	if (strcmp(code, constraint_error) == 0)
+		code = constraint_error; /* the address that marks the field as bad */
 	emit(v, code, sev, row, col_of(v, field), f->name, value, value ? strlen(value) : 0, NULL,
 	     NULL, message);
 	if (sev == KPIX_SEVERITY_ERROR && row == v->row && !counted && v->file)
