@@ -376,6 +376,33 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 	return -1;
 }
 
+/* Writes u as 8 bytes, the most significant first. */
+static inline void store_be64(char *p, uint64_t u)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	u = __builtin_bswap64(u);
+	memcpy(p, &u, sizeof(u));
+#else
+	for (int i = 0; i < 8; i++)
+		p[i] = (char)(u >> (56 - 8 * i));
+#endif
+}
+
+/* The number of zero bits below the lowest one bit of u, which is not zero. */
+static inline unsigned count_trailing_zeros64(uint64_t u)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(u);
+#else
+	unsigned n = 0;
+	while (!(u & 1)) {
+		u >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
 /* Appends a typed value to a key so that equal values give equal keys
  * ("1" and "01" in an integer field are the same key). A number that ends
  * the key leaves out its trailing zero bytes: whole numbers, whose low
@@ -398,18 +425,10 @@ static void add_key_part(kpix_buf *k, const kpix_val *val, bool last)
 		uint64_t u;
 		memcpy(&u, &d, sizeof(u));
 		u = (u & UINT64_C(0x8000000000000000)) ? ~u : u | UINT64_C(0x8000000000000000);
-		p[0] = (char)(u >> 56);
-		p[1] = (char)(u >> 48);
-		p[2] = (char)(u >> 40);
-		p[3] = (char)(u >> 32);
-		p[4] = (char)(u >> 24);
-		p[5] = (char)(u >> 16);
-		p[6] = (char)(u >> 8);
-		p[7] = (char)u;
-		p += 8;
-		/* u has its top bit set, so p[0] is never dropped */
-		while (last && p[-1] == 0)
-			p--;
+		store_be64(p, u);
+		/* the trailing zero bytes are the low zero bytes of u; u is zero
+		 * only for one NaN, whose first byte is kept as any other's */
+		p += last && u ? 8 - (size_t)(count_trailing_zeros64(u) / 8) : 8;
 		break;
 	}
 	case KPIX_VAL_BOOL:
