@@ -66,7 +66,7 @@ static void count(kpix_report *r, kpix_severity sev, const char *total_code)
 		r->codes[i].errors++;
 }
 
-void kpix_report_skip(kpix_report *r, kpix_severity sev, const char *total_code)
+void kpix_report_skip_other(kpix_report *r, kpix_severity sev, const char *total_code)
 {
 	count(r, sev, total_code);
 	r->truncated = true;

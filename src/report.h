@@ -43,10 +43,30 @@ void kpix_report_done(kpix_report *r);
  * string, as every caller passes). */
 void kpix_report_add(kpix_report *r, const kpix_diag *d, const char *total_code, size_t value_len);
 
+/* kpix_report_skip for a code other than the one counted last. */
+void kpix_report_skip_other(kpix_report *r, kpix_severity sev, const char *total_code);
+
 /* Counts a diagnostic of severity sev under total_code, as kpix_report_add
  * does, without keeping it: for callers that found the report full and so
- * did not write the diagnostic out. The report says it was truncated. */
-void kpix_report_skip(kpix_report *r, kpix_severity sev, const char *total_code);
+ * did not write the diagnostic out. The report says it was truncated.
+ * Inline, as with many bad rows nearly every diagnostic comes here, most
+ * often with the code of the one before. */
+static inline void kpix_report_skip(kpix_report *r, kpix_severity sev, const char *total_code)
+{
+	if (r->last_code >= r->ncodes || r->codes[r->last_code].given != total_code) {
+		kpix_report_skip_other(r, sev, total_code);
+		return;
+	}
+	kpix_code_total *t = &r->codes[r->last_code];
+	if (sev == KPIX_SEVERITY_WARNING) {
+		r->warnings++;
+		t->warnings++;
+	} else {
+		r->errors++;
+		t->errors++;
+	}
+	r->truncated = true;
+}
 
 /* True when no more diagnostics will be kept, only counted: callers may
  * then skip writing the message. */
