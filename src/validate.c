@@ -44,6 +44,8 @@ enum {
 #define MAX_WORD_ENUM 32
 
 typedef struct {
+	const kpix_field *f;
+	size_t index; /* of f in the schema */
 	unsigned checks;
 	bool needed;  /* required or in the primary key: a missing value is an error */
 	/* a short enum of strings: each value as a word (see text_word) and
@@ -73,6 +75,7 @@ struct kpix_validator {
 	size_t file_index;
 	bool header_seen;
 	long *col_field;     /* column -> field, -1 for none; width entries */
+	field_plan **col_plan; /* column -> its field's plan, NULL for none; width entries */
 	size_t ncols;
 	size_t width;        /* columns a row should have: the header's, or the schema's
 	                      * fields when they must match exactly and are more */
@@ -270,6 +273,10 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, col, s->fields[f].name, NULL, 0, NULL,
 		      "the file has no column '%s', which the schema requires", s->fields[f].name);
 	}
+	free(v->col_plan);
+	v->col_plan = kpix_xcalloc(v->width ? v->width : 1, sizeof(*v->col_plan));
+	for (size_t c = 0; c < v->width; c++)
+		v->col_plan[c] = v->col_field[c] >= 0 ? &v->plan[v->col_field[c]] : NULL;
 	if (s->fields_match == KPIX_MATCH_PARTIAL && s->nfields) {
 		bool any = false;
 		for (size_t f = 0; f < s->nfields && !any; f++)
@@ -472,12 +479,14 @@ static void enum_list(const kpix_field *f, kpix_buf *out)
 		kpix_buf_printf(out, " and %zu more", f->enum_text.n - 12);
 }
 
-static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_t col)
+static void check_constraints(kpix_validator *v, const field_plan *p, const kpix_cell *c,
+                              uint32_t col)
 {
-	unsigned checks = v->plan[fi].checks;
+	unsigned checks = p->checks;
 	if (!checks)
 		return;
-	const kpix_field *f = &v->s->fields[fi];
+	size_t fi = p->index;
+	const kpix_field *f = p->f;
 	const kpix_val *val = &v->slots[fi];
 	const char *fname = f->name;
 	if ((checks & CHECK_RANGE) && val->kind == KPIX_VAL_NUMBER) {
@@ -502,7 +511,7 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 			      (long long)f->max_length);
 	}
 	if (checks & CHECK_PATTERN) {
-		const kpix_shape *shape = v->plan[fi].shape;
+		const kpix_shape *shape = p->shape;
 		int m = shape      ? (kpix_shape_match(shape, c->data, c->len) ? 1 : PCRE2_ERROR_NOMATCH)
 		        : f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
 		                    : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
@@ -524,7 +533,6 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 		}
 	}
 	if (checks & CHECK_ENUM) {
-		const field_plan *p = &v->plan[fi];
 		bool ok = false;
 		if (p->enum_word)
 			ok = in_word_enum(p, f->enum_text.n, c);
@@ -562,27 +570,29 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 	}
 }
 
-static void check_cell(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_t col)
+static void check_cell(kpix_validator *v, const field_plan *p, const kpix_cell *c, uint32_t col)
 {
-	const kpix_field *f = &v->s->fields[fi];
+	size_t fi = p->index;
+	const kpix_field *f = p->f;
+	kpix_val *val = &v->slots[fi];
 	v->field_cell[fi] = c;
 	v->field_bad[fi] = false;
-	v->slots[fi].kind = KPIX_VAL_NULL;
+	val->kind = KPIX_VAL_NULL;
 	if (is_missing(f, c)) {
-		if (v->plan[fi].needed)
+		if (p->needed)
 			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len,
 			      "required", "%s is required but this cell is %s", f->name,
 			      c->len ? "marked as missing" : "empty");
 		return;
 	}
-	if (cast(f, c, &v->slots[fi]) != 0) {
+	if (cast(f, c, val) != 0) {
 		char want[160];
-		v->slots[fi].kind = KPIX_VAL_NULL;
+		val->kind = KPIX_VAL_NULL;
 		emitf(v, "type-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len, NULL,
 		      "'%s' is not %s", c->data, kpix_type_expectation(f, want, sizeof(want)));
 		return;
 	}
-	check_constraints(v, fi, c, col);
+	check_constraints(v, p, c, col);
 }
 
 /* ------------------------------------------------------------------- keys */
@@ -1051,9 +1061,9 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 	bool exact = s->fields_match == KPIX_MATCH_EXACT;
 	size_t n = rec->ncells < v->width ? rec->ncells : v->width;
 	for (size_t c = 0; c < n; c++) {
-		long fi = v->col_field[c];
-		if (fi >= 0)
-			check_cell(v, (size_t)fi, &rec->cells[c], (uint32_t)(c + 1));
+		const field_plan *p = v->col_plan[c];
+		if (p)
+			check_cell(v, p, &rec->cells[c], (uint32_t)(c + 1));
 		else if (exact) /* within the width, only a column of the header has no field */
 			emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, (uint32_t)(c + 1), NULL,
 			      rec->cells[c].data, rec->cells[c].len, NULL,
@@ -1154,6 +1164,8 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 	for (size_t fi = 0; fi < s->nfields; fi++) {
 		const kpix_field *f = &s->fields[fi];
 		field_plan *p = &v->plan[fi];
+		p->f = f;
+		p->index = fi;
 		p->checks = (f->has_minimum || f->has_maximum ? CHECK_RANGE : 0) |
 		            (f->min_length >= 0 || f->max_length >= 0 ? CHECK_LENGTH : 0) |
 		            (f->re ? CHECK_PATTERN : 0) | (f->enum_text.n ? CHECK_ENUM : 0) |
@@ -1253,6 +1265,7 @@ void kpix_validator_free(kpix_validator *v)
 	free(v->field_bad);
 	free(v->field_col);
 	free(v->col_field);
+	free(v->col_plan);
 	kpix_buf_free(&v->key);
 	kpix_buf_free(&v->msg);
 	pcre2_match_data_free(v->md);
