@@ -55,13 +55,18 @@ typedef struct {
 	struct csv_parser parser;
 	unsigned char options;
 
-	kpix_buf rowbuf;      /* the cells of the batch's records, each NUL-terminated */
-	size_t *offsets;      /* start of each kept cell in rowbuf; each ends with a NUL */
-	size_t cells_cap;     /* of offsets and cells */
+	/* The cells of the batch's records, the current record's included:
+	 * cells[i] points into rowbuf, where the cells lie one after another
+	 * from its start, each followed by a NUL. When rowbuf moves, the
+	 * pointers are set again from the lengths. */
+	kpix_buf rowbuf;
+	kpix_cell *cells;
+	size_t cells_cap;
 	size_t ncells;        /* kept in the batch, the current record's included */
 	size_t row_first;     /* the current record's first cell */
 	size_t ncells_seen;   /* in the current record, as written */
-	kpix_cell *cells;
+	size_t cells_room;    /* on_field's quick path takes cells up to this index */
+	size_t quick_columns; /* of a record, the quick path takes up to this many */
 
 	batch_event *events;  /* the batch: records and problems not yet passed on */
 	size_t nevents, events_cap;
@@ -207,14 +212,15 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 	}
 }
 
-/* memcpy for the bytes of one cell. Most cells are a few bytes long, and
- * fixed-size copies of 8, 4 or 1 bytes, overlapping where needed, cost
- * less than the call. */
+/* Cells this short are copied by on_field's quick path. */
+#define SHORT_CELL 16
+
+/* memcpy for the bytes of a cell of at most SHORT_CELL bytes: fixed-size
+ * copies of 8, 4 or 1 bytes, overlapping where needed, cost less than the
+ * call. */
 static inline void copy_cell(char *dst, const unsigned char *src, size_t len)
 {
-	if (len > 16) {
-		memcpy(dst, src, len);
-	} else if (len >= 8) {
+	if (len >= 8) {
 		memcpy(dst, src, 8);
 		memcpy(dst + len - 8, src + len - 8, 8);
 	} else if (len >= 4) {
@@ -255,39 +261,49 @@ static KPIX_COLD size_t cut_cell(reader *r, size_t len)
 	return 64;
 }
 
+/* Works out cells_room: on_field's quick path may add cells up to it while
+ * the cells array has room and the record stays within quick_columns.
+ * Called whenever one of these changes. */
+static inline void set_room(reader *r)
+{
+	size_t room = r->row_first + r->quick_columns;
+	r->cells_room = room < r->cells_cap ? room : r->cells_cap;
+}
+
+/* Stops reading: nothing more is kept or passed on. */
+static void halt(reader *r)
+{
+	r->stop = true;
+	r->quick_columns = 0;
+	set_room(r);
+}
+
 static KPIX_COLD void grow_cells(reader *r)
 {
 	r->cells_cap = r->cells_cap ? r->cells_cap * 2 : 32;
-	r->offsets = kpix_xrealloc(r->offsets, r->cells_cap * sizeof(*r->offsets));
 	r->cells = kpix_xrealloc(r->cells, r->cells_cap * sizeof(*r->cells));
 }
 
-/* Appends a cell and its NUL to the row buffer. */
-static void add_cell(reader *r, const unsigned char *s, size_t len)
+/* Makes room for n more bytes in the row buffer. When that moves the
+ * buffer, the cells are pointed at their new place. */
+static void reserve(reader *r, size_t n)
 {
-	size_t start = r->rowbuf.len;
-	if (start + len + 1 >= r->rowbuf.cap)
-		kpix_buf_grow(&r->rowbuf, len + 1);
-	copy_cell(r->rowbuf.data + start, s, len);
-	r->rowbuf.data[start + len] = '\0';
-	r->rowbuf.len = start + len + 1;
-}
-
-/* add_cell for a file that has shown a NUL or a non-ASCII byte: the cell
- * is checked, and converted where it needs to be. */
-static KPIX_COLD void add_checked_cell(reader *r, const unsigned char *s, size_t len)
-{
-	if (!has_special(s, len)) {
-		add_cell(r, s, len);
+	if (r->rowbuf.len + n < r->rowbuf.cap)
 		return;
+	kpix_buf_grow(&r->rowbuf, n);
+	const char *p = r->rowbuf.data;
+	for (size_t i = 0; i < r->ncells; i++) {
+		r->cells[i].data = p;
+		p += r->cells[i].len + 1;
 	}
-	append_cell_text(r, s, len, (uint32_t)(r->ncells - r->row_first + 1));
-	kpix_buf_addc(&r->rowbuf, '\0');
 }
 
-static void on_field(void *data, size_t len, void *vr)
+/* on_field for every cell its quick path does not take: a cell past the
+ * cap on cells, a long cell, a cell of a file that has shown a NUL or a
+ * non-ASCII byte (checked, and converted where it needs to be), or a cell
+ * that needs the row buffer or the cells array to grow. */
+static KPIX_NOINLINE void add_other_cell(reader *r, const unsigned char *s, size_t len)
 {
-	reader *r = vr;
 	if (r->stop)
 		return;
 	r->ncells_seen++;
@@ -297,28 +313,56 @@ static void on_field(void *data, size_t len, void *vr)
 	}
 	if (r->ncells == r->cells_cap)
 		grow_cells(r);
-	const unsigned char *s = data ? data : (const unsigned char *)"";
+	if (!s)
+		s = (const unsigned char *)"";
 	if (len > r->cfg->max_field_bytes)
 		len = cut_cell(r, len);
-	r->offsets[r->ncells] = r->rowbuf.len;
-	if (!r->check_cells)
-		add_cell(r, s, len); /* the common case: plain ASCII, copied in one go */
-	else
-		add_checked_cell(r, s, len);
+	size_t start = r->rowbuf.len;
+	if (!r->check_cells || !has_special(s, len)) {
+		reserve(r, len + 1);
+		if (len)
+			memcpy(r->rowbuf.data + start, s, len);
+		r->rowbuf.data[start + len] = '\0';
+		r->rowbuf.len = start + len + 1;
+	} else {
+		/* a converted byte takes at most 3 (a Windows-1252 character or
+		 * U+FFFD): with room made first, the buffer does not move */
+		reserve(r, 3 * len + 1);
+		append_cell_text(r, s, len, (uint32_t)(r->ncells - r->row_first + 1));
+		kpix_buf_addc(&r->rowbuf, '\0');
+	}
+	r->cells[r->ncells] = (kpix_cell){r->rowbuf.data + start, r->rowbuf.len - start - 1};
 	r->ncells++;
+	set_room(r);
+}
+
+/* Called by libcsv for every cell. The common case, a short cell of a
+ * plain ASCII file with room for it, is copied here at once. */
+static void on_field(void *data, size_t len, void *vr)
+{
+	reader *r = vr;
+	size_t start = r->rowbuf.len;
+	const unsigned char *s = data;
+	if (r->ncells < r->cells_room && len <= SHORT_CELL && start + SHORT_CELL < r->rowbuf.cap &&
+	    !(r->check_cells && has_special(s, len))) {
+		char *dst = r->rowbuf.data + start;
+		copy_cell(dst, s, len);
+		dst[len] = '\0';
+		r->rowbuf.len = start + len + 1;
+		r->cells[r->ncells++] = (kpix_cell){dst, len};
+		r->ncells_seen++;
+		return;
+	}
+	add_other_cell(r, s, len);
 }
 
 /* Passes on the batch's records and problems in the order they were found,
  * until on_record asks to stop; keeps the cells of the record being read. */
 static void flush(reader *r)
 {
-	/* pointers are made only now: the row buffer may have moved meanwhile */
-	size_t done_len = r->row_first < r->ncells ? r->offsets[r->row_first] : r->rowbuf.len;
-	for (size_t i = 0; i < r->row_first; i++) {
-		size_t end = i + 1 < r->row_first ? r->offsets[i + 1] : done_len;
-		r->cells[i].data = r->rowbuf.data + r->offsets[i];
-		r->cells[i].len = end - r->offsets[i] - 1;
-	}
+	size_t done_len = r->row_first < r->ncells
+	                      ? (size_t)(r->cells[r->row_first].data - r->rowbuf.data)
+	                      : r->rowbuf.len;
 	const kpix_csv_config *cfg = r->cfg;
 	for (size_t i = 0; i < r->nevents && !r->cb_stopped; i++) {
 		const batch_event *ev = &r->events[i];
@@ -332,8 +376,10 @@ static void flush(reader *r)
 		kpix_record rec = {r->cells + ev->first, ev->ncells, ev->ncells_seen, ev->row,
 		                   ev->malformed};
 		r->stats->records++;
-		if (cfg->on_record && cfg->on_record(cfg->ctx, &rec) != 0)
-			r->cb_stopped = r->stop = true;
+		if (cfg->on_record && cfg->on_record(cfg->ctx, &rec) != 0) {
+			r->cb_stopped = true;
+			halt(r);
+		}
 	}
 	r->nevents = 0;
 	kpix_buf_clear(&r->texts);
@@ -345,9 +391,10 @@ static void flush(reader *r)
 		r->rowbuf.data[keep] = '\0';
 	}
 	for (size_t i = r->row_first; i < r->ncells; i++)
-		r->offsets[i - r->row_first] = r->offsets[i] - done_len;
+		r->cells[i - r->row_first] = (kpix_cell){r->cells[i].data - done_len, r->cells[i].len};
 	r->ncells -= r->row_first;
 	r->row_first = 0;
+	set_room(r);
 }
 
 static void finish_record(reader *r)
@@ -361,6 +408,8 @@ static void finish_record(reader *r)
 	r->row++;
 	if (r->nevents >= BATCH_EVENTS || r->ncells >= BATCH_CELLS || r->rowbuf.len >= BATCH_BYTES)
 		flush(r);
+	else
+		set_room(r);
 }
 
 static void on_row(int c, void *vr)
@@ -450,7 +499,7 @@ static void parse(reader *r, const unsigned char *data, size_t len)
 			}
 			problem(r, "source-error", KPIX_SEVERITY_ERROR, 0, NULL,
 			        "kpix ran out of memory reading this row and stopped reading the file");
-			r->stop = true;
+			halt(r);
 			return;
 		}
 		if (r->parser.entry_pos > r->cfg->max_field_bytes) {
@@ -463,7 +512,7 @@ static void parse(reader *r, const unsigned char *data, size_t len)
 				         r->cfg->max_field_bytes);
 				problem(r, "field-too-large", KPIX_SEVERITY_ERROR,
 				        (uint32_t)(r->ncells_seen + 1), NULL, msg);
-				r->stop = true;
+				halt(r);
 				return;
 			}
 			snprintf(msg, sizeof(msg),
@@ -522,6 +571,9 @@ static void reader_init(reader *r, const kpix_csv_config *cfg, kpix_csv_stats *s
 	r->stats = stats;
 	r->row = 1;
 	r->last_term = -1;
+	/* a cap on cell size below SHORT_CELL needs every cell tested */
+	if (cfg->max_field_bytes >= SHORT_CELL)
+		r->quick_columns = cfg->max_columns < SIZE_MAX / 2 ? cfg->max_columns : SIZE_MAX / 2;
 	r->enc = cfg->encoding == KPIX_ENCODING_CP1252 ? ENC_CP1252
 	         : cfg->encoding == KPIX_ENCODING_UTF8 ? ENC_UTF8
 	                                               : ENC_UNDECIDED;
@@ -535,7 +587,6 @@ static void reader_done(reader *r)
 	kpix_buf_free(&r->rowbuf);
 	kpix_buf_free(&r->texts);
 	free(r->events);
-	free(r->offsets);
 	free(r->cells);
 	kpix_csv_stats *s = r->stats;
 	s->complete = !r->stop;
@@ -563,7 +614,7 @@ static int sniff(reader *r, const unsigned char *d, size_t len)
 		problem(r, "source-error", KPIX_SEVERITY_ERROR, 0, NULL,
 		        "the file is UTF-16 text (Excel's 'Unicode Text'), which kpix does not read; "
 		        "save it from Excel as 'CSV UTF-8 (Comma delimited)'");
-		r->stop = true;
+		halt(r);
 		return -1;
 	}
 	return 0;

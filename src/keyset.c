@@ -188,7 +188,26 @@ static KPIX_COLD void add_chunk(kpix_keyset *ks)
 	ks->used = 0;
 }
 
-static uint32_t store(kpix_keyset *ks, const void *key, size_t len)
+/* memcpy for a key: most keys are a few bytes, which fixed-size copies of
+ * 8, 4 or 1 bytes, overlapping where needed, move for less than the call. */
+static inline void copy_key(unsigned char *dst, const unsigned char *src, size_t len)
+{
+	if (len > 16) {
+		memcpy(dst, src, len);
+	} else if (len >= 8) {
+		memcpy(dst, src, 8);
+		memcpy(dst + len - 8, src + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(dst, src, 4);
+		memcpy(dst + len - 4, src + len - 4, 4);
+	} else if (len > 0) {
+		dst[0] = src[0];
+		dst[len / 2] = src[len / 2];
+		dst[len - 1] = src[len - 1];
+	}
+}
+
+static inline uint32_t store(kpix_keyset *ks, const void *key, size_t len)
 {
 	size_t need = (10 + len + 7) & ~(size_t)7;
 	if (ks->nchunks == 0 || CHUNK_SIZE - ks->used < need)
@@ -198,8 +217,8 @@ static uint32_t store(kpix_keyset *ks, const void *key, size_t len)
 	uint16_t l16 = (uint16_t)len;
 	memcpy(e, &zero, 8);
 	memcpy(e + 8, &l16, 2);
-	if (len) /* an empty key (a return grouped by nothing) may come with no bytes at all */
-		memcpy(e + 10, key, len);
+	/* copy_key copies nothing for an empty key, which may come with no bytes */
+	copy_key(e + 10, key, len);
 	size_t units = ((ks->nchunks - 1) << (CHUNK_BITS - 2)) + (ks->used >> 2);
 	ks->used += need;
 	return (uint32_t)(units + 1);

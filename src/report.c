@@ -39,26 +39,42 @@ static size_t cut_utf8(const char *s, size_t len, size_t max)
 	return max;
 }
 
-void kpix_report_add(kpix_report *r, const kpix_diag *d, const char *total_code, size_t value_len)
+/* Adds one to the totals of sev and of total_code. */
+static void count(kpix_report *r, kpix_severity sev, const char *total_code)
 {
-	bool warn = d->severity == KPIX_SEVERITY_WARNING;
+	bool warn = sev == KPIX_SEVERITY_WARNING;
 	if (warn)
 		r->warnings++;
 	else
 		r->errors++;
-	size_t i = 0;
-	while (i < r->ncodes && strcmp(r->codes[i].code, total_code) != 0)
-		i++;
-	if (i == r->ncodes) {
-		r->codes = kpix_xrealloc(r->codes, (r->ncodes + 1) * sizeof(*r->codes));
-		r->codes[i] = (kpix_code_total){keep(r, total_code, strlen(total_code)), 0, 0};
-		r->ncodes++;
+	size_t i = r->last_code;
+	if (i >= r->ncodes || r->codes[i].given != total_code) {
+		i = 0;
+		while (i < r->ncodes && strcmp(r->codes[i].code, total_code) != 0)
+			i++;
+		if (i == r->ncodes) {
+			r->codes = kpix_xrealloc(r->codes, (r->ncodes + 1) * sizeof(*r->codes));
+			r->codes[i] = (kpix_code_total){keep(r, total_code, strlen(total_code)), NULL, 0, 0};
+			r->ncodes++;
+		}
+		r->codes[i].given = total_code;
+		r->last_code = i;
 	}
 	if (warn)
 		r->codes[i].warnings++;
 	else
 		r->codes[i].errors++;
+}
 
+void kpix_report_skip_other(kpix_report *r, kpix_severity sev, const char *total_code)
+{
+	count(r, sev, total_code);
+	r->truncated = true;
+}
+
+void kpix_report_add(kpix_report *r, const kpix_diag *d, const char *total_code, size_t value_len)
+{
+	count(r, d->severity, total_code);
 	if (r->ndiags >= r->max_kept) {
 		r->truncated = true;
 		return;

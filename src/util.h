@@ -23,6 +23,15 @@
 #define KPIX_COLD
 #endif
 
+/* Keeps a function out of line without calling it rare: for a path that is
+ * not the common one but can still run once a row, which cold code (built
+ * for size, with nothing inlined into it) would slow down. */
+#if defined(__GNUC__)
+#define KPIX_NOINLINE __attribute__((noinline))
+#else
+#define KPIX_NOINLINE
+#endif
+
 /* Sets the message kpix_error_last() returns and returns code, so that a
  * failure reads: return kpix_fail(KPIX_EIO, "cannot open '%s': %s", ...). */
 int kpix_fail(int code, const char *fmt, ...) KPIX_PRINTF(2, 3);

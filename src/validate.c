@@ -44,6 +44,8 @@ enum {
 #define MAX_WORD_ENUM 32
 
 typedef struct {
+	const kpix_field *f;
+	size_t index; /* of f in the schema */
 	unsigned checks;
 	bool needed;  /* required or in the primary key: a missing value is an error */
 	/* a short enum of strings: each value as a word (see text_word) and
@@ -73,6 +75,7 @@ struct kpix_validator {
 	size_t file_index;
 	bool header_seen;
 	long *col_field;     /* column -> field, -1 for none; width entries */
+	field_plan **col_plan; /* column -> its field's plan, NULL for none; width entries */
 	size_t ncols;
 	size_t width;        /* columns a row should have: the header's, or the schema's
 	                      * fields when they must match exactly and are more */
@@ -116,37 +119,71 @@ struct kpix_validator {
 
 /* ------------------------------------------------------------ diagnostics */
 
+/* The code of a broken constraint. The validator passes this array itself,
+ * so that the code is told from others by its address. */
+static const char constraint_error[] = "constraint-error";
+
+/* What a diagnostic means for the row being checked, whether or not the
+ * report keeps it: a broken constraint marks its field as bad, an error
+ * of this row rejects the row. */
+static inline void mark_row(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                            uint32_t col)
+{
+	if (code == constraint_error && col > 0 && col <= v->ncols && v->col_field[col - 1] >= 0)
+		v->field_bad[v->col_field[col - 1]] = true;
+	if (sev == KPIX_SEVERITY_ERROR && row == v->row)
+		v->row_error = true;
+}
+
 /* Diagnostics are rare beside the cells checked: marked cold, the code that
  * reports them is kept apart from the checks that seldom call it. */
 static KPIX_COLD void emit(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
                  uint32_t col, const char *field, const char *value, size_t vlen,
                  const char *rule, const char *total_code, const char *msg)
 {
-	kpix_diag d = {code, sev, v->file ? v->file->path : NULL, row, col, field, value, rule, msg};
-	kpix_report_add(&v->report, &d, total_code ? total_code : code, vlen);
-	if (strcmp(code, "constraint-error") == 0 && col > 0 && col <= v->ncols &&
-	    v->col_field[col - 1] >= 0)
-		v->field_bad[v->col_field[col - 1]] = true;
-	if (sev == KPIX_SEVERITY_ERROR && row == v->row)
-		v->row_error = true;
+	if (!total_code)
+		total_code = code;
+	if (kpix_report_full(&v->report)) {
+		kpix_report_skip(&v->report, sev, total_code);
+	} else {
+		kpix_diag d = {code, sev, v->file ? v->file->path : NULL, row, col, field, value, rule,
+		               msg};
+		kpix_report_add(&v->report, &d, total_code, vlen);
+	}
+	mark_row(v, code, sev, row, col);
 }
 
-static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
-                  const char *field, const char *value, size_t vlen, const char *rule,
-                  const char *fmt, ...) KPIX_PRINTF(10, 11) KPIX_COLD;
-static void emitf(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
-                  const char *field, const char *value, size_t vlen, const char *rule,
-                  const char *fmt, ...)
+/* A diagnostic the report has no room left to keep: only counted. With
+ * many bad rows this runs for nearly every diagnostic, so it is not cold. */
+static KPIX_NOINLINE void skip(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                           uint32_t col)
 {
+	kpix_report_skip(&v->report, sev, code);
+	mark_row(v, code, sev, row, col);
+}
+
+static void write_diag(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                       uint32_t col, const char *field, const char *value, size_t vlen,
+                       const char *rule, const char *fmt, ...) KPIX_PRINTF(10, 11) KPIX_COLD;
+static void write_diag(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
+                       uint32_t col, const char *field, const char *value, size_t vlen,
+                       const char *rule, const char *fmt, ...)
+{
+	va_list ap;
 	kpix_buf_clear(&v->msg);
-	if (!kpix_report_full(&v->report)) {
-		va_list ap;
-		va_start(ap, fmt);
-		kpix_buf_vprintf(&v->msg, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	kpix_buf_vprintf(&v->msg, fmt, ap);
+	va_end(ap);
 	emit(v, code, sev, row, col, field, value, vlen, rule, NULL, v->msg.data ? v->msg.data : "");
 }
+
+/* Reports a diagnostic whose message is written from a printf format and
+ * arguments. Once the report is full the diagnostic is only counted, and
+ * the arguments of the message are not even worked out: with many bad
+ * rows, nearly every diagnostic takes this path. */
+#define emitf(v, code, sev, row, col, ...)                                                         \
+	(kpix_report_full(&(v)->report) ? skip(v, code, sev, row, col)                            \
+	                                : write_diag(v, code, sev, row, col, __VA_ARGS__))
 
 /* The reader's problems become diagnostics of the file being read. */
 static void on_problem(void *ctx, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
@@ -244,6 +281,10 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, col, s->fields[f].name, NULL, 0, NULL,
 		      "the file has no column '%s', which the schema requires", s->fields[f].name);
 	}
+	free(v->col_plan);
+	v->col_plan = kpix_xcalloc(v->width ? v->width : 1, sizeof(*v->col_plan));
+	for (size_t c = 0; c < v->width; c++)
+		v->col_plan[c] = v->col_field[c] >= 0 ? &v->plan[v->col_field[c]] : NULL;
 	if (s->fields_match == KPIX_MATCH_PARTIAL && s->nfields) {
 		bool any = false;
 		for (size_t f = 0; f < s->nfields && !any; f++)
@@ -350,6 +391,33 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 	return -1;
 }
 
+/* Writes u as 8 bytes, the most significant first. */
+static inline void store_be64(char *p, uint64_t u)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	u = __builtin_bswap64(u);
+	memcpy(p, &u, sizeof(u));
+#else
+	for (int i = 0; i < 8; i++)
+		p[i] = (char)(u >> (56 - 8 * i));
+#endif
+}
+
+/* The number of zero bits below the lowest one bit of u, which is not zero. */
+static inline unsigned count_trailing_zeros64(uint64_t u)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(u);
+#else
+	unsigned n = 0;
+	while (!(u & 1)) {
+		u >>= 1;
+		n++;
+	}
+	return n;
+#endif
+}
+
 /* Appends a typed value to a key so that equal values give equal keys
  * ("1" and "01" in an integer field are the same key). A number that ends
  * the key leaves out its trailing zero bytes: whole numbers, whose low
@@ -372,18 +440,10 @@ static void add_key_part(kpix_buf *k, const kpix_val *val, bool last)
 		uint64_t u;
 		memcpy(&u, &d, sizeof(u));
 		u = (u & UINT64_C(0x8000000000000000)) ? ~u : u | UINT64_C(0x8000000000000000);
-		p[0] = (char)(u >> 56);
-		p[1] = (char)(u >> 48);
-		p[2] = (char)(u >> 40);
-		p[3] = (char)(u >> 32);
-		p[4] = (char)(u >> 24);
-		p[5] = (char)(u >> 16);
-		p[6] = (char)(u >> 8);
-		p[7] = (char)u;
-		p += 8;
-		/* u has its top bit set, so p[0] is never dropped */
-		while (last && p[-1] == 0)
-			p--;
+		store_be64(p, u);
+		/* the trailing zero bytes are the low zero bytes of u; u is zero
+		 * only for one NaN, whose first byte is kept as any other's */
+		p += last && u ? 8 - (size_t)(count_trailing_zeros64(u) / 8) : 8;
 		break;
 	}
 	case KPIX_VAL_BOOL:
@@ -417,59 +477,70 @@ static void describe_where(kpix_validator *v, kpix_buf *out, uint64_t where)
 		kpix_buf_printf(out, " of %s", v->report.files[WHERE_FILE(where)].path);
 }
 
-static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_t col)
+/* The values an enum allows, for a message: the first twelve, then how
+ * many more. */
+static void enum_list(const kpix_field *f, kpix_buf *out)
 {
-	unsigned checks = v->plan[fi].checks;
+	for (size_t i = 0; i < f->enum_text.n && i < 12; i++)
+		kpix_buf_printf(out, "%s%s", i ? ", " : "", f->enum_text.items[i]);
+	if (f->enum_text.n > 12)
+		kpix_buf_printf(out, " and %zu more", f->enum_text.n - 12);
+}
+
+static void check_constraints(kpix_validator *v, const field_plan *p, const kpix_cell *c,
+                              uint32_t col)
+{
+	unsigned checks = p->checks;
 	if (!checks)
 		return;
-	const kpix_field *f = &v->s->fields[fi];
+	size_t fi = p->index;
+	const kpix_field *f = p->f;
 	const kpix_val *val = &v->slots[fi];
 	const char *fname = f->name;
 	if ((checks & CHECK_RANGE) && val->kind == KPIX_VAL_NUMBER) {
 		if (f->has_minimum && val->num < f->minimum)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "minimum", "%s is below the minimum of %s allowed for %s", c->data,
 			      f->minimum_text, fname);
 		else if (f->has_maximum && val->num > f->maximum)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "maximum", "%s is above the maximum of %s allowed for %s", c->data,
 			      f->maximum_text, fname);
 	}
 	if (checks & CHECK_LENGTH) {
 		size_t n = utf8_chars(c->data, c->len);
 		if (f->min_length >= 0 && n < (size_t)f->min_length)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "minLength", "'%s' is %zu characters long; %s needs at least %lld", c->data, n,
 			      fname, (long long)f->min_length);
 		else if (f->max_length >= 0 && n > (size_t)f->max_length)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "maxLength", "this is %zu characters long; %s allows at most %lld", n, fname,
 			      (long long)f->max_length);
 	}
 	if (checks & CHECK_PATTERN) {
-		const kpix_shape *shape = v->plan[fi].shape;
+		const kpix_shape *shape = p->shape;
 		int m = shape      ? (kpix_shape_match(shape, c->data, c->len) ? 1 : PCRE2_ERROR_NOMATCH)
 		        : f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
 		                    : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
 		if (m < 0 && m != PCRE2_ERROR_NOMATCH)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "pattern",
 			      "kpix could not finish matching '%s' against the pattern of %s within its "
 			      "limits; simplify the pattern",
 			      c->data, fname);
 		else if (m < 0) {
 			if (f->example)
-				emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
 				      c->len, "pattern", "'%s' is not in the form %s expects, such as '%s'",
 				      c->data, fname, f->example);
 			else
-				emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
 				      c->len, "pattern", "'%s' does not match the pattern %s of %s", c->data,
 				      f->pattern, fname);
 		}
 	}
 	if (checks & CHECK_ENUM) {
-		const field_plan *p = &v->plan[fi];
 		bool ok = false;
 		if (p->enum_word)
 			ok = in_word_enum(p, f->enum_text.n, c);
@@ -479,11 +550,9 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 				                 : same(c, f->enum_text.items[i]);
 		if (!ok) {
 			kpix_buf list = KPIX_BUF_INIT;
-			for (size_t i = 0; i < f->enum_text.n && i < 12 && !kpix_report_full(&v->report); i++)
-				kpix_buf_printf(&list, "%s%s", i ? ", " : "", f->enum_text.items[i]);
-			if (f->enum_text.n > 12)
-				kpix_buf_printf(&list, " and %zu more", f->enum_text.n - 12);
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+			if (!kpix_report_full(&v->report))
+				enum_list(f, &list);
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "enum", "'%s' is not one of the values allowed for %s: %s", c->data, fname,
 			      list.data ? list.data : "");
 			kpix_buf_free(&list);
@@ -499,7 +568,8 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 			*first = WHERE(v);
 		} else {
 			kpix_buf w = KPIX_BUF_INIT;
-			describe_where(v, &w, *first);
+			if (!kpix_report_full(&v->report))
+				describe_where(v, &w, *first);
 			emitf(v, "unique-error", KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "unique", "'%s' appears again: each %s must be different, and %s already has it",
 			      c->data, fname, w.data);
@@ -508,27 +578,29 @@ static void check_constraints(kpix_validator *v, size_t fi, const kpix_cell *c, 
 	}
 }
 
-static void check_cell(kpix_validator *v, size_t fi, const kpix_cell *c, uint32_t col)
+static void check_cell(kpix_validator *v, const field_plan *p, const kpix_cell *c, uint32_t col)
 {
-	const kpix_field *f = &v->s->fields[fi];
+	size_t fi = p->index;
+	const kpix_field *f = p->f;
+	kpix_val *val = &v->slots[fi];
 	v->field_cell[fi] = c;
 	v->field_bad[fi] = false;
-	v->slots[fi].kind = KPIX_VAL_NULL;
+	val->kind = KPIX_VAL_NULL;
 	if (is_missing(f, c)) {
-		if (v->plan[fi].needed)
-			emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len,
+		if (p->needed)
+			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len,
 			      "required", "%s is required but this cell is %s", f->name,
 			      c->len ? "marked as missing" : "empty");
 		return;
 	}
-	if (cast(f, c, &v->slots[fi]) != 0) {
+	if (cast(f, c, val) != 0) {
 		char want[160];
-		v->slots[fi].kind = KPIX_VAL_NULL;
+		val->kind = KPIX_VAL_NULL;
 		emitf(v, "type-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len, NULL,
 		      "'%s' is not %s", c->data, kpix_type_expectation(f, want, sizeof(want)));
 		return;
 	}
-	check_constraints(v, fi, c, col);
+	check_constraints(v, p, c, col);
 }
 
 /* ------------------------------------------------------------------- keys */
@@ -1094,7 +1166,7 @@ static void missing_cell(kpix_validator *v, const kpix_record *rec, size_t c)
 		v->field_bad[fi] = false;
 	}
 	if (f && f->required)
-		emitf(v, "constraint-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, NULL, 0,
+		emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, f->name, NULL, 0,
 		      "required", "%s is required but this row has no cell for it", f->name);
 	emitf(v, "missing-cell", KPIX_SEVERITY_ERROR, v->row, col, f ? f->name : NULL, NULL, 0, NULL,
 	      "this row ends before column %u%s%s%s: it has %zu cells where %s %zu", col,
@@ -1115,9 +1187,9 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 	bool exact = s->fields_match == KPIX_MATCH_EXACT;
 	size_t n = rec->ncells < v->width ? rec->ncells : v->width;
 	for (size_t c = 0; c < n; c++) {
-		long fi = v->col_field[c];
-		if (fi >= 0)
-			check_cell(v, (size_t)fi, &rec->cells[c], (uint32_t)(c + 1));
+		const field_plan *p = v->col_plan[c];
+		if (p)
+			check_cell(v, p, &rec->cells[c], (uint32_t)(c + 1));
 		else if (exact) /* within the width, only a column of the header has no field */
 			emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, (uint32_t)(c + 1), NULL,
 			      rec->cells[c].data, rec->cells[c].len, NULL,
@@ -1170,6 +1242,8 @@ void kpix_validator_add_problem(kpix_validator *v, const char *code, kpix_severi
 {
 	const kpix_field *f = &v->s->fields[field];
 	bool counted = v->row_error; /* rows are counted as rejected once */
+	if (strcmp(code, constraint_error) == 0)
+		code = constraint_error; /* the address that marks the field as bad */
 	emit(v, code, sev, row, col_of(v, field), f->name, value, value ? strlen(value) : 0, NULL,
 	     NULL, message);
 	if (sev == KPIX_SEVERITY_ERROR && row == v->row && !counted && v->file)
@@ -1220,6 +1294,8 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 	for (size_t fi = 0; fi < s->nfields; fi++) {
 		const kpix_field *f = &s->fields[fi];
 		field_plan *p = &v->plan[fi];
+		p->f = f;
+		p->index = fi;
 		p->checks = (f->has_minimum || f->has_maximum ? CHECK_RANGE : 0) |
 		            (f->min_length >= 0 || f->max_length >= 0 ? CHECK_LENGTH : 0) |
 		            (f->re ? CHECK_PATTERN : 0) | (f->enum_text.n ? CHECK_ENUM : 0) |
@@ -1322,6 +1398,7 @@ void kpix_validator_free(kpix_validator *v)
 	free(v->field_bad);
 	free(v->field_col);
 	free(v->col_field);
+	free(v->col_plan);
 	kpix_buf_free(&v->key);
 	kpix_buf_free(&v->msg);
 	pcre2_match_data_free(v->md);

@@ -24,7 +24,9 @@ const kpix_val *kpix_validator_figures(const kpix_validator *v);
 void kpix_validator_set_row_hook(kpix_validator *v, kpix_row_hook fn, void *ctx);
 
 /* Adds a problem found outside the validator (by an export, say) about a
- * field of a row of the file being read. */
+ * field of a row of the file being read. code must keep its text for the
+ * life of the validator (a literal, say): the totals recognise it by its
+ * address. */
 void kpix_validator_add_problem(kpix_validator *v, const char *code, kpix_severity sev,
                                 uint64_t row, size_t field, const char *value, const char *message);
 

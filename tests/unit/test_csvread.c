@@ -439,6 +439,56 @@ static void reader__records_and_problems_keep_their_order_across_many_rows(void 
 	kpix_buf_free(&want);
 }
 
+static void reader__cells_stay_whole_when_the_row_buffer_grows(void **state)
+{
+	(void)state;
+	/* Cells of a batch lie one after another in one buffer, which grows and
+	 * moves as long cells arrive: every cell read before must still be
+	 * whole after. Rows mix short cells, long ones of up to 5,000 bytes,
+	 * and Windows-1252 cells that convert to three times their length. */
+	kpix_buf in = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+	kpix_buf_adds(&in, "a,b,c\n");
+	kpix_buf_adds(&want, "R1:a|b|c\n");
+	for (unsigned row = 2; row <= 3000; row++) {
+		unsigned long_len = (row * 37) % 5000;
+		kpix_buf_printf(&in, "%u,", row);
+		kpix_buf_printf(&want, "R%u:%u|", row, row);
+		for (unsigned i = 0; i < long_len; i++) {
+			kpix_buf_addc(&in, (char)('a' + (row + i) % 26));
+			kpix_buf_addc(&want, (char)('a' + (row + i) % 26));
+		}
+		kpix_buf_addc(&in, ',');
+		kpix_buf_addc(&want, '|');
+		if (row % 7 == 0) {
+			/* 0x80 is the euro sign, 0x93 a left double quote */
+			for (unsigned i = 0; i < row % 50; i++) {
+				kpix_buf_adds(&in, i % 2 ? "\x93" : "\x80");
+				kpix_buf_adds(&want, i % 2 ? "\xe2\x80\x9c" : "\xe2\x82\xac");
+			}
+		} else {
+			kpix_buf_printf(&in, "x%u", row);
+			kpix_buf_printf(&want, "x%u", row);
+		}
+		kpix_buf_addc(&in, '\n');
+		kpix_buf_addc(&want, '\n');
+		if (row == 7) { /* the first non-ASCII cell: the warning comes first */
+			size_t at = want.len - 1;
+			while (want.data[at - 1] != '\n')
+				at--;
+			char *rest = kpix_xstrdup(want.data + at);
+			want.len = at;
+			kpix_buf_adds(&want, "P7:3:encoding-converted(w)\n");
+			kpix_buf_adds(&want, rest);
+			free(rest);
+		}
+	}
+	char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL);
+	assert_string_equal(got, want.data);
+	free(got);
+	kpix_buf_free(&in);
+	kpix_buf_free(&want);
+}
+
 static void reader__a_callback_that_stops_hears_of_nothing_after(void **state)
 {
 	(void)state;
@@ -510,6 +560,7 @@ int main(void)
 		cmocka_unit_test(reader__spaces_are_kept_whichever_chunk_they_fall_in),
 		cmocka_unit_test(reader__a_space_after_a_closing_quote_is_malformed_in_any_chunk),
 		cmocka_unit_test(reader__records_and_problems_keep_their_order_across_many_rows),
+		cmocka_unit_test(reader__cells_stay_whole_when_the_row_buffer_grows),
 		cmocka_unit_test(reader__a_callback_that_stops_hears_of_nothing_after),
 		cmocka_unit_test(reader__a_missing_file_is_an_io_error_naming_it),
 		cmocka_unit_test(reader__a_directory_is_an_io_error),
