@@ -751,30 +751,41 @@ static void finish_self_references(kpix_validator *v)
 
 /* ------------------------------------------------------------------ rules */
 
+/* The catalogue entry of this row's indicator (and part), or NULL. */
+static const kpix_indicator *row_indicator(const kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	long f = s->indicator_field, pf = s->part_field;
+	if (f < 0 || v->slots[f].kind != KPIX_VAL_STRING)
+		return NULL;
+	bool part = pf >= 0 && v->slots[pf].kind == KPIX_VAL_STRING;
+	return kpix_schema_indicator(s, v->slots[f].str, v->slots[f].len,
+	                             part ? v->slots[pf].str : NULL, part ? v->slots[pf].len : 0);
+}
+
+/* The figure (figures.h) this row of indicator def gives, or -1. */
+static long row_figure(const kpix_validator *v, const kpix_indicator *def)
+{
+	const kpix_figures *fg = &v->s->figures;
+	if (!def || fg->value_field < 0)
+		return -1;
+	long bf = fg->breakdown_field;
+	bool bd = bf >= 0 && v->slots[bf].kind == KPIX_VAL_STRING;
+	return kpix_figures_of(fg, v->s, (size_t)(def - v->s->indicators),
+	                       bd ? v->slots[bf].str : NULL, bd ? v->slots[bf].len : 0);
+}
+
 static void fill_indicator(kpix_validator *v)
 {
 	kpix_val *ind = v->slots + v->s->nfields;
 	for (int i = 0; i <= KPIX_IND_NATTRS; i++) /* and prev.<valueField> after them */
 		ind[i].kind = KPIX_VAL_NULL;
-	long f = v->s->indicator_field;
-	if (f < 0 || v->slots[f].kind != KPIX_VAL_STRING)
-		return;
-	const kpix_val *part = v->s->part_field >= 0 ? &v->slots[v->s->part_field] : NULL;
-	bool has_part = part && part->kind == KPIX_VAL_STRING;
-	const kpix_indicator *def = kpix_schema_indicator(v->s, v->slots[f].str, v->slots[f].len,
-	                                                  has_part ? part->str : NULL,
-	                                                  has_part ? part->len : 0);
+	const kpix_indicator *def = row_indicator(v);
 	if (def)
 		memcpy(ind, def->attrs, sizeof(def->attrs));
-	const kpix_figures *fg = &v->s->figures;
-	if (def && fg->value_field >= 0) {
-		long bf = fg->breakdown_field;
-		bool bd = bf >= 0 && v->slots[bf].kind == KPIX_VAL_STRING;
-		long i = kpix_figures_of(fg, v->s, (size_t)(def - v->s->indicators),
-		                         bd ? v->slots[bf].str : NULL, bd ? v->slots[bf].len : 0);
-		if (i >= 0)
-			ind[KPIX_IND_NATTRS] = v->fig[fg->n + (size_t)i];
-	}
+	long i = row_figure(v, def);
+	if (i >= 0)
+		ind[KPIX_IND_NATTRS] = v->fig[v->s->figures.n + (size_t)i];
 }
 
 static void append_val(kpix_buf *b, const kpix_val *val)
@@ -1056,20 +1067,8 @@ static void finish_completeness(kpix_validator *v)
  * twice keeps the last; completeness reports the repeat. */
 static void note_figure(kpix_validator *v)
 {
-	const kpix_schema *s = v->s;
-	const kpix_figures *fg = &s->figures;
-	long indf = s->indicator_field, pf = s->part_field, bf = fg->breakdown_field;
-	if (v->slots[indf].kind != KPIX_VAL_STRING)
-		return;
-	bool part = pf >= 0 && v->slots[pf].kind == KPIX_VAL_STRING;
-	const kpix_indicator *ind =
-		kpix_schema_indicator(s, v->slots[indf].str, v->slots[indf].len,
-		                      part ? v->slots[pf].str : NULL, part ? v->slots[pf].len : 0);
-	if (!ind)
-		return;
-	bool bd = bf >= 0 && v->slots[bf].kind == KPIX_VAL_STRING;
-	long i = kpix_figures_of(fg, s, (size_t)(ind - s->indicators), bd ? v->slots[bf].str : NULL,
-	                         bd ? v->slots[bf].len : 0);
+	const kpix_figures *fg = &v->s->figures;
+	long i = row_figure(v, row_indicator(v));
 	if (i < 0)
 		return;
 	const kpix_val *val = &v->slots[fg->value_field];
