@@ -856,6 +856,20 @@ static int set_params(kpix_export_result *r)
 	}
 	for (size_t i = 0; i < l->nparams; i++) {
 		kpix_val *v = &r->slots[kpix_layout_param_slot(r->s, i)];
+		const kpix_xparam *p = &l->params[i];
+		bool allowed = !p->nchoices || !r->param_values[i] || !*r->param_values[i];
+		for (size_t k = 0; !allowed && k < p->nchoices; k++)
+			allowed = strcmp(p->choices[k], r->param_values[i]) == 0;
+		if (!allowed) {
+			kpix_buf list = KPIX_BUF_INIT;
+			for (size_t k = 0; k < p->nchoices; k++)
+				kpix_buf_printf(&list, "%s%s", k ? (k + 1 == p->nchoices ? " or " : ", ") : "",
+				                p->choices[k]);
+			int rc = kpix_fail(KPIX_EUSAGE, "--param %s must be %s, not '%s'", p->name, list.data,
+			                   r->param_values[i]);
+			kpix_buf_free(&list);
+			return rc;
+		}
 		if (r->param_values[i] && *r->param_values[i]) {
 			*v = (kpix_val){KPIX_VAL_STRING, false, 0, r->param_values[i],
 			                strlen(r->param_values[i])};

@@ -560,7 +560,7 @@ static bool valid_name(const char *s)
 
 static int load_params(kpix_loader *ld, json_t *arr, kpix_layouts *out)
 {
-	static const char *const keys[] = {"name", "title", "required", NULL};
+	static const char *const keys[] = {"name", "title", "required", "enum", NULL};
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr))
@@ -585,6 +585,22 @@ static int load_params(kpix_loader *ld, json_t *arr, kpix_layouts *out)
 			for (size_t k = 0; !rc && k < i; k++)
 				if (strcmp(out->params[k].name, p->name) == 0)
 					rc = kpix_ld_fail(ld, at, "a second parameter named '%s'", p->name);
+			json_t *choices = json_object_get(item, "enum");
+			if (!rc && choices && (!json_is_array(choices) || !json_array_size(choices)))
+				rc = kpix_ld_fail(ld, at, "\"enum\" must list the values allowed");
+			if (!rc && choices) {
+				p->choices = kpix_xcalloc(json_array_size(choices), sizeof(char *));
+				size_t k;
+				json_t *c;
+				json_array_foreach(choices, k, c) {
+					if (!json_is_string(c) || !*json_string_value(c)) {
+						rc = kpix_ld_fail(ld, at, "\"enum\" must list the values allowed, "
+						                          "each a non-empty text");
+						break;
+					}
+					p->choices[p->nchoices++] = kpix_xstrdup(json_string_value(c));
+				}
+			}
 		}
 		free(at);
 		if (rc)
@@ -622,6 +638,9 @@ void kpix_layouts_free(kpix_layouts *l)
 	for (size_t i = 0; i < l->nparams; i++) {
 		free(l->params[i].name);
 		free(l->params[i].title);
+		for (size_t k = 0; k < l->params[i].nchoices; k++)
+			free(l->params[i].choices[k]);
+		free(l->params[i].choices);
 	}
 	free(l->params);
 	for (size_t i = 0; i < l->nexports; i++)

@@ -88,6 +88,8 @@ typedef struct {
 	char *name;
 	char *title;
 	bool required;
+	char **choices;          /* the values allowed ("enum"), or none */
+	size_t nchoices;
 } kpix_xparam;
 
 typedef struct {

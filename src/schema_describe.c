@@ -169,10 +169,14 @@ char *kpix_schema_describe(const kpix_schema *s)
 	const kpix_layouts *l = &s->layouts;
 	if (l->nparams) {
 		kpix_buf_printf(&b, "\nParameters of the exports (--param NAME=VALUE):\n");
-		for (size_t i = 0; i < l->nparams; i++)
-			kpix_buf_printf(&b, "  %-22s %s%s\n", l->params[i].name,
+		for (size_t i = 0; i < l->nparams; i++) {
+			kpix_buf_printf(&b, "  %-22s %s%s", l->params[i].name,
 			                l->params[i].title ? l->params[i].title : "",
 			                l->params[i].required ? " (required)" : "");
+			for (size_t k = 0; k < l->params[i].nchoices; k++)
+				kpix_buf_printf(&b, "%s%s", k ? ", " : "; one of: ", l->params[i].choices[k]);
+			kpix_buf_addc(&b, '\n');
+		}
 	}
 	if (l->nexports) {
 		kpix_buf_printf(&b, "\nExports (%zu; --only NAME writes one):\n", l->nexports);
