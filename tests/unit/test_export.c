@@ -17,6 +17,7 @@
 
 #include "kpix/kpix.h"
 #include "util.h"
+#include "testdir.h"
 
 typedef struct {
 	char dir[64];
@@ -32,26 +33,6 @@ static int setup(void **state)
 		return -1;
 	*state = f;
 	return 0;
-}
-
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = kpix_xasprintf("%s/%s", dir, e->d_name);
-		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			remove_tree(p);
-		else
-			unlink(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
 }
 
 static int teardown(void **state)

@@ -35,6 +35,7 @@
 #include "kpix/kpix.h"
 #include "outdir.h"
 #include "util.h"
+#include "testdir.h"
 
 /* ------------------------------------------------------------- fixtures */
 
@@ -56,28 +57,6 @@ static int tmp_setup(void **state)
 	}
 	*state = t;
 	return 0;
-}
-
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = kpix_xasprintf("%s/%s", dir, e->d_name);
-		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode)) {
-			chmod(p, 0700);
-			remove_tree(p);
-		} else {
-			unlink(p);
-		}
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
 }
 
 static int tmp_teardown(void **state)

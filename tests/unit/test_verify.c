@@ -18,6 +18,7 @@
 #include "digest.h"
 #include "kpix/kpix.h"
 #include "util.h"
+#include "testdir.h"
 
 #define SCHEMA                                                                                  \
 	"{\"$kpix\": \"schema/1\", \"id\": \"mini\", \"version\": \"1\",\n"                          \
@@ -82,26 +83,6 @@ static int setup(void **state)
 	kpix_schema_free(s);
 	*state = f;
 	return rc ? -1 : 0;
-}
-
-static void remove_tree(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		char *p = kpix_xasprintf("%s/%s", dir, e->d_name);
-		struct stat st;
-		if (lstat(p, &st) == 0 && S_ISDIR(st.st_mode))
-			remove_tree(p);
-		else
-			unlink(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
 }
 
 static int teardown(void **state)
