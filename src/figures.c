@@ -213,29 +213,30 @@ long kpix_figures_of(const kpix_figures *f, const kpix_schema *s, size_t ind, co
 	return -1;
 }
 
+typedef struct {
+	const kpix_figures *f;
+	const kpix_val *slots;
+} figure_names;
+
+static bool put_figure(void *ctx, const char *name, size_t len, kpix_buf *out)
+{
+	const figure_names *fn = ctx;
+	int slot = kpix_figures_slot(fn->f, name, len);
+	if (slot < 0)
+		return false;
+	if (fn->slots[slot].kind == KPIX_VAL_NUMBER) {
+		char num[32];
+		kpix_format_number(fn->slots[slot].num, num);
+		kpix_buf_adds(out, num);
+	} else {
+		kpix_buf_adds(out, "none");
+	}
+	return true;
+}
+
 void kpix_figures_message(const kpix_figures *f, const kpix_val *slots, const char *tmpl,
                           kpix_buf *out)
 {
-	kpix_buf_clear(out);
-	const char *p = tmpl;
-	while (*p) {
-		const char *open = strchr(p, '{');
-		const char *close = open ? strchr(open, '}') : NULL;
-		if (!open || !close) {
-			kpix_buf_adds(out, p);
-			break;
-		}
-		kpix_buf_add(out, p, (size_t)(open - p));
-		int slot = kpix_figures_slot(f, open + 1, (size_t)(close - open - 1));
-		if (slot < 0) {
-			kpix_buf_add(out, open, (size_t)(close - open + 1));
-		} else if (slots[slot].kind == KPIX_VAL_NUMBER) {
-			char num[32];
-			kpix_format_number(slots[slot].num, num);
-			kpix_buf_adds(out, num);
-		} else {
-			kpix_buf_adds(out, "none");
-		}
-		p = close + 1;
-	}
+	figure_names fn = {f, slots};
+	kpix_expand_names(out, tmpl, put_figure, &fn);
 }

@@ -544,3 +544,21 @@ void kpix_shape_free(kpix_shape *sh)
 {
 	free(sh);
 }
+
+void kpix_expand_names(kpix_buf *out, const char *tmpl, kpix_put_name_fn put, void *ctx)
+{
+	kpix_buf_clear(out);
+	const char *p = tmpl;
+	while (*p) {
+		const char *open = strchr(p, '{');
+		const char *close = open ? strchr(open, '}') : NULL;
+		if (!open || !close) {
+			kpix_buf_adds(out, p);
+			break;
+		}
+		kpix_buf_add(out, p, (size_t)(open - p));
+		if (!put(ctx, open + 1, (size_t)(close - open - 1), out))
+			kpix_buf_add(out, open, (size_t)(close - open + 1));
+		p = close + 1;
+	}
+}

@@ -62,6 +62,15 @@ void kpix_buf_add(kpix_buf *b, const void *data, size_t len);
 void kpix_buf_adds(kpix_buf *b, const char *s);
 void kpix_buf_addc(kpix_buf *b, char c);
 void kpix_buf_printf(kpix_buf *b, const char *fmt, ...) KPIX_PRINTF(2, 3);
+
+/* Appends the text of one {name} of a message to out and returns true, or
+ * returns false (appending nothing) for a name it does not know. */
+typedef bool (*kpix_put_name_fn)(void *ctx, const char *name, size_t len, kpix_buf *out);
+
+/* Writes a message template into out (cleared first) with each "{name}"
+ * replaced as put says; an unknown name, and a '{' with no '}' after it,
+ * stay as written. The one expander of the schema's messages. */
+void kpix_expand_names(kpix_buf *out, const char *tmpl, kpix_put_name_fn put, void *ctx);
 void kpix_buf_vprintf(kpix_buf *b, const char *fmt, va_list ap);
 /* Empties b, keeping its memory; inline, as it is done for every row. */
 static inline void kpix_buf_clear(kpix_buf *b)

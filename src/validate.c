@@ -807,31 +807,26 @@ static void append_val(kpix_buf *b, const kpix_val *val)
 	}
 }
 
-/* Writes a rule's message with each {name} replaced by the cell text of that
- * field, or the indicator's attribute for {ind.x}; other text is kept. */
+/* A rule's {name}: the cell text of that field as typed, or the value of
+ * an ind. attribute or of prev.<valueField>. */
+static bool put_row_name(void *ctx, const char *name, size_t len, kpix_buf *out)
+{
+	kpix_validator *v = ctx;
+	int slot = kpix_schema_slot(v->s, name, len);
+	if (slot < 0)
+		return false;
+	if ((size_t)slot < v->s->nfields) {
+		const kpix_cell *c = v->field_cell[slot];
+		kpix_buf_adds(out, c ? c->data : "");
+	} else {
+		append_val(out, &v->slots[slot]);
+	}
+	return true;
+}
+
 static void expand_message(kpix_validator *v, kpix_buf *out, const char *tmpl)
 {
-	kpix_buf_clear(out);
-	const char *p = tmpl;
-	while (*p) {
-		const char *open = strchr(p, '{');
-		const char *close = open ? strchr(open, '}') : NULL;
-		if (!open || !close) {
-			kpix_buf_adds(out, p);
-			break;
-		}
-		kpix_buf_add(out, p, (size_t)(open - p));
-		int slot = kpix_schema_slot(v->s, open + 1, (size_t)(close - open - 1));
-		if (slot < 0) {
-			kpix_buf_add(out, open, (size_t)(close - open + 1));
-		} else if ((size_t)slot < v->s->nfields) {
-			const kpix_cell *c = v->field_cell[slot];
-			kpix_buf_adds(out, c ? c->data : "");
-		} else {
-			append_val(out, &v->slots[slot]);
-		}
-		p = close + 1;
-	}
+	kpix_expand_names(out, tmpl, put_row_name, v);
 }
 
 static void check_rules(kpix_validator *v)
@@ -948,55 +943,56 @@ static bool due(const kpix_indicator *ind, const char *period)
 
 /* Expands a completeness message: {indicator}, {breakdown}, {ind.title} and
  * the groupBy fields by name. */
+typedef struct {
+	const kpix_validator *v;
+	const kpix_completeness *c;
+	const comp_group *g;
+	const kpix_indicator *ind;
+	const char *bd;
+} comp_names;
+
+static bool put_completeness_name(void *ctx, const char *name, size_t n, kpix_buf *out)
+{
+	const comp_names *cn = ctx;
+	const kpix_completeness *c = cn->c;
+	if (n == 9 && memcmp(name, "indicator", 9) == 0) {
+		kpix_buf_adds(out, cn->ind->code);
+		if (cn->ind->part)
+			kpix_buf_printf(out, " part %s", cn->ind->part);
+		return true;
+	}
+	if (n == 9 && memcmp(name, "breakdown", 9) == 0) {
+		kpix_buf_adds(out, cn->bd && *cn->bd ? cn->bd
+		                   : c->whole_name   ? c->whole_name
+		                                     : "the whole organisation");
+		return true;
+	}
+	if (n > 4 && memcmp(name, "ind.", 4) == 0) {
+		int slot = kpix_schema_slot(cn->v->s, name, n);
+		if (slot < 0)
+			return false;
+		append_val(out, &cn->ind->attrs[(size_t)slot - cn->v->s->nfields]);
+		return true;
+	}
+	/* a groupBy field: its value is the matching part of the group key */
+	const char *k = cn->g->key;
+	for (size_t i = 0; i < c->ngroup_by; i++) {
+		size_t kl = strcspn(k, "\x1f");
+		const char *fname = cn->v->s->fields[c->group_by[i]].name;
+		if (strlen(fname) == n && memcmp(fname, name, n) == 0) {
+			kpix_buf_add(out, k, kl);
+			return true;
+		}
+		k += kl + (k[kl] ? 1 : 0);
+	}
+	return false;
+}
+
 static void completeness_message(kpix_validator *v, kpix_buf *out, const kpix_completeness *c,
                                  const comp_group *g, const kpix_indicator *ind, const char *bd)
 {
-	kpix_buf_clear(out);
-	const char *p = c->message;
-	while (*p) {
-		const char *open = strchr(p, '{');
-		const char *close = open ? strchr(open, '}') : NULL;
-		if (!open || !close) {
-			kpix_buf_adds(out, p);
-			break;
-		}
-		kpix_buf_add(out, p, (size_t)(open - p));
-		size_t n = (size_t)(close - open - 1);
-		const char *name = open + 1;
-		bool done = false;
-		if (n == 9 && memcmp(name, "indicator", 9) == 0) {
-			kpix_buf_adds(out, ind->code);
-			if (ind->part)
-				kpix_buf_printf(out, " part %s", ind->part);
-			done = true;
-		} else if (n == 9 && memcmp(name, "breakdown", 9) == 0) {
-			kpix_buf_adds(out, bd && *bd ? bd
-			                   : c->whole_name ? c->whole_name
-			                                   : "the whole organisation");
-			done = true;
-		} else if (n > 4 && memcmp(name, "ind.", 4) == 0) {
-			int slot = kpix_schema_slot(v->s, name, n);
-			if (slot >= 0) {
-				append_val(out, &ind->attrs[(size_t)slot - v->s->nfields]);
-				done = true;
-			}
-		} else {
-			/* a groupBy field: its value is the matching part of the group key */
-			const char *k = g->key;
-			for (size_t i = 0; i < c->ngroup_by && !done; i++) {
-				size_t kl = strcspn(k, "\x1f");
-				const char *fname = v->s->fields[c->group_by[i]].name;
-				if (strlen(fname) == n && memcmp(fname, name, n) == 0) {
-					kpix_buf_add(out, k, kl);
-					done = true;
-				}
-				k += kl + (k[kl] ? 1 : 0);
-			}
-		}
-		if (!done)
-			kpix_buf_add(out, open, n + 2);
-		p = close + 1;
-	}
+	comp_names cn = {v, c, g, ind, bd};
+	kpix_expand_names(out, c->message, put_completeness_name, &cn);
 }
 
 static bool pk_covers_completeness(const kpix_schema *s, const kpix_completeness *c)
