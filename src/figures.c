@@ -39,30 +39,21 @@ static int load_rule(kpix_loader *ld, const char *path, json_t *j, kpix_figures 
 {
 	static const char *const keys[] = {"code",  "severity", "title", "when",
 	                                   "check", "message",  "cells", NULL};
-	char *sev = NULL;
 	int rc;
 	if (!json_is_object(j))
 		return kpix_ld_fail(ld, path, "expected an object describing a rule on the figures");
 	if ((rc = kpix_ld_only_keys(ld, path, j, keys)) ||
-	    (rc = kpix_ld_str(ld, path, j, "code", &r->code, true)) ||
+	    (rc = kpix_ld_code(ld, path, j, &r->code)) ||
 	    (rc = kpix_ld_str(ld, path, j, "title", &r->title, false)) ||
-	    (rc = kpix_ld_str(ld, path, j, "severity", &sev, false)) ||
+	    (rc = kpix_ld_severity(ld, path, j, &r->severity)) ||
 	    (rc = kpix_ld_str(ld, path, j, "when", &r->when_src, false)) ||
 	    (rc = kpix_ld_str(ld, path, j, "check", &r->check_src, true)) ||
 	    (rc = kpix_ld_str(ld, path, j, "message", &r->message, true)))
-		goto out;
-	r->severity = KPIX_SEVERITY_ERROR;
-	if (sev && strcmp(sev, "warning") == 0) {
-		r->severity = KPIX_SEVERITY_WARNING;
-	} else if (sev && strcmp(sev, "error") != 0) {
-		rc = kpix_ld_fail(ld, path, "unknown severity '%s'; expected error or warning", sev);
-		goto out;
-	}
+		return rc;
 	json_t *cells = json_object_get(j, "cells");
 	if (!json_is_array(cells) || json_array_size(cells) == 0) {
-		rc = kpix_ld_fail(ld, path, "\"cells\" must list the figures the rule is about, "
+		return kpix_ld_fail(ld, path, "\"cells\" must list the figures the rule is about, "
 		                            "the one to point the officer at first");
-		goto out;
 	}
 	r->cells = kpix_xcalloc(json_array_size(cells), sizeof(size_t));
 	size_t i;
@@ -71,19 +62,15 @@ static int load_rule(kpix_loader *ld, const char *path, json_t *j, kpix_figures 
 		const char *name = json_string_value(c);
 		int slot = name ? kpix_figures_slot(f, name, strlen(name)) : -1;
 		if (slot < 0 || (size_t)slot >= f->n) {
-			rc = kpix_ld_fail(ld, path, "cells[%zu]: '%s' is not the name of a figure "
+			return kpix_ld_fail(ld, path, "cells[%zu]: '%s' is not the name of a figure "
 			                            "(CODE, CODE_part, CODE_BREAKDOWN or CODE_part_BREAKDOWN)",
 			                  i, name ? name : "(not text)");
-			goto out;
 		}
 		r->cells[r->ncells++] = (size_t)slot;
 	}
-	if ((r->when_src && (rc = kpix_ld_compile(ld, path, "when", r->when_src, resolve, f, &r->when))))
-		goto out;
-	rc = kpix_ld_compile(ld, path, "check", r->check_src, resolve, f, &r->check);
-out:
-	free(sev);
-	return rc;
+	if (r->when_src && (rc = kpix_ld_compile(ld, path, "when", r->when_src, resolve, f, &r->when)))
+		return rc;
+	return kpix_ld_compile(ld, path, "check", r->check_src, resolve, f, &r->check);
 }
 
 static long field_named(const kpix_schema *s, const char *name)

@@ -841,6 +841,18 @@ static int get_severity(loader *ld, const char *path, json_t *j, kpix_severity *
 	return rc;
 }
 
+/* A rule's required "code": letters, digits, '-', '_' and '.'. */
+static int get_code(loader *ld, const char *path, json_t *j, char **out)
+{
+	int rc = get_str(ld, path, j, "code", out, true);
+	if (rc || valid_code(*out))
+		return rc;
+	char *p = sub(path, "code");
+	rc = bad(ld, p, "a rule code may hold only letters, digits, '-', '_' and '.'");
+	free(p);
+	return rc;
+}
+
 static int load_rule(loader *ld, const char *path, json_t *j, kpix_rule *r)
 {
 	static const char *const keys[] = {"code",  "severity", "title", "when",
@@ -849,7 +861,7 @@ static int load_rule(loader *ld, const char *path, json_t *j, kpix_rule *r)
 	kpix_strlist names = {0};
 	if (!json_is_object(j))
 		return bad(ld, path, "expected an object describing a rule");
-	if ((rc = only_keys(ld, path, j, keys)) || (rc = get_str(ld, path, j, "code", &r->code, true)) ||
+	if ((rc = only_keys(ld, path, j, keys)) || (rc = get_code(ld, path, j, &r->code)) ||
 	    (rc = get_str(ld, path, j, "title", &r->title, false)) ||
 	    (rc = get_severity(ld, path, j, &r->severity)) ||
 	    (rc = get_str(ld, path, j, "when", &r->when_src, false)) ||
@@ -857,12 +869,6 @@ static int load_rule(loader *ld, const char *path, json_t *j, kpix_rule *r)
 	    (rc = get_str(ld, path, j, "message", &r->message, true)) ||
 	    (rc = get_strlist(ld, path, j, "fields", &names, true, false)))
 		goto out;
-	if (!valid_code(r->code)) {
-		char *p = sub(path, "code");
-		rc = bad(ld, p, "a rule code may hold only letters, digits, '-', '_' and '.'");
-		free(p);
-		goto out;
-	}
 	if ((rc = resolve_fields(ld, path, &names, &r->fields)))
 		goto out;
 	r->nfields = names.n;
@@ -1536,6 +1542,16 @@ int kpix_ld_num(kpix_loader *ld, const char *path, json_t *obj, const char *key,
                 double *out)
 {
 	return get_num(ld, path, obj, key, has, out);
+}
+
+int kpix_ld_severity(kpix_loader *ld, const char *path, json_t *obj, kpix_severity *out)
+{
+	return get_severity(ld, path, obj, out);
+}
+
+int kpix_ld_code(kpix_loader *ld, const char *path, json_t *obj, char **out)
+{
+	return get_code(ld, path, obj, out);
 }
 
 int kpix_ld_compile(kpix_loader *ld, const char *path, const char *key, const char *src,

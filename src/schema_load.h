@@ -27,6 +27,11 @@ int kpix_ld_str(kpix_loader *ld, const char *path, json_t *obj, const char *key,
 int kpix_ld_bool(kpix_loader *ld, const char *path, json_t *obj, const char *key, bool *out);
 int kpix_ld_num(kpix_loader *ld, const char *path, json_t *obj, const char *key, bool *has,
                 double *out);
+/* "severity": "error" (the default) or "warning". */
+int kpix_ld_severity(kpix_loader *ld, const char *path, json_t *obj, kpix_severity *out);
+/* A rule's required "code", which may hold only letters, digits, '-', '_'
+ * and '.'. */
+int kpix_ld_code(kpix_loader *ld, const char *path, json_t *obj, char **out);
 /* Compiles the expression src found at PATH.KEY, resolving names with
  * resolve(ctx, ...). */
 int kpix_ld_compile(kpix_loader *ld, const char *path, const char *key, const char *src,

@@ -1051,6 +1051,13 @@ static void validate__a_figure_rule_naming_an_unknown_figure_is_a_schema_error(v
 	char *path = path_in(f, "s.json");
 	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
 	assert_non_null(strstr(kpix_error_last(), "figures.rules[0].check: unknown name 'A_LCRA'"));
+	/* a figure rule's code follows the rules' own */
+	write_file(f, "s.json", SCHEMA("\"fields\": [{\"name\": \"m\"}, {\"name\": \"v\", \"type\": \"number\"}],\n"
+	                               "\"indicatorField\": \"m\", \"indicators\": [{\"code\": \"A\", \"title\": \"A\"}],\n"
+	                               "\"figures\": {\"valueField\": \"v\", \"rules\": [{\"code\": \"R 1\",\n"
+	                               "  \"check\": \"A > 0\", \"message\": \"m\", \"cells\": [\"A\"]}]}"));
+	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
+	assert_non_null(strstr(kpix_error_last(), "figures.rules[0].code: a rule code may hold only"));
 	free(path);
 }
 
