@@ -25,21 +25,14 @@ KPIX_BENCH_WORK (scratch directory, default bench/.work).
 EOF
 }
 
-die() {
-	echo "bench: $*" >&2
-	exit 2
-}
-
 bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=bench/common.sh
+. "$bench_dir/common.sh"
 repo=$(dirname "$bench_dir")
 work=${KPIX_BENCH_WORK:-$bench_dir/.work}
 shared=${KPIX_SHARED:-$repo/../shared}
 
 rows='' js_rows='' runs='' js_runs='' kpix=$repo/build/kpix quick=0 no_js=0 check=0 timeout=900
-
-number() { # name value
-	[[ $2 =~ ^[1-9][0-9]*$ ]] || die "$1 needs a positive whole number, not '$2'"
-}
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -74,18 +67,6 @@ js_runs=${js_runs:-1}
 case $kpix in /*) ;; *) kpix=$PWD/$kpix ;; esac
 
 # ------------------------------------------------------------ dependencies
-apt_updated=0
-apt_install() {
-	[ "$(id -u)" = 0 ] || die "missing $*: install it (apt-get install $*) or run as root"
-	command -v apt-get >/dev/null || die "missing $* and no apt-get to install it"
-	echo "bench: installing $* with apt-get" >&2
-	if [ "$apt_updated" = 0 ]; then
-		apt-get update -qq >&2 || die "apt-get update failed"
-		apt_updated=1
-	fi
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 ||
-		die "apt-get install $* failed"
-}
 
 py=$(command -v python3 || true)
 if [ -z "$py" ] && [ -x /usr/bin/python3 ]; then
@@ -109,13 +90,6 @@ peers=$(cd "$peers" && pwd)
 
 # ------------------------------------------------------------------ builds
 mkdir -p "$work/bin"
-build() { # output source [libs...]
-	local out=$1 src=$2
-	shift 2
-	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
-		gcc -O2 -std=c11 -Wall -Wextra -o "$out" "$src" "$@" || die "cannot build $out"
-	fi
-}
 build "$work/bin/csvcount" "$bench_dir/csvcount.c" -lcsv
 build "$work/bin/measure" "$bench_dir/measure.c"
 
