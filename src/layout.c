@@ -75,9 +75,9 @@ static int compile_in(kpix_loader *ld, const char *path, const char *key, const 
 		kpix_expr_free(*out);
 		*out = NULL;
 		char *at = member(path, key);
-		rc = kpix_ld_fail(ld, at, "'%s' uses an ind. name, which changes from row to row; a "
-		                          "file name, title, detail or date must be the same for "
-		                          "the whole export",
+		rc = kpix_ld_fail(ld, at, "'%s' uses an ind. name or prev.value, which change from "
+		                          "row to row; a file name, title, detail, date or a column "
+		                          "of figures must be the same for the whole export",
 		                  src);
 		free(at);
 	}

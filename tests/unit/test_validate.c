@@ -1040,6 +1040,40 @@ static void validate__a_row_rule_sees_its_figure_in_last_periods_file(void **sta
 	free(data);
 }
 
+/* A sheet of one row of figures may name figures, but not what changes from
+ * row to row. */
+static void validate__a_row_of_figures_names_figures_not_row_values(void **state)
+{
+	fx *f = *state;
+	kpix_schema *s = NULL;
+	char *path = path_in(f, "s.json");
+#define FIG_EXPORT(value)                                                                          \
+	SCHEMA("\"fields\": [{\"name\": \"m\"}, {\"name\": \"v\", \"type\": \"number\"}],\n"            \
+	       "\"indicatorField\": \"m\", \"indicators\": [{\"code\": \"A\", \"title\": \"A\"}],\n"   \
+	       "\"figures\": {\"valueField\": \"v\"},\n"                                              \
+	       "\"exports\": [{\"name\": \"x\", \"format\": \"csv\", \"file\": \"x.csv\", \"rows\": \"figures\",\n" \
+	       "  \"columns\": [{\"heading\": \"A\", \"value\": \"" value "\"}]}]")
+	write_file(f, "s.json", FIG_EXPORT("A"));
+	assert_int_equal(kpix_schema_load(&s, path, NULL), 0);
+	kpix_schema_free(s);
+	s = NULL;
+	write_file(f, "s.json", FIG_EXPORT("ind.title"));
+	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
+	assert_non_null(strstr(kpix_error_last(), "'ind.title' uses an ind. name or prev.value"));
+	write_file(f, "s.json", FIG_EXPORT("prev.v"));
+	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
+	/* and a figure is unknown to a sheet of data rows */
+	write_file(f, "s.json", SCHEMA("\"fields\": [{\"name\": \"m\"}, {\"name\": \"v\", \"type\": \"number\"}],\n"
+	                               "\"indicatorField\": \"m\", \"indicators\": [{\"code\": \"A\", \"title\": \"A\"}],\n"
+	                               "\"figures\": {\"valueField\": \"v\"},\n"
+	                               "\"exports\": [{\"name\": \"x\", \"format\": \"csv\", \"file\": \"x.csv\",\n"
+	                               "  \"columns\": [{\"heading\": \"A\", \"value\": \"A\"}]}]"));
+	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
+	assert_non_null(strstr(kpix_error_last(), "unknown name 'A'"));
+#undef FIG_EXPORT
+	free(path);
+}
+
 static void validate__a_figure_rule_naming_an_unknown_figure_is_a_schema_error(void **state)
 {
 	fx *f = *state;
@@ -1502,6 +1536,7 @@ int main(void)
 		T(validate__a_row_with_an_error_gives_no_figure),
 		T(validate__figures_compare_with_last_periods_file),
 		T(validate__a_row_rule_sees_its_figure_in_last_periods_file),
+		T(validate__a_row_of_figures_names_figures_not_row_values),
 		T(validate__a_figure_rule_naming_an_unknown_figure_is_a_schema_error),
 		T(validate__completeness_counts_across_files_matched_by_name),
 		T(validate__max_errors_caps_the_diagnostics_kept_but_counts_them_all),
