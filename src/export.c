@@ -21,6 +21,7 @@
 
 #include "cast.h"
 #include "digest.h"
+#include "manifest.h"
 #include "outdir.h"
 #include "report.h"
 #include "schema.h"
@@ -583,50 +584,13 @@ static void validation_sheet(kpix_export_result *r, output *o)
 {
 	const kpix_report *rep = kpix_validator_finish(r->v);
 	kpix_xlsx_sheet *ws = kpix_xlsx_add_sheet(o->wb, "Validation");
-	static const char *const heads[] = {"File", "Row", "Column", "Field", "Code", "Rule",
-	                                    "Value", "Message"};
-	static const double widths[] = {24, 8, 8, 16, 20, 14, 20, 90};
-	kpix_xstyle title = {.bold = true, .size = 14}, head = {.heading = true, .border = true};
-	kpix_xstyle cell = {.border = true}, wrap = {.border = true, .wrap = true};
+	kpix_xstyle title = {.bold = true, .size = 14};
 	char line[160];
 	snprintf(line, sizeof(line), "Validation: %llu warning%s, no errors",
 	         (unsigned long long)kpix_report_warnings(rep),
 	         kpix_report_warnings(rep) == 1 ? "" : "s");
 	kpix_xlsx_text(ws, 0, 0, line, strlen(line), &title);
-	for (uint16_t c = 0; c < 8; c++) {
-		kpix_xlsx_text(ws, 2, c, heads[c], strlen(heads[c]), &head);
-		kpix_xlsx_column_width(ws, c, widths[c]);
-	}
-	uint32_t row = 3;
-	for (size_t i = 0; i < kpix_report_count(rep); i++) {
-		const kpix_diag *d = kpix_report_get(rep, i);
-		if (d->severity != KPIX_SEVERITY_WARNING)
-			continue;
-		const char *file = d->file ? strrchr(d->file, '/') : NULL;
-		file = file ? file + 1 : d->file;
-		const char *texts[] = {file, NULL, NULL, d->field, d->code, d->rule, d->value, d->message};
-		for (uint16_t c = 0; c < 8; c++) {
-			if (c == 1 || c == 2) {
-				double n = c == 1 ? (double)d->row : (double)d->column;
-				if (n > 0)
-					kpix_xlsx_number(ws, row, c, n, &cell);
-				else
-					kpix_xlsx_blank(ws, row, c, &cell);
-			} else {
-				const char *t = texts[c] ? texts[c] : "";
-				kpix_xlsx_text(ws, row, c, t, strlen(t), c == 7 ? &wrap : &cell);
-			}
-		}
-		row++;
-	}
-	if (row == 3) {
-		const char *none = "The data passed every check without a warning.";
-		kpix_xlsx_text(ws, 3, 0, none, strlen(none), NULL);
-	} else if (kpix_report_truncated(rep)) {
-		const char *cut = "More warnings were counted than are listed here; run kpix validate "
-		                  "with --max-errors to see them all.";
-		kpix_xlsx_text(ws, row + 1, 0, cut, strlen(cut), NULL);
-	}
+	kpix_xlsx_warnings(ws, 2, rep);
 	kpix_xlsx_freeze(ws, 3, 0);
 	kpix_xlsx_print(ws, true, true, 2, 2, NULL, "&CPage &P of &N");
 }
@@ -690,24 +654,6 @@ static void discard_outputs(kpix_export_result *r)
 
 /* ----------------------------------------------------------- manifest */
 
-/* A manifest entry for a file with its size and SHA-256, or NULL (with
- * the error set) when it cannot be read: a manifest without a file's hash
- * could prove nothing about it. */
-static json_t *file_entry(const char *name, const char *path, uint64_t rows, bool with_rows)
-{
-	char hex[KPIX_SHA256_HEX_SIZE];
-	uint64_t size = 0;
-	if (kpix_sha256_file(path, hex, &size) != 0)
-		return NULL;
-	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(name));
-	json_object_set_new(o, "size", json_integer((json_int_t)size));
-	json_object_set_new(o, "sha256", json_string(hex));
-	if (with_rows)
-		json_object_set_new(o, "rows", json_integer((json_int_t)rows));
-	return o;
-}
-
 static const char *base_name(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -721,17 +667,9 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 	json_t *m = json_object();
 	json_object_set_new(m, "manifest", json_string("kpix-manifest/1"));
 	json_object_set_new(m, "command", json_string("export"));
-	json_t *ver = json_object();
-	json_object_set_new(ver, "kpix", json_string(KPIX_VERSION));
-	json_object_set_new(ver, "libxlsxwriter", json_string(kpix_xlsx_version()));
-	json_object_set_new(ver, "zlib", json_string(zlibVersion()));
-	char csvver[32];
-	snprintf(csvver, sizeof(csvver), "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
-	json_object_set_new(ver, "libcsv", json_string(csvver));
-	json_object_set_new(ver, "jansson", json_string(JANSSON_VERSION));
-	json_object_set_new(m, "versions", ver);
+	json_object_set_new(m, "versions", kpix_manifest_versions());
 
-	json_t *sch = file_entry(base_name(s->path), s->path, 0, false);
+	json_t *sch = kpix_manifest_file_entry(base_name(s->path), s->path, 0, false);
 	if (!sch) {
 		json_decref(m);
 		return KPIX_EIO;
@@ -745,7 +683,7 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 		const char *path = NULL, *enc = NULL;
 		uint64_t rows = 0, rejected = 0;
 		kpix_report_file_get(rep, i, &path, &rows, &rejected, &enc);
-		json_t *e = file_entry(base_name(files[i]), files[i], rows, true);
+		json_t *e = kpix_manifest_file_entry(base_name(files[i]), files[i], rows, true);
 		if (!e) {
 			json_decref(ins);
 			json_decref(m);
@@ -758,7 +696,7 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 	if (r->opts.previous) {
 		/* read for the comparisons with last period only: its rows are not
 		 * part of this return */
-		json_t *prev = file_entry(base_name(r->opts.previous), r->opts.previous, 0, false);
+		json_t *prev = kpix_manifest_file_entry(base_name(r->opts.previous), r->opts.previous, 0, false);
 		if (!prev) {
 			json_decref(m);
 			return KPIX_EIO;
@@ -791,7 +729,7 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 	json_t *outs = json_array();
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
-		json_t *e = file_entry(o->name, o->tmp, o->rows, true);
+		json_t *e = kpix_manifest_file_entry(o->name, o->tmp, o->rows, true);
 		if (!e) {
 			json_decref(outs);
 			json_decref(m);

@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <csv.h>
+#include <zlib.h>
+
+#include "digest.h"
 #include "jsonpos.h"
+#include "xlsx.h"
 #include "util.h"
 
 #define FORMAT_MARKER "kpix-manifest/1"
@@ -327,4 +332,37 @@ void kpix_manifest_free(kpix_manifest *m)
 	kpix_strings_free(m->exports, m->nexports);
 	free_files(m->outputs, m->noutputs);
 	free(m);
+}
+
+/* ------------------------------------------------------------- writing */
+
+/* A manifest entry for a file with its size and SHA-256, or NULL (with
+ * the error set) when it cannot be read: a manifest without a file's hash
+ * could prove nothing about it. */
+json_t *kpix_manifest_file_entry(const char *name, const char *path, uint64_t rows, bool with_rows)
+{
+	char hex[KPIX_SHA256_HEX_SIZE];
+	uint64_t size = 0;
+	if (kpix_sha256_file(path, hex, &size) != 0)
+		return NULL;
+	json_t *o = json_object();
+	json_object_set_new(o, "name", json_string(name));
+	json_object_set_new(o, "size", json_integer((json_int_t)size));
+	json_object_set_new(o, "sha256", json_string(hex));
+	if (with_rows)
+		json_object_set_new(o, "rows", json_integer((json_int_t)rows));
+	return o;
+}
+
+json_t *kpix_manifest_versions(void)
+{
+	json_t *ver = json_object();
+	json_object_set_new(ver, "kpix", json_string(KPIX_VERSION));
+	json_object_set_new(ver, "libxlsxwriter", json_string(kpix_xlsx_version()));
+	json_object_set_new(ver, "zlib", json_string(zlibVersion()));
+	char csvver[32];
+	snprintf(csvver, sizeof(csvver), "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+	json_object_set_new(ver, "libcsv", json_string(csvver));
+	json_object_set_new(ver, "jansson", json_string(JANSSON_VERSION));
+	return ver;
 }

@@ -58,4 +58,15 @@ int kpix_manifest_load(kpix_manifest **out, const char *path);
 /* NULL-safe. */
 void kpix_manifest_free(kpix_manifest *m);
 
+/* Writing a manifest (export.c, pack.c), with jansson's objects: */
+struct json_t;
+/* An entry {"name", "size", "sha256"[, "rows"]} for the file at path, or
+ * NULL (with the error set) when it cannot be read: a manifest without a
+ * file's hash could prove nothing about it. */
+struct json_t *kpix_manifest_file_entry(const char *name, const char *path, uint64_t rows,
+                                        bool with_rows);
+/* {"kpix", "libxlsxwriter", "zlib", "libcsv", "jansson"}: the versions
+ * that wrote the bytes. */
+struct json_t *kpix_manifest_versions(void);
+
 #endif

@@ -1564,3 +1564,55 @@ kpix_schema *kpix_ld_schema(kpix_loader *ld)
 {
 	return ld->s;
 }
+
+int kpix_ld_strlist(kpix_loader *ld, const char *path, json_t *obj, const char *key,
+                    kpix_strlist *out)
+{
+	return get_strlist(ld, path, obj, key, out, false, false);
+}
+
+void kpix_ld_strlist_free(kpix_strlist *l)
+{
+	strlist_free(l);
+}
+
+int kpix_ld_open(kpix_loader **out, json_t **root, const char *file, const char *what)
+{
+	*out = NULL;
+	*root = NULL;
+	size_t len = 0;
+	char *text = read_text(file, &len);
+	if (!text) {
+		int e = errno;
+		return kpix_fail(e == ENOENT ? KPIX_ENOTFOUND : KPIX_EIO, "cannot read %s '%s': %s", what,
+		                 file, strerror(e));
+	}
+	if (len > MAX_SCHEMA_BYTES) {
+		free(text);
+		return kpix_fail(KPIX_ESCHEMA, "%s: the %s is larger than %u MB, the most kpix reads", file,
+		                 what, MAX_SCHEMA_BYTES / (1024 * 1024));
+	}
+	json_error_t jerr;
+	*root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!*root) {
+		int rc = kpix_fail(KPIX_ESCHEMA, "%s:%d:%d: the %s is not valid JSON: %s", file, jerr.line,
+		                   jerr.column, what, jerr.text);
+		free(text);
+		return rc;
+	}
+	loader *ld = kpix_xcalloc(1, sizeof(*ld));
+	ld->file = kpix_xstrdup(file);
+	ld->text = text;
+	ld->len = len;
+	*out = ld;
+	return 0;
+}
+
+void kpix_ld_close(kpix_loader *ld)
+{
+	if (!ld)
+		return;
+	free((char *)ld->file);
+	free((char *)ld->text);
+	free(ld);
+}

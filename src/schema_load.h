@@ -39,5 +39,19 @@ int kpix_ld_compile(kpix_loader *ld, const char *path, const char *key, const ch
 /* The schema being loaded: its fields, indicators and lists are already
  * read when the export layouts are. */
 kpix_schema *kpix_ld_schema(kpix_loader *ld);
+/* An optional list of strings. */
+int kpix_ld_strlist(kpix_loader *ld, const char *path, json_t *obj, const char *key,
+                    kpix_strlist *out);
+void kpix_ld_strlist_free(kpix_strlist *l);
+
+/* Reads and parses another kpix JSON document (a pack definition, say;
+ * what names it in messages) so that the readers above report its problems
+ * with their line and column. Duplicate keys are refused. Returns 0 with
+ * *out a loader for the file (free with kpix_ld_close; it has no schema)
+ * and *root the document (the caller decrefs it); KPIX_ENOTFOUND or
+ * KPIX_EIO when the file cannot be read, KPIX_ESCHEMA when it is not
+ * JSON. */
+int kpix_ld_open(kpix_loader **out, json_t **root, const char *file, const char *what);
+void kpix_ld_close(kpix_loader *ld);
 
 #endif

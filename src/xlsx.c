@@ -105,6 +105,7 @@ kpix_xlsx_sheet *kpix_xlsx_add_sheet(kpix_xlsx *x, const char *name)
 static bool same_style(const kpix_xstyle *a, const kpix_xstyle *b)
 {
 	return a->bold == b->bold && a->wrap == b->wrap && a->border == b->border &&
+	       a->color == b->color && a->italic == b->italic && a->center == b->center &&
 	       a->heading == b->heading && a->size == b->size && a->fill == b->fill &&
 	       ((!a->number_format && !b->number_format) ||
 	        (a->number_format && b->number_format &&
@@ -142,6 +143,12 @@ static lxw_format *format_of(kpix_xlsx *x, const kpix_xstyle *st)
 	}
 	if (st->size > 0)
 		format_set_font_size(f, st->size);
+	if (st->color)
+		format_set_font_color(f, (lxw_color_t)(st->color - 1));
+	if (st->italic)
+		format_set_italic(f);
+	if (st->center)
+		format_set_align(f, LXW_ALIGN_CENTER);
 	if (st->number_format && *st->number_format)
 		format_set_num_format(f, st->number_format);
 	x->styles = kpix_xrealloc(x->styles, (x->nstyles + 1) * sizeof(*x->styles));
@@ -271,6 +278,127 @@ void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int rep
 		keep_error(s->x, "the page header", worksheet_set_header(s->ws, header));
 	if (footer && *footer)
 		keep_error(s->x, "the page footer", worksheet_set_footer(s->ws, footer));
+}
+
+void kpix_xlsx_print_area(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
+                          uint32_t last_row, uint16_t last_col)
+{
+	if (s)
+		keep_error(s->x, s->name,
+		           worksheet_print_area(s->ws, first_row, first_col, last_row, last_col));
+}
+
+void kpix_xlsx_page_breaks(kpix_xlsx_sheet *s, const uint32_t *rows, size_t n)
+{
+	if (!s || !n)
+		return;
+	if (n > 1023)
+		n = 1023;
+	/* libxlsxwriter reads the list up to a 0 and keeps its own copy */
+	lxw_row_t *list = kpix_xcalloc(n + 1, sizeof(*list));
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (rows[i])
+			list[k++] = rows[i];
+	if (k)
+		keep_error(s->x, s->name, worksheet_set_h_pagebreaks(s->ws, list));
+	free(list);
+}
+
+void kpix_xlsx_line_chart(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *title,
+                          const kpix_xseries *series, size_t n, const char *number_format,
+                          uint32_t width, uint32_t height)
+{
+	if (!s)
+		return;
+	lxw_chart *ch = workbook_add_chart(s->x->wb, LXW_CHART_LINE);
+	if (!ch) {
+		keep_error(s->x, "a chart", LXW_ERROR_MEMORY_MALLOC_FAILED);
+		return;
+	}
+	if (title && *title) {
+		chart_title_set_name(ch, clean_text(s->x, title, strlen(title)));
+		lxw_chart_font font = {.size = 11, .bold = LXW_TRUE};
+		chart_title_set_name_font(ch, &font);
+	}
+	for (size_t i = 0; i < n; i++) {
+		lxw_chart_series *cs = chart_add_series(ch, series[i].categories, series[i].values);
+		if (!cs) {
+			keep_error(s->x, "a chart's series", LXW_ERROR_MEMORY_MALLOC_FAILED);
+			return;
+		}
+		if (series[i].name)
+			chart_series_set_name(cs, clean_text(s->x, series[i].name, strlen(series[i].name)));
+		lxw_chart_line line = {.width = 2.25};
+		if (series[i].color)
+			line.color = (lxw_color_t)(series[i].color - 1);
+		if (series[i].dashed)
+			line.dash_type = LXW_CHART_LINE_DASH_DASH;
+		chart_series_set_line(cs, &line);
+		if (series[i].markers) {
+			chart_series_set_marker_type(cs, LXW_CHART_MARKER_CIRCLE);
+			chart_series_set_marker_size(cs, 6);
+			lxw_chart_fill fill = {.color = line.color};
+			lxw_chart_line edge = {.color = line.color};
+			chart_series_set_marker_fill(cs, &fill);
+			chart_series_set_marker_line(cs, &edge);
+		} else {
+			chart_series_set_marker_type(cs, LXW_CHART_MARKER_NONE);
+		}
+	}
+	if (number_format)
+		chart_axis_set_num_format(ch->y_axis, number_format);
+	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+	chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
+	lxw_chart_options opt = {.x_offset = 4, .y_offset = 4,
+	                         .x_scale = width / 480.0, .y_scale = height / 288.0,
+	                         .object_position = LXW_OBJECT_MOVE_DONT_SIZE};
+	keep_error(s->x, s->name, worksheet_insert_chart_opt(s->ws, row, col, ch, &opt));
+}
+
+uint32_t kpix_xlsx_warnings(kpix_xlsx_sheet *ws, uint32_t row, const kpix_report *rep)
+{
+	static const char *const heads[] = {"File", "Row", "Column", "Field", "Code", "Rule",
+	                                    "Value", "Message"};
+	static const double widths[] = {24, 8, 8, 16, 20, 14, 20, 90};
+	kpix_xstyle head = {.heading = true, .border = true};
+	kpix_xstyle cell = {.border = true}, wrap = {.border = true, .wrap = true};
+	for (uint16_t c = 0; c < 8; c++) {
+		kpix_xlsx_text(ws, row, c, heads[c], strlen(heads[c]), &head);
+		kpix_xlsx_column_width(ws, c, widths[c]);
+	}
+	uint32_t first = ++row;
+	for (size_t i = 0; i < kpix_report_count(rep); i++) {
+		const kpix_diag *d = kpix_report_get(rep, i);
+		if (d->severity != KPIX_SEVERITY_WARNING)
+			continue;
+		const char *file = d->file ? strrchr(d->file, '/') : NULL;
+		file = file ? file + 1 : d->file;
+		const char *texts[] = {file, NULL, NULL, d->field, d->code, d->rule, d->value, d->message};
+		for (uint16_t c = 0; c < 8; c++) {
+			if (c == 1 || c == 2) {
+				double n = c == 1 ? (double)d->row : (double)d->column;
+				if (n > 0)
+					kpix_xlsx_number(ws, row, c, n, &cell);
+				else
+					kpix_xlsx_blank(ws, row, c, &cell);
+			} else {
+				const char *t = texts[c] ? texts[c] : "";
+				kpix_xlsx_text(ws, row, c, t, strlen(t), c == 7 ? &wrap : &cell);
+			}
+		}
+		row++;
+	}
+	if (row == first) {
+		const char *none = "The data passed every check without a warning.";
+		kpix_xlsx_text(ws, row++, 0, none, strlen(none), NULL);
+	} else if (kpix_report_truncated(rep)) {
+		const char *cut = "More warnings were counted than are listed here; run kpix validate "
+		                  "with --max-errors to see them all.";
+		kpix_xlsx_text(ws, ++row, 0, cut, strlen(cut), NULL);
+		row++;
+	}
+	return row;
 }
 
 void kpix_xlsx_hide(kpix_xlsx_sheet *s)

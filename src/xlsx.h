@@ -34,6 +34,9 @@ typedef struct {
 	double size;          /* font size; 0 for the default */
 	const char *number_format; /* NULL for General */
 	uint32_t fill;        /* 0xRRGGBB + 1, or 0 for none */
+	uint32_t color;       /* the font's colour, 0xRRGGBB + 1, or 0 for the default */
+	bool italic;
+	bool center;          /* centred across the cell */
 } kpix_xstyle;
 
 /* Starts a workbook at path; display is the name used in messages (the
@@ -67,6 +70,40 @@ void kpix_xlsx_filter(kpix_xlsx_sheet *s, uint32_t first_row, uint32_t last_row,
  * as &P and &N; NULL for none). */
 void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int repeat_first,
                      int repeat_last, const char *header, const char *footer);
+
+/* The cells printed: [first_row, last_row] x [first_col, last_col]. */
+void kpix_xlsx_print_area(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
+                          uint32_t last_row, uint16_t last_col);
+
+/* Starts a new printed page above each of the rows given (at most 1,023,
+ * as Excel allows; rows past that are ignored). */
+void kpix_xlsx_page_breaks(kpix_xlsx_sheet *s, const uint32_t *rows, size_t n);
+
+/* One line of a chart: its name, and the cells that hold its categories and
+ * its values (as kpix_xlsx_range writes them). */
+typedef struct {
+	const char *name;
+	const char *categories;
+	const char *values;
+	uint32_t color;       /* 0xRRGGBB + 1, or 0 for the default */
+	bool dashed;
+	bool markers;
+} kpix_xseries;
+
+/* A line chart of the series, with its top left corner in cell (row,
+ * col), width by height pixels, the legend below, blank cells left as
+ * gaps (never drawn as zero), and the values' axis in number_format (NULL
+ * for General). */
+void kpix_xlsx_line_chart(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *title,
+                          const kpix_xseries *series, size_t n, const char *number_format,
+                          uint32_t width, uint32_t height);
+
+/* The warnings of a validation as a table: headings on row, then one row
+ * per warning kept (file, row, column, field, code, rule, value, message),
+ * or a sentence saying there were none, and a note when more were counted
+ * than kept. Returns the first row after it. */
+struct kpix_report;
+uint32_t kpix_xlsx_warnings(kpix_xlsx_sheet *ws, uint32_t row, const struct kpix_report *rep);
 
 /* Hides a sheet (it must not be the first). */
 void kpix_xlsx_hide(kpix_xlsx_sheet *s);
