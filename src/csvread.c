@@ -765,3 +765,28 @@ int kpix_csv_foreach(const char *path, kpix_record_fn fn, void *ctx)
 		return rc;
 	return st.problem ? KPIX_ERROR : 0;
 }
+
+/* -------------------------------------------------------------- writing */
+
+/* Appends a CSV cell. Text a spreadsheet would run as a formula is given
+ * a leading apostrophe; a cell that needs quotes is quoted by libcsv. */
+void kpix_csv_cell(kpix_buf *line, const char *s, size_t len, bool is_text)
+{
+	bool formula = is_text && len && strchr("=+-@\t\r", s[0]);
+	bool quote = formula || memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\r', len) ||
+	             memchr(s, '\n', len) || (len && (s[0] == ' ' || s[len - 1] == ' '));
+	if (!quote) {
+		kpix_buf_add(line, s, len);
+		return;
+	}
+	kpix_buf src = KPIX_BUF_INIT;
+	if (formula)
+		kpix_buf_addc(&src, '\'');
+	kpix_buf_add(&src, s, len);
+	size_t need = csv_write2(NULL, 0, src.data, src.len, '"');
+	kpix_buf_grow(line, need + 1);
+	csv_write2(line->data + line->len, need, src.data, src.len, '"');
+	line->len += need;
+	line->data[line->len] = '\0';
+	kpix_buf_free(&src);
+}

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "kpix/kpix.h"
+#include "util.h"
 
 typedef struct {
 	const char *data; /* UTF-8 (converted when the file was not), NUL-terminated */
@@ -60,5 +61,11 @@ int kpix_csv_read_file(const char *path, const kpix_csv_config *cfg, kpix_csv_st
 /* The same for bytes already in memory (tests, fuzzing). */
 int kpix_csv_read_mem(const char *data, size_t len, const kpix_csv_config *cfg,
                       kpix_csv_stats *stats);
+
+/* Appends one CSV cell to line, quoted when it must be. Text (is_text)
+ * that a spreadsheet would run as a formula (it starts with =, +, -, @, a
+ * tab or a carriage return) gets a leading apostrophe, so that it opens
+ * as the text it is. */
+void kpix_csv_cell(kpix_buf *line, const char *s, size_t len, bool is_text);
 
 #endif

@@ -20,6 +20,7 @@
 #include <zlib.h>
 
 #include "cast.h"
+#include "csvread.h"
 #include "digest.h"
 #include "manifest.h"
 #include "outdir.h"
@@ -199,29 +200,6 @@ static char *page_text(const kpix_tmpl *t, const kpix_val *slots)
 
 /* ---------------------------------------------------------------- CSV */
 
-/* Appends a CSV cell. Text a spreadsheet would run as a formula is given
- * a leading apostrophe; a cell that needs quotes is quoted by libcsv. */
-static void csv_cell(kpix_buf *line, const char *s, size_t len, bool is_text)
-{
-	bool formula = is_text && len && strchr("=+-@\t\r", s[0]);
-	bool quote = formula || memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\r', len) ||
-	             memchr(s, '\n', len) || (len && (s[0] == ' ' || s[len - 1] == ' '));
-	if (!quote) {
-		kpix_buf_add(line, s, len);
-		return;
-	}
-	kpix_buf src = KPIX_BUF_INIT;
-	if (formula)
-		kpix_buf_addc(&src, '\'');
-	kpix_buf_add(&src, s, len);
-	size_t need = csv_write2(NULL, 0, src.data, src.len, '"');
-	kpix_buf_grow(line, need + 1);
-	csv_write2(line->data + line->len, need, src.data, src.len, '"');
-	line->len += need;
-	line->data[line->len] = '\0';
-	kpix_buf_free(&src);
-}
-
 static void csv_row(kpix_export_result *r, output *o, const kpix_xcolumn *cols, size_t n,
                     const kpix_val *slots, bool headings)
 {
@@ -230,14 +208,14 @@ static void csv_row(kpix_export_result *r, output *o, const kpix_xcolumn *cols, 
 		if (i)
 			kpix_buf_addc(&r->line, ',');
 		if (headings) {
-			csv_cell(&r->line, cols[i].heading, strlen(cols[i].heading), true);
+			kpix_csv_cell(&r->line, cols[i].heading, strlen(cols[i].heading), true);
 			continue;
 		}
 		kpix_val v;
 		eval_value(cols[i].value, slots, &v);
 		kpix_buf_clear(&r->text);
 		value_text(&v, cols[i].type, column_decimals(&cols[i], slots), &r->text);
-		csv_cell(&r->line, r->text.data ? r->text.data : "", r->text.len,
+		kpix_csv_cell(&r->line, r->text.data ? r->text.data : "", r->text.len,
 		         v.kind == KPIX_VAL_STRING || cols[i].type == KPIX_XV_TEXT);
 	}
 	kpix_buf_adds(&r->line, "\r\n");
