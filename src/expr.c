@@ -341,12 +341,8 @@ static size_t utf8_len(const char *s, size_t len)
 	return n;
 }
 
-/* Reads a UK financial year, "YYYY-YY" (April of YYYY to March of the next
- * year, whose last two digits YY must be), and with quarter set also
- * "YYYY-YY Qn" for n from 1 to 4; nothing else, not even spaces around.
- * Returns 0 with the first calendar year in *year and the quarter in *q
- * (0 for a whole year), or -1. */
-static int financial_period(const char *s, size_t len, bool quarter, int *year, int *q)
+/* (expr.h) */
+int kpix_financial_period(const char *s, size_t len, bool quarter, int *year, int *q)
 {
 	static const size_t digit_at[] = {0, 1, 2, 3, 5, 6};
 	size_t i;
@@ -383,7 +379,7 @@ static kpix_val financial_date(int op, const char *s, size_t len)
 {
 	int y, q;
 
-	if (financial_period(s, len, op != OP_YEND, &y, &q))
+	if (kpix_financial_period(s, len, op != OP_YEND, &y, &q))
 		return null_val;
 	if (op == OP_QSTART)
 		return num_val(month_start(y, 3 * q + 1));

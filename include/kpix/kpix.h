@@ -215,6 +215,51 @@ size_t kpix_export_output_count(const kpix_export_result *result);
 const char *kpix_export_output_name(const kpix_export_result *result, size_t i);
 void kpix_export_free(kpix_export_result *result);
 
+/* ------------------------------------------------------------------ pack */
+
+typedef struct {
+	unsigned int version;           /* KPIX_PACK_OPTIONS_VERSION */
+	kpix_validate_options validate; /* how the history is read and checked */
+	const char *out_dir;            /* where the files go; made if missing */
+	const char *pack;               /* a pack definition: an id, looked up as
+	                                 * packs/ID.json in the schema path, or a file */
+	const char *period;             /* the quarter the pack reports: "2025-26 Q2" */
+	const char *search_path;        /* schemas and packs; NULL: kpix_default_schema_path() */
+	int64_t created;                /* the workbook's date in seconds since 1970 (as
+	                                 * SOURCE_DATE_EPOCH gives it); -1: the period's end */
+} kpix_pack_options;
+
+#define KPIX_PACK_OPTIONS_VERSION 1
+#define KPIX_PACK_OPTIONS_INIT \
+	{KPIX_PACK_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, NULL, NULL, -1}
+
+typedef struct kpix_pack_result kpix_pack_result;
+
+/* Validates the history files as one table against the schema the pack
+ * definition names and, when they have no errors, writes the board pack
+ * for opts->period into opts->out_dir: the workbook, a CSV of its summary
+ * table and manifest.json, all of them or none (as kpix_export does).
+ * *out is always set (free it with kpix_pack_free). Returns 0 when the pack
+ * ran: then it was either written (kpix_pack_written) or the history has
+ * errors (see the report; nothing was written); KPIX_EUSAGE for a missing
+ * or malformed period or directory, or a history with no figure for the
+ * period; KPIX_ENOTFOUND or KPIX_ESCHEMA for a definition or schema that
+ * is missing or wrong; KPIX_EIO when a file cannot be read or written. */
+int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
+              const kpix_pack_options *opts);
+
+/* The validation report, owned by the result; NULL when validation did
+ * not run. */
+const kpix_report *kpix_pack_report(const kpix_pack_result *result);
+bool kpix_pack_written(const kpix_pack_result *result);
+/* The schema the definition names, owned by the result; NULL when it was
+ * not loaded. */
+const kpix_schema *kpix_pack_schema(const kpix_pack_result *result);
+/* The files written, manifest.json not counted. */
+size_t kpix_pack_output_count(const kpix_pack_result *result);
+const char *kpix_pack_output_name(const kpix_pack_result *result, size_t i);
+void kpix_pack_free(kpix_pack_result *result);
+
 /* ---------------------------------------------------------------- verify */
 
 /* How a file compares with what an export's manifest records of it. */

@@ -87,5 +87,6 @@ extern const cli_command cmd_csv_dump;
 extern const cli_command cmd_export;
 extern const cli_command cmd_verify;
 extern const cli_command cmd_template;
+extern const cli_command cmd_pack;
 
 #endif

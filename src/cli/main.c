@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "kpix/kpix.h"
 
-static const cli_command *const commands[] = {&cmd_validate, &cmd_export,  &cmd_verify,
+static const cli_command *const commands[] = {&cmd_validate, &cmd_export,  &cmd_pack, &cmd_verify,
                                               &cmd_template, &cmd_schemas, &cmd_csv_dump};
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
