@@ -419,7 +419,7 @@ static const struct {
 };
 
 static const kpix_xstyle styles[C_N] = {
-    [C_TEXT] = {.border = true},
+    [C_TEXT] = {.border = true, .wrap = true},
     [C_WRAP] = {.border = true, .wrap = true},
     [C_BOLD] = {.bold = true},
     [C_TITLE] = {.bold = true, .size = 16, .color = RGB(0x1F3864)},
@@ -463,13 +463,14 @@ static void figure_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, const k
 	}
 	char fmt[48];
 	number_format(ind, fmt, sizeof(fmt));
-	kpix_xstyle st = {.border = true, .number_format = fmt};
+	kpix_xstyle st = {.border = true, .wrap = true, .number_format = fmt};
 	kpix_xlsx_number(ws, row, col, v.v, &st);
 }
 
 static void rag_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, kpix_rag rag)
 {
-	kpix_xstyle st = {.bold = true, .border = true, .center = true,
+	/* wrap: the cells of a table line up at the top */
+	kpix_xstyle st = {.bold = true, .border = true, .center = true, .wrap = true,
 	                  .fill = rag_colours[rag].fill, .color = rag_colours[rag].color};
 	const char *t = kpix_rag_name(rag);
 	kpix_xlsx_text(ws, row, col, t, strlen(t), &st);
@@ -479,7 +480,7 @@ static void dot_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, kpix_dot d
                      kpix_opt then)
 {
 	uint32_t colour = d == KPIX_DOT_BETTER ? RGB(0x006100) : d == KPIX_DOT_WORSE ? RGB(0x9C0006) : 0;
-	kpix_xstyle st = {.border = true, .center = true, .color = colour};
+	kpix_xstyle st = {.border = true, .center = true, .wrap = true, .color = colour};
 	const char *t = kpix_dot_text(d, now, then);
 	kpix_xlsx_text(ws, row, col, t, strlen(t), &st);
 }
@@ -523,15 +524,17 @@ static void print_setup(kpix_pack_result *r, kpix_xlsx_sheet *ws, int repeat_fir
 	char pn[16], ends[40];
 	quarter_end(r->cur, ends, sizeof(ends));
 	kpix_buf h = KPIX_BUF_INIT, f = KPIX_BUF_INIT;
-	kpix_buf_adds(&h, "&L&8");
+	/* no font size codes: "&8" before a text that starts with a digit
+	 * would be read as a larger size */
+	kpix_buf_adds(&h, "&L");
 	hf_text(&h, r->def->organisation);
-	kpix_buf_adds(&h, "&C&8");
+	kpix_buf_adds(&h, "&C");
 	hf_text(&h, r->def->title);
-	kpix_buf_adds(&h, "&R&8");
+	kpix_buf_adds(&h, "&R");
 	hf_text(&h, period_name(r, r->cur, pn));
-	kpix_buf_adds(&f, "&L&8Figures to ");
+	kpix_buf_adds(&f, "&LFigures to ");
 	hf_text(&f, ends);
-	kpix_buf_adds(&f, "&R&8Page &P of &N");
+	kpix_buf_adds(&f, "&RPage &P of &N");
 	kpix_xlsx_print(ws, true, true, repeat_first, repeat_last, h.data, f.data);
 	kpix_xlsx_print_area(ws, 0, 0, last_row, last_col);
 	kpix_buf_free(&h);
@@ -542,6 +545,37 @@ static void widths(kpix_xlsx_sheet *ws, const double *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		kpix_xlsx_column_width(ws, (uint16_t)i, w[i]);
+}
+
+/* Makes row tall enough for its wrapped texts (texts[i] in a column w[i]
+ * wide; NULL for a cell that does not wrap): spreadsheets do not grow a
+ * row for wrapped text they did not lay out themselves. Call before the
+ * row's cells are written. */
+static void fit_row(kpix_xlsx_sheet *ws, uint32_t row, const char *const *texts, const double *w,
+                    size_t n)
+{
+	size_t lines = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!texts[i] || w[i] <= 0)
+			continue;
+		/* about 1.2 characters of ordinary text to a unit of column width */
+		size_t per_line = (size_t)(w[i] * 1.2) > 4 ? (size_t)(w[i] * 1.2) : 4;
+		size_t l = 0, run = 0;
+		for (const unsigned char *c = (const unsigned char *)texts[i]; ; c++) {
+			if (*c == '\n' || !*c) {
+				l += run / per_line + 1;
+				run = 0;
+				if (!*c)
+					break;
+			} else if ((*c & 0xC0) != 0x80) {
+				run++;
+			}
+		}
+		if (l > lines)
+			lines = l;
+	}
+	if (lines > 1)
+		kpix_xlsx_row_height(ws, row, 15.0 * (double)lines);
 }
 
 static void headings(kpix_xlsx_sheet *ws, uint32_t row, const char *const *h, size_t n)
@@ -619,6 +653,8 @@ static void cover_sheet(kpix_pack_result *r, kpix_xlsx *wb, const char *const *f
 	items[n].label = "Produced by";
 	items[n++].value = kpix_xstrdup("kpix " KPIX_VERSION);
 	for (size_t i = 0; i < n; i++, row++) {
+		const char *fit[2] = {NULL, items[i].value};
+		fit_row(ws, row, fit, w, 2);
 		kpix_xlsx_text(ws, row, 0, items[i].label, strlen(items[i].label), &label);
 		kpix_xlsx_text(ws, row, 1, items[i].value, strlen(items[i].value), &plain);
 		free(items[i].value);
@@ -676,24 +712,25 @@ static void summary_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 	kpix_buf_printf(&b, "%s: summary, %s", r->def->title, period_name(r, r->cur, pn));
 	text(ws, 0, 0, b.data, C_TITLE);
 	kpix_buf_clear(&b);
+	/* the counts: a RAG cell above each number */
 	static const kpix_rag counted[] = {KPIX_RAG_GREEN, KPIX_RAG_AMBER, KPIX_RAG_RED,
 	                                   KPIX_RAG_NO_DATA, KPIX_RAG_NOT_DUE};
-	for (size_t i = 0; i < 5; i++) {
-		rag_cell(ws, 1, (uint16_t)(3 + 2 * i), counted[i]);
-		kpix_xstyle st = {.bold = true, .border = true, .center = true};
-		kpix_xlsx_number(ws, 1, (uint16_t)(4 + 2 * i), (double)count_rag(r, counted[i]), &st);
-	}
-	text(ws, 1, 0, "Indicators", C_BOLD);
-	kpix_xlsx_number(ws, 1, 1, (double)r->nser, &(kpix_xstyle){.bold = true});
+	kpix_xstyle count = {.bold = true, .border = true, .center = true, .size = 14};
+	text(ws, 1, 1, "Indicators", C_BOLD);
+	for (size_t i = 0; i < 5; i++)
+		rag_cell(ws, 1, (uint16_t)(3 + i), counted[i]);
+	kpix_xlsx_number(ws, 2, 1, (double)r->nser, &(kpix_xstyle){.bold = true, .size = 14});
+	for (size_t i = 0; i < 5; i++)
+		kpix_xlsx_number(ws, 2, (uint16_t)(3 + i), (double)count_rag(r, counted[i]), &count);
 	snprintf(tmp, sizeof(tmp), "This period\n%s", period_name(r, r->cur, pn));
 	char tly[96];
 	snprintf(tly, sizeof(tly), "Same period last year\n%s", period_name(r, r->cur - 4, ln));
 	const char *const h[] = {"Code",  "Indicator", "Polarity",    "Target",
 	                         tmp,     "Previous period", tly,     "RAG",
 	                         "vs previous", "vs last year", "Commentary"};
-	headings(ws, 3, h, 11);
-	kpix_xlsx_row_height(ws, 3, 32);
-	uint32_t row = 4;
+	kpix_xlsx_row_height(ws, 4, 45);
+	headings(ws, 4, h, 11);
+	uint32_t row = 5;
 	for (size_t g = 0; g < r->def->ngroups; g++) {
 		const kpix_pack_group *grp = &r->def->groups[g];
 		text(ws, row, 0, grp->title, C_GROUP);
@@ -705,6 +742,10 @@ static void summary_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 			if (l->se->group != grp)
 				continue;
 			const kpix_indicator *ind = l->se->pi->ind;
+			const char *comment = commentary_of(l, &b);
+			const char *fit[11] = {NULL, ind->title, polarity_words(l->se->pi->polarity)};
+			fit[10] = comment;
+			fit_row(ws, row, fit, w, 11);
 			text(ws, row, 0, ind->code, C_TEXT);
 			text(ws, row, 1, ind->title, C_WRAP);
 			text(ws, row, 2, polarity_words(l->se->pi->polarity), C_WRAP);
@@ -715,12 +756,12 @@ static void summary_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 			rag_cell(ws, row, 7, l->rag);
 			dot_cell(ws, row, 8, l->vs_prev, l->now, l->prev);
 			dot_cell(ws, row, 9, l->vs_year, l->now, l->last_year);
-			text(ws, row, 10, commentary_of(l, &b), l->commentary ? C_WRAP : C_DRAFT);
+			text(ws, row, 10, comment, l->commentary ? C_WRAP : C_DRAFT);
 			row++;
 		}
 	}
-	kpix_xlsx_freeze(ws, 4, 2);
-	print_setup(r, ws, 3, 3, row - 1, 10);
+	kpix_xlsx_freeze(ws, 5, 2);
+	print_setup(r, ws, 4, 4, row - 1, 10);
 	kpix_buf_free(&b);
 }
 
@@ -736,8 +777,8 @@ static void exceptions_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 	const char *const h[] = {"Code", "Indicator", "Breakdown", "RAG", "Target", "This period",
 	                         "Previous period", "Same period last year", "Commentary",
 	                         "Corrective action"};
+	kpix_xlsx_row_height(ws, 2, 45);
 	headings(ws, 2, h, 10);
-	kpix_xlsx_row_height(ws, 2, 32);
 	uint32_t row = 3;
 	for (size_t i = 0; i < r->nser; i++) {
 		for (size_t k = 0; k <= r->nbd_lines[i]; k++) {
@@ -745,6 +786,12 @@ static void exceptions_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 			if (l->rag != KPIX_RAG_RED && l->rag != KPIX_RAG_AMBER)
 				continue;
 			const kpix_indicator *ind = l->se->pi->ind;
+			const char *comment = commentary_of(l, &b);
+			const char *fit[10] = {NULL, ind->title,
+			                       l->bd ? l->se->bds[l->bd] : "Whole organisation"};
+			fit[8] = comment;
+			fit[9] = l->action;
+			fit_row(ws, row, fit, w, 10);
 			text(ws, row, 0, ind->code, C_TEXT);
 			text(ws, row, 1, ind->title, C_WRAP);
 			text(ws, row, 2, l->bd ? l->se->bds[l->bd] : "Whole organisation", C_WRAP);
@@ -753,7 +800,7 @@ static void exceptions_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 			figure_cell(ws, row, 5, ind, l->now, "No data");
 			figure_cell(ws, row, 6, ind, l->prev, "No data");
 			figure_cell(ws, row, 7, ind, l->last_year, "No data");
-			text(ws, row, 8, commentary_of(l, &b), l->commentary ? C_WRAP : C_DRAFT);
+			text(ws, row, 8, comment, l->commentary ? C_WRAP : C_DRAFT);
 			if (l->action)
 				text(ws, row, 9, l->action, C_WRAP);
 			else
@@ -865,7 +912,11 @@ static void breakdowns_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 			headings(ws, row++, h, 9);
 			for (size_t e = 0; e < n; e++, k++, row++) {
 				const judged *l = &r->bd_lines[i][k];
-				text(ws, row, 0, se->bds[l->bd], C_TEXT);
+				const char *comment = commentary_of(l, &b);
+				const char *fit[9] = {se->bds[l->bd]};
+				fit[8] = comment;
+				fit_row(ws, row, fit, w, 9);
+				text(ws, row, 0, se->bds[l->bd], C_WRAP);
 				figure_cell(ws, row, 1, ind, l->target, "No target");
 				figure_cell(ws, row, 2, ind, l->now, l->due ? "No data" : "Not due");
 				figure_cell(ws, row, 3, ind, l->prev, "No data");
@@ -873,7 +924,7 @@ static void breakdowns_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 				rag_cell(ws, row, 5, l->rag);
 				dot_cell(ws, row, 6, l->vs_prev, l->now, l->prev);
 				dot_cell(ws, row, 7, l->vs_year, l->now, l->last_year);
-				text(ws, row, 8, commentary_of(l, &b), l->commentary ? C_WRAP : C_DRAFT);
+				text(ws, row, 8, comment, l->commentary ? C_WRAP : C_DRAFT);
 			}
 		}
 		row++;
@@ -899,11 +950,6 @@ static void definitions_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 	for (size_t i = 0; i < r->nser; i++, row++) {
 		const kpix_pack_indicator *pi = r->ser[i].pi;
 		const kpix_indicator *ind = pi->ind;
-		text(ws, row, 0, ind->code, C_TEXT);
-		text(ws, row, 1, ind->title, C_WRAP);
-		text(ws, row, 2, ind->description, C_WRAP);
-		text(ws, row, 3, ind->unit ? kpix_unit_words(ind->unit) : "", C_WRAP);
-		text(ws, row, 4, polarity_words(pi->polarity), C_WRAP);
 		kpix_buf_clear(&b);
 		kpix_buf_adds(&b, ind->frequency ? ind->frequency : "");
 		if (ind->due_in.n) {
@@ -912,13 +958,20 @@ static void definitions_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 			kpix_buf_printf(&b, "%s%s", b.len ? ", " : "", t.data);
 			kpix_buf_free(&t);
 		}
-		text(ws, row, 5, b.data, C_WRAP);
-		text(ws, row, 6, ind->numerator, C_WRAP);
-		text(ws, row, 7, ind->denominator, C_WRAP);
-		kpix_buf_clear(&b);
-		rag_rule_words(&pi->rag, &b);
-		text(ws, row, 8, b.data, C_WRAP);
-		text(ws, row, 9, ind->source, C_WRAP);
+		kpix_buf rule = KPIX_BUF_INIT;
+		rag_rule_words(&pi->rag, &rule);
+		const char *cells[10] = {ind->code,       ind->title,
+		                         ind->description, ind->unit ? kpix_unit_words(ind->unit) : "",
+		                         polarity_words(pi->polarity), b.data,
+		                         ind->numerator,  ind->denominator,
+		                         rule.data,       ind->source};
+		const char *fit[10];
+		memcpy(fit, cells, sizeof(fit));
+		fit[0] = NULL;
+		fit_row(ws, row, fit, w, 10);
+		for (uint16_t c = 0; c < 10; c++)
+			text(ws, row, c, cells[c], c ? C_WRAP : C_TEXT);
+		kpix_buf_free(&rule);
 	}
 	kpix_xlsx_freeze(ws, 3, 0);
 	print_setup(r, ws, 2, 2, row - 1, 9);
