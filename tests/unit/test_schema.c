@@ -720,12 +720,16 @@ static void schema__list_finds_the_shipped_schemas(void **state)
 	char **ids = NULL;
 	size_t n = 0;
 	assert_int_equal(kpix_schema_list(&ids, &n, SHIPPED_SCHEMAS), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_string_equal(ids[0], "council-kpi-quarterly");
-	assert_string_equal(ids[1], "rsh-tsm");
+	assert_string_equal(ids[1], "onesource-kpi");
+	assert_string_equal(ids[2], "rsh-tsm");
 	kpix_strings_free(ids, n);
 	/* and each loads */
 	kpix_schema *s = NULL;
+	assert_int_equal(kpix_schema_load(&s, "onesource-kpi", SHIPPED_SCHEMAS), 0);
+	kpix_schema_free(s);
+	s = NULL;
 	assert_int_equal(kpix_schema_load(&s, "rsh-tsm", SHIPPED_SCHEMAS), 0);
 	kpix_schema_free(s);
 }
