@@ -13,8 +13,8 @@ estate after estate, so that every (indicator, breakdown) key is new.
 Numerators and denominators give the value exactly as the schema's ratio
 rule works it out; money is sometimes written "£27,318,904" and
 percentages "82.45%"; most rows have a target, rows that miss it have
-commentary (some of it quoted for commas). kpix finds no error and no
-warning in it.
+commentary (some of it quoted for commas), and red rows a corrective
+action. kpix finds no error and no warning in it.
 
 CELLS is a plain script of the workbook that
 
@@ -64,6 +64,7 @@ PERIOD = "2025-26 Q2"
 QUARTER_END = datetime.date(2025, 9, 30)
 CONTACT = "Performance team, performance@example.gov.uk, 01234 567890"
 EXCEL_EPOCH_OFFSET = 25569  # days from 1899-12-30 to 1970-01-01
+ACTION = "Recovery plan agreed with the service manager, reviewed weekly until back on target."
 
 AREAS = ["Northfield", "Southmead", "Eastgate", "Westbury", "Riverside", "Hillcrest",
          "Oakwood", "Ashton", "Brookside", "Castlefields", "Fairview", "Greenbank",
@@ -213,8 +214,9 @@ def main(argv):
 
     # The sheet's top: title, details, headings (as kpix writes them).
     headings = ["Code", "Indicator", "Breakdown", "Unit", "Polarity", "Numerator",
-                "Denominator", "Value", "Target", "Variance", "RAG", "Commentary"]
-    fixed_width = {1: 40.0, 11: 60.0}
+                "Denominator", "Value", "Target", "Variance", "RAG", "Commentary",
+                "Corrective action"]
+    fixed_width = {1: 40.0, 11: 60.0, 12: 60.0}
     width = [0.0] * len(headings)
 
     def note(col, chars):
@@ -248,7 +250,7 @@ def main(argv):
 
     # The data rows: CSV in, the cells kpix makes of them out.
     data_lines = ["organisation,period,indicator,breakdown,numerator,denominator,value,"
-                  "target,commentary"]
+                  "target,commentary,action"]
     wrap = sc.style(kpix_style(border=True, wrap=True))
     n_ind = len(inds)
     for i in range(rows):
@@ -299,6 +301,10 @@ def main(argv):
                 rag = ("Green" if value >= target else
                        "Amber" if value >= target * 0.95 else "Red")
 
+        # A fixed sentence, so that the random draws (and every other cell)
+        # stay as they were before the action column.
+        action = ACTION if rag == "Red" else ""
+
         num_text = str(num)
         den_text = str(den)
         if money and r() < 0.5:
@@ -307,7 +313,7 @@ def main(argv):
         data_lines.append(",".join([
             ORGANISATION, PERIOD, ind["code"], breakdown, csv_cell(num_text),
             csv_cell(den_text), vtext + ("%" if unit == "percent" and r() < 0.3 else ""),
-            ttext, csv_cell(comment)]))
+            ttext, csv_cell(comment), csv_cell(action)]))
         if len(data_lines) >= 20000:
             data_lines.append("")
             data.write("\n".join(data_lines))
@@ -330,6 +336,7 @@ def main(argv):
         else:
             out.append("s%d:%s" % (cell, rag))
         out.append("s%d:%s" % (wrap, comment) if comment else "b%d:" % wrap)
+        out.append("s%d:%s" % (wrap, action) if action else "b%d:" % wrap)
         sc.line("R", row, *out)
         row += 1
 
@@ -348,6 +355,8 @@ def main(argv):
         note(10, len(rag))
         if comment:
             note(11, len(comment))
+        if action:
+            note(12, len(action))
     if data_lines:
         data_lines.append("")
         data.write("\n".join(data_lines))

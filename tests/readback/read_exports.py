@@ -4,7 +4,8 @@
     /usr/bin/python3 tests/readback/read_exports.py --kpix build/kpix [--verbose]
 
 Exports the council example and a fixture with warnings and formula-like
-commentary (tests/golden/fixtures/council-warnings-and-formula-text.csv) into
+commentary and corrective action
+(tests/golden/fixtures/council-warnings-and-formula-text.csv) into
 temporary directories, then opens each workbook with openpyxl (Debian's
 python3-openpyxl, which only /usr/bin/python3 sees; tools/deps.sh installs it)
 and each CSV with Python's csv module, and checks them against the input data
@@ -217,12 +218,13 @@ def check_workbook(c, path, rows, schema, contact, created, warnings):
             c.eq("RAG fill", (cell.fill.fill_type, cell.fill.fgColor.rgb), ("solid", "FF" + fills[status][1:].upper()))
         else:
             c.eq("RAG fill", cell.fill.fill_type, None)
-        cell = get("Commentary")
-        if r["commentary"]:
-            c.eq("Commentary kept as text", (cell.data_type, cell.value), ("s", r["commentary"]))
-        else:
-            c.eq("Commentary", cell.value, None)
-        c.true("Commentary wraps", cell.alignment.wrap_text)
+        for h, field in (("Commentary", "commentary"), ("Corrective action", "action")):
+            cell = get(h)
+            if r[field]:
+                c.eq(h + " kept as text", (cell.data_type, cell.value), ("s", r[field]))
+            else:
+                c.eq(h, cell.value, None)
+            c.true(h + " wraps", cell.alignment.wrap_text)
     c.where = ""
 
     last = "%s%d" % (openpyxl.utils.get_column_letter(len(cols)), heads_row + len(rows))
@@ -295,6 +297,7 @@ def check_csv(c, path, rows, schema):
             "rag": rag(i["polarity"], value, target),
             "commentary": ("'" if r["commentary"][:1] and r["commentary"][0] in FORMULA_START else "")
             + r["commentary"],
+            "action": ("'" if r["action"][:1] and r["action"][0] in FORMULA_START else "") + r["action"],
         }
         c.eq("columns", list(o), list(want))
         for k in want:
@@ -333,6 +336,8 @@ def main():
         rows = read_input(WARNINGS)
         c.true("the fixture has commentary starting with =",
                any(r["commentary"].startswith("=") for r in rows))
+        c.true("the fixture has a corrective action starting with +",
+               any(r["action"].startswith("+") for r in rows))
         warnings = validate_warnings(kpix, WARNINGS)
         c.true("the fixture gives warnings", len(warnings) > 0)
         out = run_export(kpix, WARNINGS, os.path.join(tmp, "warnings"), ["contact=A. Officer & Co"])

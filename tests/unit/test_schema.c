@@ -652,7 +652,7 @@ static void schema__a_shipped_schema_is_found_by_id_on_the_search_path(void **st
 	assert_int_equal(kpix_schema_load(&s, "council-kpi-quarterly", "/nonexistent:" SHIPPED_SCHEMAS), 0);
 	assert_non_null(s);
 	assert_string_equal(kpix_schema_id(s), "council-kpi-quarterly");
-	assert_string_equal(kpix_schema_version(s), "2025-26.1");
+	assert_string_equal(kpix_schema_version(s), "2025-26.2");
 	assert_string_equal(kpix_schema_title(s), "Council quarterly housing KPI return");
 	assert_string_equal(kpix_schema_path(s), SHIPPED_SCHEMAS "/council-kpi-quarterly.json");
 	assert_string_equal(kpix_error_last(), "");
@@ -720,12 +720,16 @@ static void schema__list_finds_the_shipped_schemas(void **state)
 	char **ids = NULL;
 	size_t n = 0;
 	assert_int_equal(kpix_schema_list(&ids, &n, SHIPPED_SCHEMAS), 0);
-	assert_int_equal(n, 2);
+	assert_int_equal(n, 3);
 	assert_string_equal(ids[0], "council-kpi-quarterly");
-	assert_string_equal(ids[1], "rsh-tsm");
+	assert_string_equal(ids[1], "onesource-kpi");
+	assert_string_equal(ids[2], "rsh-tsm");
 	kpix_strings_free(ids, n);
 	/* and each loads */
 	kpix_schema *s = NULL;
+	assert_int_equal(kpix_schema_load(&s, "onesource-kpi", SHIPPED_SCHEMAS), 0);
+	kpix_schema_free(s);
+	s = NULL;
 	assert_int_equal(kpix_schema_load(&s, "rsh-tsm", SHIPPED_SCHEMAS), 0);
 	kpix_schema_free(s);
 }
@@ -738,7 +742,7 @@ static void schema__describe_mentions_every_field_indicator_and_rule(void **stat
 	char *text = kpix_schema_describe(s);
 	assert_non_null(text);
 	char line[256];
-	snprintf(line, sizeof(line), "council-kpi-quarterly 2025-26.1: %s\n", kpix_schema_title(s));
+	snprintf(line, sizeof(line), "council-kpi-quarterly 2025-26.2: %s\n", kpix_schema_title(s));
 	assert_true(strncmp(text, line, strlen(line)) == 0);
 	snprintf(line, sizeof(line), "\nColumns, in this order (%zu):\n", s->nfields);
 	assert_non_null(strstr(text, line));

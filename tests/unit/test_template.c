@@ -236,7 +236,7 @@ static void template__the_shipped_council_schema_gives_both_files(void **state)
 	size_t len;
 	char *csv = read_file(path, &len);
 	assert_string_equal(csv, "organisation,period,indicator,breakdown,numerator,denominator,value,"
-	                         "target,commentary\r\n");
+	                         "target,commentary,action\r\n");
 	free(csv);
 	free(path);
 	free(names);
