@@ -702,6 +702,22 @@ static const char *commentary_of(const judged *l, kpix_buf *b)
 	return b->data;
 }
 
+/* The heading of a column of previous figures: the period's name when every
+ * line of lines[0..n) has the same previous period, which it has unless
+ * some indicators are due less often than others. */
+static void previous_heading(kpix_pack_result *r, const judged *lines, size_t n, char *buf,
+                             size_t size)
+{
+	bool same = n > 0;
+	for (size_t i = 1; i < n && same; i++)
+		same = lines[i].prev_p == lines[0].prev_p;
+	char pn[16];
+	if (same && lines[0].prev_p != NO_PERIOD)
+		snprintf(buf, size, "Previous period\n%s", period_name(r, lines[0].prev_p, pn));
+	else
+		snprintf(buf, size, "Previous period\n(the last one due)");
+}
+
 static void summary_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 {
 	kpix_xlsx_sheet *ws = kpix_xlsx_add_sheet(wb, "Summary");
@@ -725,10 +741,12 @@ static void summary_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 	snprintf(tmp, sizeof(tmp), "This period\n%s", period_name(r, r->cur, pn));
 	char tly[96];
 	snprintf(tly, sizeof(tly), "Same period last year\n%s", period_name(r, r->cur - 4, ln));
+	char tprev[96];
+	previous_heading(r, r->lines, r->nser, tprev, sizeof(tprev));
 	const char *const h[] = {"Code",  "Indicator", "Polarity",    "Target",
-	                         tmp,     "Previous period", tly,     "RAG",
+	                         tmp,     tprev,       tly,           "RAG",
 	                         "vs previous", "vs last year", "Commentary"};
-	kpix_xlsx_row_height(ws, 4, 45);
+	kpix_xlsx_row_height(ws, 4, 60);
 	headings(ws, 4, h, 11);
 	uint32_t row = 5;
 	for (size_t g = 0; g < r->def->ngroups; g++) {
@@ -777,7 +795,7 @@ static void exceptions_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 	const char *const h[] = {"Code", "Indicator", "Breakdown", "RAG", "Target", "This period",
 	                         "Previous period", "Same period last year", "Commentary",
 	                         "Corrective action"};
-	kpix_xlsx_row_height(ws, 2, 45);
+	kpix_xlsx_row_height(ws, 2, 60);
 	headings(ws, 2, h, 10);
 	uint32_t row = 3;
 	for (size_t i = 0; i < r->nser; i++) {
@@ -891,12 +909,15 @@ static void breakdowns_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 	kpix_buf_printf(&b, "Breakdowns, %s", period_name(r, r->cur, pn));
 	text(ws, 0, 0, b.data, C_TITLE);
 	uint32_t row = 2;
-	const char *const h[] = {"Breakdown", "Target", "This period", "Previous period",
-	                         "Same period last year", "RAG", "vs previous", "vs last year",
-	                         "Commentary"};
+	char tnow[96], tprev[96], tly[96], ln[16];
+	snprintf(tnow, sizeof(tnow), "This period\n%s", period_name(r, r->cur, ln));
+	snprintf(tly, sizeof(tly), "Same period last year\n%s", period_name(r, r->cur - 4, ln));
+	const char *const h[] = {"Breakdown", "Target", tnow, tprev, tly, "RAG", "vs previous",
+	                         "vs last year", "Commentary"};
 	for (size_t i = 0; i < r->nser; i++) {
 		if (!r->nbd_lines[i])
 			continue;
+		previous_heading(r, r->bd_lines[i], r->nbd_lines[i], tprev, sizeof(tprev));
 		const series *se = &r->ser[i];
 		const kpix_indicator *ind = se->pi->ind;
 		kpix_buf_clear(&b);
@@ -909,6 +930,7 @@ static void breakdowns_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 		for (size_t t = 0; t < ntables; t++) {
 			size_t n = se->pi->ntables ? se->pi->tables[t].values.n : r->nbd_lines[i];
 			text(ws, row++, 0, se->pi->ntables ? se->pi->tables[t].title : "By breakdown", C_BOLD);
+			kpix_xlsx_row_height(ws, row, 60);
 			headings(ws, row++, h, 9);
 			for (size_t e = 0; e < n; e++, k++, row++) {
 				const judged *l = &r->bd_lines[i][k];
