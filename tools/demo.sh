@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Sets up, builds kpix, validates the shipped example returns (one clean, one
 # with the mistakes officers make), exports the council's KPI return and the
-# regulator's TSM return from the clean examples, and verifies one export
-# from its manifest. Run as root on Debian 12.
+# regulator's TSM return from the clean examples, verifies one export from its
+# manifest, and builds the two example board packs. Run as root on Debian 12.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/deps.sh || exit 1
@@ -40,11 +40,24 @@ echo "== kpix verify: re-run the TSM export from its manifest"
 ./build/kpix verify build/demo/tsm-return/manifest.json "$tsm/tsm-2024-25.csv" "$tsm/tsm-2023-24.csv"
 echo "(exit code $?)"
 echo
+echo "== kpix pack: the quarterly Operational Board pack, from a year and a half of history"
+rm -rf build/demo/board-pack build/demo/onesource-pack
+./build/kpix pack examples/housing-board/*.csv --pack housing-board --period "2025-26 Q2" \
+  --out build/demo/board-pack
+echo "(exit code $?)"
+echo
+echo "== kpix pack: the oneSource Joint Committee's customer satisfaction figures, October 2017"
+./build/kpix pack examples/onesource/okpi1-history.csv --pack onesource-joint-committee \
+  --period "2017-18 Q3" --out build/demo/onesource-pack
+echo "(exit code $?)"
+echo
 echo "Where to look:"
 echo "  build/kpix                          the command (try: build/kpix --help)"
 echo "  build/demo/mistakes-report.csv      the mistakes file's report, for a spreadsheet"
 echo "  build/demo/mistakes-report.json     the same as JSON"
 echo "  build/demo/council-return/          the council return: CSV, XLSX and manifest.json"
 echo "  build/demo/tsm-return/              the TSM return: the regulator's CSV, XLSX and manifest.json"
+echo "  build/demo/board-pack/              the housing board pack: XLSX, summary CSV and manifest.json"
+echo "  build/demo/onesource-pack/          the oneSource committee pack"
 echo "  $example/README.md  what each deliberate mistake is"
 echo "  build/kpix schemas show council-kpi-quarterly   the schema in words"
