@@ -485,6 +485,21 @@ static void dot_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, kpix_dot d
 	kpix_xlsx_text(ws, row, col, t, strlen(t), &st);
 }
 
+/* The seven cells every table of figures shows, from column col: target,
+ * this period, previous period, same period last year, RAG, and the
+ * direction of travel against the previous period and against last year. */
+static void judged_cells(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, const judged *l)
+{
+	const kpix_indicator *ind = l->se->pi->ind;
+	figure_cell(ws, row, col, ind, l->target, "No target");
+	figure_cell(ws, row, col + 1, ind, l->now, l->due ? "No data" : "Not due");
+	figure_cell(ws, row, col + 2, ind, l->prev, "No data");
+	figure_cell(ws, row, col + 3, ind, l->last_year, "No data");
+	rag_cell(ws, row, col + 4, l->rag);
+	dot_cell(ws, row, col + 5, l->vs_prev, l->now, l->prev);
+	dot_cell(ws, row, col + 6, l->vs_year, l->now, l->last_year);
+}
+
 static const char *polarity_words(kpix_polarity p)
 {
 	return p == KPIX_POL_HIGHER ? "Higher is better"
@@ -767,13 +782,7 @@ static void summary_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 			text(ws, row, 0, ind->code, C_TEXT);
 			text(ws, row, 1, ind->title, C_WRAP);
 			text(ws, row, 2, polarity_words(l->se->pi->polarity), C_WRAP);
-			figure_cell(ws, row, 3, ind, l->target, "No target");
-			figure_cell(ws, row, 4, ind, l->now, l->due ? "No data" : "Not due");
-			figure_cell(ws, row, 5, ind, l->prev, "No data");
-			figure_cell(ws, row, 6, ind, l->last_year, "No data");
-			rag_cell(ws, row, 7, l->rag);
-			dot_cell(ws, row, 8, l->vs_prev, l->now, l->prev);
-			dot_cell(ws, row, 9, l->vs_year, l->now, l->last_year);
+			judged_cells(ws, row, 3, l);
 			text(ws, row, 10, comment, l->commentary ? C_WRAP : C_DRAFT);
 			row++;
 		}
@@ -786,17 +795,19 @@ static void summary_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 static void exceptions_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 {
 	kpix_xlsx_sheet *ws = kpix_xlsx_add_sheet(wb, "Exceptions");
-	static const double w[] = {9, 34, 16, 10, 10, 11, 11, 11, 48, 48};
-	widths(ws, w, 10);
+	static const double w[] = {9, 30, 14, 10, 11, 11, 11, 10, 11, 11, 44, 44};
+	widths(ws, w, 12);
 	char pn[16];
 	kpix_buf b = KPIX_BUF_INIT;
 	kpix_buf_printf(&b, "Exceptions: red and amber figures, %s", period_name(r, r->cur, pn));
 	text(ws, 0, 0, b.data, C_TITLE);
-	const char *const h[] = {"Code", "Indicator", "Breakdown", "RAG", "Target", "This period",
-	                         "Previous period", "Same period last year", "Commentary",
+	const char *const h[] = {"Code",   "Indicator",       "Breakdown",
+	                         "Target", "This period",     "Previous period",
+	                         "Same period last year",    "RAG",
+	                         "vs previous", "vs last year", "Commentary",
 	                         "Corrective action"};
 	kpix_xlsx_row_height(ws, 2, 60);
-	headings(ws, 2, h, 10);
+	headings(ws, 2, h, 12);
 	uint32_t row = 3;
 	for (size_t i = 0; i < r->nser; i++) {
 		for (size_t k = 0; k <= r->nbd_lines[i]; k++) {
@@ -805,31 +816,27 @@ static void exceptions_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 				continue;
 			const kpix_indicator *ind = l->se->pi->ind;
 			const char *comment = commentary_of(l, &b);
-			const char *fit[10] = {NULL, ind->title,
+			const char *fit[12] = {NULL, ind->title,
 			                       l->bd ? l->se->bds[l->bd] : "Whole organisation"};
-			fit[8] = comment;
-			fit[9] = l->action;
-			fit_row(ws, row, fit, w, 10);
+			fit[10] = comment;
+			fit[11] = l->action;
+			fit_row(ws, row, fit, w, 12);
 			text(ws, row, 0, ind->code, C_TEXT);
 			text(ws, row, 1, ind->title, C_WRAP);
 			text(ws, row, 2, l->bd ? l->se->bds[l->bd] : "Whole organisation", C_WRAP);
-			rag_cell(ws, row, 3, l->rag);
-			figure_cell(ws, row, 4, ind, l->target, "No target");
-			figure_cell(ws, row, 5, ind, l->now, "No data");
-			figure_cell(ws, row, 6, ind, l->prev, "No data");
-			figure_cell(ws, row, 7, ind, l->last_year, "No data");
-			text(ws, row, 8, comment, l->commentary ? C_WRAP : C_DRAFT);
+			judged_cells(ws, row, 3, l);
+			text(ws, row, 10, comment, l->commentary ? C_WRAP : C_DRAFT);
 			if (l->action)
-				text(ws, row, 9, l->action, C_WRAP);
+				text(ws, row, 11, l->action, C_WRAP);
 			else
-				text(ws, row, 9, "None recorded", C_NOTE);
+				text(ws, row, 11, "None recorded", C_NOTE);
 			row++;
 		}
 	}
 	if (row == 3)
 		text(ws, row++, 0, "No figure is red or amber this period.", C_BOLD);
 	kpix_xlsx_freeze(ws, 3, 0);
-	print_setup(r, ws, 2, 2, row - 1, 9);
+	print_setup(r, ws, 2, 2, row - 1, 11);
 	kpix_buf_free(&b);
 }
 
@@ -939,13 +946,7 @@ static void breakdowns_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 				fit[8] = comment;
 				fit_row(ws, row, fit, w, 9);
 				text(ws, row, 0, se->bds[l->bd], C_WRAP);
-				figure_cell(ws, row, 1, ind, l->target, "No target");
-				figure_cell(ws, row, 2, ind, l->now, l->due ? "No data" : "Not due");
-				figure_cell(ws, row, 3, ind, l->prev, "No data");
-				figure_cell(ws, row, 4, ind, l->last_year, "No data");
-				rag_cell(ws, row, 5, l->rag);
-				dot_cell(ws, row, 6, l->vs_prev, l->now, l->prev);
-				dot_cell(ws, row, 7, l->vs_year, l->now, l->last_year);
+				judged_cells(ws, row, 1, l);
 				text(ws, row, 8, comment, l->commentary ? C_WRAP : C_DRAFT);
 			}
 		}

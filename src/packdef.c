@@ -2,7 +2,6 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "packdef.h"
 #include "schema_load.h"
@@ -16,21 +15,7 @@ static const char *const field_roles[KPIX_PF_N] = {"organisation", "period",    
 
 char *kpix_packdef_find(const char *id, const char *search_path)
 {
-	const char *p = search_path ? search_path : kpix_default_schema_path();
-	while (*p) {
-		size_t n = strcspn(p, ":");
-		if (n) {
-			char *file = kpix_xasprintf("%.*s/packs/%s.json", (int)n, p, id);
-			struct stat st;
-			if (stat(file, &st) == 0)
-				return file;
-			free(file);
-		}
-		p += n;
-		if (*p == ':')
-			p++;
-	}
-	return NULL;
+	return kpix_path_find(search_path, "packs/", id);
 }
 
 static char *at(const char *path, const char *key)

@@ -1259,13 +1259,13 @@ static bool looks_like_path(const char *ref)
 	return strchr(ref, '/') || (n > 5 && strcmp(ref + n - 5, ".json") == 0);
 }
 
-char *kpix_schema_find(const char *id, const char *search_path)
+char *kpix_path_find(const char *search_path, const char *sub, const char *id)
 {
 	const char *p = search_path ? search_path : kpix_default_schema_path();
 	while (*p) {
 		size_t n = strcspn(p, ":");
 		if (n) {
-			char *file = kpix_xasprintf("%.*s/%s.json", (int)n, p, id);
+			char *file = kpix_xasprintf("%.*s/%s%s.json", (int)n, p, sub, id);
 			struct stat st;
 			if (stat(file, &st) == 0)
 				return file;
@@ -1276,6 +1276,11 @@ char *kpix_schema_find(const char *id, const char *search_path)
 			p++;
 	}
 	return NULL;
+}
+
+char *kpix_schema_find(const char *id, const char *search_path)
+{
+	return kpix_path_find(search_path, "", id);
 }
 
 int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path)

@@ -180,6 +180,10 @@ const char *kpix_type_name(kpix_type t);
  * exists, dir taken in order from search_path (NULL: the default path).
  * A new string the caller frees, or NULL when there is none. */
 char *kpix_schema_find(const char *id, const char *search_path);
+/* The first "<dir>/<sub><id>.json" that exists, dir taken in order from
+ * search_path (NULL: the default path); sub is "" or a folder with its
+ * '/', such as "packs/". A new string, or NULL. */
+char *kpix_path_find(const char *search_path, const char *sub, const char *id);
 /* What a cell of f must hold, in the words 'kpix schemas show' uses,
  * appended to b: "a number; required; at least 0; for example '12'", and
  * when with_values the enum's "; one of: A, B". */

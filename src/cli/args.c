@@ -1,12 +1,15 @@
 /* args.c - parse a command's options from its declarative table, and
  * write its --help from the same table. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "kpix/kpix.h"
+#include "render.h"
 
 static const cli_option *find(const cli_command *cmd, const char *name, size_t len, char short_name,
                               size_t *index)
@@ -181,4 +184,23 @@ int cli_source_date_epoch(int64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+int cli_write_outcome(const kpix_schema *schema, const kpix_report *report, const char *what,
+                      const char *out_dir, bool quiet)
+{
+	if (kpix_report_errors(report) > 0) {
+		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
+		cli_error("the %s has %" PRIu64 " error%s: nothing was written to %s", what,
+		          kpix_report_errors(report), kpix_report_errors(report) == 1 ? "" : "s",
+		          out_dir);
+		return EXIT_INVALID;
+	}
+	if (kpix_report_warnings(report) > 0 && !quiet)
+		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
+	if (fflush(stdout) != 0) {
+		cli_error("cannot write to the terminal: %s", strerror(errno));
+		return EXIT_IO;
+	}
+	return EXIT_VALID;
 }

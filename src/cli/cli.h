@@ -81,6 +81,14 @@ void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * executable (a build tree or an install prefix), then the library's own. */
 const char *cli_schema_path(void);
 
+/* What a command that writes files only from valid data (export, pack)
+ * says once the data is read: when it has errors, lists them and says
+ * nothing was written to out_dir ("the WHAT has N errors"), returning
+ * EXIT_INVALID; otherwise lists its warnings unless quiet and returns
+ * EXIT_VALID, or EXIT_IO when the terminal cannot be written. */
+int cli_write_outcome(const kpix_schema *schema, const kpix_report *report, const char *what,
+                      const char *out_dir, bool quiet);
+
 extern const cli_command cmd_validate;
 extern const cli_command cmd_schemas;
 extern const cli_command cmd_csv_dump;

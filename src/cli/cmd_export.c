@@ -2,15 +2,12 @@
  * the schema describes, and manifest.json, into a directory. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "kpix/kpix.h"
-#include "render.h"
 
 static const cli_option options[] = {
 	{"schema", 's', "ID|FILE", "the schema: a shipped id (see 'kpix schemas list') or a JSON file"},
@@ -113,21 +110,8 @@ static int run(int argc, char **argv)
 		                                                                           : EXIT_INTERNAL;
 		goto done;
 	}
-	if (kpix_report_errors(report) > 0) {
-		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
-		cli_error("the data has %" PRIu64 " error%s: nothing was written to %s",
-		          kpix_report_errors(report), kpix_report_errors(report) == 1 ? "" : "s",
-		          out_dir);
-		rc = EXIT_INVALID;
+	if ((rc = cli_write_outcome(schema, report, "data", out_dir, quiet)) != EXIT_VALID)
 		goto done;
-	}
-	if (kpix_report_warnings(report) > 0 && !quiet)
-		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
-	if (fflush(stdout) != 0) {
-		cli_error("cannot write to the terminal: %s", strerror(errno));
-		rc = EXIT_IO;
-		goto done;
-	}
 	for (size_t i = 0; i < kpix_export_output_count(result); i++)
 		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_export_output_name(result, i));
 	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);

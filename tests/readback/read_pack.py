@@ -122,9 +122,9 @@ def check_onesource(c, kpix, tmp):
 
     e = [r for r in wb["Exceptions"].iter_rows(min_row=4, values_only=True) if r[0]]
     c.eq("exceptions: Bexley red, oneSource amber",
-         [(r[2], r[3], r[5]) for r in e], [("Bexley", "Red", 55), ("oneSource", "Amber", 78)])
-    c.eq("Bexley's corrective action", e[0][9], "The fall is to be investigated.")
-    c.eq("no action recorded for oneSource", e[1][9], "None recorded")
+         [(r[2], r[7], r[4]) for r in e], [("Bexley", "Red", 55), ("oneSource", "Amber", 78)])
+    c.eq("Bexley's corrective action", e[0][11], "The fall is to be investigated.")
+    c.eq("no action recorded for oneSource", e[1][11], "None recorded")
 
     ws = wb["Trends"]
     c.eq("one chart", len(ws._charts), 1)
