@@ -1,0 +1,340 @@
+/* packbare - the pack benchmark's baseline: libxlsxwriter and nothing else.
+ *
+ * usage: packbare CELLS OUT.xlsx
+ *
+ * Reads the cell script that bench/gen-pack.py writes (its docstring
+ * describes the directives) and replays it with libxlsxwriter in
+ * constant-memory mode, as kpix pack does: every cell with its value, type
+ * and style, the row heights and column widths, one line chart of two
+ * series per indicator, panes, print settings, print areas, page breaks and
+ * document properties. No CSV, no validation, no judging, no sentences to
+ * draft, no row heights to work out, no hashing: the script already holds
+ * the workbook as it must be written.
+ *
+ * Exits 0 when the workbook was written, 1 on a malformed script, 2 when
+ * libxlsxwriter reports an error. */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xlsxwriter.h>
+
+#define MAX_FIELDS 1100 /* a B line lists up to 1,023 page breaks */
+#define MAX_STYLES 256
+#define MAX_BREAKS 1024
+
+static lxw_workbook *wb;
+static lxw_worksheet *ws;
+static lxw_format *styles[MAX_STYLES];
+static unsigned long line_no;
+
+static void bad(const char *what)
+{
+	fprintf(stderr, "packbare: line %lu: %s\n", line_no, what);
+	exit(1);
+}
+
+static void check(lxw_error e, const char *what)
+{
+	if (e != LXW_NO_ERROR) {
+		fprintf(stderr, "packbare: line %lu: %s: %s\n", line_no, what, lxw_strerror(e));
+		exit(2);
+	}
+}
+
+/* Splits line at tabs, in place. */
+static int split(char *line, char **field)
+{
+	int n = 0;
+	field[n++] = line;
+	for (char *p = line; *p; p++)
+		if (*p == '\t') {
+			if (n == MAX_FIELDS)
+				bad("too many fields");
+			*p = '\0';
+			field[n++] = p + 1;
+		}
+	return n;
+}
+
+/* Undoes the script's \\, \t and \n, in place. */
+static char *unescape(char *s)
+{
+	char *in = strchr(s, '\\');
+	if (!in)
+		return s;
+	char *out = in;
+	while (*in) {
+		if (*in != '\\') {
+			*out++ = *in++;
+			continue;
+		}
+		in++;
+		if (*in == 'n')
+			*out++ = '\n';
+		else if (*in == 't')
+			*out++ = '\t';
+		else if (*in == '\\')
+			*out++ = '\\';
+		else
+			bad("unknown escape");
+		in++;
+	}
+	*out = '\0';
+	return s;
+}
+
+static long number(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end)
+		bad("expected a whole number");
+	return v;
+}
+
+static lxw_format *style(long id)
+{
+	if (id <= 0 || id >= MAX_STYLES || !styles[id])
+		bad("unknown style");
+	return styles[id];
+}
+
+static void define_style(char **f, int n)
+{
+	long id = number(f[1]);
+	if (id <= 0 || id >= MAX_STYLES)
+		bad("style id out of range");
+	lxw_format *fmt = workbook_add_format(wb);
+	if (!fmt)
+		check(LXW_ERROR_MEMORY_MALLOC_FAILED, "a style");
+	for (int i = 2; i < n; i++) {
+		const char *t = f[i];
+		if (strcmp(t, "bold") == 0)
+			format_set_bold(fmt);
+		else if (strcmp(t, "wrap") == 0)
+			format_set_text_wrap(fmt);
+		else if (strcmp(t, "vtop") == 0)
+			format_set_align(fmt, LXW_ALIGN_VERTICAL_TOP);
+		else if (strcmp(t, "border") == 0)
+			format_set_border(fmt, LXW_BORDER_THIN);
+		else if (strcmp(t, "bottom-medium") == 0)
+			format_set_bottom(fmt, LXW_BORDER_MEDIUM);
+		else if (strcmp(t, "solid") == 0)
+			format_set_pattern(fmt, LXW_PATTERN_SOLID);
+		else if (strcmp(t, "italic") == 0)
+			format_set_italic(fmt);
+		else if (strcmp(t, "center") == 0)
+			format_set_align(fmt, LXW_ALIGN_CENTER);
+		else if (strncmp(t, "bg=", 3) == 0)
+			format_set_bg_color(fmt, (lxw_color_t)strtoul(t + 3, NULL, 16));
+		else if (strncmp(t, "color=", 6) == 0)
+			format_set_font_color(fmt, (lxw_color_t)strtoul(t + 6, NULL, 16));
+		else if (strncmp(t, "size=", 5) == 0)
+			format_set_font_size(fmt, strtod(t + 5, NULL));
+		else if (strncmp(t, "num=", 4) == 0)
+			format_set_num_format(fmt, unescape(f[i] + 4));
+		else
+			bad("unknown style token");
+	}
+	styles[id] = fmt;
+}
+
+static void write_row(char **f, int n)
+{
+	if (!ws)
+		bad("a row before any sheet");
+	lxw_row_t row = (lxw_row_t)number(f[1]);
+	for (int i = 2; i < n; i++) {
+		char *c = f[i];
+		if (!*c)
+			continue;
+		lxw_col_t col = (lxw_col_t)(i - 2);
+		char type = *c++;
+		lxw_format *fmt = NULL;
+		if (*c != ':') {
+			char *end;
+			fmt = style(strtol(c, &end, 10));
+			c = end;
+		}
+		if (*c++ != ':')
+			bad("a cell is TYPE STYLE ':' VALUE");
+		lxw_error e;
+		if (type == 's')
+			e = worksheet_write_string(ws, row, col, unescape(c), fmt);
+		else if (type == 'n')
+			e = worksheet_write_number(ws, row, col, strtod(c, NULL), fmt);
+		else if (type == 'b')
+			e = worksheet_write_blank(ws, row, col, fmt);
+		else
+			bad("unknown cell type");
+		check(e, "a cell");
+	}
+}
+
+/* C row col title numfmt categories values targets: the pack's line chart
+ * of an indicator's figures and its target. */
+static void chart(char **f, int n)
+{
+	if (n != 8)
+		bad("C needs 7 fields");
+	lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_LINE);
+	if (!ch)
+		check(LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
+	chart_title_set_name(ch, unescape(f[3]));
+	lxw_chart_font font = {.size = 11, .bold = LXW_TRUE};
+	chart_title_set_name_font(ch, &font);
+
+	lxw_chart_series *fig = chart_add_series(ch, f[5], f[6]);
+	if (!fig)
+		check(LXW_ERROR_MEMORY_MALLOC_FAILED, "a series");
+	chart_series_set_name(fig, "Figure");
+	lxw_chart_line line = {.width = 2.25, .color = 0x1F4E79};
+	chart_series_set_line(fig, &line);
+	chart_series_set_marker_type(fig, LXW_CHART_MARKER_CIRCLE);
+	chart_series_set_marker_size(fig, 6);
+	lxw_chart_fill fill = {.color = line.color};
+	lxw_chart_line edge = {.color = line.color};
+	chart_series_set_marker_fill(fig, &fill);
+	chart_series_set_marker_line(fig, &edge);
+
+	lxw_chart_series *tgt = chart_add_series(ch, f[5], f[7]);
+	if (!tgt)
+		check(LXW_ERROR_MEMORY_MALLOC_FAILED, "a series");
+	chart_series_set_name(tgt, "Target");
+	lxw_chart_line dash = {.width = 2.25, .color = 0xC55A11,
+	                       .dash_type = LXW_CHART_LINE_DASH_DASH};
+	chart_series_set_line(tgt, &dash);
+	chart_series_set_marker_type(tgt, LXW_CHART_MARKER_NONE);
+
+	chart_axis_set_num_format(ch->y_axis, unescape(f[4]));
+	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
+	chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
+	lxw_chart_options opt = {.x_offset = 4, .y_offset = 4,
+	                         .x_scale = 620 / 480.0, .y_scale = 280 / 288.0,
+	                         .object_position = LXW_OBJECT_MOVE_DONT_SIZE};
+	check(worksheet_insert_chart_opt(ws, (lxw_row_t)number(f[1]), (lxw_col_t)number(f[2]), ch,
+	                                 &opt),
+	      "a chart");
+}
+
+static void page_breaks(char **f, int n)
+{
+	static lxw_row_t rows[MAX_BREAKS + 1];
+	if (n - 1 > MAX_BREAKS)
+		bad("too many page breaks");
+	for (int i = 1; i < n; i++)
+		rows[i - 1] = (lxw_row_t)number(f[i]);
+	rows[n - 1] = 0;
+	if (n > 1)
+		check(worksheet_set_h_pagebreaks(ws, rows), "page breaks");
+}
+
+static void properties(char **f, int n)
+{
+	if (n != 9)
+		bad("P needs 8 fields");
+	/* empty means none; libxlsxwriter reads the strings only at close */
+	for (int i = 2; i < n; i++)
+		f[i] = *f[i] ? strdup(unescape(f[i])) : NULL;
+	lxw_doc_properties p = {
+		.title = f[2], .subject = f[3], .author = f[4], .manager = f[5],
+		.company = f[6], .category = f[7], .keywords = f[8],
+		.created = (time_t)number(f[1]),
+	};
+	check(workbook_set_properties(wb, &p), "the properties");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf(stderr, "usage: packbare CELLS OUT.xlsx\n");
+		return 1;
+	}
+	FILE *in = fopen(argv[1], "r");
+	if (!in) {
+		perror(argv[1]);
+		return 1;
+	}
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = NULL,
+	                             .use_zip64 = LXW_FALSE};
+	wb = workbook_new_opt(argv[2], &opts);
+	if (!wb) {
+		fprintf(stderr, "packbare: cannot start '%s'\n", argv[2]);
+		return 2;
+	}
+
+	char *line = NULL, *f[MAX_FIELDS];
+	size_t cap = 0;
+	ssize_t len;
+	while ((len = getline(&line, &cap, in)) > 0) {
+		line_no++;
+		if (line[len - 1] == '\n')
+			line[--len] = '\0';
+		int n = split(line, f);
+		if (f[0][0] && f[0][1])
+			bad("unknown directive");
+		switch (f[0][0]) {
+		case 'R':
+			write_row(f, n);
+			break;
+		case 'F':
+			define_style(f, n);
+			break;
+		case 'S':
+			ws = workbook_add_worksheet(wb, unescape(f[1]));
+			if (!ws)
+				check(LXW_ERROR_MEMORY_MALLOC_FAILED, "a sheet");
+			worksheet_set_paper(ws, 9); /* A4 */
+			break;
+		case 'H':
+			check(worksheet_set_row(ws, (lxw_row_t)number(f[1]), strtod(f[2], NULL), NULL),
+			      "a row height");
+			break;
+		case 'W':
+			check(worksheet_set_column(ws, (lxw_col_t)number(f[1]), (lxw_col_t)number(f[1]),
+			                           strtod(f[2], NULL), NULL),
+			      "a width");
+			break;
+		case 'C':
+			chart(f, n);
+			break;
+		case 'Z':
+			worksheet_freeze_panes(ws, (lxw_row_t)number(f[1]), (lxw_col_t)number(f[2]));
+			break;
+		case 'O':
+			if (number(f[1]))
+				worksheet_set_landscape(ws);
+			else
+				worksheet_set_portrait(ws);
+			if (number(f[2]))
+				worksheet_fit_to_pages(ws, 1, 0);
+			if (number(f[3]) >= 0)
+				check(worksheet_repeat_rows(ws, (lxw_row_t)number(f[3]),
+				                            (lxw_row_t)number(f[4])),
+				      "repeated rows");
+			if (*f[5])
+				check(worksheet_set_header(ws, unescape(f[5])), "the page header");
+			if (*f[6])
+				check(worksheet_set_footer(ws, unescape(f[6])), "the page footer");
+			break;
+		case 'Q':
+			check(worksheet_print_area(ws, (lxw_row_t)number(f[1]), (lxw_col_t)number(f[2]),
+			                           (lxw_row_t)number(f[3]), (lxw_col_t)number(f[4])),
+			      "the print area");
+			break;
+		case 'B':
+			page_breaks(f, n);
+			break;
+		case 'P':
+			properties(f, n);
+			break;
+		default:
+			bad("unknown directive");
+		}
+	}
+	free(line);
+	fclose(in);
+	check(workbook_close(wb), "closing the workbook");
+	return 0;
+}
