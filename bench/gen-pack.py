@@ -893,6 +893,24 @@ def print_setup(book, repeat_first, repeat_last, last_row, last_col):
     book.line("Q", 0, 0, last_row, 0 if last_col is None else last_col)
 
 
+def previous_heading(ls):
+    """The heading of a column of previous figures, as pack.c writes it."""
+    if ls and all(l.prev_p == ls[0].prev_p for l in ls) and ls[0].prev_p is not None:
+        return "Previous period\n" + period_text(ls[0].prev_p)
+    return "Previous period\n(the last one due)"
+
+
+def judged_cells(bk, row, col, l):
+    ind = l.ind
+    figure_cell(bk, row, col, ind, l.target, "No target")
+    figure_cell(bk, row, col + 1, ind, l.now, "No data" if l.due else "Not due")
+    figure_cell(bk, row, col + 2, ind, l.prev, "No data")
+    figure_cell(bk, row, col + 3, ind, l.last_year, "No data")
+    rag_cell(bk, row, col + 4, l.rag)
+    dot_cell(bk, row, col + 5, l.vs_prev, l.now, l.prev)
+    dot_cell(bk, row, col + 6, l.vs_year, l.now, l.last_year)
+
+
 def commentary_of(l):
     return l.commentary if l.commentary is not None else "Drafted by kpix: " + (l.drafted or "")
 
@@ -961,10 +979,10 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
     bk.number(2, 1, n, Style(bold=True, size=14))
     for i, k in enumerate(counted):
         bk.number(2, 3 + i, count[k], Style(bold=True, border=True, center=True, size=14))
-    h = ["Code", "Indicator", "Polarity", "Target", "This period\n" + pt, "Previous period",
+    h = ["Code", "Indicator", "Polarity", "Target", "This period\n" + pt, previous_heading(lines),
          "Same period last year\n" + period_text(CUR - 4), "RAG", "vs previous",
          "vs last year", "Commentary"]
-    bk.line("H", 4, repr(45.0))
+    bk.line("H", 4, repr(60.0))
     headings(bk, 4, h)
     row = 5
     for gtitle, codes in groups:
@@ -982,13 +1000,7 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
             bk.text(row, 0, ind["code"], C_TEXT)
             bk.text(row, 1, ind["title"], C_WRAP)
             bk.text(row, 2, polarity_words(pol), C_WRAP)
-            figure_cell(bk, row, 3, ind, l.target, "No target")
-            figure_cell(bk, row, 4, ind, l.now, "No data" if l.due else "Not due")
-            figure_cell(bk, row, 5, ind, l.prev, "No data")
-            figure_cell(bk, row, 6, ind, l.last_year, "No data")
-            rag_cell(bk, row, 7, l.rag)
-            dot_cell(bk, row, 8, l.vs_prev, l.now, l.prev)
-            dot_cell(bk, row, 9, l.vs_year, l.now, l.last_year)
+            judged_cells(bk, row, 3, l)
             bk.text(row, 10, comment, C_WRAP if l.commentary is not None else C_DRAFT)
             row += 1
     bk.line("Z", 5, 2)
@@ -996,12 +1008,13 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
 
     # Exceptions
     bk.line("S", "Exceptions")
-    w = [9, 34, 16, 10, 10, 11, 11, 11, 48, 48]
+    w = [9, 30, 14, 10, 11, 11, 11, 10, 11, 11, 44, 44]
     widths(bk, w)
     bk.text(0, 0, "Exceptions: red and amber figures, %s" % pt, C_TITLE)
-    h = ["Code", "Indicator", "Breakdown", "RAG", "Target", "This period", "Previous period",
-         "Same period last year", "Commentary", "Corrective action"]
-    bk.line("H", 2, repr(45.0))
+    h = ["Code", "Indicator", "Breakdown", "Target", "This period", "Previous period",
+         "Same period last year", "RAG", "vs previous", "vs last year", "Commentary",
+         "Corrective action"]
+    bk.line("H", 2, repr(60.0))
     headings(bk, 2, h)
     row = 3
     for i in range(n):
@@ -1011,27 +1024,23 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
             ind = l.ind
             comment = commentary_of(l)
             where = BREAKDOWNS[l.bd - 1] if l.bd else "Whole organisation"
-            fit = [None, ind["title"], where] + [None] * 5 + [comment, l.action]
+            fit = [None, ind["title"], where] + [None] * 7 + [comment, l.action]
             fit_row(bk, row, fit, w)
             bk.text(row, 0, ind["code"], C_TEXT)
             bk.text(row, 1, ind["title"], C_WRAP)
             bk.text(row, 2, where, C_WRAP)
-            rag_cell(bk, row, 3, l.rag)
-            figure_cell(bk, row, 4, ind, l.target, "No target")
-            figure_cell(bk, row, 5, ind, l.now, "No data")
-            figure_cell(bk, row, 6, ind, l.prev, "No data")
-            figure_cell(bk, row, 7, ind, l.last_year, "No data")
-            bk.text(row, 8, comment, C_WRAP if l.commentary is not None else C_DRAFT)
+            judged_cells(bk, row, 3, l)
+            bk.text(row, 10, comment, C_WRAP if l.commentary is not None else C_DRAFT)
             if l.action:
-                bk.text(row, 9, l.action, C_WRAP)
+                bk.text(row, 11, l.action, C_WRAP)
             else:
-                bk.text(row, 9, "None recorded", C_NOTE)
+                bk.text(row, 11, "None recorded", C_NOTE)
             row += 1
     if row == 3:
         bk.text(row, 0, "No figure is red or amber this period.", C_BOLD)
         row += 1
     bk.line("Z", 3, 0)
-    print_setup(bk, 2, 2, row - 1, 9)
+    print_setup(bk, 2, 2, row - 1, 11)
 
     # Trends
     bk.line("S", "Trends")
@@ -1087,12 +1096,13 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
     widths(bk, w)
     bk.text(0, 0, "Breakdowns, %s" % pt, C_TITLE)
     row = 2
-    h = ["Breakdown", "Target", "This period", "Previous period", "Same period last year",
-         "RAG", "vs previous", "vs last year", "Commentary"]
     for i, ind in enumerate(inds):
         bls = bd_lines[i]
         if not bls:
             continue
+        h = ["Breakdown", "Target", "This period\n" + pt, previous_heading(bls),
+             "Same period last year\n" + period_text(CUR - 4), "RAG", "vs previous",
+             "vs last year", "Commentary"]
         bk.text(row, 0, "%s %s" % (ind["code"], ind["title"]), C_GROUP)
         for c in range(1, 9):
             bk.blank(row, c, C_GROUP)
@@ -1102,6 +1112,7 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
         for ttitle, names in tables:
             bk.text(row, 0, ttitle, C_BOLD)
             row += 1
+            bk.line("H", row, repr(60.0))
             headings(bk, row, h)
             row += 1
             for _ in names:
@@ -1111,13 +1122,7 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
                 name = BREAKDOWNS[l.bd - 1]
                 fit_row(bk, row, [name] + [None] * 7 + [comment], w)
                 bk.text(row, 0, name, C_WRAP)
-                figure_cell(bk, row, 1, ind, l.target, "No target")
-                figure_cell(bk, row, 2, ind, l.now, "No data" if l.due else "Not due")
-                figure_cell(bk, row, 3, ind, l.prev, "No data")
-                figure_cell(bk, row, 4, ind, l.last_year, "No data")
-                rag_cell(bk, row, 5, l.rag)
-                dot_cell(bk, row, 6, l.vs_prev, l.now, l.prev)
-                dot_cell(bk, row, 7, l.vs_year, l.now, l.last_year)
+                judged_cells(bk, row, 1, l)
                 bk.text(row, 8, comment, C_WRAP if l.commentary is not None else C_DRAFT)
                 row += 1
         row += 1
