@@ -1,4 +1,4 @@
-/* manifest.c - read an export's manifest.json; see manifest.h. */
+/* manifest.c - read the manifest.json of an export or a pack; see manifest.h. */
 #include "manifest.h"
 
 #include <errno.h>
@@ -210,6 +210,28 @@ static int read_options(reader *rd, json_t *root)
 	return get_count(rd, "options", opt, "max_errors", false, NULL, &m->max_errors);
 }
 
+/* A pack's definition {"name", "size", "sha256", "id"[, "version"]} and
+ * the fingerprint of everything it read. */
+static int read_pack(reader *rd, json_t *root)
+{
+	kpix_manifest *m = rd->m;
+	json_t *pk;
+	char *fp = NULL;
+	int rc;
+	if ((rc = get_container(rd, "", root, "pack", false, true, &pk)) ||
+	    (rc = read_file_entry(rd, "pack", pk, false, &m->pack)) ||
+	    (rc = get_str(rd, "pack", pk, "id", true, &m->pack_id)) ||
+	    (rc = get_str(rd, "pack", pk, "version", false, &m->pack_version)) ||
+	    (rc = get_str(rd, "", root, "fingerprint", true, &fp)))
+		return rc;
+	if (strlen(fp) != 64 || strspn(fp, "0123456789abcdef") != 64)
+		rc = bad(rd, "fingerprint", "expected a SHA-256 as 64 lower-case hex digits");
+	else
+		memcpy(m->fingerprint, fp, KPIX_SHA256_HEX_SIZE);
+	free(fp);
+	return rc;
+}
+
 static int read_manifest(reader *rd, json_t *root)
 {
 	kpix_manifest *m = rd->m;
@@ -225,8 +247,10 @@ static int read_manifest(reader *rd, json_t *root)
 		           "the manifest's format is '%s', but this kpix reads " FORMAT_MARKER,
 		           json_string_value(marker));
 	json_t *cmd = json_object_get(root, "command");
-	if (cmd && (!json_is_string(cmd) || strcmp(json_string_value(cmd), "export") != 0))
-		return bad(rd, "command", "only the manifest of an export can be verified");
+	if (cmd && json_is_string(cmd) && strcmp(json_string_value(cmd), "pack") == 0)
+		m->is_pack = true;
+	else if (cmd && (!json_is_string(cmd) || strcmp(json_string_value(cmd), "export") != 0))
+		return bad(rd, "command", "only the manifest of an export or of a pack can be verified");
 	json_t *ver, *sch, *rec, *val;
 	if ((rc = get_container(rd, "", root, "versions", false, true, &ver)) ||
 	    (rc = get_str(rd, "versions", ver, "kpix", true, &m->ver_kpix)) ||
@@ -239,7 +263,9 @@ static int read_manifest(reader *rd, json_t *root)
 	    (rc = get_str(rd, "schema", sch, "id", true, &m->schema_id)) ||
 	    (rc = get_str(rd, "schema", sch, "version", false, &m->schema_version)))
 		return rc;
-	json_t *prev = json_object_get(root, "previous");
+	if (m->is_pack && (rc = read_pack(rd, root)))
+		return rc;
+	json_t *prev = m->is_pack ? NULL : json_object_get(root, "previous");
 	m->has_previous = prev != NULL;
 	if (prev && (rc = read_file_entry(rd, "previous", prev, false, &m->previous)))
 		return rc;
@@ -249,13 +275,28 @@ static int read_manifest(reader *rd, json_t *root)
 		return rc;
 	if (m->ninputs == 0)
 		return bad(rd, "inputs", "the manifest lists no input, so there is nothing to re-run");
-	if ((rc = get_container(rd, "", root, "reconciliation", false, true, &rec)) ||
-	    (rc = get_count(rd, "reconciliation", rec, "rows_read", true, NULL, &m->rows_read)) ||
-	    (rc = get_count(rd, "reconciliation", rec, "rows_exported", true, NULL,
-	                    &m->rows_exported)) ||
-	    (rc = get_count(rd, "reconciliation", rec, "rows_rejected", true, NULL,
-	                    &m->rows_rejected)))
+	if (m->is_pack && (rc = get_str(rd, "options", json_object_get(root, "options"), "period",
+	                                true, &m->period)))
 		return rc;
+	if ((rc = get_container(rd, "", root, "reconciliation", false, true, &rec)) ||
+	    (rc = get_count(rd, "reconciliation", rec, "rows_read", true, NULL, &m->rows_read)))
+		return rc;
+	if (m->is_pack) {
+		if ((rc = get_count(rd, "reconciliation", rec, "rows_shown", true, NULL,
+		                    &m->rows_shown)) ||
+		    (rc = get_count(rd, "reconciliation", rec, "rows_later", true, NULL,
+		                    &m->rows_later)) ||
+		    (rc = get_count(rd, "reconciliation", rec, "rows_other_indicators", true, NULL,
+		                    &m->rows_other_indicators)) ||
+		    (rc = get_count(rd, "reconciliation", rec, "rows_other_organisations", true, NULL,
+		                    &m->rows_other_organisations)))
+			return rc;
+	} else if ((rc = get_count(rd, "reconciliation", rec, "rows_exported", true, NULL,
+	                           &m->rows_exported)) ||
+	           (rc = get_count(rd, "reconciliation", rec, "rows_rejected", true, NULL,
+	                           &m->rows_rejected))) {
+		return rc;
+	}
 	if ((rc = get_container(rd, "", root, "validation", false, false, &val)) ||
 	    (rc = get_count(rd, "validation", val, "errors", false, NULL, &m->errors)) ||
 	    (rc = get_count(rd, "validation", val, "warnings", false, NULL, &m->warnings)))
@@ -327,6 +368,10 @@ void kpix_manifest_free(kpix_manifest *m)
 	free(m->previous.name);
 	free(m->schema_id);
 	free(m->schema_version);
+	free(m->pack.name);
+	free(m->pack_id);
+	free(m->pack_version);
+	free(m->period);
 	free_files(m->inputs, m->ninputs);
 	kpix_strings_free(m->params, m->nparams);
 	kpix_strings_free(m->exports, m->nexports);

@@ -1,5 +1,6 @@
-/* manifest.h - read the manifest.json that kpix export writes beside its
- * files ("kpix-manifest/1", described in docs/exports.md), for kpix verify.
+/* manifest.h - read the manifest.json that kpix export or kpix pack writes
+ * beside its files ("kpix-manifest/1", described in docs/exports.md and
+ * docs/packs.md), for kpix verify.
  *
  * jansson stays inside manifest.c: the rest of the library sees plain C.
  * Only what verifying needs is read, and it is checked strictly, since
@@ -15,7 +16,8 @@
 #include "digest.h"
 #include "kpix/kpix.h"
 
-/* A file the manifest records: the schema, an input or an output. */
+/* A file the manifest records: the schema, a pack's definition, an input
+ * or an output. */
 typedef struct {
 	char *name;                      /* a plain file name, no directory */
 	uint64_t size;
@@ -25,10 +27,16 @@ typedef struct {
 } kpix_mfile;
 
 typedef struct {
+	bool is_pack;                    /* "command": "pack"; else an export */
 	/* versions.*: each NULL when not recorded */
 	char *ver_kpix, *ver_xlsxwriter, *ver_zlib, *ver_csv;
 	kpix_mfile schema;
 	char *schema_id, *schema_version;
+	/* a pack's: its definition ("pack"), options.period and fingerprint */
+	kpix_mfile pack;
+	char *pack_id, *pack_version;
+	char *period;
+	char fingerprint[KPIX_SHA256_HEX_SIZE];
 	kpix_mfile *inputs;
 	size_t ninputs;
 	bool has_previous;
@@ -43,7 +51,9 @@ typedef struct {
 	uint64_t max_errors;             /* 0 when not recorded */
 	kpix_mfile *outputs;
 	size_t noutputs;
-	uint64_t rows_read, rows_exported, rows_rejected;
+	uint64_t rows_read, rows_exported, rows_rejected; /* an export's reconciliation */
+	/* a pack's reconciliation (rows_read as well) */
+	uint64_t rows_shown, rows_later, rows_other_indicators, rows_other_organisations;
 	uint64_t errors, warnings;
 } kpix_manifest;
 

@@ -1253,9 +1253,9 @@ static int load(kpix_pack_result *r)
 		                 o->period);
 	if ((rc = kpix_packdef_load(&r->def, o->pack, o->search_path)))
 		return rc;
-	const char *ref = r->def->schema_ref;
+	const char *ref = o->schema && *o->schema ? o->schema : r->def->schema_ref;
 	char *rel = NULL;
-	if (strchr(ref, '/') && ref[0] != '/') {
+	if (ref == r->def->schema_ref && strchr(ref, '/') && ref[0] != '/') {
 		/* a schema file named relative to the definition */
 		const char *slash = strrchr(r->def->path, '/');
 		rel = slash ? kpix_xasprintf("%.*s/%s", (int)(slash - r->def->path), r->def->path, ref)

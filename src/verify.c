@@ -1,9 +1,11 @@
-/* verify.c - kpix verify: check an export against its manifest, then re-run
- * it into a scratch directory and compare what it writes.
+/* verify.c - kpix verify: check an export or a board pack against its
+ * manifest, then re-run it into a scratch directory and compare what it
+ * writes.
  *
- * Nothing here knows how an export is made: the re-run is kpix_export with
- * the options the manifest records, and files are compared by size and
- * SHA-256 only (digest.h). A finding is data in the result, never printed. */
+ * Nothing here knows how an export or a pack is made: the re-run is
+ * kpix_export or kpix_pack with the options the manifest records, and files
+ * are compared by size and SHA-256 only (digest.h). A finding is data in
+ * the result, never printed. */
 #include <csv.h>
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +22,7 @@
 
 #include "digest.h"
 #include "manifest.h"
+#include "packdef.h"
 #include "schema.h"
 #include "util.h"
 #include "xlsx.h"
@@ -30,8 +33,15 @@ struct kpix_verify_result {
 	size_t nfiles, capfiles;
 	kpix_verify_note *notes;
 	size_t nnotes, capnotes;
+	size_t first_input;    /* files[]: the schema, a pack's definition, then the inputs */
 	bool reran;
 };
+
+/* What the manifest is of, for sentences: "export" or "pack". */
+static const char *what(const kpix_verify_result *r)
+{
+	return r->m->is_pack ? "pack" : "export";
+}
 
 /* ------------------------------------------------------------ results */
 
@@ -135,6 +145,7 @@ static void default_places(const char *mdir, const char *name, char **cands)
  * name. */
 static int match_data(const kpix_manifest *m, const kpix_verify_options *o, const char **given)
 {
+	const char *made = m->is_pack ? "pack" : "export";
 	for (size_t d = 0; d < o->ndata; d++) {
 		const char *name = base_name(o->data[d]);
 		if (m->has_previous && strcmp(m->previous.name, name) == 0)
@@ -160,9 +171,9 @@ static int match_data(const kpix_manifest *m, const kpix_verify_options *o, cons
 		for (size_t i = 0; i < m->ninputs; i++)
 			kpix_buf_printf(&names, "%s%s", i ? ", " : "", m->inputs[i].name);
 		int rc = kpix_fail(KPIX_EUSAGE,
-		                   "'%s' is not an input of this export: a data file stands for the "
+		                   "'%s' is not an input of this %s: a data file stands for the "
 		                   "recorded input of the same name, and the manifest records %s",
-		                   o->data[d], names.data);
+		                   o->data[d], made, names.data);
 		kpix_buf_free(&names);
 		return rc;
 	}
@@ -239,6 +250,39 @@ static int check_schema(kpix_verify_result *r, const char *mdir, const kpix_veri
 	return rc;
 }
 
+/* A pack's definition: --pack when given; otherwise the recorded file in
+ * DIR, then in the current directory, then the recorded id on the schema
+ * search path (packs/ID.json). */
+static int check_pack(kpix_verify_result *r, const char *mdir, const kpix_verify_options *o)
+{
+	const kpix_manifest *m = r->m;
+	if (!m->is_pack) {
+		if (o->pack)
+			return kpix_fail(KPIX_EUSAGE, "--pack is for the manifest of a board pack, and "
+			                              "this is the manifest of an export");
+		return 0;
+	}
+	kpix_verify_file *vf = add_file(r, KPIX_VERIFY_PACK, m->pack.name);
+	char *cands[3] = {NULL, NULL, NULL};
+	if (o->pack && looks_like_path(o->pack)) {
+		cands[0] = kpix_xstrdup(o->pack);
+	} else if (o->pack) {
+		cands[0] = kpix_packdef_find(o->pack, o->schema_path);
+		if (!cands[0])
+			return kpix_fail(KPIX_ENOTFOUND,
+			                 "no pack '%s': it is not a file and not the id of a shipped pack "
+			                 "(they are in the packs folder beside the schemas)",
+			                 o->pack);
+	} else {
+		default_places(mdir, m->pack.name, cands);
+		cands[2] = kpix_packdef_find(m->pack_id, o->schema_path);
+	}
+	int rc = locate(vf, &m->pack, cands, 3);
+	for (size_t i = 0; i < 3; i++)
+		free(cands[i]);
+	return rc;
+}
+
 static int check_outputs(kpix_verify_result *r, const char *mdir)
 {
 	for (size_t i = 0; i < r->m->noutputs; i++) {
@@ -258,9 +302,9 @@ static void check_versions(kpix_verify_result *r)
 	snprintf(csv, sizeof(csv), "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
 	if (strcmp(m->ver_kpix, KPIX_VERSION) != 0)
 		note(r, KPIX_SEVERITY_WARNING,
-		     "this is kpix %s, but the export was made by kpix %s: the same bytes are only "
+		     "this is kpix %s, but the %s was made by kpix %s: the same bytes are only "
 		     "promised by the same version, so a difference may come from the change",
-		     KPIX_VERSION, m->ver_kpix);
+		     KPIX_VERSION, what(r), m->ver_kpix);
 	const char *libs[][3] = {
 		{"libxlsxwriter", m->ver_xlsxwriter, kpix_xlsx_version()},
 		{"zlib", m->ver_zlib, zlibVersion()},
@@ -269,9 +313,9 @@ static void check_versions(kpix_verify_result *r)
 	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++)
 		if (libs[i][1] && strcmp(libs[i][1], libs[i][2]) != 0)
 			note(r, KPIX_SEVERITY_WARNING,
-			     "kpix here uses %s %s, but the export was made with %s %s: a difference may "
+			     "kpix here uses %s %s, but the %s was made with %s %s: a difference may "
 			     "come from the change",
-			     libs[i][0], libs[i][2], libs[i][0], libs[i][1]);
+			     libs[i][0], libs[i][2], what(r), libs[i][0], libs[i][1]);
 }
 
 /* ------------------------------------------------------ scratch directory */
@@ -360,14 +404,36 @@ static void drop_scratch(void)
 static void compare_counts(kpix_verify_result *r, const kpix_manifest *fresh)
 {
 	const kpix_manifest *m = r->m;
-	if (fresh->rows_read != m->rows_read || fresh->rows_exported != m->rows_exported ||
-	    fresh->rows_rejected != m->rows_rejected)
+	if (!m->is_pack &&
+	    (fresh->rows_read != m->rows_read || fresh->rows_exported != m->rows_exported ||
+	     fresh->rows_rejected != m->rows_rejected))
 		note(r, KPIX_SEVERITY_ERROR,
 		     "the manifest records %llu rows read, %llu exported and %llu rejected, but the "
 		     "re-run read %llu, exported %llu and rejected %llu",
 		     (unsigned long long)m->rows_read, (unsigned long long)m->rows_exported,
 		     (unsigned long long)m->rows_rejected, (unsigned long long)fresh->rows_read,
 		     (unsigned long long)fresh->rows_exported, (unsigned long long)fresh->rows_rejected);
+	if (m->is_pack &&
+	    (fresh->rows_read != m->rows_read || fresh->rows_shown != m->rows_shown ||
+	     fresh->rows_later != m->rows_later ||
+	     fresh->rows_other_indicators != m->rows_other_indicators ||
+	     fresh->rows_other_organisations != m->rows_other_organisations))
+		note(r, KPIX_SEVERITY_ERROR,
+		     "the manifest records %llu rows read, %llu shown, %llu for later periods, %llu "
+		     "for other indicators and %llu for other organisations, but the re-run counted "
+		     "%llu, %llu, %llu, %llu and %llu",
+		     (unsigned long long)m->rows_read, (unsigned long long)m->rows_shown,
+		     (unsigned long long)m->rows_later, (unsigned long long)m->rows_other_indicators,
+		     (unsigned long long)m->rows_other_organisations,
+		     (unsigned long long)fresh->rows_read, (unsigned long long)fresh->rows_shown,
+		     (unsigned long long)fresh->rows_later,
+		     (unsigned long long)fresh->rows_other_indicators,
+		     (unsigned long long)fresh->rows_other_organisations);
+	if (m->is_pack && strcmp(fresh->fingerprint, m->fingerprint) != 0)
+		note(r, KPIX_SEVERITY_ERROR,
+		     "the manifest records the fingerprint %s, but the re-run computes %s from the "
+		     "files it read",
+		     m->fingerprint, fresh->fingerprint);
 	if (fresh->warnings != m->warnings)
 		note(r, KPIX_SEVERITY_ERROR,
 		     "the manifest records %llu validation warnings, but the re-run found %llu",
@@ -380,26 +446,27 @@ static void compare_counts(kpix_verify_result *r, const kpix_manifest *fresh)
 			     (unsigned long long)fresh->inputs[i].rows);
 }
 
-/* Marks what the re-run wrote: each recorded output against the manifest,
- * and each output the manifest does not list. */
-static int compare_rerun(kpix_verify_result *r, const kpix_export_result *ex)
+/* Marks what the re-run wrote (names, manifest.json not counted): each
+ * recorded output against the manifest, and each output the manifest does
+ * not list; then compares the re-run's manifest with this one. */
+static int compare_rerun(kpix_verify_result *r, const char *const *names, size_t nnames)
 {
+	size_t first_output = r->first_input + r->m->ninputs;
 	for (size_t i = 0; i < r->m->noutputs; i++) {
-		kpix_verify_file *vf = &r->files[1 + r->m->ninputs + i];
+		kpix_verify_file *vf = &r->files[first_output + i];
 		char *fresh = kpix_xasprintf("%s/%s", scratch_dir, vf->name);
 		int rc = compare(fresh, &r->m->outputs[i], &vf->rerun);
 		free(fresh);
 		if (rc)
 			return rc;
 	}
-	for (size_t k = 0; k < kpix_export_output_count(ex); k++) {
-		const char *name = kpix_export_output_name(ex, k);
+	for (size_t k = 0; k < nnames; k++) {
 		bool listed = false;
 		for (size_t i = 0; i < r->m->noutputs && !listed; i++)
-			listed = strcmp(r->m->outputs[i].name, name) == 0;
+			listed = strcmp(r->m->outputs[i].name, names[k]) == 0;
 		if (listed)
 			continue;
-		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_OUTPUT, name);
+		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_OUTPUT, names[k]);
 		vf->recorded = false;
 		vf->rerun = KPIX_VERIFY_CHANGED;
 	}
@@ -414,17 +481,41 @@ static int compare_rerun(kpix_verify_result *r, const kpix_export_result *ex)
 	return 0;
 }
 
-static int rerun(kpix_verify_result *r, const kpix_verify_file *schema_file,
-                 const kpix_verify_options *o)
+/* What the re-run came to, the same for an export and a pack: erc is what
+ * kpix_export or kpix_pack returned (KPIX_EIO, and for a pack a schema or
+ * definition that no longer loads, end the verification; any other
+ * failure is an error note), written whether it wrote its files, and
+ * names what it wrote. */
+static int after_rerun(kpix_verify_result *r, int erc, bool written, const kpix_report *rep,
+                       const char *const *names, size_t nnames)
+{
+	const kpix_manifest *m = r->m;
+	int rc = 0;
+	if (erc == KPIX_EIO || (m->is_pack && (erc == KPIX_ESCHEMA || erc == KPIX_ENOTFOUND)))
+		rc = erc;
+	else if (erc)
+		note(r, KPIX_SEVERITY_ERROR, "the %s could not be re-run: %s", what(r),
+		     kpix_error_last());
+	else if (!written)
+		note(r, KPIX_SEVERITY_ERROR,
+		     "the re-run found %llu error%s in the data, so it wrote nothing (run kpix "
+		     "validate on the inputs to see them)",
+		     (unsigned long long)kpix_report_errors(rep),
+		     kpix_report_errors(rep) == 1 ? "" : "s");
+	if (erc == 0 && written)
+		return compare_rerun(r, names, nnames);
+	for (size_t i = 0; i < m->noutputs; i++)
+		r->files[r->first_input + m->ninputs + i].rerun = KPIX_VERIFY_MISSING;
+	return rc;
+}
+
+static int rerun_export(kpix_verify_result *r, const char **files, const kpix_verify_options *o)
 {
 	const kpix_manifest *m = r->m;
 	kpix_schema *schema = NULL;
-	int rc = kpix_schema_load(&schema, schema_file->path, NULL);
+	int rc = kpix_schema_load(&schema, r->files[0].path, NULL);
 	if (rc)
 		return rc;
-	const char **files = kpix_xcalloc(m->ninputs + 1, sizeof(char *));
-	for (size_t i = 0; i < m->ninputs; i++)
-		files[i] = r->files[1 + i].path;
 	kpix_export_options eo = KPIX_EXPORT_OPTIONS_INIT;
 	eo.validate.encoding = m->encoding;
 	eo.validate.max_errors = m->max_errors;
@@ -440,29 +531,86 @@ static int rerun(kpix_verify_result *r, const kpix_verify_file *schema_file,
 		eo.out_dir = scratch_dir;
 		r->reran = true;
 		int erc = kpix_export(&ex, schema, files, m->ninputs, &eo);
-		const kpix_report *rep = kpix_export_report(ex);
-		if (erc == KPIX_EIO) {
-			rc = erc;
-		} else if (erc) {
-			note(r, KPIX_SEVERITY_ERROR, "the export could not be re-run: %s",
-			     kpix_error_last());
-		} else if (!kpix_export_written(ex)) {
-			note(r, KPIX_SEVERITY_ERROR,
-			     "the re-run found %llu error%s in the data, so it wrote nothing (run kpix "
-			     "validate on the inputs to see them)",
-			     (unsigned long long)kpix_report_errors(rep),
-			     kpix_report_errors(rep) == 1 ? "" : "s");
-		}
-		if (erc == 0 && kpix_export_written(ex))
-			rc = compare_rerun(r, ex);
-		else
-			for (size_t i = 0; i < m->noutputs; i++)
-				r->files[1 + m->ninputs + i].rerun = KPIX_VERIFY_MISSING;
+		size_t n = kpix_export_output_count(ex);
+		const char **names = kpix_xcalloc(n + 1, sizeof(char *));
+		for (size_t k = 0; k < n; k++)
+			names[k] = kpix_export_output_name(ex, k);
+		rc = after_rerun(r, erc, kpix_export_written(ex), kpix_export_report(ex), names, n);
+		free(names);
 	}
 	kpix_export_free(ex);
 	drop_scratch();
-	free(files);
 	kpix_schema_free(schema);
+	return rc;
+}
+
+/* A pack's workbook and fingerprint name the schema and definition it
+ * read, so one found under another name than the recorded one (--schema
+ * FILE, --pack FILE) is given to the re-run as a link of the recorded name
+ * in the scratch directory. A new string: the path to give kpix_pack. */
+static char *as_recorded(kpix_verify_result *r, const kpix_verify_file *vf, const char *noun)
+{
+	if (strcmp(base_name(vf->path), vf->name) == 0)
+		return kpix_xstrdup(vf->path);
+	char *real = realpath(vf->path, NULL);
+	char *link = kpix_xasprintf("%s/%s", scratch_dir, vf->name);
+	if (real && symlink(real, link) == 0) {
+		free(real);
+		return link;
+	}
+	note(r, KPIX_SEVERITY_WARNING,
+	     "the %s used is named %s, but the manifest records %s, and the re-run could not be "
+	     "given it under that name (%s): the pack's workbook and fingerprint name the files it "
+	     "read, so the re-run may not give the same bytes",
+	     noun, base_name(vf->path), vf->name, strerror(errno));
+	free(real);
+	free(link);
+	return kpix_xstrdup(vf->path);
+}
+
+static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_verify_options *o)
+{
+	const kpix_manifest *m = r->m;
+	kpix_pack_options po = KPIX_PACK_OPTIONS_INIT;
+	po.validate.encoding = m->encoding;
+	po.validate.max_errors = m->max_errors;
+	po.period = m->period;
+	po.search_path = o->schema_path;
+	po.created = m->created;
+	kpix_pack_result *pr = NULL;
+	int rc = make_scratch(o);
+	if (rc == 0) {
+		/* the checked files themselves: the schema the definition names
+		 * is not looked up again */
+		char *schema = as_recorded(r, &r->files[0], "schema");
+		char *def = as_recorded(r, &r->files[1], "pack definition");
+		po.schema = schema;
+		po.pack = def;
+		po.out_dir = scratch_dir;
+		r->reran = true;
+		int erc = kpix_pack(&pr, files, m->ninputs, &po);
+		size_t n = kpix_pack_output_count(pr);
+		const char **names = kpix_xcalloc(n + 1, sizeof(char *));
+		for (size_t k = 0; k < n; k++)
+			names[k] = kpix_pack_output_name(pr, k);
+		rc = after_rerun(r, erc, kpix_pack_written(pr), kpix_pack_report(pr), names, n);
+		free(names);
+		free(schema);
+		free(def);
+	}
+	kpix_pack_free(pr);
+	drop_scratch();
+	return rc;
+}
+
+static int rerun(kpix_verify_result *r, const kpix_verify_options *o)
+{
+	const kpix_manifest *m = r->m;
+	const char **files = kpix_xcalloc(m->ninputs + 1, sizeof(char *));
+	for (size_t i = 0; i < m->ninputs; i++)
+		files[i] = r->files[r->first_input + i].path;
+	int rc = m->is_pack ? rerun_pack(r, files, o) : rerun_export(r, files, o);
+	free(files);
 	return rc;
 }
 
@@ -488,21 +636,29 @@ int kpix_verify(kpix_verify_result **out, const char *manifest_path,
 	                    : slash == manifest_path ? kpix_xstrdup("/")
 	                                             : kpix_xstrndup(manifest_path,
 	                                                             (size_t)(slash - manifest_path));
-	/* the schema first, then the inputs in order, then the outputs: rerun
-	 * and compare_rerun rely on this order */
-	if ((rc = check_schema(r, mdir, o)) || (rc = check_inputs(r, mdir, o)) ||
-	    (rc = check_outputs(r, mdir)) || (rc = check_previous(r, mdir, o)))
+	/* the schema first, then a pack's definition, then the inputs in
+	 * order, then the outputs, then last period's file: rerun and
+	 * compare_rerun rely on this order */
+	if ((rc = check_schema(r, mdir, o)) || (rc = check_pack(r, mdir, o)))
+		goto fail;
+	r->first_input = r->nfiles;
+	if ((rc = check_inputs(r, mdir, o)) || (rc = check_outputs(r, mdir)) ||
+	    (rc = check_previous(r, mdir, o)))
 		goto fail;
 	check_versions(r);
 	bool inputs_same = true;
 	for (size_t i = 0; i < r->nfiles; i++)
 		if (r->files[i].kind != KPIX_VERIFY_OUTPUT)
 			inputs_same &= r->files[i].state == KPIX_VERIFY_SAME;
-	if (!inputs_same)
+	if (!inputs_same && !r->m->is_pack)
 		note(r, KPIX_SEVERITY_ERROR,
 		     "the export was not re-run, because the schema or an input is not the one it was "
 		     "made from");
-	else if ((rc = rerun(r, &r->files[0], o)))
+	else if (!inputs_same)
+		note(r, KPIX_SEVERITY_ERROR,
+		     "the pack was not re-run, because the schema, the pack definition or a history "
+		     "file is not the one it was made from");
+	else if ((rc = rerun(r, o)))
 		goto fail;
 	free(mdir);
 	*out = r;
@@ -567,6 +723,26 @@ const char *kpix_verify_schema_id(const kpix_verify_result *r)
 const char *kpix_verify_schema_version(const kpix_verify_result *r)
 {
 	return r && r->m && r->m->schema_version ? r->m->schema_version : "";
+}
+
+bool kpix_verify_is_pack(const kpix_verify_result *r)
+{
+	return r && r->m && r->m->is_pack;
+}
+
+const char *kpix_verify_pack_id(const kpix_verify_result *r)
+{
+	return r && r->m && r->m->pack_id ? r->m->pack_id : "";
+}
+
+const char *kpix_verify_pack_version(const kpix_verify_result *r)
+{
+	return r && r->m && r->m->pack_version ? r->m->pack_version : "";
+}
+
+const char *kpix_verify_period(const kpix_verify_result *r)
+{
+	return r && r->m && r->m->period ? r->m->period : "";
 }
 
 void kpix_verify_free(kpix_verify_result *r)

@@ -2,7 +2,8 @@
 # Sets up, builds kpix, validates the shipped example returns (one clean, one
 # with the mistakes officers make), exports the council's KPI return and the
 # regulator's TSM return from the clean examples, verifies one export from its
-# manifest, and builds the two example board packs. Run as root on Debian 12.
+# manifest, builds the two example board packs and verifies the housing board's
+# pack from its manifest. Run as root on Debian 12.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/deps.sh || exit 1
@@ -44,6 +45,10 @@ echo "== kpix pack: the quarterly Operational Board pack, from a year and a half
 rm -rf build/demo/board-pack build/demo/onesource-pack
 ./build/kpix pack examples/housing-board/*.csv --pack housing-board --period "2025-26 Q2" \
   --out build/demo/board-pack
+echo "(exit code $?)"
+echo
+echo "== kpix verify: re-run the housing board pack from its manifest"
+./build/kpix verify build/demo/board-pack/manifest.json examples/housing-board/*.csv
 echo "(exit code $?)"
 echo
 echo "== kpix pack: the oneSource Joint Committee's customer satisfaction figures, October 2017"

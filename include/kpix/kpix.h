@@ -227,16 +227,20 @@ typedef struct {
 	const char *search_path;        /* schemas and packs; NULL: kpix_default_schema_path() */
 	int64_t created;                /* the workbook's date in seconds since 1970 (as
 	                                 * SOURCE_DATE_EPOCH gives it); -1: the period's end */
+	const char *schema;             /* the schema to use in place of the one the
+	                                 * definition names: an id (looked up in
+	                                 * search_path) or a file; NULL: the definition's.
+	                                 * kpix verify gives the schema file it checked */
 } kpix_pack_options;
 
 #define KPIX_PACK_OPTIONS_VERSION 1
 #define KPIX_PACK_OPTIONS_INIT \
-	{KPIX_PACK_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, NULL, NULL, -1}
+	{KPIX_PACK_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, NULL, NULL, -1, NULL}
 
 typedef struct kpix_pack_result kpix_pack_result;
 
 /* Validates the history files as one table against the schema the pack
- * definition names and, when they have no errors, writes the board pack
+ * definition names (or opts->schema) and, when they have no errors, writes the board pack
  * for opts->period into opts->out_dir: the workbook, a CSV of its summary
  * table and manifest.json, all of them or none (as kpix_export does).
  * *out is always set (free it with kpix_pack_free). Returns 0 when the pack
@@ -262,45 +266,51 @@ void kpix_pack_free(kpix_pack_result *result);
 
 /* ---------------------------------------------------------------- verify */
 
-/* How a file compares with what an export's manifest records of it. */
+/* How a file compares with what the manifest of an export or a board pack
+ * records of it. */
 typedef enum {
 	KPIX_VERIFY_SAME = 0,    /* the size and SHA-256 the manifest records */
 	KPIX_VERIFY_CHANGED,     /* there is such a file, with other bytes */
 	KPIX_VERIFY_MISSING,     /* there is no such file */
-	KPIX_VERIFY_UNCHECKED    /* not compared (the export was not re-run) */
+	KPIX_VERIFY_UNCHECKED    /* not compared (it was not re-run) */
 } kpix_verify_state;
 
 typedef enum {
 	KPIX_VERIFY_SCHEMA = 0,
 	KPIX_VERIFY_INPUT,
 	KPIX_VERIFY_OUTPUT,
-	KPIX_VERIFY_PREVIOUS     /* last period's file, read for comparisons (--previous) */
+	KPIX_VERIFY_PREVIOUS,    /* last period's file, read for comparisons (--previous) */
+	KPIX_VERIFY_PACK         /* a board pack's definition */
 } kpix_verify_kind;
 
-/* One file of a verification: the schema, each input and each output, in
- * the manifest's order, then any output the re-run wrote that the manifest
- * does not list, then last period's file when the export read one. */
+/* One file of a verification: the schema, the pack definition (a pack's
+ * manifest only), each input and each output, in the manifest's order,
+ * then last period's file when an export read one, then any output the
+ * re-run wrote that the manifest does not list. */
 typedef struct {
 	kpix_verify_kind kind;
 	const char *name;        /* as the manifest names it (no directory) */
-	const char *path;        /* the schema or input used, NULL when none was
-	                          * found; for an output, DIR/NAME */
+	const char *path;        /* the schema, definition or input used, NULL
+	                          * when none was found; for an output, DIR/NAME */
 	bool recorded;           /* false: an output only the re-run wrote */
-	kpix_verify_state state; /* the schema or input found, or the output in
-	                          * DIR, against the manifest; an output only the
-	                          * re-run wrote: UNCHECKED */
+	kpix_verify_state state; /* the schema, definition or input found, or the
+	                          * output in DIR, against the manifest; an output
+	                          * only the re-run wrote: UNCHECKED */
 	kpix_verify_state rerun; /* outputs: the re-run's file against the
 	                          * manifest (MISSING: not written by the re-run;
 	                          * CHANGED for an output only the re-run wrote);
-	                          * UNCHECKED for the schema and inputs, and when
-	                          * the export was not re-run */
+	                          * UNCHECKED for the schema, definition and
+	                          * inputs, and when there was no re-run */
 } kpix_verify_file;
 
-/* Something else a verification found, as a sentence: an error (the
- * export does not verify: it was not re-run, the re-run found errors in
- * the data, or counted other rows than the manifest records) or a warning
- * (a version of kpix or of a library that wrote the bytes differs from the
- * one recorded, so a difference may come from the change of version). */
+/* Something else a verification found, as a sentence: an error (it does
+ * not verify: it was not re-run, the re-run found errors in the data,
+ * counted other rows than the manifest records, or, for a pack, computed
+ * another fingerprint) or a warning (a version of kpix or of a library
+ * that wrote the bytes differs from the one recorded, so a difference may
+ * come from the change of version; or a pack's schema or definition is
+ * used under another name than the one recorded, which the pack's
+ * workbook and fingerprint show). */
 typedef struct {
 	kpix_severity severity;
 	const char *message;
@@ -317,48 +327,67 @@ typedef struct {
 	size_t ndata;
 	const char *scratch_parent; /* where the scratch directory is made; NULL:
 	                             * $TMPDIR, or /tmp when that is not set */
+	const char *pack;           /* a pack's manifest only: an id (looked up as
+	                             * packs/ID.json in schema_path) or file to use
+	                             * in place of the recorded definition; NULL:
+	                             * look for the recorded one */
 } kpix_verify_options;
 
 #define KPIX_VERIFY_OPTIONS_VERSION 1
-#define KPIX_VERIFY_OPTIONS_INIT {KPIX_VERIFY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL}
+#define KPIX_VERIFY_OPTIONS_INIT {KPIX_VERIFY_OPTIONS_VERSION, NULL, NULL, NULL, 0, NULL, NULL}
 
 typedef struct kpix_verify_result kpix_verify_result;
 
-/* Verifies the export that the manifest at manifest_path describes, with
- * its outputs in the manifest's directory DIR (docs/exports.md, "Verifying
- * an export", says where the inputs and schema are looked for):
+/* Verifies the export or board pack that the manifest at manifest_path
+ * describes, with its outputs in the manifest's directory DIR
+ * (docs/exports.md, "Verifying an export", says where the inputs, schema
+ * and pack definition are looked for):
  *
- * 1. each input and the schema must have the recorded size and SHA-256;
+ * 1. each input, the schema and a pack's definition must have the
+ *    recorded size and SHA-256;
  * 2. each output in DIR is compared with the manifest (altered or missing);
- * 3. when every input and the schema are unchanged, the export is re-run
- *    with the recorded options into a new scratch directory, which is
- *    removed afterwards, and each file it writes is compared with the
- *    manifest (reproduced or not), as are its counts of rows.
+ * 3. when all of those are unchanged, the export (kpix_export) or pack
+ *    (kpix_pack, given the schema file checked) is re-run with the
+ *    recorded options into a new scratch directory, which is removed
+ *    afterwards, and each file it writes is compared with the manifest
+ *    (reproduced or not), as are its counts of rows and a pack's
+ *    fingerprint.
  *
  * Returns 0 when the verification ran, whatever it found (see
  * kpix_verify_ok), with *out a new result to free with kpix_verify_free.
  * Otherwise *out is NULL and the return is KPIX_EIO (the manifest, an input
  * or an output cannot be read, or the scratch directory cannot be written),
  * KPIX_EMANIFEST (not a manifest kpix can read), KPIX_EUSAGE (a data file
- * whose name is not a recorded input), or what kpix_schema_load returns for
- * opts->schema or a schema that no longer loads. opts may be NULL. */
+ * whose name is not a recorded input, or opts->pack for an export's
+ * manifest), KPIX_ENOTFOUND (opts->schema or opts->pack an id that is not
+ * shipped), or what kpix_schema_load or kpix_pack returns for a schema or
+ * definition that no longer loads. opts may be NULL. */
 int kpix_verify(kpix_verify_result **out, const char *manifest_path,
                 const kpix_verify_options *opts);
 
 /* True when every file is the same as recorded, the re-run wrote exactly
  * the recorded outputs with the same bytes, and no note is an error. */
 bool kpix_verify_ok(const kpix_verify_result *result);
-/* True when the export was re-run. */
+/* True when the export or pack was re-run. */
 bool kpix_verify_reran(const kpix_verify_result *result);
 size_t kpix_verify_file_count(const kpix_verify_result *result);
 const kpix_verify_file *kpix_verify_file_get(const kpix_verify_result *result, size_t i);
 size_t kpix_verify_note_count(const kpix_verify_result *result);
 const kpix_verify_note *kpix_verify_note_get(const kpix_verify_result *result, size_t i);
-/* As the manifest records them: the kpix that made the export, and the
- * schema's id and version ("" when not recorded). */
+/* As the manifest records them: the kpix that made the export or pack, and
+ * the schema's id and version ("" when not recorded). Owned by the result. */
 const char *kpix_verify_made_by(const kpix_verify_result *result);
 const char *kpix_verify_schema_id(const kpix_verify_result *result);
 const char *kpix_verify_schema_version(const kpix_verify_result *result);
+/* True when the manifest is a board pack's (kpix pack), false for an
+ * export's. */
+bool kpix_verify_is_pack(const kpix_verify_result *result);
+/* A pack's definition id and version and its period ("2025-26 Q2"), as
+ * the manifest records them; "" for an export or when not recorded. Owned
+ * by the result. */
+const char *kpix_verify_pack_id(const kpix_verify_result *result);
+const char *kpix_verify_pack_version(const kpix_verify_result *result);
+const char *kpix_verify_period(const kpix_verify_result *result);
 void kpix_verify_free(kpix_verify_result *result);
 
 /* Removes the scratch directory of a verification in progress, with

@@ -1,6 +1,6 @@
-/* cmd_verify.c - kpix verify: check an export against its manifest.json and
- * re-run it, for an auditor who wants to know that the files in front of
- * them are the ones kpix made from the inputs they have. */
+/* cmd_verify.c - kpix verify: check an export or a board pack against its
+ * manifest.json and re-run it, for an auditor who wants to know that the
+ * files in front of them are the ones kpix made from the inputs they have. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <signal.h>
@@ -13,6 +13,7 @@
 
 static const cli_option options[] = {
 	{"schema", 's', "ID|FILE", "use this schema instead of looking for the recorded one"},
+	{"pack", 'k', "ID|FILE", "use this pack definition instead of looking for the recorded one"},
 	{NULL, 0, NULL, NULL},
 };
 
@@ -20,18 +21,21 @@ static int run(int argc, char **argv);
 
 const cli_command cmd_verify = {
 	"verify",
-	"check an export against its manifest.json, and re-run it to compare",
-	"DIR/manifest.json [DATA.csv...] [--schema ID|FILE]",
-	"Checks that the schema and each input are the files the export was made\n"
-	"from (size and SHA-256), that each output in DIR is the file the export\n"
-	"wrote, and then re-runs the export with the recorded options into a scratch\n"
-	"directory (removed afterwards) and compares every file it writes with the\n"
-	"manifest. Each file that differs or is missing is named.\n"
+	"check an export or a board pack against its manifest.json, and re-run it",
+	"DIR/manifest.json [DATA.csv...] [--schema ID|FILE] [--pack ID|FILE]",
+	"Checks that the schema and each input (and a board pack's definition) are the\n"
+	"files the export or pack was made from (size and SHA-256), that each output\n"
+	"in DIR is the file it wrote, and then re-runs it with the recorded options\n"
+	"into a scratch directory (removed afterwards) and compares every file it\n"
+	"writes, and a pack's fingerprint, with the manifest. Each file that differs or\n"
+	"is missing is named.\n"
 	"\n"
 	"An input is the DATA file of the same name when one is given; otherwise it is\n"
 	"looked for in DIR, then in the current directory. The schema is the shipped\n"
 	"schema of the recorded id, or the recorded file in DIR or the current\n"
-	"directory, unless --schema says which.\n"
+	"directory, unless --schema says which. A pack's definition is the recorded\n"
+	"file in DIR or the current directory, or the shipped pack of the recorded id,\n"
+	"unless --pack says which.\n"
 	"\n"
 	"exit codes: 0 verified, 1 not verified (a file differs, is missing or was not\n"
 	"reproduced), 2 a usage error or a manifest kpix cannot read, 3 a file could\n"
@@ -62,24 +66,30 @@ static void catch_signals(void)
 static const char *kind_word(kpix_verify_kind k)
 {
 	return k == KPIX_VERIFY_SCHEMA     ? "schema"
+	       : k == KPIX_VERIFY_PACK     ? "pack definition"
 	       : k == KPIX_VERIFY_INPUT    ? "input"
 	       : k == KPIX_VERIFY_PREVIOUS ? "last period's file"
 	                                   : "output";
 }
 
-/* What was found about one file, as a line for an auditor. given: a data
- * file was named for it on the command line. */
-static void print_file(const kpix_verify_file *f, const char *dir, bool reran, bool given)
+/* What was found about one file, as a line for an auditor. made: "export"
+ * or "pack"; given: a data file was named for it on the command line. */
+static void print_file(const kpix_verify_file *f, const char *dir, const char *made, bool reran,
+                       bool given)
 {
 	printf("  %s %s: ", kind_word(f->kind), f->name);
 	if (f->kind != KPIX_VERIFY_OUTPUT) {
-		const char *what = f->kind == KPIX_VERIFY_SCHEMA ? "the schema" : "the data";
+		const char *what = f->kind == KPIX_VERIFY_SCHEMA ? "the schema"
+		                   : f->kind == KPIX_VERIFY_PACK ? "the definition"
+		                                                 : "the data";
 		if (f->state == KPIX_VERIFY_SAME)
 			printf("unchanged (%s)\n", f->path);
 		else if (f->state == KPIX_VERIFY_CHANGED)
-			printf("CHANGED: %s is not %s the export was made from\n", f->path, what);
+			printf("CHANGED: %s is not %s the %s was made from\n", f->path, what, made);
 		else if (f->kind == KPIX_VERIFY_SCHEMA)
 			printf("MISSING: not found; give it with --schema FILE\n");
+		else if (f->kind == KPIX_VERIFY_PACK)
+			printf("MISSING: not found; give it with --pack FILE\n");
 		else if (given)
 			printf("MISSING: the file given for it does not exist\n");
 		else
@@ -106,7 +116,7 @@ static void print_file(const kpix_verify_file *f, const char *dir, bool reran, b
 	if (f->state == KPIX_VERIFY_MISSING)
 		printf("MISSING from %s", dir);
 	else if (f->state == KPIX_VERIFY_CHANGED)
-		printf("ALTERED: the file in %s is not the one the export wrote", dir);
+		printf("ALTERED: the file in %s is not the one the %s wrote", dir, made);
 	else
 		printf("the file in %s matches the manifest", dir);
 	if (rerun)
@@ -115,25 +125,28 @@ static void print_file(const kpix_verify_file *f, const char *dir, bool reran, b
 }
 
 /* The one-line verdict: what an auditor reads first. */
-static void print_verdict(const kpix_verify_result *r, const char *dir, size_t nout)
+static void print_verdict(const kpix_verify_result *r, const char *dir, const char *made,
+                          size_t nout)
 {
 	if (kpix_verify_ok(r)) {
 		if (nout == 1)
-			printf("verified: the output in %s is the one the export wrote, and re-running "
+			printf("verified: the output in %s is the one the %s wrote, and re-running "
 			       "it gives the same bytes\n",
-			       dir);
+			       dir, made);
 		else
-			printf("verified: the %zu outputs in %s are the ones the export wrote, and "
+			printf("verified: the %zu outputs in %s are the ones the %s wrote, and "
 			       "re-running it gives the same bytes\n",
-			       nout, dir);
+			       nout, dir, made);
 		return;
 	}
-	size_t schema = 0, changed = 0, missing_in = 0, altered = 0, missing_out = 0, unrepro = 0,
-	       extra = 0;
+	size_t schema = 0, pack = 0, changed = 0, missing_in = 0, altered = 0, missing_out = 0,
+	       unrepro = 0, extra = 0;
 	for (size_t i = 0; i < kpix_verify_file_count(r); i++) {
 		const kpix_verify_file *f = kpix_verify_file_get(r, i);
 		if (f->kind == KPIX_VERIFY_SCHEMA) {
 			schema += f->state != KPIX_VERIFY_SAME;
+		} else if (f->kind == KPIX_VERIFY_PACK) {
+			pack += f->state != KPIX_VERIFY_SAME;
 		} else if (f->kind == KPIX_VERIFY_INPUT || f->kind == KPIX_VERIFY_PREVIOUS) {
 			changed += f->state == KPIX_VERIFY_CHANGED;
 			missing_in += f->state == KPIX_VERIFY_MISSING;
@@ -145,14 +158,18 @@ static void print_verdict(const kpix_verify_result *r, const char *dir, size_t n
 			unrepro += kpix_verify_reran(r) && f->rerun != KPIX_VERIFY_SAME;
 		}
 	}
+	bool is_pack = kpix_verify_is_pack(r);
 	const struct {
 		size_t n;
 		const char *one, *many;
 	} parts[] = {
 		{schema, "the schema is not the one used", NULL},
+		{pack, "the pack definition is not the one used", NULL},
 		{changed, "input changed", "inputs changed"},
 		{missing_in, "input not found", "inputs not found"},
-		{altered, "output altered after the export", "outputs altered after the export"},
+		{altered,
+		 is_pack ? "output altered after the pack was made" : "output altered after the export",
+		 is_pack ? "outputs altered after the pack was made" : "outputs altered after the export"},
 		{missing_out, "output missing", "outputs missing"},
 		{unrepro, "output not reproduced", "outputs not reproduced"},
 		{extra, "extra output", "extra outputs"},
@@ -190,6 +207,7 @@ static int run(int argc, char **argv)
 	}
 	kpix_verify_options opts = KPIX_VERIFY_OPTIONS_INIT;
 	opts.schema = cli_value(&cmd_verify, &a, "schema");
+	opts.pack = cli_value(&cmd_verify, &a, "pack");
 	opts.schema_path = cli_schema_path();
 	opts.data = (const char *const *)a.args + 1;
 	opts.ndata = a.nargs - 1;
@@ -209,18 +227,27 @@ static int run(int argc, char **argv)
 		rc = EXIT_INTERNAL;
 		goto done;
 	}
-	printf("%s: an export by kpix %s with the schema %s %s\n", manifest,
-	       kpix_verify_made_by(result), kpix_verify_schema_id(result),
-	       kpix_verify_schema_version(result));
+	const char *made = kpix_verify_is_pack(result) ? "pack" : "export";
+	if (kpix_verify_is_pack(result))
+		printf("%s: a board pack for %s by kpix %s with the pack %s %s and the schema %s %s\n",
+		       manifest, kpix_verify_period(result), kpix_verify_made_by(result),
+		       kpix_verify_pack_id(result), kpix_verify_pack_version(result),
+		       kpix_verify_schema_id(result), kpix_verify_schema_version(result));
+	else
+		printf("%s: an export by kpix %s with the schema %s %s\n", manifest,
+		       kpix_verify_made_by(result), kpix_verify_schema_id(result),
+		       kpix_verify_schema_version(result));
 	size_t nout = 0;
 	for (size_t i = 0; i < kpix_verify_file_count(result); i++) {
 		const kpix_verify_file *f = kpix_verify_file_get(result, i);
 		bool given = false;
-		for (size_t d = 0; d < opts.ndata && f->kind != KPIX_VERIFY_OUTPUT; d++) {
+		for (size_t d = 0; d < opts.ndata && (f->kind == KPIX_VERIFY_INPUT ||
+		                                      f->kind == KPIX_VERIFY_PREVIOUS);
+		     d++) {
 			const char *b = strrchr(opts.data[d], '/');
 			given |= strcmp(b ? b + 1 : opts.data[d], f->name) == 0;
 		}
-		print_file(f, dir, kpix_verify_reran(result), given);
+		print_file(f, dir, made, kpix_verify_reran(result), given);
 		nout += f->kind == KPIX_VERIFY_OUTPUT && f->recorded;
 	}
 	for (size_t i = 0; i < kpix_verify_note_count(result); i++) {
@@ -228,7 +255,7 @@ static int run(int argc, char **argv)
 		printf("  %s: %s\n", n->severity == KPIX_SEVERITY_ERROR ? "error" : "warning",
 		       n->message);
 	}
-	print_verdict(result, dir, nout);
+	print_verdict(result, dir, made, nout);
 	free(dir);
 	if (fflush(stdout) != 0) {
 		cli_error("cannot write to the terminal: %s", strerror(errno));

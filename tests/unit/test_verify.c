@@ -1,6 +1,8 @@
-/* test_verify.c - kpix_verify: an export verifies as it was written, and
- * each way it can stop verifying (an output altered or deleted, an input
- * or the schema changed, a re-run that writes other bytes) is named. */
+/* test_verify.c - kpix_verify: an export or a board pack verifies as it
+ * was written, and each way it can stop verifying (an output altered or
+ * deleted, an input, the schema or a pack's definition changed, a re-run
+ * that writes other bytes, a manifest that misstates what it read) is
+ * named. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -463,6 +465,359 @@ static void verify__another_working_directory_and_time_zone_still_verify(void **
 	assert_true(ok);
 }
 
+/* ---------------------------------------------------------------- packs */
+
+/* The housing board example: the shipped schema and definition and the
+ * six quarters of history, copied into a scratch directory so that a test
+ * can change them. */
+#define SHIPPED KPIX_TEST_DATA "/.."
+#define NHISTORY 6
+static const char *const HISTORY[NHISTORY] = {"2024-25-q1.csv", "2024-25-q2.csv",
+                                              "2024-25-q3.csv", "2024-25-q4.csv",
+                                              "2025-26-q1.csv", "2025-26-q2.csv"};
+#define PACK_XLSX "housing-board-2025-26-Q2.xlsx"
+#define PACK_CSV "housing-board-2025-26-Q2-summary.csv"
+
+typedef struct {
+	char dir[64];
+	char *schema, *def, *history[NHISTORY], *out, *manifest, *scratch, *nowhere;
+	kpix_verify_result *result;
+} pfx;
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "rb");
+	assert_non_null(in);
+	FILE *out = fopen(to, "wb");
+	assert_non_null(out);
+	char buf[8192];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* Packs the copies into DIR/pack with kpix_pack, naming the copied schema
+ * (kpix_pack_options.schema) rather than letting the definition's id find
+ * the shipped one. */
+static int setup_pack(void **state)
+{
+	pfx *f = calloc(1, sizeof(*f));
+	snprintf(f->dir, sizeof(f->dir), "/tmp/kpix-test-verify-pack-XXXXXX");
+	if (!f || !mkdtemp(f->dir))
+		return -1;
+	f->schema = kpix_xasprintf("%s/council-kpi-quarterly.json", f->dir);
+	f->def = kpix_xasprintf("%s/housing-board.json", f->dir);
+	f->out = kpix_xasprintf("%s/pack", f->dir);
+	f->manifest = kpix_xasprintf("%s/pack/manifest.json", f->dir);
+	f->scratch = kpix_xasprintf("%s/scratch", f->dir);
+	f->nowhere = kpix_xasprintf("%s/no-schemas-here", f->dir);
+	mkdir(f->scratch, 0777);
+	mkdir(f->nowhere, 0777);
+	copy_file(SHIPPED "/schemas/council-kpi-quarterly.json", f->schema);
+	copy_file(SHIPPED "/schemas/packs/housing-board.json", f->def);
+	for (size_t i = 0; i < NHISTORY; i++) {
+		char *from = kpix_xasprintf("%s/examples/housing-board/%s", SHIPPED, HISTORY[i]);
+		f->history[i] = kpix_xasprintf("%s/%s", f->dir, HISTORY[i]);
+		copy_file(from, f->history[i]);
+		free(from);
+	}
+	kpix_pack_options po = KPIX_PACK_OPTIONS_INIT;
+	po.out_dir = f->out;
+	po.pack = f->def;
+	po.schema = f->schema;
+	po.period = "2025-26 Q2";
+	po.search_path = f->nowhere;
+	kpix_pack_result *pr = NULL;
+	int rc = kpix_pack(&pr, (const char *const *)f->history, NHISTORY, &po);
+	bool written = kpix_pack_written(pr);
+	kpix_pack_free(pr);
+	*state = f;
+	return rc || !written ? -1 : 0;
+}
+
+static int teardown_pack(void **state)
+{
+	pfx *f = *state;
+	kpix_verify_free(f->result);
+	remove_tree(f->dir);
+	free(f->schema);
+	free(f->def);
+	for (size_t i = 0; i < NHISTORY; i++)
+		free(f->history[i]);
+	free(f->out);
+	free(f->manifest);
+	free(f->scratch);
+	free(f->nowhere);
+	free(f);
+	return 0;
+}
+
+/* Verifies with the history, schema and definition given (schema_path
+ * holds neither, so nothing shipped is used), the scratch directory made
+ * in DIR/scratch. */
+static int verify_pack(pfx *f, const char *pack)
+{
+	kpix_verify_options o = KPIX_VERIFY_OPTIONS_INIT;
+	o.data = (const char *const *)f->history;
+	o.ndata = NHISTORY;
+	o.schema = f->schema;
+	o.pack = pack;
+	o.schema_path = f->nowhere;
+	o.scratch_parent = f->scratch;
+	kpix_verify_free(f->result);
+	f->result = NULL;
+	return kpix_verify(&f->result, f->manifest, &o);
+}
+
+static const kpix_verify_file *pack_file(pfx *f, kpix_verify_kind kind, const char *name)
+{
+	for (size_t i = 0; i < kpix_verify_file_count(f->result); i++) {
+		const kpix_verify_file *vf = kpix_verify_file_get(f->result, i);
+		if (vf->kind == kind && strcmp(vf->name, name) == 0)
+			return vf;
+	}
+	fail_msg("no file %s in the result", name);
+	return NULL;
+}
+
+static bool pack_note(pfx *f, kpix_severity sev, const char *part)
+{
+	for (size_t i = 0; i < kpix_verify_note_count(f->result); i++) {
+		const kpix_verify_note *n = kpix_verify_note_get(f->result, i);
+		if (n->severity == sev && strstr(n->message, part))
+			return true;
+	}
+	return false;
+}
+
+static bool pack_scratch_is_empty(pfx *f)
+{
+	DIR *d = opendir(f->scratch);
+	struct dirent *e;
+	size_t n = 0;
+	while (d && (e = readdir(d)))
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	if (d)
+		closedir(d);
+	return d && n == 0;
+}
+
+/* Rewrites the pack's manifest through fn. */
+static void edit_pack_manifest(pfx *f, void (*fn)(json_t *))
+{
+	json_error_t err;
+	json_t *m = json_load_file(f->manifest, 0, &err);
+	assert_non_null(m);
+	fn(m);
+	assert_int_equal(json_dump_file(m, f->manifest, JSON_INDENT(2) | JSON_PRESERVE_ORDER), 0);
+	json_decref(m);
+}
+
+static void verify__a_pack_as_written_verifies(void **state)
+{
+	pfx *f = *state;
+	assert_int_equal(verify_pack(f, f->def), KPIX_OK);
+	assert_true(kpix_verify_ok(f->result));
+	assert_true(kpix_verify_reran(f->result));
+	assert_true(kpix_verify_is_pack(f->result));
+	assert_string_equal(kpix_verify_pack_id(f->result), "housing-board");
+	assert_string_equal(kpix_verify_period(f->result), "2025-26 Q2");
+	assert_string_equal(kpix_verify_schema_id(f->result), "council-kpi-quarterly");
+	/* the schema, the definition, the six quarters, the two outputs */
+	assert_int_equal(kpix_verify_file_count(f->result), 2 + NHISTORY + 2);
+	const kpix_verify_file *s = kpix_verify_file_get(f->result, 0);
+	assert_int_equal(s->kind, KPIX_VERIFY_SCHEMA);
+	assert_int_equal(s->state, KPIX_VERIFY_SAME);
+	const kpix_verify_file *d = kpix_verify_file_get(f->result, 1);
+	assert_int_equal(d->kind, KPIX_VERIFY_PACK);
+	assert_string_equal(d->name, "housing-board.json");
+	assert_string_equal(d->path, f->def);
+	assert_int_equal(d->state, KPIX_VERIFY_SAME);
+	assert_int_equal(d->rerun, KPIX_VERIFY_UNCHECKED);
+	for (size_t i = 0; i < NHISTORY; i++) {
+		const kpix_verify_file *in = kpix_verify_file_get(f->result, 2 + i);
+		assert_int_equal(in->kind, KPIX_VERIFY_INPUT);
+		assert_string_equal(in->name, HISTORY[i]);
+		assert_int_equal(in->state, KPIX_VERIFY_SAME);
+	}
+	const char *outs[] = {PACK_XLSX, PACK_CSV};
+	for (size_t i = 0; i < 2; i++) {
+		const kpix_verify_file *o = kpix_verify_file_get(f->result, 2 + NHISTORY + i);
+		assert_int_equal(o->kind, KPIX_VERIFY_OUTPUT);
+		assert_string_equal(o->name, outs[i]);
+		assert_int_equal(o->state, KPIX_VERIFY_SAME);
+		assert_int_equal(o->rerun, KPIX_VERIFY_SAME);
+	}
+	assert_int_equal(kpix_verify_note_count(f->result), 0);
+	assert_true(pack_scratch_is_empty(f));
+}
+
+static void verify__a_packs_altered_output_is_named(void **state)
+{
+	pfx *f = *state;
+	char *p = kpix_xasprintf("%s/%s", f->out, PACK_CSV);
+	FILE *fp = fopen(p, "ab");
+	assert_non_null(fp);
+	fputs("Invented,row\n", fp);
+	fclose(fp);
+	free(p);
+	assert_int_equal(verify_pack(f, f->def), KPIX_OK);
+	assert_false(kpix_verify_ok(f->result));
+	assert_true(kpix_verify_reran(f->result));
+	const kpix_verify_file *c = pack_file(f, KPIX_VERIFY_OUTPUT, PACK_CSV);
+	assert_int_equal(c->state, KPIX_VERIFY_CHANGED);
+	/* the re-run still gives what the manifest records: the file was altered */
+	assert_int_equal(c->rerun, KPIX_VERIFY_SAME);
+	assert_int_equal(pack_file(f, KPIX_VERIFY_OUTPUT, PACK_XLSX)->state, KPIX_VERIFY_SAME);
+}
+
+static void verify__a_changed_history_file_is_named_and_the_pack_not_rerun(void **state)
+{
+	pfx *f = *state;
+	FILE *fp = fopen(f->history[4], "ab");
+	assert_non_null(fp);
+	fputs("\n", fp);
+	fclose(fp);
+	assert_int_equal(verify_pack(f, f->def), KPIX_OK);
+	assert_false(kpix_verify_ok(f->result));
+	assert_false(kpix_verify_reran(f->result));
+	assert_int_equal(pack_file(f, KPIX_VERIFY_INPUT, HISTORY[4])->state, KPIX_VERIFY_CHANGED);
+	assert_int_equal(pack_file(f, KPIX_VERIFY_INPUT, HISTORY[3])->state, KPIX_VERIFY_SAME);
+	assert_int_equal(pack_file(f, KPIX_VERIFY_OUTPUT, PACK_XLSX)->rerun, KPIX_VERIFY_UNCHECKED);
+	assert_true(pack_note(f, KPIX_SEVERITY_ERROR, "the pack was not re-run"));
+	assert_true(pack_scratch_is_empty(f));
+}
+
+static void verify__a_changed_pack_definition_is_named_and_the_pack_not_rerun(void **state)
+{
+	pfx *f = *state;
+	FILE *fp = fopen(f->def, "ab");
+	assert_non_null(fp);
+	fputs(" ", fp);
+	fclose(fp);
+	assert_int_equal(verify_pack(f, f->def), KPIX_OK);
+	assert_false(kpix_verify_ok(f->result));
+	assert_false(kpix_verify_reran(f->result));
+	const kpix_verify_file *d = pack_file(f, KPIX_VERIFY_PACK, "housing-board.json");
+	assert_int_equal(d->state, KPIX_VERIFY_CHANGED);
+	assert_string_equal(d->path, f->def);
+	assert_int_equal(pack_file(f, KPIX_VERIFY_SCHEMA, "council-kpi-quarterly.json")->state,
+	                 KPIX_VERIFY_SAME);
+}
+
+static void edit_fingerprint(json_t *m)
+{
+	const char *fp = json_string_value(json_object_get(m, "fingerprint"));
+	assert_non_null(fp);
+	char edited[KPIX_SHA256_HEX_SIZE];
+	memcpy(edited, fp, sizeof(edited));
+	edited[0] = edited[0] == '0' ? '1' : '0';
+	json_object_set_new(m, "fingerprint", json_string(edited));
+}
+
+/* The fingerprint is on the workbook's cover, but the manifest records it
+ * too: one edited there is caught by the re-run, whose outputs all match. */
+static void verify__a_pack_manifest_with_an_edited_fingerprint_does_not_verify(void **state)
+{
+	pfx *f = *state;
+	edit_pack_manifest(f, edit_fingerprint);
+	assert_int_equal(verify_pack(f, f->def), KPIX_OK);
+	assert_true(kpix_verify_reran(f->result));
+	assert_false(kpix_verify_ok(f->result));
+	assert_true(pack_note(f, KPIX_SEVERITY_ERROR, "fingerprint"));
+	assert_int_equal(pack_file(f, KPIX_VERIFY_OUTPUT, PACK_XLSX)->rerun, KPIX_VERIFY_SAME);
+	assert_int_equal(pack_file(f, KPIX_VERIFY_OUTPUT, PACK_CSV)->rerun, KPIX_VERIFY_SAME);
+}
+
+static void miscount_shown(json_t *m)
+{
+	json_t *rec = json_object_get(m, "reconciliation");
+	json_object_set_new(rec, "rows_shown",
+	                    json_integer(json_integer_value(json_object_get(rec, "rows_shown")) - 1));
+}
+
+static void verify__a_pack_manifest_that_misstates_its_rows_does_not_verify(void **state)
+{
+	pfx *f = *state;
+	edit_pack_manifest(f, miscount_shown);
+	assert_int_equal(verify_pack(f, f->def), KPIX_OK);
+	assert_false(kpix_verify_ok(f->result));
+	assert_true(pack_note(f, KPIX_SEVERITY_ERROR, "116 shown"));
+}
+
+/* Without --pack: the recorded file in DIR, else packs/ID.json on the
+ * schema path. */
+static void verify__a_pack_definition_is_found_beside_the_manifest_or_by_id(void **state)
+{
+	pfx *f = *state;
+	char *beside = kpix_xasprintf("%s/housing-board.json", f->out);
+	assert_int_equal(rename(f->def, beside), 0);
+	assert_int_equal(verify_pack(f, NULL), KPIX_OK);
+	assert_true(kpix_verify_ok(f->result));
+	assert_string_equal(pack_file(f, KPIX_VERIFY_PACK, "housing-board.json")->path, beside);
+
+	/* nowhere: named missing, and not re-run */
+	assert_int_equal(unlink(beside), 0);
+	assert_int_equal(verify_pack(f, NULL), KPIX_OK);
+	assert_false(kpix_verify_ok(f->result));
+	assert_false(kpix_verify_reran(f->result));
+	const kpix_verify_file *d = pack_file(f, KPIX_VERIFY_PACK, "housing-board.json");
+	assert_int_equal(d->state, KPIX_VERIFY_MISSING);
+	assert_null(d->path);
+
+	/* by its id, on the schema path */
+	kpix_verify_options o = KPIX_VERIFY_OPTIONS_INIT;
+	o.data = (const char *const *)f->history;
+	o.ndata = NHISTORY;
+	o.schema_path = SHIPPED "/schemas";
+	o.scratch_parent = f->scratch;
+	kpix_verify_free(f->result);
+	f->result = NULL;
+	assert_int_equal(kpix_verify(&f->result, f->manifest, &o), KPIX_OK);
+	assert_true(kpix_verify_ok(f->result));
+	assert_non_null(strstr(pack_file(f, KPIX_VERIFY_PACK, "housing-board.json")->path,
+	                       "/schemas/packs/housing-board.json"));
+	free(beside);
+}
+
+/* The workbook names the definition it read: the recorded bytes under
+ * another name are given to the re-run under the recorded one. */
+static void verify__a_pack_definition_given_under_another_name_still_verifies(void **state)
+{
+	pfx *f = *state;
+	char *other = kpix_xasprintf("%s/my-copy.json", f->dir);
+	copy_file(f->def, other);
+	assert_int_equal(verify_pack(f, other), KPIX_OK);
+	assert_true(kpix_verify_ok(f->result));
+	assert_string_equal(pack_file(f, KPIX_VERIFY_PACK, "housing-board.json")->path, other);
+	assert_true(pack_scratch_is_empty(f));
+	free(other);
+}
+
+static void verify__an_unknown_pack_id_is_not_found(void **state)
+{
+	pfx *f = *state;
+	assert_int_equal(verify_pack(f, "no-such-pack"), KPIX_ENOTFOUND);
+	assert_null(f->result);
+	assert_non_null(strstr(kpix_error_last(), "no-such-pack"));
+}
+
+/* --pack is for a pack's manifest. */
+static void verify__a_pack_given_for_an_exports_manifest_is_a_usage_error(void **state)
+{
+	fx *f = *state;
+	kpix_verify_options o = KPIX_VERIFY_OPTIONS_INIT;
+	const char *data[] = {f->data};
+	o.data = data;
+	o.ndata = 1;
+	o.schema = f->schema;
+	o.pack = "housing-board";
+	assert_int_equal(kpix_verify(&f->result, f->manifest, &o), KPIX_EUSAGE);
+	assert_non_null(strstr(kpix_error_last(), "--pack"));
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -483,6 +838,17 @@ int main(void)
 		T(verify__a_data_file_that_is_not_a_recorded_input_is_a_usage_error),
 		T(verify__last_periods_file_is_checked_and_used_again),
 		T(verify__another_working_directory_and_time_zone_still_verify),
+		T(verify__a_pack_given_for_an_exports_manifest_is_a_usage_error),
+#define P(t) cmocka_unit_test_setup_teardown(t, setup_pack, teardown_pack)
+		P(verify__a_pack_as_written_verifies),
+		P(verify__a_packs_altered_output_is_named),
+		P(verify__a_changed_history_file_is_named_and_the_pack_not_rerun),
+		P(verify__a_changed_pack_definition_is_named_and_the_pack_not_rerun),
+		P(verify__a_pack_manifest_with_an_edited_fingerprint_does_not_verify),
+		P(verify__a_pack_manifest_that_misstates_its_rows_does_not_verify),
+		P(verify__a_pack_definition_is_found_beside_the_manifest_or_by_id),
+		P(verify__a_pack_definition_given_under_another_name_still_verifies),
+		P(verify__an_unknown_pack_id_is_not_found),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
