@@ -1166,7 +1166,7 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
     row += 1
     bk.text(row, 0, "Files (as manifest.json records them)", C_BOLD)
     row += 1
-    for c, t in zip([0, 1, 4], ["File", "Rows", "SHA-256"]):
+    for c, t in zip([0, 1, 7], ["File", "Rows", "SHA-256"]):
         bk.text(row, c, t, C_HEAD)
     row += 1
     for i, f in enumerate(files):
@@ -1175,7 +1175,7 @@ def write_cells(inds, settings, groups, lines, bd_lines, first_p, value_at, targ
             bk.number(row, 1, f["rows"], C_TEXT)
         else:
             bk.text(row, 1, "schema" if i == len(files) - 2 else "pack", C_TEXT)
-        bk.text(row, 4, f["sha256"], C_TEXT)
+        bk.text(row, 7, f["sha256"], C_TEXT)
         row += 1
     row += 1
     bk.text(row, 0, "Warnings", C_BOLD)

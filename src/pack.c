@@ -1029,7 +1029,7 @@ static void quality_sheet(kpix_pack_result *r, kpix_xlsx *wb, const char *const 
 	text(ws, row++, 0, "Files (as manifest.json records them)", C_BOLD);
 	const char *const h[] = {"File", "Rows", "SHA-256"};
 	for (uint16_t c = 0; c < 3; c++)
-		text(ws, row, c == 2 ? 4 : c, h[c], C_HEAD);
+		text(ws, row, c == 2 ? 7 : c, h[c], C_HEAD);
 	row++;
 	for (size_t i = 0; i < nfiles + 2; i++, row++) {
 		const char *path = i < nfiles ? files[i] : i == nfiles ? r->s->path : r->def->path;
@@ -1043,7 +1043,7 @@ static void quality_sheet(kpix_pack_result *r, kpix_xlsx *wb, const char *const 
 		} else {
 			text(ws, row, 1, i == nfiles ? "schema" : "pack", C_TEXT);
 		}
-		text(ws, row, 4, r->file_hash[i], C_TEXT);
+		text(ws, row, 7, r->file_hash[i], C_TEXT);
 	}
 	row++;
 	text(ws, row++, 0, "Warnings", C_BOLD);
