@@ -726,19 +726,7 @@ static int write_manifest(kpix_export_result *r, const char *const *files, size_
 	json_object_set_new(rec, "rows_rejected",
 	                    json_integer((json_int_t)(r->rows_read - r->rows_exported)));
 	json_object_set_new(m, "reconciliation", rec);
-	json_t *val = json_object();
-	json_object_set_new(val, "errors", json_integer((json_int_t)kpix_report_errors(rep)));
-	json_object_set_new(val, "warnings", json_integer((json_int_t)kpix_report_warnings(rep)));
-	json_object_set_new(m, "validation", val);
-
-	char *text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	json_decref(m);
-	FILE *f = NULL;
-	int rc = kpix_outdir_begin_file(r->od, "manifest.json", &f);
-	if (!rc && (fputs(text, f) == EOF || fputc('\n', f) == EOF))
-		rc = kpix_fail(KPIX_EIO, "cannot write '%s/manifest.json'", r->opts.out_dir);
-	free(text);
-	return rc;
+	return kpix_manifest_write(m, rep, r->od);
 }
 
 /* --------------------------------------------------------------- API */

@@ -12,6 +12,7 @@
 
 #include "digest.h"
 #include "jsonpos.h"
+#include "outdir.h"
 #include "xlsx.h"
 #include "util.h"
 
@@ -410,4 +411,20 @@ json_t *kpix_manifest_versions(void)
 	json_object_set_new(ver, "libcsv", json_string(csvver));
 	json_object_set_new(ver, "jansson", json_string(JANSSON_VERSION));
 	return ver;
+}
+
+int kpix_manifest_write(struct json_t *m, const kpix_report *rep, kpix_outdir *od)
+{
+	json_t *val = json_object();
+	json_object_set_new(val, "errors", json_integer((json_int_t)kpix_report_errors(rep)));
+	json_object_set_new(val, "warnings", json_integer((json_int_t)kpix_report_warnings(rep)));
+	json_object_set_new(m, "validation", val);
+	char *text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(m);
+	FILE *f = NULL;
+	int rc = kpix_outdir_begin_file(od, "manifest.json", &f);
+	if (!rc && (fputs(text, f) == EOF || fputc('\n', f) == EOF))
+		rc = kpix_fail(KPIX_EIO, "cannot write '%s/manifest.json'", kpix_outdir_dir(od));
+	free(text);
+	return rc;
 }

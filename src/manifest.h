@@ -78,5 +78,10 @@ struct json_t *kpix_manifest_file_entry(const char *name, const char *path, uint
 /* {"kpix", "libxlsxwriter", "zlib", "libcsv", "jansson"}: the versions
  * that wrote the bytes. */
 struct json_t *kpix_manifest_versions(void);
+/* Adds the report's counts as "validation" to m, takes m (it is freed),
+ * and starts DIR/manifest.json in od with its text: indented, keys in the
+ * order given, ASCII only. 0 or what kpix_outdir_begin_file returns. */
+struct kpix_outdir;
+int kpix_manifest_write(struct json_t *m, const kpix_report *rep, struct kpix_outdir *od);
 
 #endif

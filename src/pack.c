@@ -1219,20 +1219,7 @@ static int write_manifest(kpix_pack_result *r, const char *const *files, size_t 
 	json_object_set_new(rec, "rows_other_organisations",
 	                    json_integer((json_int_t)r->rows_other_org));
 	json_object_set_new(m, "reconciliation", rec);
-	json_t *val = json_object();
-	json_object_set_new(val, "errors", json_integer((json_int_t)kpix_report_errors(rep)));
-	json_object_set_new(val, "warnings", json_integer((json_int_t)kpix_report_warnings(rep)));
-	json_object_set_new(m, "validation", val);
-	char *t = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	json_decref(m);
-	FILE *f = NULL;
-	rc = kpix_outdir_begin_file(r->od, "manifest.json", &f);
-	if (!rc) {
-		fputs(t, f);
-		fputc('\n', f);
-	}
-	free(t);
-	return rc;
+	return kpix_manifest_write(m, rep, r->od);
 }
 
 /* ------------------------------------------------------------------ API */
