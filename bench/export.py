@@ -3,7 +3,7 @@
 XlsxWriter writing the same workbook, and print a comparison table.
 
 Normally started by bench/export.sh, which installs what is missing and
-builds the two C helpers (measure, xlsxbare). Standard library only; shares
+builds the two C helpers (measure, cellbare). Standard library only; shares
 the runner, the table and the formatting with bench/run.py.
 """
 import argparse
@@ -120,7 +120,7 @@ def main():
     ap = argparse.ArgumentParser(description="kpix export benchmark (run through bench/export.sh)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--measure", required=True)
-    ap.add_argument("--bare", required=True, help="the xlsxbare baseline")
+    ap.add_argument("--bare", required=True, help="the cellbare baseline")
     ap.add_argument("--kpix", required=True, help="the kpix binary (may not exist)")
     ap.add_argument("--py", help="the python3 that has xlsxwriter")
     ap.add_argument("--py-skip", help="why the Python peer is not run")
@@ -294,7 +294,7 @@ def main():
     print()
     print("- machine: %s, %d cores, %s" % (cpu_model(), os.cpu_count() or 0, platform.platform()))
     print("- kpix: %s (%s)" % (a.kpix, kpix_ver))
-    print("- libxlsxwriter: %s (bench/xlsxbare.c, gcc -O2)" % lxw_ver)
+    print("- libxlsxwriter: %s (bench/cellbare.c, gcc -O2)" % lxw_ver)
     if a.py and not a.py_skip:
         print("- Python peer: python3-xlsxwriter %s on %s" % (
             tool_version(["dpkg-query", "-W", "-f", "${Version}", "python3-xlsxwriter"]) or "?",
@@ -317,7 +317,7 @@ def main():
           "to a temporary file, hashes the input, the schema and the workbook (SHA-256) for "
           "manifest.json, syncs both to disk and renames them into place."
           % (os.path.relpath(schema, repo), EXPORT))
-    print("- libxlsxwriter bare (bench/xlsxbare.c) and python3-xlsxwriter (bench/xlsxpy.py) "
+    print("- libxlsxwriter bare (bench/cellbare.c) and python3-xlsxwriter (bench/xlsxpy.py) "
           "read the cells ready-made from the cell script bench/gen-export.py writes beside the "
           "CSV, and only write them: no CSV, no checks, no expressions, no widths to work out, "
           "no hashing. All three write in constant-memory mode.")

@@ -84,11 +84,11 @@ fi
 # ------------------------------------------------------------------ builds
 mkdir -p "$work/bin"
 build "$work/bin/measure" "$bench_dir/measure.c"
-build "$work/bin/xlsxbare" "$bench_dir/xlsxbare.c" -lxlsxwriter
+build "$work/bin/cellbare" "$bench_dir/cellbare.c" -lxlsxwriter
 
 check_args=()
 [ "$check" = 1 ] && check_args=(--check)
 
 exec "$py" "$bench_dir/export.py" --work "$work" --measure "$work/bin/measure" \
-	--bare "$work/bin/xlsxbare" --kpix "$kpix" --rows "$rows" --runs "$runs" \
+	--bare "$work/bin/cellbare" --kpix "$kpix" --rows "$rows" --runs "$runs" \
 	--timeout "$timeout" "${py_args[@]}" "${check_args[@]}"

@@ -22,7 +22,7 @@ CELLS is a plain script of the workbook that
 
 writes (CONTACT below): every cell with its value, its type and its
 style, and the sheets' widths, panes, filters, print settings and document
-properties. bench/xlsxbare.c and bench/xlsxpy.py read it and write the
+properties. bench/cellbare.c and bench/xlsxpy.py read it and write the
 workbook with libxlsxwriter and Python's xlsxwriter, doing nothing else.
 One directive a line, fields separated by tabs (text never holds a tab or
 a newline):

@@ -31,7 +31,7 @@ Writes into DIR (made if missing):
                                 kpix pack history.csv --pack bench-board.json
                                           --period "2025-26 Q2"
                             writes, as a script of libxlsxwriter calls that
-                            bench/packbare.c replays (below)
+                            bench/cellbare.c replays (below)
 
 Every figure, name and sentence is invented for the benchmark.
 
@@ -58,7 +58,7 @@ fields a backslash, a tab and a line feed are written \\\\, \\t and \\n.
                          style), ':' and the text or number
     C row col title numfmt categories values targets
                          a line chart at (row, col) with the pack's two
-                         series, "Figure" and "Target" (bench/packbare.c
+                         series, "Figure" and "Target" (bench/cellbare.c
                          holds their look: colours, dashes, markers, size)
     Z row col            freeze panes
     O landscape fit first last header footer

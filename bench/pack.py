@@ -3,7 +3,7 @@
 workbook, and print a comparison table.
 
 Normally started by bench/pack.sh, which installs what is missing and builds
-kpix, measure and packbare. Standard library only; shares the runner, the
+kpix, measure and cellbare. Standard library only; shares the runner, the
 table and the formatting with bench/run.py and the workbook comparison with
 bench/export.py.
 """
@@ -45,7 +45,7 @@ def main():
     ap = argparse.ArgumentParser(description="kpix pack benchmark (run through bench/pack.sh)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--measure", required=True)
-    ap.add_argument("--bare", required=True, help="the packbare baseline")
+    ap.add_argument("--bare", required=True, help="the cellbare baseline")
     ap.add_argument("--kpix", required=True, help="the kpix binary")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--timeout", type=int, default=300)
@@ -172,7 +172,7 @@ def main():
     print()
     print("- machine: %s, %d cores, %s" % (cpu_model(), os.cpu_count() or 0, platform.platform()))
     print("- kpix: %s (%s%s)" % (a.kpix, kpix_ver, ", CMake build type " + btype if btype else ""))
-    print("- libxlsxwriter: %s (bench/packbare.c, gcc -O2)" % lxw_ver)
+    print("- libxlsxwriter: %s (bench/cellbare.c, gcc -O2)" % lxw_ver)
     print("- input: %s (%s rows, %.2f MB): 200 indicators, 8 quarters, the whole organisation "
           "and 5 breakdowns" % (os.path.relpath(history, repo), f"{rows:,}",
                                 os.path.getsize(history) / MB))
@@ -189,7 +189,7 @@ def main():
           "seven sheets with their row heights and charts, writes the workbook and the summary "
           "CSV to temporary files, hashes the inputs and the outputs (SHA-256) for "
           "manifest.json, syncs them to disk and renames them into place." % PERIOD)
-    print("- libxlsxwriter bare (bench/packbare.c) replays the cell script bench/gen-pack.py "
+    print("- libxlsxwriter bare (bench/cellbare.c) replays the cell script bench/gen-pack.py "
           "writes: only the libxlsxwriter calls, with every value, text, style, height and "
           "chart ready-made. No CSV, no checks, no judging, no summary CSV, no manifest, no "
           "hashing, no sync. Both write in constant-memory mode.")

@@ -61,7 +61,7 @@ fi
 # ------------------------------------------------------------------ builds
 mkdir -p "$work/bin"
 build "$work/bin/measure" "$bench_dir/measure.c"
-build "$work/bin/packbare" "$bench_dir/packbare.c" -lxlsxwriter
+build "$work/bin/cellbare" "$bench_dir/cellbare.c" -lxlsxwriter
 
 if [ -z "$kpix" ]; then
 	# A Release build of this tree of its own, so that whatever build/ holds
@@ -82,5 +82,5 @@ check_args=()
 [ "$check" = 1 ] && check_args=(--check)
 
 exec "$py" "$bench_dir/pack.py" --work "$work" --measure "$work/bin/measure" \
-	--bare "$work/bin/packbare" --kpix "$kpix" --runs "$runs" --timeout "$timeout" \
+	--bare "$work/bin/cellbare" --kpix "$kpix" --runs "$runs" --timeout "$timeout" \
 	"${check_args[@]}"

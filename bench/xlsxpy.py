@@ -5,7 +5,7 @@ usage: /usr/bin/python3 xlsxpy.py CELLS OUT.xlsx
 
 Reads the cell script bench/gen-export.py writes (its docstring describes
 the directives) and writes the workbook with XlsxWriter in constant-memory
-mode, exactly as bench/xlsxbare.c does with libxlsxwriter.
+mode, exactly as bench/cellbare.c does with libxlsxwriter.
 
 Run it with /usr/bin/python3: Debian's python3-xlsxwriter is installed for
 that interpreter, not for another python3 that may come first on PATH.

@@ -1,15 +1,18 @@
-/* packbare - the pack benchmark's baseline: libxlsxwriter and nothing else.
+/* cellbare - the baseline of the export and pack benchmarks: libxlsxwriter
+ * and nothing else.
  *
- * usage: packbare CELLS OUT.xlsx
+ * usage: cellbare CELLS OUT.xlsx
  *
- * Reads the cell script that bench/gen-pack.py writes (its docstring
- * describes the directives) and replays it with libxlsxwriter in
- * constant-memory mode, as kpix pack does: every cell with its value, type
- * and style, the row heights and column widths, one line chart of two
- * series per indicator, panes, print settings, print areas, page breaks and
- * document properties. No CSV, no validation, no judging, no sentences to
- * draft, no row heights to work out, no hashing: the script already holds
- * the workbook as it must be written.
+ * Reads the cell script that bench/gen-export.py or bench/gen-pack.py
+ * writes (their docstrings describe the directives) and replays it with
+ * libxlsxwriter in constant-memory mode, as kpix does: every cell with its
+ * value, type and style, the row heights and column widths, filters, line
+ * charts of two series (the pack's figure and target), panes, print
+ * settings, print areas, page breaks and document properties. No CSV, no
+ * validation, no expressions, no judging, no widths or heights to work
+ * out, no hashing: the script already holds the workbook as it must be
+ * written. Texts may carry the escapes \\, \t and \n (the export's
+ * scripts have none).
  *
  * Exits 0 when the workbook was written, 1 on a malformed script, 2 when
  * libxlsxwriter reports an error. */
@@ -30,14 +33,14 @@ static unsigned long line_no;
 
 static void bad(const char *what)
 {
-	fprintf(stderr, "packbare: line %lu: %s\n", line_no, what);
+	fprintf(stderr, "cellbare: line %lu: %s\n", line_no, what);
 	exit(1);
 }
 
 static void check(lxw_error e, const char *what)
 {
 	if (e != LXW_NO_ERROR) {
-		fprintf(stderr, "packbare: line %lu: %s: %s\n", line_no, what, lxw_strerror(e));
+		fprintf(stderr, "cellbare: line %lu: %s: %s\n", line_no, what, lxw_strerror(e));
 		exit(2);
 	}
 }
@@ -248,7 +251,7 @@ static void properties(char **f, int n)
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
-		fprintf(stderr, "usage: packbare CELLS OUT.xlsx\n");
+		fprintf(stderr, "usage: cellbare CELLS OUT.xlsx\n");
 		return 1;
 	}
 	FILE *in = fopen(argv[1], "r");
@@ -260,7 +263,7 @@ int main(int argc, char **argv)
 	                             .use_zip64 = LXW_FALSE};
 	wb = workbook_new_opt(argv[2], &opts);
 	if (!wb) {
-		fprintf(stderr, "packbare: cannot start '%s'\n", argv[2]);
+		fprintf(stderr, "cellbare: cannot start '%s'\n", argv[2]);
 		return 2;
 	}
 
@@ -298,6 +301,11 @@ int main(int argc, char **argv)
 			break;
 		case 'C':
 			chart(f, n);
+			break;
+		case 'A':
+			check(worksheet_autofilter(ws, (lxw_row_t)number(f[1]), (lxw_col_t)number(f[2]),
+			                           (lxw_row_t)number(f[3]), (lxw_col_t)number(f[4])),
+			      "a filter");
 			break;
 		case 'Z':
 			worksheet_freeze_panes(ws, (lxw_row_t)number(f[1]), (lxw_col_t)number(f[2]));
