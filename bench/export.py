@@ -95,6 +95,23 @@ def compare(a, b):
     return "" if not diff else "differ in " + ", ".join(diff)
 
 
+def record(j, r):
+    """Keeps one run's wall time, CPU time and peak memory in job j, or its
+    failure (a runner error, a signal, a non-zero exit); True when it ran."""
+    if "failed" in r:
+        j.failure = r["failed"]
+    elif r["signal"]:
+        j.failure = "killed by signal %d: %s" % (r["signal"], first_line(r["err"]))
+    elif r["exit"] != 0:
+        j.failure = "exit %d: %s" % (r["exit"], first_line(r["err"]))
+    if j.failure:
+        return False
+    j.walls.append(r["wall"])
+    j.cpus.append(r["cpu"])
+    j.rss_kb = max(j.rss_kb, r["rss_kb"])
+    return True
+
+
 class Job:
     def __init__(self, tool, kind, argv, runs, rows, out):
         self.tool, self.kind, self.argv, self.runs, self.out = tool, kind, argv, runs, out
@@ -201,17 +218,8 @@ def main():
                 os.remove(j.out)
             log("%s, run %d of %d" % (j.tool, i + 1, j.runs))
             r = runner.run("export-" + j.kind, j.argv)
-            if "failed" in r:
-                j.failure = r["failed"]
-            elif r["signal"]:
-                j.failure = "killed by signal %d: %s" % (r["signal"], first_line(r["err"]))
-            elif r["exit"] != 0:
-                j.failure = "exit %d: %s" % (r["exit"], first_line(r["err"]))
-            if j.failure:
+            if not record(j, r):
                 continue
-            j.walls.append(r["wall"])
-            j.cpus.append(r["cpu"])
-            j.rss_kb = max(j.rss_kb, r["rss_kb"])
             if j.kind == "kpix":
                 try:
                     with open(os.path.join(kpix_dir, "manifest.json"), encoding="utf-8") as f:

@@ -17,8 +17,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from run import MB, Runner, cpu_model, first_line, fmt, log, table, tool_version, warm  # noqa: E402
-from export import compare  # noqa: E402
+from run import MB, Runner, cpu_model, fmt, log, table, tool_version, warm  # noqa: E402
+from export import compare, record  # noqa: E402
 
 TARGET_RATIO = 1.5
 PERIOD = "2025-26 Q2"
@@ -114,17 +114,8 @@ def main():
             clear(j)
             log("%s, run %d of %d" % (j.tool, i + 1, a.runs))
             r = runner.run("pack-" + j.kind, j.argv)
-            if "failed" in r:
-                j.failure = r["failed"]
-            elif r["signal"]:
-                j.failure = "killed by signal %d: %s" % (r["signal"], first_line(r["err"]))
-            elif r["exit"] != 0:
-                j.failure = "exit %d: %s" % (r["exit"], first_line(r["err"]))
-            if j.failure:
+            if not record(j, r):
                 continue
-            j.walls.append(r["wall"])
-            j.cpus.append(r["cpu"])
-            j.rss_kb = max(j.rss_kb, r["rss_kb"])
             if j.kind == "kpix":
                 try:
                     with open(os.path.join(kpix_dir, "manifest.json"), encoding="utf-8") as f:
