@@ -391,10 +391,16 @@ json_t *kpix_manifest_file_entry(const char *name, const char *path, uint64_t ro
 	uint64_t size = 0;
 	if (kpix_sha256_file(path, hex, &size) != 0)
 		return NULL;
+	return kpix_manifest_entry(name, size, hex, rows, with_rows);
+}
+
+json_t *kpix_manifest_entry(const char *name, uint64_t size, const char *sha256, uint64_t rows,
+                            bool with_rows)
+{
 	json_t *o = json_object();
 	json_object_set_new(o, "name", json_string(name));
 	json_object_set_new(o, "size", json_integer((json_int_t)size));
-	json_object_set_new(o, "sha256", json_string(hex));
+	json_object_set_new(o, "sha256", json_string(sha256));
 	if (with_rows)
 		json_object_set_new(o, "rows", json_integer((json_int_t)rows));
 	return o;

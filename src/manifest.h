@@ -75,6 +75,9 @@ struct json_t;
  * file's hash could prove nothing about it. */
 struct json_t *kpix_manifest_file_entry(const char *name, const char *path, uint64_t rows,
                                         bool with_rows);
+/* The same entry for a file already hashed. */
+struct json_t *kpix_manifest_entry(const char *name, uint64_t size, const char *sha256,
+                                   uint64_t rows, bool with_rows);
 /* {"kpix", "libxlsxwriter", "zlib", "libcsv", "jansson"}: the versions
  * that wrote the bytes. */
 struct json_t *kpix_manifest_versions(void);

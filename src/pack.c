@@ -83,6 +83,7 @@ struct kpix_pack_result {
 	size_t *nbd_lines;
 	uint64_t rows_read, rows_used, rows_later, rows_other_ind, rows_other_org;
 	char **file_hash;      /* SHA-256 of each history file, then the schema, then the definition */
+	uint64_t *file_size;   /* and their sizes, as hashed */
 	char fingerprint[KPIX_SHA256_HEX_SIZE];
 	char **outputs;
 	size_t noutputs;
@@ -258,7 +259,7 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 /* The target of a figure for period p: the definition's for that period,
  * else the definition's for every period, else the row's own, else (for a
  * breakdown) the whole organisation's row's, else the catalogue's. */
-static kpix_opt target_for(const kpix_pack_result *r, const series *se, size_t bd, int p)
+static kpix_opt target_for(const series *se, size_t bd, int p)
 {
 	const kpix_pack_indicator *pi = se->pi;
 	char name[16];
@@ -273,7 +274,6 @@ static kpix_opt target_for(const kpix_pack_result *r, const series *se, size_t b
 		return f->target;
 	if (bd && (f = find(se, 0, p)) && f->target.has)
 		return f->target;
-	(void)r;
 	const kpix_val *t = &pi->ind->attrs[KPIX_IND_target];
 	return t->kind == KPIX_VAL_NUMBER ? KPIX_SOME(t->num) : KPIX_NONE;
 }
@@ -329,7 +329,7 @@ static void judge(kpix_pack_result *r, judged *l, const series *se, size_t bd)
 	l->now = value_at(se, bd, cur);
 	l->prev = value_at(se, bd, l->prev_p);
 	l->last_year = value_at(se, bd, cur - 4);
-	l->target = target_for(r, se, bd, cur);
+	l->target = target_for(se, bd, cur);
 	l->rag = kpix_rag_rate(&pi->rag, pi->polarity, ind->decimals, l->due, l->now, l->target,
 	                       l->last_year);
 	l->vs_prev = kpix_dot_compare(pi->polarity, ind->decimals, l->now, l->prev);
@@ -347,7 +347,7 @@ static void judge(kpix_pack_result *r, judged *l, const series *se, size_t bd)
 		const figure *e = &se->f[i];
 		if (e->bd != bd || e->p >= cur || !e->value.has)
 			continue;
-		kpix_opt t = target_for(r, se, bd, e->p);
+		kpix_opt t = target_for(se, bd, e->p);
 		if (!t.has)
 			continue;
 		facts.any_before = true;
@@ -869,7 +869,7 @@ static void trends_sheet(kpix_pack_result *r, kpix_xlsx *wb)
 		for (size_t k = 0; k < n; k++, row++) {
 			char pn[16];
 			text(ws, row, 0, period_name(r, ps[k], pn), C_TEXT);
-			kpix_opt v = value_at(se, 0, ps[k]), t = target_for(r, se, 0, ps[k]);
+			kpix_opt v = value_at(se, 0, ps[k]), t = target_for(se, 0, ps[k]);
 			any |= v.has;
 			/* a missing figure is a blank cell, which the chart leaves as a gap */
 			if (v.has)
@@ -1123,6 +1123,7 @@ static const char *base_name(const char *path)
 static int hash_inputs(kpix_pack_result *r, const char *const *files, size_t nfiles)
 {
 	r->file_hash = kpix_xcalloc(nfiles + 3, sizeof(char *));
+	r->file_size = kpix_xcalloc(nfiles + 3, sizeof(uint64_t));
 	kpix_buf all = KPIX_BUF_INIT;
 	for (size_t i = 0; i < nfiles + 2; i++) {
 		const char *path = i < nfiles ? files[i] : i == nfiles ? r->s->path : r->def->path;
@@ -1133,6 +1134,7 @@ static int hash_inputs(kpix_pack_result *r, const char *const *files, size_t nfi
 			return KPIX_EIO;
 		}
 		r->file_hash[i] = kpix_xstrdup(hex);
+		r->file_size[i] = size;
 		kpix_buf_printf(&all, "%s %llu %s\n", base_name(path), (unsigned long long)size, hex);
 	}
 	char pt[16];
@@ -1151,30 +1153,20 @@ static int write_manifest(kpix_pack_result *r, const char *const *files, size_t 
 	json_object_set_new(m, "manifest", json_string("kpix-manifest/1"));
 	json_object_set_new(m, "command", json_string("pack"));
 	json_object_set_new(m, "versions", kpix_manifest_versions());
-	json_t *sch = kpix_manifest_file_entry(base_name(r->s->path), r->s->path, 0, false);
-	json_t *pk = kpix_manifest_file_entry(base_name(r->def->path), r->def->path, 0, false);
+	/* the inputs as hash_inputs read them: each file is hashed once */
+	json_t *sch = kpix_manifest_entry(base_name(r->s->path), r->file_size[nfiles],
+	                                  r->file_hash[nfiles], 0, false);
+	json_t *pk = kpix_manifest_entry(base_name(r->def->path), r->file_size[nfiles + 1],
+	                                 r->file_hash[nfiles + 1], 0, false);
 	json_t *ins = json_array();
-	int rc = 0;
-	if (!sch || !pk)
-		rc = KPIX_EIO;
-	for (size_t i = 0; i < nfiles && !rc; i++) {
+	for (size_t i = 0; i < nfiles; i++) {
 		const char *path = NULL, *enc = NULL;
 		uint64_t rows = 0, rejected = 0;
 		kpix_report_file_get(rep, i, &path, &rows, &rejected, &enc);
-		json_t *e = kpix_manifest_file_entry(base_name(files[i]), files[i], rows, true);
-		if (!e) {
-			rc = KPIX_EIO;
-			break;
-		}
+		json_t *e = kpix_manifest_entry(base_name(files[i]), r->file_size[i], r->file_hash[i],
+		                                rows, true);
 		json_object_set_new(e, "encoding", json_string(enc ? enc : "utf-8"));
 		json_array_append_new(ins, e);
-	}
-	if (rc) {
-		json_decref(sch);
-		json_decref(pk);
-		json_decref(ins);
-		json_decref(m);
-		return rc;
 	}
 	json_object_set_new(sch, "id", json_string(r->s->id));
 	json_object_set_new(sch, "version", json_string(r->s->version));
@@ -1435,6 +1427,7 @@ void kpix_pack_free(kpix_pack_result *r)
 	for (size_t i = 0; r->file_hash && r->file_hash[i]; i++)
 		free(r->file_hash[i]);
 	free(r->file_hash);
+	free(r->file_size);
 	for (size_t i = 0; i < r->noutputs; i++)
 		free(r->outputs[i]);
 	free(r->outputs);
