@@ -193,9 +193,10 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 		r->rows_other_org++;
 		return;
 	}
-	const char *code = slot_text(&slots[s->indicator_field], &len);
+	size_t clen;
+	const char *code = slot_text(&slots[s->indicator_field], &clen);
 	const char *part = s->part_field >= 0 ? slot_text(&slots[s->part_field], &plen) : NULL;
-	const kpix_indicator *ind = code ? kpix_schema_indicator(s, code, len, part, plen) : NULL;
+	const kpix_indicator *ind = code ? kpix_schema_indicator(s, code, clen, part, plen) : NULL;
 	size_t si = ind ? r->ser_of_ind[ind - s->indicators] : 0;
 	if (!si) {
 		r->rows_other_ind++;
@@ -230,10 +231,11 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 		}
 	}
 	if (find(se, bd, p)) {
-		char name[16];
-		period_text(p, name);
+		/* the row's strings are not NUL-terminated: the value is copied */
+		kpix_buf_clear(&r->text);
+		kpix_buf_add(&r->text, code, clen);
 		kpix_validator_add_problem(r->v, "pack-duplicate", KPIX_SEVERITY_ERROR, row,
-		                           (size_t)s->indicator_field, code,
+		                           (size_t)s->indicator_field, r->text.data,
 		                           "this indicator already has a figure for this period and "
 		                           "breakdown on an earlier row; a pack can show only one");
 		return;
