@@ -14,6 +14,14 @@
 #   expected.err   (optional) what kpix must print on stderr; written by an
 #                  update only when kpix printed something there
 #   env            (optional) NAME=VALUE lines added to kpix's environment
+#   setup          (optional) a bash script run before kpix, in @TMP@, with
+#                  ROOT and TMP in its environment: it makes inputs too big
+#                  or too odd to keep in the repository (a 100 MB cell, a
+#                  FIFO, an unreadable file). If it fails, the case fails.
+#   runner         (optional) one line of words put before the kpix command,
+#                  split and expanded as cmd is: a program that runs kpix
+#                  under other conditions, such as setpriv without the
+#                  capability to read every file.
 #   out/           (only with @OUT@) the files kpix must write into @OUT@.
 #                  When cmd names @OUT@, @OUT@ must end up holding exactly
 #                  these files (none when out/ does not exist), each the
@@ -200,10 +208,31 @@ run_case() {
 		ARGS[i]=${ARGS[i]//@OUT@/"$case_tmp/out"}
 		ARGS[i]=${ARGS[i]//@TMP@/"$case_tmp"}
 	done
+	local runner=()
+	if [ -f "$dir/runner" ]; then
+		local kpix_args=("${ARGS[@]}")
+		if ! split_args "$(tr -d '\r' <"$dir/runner" | sed '/^[[:space:]]*$/d')"; then
+			fail "$name" "runner has an unterminated quote"
+			rm -rf -- "$case_tmp"
+			return
+		fi
+		for i in "${!ARGS[@]}"; do
+			ARGS[i]=${ARGS[i]//@ROOT@/"$root"}
+			ARGS[i]=${ARGS[i]//@TMP@/"$case_tmp"}
+		done
+		runner=("${ARGS[@]}")
+		ARGS=("${kpix_args[@]}")
+	fi
+	if [ -f "$dir/setup" ] &&
+		! (cd "$case_tmp" && ROOT=$root TMP=$case_tmp bash "$dir/setup" >"$scratch/$name.setup" 2>&1); then
+		fail "$name" "its setup script failed:" "$(cat "$scratch/$name.setup")"
+		rm -rf -- "$case_tmp"
+		return
+	fi
 	out=$scratch/$name.out
 	err=$scratch/$name.err
 	(cd "$root" && env ${envs[@]+"${envs[@]}"} KPIX_SCHEMA_PATH=$root/schemas \
-		timeout "$timeout_s" "$kpix" "${ARGS[@]}" </dev/null >"$out" 2>"$err")
+		timeout "$timeout_s" ${runner[@]+"${runner[@]}"} "$kpix" "${ARGS[@]}" </dev/null >"$out" 2>"$err")
 	code=$?
 	unplace "$out"
 	unplace "$err"
