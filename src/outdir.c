@@ -82,53 +82,41 @@ struct kpix_outdir {
 
 /* --------------------------------------------------------- signal table */
 
-/* The table is read from signal handlers, so its entries must be updated
- * without locks. */
-_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "the signal table needs lock-free pointers");
-static _Atomic(const ofile *) live[KPIX_OUTDIR_MAX_TEMPS];
+/* The tables are read from signal handlers, so their entries are updated
+ * without locks: each is a pointer set before the file or directory it
+ * names exists, and cleared once that is gone or committed. */
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "the signal tables need lock-free pointers");
+typedef _Atomic(const void *) slot;
 
-static int live_add(const ofile *f)
+/* Temporary files: their ofile. */
+static slot live[KPIX_OUTDIR_MAX_TEMPS];
+/* Directories kpix_outdir_open created and that hold nothing committed
+ * yet, removed once their temporary files are: the path. One not in the
+ * table when it is full stays after a signal, empty. */
+#define MAX_CREATED_DIRS 8
+static slot live_dirs[MAX_CREATED_DIRS];
+/* Scratch directories of kpix_scratch_make, not yet removed: the path. */
+#define MAX_SCRATCH_DIRS 16
+static slot live_scratch[MAX_SCRATCH_DIRS];
+
+/* Puts p in a free entry of table (n entries): its index, or -1 if full. */
+static int slot_take(slot *table, int n, const void *p)
 {
-	for (int i = 0; i < KPIX_OUTDIR_MAX_TEMPS; i++) {
-		const ofile *expected = NULL;
-		if (atomic_compare_exchange_strong(&live[i], &expected, f))
+	for (int i = 0; i < n; i++) {
+		const void *expected = NULL;
+		if (atomic_compare_exchange_strong(&table[i], &expected, p))
 			return i;
 	}
 	return -1;
 }
 
-static void live_remove(ofile *f)
+/* Empties the entry *i of table, if any, and sets *i to -1. */
+static void slot_give(slot *table, int *i)
 {
-	if (f->slot >= 0)
-		atomic_store(&live[f->slot], NULL);
-	f->slot = -1;
+	if (*i >= 0)
+		atomic_store(&table[*i], NULL);
+	*i = -1;
 }
-
-/* The directories kpix_outdir_open created and that hold nothing
- * committed yet: removed on a signal once their temporary files are. */
-#define MAX_CREATED_DIRS 8
-static _Atomic(const char *) live_dirs[MAX_CREATED_DIRS];
-
-static int live_dir_add(const char *dir)
-{
-	for (int i = 0; i < MAX_CREATED_DIRS; i++) {
-		const char *expected = NULL;
-		if (atomic_compare_exchange_strong(&live_dirs[i], &expected, dir))
-			return i;
-	}
-	return -1; /* not removed on a signal: it stays, empty */
-}
-
-static void live_dir_remove(kpix_outdir *od)
-{
-	if (od->dir_slot >= 0)
-		atomic_store(&live_dirs[od->dir_slot], NULL);
-	od->dir_slot = -1;
-}
-
-/* Scratch directories of kpix_scratch_make, not yet removed. */
-#define MAX_SCRATCH_DIRS 16
-static _Atomic(const char *) live_scratch[MAX_SCRATCH_DIRS];
 
 void kpix_remove_dir_on_signal(const char *dir)
 {
@@ -175,13 +163,7 @@ int kpix_scratch_make(char **out)
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	int err = mkdtemp(dir) ? 0 : errno;
-	int slot = -1;
-	for (int i = 0; !err && slot < 0 && i < MAX_SCRATCH_DIRS; i++) {
-		const char *expected = NULL;
-		if (atomic_compare_exchange_strong(&live_scratch[i], &expected, dir))
-			slot = i;
-	}
-	if (!err && slot < 0) {
+	if (!err && slot_take(live_scratch, MAX_SCRATCH_DIRS, dir) < 0) {
 		rmdir(dir);
 		err = EMFILE;
 	}
@@ -201,7 +183,7 @@ void kpix_scratch_remove(char *dir)
 	if (!dir)
 		return;
 	for (int i = 0; i < MAX_SCRATCH_DIRS; i++) {
-		const char *expected = dir;
+		const void *expected = dir;
 		atomic_compare_exchange_strong(&live_scratch[i], &expected, NULL);
 	}
 	kpix_remove_dir_on_signal(dir);
@@ -450,7 +432,7 @@ static int open_dir(kpix_outdir **out, const char *dir, bool may_create, const c
 	free(real);
 	od->dirfd = fd;
 	od->created = created;
-	od->dir_slot = created ? live_dir_add(od->dir) : -1;
+	od->dir_slot = created ? slot_take(live_dirs, MAX_CREATED_DIRS, od->dir) : -1;
 	od->state = OD_OPEN;
 	od->inputs = kpix_xcalloc(ninputs ? ninputs : 1, sizeof(*od->inputs));
 	od->ninputs = ninputs;
@@ -491,7 +473,7 @@ static int create_temp(kpix_outdir *od, ofile *f)
 		                O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		int err = fd < 0 ? errno : 0;
 		if (fd >= 0) {
-			f->slot = live_add(f);
+			f->slot = slot_take(live, KPIX_OUTDIR_MAX_TEMPS, f);
 			if (f->slot < 0) {
 				unlinkat(od->dirfd, f->tmpname, 0);
 				close(fd);
@@ -616,19 +598,26 @@ static int stream_close(void *cookie)
 	return rc;
 }
 
+/* The write-only stream over f->fd, for stream_write and stream_close. */
+static FILE *open_stream(ofile *f)
+{
+	cookie_io_functions_t io = {.read = NULL, .write = stream_write, .seek = NULL,
+	                            .close = stream_close};
+	FILE *fp = fopencookie(f, "w", io);
+	if (!fp) {
+		fprintf(stderr, "kpix: out of memory (opening a stream)\n");
+		abort();
+	}
+	return fp;
+}
+
 int kpix_outdir_begin_file(kpix_outdir *od, const char *name, FILE **fp)
 {
 	ofile *f;
 	int rc = begin(od, name, true, &f);
 	if (rc)
 		return rc;
-	cookie_io_functions_t io = {.read = NULL, .write = stream_write, .seek = NULL,
-	                            .close = stream_close};
-	f->fp = fopencookie(f, "w", io);
-	if (!f->fp) {
-		fprintf(stderr, "kpix: out of memory (opening a stream)\n");
-		abort();
-	}
+	f->fp = open_stream(f);
 	*fp = f->fp;
 	return KPIX_OK;
 }
@@ -765,7 +754,7 @@ static void remove_temps(kpix_outdir *od)
 		}
 		if (f->state == F_TEMP || f->state == F_SWAPPED)
 			unlinkat(od->dirfd, f->tmpname, 0);
-		live_remove(f);
+		slot_give(live, &f->slot);
 		if (f->state != F_PLACED && f->state != F_REPLACED)
 			f->state = F_GONE;
 	}
@@ -809,9 +798,9 @@ int kpix_outdir_commit(kpix_outdir *od)
 			unlinkat(od->dirfd, f->tmpname, 0);
 			f->state = F_REPLACED;
 		}
-		live_remove(f);
+		slot_give(live, &f->slot);
 	}
-	live_dir_remove(od);
+	slot_give(live_dirs, &od->dir_slot);
 	od->state = OD_COMMITTED;
 	if (fsync(od->dirfd) != 0 && errno != EINVAL)
 		return kpix_fail(KPIX_EIO, "cannot sync output directory '%s': %s", od->dir,
@@ -830,7 +819,7 @@ void kpix_outdir_free(kpix_outdir *od)
 		ofile_free(od->files[i]);
 	free(od->files);
 	close(od->dirfd);
-	live_dir_remove(od);
+	slot_give(live_dirs, &od->dir_slot);
 	if (od->created && od->state != OD_COMMITTED)
 		rmdir(od->dir); /* only when empty */
 	for (size_t i = 0; i < od->ninputs; i++)
@@ -916,13 +905,7 @@ static int open_direct(kpix_outfile *of, FILE **fp, const char *path, const stru
 	f->slot = -1;
 	f->stream = true;
 	kpix_sha256_init(&f->hash);
-	cookie_io_functions_t io = {.read = NULL, .write = stream_write, .seek = NULL,
-	                            .close = stream_close};
-	f->fp = fopencookie(f, "w", io);
-	if (!f->fp) {
-		fprintf(stderr, "kpix: out of memory (opening a stream)\n");
-		abort();
-	}
+	f->fp = open_stream(f);
 	of->direct = f;
 	*fp = f->fp;
 	return KPIX_OK;

@@ -309,10 +309,15 @@ class OutputIsAnInput(Fault):
 
 
 class SymbolicLinks(Fault):
-    def test_a_link_in_dir_is_replaced_and_what_it_leads_to_is_kept(self):
-        victim = self.path("victim")
-        with open(victim, "wb") as f:
+    def victim(self):
+        """A file outside DIR that a link in DIR leads to."""
+        v = self.path("victim")
+        with open(v, "wb") as f:
             f.write(OLD)
+        return v
+
+    def test_a_link_in_dir_is_replaced_and_what_it_leads_to_is_kept(self):
+        victim = self.victim()
         d = self.out_dir(old=())
         os.symlink(victim, os.path.join(d, "manifest.json"))
         inputs = self.inputs_hashes()
@@ -327,9 +332,7 @@ class SymbolicLinks(Fault):
         self.assertEqual(self.inputs_hashes(), inputs)
 
     def test_a_report_that_is_a_link_is_refused(self):
-        victim = self.path("victim")
-        with open(victim, "wb") as f:
-            f.write(OLD)
+        victim = self.victim()
         d = self.out_dir(old=())
         os.symlink(victim, os.path.join(d, "r.json"))
         before, inputs = snapshot(d), self.inputs_hashes()
