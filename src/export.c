@@ -220,7 +220,8 @@ static void csv_row(kpix_export_result *r, output *o, const kpix_xcolumn *cols, 
 	}
 	kpix_buf_adds(&r->line, "\r\n");
 	if (fwrite(r->line.data, 1, r->line.len, o->csv) != r->line.len)
-		fail_once(r, kpix_fail(KPIX_EIO, "cannot write '%s/%s'", r->opts.out_dir, o->name));
+		fail_once(r, kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
+		                       strerror(errno)));
 }
 
 /* --------------------------------------------------------------- XLSX */
@@ -410,7 +411,8 @@ static int begin_outputs(kpix_export_result *r)
 		}
 		if ((rc = kpix_outdir_begin(r->od, o->name, &o->tmp)))
 			return rc;
-		if ((rc = kpix_xlsx_open(&o->wb, o->tmp, o->name)))
+		const char *shown = kpix_outdir_path(r->od, kpix_outdir_count(r->od) - 1);
+		if ((rc = kpix_xlsx_open(&o->wb, o->tmp, shown)))
 			return rc;
 		o->sheets = kpix_xcalloc(o->x->nsheets, sizeof(sheet_out));
 		for (size_t s = 0; s < o->x->nsheets; s++) {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/types.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,9 +66,12 @@ typedef struct {
 
 struct kpix_outdir {
 	char *dir;      /* as given, without trailing '/' */
+	char *prefix;   /* what a file's name is put after in paths: "DIR/", or "" */
 	char *dir_real; /* resolved */
 	int dirfd;
 	bool created;
+	int dir_slot;   /* a created DIR's entry in the signal table, or -1 */
+	bool dot_names; /* a NAME may start with '.' (kpix_outfile only) */
 	enum { OD_OPEN, OD_COMMITTED, OD_FAILED } state;
 	input *inputs;
 	size_t ninputs;
@@ -78,26 +82,112 @@ struct kpix_outdir {
 
 /* --------------------------------------------------------- signal table */
 
-/* The table is read from signal handlers, so its entries must be updated
- * without locks. */
-_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "the signal table needs lock-free pointers");
-static _Atomic(const ofile *) live[KPIX_OUTDIR_MAX_TEMPS];
+/* The tables are read from signal handlers, so their entries are updated
+ * without locks: each is a pointer set before the file or directory it
+ * names exists, and cleared once that is gone or committed. */
+_Static_assert(ATOMIC_POINTER_LOCK_FREE == 2, "the signal tables need lock-free pointers");
+typedef _Atomic(const void *) slot;
 
-static int live_add(const ofile *f)
+/* Temporary files: their ofile. */
+static slot live[KPIX_OUTDIR_MAX_TEMPS];
+/* Directories kpix_outdir_open created and that hold nothing committed
+ * yet, removed once their temporary files are: the path. One not in the
+ * table when it is full stays after a signal, empty. */
+#define MAX_CREATED_DIRS 8
+static slot live_dirs[MAX_CREATED_DIRS];
+/* Scratch directories of kpix_scratch_make, not yet removed: the path. */
+#define MAX_SCRATCH_DIRS 16
+static slot live_scratch[MAX_SCRATCH_DIRS];
+
+/* Puts p in a free entry of table (n entries): its index, or -1 if full. */
+static int slot_take(slot *table, int n, const void *p)
 {
-	for (int i = 0; i < KPIX_OUTDIR_MAX_TEMPS; i++) {
-		const ofile *expected = NULL;
-		if (atomic_compare_exchange_strong(&live[i], &expected, f))
+	for (int i = 0; i < n; i++) {
+		const void *expected = NULL;
+		if (atomic_compare_exchange_strong(&table[i], &expected, p))
 			return i;
 	}
 	return -1;
 }
 
-static void live_remove(ofile *f)
+/* Empties the entry *i of table, if any, and sets *i to -1. */
+static void slot_give(slot *table, int *i)
 {
-	if (f->slot >= 0)
-		atomic_store(&live[f->slot], NULL);
-	f->slot = -1;
+	if (*i >= 0)
+		atomic_store(&table[*i], NULL);
+	*i = -1;
+}
+
+void kpix_remove_dir_on_signal(const char *dir)
+{
+	int saved = errno;
+#ifdef SYS_getdents64
+	/* readdir may allocate, so the entries are read with the system call
+	 * itself; a few passes, as entries removed while reading may shift */
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	for (int pass = 0; fd >= 0 && pass < 4; pass++) {
+		bool removed = false;
+		char buf[4096] __attribute__((aligned(8)));
+		long n;
+		lseek(fd, 0, SEEK_SET);
+		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
+			for (long off = 0; off < n;) {
+				/* struct linux_dirent64: ino, off, reclen, type, name */
+				unsigned short reclen;
+				memcpy(&reclen, buf + off + 16, sizeof(reclen));
+				const char *name = buf + off + 19;
+				if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
+				    unlinkat(fd, name, 0) == 0)
+					removed = true;
+				off += reclen;
+			}
+		}
+		if (!removed)
+			break;
+	}
+	if (fd >= 0)
+		close(fd);
+#endif
+	rmdir(dir);
+	errno = saved;
+}
+
+int kpix_scratch_make(char **out)
+{
+	*out = NULL;
+	const char *parent = getenv("TMPDIR");
+	if (!parent || !*parent)
+		parent = "/tmp";
+	char *dir = kpix_xasprintf("%s/kpix-scratch.XXXXXX", parent);
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int err = mkdtemp(dir) ? 0 : errno;
+	if (!err && slot_take(live_scratch, MAX_SCRATCH_DIRS, dir) < 0) {
+		rmdir(dir);
+		err = EMFILE;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		int rc = kpix_fail(KPIX_EIO, "cannot make a scratch directory in '%s': %s", parent,
+		                   strerror(err));
+		free(dir);
+		return rc;
+	}
+	*out = dir;
+	return KPIX_OK;
+}
+
+void kpix_scratch_remove(char *dir)
+{
+	if (!dir)
+		return;
+	for (int i = 0; i < MAX_SCRATCH_DIRS; i++) {
+		const void *expected = dir;
+		atomic_compare_exchange_strong(&live_scratch[i], &expected, NULL);
+	}
+	kpix_remove_dir_on_signal(dir);
+	free(dir);
 }
 
 void kpix_outdir_cleanup_on_signal(void)
@@ -108,7 +198,23 @@ void kpix_outdir_cleanup_on_signal(void)
 		if (f)
 			unlinkat(f->dirfd, f->tmpname, 0);
 	}
+	for (int i = 0; i < MAX_CREATED_DIRS; i++) {
+		const char *dir = atomic_load(&live_dirs[i]);
+		if (dir)
+			rmdir(dir); /* only when empty */
+	}
+	for (int i = 0; i < MAX_SCRATCH_DIRS; i++) {
+		const char *dir = atomic_load(&live_scratch[i]);
+		if (dir)
+			kpix_remove_dir_on_signal(dir);
+	}
 	errno = saved;
+}
+
+void kpix_cleanup_on_signal(void)
+{
+	kpix_outdir_cleanup_on_signal();
+	kpix_verify_cleanup_on_signal();
 }
 
 /* ---------------------------------------------------------------- names */
@@ -129,8 +235,9 @@ static char *printable(const char *name)
 	return kpix_buf_detach(&b);
 }
 
-/* Refuses a NAME that is not a plain file name of DIR (see outdir.h). */
-static int check_name(const char *name)
+/* Refuses a NAME that is not a plain file name of DIR (see outdir.h);
+ * dot: a NAME may start with '.'. */
+static int check_name(const char *name, bool dot)
 {
 	const char *why = NULL;
 	size_t len = strlen(name);
@@ -140,7 +247,7 @@ static int check_name(const char *name)
 		why = "is not a file name";
 	else if (strchr(name, '/'))
 		why = "contains '/': give a plain file name, written into the output directory";
-	else if (name[0] == '.')
+	else if (name[0] == '.' && !dot)
 		why = "starts with '.', kept for kpix's temporary files";
 	else if (len > NAME_MAX_BYTES)
 		why = "is longer than 255 bytes";
@@ -265,8 +372,11 @@ static int check_target(const kpix_outdir *od, const char *name, const char *pat
 
 /* ------------------------------------------------------------------ open */
 
-int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inputs,
-                     size_t ninputs)
+/* kpix_outdir_open, and the directory of a kpix_outfile: may_create says
+ * whether a missing DIR is made; prefix is what paths in messages put
+ * before a NAME (NULL: "DIR/"). */
+static int open_dir(kpix_outdir **out, const char *dir, bool may_create, const char *prefix,
+                    const char *const *inputs, size_t ninputs)
 {
 	*out = NULL;
 	if (!dir || !*dir)
@@ -283,7 +393,7 @@ int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inpu
 	char *d = kpix_xstrndup(dir, len);
 	bool created = false;
 	struct stat st;
-	if (stat(d, &st) != 0 && errno == ENOENT) {
+	if (may_create && stat(d, &st) != 0 && errno == ENOENT) {
 		if (mkdir(d, 0777) != 0) {
 			int rc = kpix_fail(KPIX_EIO, "cannot create output directory '%s': %s", d,
 			                   strerror(errno));
@@ -316,10 +426,13 @@ int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inpu
 
 	kpix_outdir *od = kpix_xcalloc(1, sizeof(*od));
 	od->dir = d;
+	od->prefix = prefix ? kpix_xstrdup(prefix)
+	                    : kpix_xasprintf("%s%s", d, strcmp(d, "/") == 0 ? "" : "/");
 	od->dir_real = kpix_xstrdup(real);
 	free(real);
 	od->dirfd = fd;
 	od->created = created;
+	od->dir_slot = created ? slot_take(live_dirs, MAX_CREATED_DIRS, od->dir) : -1;
 	od->state = OD_OPEN;
 	od->inputs = kpix_xcalloc(ninputs ? ninputs : 1, sizeof(*od->inputs));
 	od->ninputs = ninputs;
@@ -327,6 +440,12 @@ int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inpu
 		input_init(&od->inputs[i], inputs[i]);
 	*out = od;
 	return KPIX_OK;
+}
+
+int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inputs,
+                     size_t ninputs)
+{
+	return open_dir(out, dir, true, NULL, inputs, ninputs);
 }
 
 /* ----------------------------------------------------------------- begin */
@@ -354,7 +473,7 @@ static int create_temp(kpix_outdir *od, ofile *f)
 		                O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		int err = fd < 0 ? errno : 0;
 		if (fd >= 0) {
-			f->slot = live_add(f);
+			f->slot = slot_take(live, KPIX_OUTDIR_MAX_TEMPS, f);
 			if (f->slot < 0) {
 				unlinkat(od->dirfd, f->tmpname, 0);
 				close(fd);
@@ -391,14 +510,13 @@ static int begin(kpix_outdir *od, const char *name, bool stream, ofile **out)
 		return kpix_fail(KPIX_EUSAGE, "no output directory or name given");
 	if (od->state != OD_OPEN)
 		return refuse_closed(od);
-	int rc = check_name(name);
+	int rc = check_name(name, od->dot_names);
 	if (rc)
 		return rc;
 	for (size_t i = 0; i < od->nfiles; i++)
 		if (strcmp(od->files[i]->name, name) == 0)
 			return kpix_fail(KPIX_EUSAGE, "output name '%s' is already being written", name);
-	const char *sep = strcmp(od->dir, "/") == 0 ? "" : "/";
-	char *path = kpix_xasprintf("%s%s%s", od->dir, sep, name);
+	char *path = kpix_xasprintf("%s%s", od->prefix, name);
 	if ((rc = check_target(od, name, path))) {
 		free(path);
 		return rc;
@@ -424,7 +542,7 @@ static int begin(kpix_outdir *od, const char *name, bool stream, ofile **out)
 		ofile_free(f);
 		return rc;
 	}
-	f->tmp_path = kpix_xasprintf("%s%s%s", od->dir, sep, f->tmpname);
+	f->tmp_path = kpix_xasprintf("%s%s", od->prefix, f->tmpname);
 	kpix_sha256_init(&f->hash);
 	if (od->nfiles == od->cap) {
 		od->cap = od->cap ? od->cap * 2 : 8;
@@ -480,19 +598,26 @@ static int stream_close(void *cookie)
 	return rc;
 }
 
+/* The write-only stream over f->fd, for stream_write and stream_close. */
+static FILE *open_stream(ofile *f)
+{
+	cookie_io_functions_t io = {.read = NULL, .write = stream_write, .seek = NULL,
+	                            .close = stream_close};
+	FILE *fp = fopencookie(f, "w", io);
+	if (!fp) {
+		fprintf(stderr, "kpix: out of memory (opening a stream)\n");
+		abort();
+	}
+	return fp;
+}
+
 int kpix_outdir_begin_file(kpix_outdir *od, const char *name, FILE **fp)
 {
 	ofile *f;
 	int rc = begin(od, name, true, &f);
 	if (rc)
 		return rc;
-	cookie_io_functions_t io = {.read = NULL, .write = stream_write, .seek = NULL,
-	                            .close = stream_close};
-	f->fp = fopencookie(f, "w", io);
-	if (!f->fp) {
-		fprintf(stderr, "kpix: out of memory (opening a stream)\n");
-		abort();
-	}
+	f->fp = open_stream(f);
 	*fp = f->fp;
 	return KPIX_OK;
 }
@@ -629,7 +754,7 @@ static void remove_temps(kpix_outdir *od)
 		}
 		if (f->state == F_TEMP || f->state == F_SWAPPED)
 			unlinkat(od->dirfd, f->tmpname, 0);
-		live_remove(f);
+		slot_give(live, &f->slot);
 		if (f->state != F_PLACED && f->state != F_REPLACED)
 			f->state = F_GONE;
 	}
@@ -673,8 +798,9 @@ int kpix_outdir_commit(kpix_outdir *od)
 			unlinkat(od->dirfd, f->tmpname, 0);
 			f->state = F_REPLACED;
 		}
-		live_remove(f);
+		slot_give(live, &f->slot);
 	}
+	slot_give(live_dirs, &od->dir_slot);
 	od->state = OD_COMMITTED;
 	if (fsync(od->dirfd) != 0 && errno != EINVAL)
 		return kpix_fail(KPIX_EIO, "cannot sync output directory '%s': %s", od->dir,
@@ -693,12 +819,14 @@ void kpix_outdir_free(kpix_outdir *od)
 		ofile_free(od->files[i]);
 	free(od->files);
 	close(od->dirfd);
+	slot_give(live_dirs, &od->dir_slot);
 	if (od->created && od->state != OD_COMMITTED)
 		rmdir(od->dir); /* only when empty */
 	for (size_t i = 0; i < od->ninputs; i++)
 		input_free(&od->inputs[i]);
 	free(od->inputs);
 	free(od->dir);
+	free(od->prefix);
 	free(od->dir_real);
 	free(od);
 }
@@ -735,4 +863,139 @@ const char *kpix_outdir_sha256(const kpix_outdir *od, size_t i)
 	if (i >= od->nfiles)
 		return NULL;
 	return od->state == OD_COMMITTED ? od->files[i]->sha : "";
+}
+
+/* --------------------------------------------------------------- outfile */
+
+struct kpix_outfile {
+	kpix_outdir *od; /* a file replaced: the directory it is in */
+	ofile *direct;   /* a device or a pipe, written in place */
+	bool done;       /* committed, well or not */
+};
+
+/* Refuses path, which stat gave as st, when it is one of the inputs. */
+static int refuse_input(const char *path, const struct stat *st, const char *const *inputs,
+                        size_t ninputs)
+{
+	for (size_t i = 0; i < ninputs; i++) {
+		struct stat in;
+		if (stat(inputs[i], &in) == 0 && in.st_dev == st->st_dev && in.st_ino == st->st_ino)
+			return kpix_fail(KPIX_EUSAGE, "cannot write '%s': it is the input '%s'", path,
+			                 inputs[i]);
+	}
+	return KPIX_OK;
+}
+
+/* A path that exists and cannot be replaced (neither a regular file nor a
+ * directory): opened for writing as it is. */
+static int open_direct(kpix_outfile *of, FILE **fp, const char *path, const struct stat *st,
+                       const char *const *inputs, size_t ninputs)
+{
+	int rc = refuse_input(path, st, inputs, ninputs);
+	if (rc)
+		return rc;
+	int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return kpix_fail(KPIX_EIO, "cannot write '%s': %s", path, strerror(errno));
+	ofile *f = kpix_xcalloc(1, sizeof(*f));
+	f->name = kpix_xstrdup(path);
+	f->path = kpix_xstrdup(path);
+	f->dirfd = -1;
+	f->fd = fd;
+	f->slot = -1;
+	f->stream = true;
+	kpix_sha256_init(&f->hash);
+	f->fp = open_stream(f);
+	of->direct = f;
+	*fp = f->fp;
+	return KPIX_OK;
+}
+
+/* A regular file, or nothing yet, at path: written through an outdir on
+ * the directory it is in, so that paths in messages read as path. */
+static int open_replace(kpix_outfile *of, FILE **fp, const char *path,
+                        const char *const *inputs, size_t ninputs)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? kpix_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
+	                  : kpix_xstrdup(".");
+	char *prefix = slash ? kpix_xstrndup(path, (size_t)(slash - path) + 1) : kpix_xstrdup("");
+	int rc = open_dir(&of->od, dir, false, prefix, inputs, ninputs);
+	if (!rc) {
+		of->od->dot_names = true;
+		rc = kpix_outdir_begin_file(of->od, slash ? slash + 1 : path, fp);
+	}
+	free(dir);
+	free(prefix);
+	return rc;
+}
+
+int kpix_outfile_open(kpix_outfile **out, FILE **fp, const char *path,
+                      const char *const *inputs, size_t ninputs)
+{
+	*out = NULL;
+	if (!path || !*path)
+		return kpix_fail(KPIX_EUSAGE, "the output file name is empty");
+	for (size_t i = 0; i < ninputs; i++)
+		if (!inputs || !inputs[i])
+			return kpix_fail(KPIX_EUSAGE, "input %zu of the output file is NULL", i);
+	if (path[strlen(path) - 1] == '/')
+		return kpix_fail(KPIX_EIO, "cannot write '%s': %s", path, strerror(EISDIR));
+	kpix_outfile *of = kpix_xcalloc(1, sizeof(*of));
+	struct stat st, lst;
+	bool exists = stat(path, &st) == 0;
+	bool link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+	int rc;
+	if (exists && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
+		/* through a link too: /dev/stdout leads to a pipe with no path */
+		rc = open_direct(of, fp, path, &st, inputs, ninputs);
+	else if (link && exists && (rc = refuse_input(path, &st, inputs, ninputs)))
+		;
+	else if (link)
+		/* neither followed (a link planted in a shared directory) nor
+		 * replaced (/dev/stdout when the shell sent it to a file) */
+		rc = kpix_fail(KPIX_EIO, "cannot write '%s': it is a symbolic link; give the path "
+		               "of the file itself", path);
+	else
+		rc = open_replace(of, fp, path, inputs, ninputs);
+	if (rc) {
+		kpix_outfile_free(of);
+		return rc;
+	}
+	*out = of;
+	return KPIX_OK;
+}
+
+int kpix_outfile_commit(kpix_outfile *of)
+{
+	if (!of)
+		return kpix_fail(KPIX_EUSAGE, "no output file given");
+	if (of->od)
+		return kpix_outdir_commit(of->od); /* which refuses a second time */
+	if (of->done)
+		return kpix_fail(KPIX_EUSAGE, "output file '%s' was already committed",
+		                 of->direct->path);
+	of->done = true;
+	ofile *f = of->direct;
+	FILE *fp = f->fp;
+	f->fp = NULL;
+	if (fflush(fp) != 0 && !f->werr)
+		f->werr = errno ? errno : EIO;
+	fclose(fp); /* a close error lands in f->werr */
+	if (f->werr)
+		return kpix_fail(KPIX_EIO, "cannot write '%s': %s", f->path, strerror(f->werr));
+	return KPIX_OK;
+}
+
+void kpix_outfile_free(kpix_outfile *of)
+{
+	if (!of)
+		return;
+	kpix_outdir_free(of->od);
+	if (of->direct) {
+		if (of->direct->fp)
+			fclose(of->direct->fp);
+		ofile_free(of->direct);
+	}
+	free(of);
 }

@@ -146,8 +146,9 @@ const char *kpix_outdir_path(const kpix_outdir *od, size_t i);
 uint64_t kpix_outdir_size(const kpix_outdir *od, size_t i);
 const char *kpix_outdir_sha256(const kpix_outdir *od, size_t i);
 
-/* Removes every temporary file of every outdir of the process, for a
- * SIGINT or SIGTERM handler to call before it ends the process:
+/* Removes every temporary file of every outdir of the process, and the
+ * directories named below, for a SIGINT or SIGTERM handler to call before
+ * it ends the process (kpix_cleanup_on_signal in kpix.h calls it):
  *
  *	static void on_signal(int sig)
  *	{
@@ -156,21 +157,35 @@ const char *kpix_outdir_sha256(const kpix_outdir *od, size_t i);
  *		raise(sig);
  *	}
  *
- * Async-signal-safe: it only reads a static table of atomic pointers to
- * entries made before their temporary file was created, and calls
- * unlinkat() on them; errno is kept. Limits:
+ * Async-signal-safe: it only reads static tables of atomic pointers to
+ * entries made before their file or directory was created, and calls
+ * unlinkat() and rmdir() on them; errno is kept. Limits:
  *   - it does not free, close or unregister anything: the process is
  *     meant to end next. A program that goes on must not commit, since
  *     the temporary files are gone; freeing is still fine.
  *   - a signal during the renames of a commit leaves the files renamed so
  *     far in place (new content) and the rest as they were; the old
  *     content of the files replaced is removed with the temporaries.
- *   - a DIR created by kpix_outdir_open stays, empty.
+ *   - a DIR created by kpix_outdir_open is removed when it is empty;
+ *     every kpix_scratch_make directory is removed with its files.
  *   - with several threads, a signal handled on one thread while another
  *     frees an outdir may read freed memory; kpix's CLI has one thread.
  *   - SIGKILL and power cuts cannot be caught: temporary files named
  *     ".NAME.XXXXXX.tmp" may then stay in DIR (never files named NAME
  *     with half their content). */
 void kpix_outdir_cleanup_on_signal(void);
+
+/* Removes dir and the files in it (not its subdirectories). Async-signal-
+ * safe, so that a signal handler may call it; errno is kept. */
+void kpix_remove_dir_on_signal(const char *dir);
+
+/* A new private directory, for a library's scratch files, that
+ * kpix_outdir_cleanup_on_signal removes with whatever is in it: made in
+ * $TMPDIR (or /tmp when it is not set) as "kpix-scratch.XXXXXX", mode 0700.
+ * *out is its path, given back to kpix_scratch_remove, which removes it and
+ * frees the string. KPIX_EIO when it cannot be made: "cannot make a scratch
+ * directory in 'TMPDIR': REASON". At most 16 at once in the process. */
+int kpix_scratch_make(char **out);
+void kpix_scratch_remove(char *dir);
 
 #endif

@@ -1281,7 +1281,7 @@ static int write_outputs(kpix_pack_result *r, const char *const *files, size_t n
 	kpix_xlsx *wb = NULL;
 	if ((rc = hash_inputs(r, files, nfiles)) ||
 	    (rc = kpix_outdir_begin(r->od, names[0], &tmp[0])) ||
-	    (rc = kpix_xlsx_open(&wb, tmp[0], names[0])))
+	    (rc = kpix_xlsx_open(&wb, tmp[0], kpix_outdir_path(r->od, 0))))
 		goto done;
 	cover_sheet(r, wb, files, nfiles);
 	summary_sheet(r, wb);

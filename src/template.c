@@ -484,10 +484,10 @@ static void lists_sheet(tpl *t)
 	kpix_xlsx_hide(t->lists);
 }
 
-static int write_workbook(tpl *t, const char *path, const char *name, int64_t created)
+static int write_workbook(tpl *t, const char *path, const char *shown, int64_t created)
 {
 	const kpix_schema *s = t->s;
-	int rc = kpix_xlsx_open(&t->wb, path, name);
+	int rc = kpix_xlsx_open(&t->wb, path, shown);
 	if (rc)
 		return rc;
 	t->data = kpix_xlsx_add_sheet(t->wb, "Data");
@@ -606,7 +606,7 @@ int kpix_template(char ***written, size_t *nwritten, const kpix_schema *s,
 	if (!(rc = kpix_outdir_begin_file(od, csv_name, &fp)))
 		write_header(s, fp);
 	if (!rc && !(rc = kpix_outdir_begin(od, xlsx_name, &tmp)))
-		rc = write_workbook(&t, tmp, xlsx_name, opts->created);
+		rc = write_workbook(&t, tmp, kpix_outdir_path(od, 1), opts->created);
 	if (!rc)
 		rc = kpix_outdir_commit(od);
 	if (!rc && written) {

@@ -7,7 +7,6 @@
  * are compared by size and SHA-256 only (digest.h). A finding is data in
  * the result, never printed. */
 #include <csv.h>
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,12 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include "digest.h"
 #include "manifest.h"
+#include "outdir.h"
 #include "packdef.h"
 #include "schema.h"
 #include "util.h"
@@ -325,52 +324,10 @@ static void check_versions(kpix_verify_result *r)
 static char scratch_dir[PATH_MAX];
 static volatile sig_atomic_t scratch_live;
 
-static void remove_scratch(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	while (d && (e = readdir(d)))
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			unlinkat(dirfd(d), e->d_name, 0);
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
-
 void kpix_verify_cleanup_on_signal(void)
 {
-	if (!scratch_live)
-		return;
-	int saved = errno;
-#ifdef SYS_getdents64
-	/* readdir may allocate, so the entries are read with the system call
-	 * itself; a few passes, as entries removed while reading may shift */
-	int fd = open(scratch_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	for (int pass = 0; fd >= 0 && pass < 4; pass++) {
-		bool removed = false;
-		char buf[4096] __attribute__((aligned(8)));
-		long n;
-		lseek(fd, 0, SEEK_SET);
-		while ((n = syscall(SYS_getdents64, fd, buf, sizeof(buf))) > 0) {
-			for (long off = 0; off < n;) {
-				/* struct linux_dirent64: ino, off, reclen, type, name */
-				unsigned short reclen;
-				memcpy(&reclen, buf + off + 16, sizeof(reclen));
-				const char *name = buf + off + 19;
-				if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0 &&
-				    unlinkat(fd, name, 0) == 0)
-					removed = true;
-				off += reclen;
-			}
-		}
-		if (!removed)
-			break;
-	}
-	if (fd >= 0)
-		close(fd);
-#endif
-	rmdir(scratch_dir);
-	errno = saved;
+	if (scratch_live)
+		kpix_remove_dir_on_signal(scratch_dir);
 }
 
 static int make_scratch(const kpix_verify_options *o)
@@ -396,7 +353,7 @@ static void drop_scratch(void)
 	if (!scratch_live)
 		return;
 	scratch_live = 0;
-	remove_scratch(scratch_dir);
+	kpix_remove_dir_on_signal(scratch_dir);
 }
 
 /* --------------------------------------------------------------- re-run */

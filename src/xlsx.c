@@ -1,10 +1,12 @@
 /* xlsx.c - libxlsxwriter behind a small, checked interface (see xlsx.h). */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
 
 #include "kpix/kpix.h"
+#include "outdir.h"
 #include "util.h"
 #include "xlsx.h"
 
@@ -29,6 +31,7 @@ struct kpix_xlsx_sheet {
 struct kpix_xlsx {
 	lxw_workbook *wb;
 	char *display;
+	char *scratch;       /* libxlsxwriter's own temporary files go here */
 	char *error;         /* the first problem, or NULL */
 	style_entry *styles;
 	size_t nstyles;
@@ -48,13 +51,23 @@ static void keep_error(kpix_xlsx *x, const char *what, lxw_error e)
 int kpix_xlsx_open(kpix_xlsx **out, const char *path, const char *display)
 {
 	*out = NULL;
-	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = NULL,
+	/* libxlsxwriter makes and at once unlinks a temporary file per sheet
+	 * and per part; in a directory of kpix's own, a signal between the
+	 * two leaves nothing behind (see kpix_scratch_make) */
+	char *scratch;
+	int rc = kpix_scratch_make(&scratch);
+	if (rc)
+		return rc;
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = scratch,
 	                             .use_zip64 = LXW_FALSE};
 	lxw_workbook *wb = workbook_new_opt(path, &opts);
-	if (!wb)
+	if (!wb) {
+		kpix_scratch_remove(scratch);
 		return kpix_fail(KPIX_EIO, "cannot start the workbook '%s'", display);
+	}
 	kpix_xlsx *x = kpix_xcalloc(1, sizeof(*x));
 	x->wb = wb;
+	x->scratch = scratch;
 	x->display = kpix_xstrdup(display);
 	*out = x;
 	return 0;
@@ -584,9 +597,18 @@ int kpix_xlsx_close(kpix_xlsx *x)
 {
 	if (!x)
 		return 0;
+	errno = 0;
 	lxw_error e = workbook_close(x->wb);
+	int err = errno;
 	int rc = 0;
-	if (!x->error && e != LXW_NO_ERROR)
+	/* for a file or zip error, libxlsxwriter's own text does not say why
+	 * (it prints that to stderr): errno still does, a full disk say */
+	bool file_error = e == LXW_ERROR_CREATING_XLSX_FILE || e == LXW_ERROR_CREATING_TMPFILE ||
+	                  e == LXW_ERROR_ZIP_FILE_OPERATION || e == LXW_ERROR_ZIP_FILE_ADD ||
+	                  e == LXW_ERROR_ZIP_CLOSE;
+	if (!x->error && e != LXW_NO_ERROR && file_error && err)
+		x->error = kpix_xasprintf("cannot write '%s': %s", x->display, strerror(err));
+	else if (!x->error && e != LXW_NO_ERROR)
 		x->error = kpix_xasprintf("cannot write '%s': %s", x->display, lxw_strerror(e));
 	if (x->error)
 		rc = kpix_fail(KPIX_EIO, "%s", x->error);
@@ -609,6 +631,7 @@ static void xlsx_free(kpix_xlsx *x)
 	kpix_buf_free(&x->text);
 	free(x->error);
 	free(x->display);
+	kpix_scratch_remove(x->scratch);
 	free(x);
 }
 

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -395,6 +396,48 @@ void kpix_verify_free(kpix_verify_result *result);
  * handler to call before it ends the process. Async-signal-safe; nothing
  * is freed, and the verification must not go on afterwards. */
 void kpix_verify_cleanup_on_signal(void);
+/* ---------------------------------------------------------- output files */
+
+/* One file of a program's own, such as a validation report, written whole
+ * or not at all, as kpix writes its exports:
+ *
+ *	kpix_outfile *f;  FILE *fp;
+ *	if (kpix_outfile_open(&f, &fp, path, inputs, ninputs) != 0) fail;
+ *	fprintf(fp, ...);                 errors are kept for the commit
+ *	rc = kpix_outfile_commit(f);      then kpix_outfile_free(f), always
+ *
+ * A regular file, or a path where nothing is yet, is written to a temporary
+ * file ".NAME.XXXXXX.tmp" beside it and renamed over it by the commit, so
+ * that until then the old file keeps its bytes and a failure (a full disk,
+ * an unwritable directory) leaves nothing new behind. A device or a pipe
+ * (/dev/null, or /dev/stdout on a terminal or a pipe), even through a
+ * symbolic link, cannot be replaced: it is written in place. A symbolic
+ * link to anything else is refused (KPIX_EIO): it is neither followed nor
+ * replaced. The directory must exist. No path may be one of the inputs
+ * (ninputs paths the program reads), compared as kpix_export compares
+ * them: KPIX_EUSAGE. A file that cannot be written is KPIX_EIO,
+ * "cannot write 'PATH': REASON".
+ *
+ * On success *out is the caller's, released with kpix_outfile_free, and
+ * *fp is the stream to write through (the outfile closes it; do not). */
+typedef struct kpix_outfile kpix_outfile;
+int kpix_outfile_open(kpix_outfile **out, FILE **fp, const char *path,
+                      const char *const *inputs, size_t ninputs);
+/* Flushes, syncs and renames into place (or, written in place, flushes):
+ * 0, or KPIX_EIO naming the file and the first write error. Once only. */
+int kpix_outfile_commit(kpix_outfile *f);
+/* Removes the temporary file unless committed. NULL-safe. */
+void kpix_outfile_free(kpix_outfile *f);
+
+/* Removes every temporary file and directory that kpix has made in this
+ * process and not yet put in place: the files of an export, a pack, a
+ * template or a kpix_outfile in progress, an output directory created for
+ * them and still empty, and kpix_verify's scratch directory. For a
+ * SIGINT, SIGTERM or SIGHUP handler to call before it ends the process.
+ * Async-signal-safe; nothing is freed, and nothing may be committed
+ * afterwards. */
+void kpix_cleanup_on_signal(void);
+
 /* -------------------------------------------------------------- template */
 
 typedef struct {

@@ -77,6 +77,12 @@ int cli_source_date_epoch(int64_t *out);
 /* "kpix: " + message on stderr, git style: lower case, no full stop. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Has SIGINT, SIGTERM and SIGHUP remove every temporary file and
+ * directory kpix has in progress (kpix_cleanup_on_signal), then end the
+ * process by that signal; a signal ignored when kpix started stays
+ * ignored. For every command that writes files, before it starts writing. */
+void cli_catch_signals(void);
+
 /* The search path for shipped schemas: $KPIX_SCHEMA_PATH, then beside the
  * executable (a build tree or an install prefix), then the library's own. */
 const char *cli_schema_path(void);

@@ -102,6 +102,7 @@ static int run(int argc, char **argv)
 		rc = lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
 		goto done;
 	}
+	cli_catch_signals();
 	int erc = kpix_export(&result, schema, (const char *const *)a.args, a.nargs, &opts);
 	const kpix_report *report = kpix_export_report(result);
 	if (erc) {

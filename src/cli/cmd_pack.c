@@ -90,6 +90,7 @@ static int run(int argc, char **argv)
 		goto done;
 	if (cli_source_date_epoch(&opts.created) != 0)
 		goto done;
+	cli_catch_signals();
 	int prc = kpix_pack(&result, (const char *const *)a.args, a.nargs, &opts);
 	const kpix_report *report = kpix_pack_report(result);
 	if (prc) {

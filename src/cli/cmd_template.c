@@ -76,6 +76,7 @@ static int run(int argc, char **argv)
 		rc = lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
 		goto done;
 	}
+	cli_catch_signals();
 	int trc = kpix_template(&written, &nwritten, schema, &opts);
 	if (trc) {
 		cli_error("%s", kpix_error_last());

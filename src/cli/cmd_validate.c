@@ -62,12 +62,6 @@ static void progress(void *ctx, const char *path, uint64_t done, uint64_t total)
 	p->shown = true;
 }
 
-static bool same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 static bool ends_with(const char *s, const char *suffix)
 {
 	size_t n = strlen(s), m = strlen(suffix);
@@ -80,7 +74,9 @@ static int run(int argc, char **argv)
 	int rc = cli_parse(&cmd_validate, argc, argv, &a);
 	kpix_schema *schema = NULL;
 	kpix_validator *v = NULL;
-	char *tmp = NULL;
+	kpix_outfile *outfile = NULL;
+	FILE *out = stdout;
+	const char **inputs = NULL;
 	if (rc) {
 		rc = rc < 0 ? EXIT_VALID : rc;
 		goto done;
@@ -114,14 +110,6 @@ static int run(int argc, char **argv)
 		goto done;
 	if (encoding && cli_parse_encoding(encoding, &opts.encoding) != 0)
 		goto done;
-	if (report_path) {
-		for (size_t i = 0; i < a.nargs; i++)
-			if (same_file(report_path, a.args[i])) {
-				cli_error("the report '%s' would overwrite the data file '%s'", report_path,
-				          a.args[i]);
-				goto done;
-			}
-	}
 	progress_state ps = {!cli_value(&cmd_validate, &a, "quiet") && isatty(STDERR_FILENO), false};
 	opts.progress = progress;
 	opts.progress_ctx = &ps;
@@ -131,6 +119,29 @@ static int run(int argc, char **argv)
 		cli_error("%s", kpix_error_last());
 		rc = lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
 		goto done;
+	}
+	/* the report's file is started before the data is read, so that a
+	 * path kpix cannot write is said at once */
+	if (report_path) {
+		/* every file read: the data, the previous period's, the schema */
+		size_t ninputs = 0;
+		inputs = calloc(a.nargs + 2, sizeof(*inputs));
+		if (!inputs) {
+			rc = EXIT_INTERNAL;
+			goto done;
+		}
+		for (size_t i = 0; i < a.nargs; i++)
+			inputs[ninputs++] = a.args[i];
+		if (previous)
+			inputs[ninputs++] = previous;
+		inputs[ninputs++] = kpix_schema_path(schema);
+		cli_catch_signals();
+		int orc = kpix_outfile_open(&outfile, &out, report_path, inputs, ninputs);
+		if (orc) {
+			cli_error("%s", kpix_error_last());
+			rc = orc == KPIX_EUSAGE ? EXIT_USAGE : EXIT_IO;
+			goto done;
+		}
 	}
 	if (kpix_validator_new(&v, schema, &opts)) {
 		cli_error("%s", kpix_error_last());
@@ -155,29 +166,12 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "\r\033[K");
 	const kpix_report *report = kpix_validator_finish(v);
 
-	FILE *out = stdout;
-	if (report_path) {
-		size_t n = strlen(report_path) + 32;
-		tmp = malloc(n);
-		if (!tmp) {
-			rc = EXIT_INTERNAL;
-			goto done;
-		}
-		snprintf(tmp, n, "%s.tmp%ld", report_path, (long)getpid());
-		out = fopen(tmp, "wb");
-		if (!out) {
-			cli_error("cannot write the report '%s': %s", report_path, strerror(errno));
-			rc = EXIT_IO;
-			goto done;
-		}
-	}
 	kpix_render(out, format, schema, report, format == KPIX_RENDER_TEXT && !report_path && isatty(STDOUT_FILENO));
 	if (report_path) {
-		bool bad = ferror(out) != 0;
-		if (fclose(out) != 0 || bad || rename(tmp, report_path) != 0) {
-			cli_error("cannot write the report '%s': %s", report_path, strerror(errno));
-			unlink(tmp);
-			rc = EXIT_IO;
+		int crc = kpix_outfile_commit(outfile);
+		if (crc) {
+			cli_error("%s", kpix_error_last());
+			rc = crc == KPIX_EUSAGE ? EXIT_USAGE : EXIT_IO;
 			goto done;
 		}
 		fprintf(stderr, "kpix: %s: %" PRIu64 " errors, %" PRIu64 " warnings; report in %s\n",
@@ -190,7 +184,8 @@ static int run(int argc, char **argv)
 	}
 	rc = kpix_report_errors(report) ? EXIT_INVALID : EXIT_VALID;
 done:
-	free(tmp);
+	kpix_outfile_free(outfile);
+	free(inputs);
 	kpix_validator_free(v);
 	kpix_schema_free(schema);
 	cli_args_free(&a);

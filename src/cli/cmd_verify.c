@@ -3,7 +3,6 @@
  * files in front of them are the ones kpix made from the inputs they have. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,24 +43,6 @@ const cli_command cmd_verify = {
 	run,
 	false,
 };
-
-static void on_signal(int sig)
-{
-	kpix_verify_cleanup_on_signal();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-}
 
 static const char *kind_word(kpix_verify_kind k)
 {
@@ -213,7 +194,7 @@ static int run(int argc, char **argv)
 	opts.ndata = a.nargs - 1;
 	const char *manifest = a.args[0];
 
-	catch_signals();
+	cli_catch_signals();
 	int vrc = kpix_verify(&result, manifest, &opts);
 	if (vrc) {
 		cli_error("%s", kpix_error_last());
