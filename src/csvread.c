@@ -259,15 +259,31 @@ static inline void copy_cell(char *dst, const unsigned char *src, size_t len)
 	}
 }
 
+/* n written with a comma between groups of three digits, as the report
+ * reads best: "1,048,576". */
+static const char *grouped(uint64_t n, char buf[32])
+{
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	char *o = buf;
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			*o++ = ',';
+		*o++ = digits[i];
+	}
+	*o = '\0';
+	return buf;
+}
+
 /* A row with more cells than max_columns, as it ends: reported once, at
  * the first cell past the cap, with the number of cells it has. */
 static KPIX_COLD void too_many_cells(reader *r)
 {
-	char msg[200];
+	char msg[200], a[32], b[32];
 	snprintf(msg, sizeof(msg),
-	         "this row has %zu cells, more than the %zu kpix reads in one row; the row is "
+	         "this row has %s cells, more than the %s kpix reads in one row; the row is "
 	         "not checked",
-	         r->ncells_seen, r->cfg->max_columns);
+	         grouped(r->ncells_seen, a), grouped(r->cfg->max_columns, b));
 	uint64_t col = (uint64_t)r->cfg->max_columns + 1;
 	problem(r, "too-many-columns", KPIX_SEVERITY_ERROR, col > UINT32_MAX ? 0 : (uint32_t)col,
 	        NULL, msg);
@@ -281,11 +297,11 @@ static KPIX_COLD void too_many_cells(reader *r)
  * UTF-8 character. */
 static KPIX_COLD size_t cut_cell(reader *r, uint64_t size, const unsigned char *s, size_t len)
 {
-	char msg[200];
+	char msg[200], a[32], b[32];
 	snprintf(msg, sizeof(msg),
-	         "this cell holds %llu bytes, more than the %zu kpix accepts in one cell; "
+	         "this cell holds %s bytes, more than the %s kpix accepts in one cell; "
 	         "the row is not checked",
-	         (unsigned long long)size, r->cfg->max_field_bytes);
+	         grouped(size, a), grouped(r->cfg->max_field_bytes, b));
 	problem(r, "field-too-large", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
 	r->row_malformed = true;
 	if (len <= CUT_CELL_KEEP)

@@ -380,9 +380,9 @@ static void reader__a_cell_of_megabytes_is_reported_and_reading_goes_on(void **s
 		assert_string_equal(got, want);
 		char msg[200];
 		snprintf(msg, sizeof(msg),
-		         "this cell holds %zu bytes, more than the 1048576 kpix "
+		         "this cell holds %zu,%03zu,%03zu bytes, more than the 1,048,576 kpix "
 		         "accepts in one cell; the row is not checked\n",
-		         cell_len);
+		         cell_len / 1000000, cell_len / 1000 % 1000, cell_len % 1000);
 		assert_string_equal(msgs, msg);
 		assert_true(st.complete);
 		assert_int_equal(st.records, 3);
@@ -441,6 +441,18 @@ static void reader__a_row_wider_than_the_cap_is_reported_with_its_width(void **s
 	                    "row is not checked\n");
 	free(got);
 	free(msgs);
+	/* big numbers are grouped in threes */
+	kpix_buf in = KPIX_BUF_INIT;
+	kpix_buf_adds(&in, "a\n");
+	for (int i = 0; i < 1234567; i++)
+		kpix_buf_adds(&in, i ? ",x" : "x");
+	got = read_msgs(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL, &msgs);
+	assert_string_equal(msgs,
+	                    "this row has 1,234,567 cells, more than the 16,384 kpix reads in "
+	                    "one row; the row is not checked\n");
+	free(got);
+	free(msgs);
+	kpix_buf_free(&in);
 }
 
 static void reader__a_final_line_without_newline_is_read(void **state)
