@@ -67,6 +67,7 @@ typedef struct {
 	size_t ncells_seen;   /* in the current record, as written */
 	size_t cells_room;    /* on_field's quick path takes cells up to this index */
 	size_t quick_columns; /* of a record, the quick path takes up to this many */
+	uint64_t cell_dropped; /* bytes of the cell being read that were let go: it is too large */
 
 	batch_event *events;  /* the batch: records and problems not yet passed on */
 	size_t nevents, events_cap;
@@ -76,7 +77,7 @@ typedef struct {
 	uint64_t row;         /* number of the record being read */
 	int last_term;        /* the terminator that ended the previous record */
 	bool row_malformed;
-	bool row_too_wide;
+	bool row_too_wide;    /* the row has more cells than max_columns: reported as it ends */
 	bool stop;            /* the callback asked to stop, or reading cannot go on */
 	bool skip_line;       /* recovering: drop bytes up to the next line end */
 
@@ -146,6 +147,30 @@ static void append_cp1252(kpix_buf *b, const unsigned char *s, size_t len)
 	}
 }
 
+/* Reports a cell that is not valid UTF-8, naming the first bad bytes (s,
+ * the rest of the cell from them) and where they are in the cell. */
+static KPIX_COLD void invalid_utf8(reader *r, const unsigned char *s, size_t len, size_t at,
+                                   uint32_t col)
+{
+	/* the bytes shown: the first bad one and the continuation bytes after it */
+	char hex[16] = "";
+	size_t n = 1;
+	while (n < len && n < 4 && (s[n] & 0xc0) == 0x80)
+		n++;
+	for (size_t i = 0; i < n; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02X ", s[i]);
+	hex[3 * n - 1] = '\0';
+	char msg[300];
+	snprintf(msg, sizeof(msg),
+	         "this cell is not valid UTF-8 text%s: at byte %zu of the cell, %s %s %s not make "
+	         "a character; %s",
+	         r->saw_utf8 ? " although earlier text in the file is" : "", at,
+	         n > 1 ? "the bytes" : "the byte", hex, n > 1 ? "do" : "does",
+	         r->saw_utf8 ? "the file mixes encodings; save it again as 'CSV UTF-8'"
+	                     : "save the file as 'CSV UTF-8'");
+	problem(r, "encoding-error", KPIX_SEVERITY_ERROR, col, NULL, msg);
+}
+
 /* Appends one cell's bytes that hold a NUL or a non-ASCII byte to the row
  * buffer as UTF-8, deciding the file's encoding at its first non-ASCII
  * cell when the caller left that to us. */
@@ -158,10 +183,14 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 		kpix_buf_add(&r->rowbuf, s, len);
 		return;
 	}
-	if (memchr(s, 0, len)) {
-		problem(r, "encoding-error", KPIX_SEVERITY_ERROR, col, NULL,
-		        "this cell contains a NUL byte, which never appears in text; the file may "
-		        "be damaged or not a CSV file at all");
+	const unsigned char *nul = memchr(s, 0, len);
+	if (nul) {
+		char msg[200];
+		snprintf(msg, sizeof(msg),
+		         "byte %zu of this cell is a NUL byte, which never appears in text; the "
+		         "file may be damaged or not a CSV file at all",
+		         (size_t)(nul - s) + 1);
+		problem(r, "encoding-error", KPIX_SEVERITY_ERROR, col, NULL, msg);
 		r->row_malformed = true;
 		for (size_t i = 0; i < len; i++)
 			kpix_buf_addc(&r->rowbuf, s[i] ? (char)s[i] : '?');
@@ -172,8 +201,8 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 		append_cp1252(&r->rowbuf, s, len);
 		return;
 	}
-	bool valid = kpix_utf8_valid((const char *)s, len);
-	if (valid) {
+	size_t bad = kpix_utf8_invalid_at((const char *)s, len);
+	if (bad == len) {
 		r->saw_utf8 = true;
 		if (r->enc == ENC_UNDECIDED)
 			r->enc = ENC_UTF8;
@@ -193,10 +222,7 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 		append_cp1252(&r->rowbuf, s, len);
 		return;
 	}
-	problem(r, "encoding-error", KPIX_SEVERITY_ERROR, col, NULL,
-	        r->saw_utf8 ? "this cell is not valid UTF-8 although earlier text in the file is: "
-	                      "the file mixes encodings; save it again as 'CSV UTF-8'"
-	                    : "this cell is not valid UTF-8 text; save the file as 'CSV UTF-8'");
+	invalid_utf8(r, s + bad, len - bad, bad + 1, col);
 	r->row_malformed = true;
 	/* keep the text readable in the report: show each bad byte as U+FFFD */
 	size_t i = 0;
@@ -233,32 +259,57 @@ static inline void copy_cell(char *dst, const unsigned char *src, size_t len)
 	}
 }
 
-/* The first cell past max_columns in a row: reported once for the row. */
-static KPIX_COLD void too_many_cells(reader *r)
+/* n written with a comma between groups of three digits, as the report
+ * reads best: "1,048,576". */
+static const char *grouped(uint64_t n, char buf[32])
 {
-	if (r->row_too_wide)
-		return;
-	r->row_too_wide = true;
-	r->row_malformed = true;
-	char msg[160];
-	snprintf(msg, sizeof(msg),
-	         "this row has more than %zu cells, the most kpix reads in one row; "
-	         "the cells beyond are not checked",
-	         r->cfg->max_columns);
-	problem(r, "too-many-columns", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
+	char digits[24];
+	int len = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	char *o = buf;
+	for (int i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			*o++ = ',';
+		*o++ = digits[i];
+	}
+	*o = '\0';
+	return buf;
 }
 
-/* A cell over max_field_bytes: reported; returns how much of it is kept. */
-static KPIX_COLD size_t cut_cell(reader *r, size_t len)
+/* A row with more cells than max_columns, as it ends: reported once, at
+ * the first cell past the cap, with the number of cells it has. */
+static KPIX_COLD void too_many_cells(reader *r)
 {
-	char msg[200];
+	char msg[200], a[32], b[32];
 	snprintf(msg, sizeof(msg),
-	         "this cell holds %zu bytes, more than the %zu kpix accepts in one cell; "
-	         "only its start is kept",
-	         len, r->cfg->max_field_bytes);
+	         "this row has %s cells, more than the %s kpix reads in one row; the row is "
+	         "not checked",
+	         grouped(r->ncells_seen, a), grouped(r->cfg->max_columns, b));
+	uint64_t col = (uint64_t)r->cfg->max_columns + 1;
+	problem(r, "too-many-columns", KPIX_SEVERITY_ERROR, col > UINT32_MAX ? 0 : (uint32_t)col,
+	        NULL, msg);
+}
+
+/* Bytes of a cell over max_field_bytes that are kept: its start. */
+#define CUT_CELL_KEEP 64
+
+/* A cell of size bytes, over max_field_bytes: reported; returns how much of
+ * the len bytes at s is kept: at most CUT_CELL_KEEP, not ending inside a
+ * UTF-8 character. */
+static KPIX_COLD size_t cut_cell(reader *r, uint64_t size, const unsigned char *s, size_t len)
+{
+	char msg[200], a[32], b[32];
+	snprintf(msg, sizeof(msg),
+	         "this cell holds %s bytes, more than the %s kpix accepts in one cell; "
+	         "the row is not checked",
+	         grouped(size, a), grouped(r->cfg->max_field_bytes, b));
 	problem(r, "field-too-large", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
 	r->row_malformed = true;
-	return 64;
+	if (len <= CUT_CELL_KEEP)
+		return len;
+	size_t keep = CUT_CELL_KEEP;
+	while (keep > 0 && (s[keep] & 0xc0) == 0x80)
+		keep--;
+	return keep;
 }
 
 /* Works out cells_room: on_field's quick path may add cells up to it while
@@ -268,6 +319,8 @@ static inline void set_room(reader *r)
 {
 	size_t room = r->row_first + r->quick_columns;
 	r->cells_room = room < r->cells_cap ? room : r->cells_cap;
+	if (r->cell_dropped) /* the cell being read must be reported as it ends */
+		r->cells_room = 0;
 }
 
 /* Stops reading: nothing more is kept or passed on. */
@@ -306,17 +359,23 @@ static KPIX_NOINLINE void add_other_cell(reader *r, const unsigned char *s, size
 {
 	if (r->stop)
 		return;
+	uint64_t size = r->cell_dropped + len;
+	if (r->cell_dropped) {
+		r->cell_dropped = 0;
+		set_room(r);
+	}
 	r->ncells_seen++;
 	if (r->ncells - r->row_first >= r->cfg->max_columns) {
-		too_many_cells(r);
+		r->row_too_wide = true;
+		r->row_malformed = true;
 		return;
 	}
 	if (r->ncells == r->cells_cap)
 		grow_cells(r);
 	if (!s)
 		s = (const unsigned char *)"";
-	if (len > r->cfg->max_field_bytes)
-		len = cut_cell(r, len);
+	if (size > r->cfg->max_field_bytes)
+		len = cut_cell(r, size, s, len);
 	size_t start = r->rowbuf.len;
 	if (!r->check_cells || !has_special(s, len)) {
 		reserve(r, len + 1);
@@ -399,6 +458,8 @@ static void flush(reader *r)
 
 static void finish_record(reader *r)
 {
+	if (r->row_too_wide)
+		too_many_cells(r);
 	batch_event *ev = add_event(r);
 	*ev = (batch_event){NULL, KPIX_SEVERITY_ERROR, 0, r->row_malformed, r->row, r->row_first,
 	                    r->ncells - r->row_first, r->ncells_seen, 0, 0};
@@ -452,6 +513,25 @@ static void recover(reader *r, const char *code, const char *msg)
 	csv_free(&r->parser);
 	init_parser(r);
 	r->skip_line = true;
+	r->cell_dropped = 0;
+	set_room(r);
+}
+
+/* A cell still being read has grown past max_field_bytes: lets go of its
+ * bytes after the first CUT_CELL_KEEP, so that memory stays bounded
+ * however large the cell is, and counts them. libcsv reads on as before
+ * (a quoted cell to its closing quote, line breaks and all), and the cell
+ * is reported with its full size as it ends. libcsv keeps its position
+ * in the cell only in entry_pos between calls, so lowering it is safe; its
+ * count of trailing spaces is always 0 here, as kpix's space test never
+ * answers yes and libcsv's own runs only on chunks without spaces. */
+static KPIX_COLD void drop_cell_bytes(reader *r)
+{
+	if (r->parser.entry_pos <= CUT_CELL_KEEP)
+		return; /* a cap below CUT_CELL_KEEP: the cell is reported as it ends */
+	r->cell_dropped += r->parser.entry_pos - CUT_CELL_KEEP;
+	r->parser.entry_pos = CUT_CELL_KEEP;
+	set_room(r);
 }
 
 static void parse(reader *r, const unsigned char *data, size_t len)
@@ -502,25 +582,8 @@ static void parse(reader *r, const unsigned char *data, size_t len)
 			halt(r);
 			return;
 		}
-		if (r->parser.entry_pos > r->cfg->max_field_bytes) {
-			char msg[240];
-			if (r->parser.quoted) {
-				snprintf(msg, sizeof(msg),
-				         "a quoted cell starting in this row runs past %zu bytes, the most "
-				         "kpix accepts in one cell; a quote is probably not closed, so kpix "
-				         "stopped reading the file here",
-				         r->cfg->max_field_bytes);
-				problem(r, "field-too-large", KPIX_SEVERITY_ERROR,
-				        (uint32_t)(r->ncells_seen + 1), NULL, msg);
-				halt(r);
-				return;
-			}
-			snprintf(msg, sizeof(msg),
-			         "this cell runs past %zu bytes, the most kpix accepts in one cell; "
-			         "kpix skipped the rest of the line",
-			         r->cfg->max_field_bytes);
-			recover(r, "field-too-large", msg);
-		}
+		if (r->parser.entry_pos > r->cfg->max_field_bytes)
+			drop_cell_bytes(r);
 		return;
 	}
 }
@@ -600,7 +663,9 @@ static void reader_done(reader *r)
 		s->encoding = "ascii";
 }
 
-/* Looks at the first bytes: strips a UTF-8 BOM, refuses UTF-16 and UTF-32.
+/* Looks at the first bytes: strips a UTF-8 BOM, refuses UTF-16 (with a
+ * BOM, or without one when its first two characters are ASCII) and UTF-32
+ * little-endian (its BOM starts as UTF-16's does).
  * Returns how many bytes to skip, or -1 to stop. */
 static int sniff(reader *r, const unsigned char *d, size_t len)
 {
@@ -610,10 +675,18 @@ static int sniff(reader *r, const unsigned char *d, size_t len)
 			r->enc = ENC_UTF8;
 		return 3;
 	}
-	if (len >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff))) {
+	bool bom16 = len >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff));
+	/* without a mark: two characters of plain text, each a byte and a NUL
+	 * (little-endian) or a NUL and a byte (big-endian) */
+	bool bare16 =
+	        len >= 4 && ((d[0] && !d[1] && d[2] && !d[3]) || (!d[0] && d[1] && !d[2] && d[3]));
+	if (bom16 || bare16) {
 		problem(r, "source-error", KPIX_SEVERITY_ERROR, 0, NULL,
-		        "the file is UTF-16 text (Excel's 'Unicode Text'), which kpix does not read; "
-		        "save it from Excel as 'CSV UTF-8 (Comma delimited)'");
+		        bom16 ? "the file is UTF-16 text (Excel's 'Unicode Text'), which kpix does "
+		                "not read; save it from Excel as 'CSV UTF-8 (Comma delimited)'"
+		              : "the file looks like UTF-16 text without a byte-order mark (every "
+		                "other byte is NUL), which kpix does not read; save it from Excel "
+		                "as 'CSV UTF-8 (Comma delimited)'");
 		halt(r);
 		return -1;
 	}

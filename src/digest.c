@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "kpix/kpix.h"
@@ -81,4 +82,24 @@ int kpix_sha256_file(const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t 
 	int rc = kpix_sha256_fd(fd, path, hex, size);
 	close(fd);
 	return rc;
+}
+
+int kpix_require_regular_files(const char *const *paths, size_t n, const char *for_what)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct stat st;
+		/* a directory is left to the reader too: it cannot be read at all */
+		if (!paths[i] || stat(paths[i], &st) != 0 || S_ISREG(st.st_mode) ||
+		    S_ISDIR(st.st_mode))
+			continue;
+		const char *kind = S_ISFIFO(st.st_mode)   ? "a pipe"
+		                   : S_ISSOCK(st.st_mode) ? "a socket"
+		                                          : "a device";
+		return kpix_fail(KPIX_EIO,
+		                 "cannot use '%s' for %s: it is %s, not a regular file; the "
+		                 "manifest must name a file that 'kpix verify' can read again, so "
+		                 "save the data to a file first",
+		                 paths[i], for_what, kind);
+	}
+	return KPIX_OK;
 }

@@ -41,4 +41,12 @@ int kpix_sha256_file(const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t 
  * its end; path only names the file in the message. fd stays open. */
 int kpix_sha256_fd(int fd, const char *path, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size);
 
+/* Refuses inputs whose bytes a manifest will record (for, a phrase such as
+ * "an export"): each of the n paths (NULL ones skipped) must be a regular
+ * file, which kpix verify can read again later. A pipe (such as the
+ * shell's <(...) gives), a socket or a device is KPIX_EIO with the reason.
+ * A directory, or a path that cannot be looked at, passes, for whoever
+ * opens it to report. */
+int kpix_require_regular_files(const char *const *paths, size_t n, const char *for_what);
+
 #endif

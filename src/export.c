@@ -828,6 +828,10 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 	int rc;
 	if (!opts->out_dir || !*opts->out_dir)
 		return kpix_fail(KPIX_EUSAGE, "no output directory given");
+	const char *const others[] = {opts->previous, s->path};
+	if ((rc = kpix_require_regular_files(files, nfiles, "an export")) ||
+	    (rc = kpix_require_regular_files(others, 2, "an export")))
+		return rc;
 	if ((rc = set_params(r)) || (rc = choose_exports(r)) ||
 	    (rc = kpix_validator_new(&r->v, s, &opts->validate)))
 		return rc;

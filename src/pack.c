@@ -1336,7 +1336,12 @@ int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
 	r->opts = *opts;
 	r->first_p = INT32_MAX;
 	int rc;
-	if ((rc = load(r)) || (rc = kpix_validator_new(&r->v, r->s, &opts->validate)))
+	if ((rc = load(r)))
+		return rc;
+	const char *const defs[] = {r->s->path, r->def->path};
+	if ((rc = kpix_require_regular_files(files, nfiles, "a board pack")) ||
+	    (rc = kpix_require_regular_files(defs, 2, "a board pack")) ||
+	    (rc = kpix_validator_new(&r->v, r->s, &opts->validate)))
 		return rc;
 	const char **inputs = kpix_xcalloc(nfiles + 3, sizeof(char *));
 	for (size_t i = 0; i < nfiles; i++)

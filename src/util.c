@@ -292,6 +292,11 @@ void kpix_format_number(double v, char *buf)
 
 bool kpix_utf8_valid(const char *str, size_t len)
 {
+	return kpix_utf8_invalid_at(str, len) == len;
+}
+
+size_t kpix_utf8_invalid_at(const char *str, size_t len)
+{
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
 	while (i < len) {
@@ -312,21 +317,21 @@ bool kpix_utf8_valid(const char *str, size_t len)
 			n = 3;
 			cp = c & 0x07;
 		} else {
-			return false;
+			return i;
 		}
 		if (len - i <= n)
-			return false;
+			return i;
 		for (size_t k = 1; k <= n; k++) {
 			if ((s[i + k] & 0xc0) != 0x80)
-				return false;
+				return i;
 			cp = (cp << 6) | (s[i + k] & 0x3f);
 		}
 		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
 		    (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
+			return i;
 		i += n + 1;
 	}
-	return true;
+	return len;
 }
 
 /* ---------------------------------------------------------------- shape */

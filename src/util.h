@@ -109,6 +109,10 @@ void kpix_format_number(double v, char *buf);
  * invalid). */
 bool kpix_utf8_valid(const char *s, size_t len);
 
+/* The offset of the first byte that does not start a valid UTF-8
+ * character (by the rules of kpix_utf8_valid), or len when all are valid. */
+size_t kpix_utf8_invalid_at(const char *s, size_t len);
+
 /* A pattern of a simple shape: a sequence of ASCII characters and ASCII
  * classes ([A-Z0-9], \d), each taken once or repeated ({n}, {n,m}, {n,},
  * ?, * or +), where no repeat can take a character that what follows it

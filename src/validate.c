@@ -257,7 +257,12 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 		for (size_t p = 0; p < c && !dup; p++)
 			dup = label->len && rec->cells[p].len == label->len &&
 			      memcmp(rec->cells[p].data, label->data, label->len) == 0;
-		if (label->len == 0) {
+		if (label->len == 0 && !fname && c + 1 == n && n > 1) {
+			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, 1, col, NULL, "", 0, NULL,
+			      "column %u has no heading: the header row ends with a comma, which "
+			      "makes an empty last column; remove that comma",
+			      col);
+		} else if (label->len == 0) {
 			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, 1, col, fname, "", 0, NULL,
 			      "column %u has no heading%s%s%s", col, fname ? "; it should be '" : "",
 			      fname ? fname : "", fname ? "'" : "");
@@ -1169,6 +1174,25 @@ static void missing_cell(kpix_validator *v, const kpix_record *rec, size_t c)
 	      c < v->ncols ? "the header has" : "the schema has", c < v->ncols ? v->ncols : s->nfields);
 }
 
+/* Cell c of the row, in a column kpix has no field for (where says why),
+ * reported with advice; an empty last cell is named as the comma that
+ * ends the row, as a spreadsheet shows nothing there. */
+static void extra_cell(kpix_validator *v, const kpix_record *rec, size_t c, const char *where,
+                       const char *advice)
+{
+	const kpix_cell *cell = &rec->cells[c];
+	uint32_t col = (uint32_t)(c + 1);
+	if (cell->len == 0 && c + 1 == rec->ncells)
+		emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, col, NULL, "", 0, NULL,
+		      "this row ends with a comma, which makes an empty cell in column %u, %s; "
+		      "remove the comma at the end of the row",
+		      col, where);
+	else
+		emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, col, NULL, cell->data,
+		      cell->len, NULL, "this row has a cell in column %u, %s; %s", col, where,
+		      advice);
+}
+
 static void check_row(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
@@ -1186,20 +1210,15 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 		if (p)
 			check_cell(v, p, &rec->cells[c], (uint32_t)(c + 1));
 		else if (exact) /* within the width, only a column of the header has no field */
-			emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, (uint32_t)(c + 1), NULL,
-			      rec->cells[c].data, rec->cells[c].len, NULL,
-			      "this row has a cell in column %u, whose heading is not in the schema, "
-			      "so kpix cannot check it; remove the column",
-			      (uint32_t)(c + 1));
+			extra_cell(v, rec, c,
+			           "whose heading is not in the schema, so kpix cannot check it",
+			           "remove the column");
 	}
 	for (size_t c = n; c < v->width; c++)
 		missing_cell(v, rec, c);
 	for (size_t c = n; c < rec->ncells; c++)
-		emitf(v, "extra-cell", KPIX_SEVERITY_ERROR, v->row, (uint32_t)(c + 1), NULL,
-		      rec->cells[c].data, rec->cells[c].len, NULL,
-		      "this row has a cell in column %u, beyond the columns of the header; "
-		      "remove it or add the missing heading",
-		      (uint32_t)(c + 1));
+		extra_cell(v, rec, c, "beyond the columns of the header",
+		           "remove it or add the missing heading");
 	check_primary_key(v);
 	check_foreign_keys(v);
 	check_rules(v);
@@ -1354,7 +1373,13 @@ int kpix_validator_add_file(kpix_validator *v, const char *path)
 	kpix_csv_stats st;
 	int rc = kpix_csv_read_file(path, &cfg, &st);
 	v->file->encoding = st.encoding ? st.encoding : "ascii";
-	if (rc == 0 && st.records == 0 && st.complete)
+	if (rc != 0 || !st.complete)
+		return rc;
+	if (st.records == 0 && st.bytes > 0) /* what the reader strips: a byte-order mark */
+		emit(v, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, NULL, 0, NULL, NULL,
+		     "the file holds only a byte-order mark (the 3 bytes that mark UTF-8 text) and "
+		     "nothing else: kpix expected a header row naming the columns, then the data");
+	else if (st.records == 0)
 		emit(v, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, NULL, 0, NULL, NULL,
 		     "the file is empty: kpix expected a header row naming the columns, then the data");
 	return rc;

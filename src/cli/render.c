@@ -101,10 +101,13 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 		put_visible(out, d->message);
 		fprintf(out, " [%s]\n", by_rule ? d->rule : d->code);
 	}
-	if (kpix_report_truncated(r))
-		fprintf(out, "\n(only the first %zu problems are listed; all are counted below; "
-		             "use --max-errors to list more)\n",
-		        kpix_report_count(r));
+	if (kpix_report_truncated(r)) {
+		uint64_t all = kpix_report_errors(r) + kpix_report_warnings(r);
+		size_t shown = kpix_report_count(r);
+		fprintf(out, "\n(only the first %zu of %llu problems are listed; the other %llu are "
+		             "counted below; use --max-errors to list more)\n",
+		        shown, (unsigned long long)all, (unsigned long long)(all - shown));
+	}
 
 	uint64_t rows = 0, rejected = 0;
 	size_t nfiles = kpix_report_file_count(r);

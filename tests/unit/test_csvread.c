@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <csv.h>
 
@@ -18,6 +19,7 @@
 typedef struct {
 	kpix_buf out;
 	int stop_after;
+	kpix_buf msgs; /* each problem's message, a line each */
 } capture;
 
 static int on_record(void *ctx, const kpix_record *rec)
@@ -39,12 +41,14 @@ static void on_problem(void *ctx, const char *code, kpix_severity sev, uint64_t 
 	assert_true(strlen(msg) > 20); /* a sentence, not a code */
 	kpix_buf_printf(&c->out, "P%llu:%u:%s%s\n", (unsigned long long)row, col, code,
 	                sev == KPIX_SEVERITY_WARNING ? "(w)" : "");
+	kpix_buf_printf(&c->msgs, "%s\n", msg);
 }
 
-static char *read_with(const char *data, size_t len, kpix_encoding enc, size_t max_field,
-                       size_t max_cols, kpix_csv_stats *st)
+/* read_with, also giving the problems' messages in *msgs (to free). */
+static char *read_msgs(const char *data, size_t len, kpix_encoding enc, size_t max_field,
+                       size_t max_cols, kpix_csv_stats *st, char **msgs)
 {
-	capture c = {KPIX_BUF_INIT, 0};
+	capture c = {KPIX_BUF_INIT, 0, KPIX_BUF_INIT};
 	kpix_csv_config cfg = {0};
 	cfg.on_record = on_record;
 	cfg.on_problem = on_problem;
@@ -54,7 +58,18 @@ static char *read_with(const char *data, size_t len, kpix_encoding enc, size_t m
 	cfg.max_columns = max_cols;
 	kpix_csv_stats local;
 	assert_int_equal(kpix_csv_read_mem(data, len, &cfg, st ? st : &local), 0);
+	kpix_buf_addc(&c.msgs, '\0'); /* an empty list is "" */
+	*msgs = kpix_buf_detach(&c.msgs);
 	return kpix_buf_detach(&c.out);
+}
+
+static char *read_with(const char *data, size_t len, kpix_encoding enc, size_t max_field,
+                       size_t max_cols, kpix_csv_stats *st)
+{
+	char *msgs;
+	char *got = read_msgs(data, len, enc, max_field, max_cols, st, &msgs);
+	free(msgs);
+	return got;
 }
 
 static char *read_str(const char *data)
@@ -250,12 +265,194 @@ static void reader__a_cell_over_the_cap_is_cut_and_reported(void **state)
 	free(got);
 }
 
-static void reader__a_row_wider_than_the_cap_is_reported_once(void **state)
+static void reader__a_nul_byte_is_reported_with_its_place_in_the_cell(void **state)
 {
 	(void)state;
-	char *got = read_with("a\n1,2,3,4,5\n", 12, KPIX_ENCODING_AUTO, 0, 3, NULL);
-	assert_string_equal(got, "R1:a\nP2:4:too-many-columns\nR2!:1|2|3\n");
+	const char in[] = "a,b\nxy\0z,1\n";
+	char *msgs;
+	char *got = read_msgs(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, NULL, &msgs);
+	assert_string_equal(got, "R1:a|b\nP2:1:encoding-error\nR2!:xy?z|1\n");
+	assert_non_null(strstr(msgs, "byte 3 of this cell is a NUL byte"));
 	free(got);
+	free(msgs);
+}
+
+static void reader__invalid_utf8_is_reported_with_its_bytes_and_place(void **state)
+{
+	(void)state;
+	/* overlong forms of '/', a surrogate, a code point past U+10FFFF and a
+	 * character cut short, in a file marked as UTF-8 */
+	const char in[] = "\xef\xbb\xbf"
+	                  "a\n"
+	                  "x\xc0\xafy\n"
+	                  "\xe0\x80\xaf\n"
+	                  "ab\xed\xa0\x80\n"
+	                  "\xf4\x90\x80\x80\n"
+	                  "abc\xc3\n";
+	char *msgs;
+	char *got = read_msgs(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, NULL, &msgs);
+	assert_string_equal(got, "R1:a\nP2:1:encoding-error\nR2!:x\xef\xbf\xbdy\n"
+	                         "P3:1:encoding-error\nR3!:\xef\xbf\xbd\n"
+	                         "P4:1:encoding-error\nR4!:ab\xef\xbf\xbd\n"
+	                         "P5:1:encoding-error\nR5!:\xef\xbf\xbd\n"
+	                         "P6:1:encoding-error\nR6!:abc\xef\xbf\xbd\n");
+	assert_string_equal(
+	        msgs, "this cell is not valid UTF-8 text: at byte 2 of the cell, the bytes C0 "
+	              "AF do not make a character; save the file as 'CSV UTF-8'\n"
+	              "this cell is not valid UTF-8 text: at byte 1 of the cell, the bytes E0 "
+	              "80 AF do not make a character; save the file as 'CSV UTF-8'\n"
+	              "this cell is not valid UTF-8 text: at byte 3 of the cell, the bytes ED "
+	              "A0 80 do not make a character; save the file as 'CSV UTF-8'\n"
+	              "this cell is not valid UTF-8 text: at byte 1 of the cell, the bytes F4 "
+	              "90 80 80 do not make a character; save the file as 'CSV UTF-8'\n"
+	              "this cell is not valid UTF-8 text: at byte 4 of the cell, the byte C3 "
+	              "does not make a character; save the file as 'CSV UTF-8'\n");
+	free(got);
+	free(msgs);
+}
+
+static void reader__a_file_of_only_a_byte_order_mark_has_no_records(void **state)
+{
+	(void)state;
+	kpix_csv_stats st;
+	char *got = read_with("\xef\xbb\xbf", 3, KPIX_ENCODING_AUTO, 0, 0, &st);
+	assert_string_equal(got, "");
+	assert_int_equal(st.records, 0);
+	assert_int_equal(st.bytes, 3);
+	assert_true(st.complete);
+	assert_string_equal(st.encoding, "utf-8 with BOM");
+	free(got);
+}
+
+static void reader__utf16_without_a_mark_is_refused_with_advice(void **state)
+{
+	(void)state;
+	static const char *const in[] = {"a\0,\0b\0\n\0", "\0a\0,\0b\0\n"};
+	for (int i = 0; i < 2; i++) {
+		char *msgs;
+		char *got = read_msgs(in[i], 8, KPIX_ENCODING_AUTO, 0, 0, NULL, &msgs);
+		assert_string_equal(got, "P1:0:source-error\n");
+		assert_non_null(strstr(msgs, "UTF-16 text without a byte-order mark"));
+		free(got);
+		free(msgs);
+	}
+}
+
+/* "a,b\n1," then size bytes of a cell of x (in quotes when quoted, with
+ * a doubled quote or a line break every 1000 bytes), then ",2\n3,4\n"
+ * unless the cell is left open. *cell_len is the length of the cell read. */
+static kpix_buf huge_cell_file(size_t size, bool quoted, bool closed, size_t *cell_len)
+{
+	*cell_len = size;
+	kpix_buf in = KPIX_BUF_INIT;
+	kpix_buf_adds(&in, quoted ? "a,b\n1,\"" : "a,b\n1,");
+	kpix_buf_grow(&in, size + 16);
+	for (size_t i = 0; i < size; i++) {
+		if (quoted && i % 1000 == 998 && i + 1 < size) {
+			kpix_buf_add(&in, i % 2000 == 998 ? "\"\"" : "\r\n", 2);
+			*cell_len -= i % 2000 == 998; /* "" is one quote */
+			i++;
+		} else {
+			kpix_buf_addc(&in, 'x');
+		}
+	}
+	if (closed)
+		kpix_buf_adds(&in, quoted ? "\",2\n3,4\n" : ",2\n3,4\n");
+	return in;
+}
+
+static void reader__a_cell_of_megabytes_is_reported_and_reading_goes_on(void **state)
+{
+	(void)state;
+	for (int quoted = 0; quoted < 2; quoted++) {
+		size_t size = 3u * 1024 * 1024 + 7; /* 12 chunks, past the 1 MiB cap */
+		size_t cell_len;
+		kpix_buf in = huge_cell_file(size, quoted, true, &cell_len);
+		char *msgs;
+		kpix_csv_stats st;
+		char *got = read_msgs(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, &st, &msgs);
+		/* the row is read whole and rejected, with the cell's start; the
+		 * next row is read */
+		char want[300];
+		snprintf(want, sizeof(want),
+		         "R1:a|b\nP2:2:field-too-large\nR2!:1|%.64s|2\nR3:3|4\n",
+		         "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+		assert_string_equal(got, want);
+		char msg[200];
+		snprintf(msg, sizeof(msg),
+		         "this cell holds %zu,%03zu,%03zu bytes, more than the 1,048,576 kpix "
+		         "accepts in one cell; the row is not checked\n",
+		         cell_len / 1000000, cell_len / 1000 % 1000, cell_len % 1000);
+		assert_string_equal(msgs, msg);
+		assert_true(st.complete);
+		assert_int_equal(st.records, 3);
+		free(got);
+		free(msgs);
+		kpix_buf_free(&in);
+	}
+}
+
+static long peak_rss_kib(void)
+{
+	struct rusage ru;
+	assert_int_equal(getrusage(RUSAGE_SELF, &ru), 0);
+	return ru.ru_maxrss;
+}
+
+static void reader__a_huge_cell_does_not_grow_memory_with_its_size(void **state)
+{
+	(void)state;
+	/* the file itself is the peak so far; reading its 48 MiB quoted cell
+	 * must not add a copy of it (libcsv would hold one) */
+	size_t cell_len;
+	kpix_buf in = huge_cell_file(48u * 1024 * 1024, true, true, &cell_len);
+	long before = peak_rss_kib();
+	kpix_csv_stats st;
+	char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, &st);
+	long grown = peak_rss_kib() - before;
+	assert_int_equal(st.records, 3);
+	assert_true(grown < 16 * 1024);
+	free(got);
+	kpix_buf_free(&in);
+}
+
+static void reader__a_huge_quoted_cell_never_closed_is_one_rejected_row(void **state)
+{
+	(void)state;
+	size_t cell_len;
+	kpix_buf in = huge_cell_file(2u * 1024 * 1024, true, false, &cell_len);
+	kpix_csv_stats st;
+	char *got = read_with(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, &st);
+	assert_int_equal(
+	        strncmp(got, "R1:a|b\nP2:2:unclosed-quote\nP2:2:field-too-large\nR2!:1|", 54), 0);
+	assert_int_equal(st.records, 2);
+	free(got);
+	kpix_buf_free(&in);
+}
+
+static void reader__a_row_wider_than_the_cap_is_reported_with_its_width(void **state)
+{
+	(void)state;
+	char *msgs;
+	char *got = read_msgs("a\n1,2,3,4,5\n6\n", 14, KPIX_ENCODING_AUTO, 0, 3, NULL, &msgs);
+	assert_string_equal(got, "R1:a\nP2:4:too-many-columns\nR2!:1|2|3\nR3:6\n");
+	assert_string_equal(msgs,
+	                    "this row has 5 cells, more than the 3 kpix reads in one row; the "
+	                    "row is not checked\n");
+	free(got);
+	free(msgs);
+	/* big numbers are grouped in threes */
+	kpix_buf in = KPIX_BUF_INIT;
+	kpix_buf_adds(&in, "a\n");
+	for (int i = 0; i < 1234567; i++)
+		kpix_buf_adds(&in, i ? ",x" : "x");
+	got = read_msgs(in.data, in.len, KPIX_ENCODING_AUTO, 0, 0, NULL, &msgs);
+	assert_string_equal(msgs,
+	                    "this row has 1,234,567 cells, more than the 16,384 kpix reads in "
+	                    "one row; the row is not checked\n");
+	free(got);
+	free(msgs);
+	kpix_buf_free(&in);
 }
 
 static void reader__a_final_line_without_newline_is_read(void **state)
@@ -553,7 +750,14 @@ int main(void)
 		cmocka_unit_test(reader__a_nul_or_non_ascii_byte_is_found_wherever_it_falls),
 		cmocka_unit_test(reader__utf16_is_refused_with_advice),
 		cmocka_unit_test(reader__a_cell_over_the_cap_is_cut_and_reported),
-		cmocka_unit_test(reader__a_row_wider_than_the_cap_is_reported_once),
+		cmocka_unit_test(reader__a_nul_byte_is_reported_with_its_place_in_the_cell),
+		cmocka_unit_test(reader__invalid_utf8_is_reported_with_its_bytes_and_place),
+		cmocka_unit_test(reader__a_file_of_only_a_byte_order_mark_has_no_records),
+		cmocka_unit_test(reader__utf16_without_a_mark_is_refused_with_advice),
+		cmocka_unit_test(reader__a_cell_of_megabytes_is_reported_and_reading_goes_on),
+		cmocka_unit_test(reader__a_huge_cell_does_not_grow_memory_with_its_size),
+		cmocka_unit_test(reader__a_huge_quoted_cell_never_closed_is_one_rejected_row),
+		cmocka_unit_test(reader__a_row_wider_than_the_cap_is_reported_with_its_width),
 		cmocka_unit_test(reader__a_final_line_without_newline_is_read),
 		cmocka_unit_test(reader__the_callback_can_stop_reading),
 		cmocka_unit_test(reader__cells_of_every_short_length_are_copied_whole),

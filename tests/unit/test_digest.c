@@ -160,6 +160,33 @@ static void digest__a_directory_is_an_io_error(void **state)
 	assert_string_equal(kpix_error_last(), "cannot read '/tmp': Is a directory");
 }
 
+static void digest__only_regular_files_may_be_inputs_a_manifest_records(void **state)
+{
+	(void)state;
+	char *file = temp_file("a\n", 2);
+	char *fifo = kpix_xasprintf("%s.fifo", file);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	/* files, a directory and a missing path pass: a reader reports the
+	 * last two; NULLs are skipped */
+	const char *fine[] = {file, NULL, "/tmp", "/nonexistent/kpix.csv"};
+	assert_int_equal(kpix_require_regular_files(fine, 4, "an export"), KPIX_OK);
+	const char *piped[] = {file, fifo};
+	assert_int_equal(kpix_require_regular_files(piped, 2, "an export"), KPIX_EIO);
+	char *want = kpix_xasprintf("cannot use '%s' for an export: it is a pipe, not a regular "
+	                            "file; the manifest must name a file that 'kpix verify' can "
+	                            "read again, so save the data to a file first",
+	                            fifo);
+	assert_string_equal(kpix_error_last(), want);
+	const char *device[] = {"/dev/null"};
+	assert_int_equal(kpix_require_regular_files(device, 1, "a board pack"), KPIX_EIO);
+	assert_non_null(strstr(kpix_error_last(), "for a board pack: it is a device"));
+	unlink(fifo);
+	unlink(file);
+	free(want);
+	free(fifo);
+	free(file);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test(f)
@@ -172,6 +199,7 @@ int main(void)
 		T(digest__an_empty_file_hashes_like_the_empty_string),
 		T(digest__a_missing_file_is_an_io_error_naming_it),
 		T(digest__a_directory_is_an_io_error),
+		T(digest__only_regular_files_may_be_inputs_a_manifest_records),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

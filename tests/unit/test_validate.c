@@ -1420,6 +1420,45 @@ static void validate__an_empty_file_is_a_source_error(void **state)
 	expect_file_totals(f, 0, 0, 0, NULL);
 }
 
+static void validate__a_file_of_only_a_byte_order_mark_is_said_to_be_so(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}]"));
+	validate_csv(f, NULL, "\xef\xbb\xbf");
+	assert_string_equal(diags(f), "0:0:source-error:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "the file holds only a byte-order mark (the 3 bytes that mark UTF-8 text) "
+	                    "and nothing else: kpix expected a header row naming the columns, then "
+	                    "the data");
+}
+
+static void validate__a_trailing_comma_is_named_in_the_header_and_in_rows(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}]"));
+	/* rows only: an empty cell past the header */
+	validate_csv(f, NULL, "a,b\n1,2,\n3,4,x\n");
+	assert_string_equal(diags(f), "2:3:extra-cell:-\n3:3:extra-cell:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "this row ends with a comma, which makes an empty cell in column 3, "
+	                    "beyond the columns of the header; remove the comma at the end of the row");
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row has a cell in column 3, beyond the columns of the header; "
+	                    "remove it or add the missing heading");
+	/* the header too: its empty last heading */
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	validate_csv(f, NULL, "a,b,\n1,2,\n");
+	assert_string_equal(diags(f), "1:3:blank-label:-\n2:3:extra-cell:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "column 3 has no heading: the header row ends with a comma, which makes "
+	                    "an empty last column; remove that comma");
+	assert_string_equal(diag(f, 1)->message,
+	                    "this row ends with a comma, which makes an empty cell in column 3, whose "
+	                    "heading is not in the schema, so kpix cannot check it; remove the comma "
+	                    "at the end of the row");
+}
+
 static void validate__a_header_only_file_is_valid_with_no_rows(void **state)
 {
 	fx *f = *state;
@@ -1560,6 +1599,8 @@ int main(void)
 		T(validate__cells_larger_than_max_field_bytes_are_reported),
 		T(validate__blank_rows_are_reported),
 		T(validate__an_empty_file_is_a_source_error),
+		T(validate__a_file_of_only_a_byte_order_mark_is_said_to_be_so),
+		T(validate__a_trailing_comma_is_named_in_the_header_and_in_rows),
 		T(validate__a_header_only_file_is_valid_with_no_rows),
 		T(validate__a_windows_1252_file_is_read_with_a_warning),
 		T(validate__utf8_only_makes_windows_1252_an_error),
