@@ -391,6 +391,20 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 	return -1;
 }
 
+/* Why a cell of f was refused by cast, for the message, or NULL. */
+static const char *type_problem(const kpix_field *f, const kpix_cell *c, char *buf, size_t n)
+{
+	switch (f->type) {
+	case KPIX_T_INTEGER:
+	case KPIX_T_NUMBER:
+		return kpix_number_problem(c->data, c->len, &f->numfmt, f->type == KPIX_T_INTEGER, buf, n);
+	case KPIX_T_DATE:
+		return kpix_date_problem(c->data, c->len, f->format, buf, n);
+	default:
+		return NULL;
+	}
+}
+
 /* Writes u as 8 bytes, the most significant first. */
 static inline void store_be64(char *p, uint64_t u)
 {
@@ -594,10 +608,12 @@ static void check_cell(kpix_validator *v, const field_plan *p, const kpix_cell *
 		return;
 	}
 	if (cast(f, c, val) != 0) {
-		char want[160];
+		char want[160], why[160];
+		const char *reason = type_problem(f, c, why, sizeof(why));
 		val->kind = KPIX_VAL_NULL;
 		emitf(v, "type-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len, NULL,
-		      "'%s' is not %s", c->data, kpix_type_expectation(f, want, sizeof(want)));
+		      "'%s' is not %s%s%s", c->data, kpix_type_expectation(f, want, sizeof(want)),
+		      reason ? ": " : "", reason ? reason : "");
 		return;
 	}
 	check_constraints(v, p, c, col);

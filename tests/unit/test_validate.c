@@ -169,9 +169,16 @@ static void validate__integers_accept_group_chars_only_where_the_schema_allows(v
 	assert_string_equal(diags(f), "3:3:type-error:-\n"
 	                              "4:2:type-error:-\n"
 	                              "6:2:type-error:-\n");
-	assert_string_equal(diag(f, 0)->message, "'1,234' is not a whole number");
+	assert_string_equal(diag(f, 0)->message,
+	                    "'1,234' is not a whole number: the decimal mark is '.' and thousands "
+	                    "separators are not allowed, so ',' cannot appear between digits");
 	assert_string_equal(diag(f, 1)->message,
-	                    "'1.5' is not a whole number (thousands separators allowed)");
+	                    "'1.5' is not a whole number (thousands separators allowed): a whole number "
+	                    "is written without a decimal part or an exponent");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'99999999999999999999' is not a whole number (thousands separators "
+	                    "allowed): it is too large (a whole number must lie between "
+	                    "-9223372036854775808 and 9223372036854775807)");
 	assert_string_equal(diag(f, 1)->field, "homes");
 	assert_string_equal(diag(f, 1)->value, "1.5");
 	assert_int_equal(diag(f, 1)->severity, KPIX_SEVERITY_ERROR);
@@ -213,8 +220,11 @@ static void validate__numbers_allow_signs_around_them_only_when_not_bare(void **
 	             "TBC,1e3,\"1,234.50\"\n"
 	             "approx 95,-INF,0\n");
 	assert_string_equal(diags(f), "3:2:type-error:-\n"
-	                              "4:1:type-error:-\n");
+	                              "4:1:type-error:-\n"
+	                              "5:2:type-error:-\n");
 	assert_string_equal(diag(f, 0)->message, "'82%' is not a number");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'-INF' is not a number: NaN and infinity are not figures a return can hold");
 	assert_string_equal(diag(f, 1)->message,
 	                    "'TBC' is not a number (a sign such as % or \xc2\xa3 around it is allowed)");
 }
@@ -258,9 +268,15 @@ static void validate__dates_follow_the_format_and_must_exist(void **state)
 	                              "6:1:type-error:-\n"
 	                              "6:2:type-error:-\n");
 	assert_string_equal(diag(f, 0)->message,
-	                    "'31/02/2024' is not a date written DD/MM/YYYY");
+	                    "'31/02/2024' is not a date written DD/MM/YYYY: February 2024 has 29 days");
 	assert_string_equal(diag(f, 1)->message,
-	                    "'2024-02-30' is not a date written YYYY-MM-DD, such as 2025-03-31");
+	                    "'2024-02-30' is not a date written YYYY-MM-DD, such as 2025-03-31: "
+	                    "February 2024 has 29 days");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'29/02/2023' is not a date written DD/MM/YYYY: 2023 is not a leap year, "
+	                    "so February has 28 days");
+	/* a layout that is not the field's own gets no calendar reason */
+	assert_string_equal(diag(f, 4)->message, "'2025-09-30' is not a date written DD/MM/YYYY");
 }
 
 static void validate__years_and_year_months_are_checked(void **state)
