@@ -395,6 +395,42 @@ static void validate__a_pattern_must_match_the_whole_value(void **state)
 	                    "'2025-26 Q2' is not in the form period expects, such as 'Q2'");
 }
 
+/* A pattern that backtracks without end (kpix issue 5) is reported for
+ * each cell it could not be checked against, as such and not as a
+ * mismatch, and after ten cells it is dropped for the rest of the column,
+ * so that the time a file takes stays bounded. */
+static void validate__a_catastrophic_pattern_is_reported_as_too_costly_then_dropped(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"code\", \"constraints\": {\"pattern\": \"(a+)+$\"}},\n"
+	                     "  {\"name\": \"plain\", \"constraints\": {\"pattern\": \"[a-z]+\"}}]"));
+	kpix_buf csv = KPIX_BUF_INIT;
+	kpix_buf_adds(&csv, "code,plain\naaaa,ok\nab,ok\n");
+	for (int i = 0; i < 12; i++)
+		kpix_buf_adds(&csv, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!,NO\n");
+	validate_csv(f, NULL, csv.data);
+	kpix_buf_free(&csv);
+	kpix_buf want = KPIX_BUF_INIT;
+	kpix_buf_adds(&want, "3:1:constraint-error:pattern\n");
+	for (int row = 4; row <= 15; row++) {
+		if (row <= 13)
+			kpix_buf_printf(&want, "%d:1:pattern-too-costly:pattern\n", row);
+		if (row == 13)
+			kpix_buf_adds(&want, "13:1:pattern-too-costly:pattern\n");
+		kpix_buf_printf(&want, "%d:2:constraint-error:pattern\n", row);
+	}
+	assert_string_equal(diags(f), want.data);
+	kpix_buf_free(&want);
+	assert_string_equal(diag(f, 1)->message,
+	                    "the pattern of code is too costly to check against this cell, so kpix "
+	                    "cannot say whether 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' matches it; "
+	                    "simplify the pattern in the schema");
+	assert_int_equal(diag(f, 1)->severity, KPIX_SEVERITY_ERROR);
+	const kpix_diag *stop = diag(f, 20);
+	assert_string_equal(stop->message, "the pattern of code was too costly to check in 10 cells, so "
+	                                   "kpix checks no more cells of code against it");
+}
+
 static void validate__an_enum_of_a_number_field_compares_numbers(void **state)
 {
 	fx *f = *state;
@@ -1523,6 +1559,7 @@ int main(void)
 		T(validate__minimum_and_maximum_apply_to_numbers_and_dates),
 		T(validate__lengths_count_characters_not_bytes),
 		T(validate__a_pattern_must_match_the_whole_value),
+		T(validate__a_catastrophic_pattern_is_reported_as_too_costly_then_dropped),
 		T(validate__an_enum_of_a_number_field_compares_numbers),
 		T(validate__an_enum_of_strings_accepts_only_whole_values),
 		T(validate__a_unique_field_names_the_first_row_holding_the_value),
