@@ -912,43 +912,45 @@ static void schema__json_nested_ten_thousand_deep_is_refused(void **state)
 	kpix_buf_free(&b);
 }
 
+/* A schema whose one rule is x inside depth brackets. */
+static void deep_rule(kpix_buf *b, int depth)
+{
+	kpix_buf_clear(b);
+	kpix_buf_adds(b, HEAD "  \"fields\": [{\"name\": \"x\", \"type\": \"number\"}],\n"
+	                      "  \"rules\": [{\"code\": \"R\", \"message\": \"m\", \"check\": \"");
+	for (int i = 0; i < depth; i++)
+		kpix_buf_addc(b, '(');
+	kpix_buf_addc(b, 'x');
+	for (int i = 0; i < depth; i++)
+		kpix_buf_addc(b, ')');
+	kpix_buf_adds(b, "\"}]}\n");
+}
+
+/* The message for a deep rule: what is wrong, then the 120 brackets
+ * around the mistake between ellipses. */
+static void deep_rule_message(kpix_buf *want, const char *what)
+{
+	kpix_buf_clear(want);
+	kpix_buf_adds(want, what);
+	kpix_buf_adds(want, "\xe2\x80\xa6");
+	for (int i = 0; i < 120; i++)
+		kpix_buf_addc(want, '(');
+	kpix_buf_adds(want, "\xe2\x80\xa6\")");
+}
+
 /* A rule of 10,000 brackets is refused for its length, and one within the
  * length for its depth; either way the message quotes only the part of
  * the expression around the mistake. */
 static void schema__an_expression_nested_ten_thousand_deep_is_refused_and_quoted_in_part(void **state)
 {
-	kpix_buf b = KPIX_BUF_INIT;
-	kpix_buf_adds(&b, HEAD "  \"fields\": [{\"name\": \"x\", \"type\": \"number\"}],\n"
-	                       "  \"rules\": [{\"code\": \"R\", \"message\": \"m\", \"check\": \"");
-	for (int i = 0; i < 10000; i++)
-		kpix_buf_addc(&b, '(');
-	kpix_buf_addc(&b, 'x');
-	for (int i = 0; i < 10000; i++)
-		kpix_buf_addc(&b, ')');
-	kpix_buf_adds(&b, "\"}]}\n");
-	kpix_buf want = KPIX_BUF_INIT;
-	kpix_buf_adds(&want, ":4:43: rules[0].check: expression is longer than 4096 bytes (at character 4097 "
-	                     "of the 20001-character expression: \"\xe2\x80\xa6");
-	for (int i = 0; i < 120; i++)
-		kpix_buf_addc(&want, '(');
-	kpix_buf_adds(&want, "\xe2\x80\xa6\")");
+	kpix_buf b = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+	deep_rule(&b, 10000);
+	deep_rule_message(&want, ":4:43: rules[0].check: expression is longer than 4096 bytes (at "
+	                         "character 4097 of the 20001-character expression: \"");
 	expect_refused(state, b.data, KPIX_ESCHEMA, want.data);
-
-	kpix_buf_clear(&b);
-	kpix_buf_adds(&b, HEAD "  \"fields\": [{\"name\": \"x\", \"type\": \"number\"}],\n"
-	                       "  \"rules\": [{\"code\": \"R\", \"message\": \"m\", \"check\": \"");
-	for (int i = 0; i < 2000; i++)
-		kpix_buf_addc(&b, '(');
-	kpix_buf_addc(&b, 'x');
-	for (int i = 0; i < 2000; i++)
-		kpix_buf_addc(&b, ')');
-	kpix_buf_adds(&b, "\"}]}\n");
-	kpix_buf_clear(&want);
-	kpix_buf_adds(&want, ":4:43: rules[0].check: expression nests deeper than 64 levels (at character 65 "
-	                     "of the 4001-character expression: \"\xe2\x80\xa6");
-	for (int i = 0; i < 120; i++)
-		kpix_buf_addc(&want, '(');
-	kpix_buf_adds(&want, "\xe2\x80\xa6\")");
+	deep_rule(&b, 2000);
+	deep_rule_message(&want, ":4:43: rules[0].check: expression nests deeper than 64 levels (at "
+	                         "character 65 of the 4001-character expression: \"");
 	expect_refused(state, b.data, KPIX_ESCHEMA, want.data);
 	kpix_buf_free(&b);
 	kpix_buf_free(&want);
