@@ -20,6 +20,7 @@
 #include <locale.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -250,7 +251,7 @@ static int slow_number(const char *p, const char *e, char dc, char gc, double *o
 	errno = saved;
 	if (*end != '\0' || isinf(v))
 		return -1;
-	*out = v;
+	*out = v == 0 ? 0.0 : v; /* -1e-400 underflows to plain zero too */
 	return 0;
 }
 
@@ -297,24 +298,12 @@ static bool text_is(const char *s, size_t len, const char *lit)
 	return n == len && memcmp(s, lit, n) == 0;
 }
 
-/* The Table Schema spellings of the values that are not finite, matched
- * on the cell as given, before any bareNumber stripping. */
-static int special_number(const char *s, size_t len, double *out)
-{
-	if (text_is(s, len, "NaN"))
-		*out = (double)NAN;
-	else if (text_is(s, len, "INF") || text_is(s, len, "+INF"))
-		*out = (double)INFINITY;
-	else if (text_is(s, len, "-INF"))
-		*out = -(double)INFINITY;
-	else
-		return -1;
-	return 0;
-}
-
-/* "-0" reads as -0.0 (IEEE negative zero, as Python's float("-0")), which
- * compares equal to 0. Values too small for a double round to zero or a
- * subnormal like any correctly rounded reader; values too large fail. */
+/* Only finite numbers are read: Table Schema's NaN, INF and -INF are not
+ * figures a return can hold, and a value too large for a double (1e309)
+ * fails rather than becoming infinite. Every zero, "-0" included, reads as
+ * plain 0, so that no "-0" can reach a report or an export. Values too
+ * small for a double round to zero or a subnormal like any correctly
+ * rounded reader. */
 int kpix_cast_number(const char *s, size_t len, const kpix_numfmt *fmt, double *out)
 {
 	const char *p = s, *e = s + len;
@@ -348,16 +337,16 @@ int kpix_cast_number(const char *s, size_t len, const kpix_numfmt *fmt, double *
 			double v0 = (double)m;
 			if (frac > 0)
 				v0 /= exact_pow10[frac];
-			*out = neg ? -v0 : v0;
+			*out = neg && m ? -v0 : v0;
 			return 0;
 		}
 	}
 
 	char gc = group_of(fmt);
 	if (scan_decimal(p, e, fmt->decimal_char, gc, &r) != 0)
-		return special_number(s, len, out);
+		return -1;
 	if (r.mant == 0) {
-		*out = r.neg ? -0.0 : 0.0;
+		*out = 0.0;
 		return 0;
 	}
 	if (fast_number(&r, &v)) {
@@ -522,9 +511,10 @@ static int century_year(int yy)
 	return yy < 69 ? 2000 + yy : 1900 + yy;
 }
 
-/* Matches the whole of s against a strptime-like pattern. %d %e %m take
- * one or two digits, %Y exactly four, %y exactly two. */
-static int cast_pattern(const char *s, size_t len, const char *f, kpix_date *out)
+/* Matches the whole of s against a strptime-like pattern, giving the
+ * year, month and day as written, whether or not that day exists. %d %e
+ * %m take one or two digits, %Y exactly four, %y exactly two. */
+static int read_pattern(const char *s, size_t len, const char *f, int *yp, int *mp, int *dp)
 {
 	size_t i = 0;
 	int y = -1, m = -1, d = -1, v = 0, rc;
@@ -554,7 +544,16 @@ static int cast_pattern(const char *s, size_t len, const char *f, kpix_date *out
 	}
 	if (i != len || y < 0 || m < 0 || d < 0)
 		return -1;
-	return make_date(y, m, d, out);
+	*yp = y;
+	*mp = m;
+	*dp = d;
+	return 0;
+}
+
+static int cast_pattern(const char *s, size_t len, const char *f, kpix_date *out)
+{
+	int y, m, d;
+	return read_pattern(s, len, f, &y, &m, &d) ? -1 : make_date(y, m, d, out);
 }
 
 /* Exactly YYYY-MM-DD: at ten characters, %m and %d must take two digits. */
@@ -661,4 +660,140 @@ int kpix_date_format_check(const char *format, const char **why)
 	if (!y)
 		return fail(why, "pattern has no year (%Y or %y)");
 	return 0;
+}
+
+/* ---- why a cell was refused ---- */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Whether the text starts or ends with a space, a tab or a no-break space
+ * (U+00A0, which Excel and web pages leave around figures). */
+static bool has_outer_space(const char *s, size_t len)
+{
+	return len && (is_blank(s[0]) || is_blank(s[len - 1]) ||
+	               (len >= 2 && ((s[0] == '\xc2' && s[1] == '\xa0') ||
+	                             (s[len - 2] == '\xc2' && s[len - 1] == '\xa0'))));
+}
+
+/* Whether [p, e) is word, in any case. */
+static bool word_ci(const char *p, const char *e, const char *word)
+{
+	size_t n = strlen(word);
+	return (size_t)(e - p) == n && prefix_ci(p, n, word, n);
+}
+
+/* The first character of [p, e) other than the decimal and group
+ * characters that stands between two digits, or 0. */
+static char stray_separator(const char *p, const char *e, char dc, char gc)
+{
+	for (const char *q = p + 1; q + 1 < e; q++)
+		if (*q != dc && *q != gc && digit(*q) >= 10 && digit(q[-1]) < 10 && digit(q[1]) < 10)
+			return *q;
+	return 0;
+}
+
+const char *kpix_number_problem(const char *s, size_t len, const kpix_numfmt *fmt, bool integer,
+                                char *buf, size_t buflen)
+{
+	const char *p = s, *e = s + len;
+	struct decimal r;
+	if (!fmt)
+		fmt = &default_fmt;
+	char dc = fmt->decimal_char, gc = group_of(fmt);
+	if (len == 0)
+		return NULL;
+	if (len > MAX_NUM_LEN)
+		return "it is longer than the 1,000 characters a number may have";
+	if (fmt->bare_number && has_outer_space(s, len))
+		return "there are spaces before or after the number";
+	const char *q = p + (*p == '+' || *p == '-');
+	if (word_ci(q, e, "nan") || word_ci(q, e, "inf") || word_ci(q, e, "infinity"))
+		return "NaN and infinity are not figures a return can hold";
+	if (!fmt->bare_number)
+		strip_affixes(&p, &e, dc);
+	q = p + (p < e && (*p == '+' || *p == '-'));
+	if (e - q >= 2 && q[0] == '0' && (q[1] == 'x' || q[1] == 'X'))
+		return "it is written in hexadecimal (0x); write the number in decimal digits";
+	char stray = stray_separator(q, e, dc, gc);
+	if (stray == '_')
+		return "digits may not be separated by '_'";
+	if (stray == ',' || stray == '.' || stray == '\'' || stray == ' ') {
+		if (gc)
+			snprintf(buf, buflen, "the decimal mark is '%c' and the thousands separator '%c', "
+			         "so '%c' cannot appear between digits", dc, gc, stray);
+		else
+			snprintf(buf, buflen, "the decimal mark is '%c' and thousands separators are not "
+			         "allowed, so '%c' cannot appear between digits", dc, stray);
+		return buf;
+	}
+	const char *mark = memchr(q, dc, (size_t)(e - q));
+	char after = mark ? stray_separator(mark, e, 0, 0) : 0;
+	if (after == dc) {
+		snprintf(buf, buflen, "the decimal mark '%c' appears more than once", dc);
+		return buf;
+	}
+	if (after && after == gc) {
+		snprintf(buf, buflen, "the thousands separator '%c' cannot come after the decimal mark '%c'",
+		         gc, dc);
+		return buf;
+	}
+	if (gc) {
+		const char *int_end = q;
+		while (int_end < e && (digit(*int_end) < 10 || *int_end == gc))
+			int_end++;
+		if (!grouped_in_thousands(q, int_end, gc)) {
+			snprintf(buf, buflen, "the thousands separator '%c' must split the digits before the "
+			         "decimal mark '%c' into groups of three, as in 1%c234%c567", gc, dc, gc, gc);
+			return buf;
+		}
+	}
+	if (scan_decimal(p, e, dc, gc, &r) != 0)
+		return NULL;
+	if (!integer)
+		return "it is too large (the largest number kpix can hold is about 1.8e308)";
+	if (memchr(p, dc, (size_t)(e - p)) || memchr(p, 'e', (size_t)(e - p)) ||
+	    memchr(p, 'E', (size_t)(e - p)))
+		return "a whole number is written without a decimal part or an exponent";
+	return "it is too large (a whole number must lie between -9223372036854775808 and "
+	       "9223372036854775807)";
+}
+
+const char *kpix_date_problem(const char *s, size_t len, const char *format, char *buf,
+                              size_t buflen)
+{
+	static const char *const capitalised[12] = {
+		"January", "February", "March", "April", "May", "June", "July",
+		"August", "September", "October", "November", "December",
+	};
+	int y, m, d;
+	bool iso = !format || strcmp(format, "default") == 0, any = !iso && strcmp(format, "any") == 0;
+	if (has_outer_space(s, len))
+		return "there are spaces before or after the date";
+	/* at ten characters, %Y-%m-%d can only match YYYY-MM-DD */
+	bool read = (iso || any) && len == 10 && read_pattern(s, len, "%Y-%m-%d", &y, &m, &d) == 0;
+	if (read)
+		iso = true;
+	else if (any)
+		read = read_pattern(s, len, "%d/%m/%Y", &y, &m, &d) == 0;
+	else if (!iso)
+		read = read_pattern(s, len, format, &y, &m, &d) == 0;
+	if (!read)
+		return NULL;
+	if (m < 1 || m > 12)
+		snprintf(buf, buflen, "there is no month %d%s", m,
+		         !iso && d >= 1 && d <= 12 ? " (the day comes first)" : "");
+	else if (y < 1)
+		snprintf(buf, buflen, "there is no year 0");
+	else if (d < 1)
+		snprintf(buf, buflen, "there is no day 0");
+	else if (d > month_days(y, m) && m == 2 && d == 29)
+		snprintf(buf, buflen, "%d is not a leap year, so February has 28 days", y);
+	else if (d > month_days(y, m))
+		snprintf(buf, buflen, "%s %d has %d days", capitalised[m - 1], y, month_days(y, m));
+	else
+		return NULL;
+	return buf;
 }

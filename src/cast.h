@@ -27,8 +27,9 @@ typedef struct {
  * digit groups when group_char is set; must fit in int64. */
 int kpix_cast_integer(const char *s, size_t len, const kpix_numfmt *fmt, int64_t *out);
 
-/* Number: optional sign, digits with an optional fraction and exponent,
- * or NaN, INF, -INF (Table Schema spellings). Correctly rounded. */
+/* Number: optional sign, digits with an optional fraction and exponent.
+ * Correctly rounded. Only finite values: NaN, INF and anything too large
+ * for a double (1e309) fail. Every zero, "-0" too, gives plain 0.0. */
 int kpix_cast_number(const char *s, size_t len, const kpix_numfmt *fmt, double *out);
 
 /* Boolean: the text must equal one of true_values or false_values exactly
@@ -57,6 +58,21 @@ void kpix_date_format(kpix_date d, char *buf);
 
 /* Days since 1970-01-01 of a valid y/m/d; no range checks beyond the calendar. */
 kpix_date kpix_date_from_ymd(int y, int m, int d);
+
+/* Why kpix_cast_number (integer false) or kpix_cast_integer (true) refused
+ * a cell, as a short clause for an officer ("there are spaces before or
+ * after the number"), or NULL when there is nothing to say beyond the
+ * type. For the error path only: it is slower than the casts. buf (at
+ * least 128 bytes) may hold the text; the result lives in buf or in
+ * static storage. */
+const char *kpix_number_problem(const char *s, size_t len, const kpix_numfmt *fmt, bool integer,
+                                char *buf, size_t buflen);
+
+/* The same for kpix_cast_date: chiefly a date laid out as format says
+ * that does not exist ("February 2024 has 29 days", "there is no month
+ * 13"). */
+const char *kpix_date_problem(const char *s, size_t len, const char *format, char *buf,
+                              size_t buflen);
 
 /* Checks that a date format pattern is one kpix_cast_date understands.
  * Returns 0 when it is, -1 otherwise with a reason in why (may be NULL). */

@@ -141,7 +141,8 @@ static int order(int op, const kpix_val *a, const kpix_val *b, kpix_val *out)
 
 /* + - * / % on a and b, into *out (which may alias a). Any non-null
  * operand that is not a number is a type error, even beside a null.
- * Division and modulo by zero give null; % is fmod (sign of a). */
+ * Division and modulo by zero give null, and so does a result too large
+ * for a double; % is fmod (sign of a). */
 static int arith(int op, const kpix_val *a, const kpix_val *b, kpix_val *out)
 {
 	double x, y;
@@ -150,11 +151,15 @@ static int arith(int op, const kpix_val *a, const kpix_val *b, kpix_val *out)
 		return -1;
 	x = a->num;
 	y = b->num;
-	if (a->kind == VNULL || b->kind == VNULL || ((op == OP_DIV || op == OP_MOD) && y == 0.0))
+	if (a->kind == VNULL || b->kind == VNULL || ((op == OP_DIV || op == OP_MOD) && y == 0.0)) {
 		*out = null_val;
-	else
-		*out = num_val(op == OP_ADD ? x + y : op == OP_SUB ? x - y : op == OP_MUL ? x * y :
-		               op == OP_DIV ? x / y : fmod(x, y));
+		return 0;
+	}
+	x = op == OP_ADD ? x + y : op == OP_SUB ? x - y : op == OP_MUL ? x * y :
+	    op == OP_DIV ? x / y : fmod(x, y);
+	/* a result too large for a double is null, as division by zero is, so
+	 * that no infinity reaches a rule's verdict or an export */
+	*out = isfinite(x) ? num_val(x) : null_val;
 	return 0;
 }
 

@@ -793,6 +793,9 @@ static int resolve_slot(void *ctx, const char *name, size_t len)
 	return kpix_schema_slot(ctx, name, len);
 }
 
+/* The longest expression a schema error quotes whole. */
+#define EXPR_QUOTED 120
+
 static int compile_with(loader *ld, const char *path, const char *key, const char *src,
                         kpix_expr_resolve_fn resolve, void *ctx, kpix_expr **out)
 {
@@ -802,7 +805,24 @@ static int compile_with(loader *ld, const char *path, const char *key, const cha
 	if (*out)
 		return 0;
 	char *p = sub(path, key);
-	int rc = bad(ld, p, "%s (at character %zu of \"%s\")", err, col, src);
+	size_t len = strlen(src);
+	int rc;
+	if (len <= EXPR_QUOTED) {
+		rc = bad(ld, p, "%s (at character %zu of \"%s\")", err, col, src);
+	} else {
+		/* a long expression is quoted around the mistake only */
+		size_t from = col > EXPR_QUOTED / 2 ? col - EXPR_QUOTED / 2 : 0;
+		if (from > len - EXPR_QUOTED)
+			from = len - EXPR_QUOTED;
+		size_t to = from + EXPR_QUOTED;
+		while (from > 0 && ((unsigned char)src[from] & 0xc0) == 0x80)
+			from--; /* whole UTF-8 characters */
+		while (to < len && ((unsigned char)src[to] & 0xc0) == 0x80)
+			to++;
+		rc = bad(ld, p, "%s (at character %zu of the %zu-character expression: \"%s%.*s%s\")",
+		         err, col, len, from ? "\xe2\x80\xa6" : "", (int)(to - from), src + from,
+		         to < len ? "\xe2\x80\xa6" : "");
+	}
 	free(p);
 	return rc;
 }
@@ -1034,6 +1054,16 @@ static char *read_text(const char *file, size_t *len)
 	return kpix_buf_detach(&b);
 }
 
+/* Whether a file holds nothing but JSON's white space: jansson would say
+ * "'[' or '{' expected near end of file", which hides the real problem. */
+static bool blank_json(const char *text, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\t' && text[i] != '\n' && text[i] != '\r')
+			return false;
+	return true;
+}
+
 static int load_file(kpix_schema **out, const char *file)
 {
 	size_t len = 0;
@@ -1047,6 +1077,10 @@ static int load_file(kpix_schema **out, const char *file)
 		free(text);
 		return kpix_fail(KPIX_ESCHEMA, "%s: the schema is larger than %u MB, the most kpix reads",
 		                 file, MAX_SCHEMA_BYTES / (1024 * 1024));
+	}
+	if (blank_json(text, len)) {
+		free(text);
+		return kpix_fail(KPIX_ESCHEMA, "%s: the schema file is empty", file);
 	}
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -1596,6 +1630,10 @@ int kpix_ld_open(kpix_loader **out, json_t **root, const char *file, const char 
 		free(text);
 		return kpix_fail(KPIX_ESCHEMA, "%s: the %s is larger than %u MB, the most kpix reads", file,
 		                 what, MAX_SCHEMA_BYTES / (1024 * 1024));
+	}
+	if (blank_json(text, len)) {
+		free(text);
+		return kpix_fail(KPIX_ESCHEMA, "%s: the %s file is empty", file, what);
 	}
 	json_error_t jerr;
 	*root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);

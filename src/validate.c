@@ -16,6 +16,15 @@
 
 #define DEFAULT_MAX_ERRORS 1000
 #define REGEX_MATCH_LIMIT 1000000
+/* JIT's match limit counts steps that may each scan the whole cell, so its
+ * time grows with the cell's length: its limit is this budget over the
+ * length (about 25 ms of work), and a cell that exhausts it is matched
+ * again by the interpreter, whose REGEX_MATCH_LIMIT bounds the time. */
+#define REGEX_JIT_BUDGET 32000000
+/* After this many cells of one field were too costly for its pattern, the
+ * pattern is no longer tried in that field: this bounds the time a
+ * catastrophic pattern can take over a whole file. */
+#define REGEX_GIVE_UP 10
 
 typedef struct {
 	char *key;     /* the groupBy values, joined */
@@ -53,6 +62,7 @@ typedef struct {
 	uint64_t *enum_word;
 	unsigned char *enum_len;
 	kpix_shape *shape;  /* the pattern when it is a simple shape, matched without PCRE2 */
+	unsigned costly;    /* cells the pattern was too costly for; at REGEX_GIVE_UP it is dropped */
 } field_plan;
 
 typedef struct {
@@ -122,6 +132,8 @@ struct kpix_validator {
 /* The code of a broken constraint. The validator passes this array itself,
  * so that the code is told from others by its address. */
 static const char constraint_error[] = "constraint-error";
+/* A pattern that PCRE2 gave up on: the cell was not checked against it. */
+static const char pattern_too_costly[] = "pattern-too-costly";
 
 /* What a diagnostic means for the row being checked, whether or not the
  * report keeps it: a broken constraint marks its field as bad, an error
@@ -129,7 +141,8 @@ static const char constraint_error[] = "constraint-error";
 static inline void mark_row(kpix_validator *v, const char *code, kpix_severity sev, uint64_t row,
                             uint32_t col)
 {
-	if (code == constraint_error && col > 0 && col <= v->ncols && v->col_field[col - 1] >= 0)
+	if ((code == constraint_error || code == pattern_too_costly) && col > 0 && col <= v->ncols &&
+	    v->col_field[col - 1] >= 0)
 		v->field_bad[v->col_field[col - 1]] = true;
 	if (sev == KPIX_SEVERITY_ERROR && row == v->row)
 		v->row_error = true;
@@ -396,6 +409,20 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 	return -1;
 }
 
+/* Why a cell of f was refused by cast, for the message, or NULL. */
+static const char *type_problem(const kpix_field *f, const kpix_cell *c, char *buf, size_t n)
+{
+	switch (f->type) {
+	case KPIX_T_INTEGER:
+	case KPIX_T_NUMBER:
+		return kpix_number_problem(c->data, c->len, &f->numfmt, f->type == KPIX_T_INTEGER, buf, n);
+	case KPIX_T_DATE:
+		return kpix_date_problem(c->data, c->len, f->format, buf, n);
+	default:
+		return NULL;
+	}
+}
+
 /* Writes u as 8 bytes, the most significant first. */
 static inline void store_be64(char *p, uint64_t u)
 {
@@ -492,7 +519,28 @@ static void enum_list(const kpix_field *f, kpix_buf *out)
 		kpix_buf_printf(out, " and %zu more", f->enum_text.n - 12);
 }
 
-static void check_constraints(kpix_validator *v, const field_plan *p, const kpix_cell *c,
+/* Whether the whole cell matches the field's pattern: 1 or 0, or -1 when
+ * PCRE2 gave up within its limits and cannot say. */
+static int match_pattern(kpix_validator *v, const field_plan *p, const kpix_cell *c)
+{
+	const kpix_field *f = p->f;
+	int m;
+	if (p->shape)
+		return kpix_shape_match(p->shape, c->data, c->len);
+	if (f->re_jit) {
+		size_t limit = REGEX_JIT_BUDGET / (c->len + 1);
+		pcre2_set_match_limit(v->mctx, limit > REGEX_MATCH_LIMIT ? REGEX_MATCH_LIMIT
+		                                : limit ? (uint32_t)limit : 1);
+		m = pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
+		pcre2_set_match_limit(v->mctx, REGEX_MATCH_LIMIT);
+		if (m != PCRE2_ERROR_MATCHLIMIT)
+			return m >= 0 ? 1 : m == PCRE2_ERROR_NOMATCH ? 0 : -1;
+	}
+	m = pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, PCRE2_NO_JIT, v->md, v->mctx);
+	return m >= 0 ? 1 : m == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+static void check_constraints(kpix_validator *v, field_plan *p, const kpix_cell *c,
                               uint32_t col)
 {
 	unsigned checks = p->checks;
@@ -523,18 +571,21 @@ static void check_constraints(kpix_validator *v, const field_plan *p, const kpix
 			      "maxLength", "this is %zu characters long; %s allows at most %lld", n, fname,
 			      (long long)f->max_length);
 	}
-	if (checks & CHECK_PATTERN) {
-		const kpix_shape *shape = p->shape;
-		int m = shape      ? (kpix_shape_match(shape, c->data, c->len) ? 1 : PCRE2_ERROR_NOMATCH)
-		        : f->re_jit ? pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx)
-		                    : pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
-		if (m < 0 && m != PCRE2_ERROR_NOMATCH)
-			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
-			      "pattern",
-			      "kpix could not finish matching '%s' against the pattern of %s within its "
-			      "limits; simplify the pattern",
-			      c->data, fname);
-		else if (m < 0) {
+	if ((checks & CHECK_PATTERN) && p->costly < REGEX_GIVE_UP) {
+		int m = match_pattern(v, p, c);
+		if (m < 0) {
+			emitf(v, pattern_too_costly, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+			      c->len, "pattern",
+			      "the pattern of %s is too costly to check against this cell, so kpix cannot "
+			      "say whether '%s' matches it; simplify the pattern in the schema",
+			      fname, c->data);
+			if (++p->costly == REGEX_GIVE_UP)
+				emitf(v, pattern_too_costly, KPIX_SEVERITY_ERROR, v->row, col, fname, NULL, 0,
+				      "pattern",
+				      "the pattern of %s was too costly to check in %d cells, so kpix checks "
+				      "no more cells of %s against it",
+				      fname, REGEX_GIVE_UP, fname);
+		} else if (m == 0) {
 			if (f->example)
 				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
 				      c->len, "pattern", "'%s' is not in the form %s expects, such as '%s'",
@@ -583,7 +634,7 @@ static void check_constraints(kpix_validator *v, const field_plan *p, const kpix
 	}
 }
 
-static void check_cell(kpix_validator *v, const field_plan *p, const kpix_cell *c, uint32_t col)
+static void check_cell(kpix_validator *v, field_plan *p, const kpix_cell *c, uint32_t col)
 {
 	size_t fi = p->index;
 	const kpix_field *f = p->f;
@@ -599,10 +650,12 @@ static void check_cell(kpix_validator *v, const field_plan *p, const kpix_cell *
 		return;
 	}
 	if (cast(f, c, val) != 0) {
-		char want[160];
+		char want[160], why[160];
+		const char *reason = type_problem(f, c, why, sizeof(why));
 		val->kind = KPIX_VAL_NULL;
 		emitf(v, "type-error", KPIX_SEVERITY_ERROR, v->row, col, f->name, c->data, c->len, NULL,
-		      "'%s' is not %s", c->data, kpix_type_expectation(f, want, sizeof(want)));
+		      "'%s' is not %s%s%s", c->data, kpix_type_expectation(f, want, sizeof(want)),
+		      reason ? ": " : "", reason ? reason : "");
 		return;
 	}
 	check_constraints(v, p, c, col);
@@ -1206,7 +1259,7 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 	bool exact = s->fields_match == KPIX_MATCH_EXACT;
 	size_t n = rec->ncells < v->width ? rec->ncells : v->width;
 	for (size_t c = 0; c < n; c++) {
-		const field_plan *p = v->col_plan[c];
+		field_plan *p = v->col_plan[c];
 		if (p)
 			check_cell(v, p, &rec->cells[c], (uint32_t)(c + 1));
 		else if (exact) /* within the width, only a column of the header has no field */

@@ -231,6 +231,9 @@ void kpix_xlsx_number(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, double v,
 		kpix_xlsx_text(s, row, col, t, strlen(t), style);
 		return;
 	}
+	/* -0.0 (from -x or 0 * -1 in an expression) would be written "-0" */
+	if (v == 0)
+		v = 0.0;
 	keep_error(s->x, s->name, worksheet_write_number(s->ws, row, col, v, format_of(s->x, style)));
 }
 

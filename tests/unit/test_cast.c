@@ -272,6 +272,8 @@ static void number__short_decimals_agree_with_strtod(void **state)
 			continue;
 		}
 		double want = strtod(dotted, NULL);
+		if (want == 0)
+			want = 0.0; /* kpix reads "-0" as plain zero */
 		if (rc != 0)
 			fail_msg("\"%s\" was rejected", buf);
 		if (memcmp(&got, &want, sizeof got) != 0)
@@ -288,13 +290,22 @@ static void number__leading_plus_and_minus_are_signs(void **state)
 	assert_number_is("-5", &plain, -5.0);
 }
 
-static void number__minus_zero_is_negative_zero(void **state)
+/* A zero written with a minus sign is zero, not IEEE's -0.0, which would
+ * come out as "-0" in a workbook. */
+static void number__minus_zero_is_read_as_plain_zero(void **state)
 {
 	(void)state;
-	double v = 1.0;
-	assert_int_equal(num("-0", &plain, &v), 0);
-	assert_true(v == 0.0);
-	assert_true(signbit(v));
+	static const char *const zeros[] = {"-0", "-0.0", "-.0", "-0e5", "-0.000", "-1e-400", "-0,0"};
+	for (size_t i = 0; i < sizeof zeros / sizeof zeros[0]; i++) {
+		double v = 1.0;
+		const kpix_numfmt *f = strchr(zeros[i], ',') ? &euro : &plain;
+		if (num(zeros[i], f, &v) != 0)
+			fail_msg("\"%s\" was rejected", zeros[i]);
+		if (v != 0.0 || signbit(v))
+			fail_msg("\"%s\" read as %g with the sign bit %d", zeros[i], v, signbit(v) != 0);
+	}
+	assert_number_is("-0", &decorated_groups, 0.0);
+	assert_number_is("0", &plain, 0.0);
 }
 
 static void number__point_five_and_five_point_are_accepted_like_decimal(void **state)
@@ -306,18 +317,16 @@ static void number__point_five_and_five_point_are_accepted_like_decimal(void **s
 	assert_number_is("5.e1", &plain, 50.0);
 }
 
-static void number__table_schema_special_values_are_read(void **state)
+/* Table Schema's NaN, INF and -INF are not figures a return can hold:
+ * kpix refuses them in every kind of number field (kpix issue 5). */
+static void number__table_schema_special_values_are_refused(void **state)
 {
 	(void)state;
-	double v = 0.0;
-	assert_int_equal(num("NaN", &plain, &v), 0);
-	assert_true(isnan(v));
-	assert_int_equal(num("INF", &plain, &v), 0);
-	assert_true(isinf(v) && v > 0);
-	assert_int_equal(num("+INF", &plain, &v), 0);
-	assert_true(isinf(v) && v > 0);
-	assert_int_equal(num("-INF", &plain, &v), 0);
-	assert_true(isinf(v) && v < 0);
+	const kpix_numfmt *fmts[] = {&plain, &comma_groups, &euro, &decorated, &decorated_groups};
+	static const char *const specials[] = {"NaN", "INF", "+INF", "-INF"};
+	for (size_t f = 0; f < sizeof fmts / sizeof fmts[0]; f++)
+		for (size_t i = 0; i < sizeof specials / sizeof specials[0]; i++)
+			assert_not_number(specials[i], fmts[f]);
 }
 
 static void number__other_spellings_of_nan_and_infinity_are_rejected(void **state)
@@ -1133,10 +1142,164 @@ static void yearmonth__month_out_of_range_or_malformed_is_rejected(void **state)
 	}
 }
 
+/* ---- kpix issue 5: hostile values, in both directions ---- */
+
+/* One hostile value in one kind of field: read as want, or refused with a
+ * reason that contains why (NULL: refused with no reason to add). */
+struct hostile {
+	const char *text;
+	const kpix_numfmt *fmt;
+	bool integer;
+	bool accepted;
+	double want;
+	const char *why;
+};
+
+#define TAKES(t, f, i, v) {t, f, i, true, v, NULL}
+#define REFUSES(t, f, i, w) {t, f, i, false, 0, w}
+
+static const struct hostile hostile_numbers[] = {
+	/* never numbers, in any field */
+	REFUSES("NaN", &plain, false, "NaN and infinity"),
+	REFUSES("nan", &decorated_groups, false, "NaN and infinity"),
+	REFUSES("INF", &comma_groups, false, "NaN and infinity"),
+	REFUSES("-INF", &euro, false, "NaN and infinity"),
+	REFUSES("inf", &plain, true, "NaN and infinity"),
+	REFUSES("Infinity", &decorated, false, "NaN and infinity"),
+	REFUSES("1e309", &plain, false, "too large (the largest number kpix can hold is about 1.8e308)"),
+	REFUSES("-1e309", &decorated_groups, false, "too large"),
+	REFUSES("1e309", &plain, true, "without a decimal part or an exponent"),
+	REFUSES("9223372036854775808", &plain, true, "too large (a whole number must lie between"),
+	REFUSES("0x10", &plain, false, "hexadecimal"),
+	REFUSES("0X1A", &plain, true, "hexadecimal"),
+	REFUSES("-0x10", &decorated_groups, false, "hexadecimal"),
+	REFUSES("1_000", &plain, false, "separated by '_'"),
+	REFUSES("1_000", &comma_groups, true, "separated by '_'"),
+	/* -0 is zero everywhere */
+	TAKES("-0", &plain, false, 0.0),
+	TAKES("-0", &plain, true, 0.0),
+	TAKES("-0", &euro, false, 0.0),
+	/* spaces: refused where the number is bare, stripped where it is not */
+	REFUSES(" 12 ", &plain, false, "spaces before or after the number"),
+	REFUSES(" 12 ", &comma_groups, true, "spaces before or after the number"),
+	REFUSES("12\xc2\xa0", &plain, false, "spaces before or after the number"),
+	TAKES(" 12 ", &decorated_groups, false, 12.0),
+	TAKES(" 12 ", &decorated, true, 12.0),
+	/* thousands separators: refused where the schema has none, read where it has */
+	REFUSES("1,000", &plain, false, "thousands separators are not allowed, so ',' cannot appear"),
+	REFUSES("1,000", &plain, true, "thousands separators are not allowed, so ',' cannot appear"),
+	REFUSES("1 000", &plain, false, "so ' ' cannot appear between digits"),
+	TAKES("1,000", &comma_groups, false, 1000.0),
+	TAKES("1,000", &comma_groups, true, 1000.0),
+	TAKES("1,000", &decorated_groups, false, 1000.0),
+	REFUSES("12,34", &comma_groups, false, "into groups of three, as in 1,234,567"),
+	REFUSES("1,2345", &comma_groups, true, "into groups of three"),
+	/* decimal point against decimal comma: each mark means the other thing */
+	TAKES("1.5", &plain, false, 1.5),
+	REFUSES("1.5", &euro, false, "the thousands separator '.' must split the digits before the decimal mark ','"),
+	TAKES("1,5", &euro, false, 1.5),
+	REFUSES("1,5", &plain, false, "the decimal mark is '.'"),
+	TAKES("1.000", &euro, false, 1000.0),
+	TAKES("1.000", &plain, false, 1.0),
+	TAKES("1,000", &euro, false, 1.0),
+	REFUSES("1.000", &plain, true, "without a decimal part"),
+	TAKES("1.234,5", &euro, false, 1234.5),
+	REFUSES("1,234.5", &euro, false, "the thousands separator '.' cannot come after the decimal mark ','"),
+	REFUSES("1.2.3", &plain, false, "the decimal mark '.' appears more than once"),
+	REFUSES("1.234,5", &comma_groups, false, "the thousands separator ',' cannot come after the decimal mark '.'"),
+	/* text that is simply not a number has nothing more to explain */
+	REFUSES("TBC", &plain, false, NULL),
+	REFUSES("12abc", &plain, true, NULL),
+};
+
+static void number__hostile_values_are_read_or_refused_with_a_reason(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof hostile_numbers / sizeof hostile_numbers[0]; i++) {
+		const struct hostile *h = &hostile_numbers[i];
+		size_t len = strlen(h->text);
+		double v = 12345.0;
+		int64_t iv = 777;
+		int rc = h->integer ? kpix_cast_integer(h->text, len, h->fmt, &iv)
+		                    : kpix_cast_number(h->text, len, h->fmt, &v);
+		if (h->integer)
+			v = rc == 0 ? (double)iv : 12345.0;
+		char buf[160];
+		const char *why = kpix_number_problem(h->text, len, h->fmt, h->integer, buf, sizeof buf);
+		if (h->accepted) {
+			if (rc != 0)
+				fail_msg("case %zu: \"%s\" was refused (%s)", i, h->text, why ? why : "no reason");
+			if (v != h->want || signbit(v))
+				fail_msg("case %zu: \"%s\" read as %.17g, want %.17g", i, h->text, v, h->want);
+			continue;
+		}
+		if (rc == 0)
+			fail_msg("case %zu: \"%s\" was accepted as %.17g", i, h->text, v);
+		if (h->integer ? iv != 777 : v != 12345.0)
+			fail_msg("case %zu: \"%s\" was refused but the output was written", i, h->text);
+		if (!h->why && why)
+			fail_msg("case %zu: \"%s\" got the reason \"%s\"", i, h->text, why);
+		if (h->why && (!why || !strstr(why, h->why)))
+			fail_msg("case %zu: \"%s\": reason \"%s\", want \"%s\"", i, h->text,
+			         why ? why : "(none)", h->why);
+	}
+}
+
+/* A date that has the field's layout but does not exist is refused with
+ * the calendar's reason; a real date in the same layout is read. */
+static void date__hostile_dates_are_read_or_refused_with_a_reason(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *format, *why; /* why NULL: accepted */
+		int y, m, d;
+	} cases[] = {
+		{"31/02/2024", "%d/%m/%Y", "February 2024 has 29 days", 0, 0, 0},
+		{"29/02/2024", "%d/%m/%Y", NULL, 2024, 2, 29},
+		{"29/02/2023", "any", "2023 is not a leap year, so February has 28 days", 0, 0, 0},
+		{"29/02/2024", "any", NULL, 2024, 2, 29},
+		{"2024-13-01", NULL, "there is no month 13", 0, 0, 0},
+		{"2024-12-01", NULL, NULL, 2024, 12, 1},
+		{"2024-13-01", "any", "there is no month 13", 0, 0, 0},
+		{"01/13/2024", "any", "there is no month 13 (the day comes first)", 0, 0, 0},
+		{"13/01/2024", "any", NULL, 2024, 1, 13},
+		{"2024-04-31", "default", "April 2024 has 30 days", 0, 0, 0},
+		{"0000-01-01", NULL, "there is no year 0", 0, 0, 0},
+		{"00/01/2024", "%d/%m/%Y", "there is no day 0", 0, 0, 0},
+		{"31 Sep 2025", "%d %b %Y", "September 2025 has 30 days", 0, 0, 0},
+		{"30 Sep 2025", "%d %b %Y", NULL, 2025, 9, 30},
+		{" 2024-12-01", NULL, "there are spaces before or after the date", 0, 0, 0},
+		{"01/12/2024 ", "any", "there are spaces before or after the date", 0, 0, 0},
+		/* another layout than the field's: no calendar reason to give */
+		{"31/02/2024", NULL, "", 0, 0, 0},
+		{"2024-02-31", "%d/%m/%Y", "", 0, 0, 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		size_t len = strlen(cases[i].text);
+		kpix_date d = 4242;
+		int rc = kpix_cast_date(cases[i].text, len, cases[i].format, &d);
+		char buf[160];
+		const char *why = kpix_date_problem(cases[i].text, len, cases[i].format, buf, sizeof buf);
+		if (!cases[i].why) {
+			if (rc != 0)
+				fail_msg("case %zu: \"%s\" was refused", i, cases[i].text);
+			assert_int_equal(d, kpix_date_from_ymd(cases[i].y, cases[i].m, cases[i].d));
+			continue;
+		}
+		if (rc == 0 || d != 4242)
+			fail_msg("case %zu: \"%s\" was accepted", i, cases[i].text);
+		if (*cases[i].why ? !why || strcmp(why, cases[i].why) != 0 : why != NULL)
+			fail_msg("case %zu: \"%s\": reason \"%s\", want \"%s\"", i, cases[i].text,
+			         why ? why : "(none)", cases[i].why);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(number__plain_digits_read_exactly),
+		cmocka_unit_test(number__hostile_values_are_read_or_refused_with_a_reason),
+		cmocka_unit_test(date__hostile_dates_are_read_or_refused_with_a_reason),
 		cmocka_unit_test(number__point_one_is_the_nearest_double),
 		cmocka_unit_test(number__82_45_is_the_nearest_double),
 		cmocka_unit_test(number__largest_finite_double_is_read_exactly),
@@ -1152,9 +1315,9 @@ int main(void)
 		cmocka_unit_test(number__agrees_with_strtod_on_many_generated_values),
 		cmocka_unit_test(number__short_decimals_agree_with_strtod),
 		cmocka_unit_test(number__leading_plus_and_minus_are_signs),
-		cmocka_unit_test(number__minus_zero_is_negative_zero),
+		cmocka_unit_test(number__minus_zero_is_read_as_plain_zero),
 		cmocka_unit_test(number__point_five_and_five_point_are_accepted_like_decimal),
-		cmocka_unit_test(number__table_schema_special_values_are_read),
+		cmocka_unit_test(number__table_schema_special_values_are_refused),
 		cmocka_unit_test(number__other_spellings_of_nan_and_infinity_are_rejected),
 		cmocka_unit_test(number__empty_text_is_rejected),
 		cmocka_unit_test(number__whitespace_anywhere_is_rejected),

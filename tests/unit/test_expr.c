@@ -253,6 +253,21 @@ static void arith__division_by_zero_is_null(void **state)
 	assert_num("10 / 4", 2.5);
 }
 
+/* A result too large for a double is null, like a division by zero, so
+ * that no infinity reaches a verdict or an export (kpix issue 5). */
+static void arith__overflow_is_null(void **state)
+{
+	(void)state;
+	slots[VALUE] = num(1e308);
+	assert_null_result("value * 10");
+	assert_null_result("value + value");
+	assert_null_result("-value - value");
+	assert_null_result("value / 1e-10");
+	assert_null_result("value * 10 > 0");
+	assert_num("value / 10", 1e307);
+	assert_num("value * -1", -1e308);
+}
+
 static void arith__null_propagates(void **state)
 {
 	(void)state;
@@ -1520,6 +1535,7 @@ int main(void)
 		cmocka_unit_test_setup(precedence__arithmetic_before_comparison_before_in, reset_slots),
 		cmocka_unit_test_setup(arith__modulo_is_fmod, reset_slots),
 		cmocka_unit_test_setup(arith__division_by_zero_is_null, reset_slots),
+		cmocka_unit_test_setup(arith__overflow_is_null, reset_slots),
 		cmocka_unit_test_setup(arith__null_propagates, reset_slots),
 		cmocka_unit_test_setup(arith__on_strings_or_booleans_is_type_error, reset_slots),
 		cmocka_unit_test_setup(compare__numbers_compare_numerically, reset_slots),

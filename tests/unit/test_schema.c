@@ -304,8 +304,8 @@ static void schema__invalid_json_is_refused_with_line_and_column(void **state)
 	               "  \"version\": \"1\",\n"
 	               "}\n",
 	               KPIX_ESCHEMA, ":5:1: the schema is not valid JSON: string or '}' expected near '}'");
-	expect_refused(state, "", KPIX_ESCHEMA,
-	               ":1:0: the schema is not valid JSON: '[' or '{' expected near end of file");
+	expect_refused(state, "{", KPIX_ESCHEMA,
+	               ":1:1: the schema is not valid JSON: string or '}' expected near end of file");
 }
 
 static void schema__a_json_array_at_the_top_is_refused(void **state)
@@ -889,9 +889,79 @@ static void schema__missing_values_and_number_formats_are_kept_per_field(void **
 
 #define T(name) cmocka_unit_test_setup_teardown(name, tmp_setup, tmp_teardown)
 
+/* ------------------------------------------------- hostile schemas (kpix issue 5) */
+
+static void schema__an_empty_or_blank_file_is_refused_as_empty(void **state)
+{
+	expect_refused(state, "", KPIX_ESCHEMA, ": the schema file is empty");
+	expect_refused(state, " \n\t\r\n", KPIX_ESCHEMA, ": the schema file is empty");
+}
+
+/* jansson stops at its depth limit (2048) well before 10,000. */
+static void schema__json_nested_ten_thousand_deep_is_refused(void **state)
+{
+	kpix_buf b = KPIX_BUF_INIT;
+	kpix_buf_adds(&b, HEAD "  \"fields\": [{\"name\": \"x\"}], \"description\": ");
+	for (int i = 0; i < 10000; i++)
+		kpix_buf_addc(&b, '[');
+	for (int i = 0; i < 10000; i++)
+		kpix_buf_addc(&b, ']');
+	kpix_buf_adds(&b, "}\n");
+	expect_refused(state, b.data, KPIX_ESCHEMA,
+	               ":3:2092: the schema is not valid JSON: maximum parsing depth reached near '['");
+	kpix_buf_free(&b);
+}
+
+/* A schema whose one rule is x inside depth brackets. */
+static void deep_rule(kpix_buf *b, int depth)
+{
+	kpix_buf_clear(b);
+	kpix_buf_adds(b, HEAD "  \"fields\": [{\"name\": \"x\", \"type\": \"number\"}],\n"
+	                      "  \"rules\": [{\"code\": \"R\", \"message\": \"m\", \"check\": \"");
+	for (int i = 0; i < depth; i++)
+		kpix_buf_addc(b, '(');
+	kpix_buf_addc(b, 'x');
+	for (int i = 0; i < depth; i++)
+		kpix_buf_addc(b, ')');
+	kpix_buf_adds(b, "\"}]}\n");
+}
+
+/* The message for a deep rule: what is wrong, then the 120 brackets
+ * around the mistake between ellipses. */
+static void deep_rule_message(kpix_buf *want, const char *what)
+{
+	kpix_buf_clear(want);
+	kpix_buf_adds(want, what);
+	kpix_buf_adds(want, "\xe2\x80\xa6");
+	for (int i = 0; i < 120; i++)
+		kpix_buf_addc(want, '(');
+	kpix_buf_adds(want, "\xe2\x80\xa6\")");
+}
+
+/* A rule of 10,000 brackets is refused for its length, and one within the
+ * length for its depth; either way the message quotes only the part of
+ * the expression around the mistake. */
+static void schema__an_expression_nested_ten_thousand_deep_is_refused_and_quoted_in_part(void **state)
+{
+	kpix_buf b = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+	deep_rule(&b, 10000);
+	deep_rule_message(&want, ":4:43: rules[0].check: expression is longer than 4096 bytes (at "
+	                         "character 4097 of the 20001-character expression: \"");
+	expect_refused(state, b.data, KPIX_ESCHEMA, want.data);
+	deep_rule(&b, 2000);
+	deep_rule_message(&want, ":4:43: rules[0].check: expression nests deeper than 64 levels (at "
+	                         "character 65 of the 4001-character expression: \"");
+	expect_refused(state, b.data, KPIX_ESCHEMA, want.data);
+	kpix_buf_free(&b);
+	kpix_buf_free(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(schema__an_empty_or_blank_file_is_refused_as_empty),
+		T(schema__json_nested_ten_thousand_deep_is_refused),
+		T(schema__an_expression_nested_ten_thousand_deep_is_refused_and_quoted_in_part),
 		T(schema__an_unknown_top_level_keyword_is_refused_at_its_position),
 		T(schema__an_unknown_field_keyword_is_refused_with_the_fields_path),
 		T(schema__an_unknown_constraint_is_refused_not_ignored),

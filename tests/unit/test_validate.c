@@ -169,9 +169,16 @@ static void validate__integers_accept_group_chars_only_where_the_schema_allows(v
 	assert_string_equal(diags(f), "3:3:type-error:-\n"
 	                              "4:2:type-error:-\n"
 	                              "6:2:type-error:-\n");
-	assert_string_equal(diag(f, 0)->message, "'1,234' is not a whole number");
+	assert_string_equal(diag(f, 0)->message,
+	                    "'1,234' is not a whole number: the decimal mark is '.' and thousands "
+	                    "separators are not allowed, so ',' cannot appear between digits");
 	assert_string_equal(diag(f, 1)->message,
-	                    "'1.5' is not a whole number (thousands separators allowed)");
+	                    "'1.5' is not a whole number (thousands separators allowed): a whole number "
+	                    "is written without a decimal part or an exponent");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'99999999999999999999' is not a whole number (thousands separators "
+	                    "allowed): it is too large (a whole number must lie between "
+	                    "-9223372036854775808 and 9223372036854775807)");
 	assert_string_equal(diag(f, 1)->field, "homes");
 	assert_string_equal(diag(f, 1)->value, "1.5");
 	assert_int_equal(diag(f, 1)->severity, KPIX_SEVERITY_ERROR);
@@ -213,8 +220,11 @@ static void validate__numbers_allow_signs_around_them_only_when_not_bare(void **
 	             "TBC,1e3,\"1,234.50\"\n"
 	             "approx 95,-INF,0\n");
 	assert_string_equal(diags(f), "3:2:type-error:-\n"
-	                              "4:1:type-error:-\n");
+	                              "4:1:type-error:-\n"
+	                              "5:2:type-error:-\n");
 	assert_string_equal(diag(f, 0)->message, "'82%' is not a number");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'-INF' is not a number: NaN and infinity are not figures a return can hold");
 	assert_string_equal(diag(f, 1)->message,
 	                    "'TBC' is not a number (a sign such as % or \xc2\xa3 around it is allowed)");
 }
@@ -258,9 +268,15 @@ static void validate__dates_follow_the_format_and_must_exist(void **state)
 	                              "6:1:type-error:-\n"
 	                              "6:2:type-error:-\n");
 	assert_string_equal(diag(f, 0)->message,
-	                    "'31/02/2024' is not a date written DD/MM/YYYY");
+	                    "'31/02/2024' is not a date written DD/MM/YYYY: February 2024 has 29 days");
 	assert_string_equal(diag(f, 1)->message,
-	                    "'2024-02-30' is not a date written YYYY-MM-DD, such as 2025-03-31");
+	                    "'2024-02-30' is not a date written YYYY-MM-DD, such as 2025-03-31: "
+	                    "February 2024 has 29 days");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'29/02/2023' is not a date written DD/MM/YYYY: 2023 is not a leap year, "
+	                    "so February has 28 days");
+	/* a layout that is not the field's own gets no calendar reason */
+	assert_string_equal(diag(f, 4)->message, "'2025-09-30' is not a date written DD/MM/YYYY");
 }
 
 static void validate__years_and_year_months_are_checked(void **state)
@@ -377,6 +393,42 @@ static void validate__a_pattern_must_match_the_whole_value(void **state)
 	assert_string_equal(diag(f, 0)->message, "'ade' does not match the pattern [abc]+ of code");
 	assert_string_equal(diag(f, 1)->message,
 	                    "'2025-26 Q2' is not in the form period expects, such as 'Q2'");
+}
+
+/* A pattern that backtracks without end (kpix issue 5) is reported for
+ * each cell it could not be checked against, as such and not as a
+ * mismatch, and after ten cells it is dropped for the rest of the column,
+ * so that the time a file takes stays bounded. */
+static void validate__a_catastrophic_pattern_is_reported_as_too_costly_then_dropped(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"code\", \"constraints\": {\"pattern\": \"(a+)+$\"}},\n"
+	                     "  {\"name\": \"plain\", \"constraints\": {\"pattern\": \"[a-z]+\"}}]"));
+	kpix_buf csv = KPIX_BUF_INIT;
+	kpix_buf_adds(&csv, "code,plain\naaaa,ok\nab,ok\n");
+	for (int i = 0; i < 12; i++)
+		kpix_buf_adds(&csv, "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!,NO\n");
+	validate_csv(f, NULL, csv.data);
+	kpix_buf_free(&csv);
+	kpix_buf want = KPIX_BUF_INIT;
+	kpix_buf_adds(&want, "3:1:constraint-error:pattern\n");
+	for (int row = 4; row <= 15; row++) {
+		if (row <= 13)
+			kpix_buf_printf(&want, "%d:1:pattern-too-costly:pattern\n", row);
+		if (row == 13)
+			kpix_buf_adds(&want, "13:1:pattern-too-costly:pattern\n");
+		kpix_buf_printf(&want, "%d:2:constraint-error:pattern\n", row);
+	}
+	assert_string_equal(diags(f), want.data);
+	kpix_buf_free(&want);
+	assert_string_equal(diag(f, 1)->message,
+	                    "the pattern of code is too costly to check against this cell, so kpix "
+	                    "cannot say whether 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!' matches it; "
+	                    "simplify the pattern in the schema");
+	assert_int_equal(diag(f, 1)->severity, KPIX_SEVERITY_ERROR);
+	const kpix_diag *stop = diag(f, 20);
+	assert_string_equal(stop->message, "the pattern of code was too costly to check in 10 cells, so "
+	                                   "kpix checks no more cells of code against it");
 }
 
 static void validate__an_enum_of_a_number_field_compares_numbers(void **state)
@@ -1546,6 +1598,7 @@ int main(void)
 		T(validate__minimum_and_maximum_apply_to_numbers_and_dates),
 		T(validate__lengths_count_characters_not_bytes),
 		T(validate__a_pattern_must_match_the_whole_value),
+		T(validate__a_catastrophic_pattern_is_reported_as_too_costly_then_dropped),
 		T(validate__an_enum_of_a_number_field_compares_numbers),
 		T(validate__an_enum_of_strings_accepts_only_whole_values),
 		T(validate__a_unique_field_names_the_first_row_holding_the_value),
