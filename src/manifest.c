@@ -325,7 +325,7 @@ int kpix_manifest_load(kpix_manifest **out, const char *path)
 	}
 	if (b.len > MAX_MANIFEST_BYTES) {
 		kpix_buf_free(&b);
-		return kpix_fail(KPIX_EMANIFEST, "%s: larger than %u MB: this is not a kpix manifest",
+		return kpix_fail(KPIX_EMANIFEST, "%s: larger than %u MiB: this is not a kpix manifest",
 		                 path, MAX_MANIFEST_BYTES / (1024 * 1024));
 	}
 	json_error_t jerr;

@@ -1075,7 +1075,7 @@ static int load_file(kpix_schema **out, const char *file)
 	}
 	if (len > MAX_SCHEMA_BYTES) {
 		free(text);
-		return kpix_fail(KPIX_ESCHEMA, "%s: the schema is larger than %u MB, the most kpix reads",
+		return kpix_fail(KPIX_ESCHEMA, "%s: the schema is larger than %u MiB, the most kpix reads",
 		                 file, MAX_SCHEMA_BYTES / (1024 * 1024));
 	}
 	if (blank_json(text, len)) {
@@ -1628,7 +1628,7 @@ int kpix_ld_open(kpix_loader **out, json_t **root, const char *file, const char 
 	}
 	if (len > MAX_SCHEMA_BYTES) {
 		free(text);
-		return kpix_fail(KPIX_ESCHEMA, "%s: the %s is larger than %u MB, the most kpix reads", file,
+		return kpix_fail(KPIX_ESCHEMA, "%s: the %s is larger than %u MiB, the most kpix reads", file,
 		                 what, MAX_SCHEMA_BYTES / (1024 * 1024));
 	}
 	if (blank_json(text, len)) {
