@@ -512,6 +512,9 @@ static void parse(reader *r, const unsigned char *data, size_t len)
 				         r->cfg->max_field_bytes);
 				problem(r, "field-too-large", KPIX_SEVERITY_ERROR,
 				        (uint32_t)(r->ncells_seen + 1), NULL, msg);
+				/* the row is counted and rejected, without the cell */
+				r->row_malformed = true;
+				finish_record(r);
 				halt(r);
 				return;
 			}

@@ -1395,6 +1395,20 @@ static void validate__cells_larger_than_max_field_bytes_are_reported(void **stat
 	expect_file_totals(f, 0, 2, 1, NULL);
 }
 
+/* kpix stops reading at a quoted cell that runs past the cap (its quote is
+ * probably never closed), but the row it stops in is still read and
+ * rejected: the report's rows must account for the error it holds. */
+static void validate__the_row_of_a_quoted_cell_past_the_cap_is_counted(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}]"));
+	kpix_validate_options o = KPIX_VALIDATE_OPTIONS_INIT;
+	o.max_field_bytes = 8;
+	validate_csv(f, &o, "a,b\n1,2\n3,\"123456789012\n5,6\n");
+	assert_string_equal(diags(f), "3:2:field-too-large:-\n");
+	expect_file_totals(f, 0, 2, 1, NULL);
+}
+
 static void validate__blank_rows_are_reported(void **state)
 {
 	fx *f = *state;
@@ -1558,6 +1572,7 @@ int main(void)
 		T(validate__a_bom_and_crlf_line_ends_do_not_disturb_the_header),
 		T(validate__rows_wider_than_max_columns_are_reported),
 		T(validate__cells_larger_than_max_field_bytes_are_reported),
+		T(validate__the_row_of_a_quoted_cell_past_the_cap_is_counted),
 		T(validate__blank_rows_are_reported),
 		T(validate__an_empty_file_is_a_source_error),
 		T(validate__a_header_only_file_is_valid_with_no_rows),
