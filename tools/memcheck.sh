@@ -10,13 +10,10 @@
 # A memory error, or a block definitely, indirectly or possibly lost, fails
 # the test. Blocks "still reachable" at exit (a pointer to them was still
 # held when the program ended) are listed at the end, not failed on: no kpix
-# command ends with any. Two unit tests do, for reasons outside kpix's code:
-# test_outdir's forked children end with _exit, holding their copy of the
-# parent's fixtures; and test_export abandons exports, and libxlsxwriter
-# 1.1.4's lxw_workbook_free leaves the temporary file of a constant-memory
-# worksheet open (its FILE is what remains; a four-line program that adds a
-# worksheet and frees the workbook shows the same). tests/valgrind.supp
-# explains the one suppression, a leak inside libxlsxwriter.
+# command ends with any. The children that test_outdir forks do: they end
+# with _exit while still holding their copy of the parent's fixtures and
+# cmocka's state, which is not lost. tests/valgrind.supp explains the
+# one suppression, a leak inside libxlsxwriter.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/deps.sh || exit 1
