@@ -692,6 +692,23 @@ static void validate__a_row_is_rejected_once_however_many_errors_it_has(void **s
 	expect_file_totals(f, 0, 3, 2, NULL);
 }
 
+/* Two references to the table itself in one row, both to rows not read yet:
+ * the first is found at finish, the second is not. The row is rejected. */
+static void validate__a_row_whose_second_self_reference_alone_fails_is_rejected(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"id\"}, {\"name\": \"parent\"}, {\"name\": \"other\"}],\n"
+	                     "\"foreignKeys\": [{\"fields\": \"parent\", \"reference\": {\"resource\": \"\", \"fields\": \"id\"}},\n"
+	                     "  {\"fields\": \"other\", \"reference\": {\"resource\": \"\", \"fields\": \"id\"}}]"));
+	validate_csv(f, NULL,
+	             "id,parent,other\n"
+	             "1,1,1\n"
+	             "2,3,9\n" /* row 4 has id 3; no row has id 9 */
+	             "3,1,1\n");
+	assert_string_equal(diags(f), "3:3:foreign-key:-\n");
+	expect_file_totals(f, 0, 3, 1, NULL);
+}
+
 static void validate__an_unresolved_self_reference_of_several_fields_is_shown_plainly(void **state)
 {
 	fx *f = *state;
@@ -1536,6 +1553,7 @@ int main(void)
 		T(validate__a_self_reference_may_point_at_a_later_row_and_is_resolved_at_finish),
 		T(validate__an_unresolved_self_reference_names_its_column),
 		T(validate__a_row_is_rejected_once_however_many_errors_it_has),
+		T(validate__a_row_whose_second_self_reference_alone_fails_is_rejected),
 		T(validate__an_unresolved_self_reference_of_several_fields_is_shown_plainly),
 		T(validate__rules_report_rows_where_when_holds_and_check_fails),
 		T(validate__a_rule_that_comes_out_null_does_not_apply),
