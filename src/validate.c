@@ -776,6 +776,9 @@ static void check_foreign_keys(kpix_validator *v)
 
 static void finish_self_references(kpix_validator *v)
 {
+	/* the last row rejected here: a row's references are together */
+	const char *counted_file = NULL;
+	uint64_t counted_row = 0;
 	for (size_t i = 0; i < v->npending; i++) {
 		pending_ref *p = &v->pending[i];
 		const kpix_fkey *fk = &v->s->fkeys[p->fk];
@@ -798,11 +801,12 @@ static void finish_self_references(kpix_validator *v)
 		kpix_report_add(&v->report, &d, "foreign-key", shown.len);
 		kpix_buf_free(&shown);
 		/* a row accepted when it was read is rejected now, once */
-		if (!p->rejected && !(i > 0 && v->pending[i - 1].row == p->row &&
-		                      v->pending[i - 1].file == p->file)) {
+		if (!p->rejected && !(counted_file == p->file && counted_row == p->row)) {
 			for (size_t f = 0; f < v->report.nfiles; f++)
 				if (v->report.files[f].path == p->file)
 					v->report.files[f].rejected++;
+			counted_file = p->file;
+			counted_row = p->row;
 		}
 	}
 }

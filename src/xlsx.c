@@ -591,7 +591,18 @@ void kpix_xlsx_discard(kpix_xlsx *x)
 {
 	if (!x)
 		return;
-	/* frees the workbook without writing it; its temporary files go too */
+	/* Frees the workbook without writing it. libxlsxwriter 1.1.4 frees a
+	 * constant-memory worksheet without closing the temporary file that
+	 * holds its rows (workbook_close closes it): it is closed here, or a
+	 * program that abandons exports would keep a file open for each. */
+	for (size_t i = 0; i < x->nsheets; i++) {
+		lxw_worksheet *ws = x->sheets[i]->ws;
+		if (ws->optimize_tmpfile) {
+			fclose(ws->optimize_tmpfile);
+			ws->optimize_tmpfile = NULL;
+			ws->file = NULL;
+		}
+	}
 	lxw_workbook_free(x->wb);
 	xlsx_free(x);
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Sets up, builds kpix twice (warnings as errors; then AddressSanitizer and
-# UndefinedBehaviorSanitizer) and runs the whole test suite on each build:
-# unit tests, golden end-to-end tests and the conformance corpora. Run as
-# root on Debian 12. Ends with a pass/fail count; exits non-zero on failure.
+# Sets up, builds kpix three times (warnings as errors; then AddressSanitizer
+# and UndefinedBehaviorSanitizer; then the memcheck preset, with every test
+# under valgrind memcheck as tools/memcheck.sh runs it) and runs the whole
+# test suite on each build: unit tests, golden end-to-end tests and the
+# conformance corpora. Run as root on Debian 12. Ends with a pass/fail count;
+# exits non-zero on failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/deps.sh || exit 1
@@ -31,6 +33,7 @@ run_suite() {
 mkdir -p build-check
 run_suite "release (-Werror)" build-check/release -DKPIX_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_suite "sanitizers (ASan+UBSan)" build-check/asan -DKPIX_WERROR=ON -DKPIX_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
+run_suite "valgrind memcheck" build-check/memcheck --preset memcheck
 echo
 echo "kpix tests: $passed passed, $failed failed"
 ((failed == 0))

@@ -187,6 +187,38 @@ static void export__data_with_an_error_writes_nothing(void **state)
 	free(out);
 }
 
+/* How many files this process has open. */
+static int open_files(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	assert_non_null(d);
+	int n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* A program that uses the library and exports again after invalid data must
+ * not run out of files: the workbook begun before the error was found holds
+ * none open once the export is freed. */
+static void export__an_export_of_invalid_data_leaves_no_file_open(void **state)
+{
+	fx *f = *state;
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	const char *params[] = {"contact=Performance team"};
+	int before = open_files();
+	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,2,\nNorth Hill,A2,lots,\n",
+	                            out, params, 1),
+	                 KPIX_OK);
+	assert_false(kpix_export_written(f->result));
+	kpix_export_free(f->result);
+	f->result = NULL;
+	assert_int_equal(open_files(), before);
+	free(out);
+}
+
 static void export__an_existing_directory_keeps_its_files_when_the_data_is_invalid(void **state)
 {
 	fx *f = *state;
@@ -354,6 +386,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(export__writes_each_export_and_a_manifest_into_the_directory),
 		T(export__data_with_an_error_writes_nothing),
+		T(export__an_export_of_invalid_data_leaves_no_file_open),
 		T(export__an_existing_directory_keeps_its_files_when_the_data_is_invalid),
 		T(export__a_file_name_field_that_changes_between_rows_is_an_error),
 		T(export__an_empty_required_file_name_field_is_not_another_return),

@@ -744,6 +744,23 @@ static void validate__a_row_is_rejected_once_however_many_errors_it_has(void **s
 	expect_file_totals(f, 0, 3, 2, NULL);
 }
 
+/* Two references to the table itself in one row, both to rows not read yet:
+ * the first is found at finish, the second is not. The row is rejected. */
+static void validate__a_row_whose_second_self_reference_alone_fails_is_rejected(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"id\"}, {\"name\": \"parent\"}, {\"name\": \"other\"}],\n"
+	                     "\"foreignKeys\": [{\"fields\": \"parent\", \"reference\": {\"resource\": \"\", \"fields\": \"id\"}},\n"
+	                     "  {\"fields\": \"other\", \"reference\": {\"resource\": \"\", \"fields\": \"id\"}}]"));
+	validate_csv(f, NULL,
+	             "id,parent,other\n"
+	             "1,1,1\n"
+	             "2,3,9\n" /* row 4 has id 3; no row has id 9 */
+	             "3,1,1\n");
+	assert_string_equal(diags(f), "3:3:foreign-key:-\n");
+	expect_file_totals(f, 0, 3, 1, NULL);
+}
+
 static void validate__an_unresolved_self_reference_of_several_fields_is_shown_plainly(void **state)
 {
 	fx *f = *state;
@@ -1447,6 +1464,21 @@ static void validate__cells_larger_than_max_field_bytes_are_reported(void **stat
 	expect_file_totals(f, 0, 2, 1, NULL);
 }
 
+/* A quote never closed makes the rest of the file one cell, past the cap
+ * here: both are said, and the row is still read and rejected, so that the
+ * report's rows account for the errors it holds. */
+static void validate__the_row_of_a_quoted_cell_past_the_cap_is_counted(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}]"));
+	kpix_validate_options o = KPIX_VALIDATE_OPTIONS_INIT;
+	o.max_field_bytes = 8;
+	validate_csv(f, &o, "a,b\n1,2\n3,\"123456789012\n5,6\n");
+	assert_string_equal(diags(f), "3:2:unclosed-quote:-\n"
+	                              "3:2:field-too-large:-\n");
+	expect_file_totals(f, 0, 2, 1, NULL);
+}
+
 static void validate__blank_rows_are_reported(void **state)
 {
 	fx *f = *state;
@@ -1614,6 +1646,7 @@ int main(void)
 		T(validate__a_self_reference_may_point_at_a_later_row_and_is_resolved_at_finish),
 		T(validate__an_unresolved_self_reference_names_its_column),
 		T(validate__a_row_is_rejected_once_however_many_errors_it_has),
+		T(validate__a_row_whose_second_self_reference_alone_fails_is_rejected),
 		T(validate__an_unresolved_self_reference_of_several_fields_is_shown_plainly),
 		T(validate__rules_report_rows_where_when_holds_and_check_fails),
 		T(validate__a_rule_that_comes_out_null_does_not_apply),
@@ -1650,6 +1683,7 @@ int main(void)
 		T(validate__a_bom_and_crlf_line_ends_do_not_disturb_the_header),
 		T(validate__rows_wider_than_max_columns_are_reported),
 		T(validate__cells_larger_than_max_field_bytes_are_reported),
+		T(validate__the_row_of_a_quoted_cell_past_the_cap_is_counted),
 		T(validate__blank_rows_are_reported),
 		T(validate__an_empty_file_is_a_source_error),
 		T(validate__a_file_of_only_a_byte_order_mark_is_said_to_be_so),
