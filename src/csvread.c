@@ -258,7 +258,9 @@ static KPIX_COLD size_t cut_cell(reader *r, size_t len)
 	         len, r->cfg->max_field_bytes);
 	problem(r, "field-too-large", KPIX_SEVERITY_ERROR, (uint32_t)r->ncells_seen, NULL, msg);
 	r->row_malformed = true;
-	return 64;
+	/* the start shown in the report, never more than the cap (which may
+	 * be smaller) nor than the cell */
+	return r->cfg->max_field_bytes < 64 ? r->cfg->max_field_bytes : 64;
 }
 
 /* Works out cells_room: on_field's quick path may add cells up to it while

@@ -250,6 +250,16 @@ static void reader__a_cell_over_the_cap_is_cut_and_reported(void **state)
 	free(got);
 }
 
+static void reader__a_cell_cut_under_a_small_cap_keeps_no_more_than_the_cap(void **state)
+{
+	(void)state;
+	/* the kept start was 64 bytes whatever the cap: past this cell's end */
+	const char in[] = "a,b\n0123456789abcdefXY,1\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 16, 0, NULL);
+	assert_string_equal(got, "R1:a|b\nP2:1:field-too-large\nR2!:0123456789abcdef|1\n");
+	free(got);
+}
+
 static void reader__a_row_wider_than_the_cap_is_reported_once(void **state)
 {
 	(void)state;
@@ -553,6 +563,7 @@ int main(void)
 		cmocka_unit_test(reader__a_nul_or_non_ascii_byte_is_found_wherever_it_falls),
 		cmocka_unit_test(reader__utf16_is_refused_with_advice),
 		cmocka_unit_test(reader__a_cell_over_the_cap_is_cut_and_reported),
+		cmocka_unit_test(reader__a_cell_cut_under_a_small_cap_keeps_no_more_than_the_cap),
 		cmocka_unit_test(reader__a_row_wider_than_the_cap_is_reported_once),
 		cmocka_unit_test(reader__a_final_line_without_newline_is_read),
 		cmocka_unit_test(reader__the_callback_can_stop_reading),
