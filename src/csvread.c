@@ -163,8 +163,14 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 		        "this cell contains a NUL byte, which never appears in text; the file may "
 		        "be damaged or not a CSV file at all");
 		r->row_malformed = true;
-		for (size_t i = 0; i < len; i++)
-			kpix_buf_addc(&r->rowbuf, s[i] ? (char)s[i] : '?');
+		/* shown as '?', and each non-ASCII byte as U+FFFD: the cell must
+		 * still be UTF-8, whatever the file's encoding */
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] >= 0x80)
+				kpix_buf_adds(&r->rowbuf, "\xef\xbf\xbd");
+			else
+				kpix_buf_addc(&r->rowbuf, s[i] ? (char)s[i] : '?');
+		}
 		return;
 	}
 	r->saw_non_ascii = true;
