@@ -381,8 +381,9 @@ static void flush(reader *r)
 				                r->texts.data + ev->msg);
 			continue;
 		}
-		kpix_record rec = {r->cells + ev->first, ev->ncells, ev->ncells_seen, ev->row,
-		                   ev->malformed};
+		/* no cell yet: no array, and NULL + 0 is undefined */
+		kpix_record rec = {r->cells ? r->cells + ev->first : NULL, ev->ncells,
+		                   ev->ncells_seen, ev->row, ev->malformed};
 		r->stats->records++;
 		if (cfg->on_record && cfg->on_record(cfg->ctx, &rec) != 0) {
 			r->cb_stopped = true;
