@@ -1086,6 +1086,7 @@ static int load_text(kpix_schema **out, const char *file, char *text, size_t len
 	for (const char *c = s->id; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
 			rc = bad(&ld, "id", "an id may hold only lower-case letters, digits and '-'");
+			free(fm);
 			goto fail;
 		}
 	if (fm) {
