@@ -95,10 +95,10 @@ for t in "${targets[@]}"; do
     grep -E '^==[0-9]+==ERROR|runtime error|broken promise|Test unit written' "$log" | head -n 5
     for a in $artifacts; do echo "   kept: $a"; done
   fi
-  rows+=("$(printf '%-10s %7s %11s %8s %6s %7s %14s  %s' "fuzz_$t" "$seconds" "${execs:-?}" \
+  rows+=("$(printf '%-14s %7s %11s %8s %6s %7s %14s  %s' "fuzz_$t" "$seconds" "${execs:-?}" \
             "${rate:-?}" "${cov:-?}" "${ft:-?}" "${corp:-?}" "$result")")
 done
 echo
-printf '%-10s %7s %11s %8s %6s %7s %14s  %s\n' target seconds executions exec/s cov ft corpus result
+printf '%-14s %7s %11s %8s %6s %7s %14s  %s\n' target seconds executions exec/s cov ft corpus result
 printf '%s\n' "${rows[@]}"
 ((failed == 0))
