@@ -190,6 +190,7 @@ static int get_strlist(loader *ld, const char *path, json_t *obj, const char *ke
 			char *ep = kpix_xasprintf("%s[%zu]", p, i);
 			rc = bad(ld, ep, "expected a %s", numbers_ok ? "string or a number" : "string");
 			free(ep);
+			strlist_free(out); /* the caller has nothing to free on failure */
 			goto done;
 		}
 	}
