@@ -192,8 +192,14 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 		         (size_t)(nul - s) + 1);
 		problem(r, "encoding-error", KPIX_SEVERITY_ERROR, col, NULL, msg);
 		r->row_malformed = true;
-		for (size_t i = 0; i < len; i++)
-			kpix_buf_addc(&r->rowbuf, s[i] ? (char)s[i] : '?');
+		/* shown as '?', and each non-ASCII byte as U+FFFD: the cell must
+		 * still be UTF-8, whatever the file's encoding */
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] >= 0x80)
+				kpix_buf_adds(&r->rowbuf, "\xef\xbf\xbd");
+			else
+				kpix_buf_addc(&r->rowbuf, s[i] ? (char)s[i] : '?');
+		}
 		return;
 	}
 	r->saw_non_ascii = true;
@@ -432,8 +438,9 @@ static void flush(reader *r)
 				                r->texts.data + ev->msg);
 			continue;
 		}
-		kpix_record rec = {r->cells + ev->first, ev->ncells, ev->ncells_seen, ev->row,
-		                   ev->malformed};
+		/* no cell yet: no array, and NULL + 0 is undefined */
+		kpix_record rec = {r->cells ? r->cells + ev->first : NULL, ev->ncells,
+		                   ev->ncells_seen, ev->row, ev->malformed};
 		r->stats->records++;
 		if (cfg->on_record && cfg->on_record(cfg->ctx, &rec) != 0) {
 			r->cb_stopped = true;

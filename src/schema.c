@@ -190,6 +190,7 @@ static int get_strlist(loader *ld, const char *path, json_t *obj, const char *ke
 			char *ep = kpix_xasprintf("%s[%zu]", p, i);
 			rc = bad(ld, ep, "expected a %s", numbers_ok ? "string or a number" : "string");
 			free(ep);
+			strlist_free(out); /* the caller has nothing to free on failure */
 			goto done;
 		}
 	}
@@ -1064,15 +1065,10 @@ static bool blank_json(const char *text, size_t len)
 	return true;
 }
 
-static int load_file(kpix_schema **out, const char *file)
+/* Loads the schema whose JSON text (a malloc'd copy, freed here) was read
+ * from file, which names it in messages and locates its reference files. */
+static int load_text(kpix_schema **out, const char *file, char *text, size_t len)
 {
-	size_t len = 0;
-	char *text = read_text(file, &len);
-	if (!text) {
-		int e = errno;
-		return kpix_fail(e == ENOENT ? KPIX_ENOTFOUND : KPIX_EIO, "cannot read schema '%s': %s",
-		                 file, strerror(e));
-	}
 	if (len > MAX_SCHEMA_BYTES) {
 		free(text);
 		return kpix_fail(KPIX_ESCHEMA, "%s: the schema is larger than %u MiB, the most kpix reads",
@@ -1125,6 +1121,7 @@ static int load_file(kpix_schema **out, const char *file)
 	for (const char *c = s->id; *c; c++)
 		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
 			rc = bad(&ld, "id", "an id may hold only lower-case letters, digits and '-'");
+			free(fm);
 			goto fail;
 		}
 	if (fm) {
@@ -1279,6 +1276,29 @@ fail:
 	free(text);
 	kpix_schema_free(s);
 	return rc;
+}
+
+static int load_file(kpix_schema **out, const char *file)
+{
+	size_t len = 0;
+	char *text = read_text(file, &len);
+	if (!text) {
+		int e = errno;
+		return kpix_fail(e == ENOENT ? KPIX_ENOTFOUND : KPIX_EIO, "cannot read schema '%s': %s",
+		                 file, strerror(e));
+	}
+	return load_text(out, file, text, len);
+}
+
+int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, size_t len)
+{
+	*out = NULL;
+	kpix_error_clear();
+	char *text = kpix_xmalloc(len + 1);
+	if (len)
+		memcpy(text, data, len);
+	text[len] = '\0';
+	return load_text(out, name, text, len);
 }
 
 const char *kpix_default_schema_path(void)

@@ -176,6 +176,10 @@ const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 
 const char *kpix_type_name(kpix_type t);
 
+/* Loads a schema from the len bytes of JSON at data, as kpix_schema_load
+ * loads a file: name stands for the file in messages, and reference files
+ * are looked for in its directory. Returns what kpix_schema_load does. */
+int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, size_t len);
 /* The file a schema id is looked up as: the first "<dir>/<id>.json" that
  * exists, dir taken in order from search_path (NULL: the default path).
  * A new string the caller frees, or NULL when there is none. */

@@ -284,7 +284,7 @@ void kpix_format_number(double v, char *buf)
 			break;
 	}
 	/* "1e+06" reads badly in a report: write integers up to 1e15 in full */
-	if (strchr(buf, 'e') && v == (double)(long long)v && v < 1e15 && v > -1e15)
+	if (strchr(buf, 'e') && v < 1e15 && v > -1e15 && v == (double)(long long)v)
 		snprintf(buf, 32, "%lld", (long long)v);
 }
 

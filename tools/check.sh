@@ -3,8 +3,9 @@
 # and UndefinedBehaviorSanitizer; then the memcheck preset, with every test
 # under valgrind memcheck as tools/memcheck.sh runs it) and runs the whole
 # test suite on each build: unit tests, golden end-to-end tests and the
-# conformance corpora. Run as root on Debian 12. Ends with a pass/fail count;
-# exits non-zero on failure.
+# conformance corpora; then runs each fuzz target briefly (tools/fuzz.sh).
+# Run as root on Debian 12. Ends with a pass/fail count; exits non-zero on
+# failure.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bash tools/deps.sh || exit 1
@@ -34,6 +35,17 @@ mkdir -p build-check
 run_suite "release (-Werror)" build-check/release -DKPIX_WERROR=ON -DCMAKE_BUILD_TYPE=RelWithDebInfo
 run_suite "sanitizers (ASan+UBSan)" build-check/asan -DKPIX_WERROR=ON -DKPIX_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug
 run_suite "valgrind memcheck" build-check/memcheck --preset memcheck
+# Each fuzz target for 15 s on its seeds and regression inputs (clang,
+# ASan, UBSan; tools/fuzz.sh), one pass or failure each.
+echo "== fuzz smoke (tools/fuzz.sh --time 15)"
+fuzz_log=build-check/fuzz.log
+bash tools/fuzz.sh --time 15 >"$fuzz_log" 2>&1
+sed -n '/^target /,$p' "$fuzz_log"
+p=$(grep -Ec '^fuzz_[a-z]+ .* PASS$' "$fuzz_log")
+f=$(grep -Ec '^fuzz_[a-z]+ .* FAIL$' "$fuzz_log")
+((p + f == 4)) || { cat "$fuzz_log"; f=$((4 - p)); }
+((f == 0)) || grep -E 'broken promise|ERROR|runtime error|kept:' "$fuzz_log"
+passed=$((passed + p)); failed=$((failed + f))
 echo
 echo "kpix tests: $passed passed, $failed failed"
 ((failed == 0))

@@ -265,6 +265,17 @@ static void reader__a_cell_over_the_cap_is_cut_and_reported(void **state)
 	free(got);
 }
 
+static void reader__a_cell_with_a_nul_byte_is_kept_as_utf8(void **state)
+{
+	(void)state;
+	/* its other bytes were kept raw, so a byte such as 0xff left the cell
+	 * invalid UTF-8 */
+	const char in[] = "a\nx\0\xff\n";
+	char *got = read_with(in, sizeof(in) - 1, KPIX_ENCODING_AUTO, 0, 0, NULL);
+	assert_string_equal(got, "R1:a\nP2:1:encoding-error\nR2!:x?\xef\xbf\xbd\n");
+	free(got);
+}
+
 static void reader__a_nul_byte_is_reported_with_its_place_in_the_cell(void **state)
 {
 	(void)state;
@@ -758,6 +769,7 @@ int main(void)
 		cmocka_unit_test(reader__a_huge_cell_does_not_grow_memory_with_its_size),
 		cmocka_unit_test(reader__a_huge_quoted_cell_never_closed_is_one_rejected_row),
 		cmocka_unit_test(reader__a_row_wider_than_the_cap_is_reported_with_its_width),
+		cmocka_unit_test(reader__a_cell_with_a_nul_byte_is_kept_as_utf8),
 		cmocka_unit_test(reader__a_final_line_without_newline_is_read),
 		cmocka_unit_test(reader__the_callback_can_stop_reading),
 		cmocka_unit_test(reader__cells_of_every_short_length_are_copied_whole),

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/TARGET/)
+from files the tests already use: the examples, the shipped schemas, the
+golden fixtures and the CSV conformance corpora. Run from the repository's
+top directory; it replaces what is in corpus/ and leaves regress/ alone.
+Seeds picked by hand from a fuzz campaign live in corpus/TARGET/ under
+names starting with "campaign-" and are kept."""
+import glob
+import json
+import os
+import re
+import shutil
+
+OUT = "tests/fuzz/corpus"
+
+
+def clear(target):
+    d = os.path.join(OUT, target)
+    os.makedirs(d, exist_ok=True)
+    for f in os.listdir(d):
+        if not f.startswith("campaign-"):
+            os.remove(os.path.join(d, f))
+    return d
+
+
+def name_for(path):
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", path)
+
+
+def csv_seeds():
+    d = clear("csv")
+    files = (glob.glob("examples/*/*.csv") + glob.glob("tests/golden/fixtures/*.csv")
+             + glob.glob("tests/corpora/**/*.csv", recursive=True))
+    for f in sorted(files):
+        shutil.copyfile(f, os.path.join(d, name_for(f)))
+
+
+def schema_seeds():
+    d = clear("schema")
+    files = glob.glob("schemas/*.json") + glob.glob("tests/golden/fixtures/*.json")
+    for f in sorted(files):
+        with open(f, encoding="utf-8", errors="replace") as fh:
+            text = fh.read()
+        if '"$kpix"' in text or f.startswith("tests/golden/fixtures/bad-"):
+            shutil.copyfile(f, os.path.join(d, name_for(f)))
+    # the schemas shown in the format's documentation
+    with open("docs/schema-format.md", encoding="utf-8") as fh:
+        blocks = re.findall(r"```json\n(.*?)```", fh.read(), re.S)
+    n = 0
+    for b in blocks:
+        if '"$kpix"' in b:
+            n += 1
+            with open(os.path.join(d, "docs_schema-format_%d.json" % n), "w") as out:
+                out.write(b)
+
+
+# A value for each name fuzz_expr.c knows, in its order.
+EXPR_VALUES = ["42.5", "17", "40", "2025-26 Q2", "LCRA", "TP01", "1", "40.1",
+               "some text", ""]
+
+
+def expr_seeds():
+    d = clear("expr")
+    exprs = []
+    for f in sorted(glob.glob("schemas/*.json")):
+        with open(f, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        def walk(v):
+            if isinstance(v, dict):
+                for k, x in v.items():
+                    if k in ("when", "check", "value", "expression") and isinstance(x, str):
+                        exprs.append(x)
+                    else:
+                        walk(x)
+            elif isinstance(v, list):
+                for x in v:
+                    walk(x)
+        walk(doc)
+    # the functions and forms the schemas do not use
+    exprs += [
+        "round(numerator / denominator * 100, 1) == value",
+        "ceil(value) + floor(value) - abs(-value) % 7",
+        "min(value, numerator, 3) <= max(1, denominator)",
+        "len(tenure) > 2 and not isnull(indicator)",
+        "coalesce(notes, tenure, 'none') != 'x'",
+        "if(value > 50, 'high', 'low') == 'high'",
+        "quarter_start(period) <= quarter_end(period) and year_end('2025-26') > 0",
+        "text(value) == '42.5' or text(value, 2) == text(1e20)",
+        "indicator in ('TP01', 'TP02') and tenure not in ('LCRA')",
+        "`Field with space` is not null or prev.value is null",
+        "sample_size(denominator, 95) <= numerator",
+        "'it''s' == 'it''s' and true or false",
+        "-(-(value)) * 2 / 0",
+    ]
+    seen = set()
+    for i, e in enumerate(x for x in exprs if not (x in seen or seen.add(x))):
+        with open(os.path.join(d, "expr-%03d" % i), "w") as out:
+            out.write(e.replace("\n", " ") + "\n" + "\n".join(EXPR_VALUES) + "\n")
+
+
+def validate_seeds():
+    d = clear("validate")
+    cases = [
+        ("council-kpi-quarterly", "examples/council-kpi-quarterly/q2-2025-26.csv", None),
+        ("council-kpi-quarterly", "examples/council-kpi-quarterly/q2-2025-26-mistakes.csv", None),
+        ("council-kpi-quarterly", "examples/housing-board/2025-26-q1.csv", None),
+        ("onesource-kpi", "examples/onesource/okpi1-history.csv", None),
+        ("rsh-tsm", "examples/rsh-tsm/tsm-2024-25.csv", "examples/rsh-tsm/tsm-2023-24.csv"),
+        ("rsh-tsm", "examples/rsh-tsm/tsm-2024-25-mistakes.csv", "examples/rsh-tsm/tsm-2023-24.csv"),
+        ("tests/golden/fixtures/tiny.json", "tests/golden/fixtures/quoting.csv", None),
+        ("tests/golden/fixtures/tiny.json", "tests/golden/fixtures/bom-crlf.csv", None),
+        ("tests/golden/fixtures/tiny.json", "tests/golden/fixtures/cp1252.csv", None),
+        ("schemas/onesource-kpi.json", "examples/onesource/okpi1-history.csv", None),
+        ("schemas/council-kpi-quarterly.json",
+         "tests/golden/fixtures/council-warnings-and-formula-text.csv", None),
+    ]
+    for schema, csv, prev in cases:
+        if schema.endswith(".json"):
+            with open(schema, "rb") as fh:
+                head = fh.read().rstrip(b"\n")
+        else:
+            head = schema.encode()
+        with open(csv, "rb") as fh:
+            body = fh.read()
+        data = head + b"\n==csv==\n" + body
+        if prev:
+            if not data.endswith(b"\n"):
+                data += b"\n"
+            with open(prev, "rb") as fh:
+                data += b"==previous==\n" + fh.read()
+        name = name_for(os.path.basename(schema)) + "+" + name_for(csv)
+        with open(os.path.join(d, name), "wb") as out:
+            out.write(data)
+
+
+csv_seeds()
+schema_seeds()
+expr_seeds()
+validate_seeds()
