@@ -89,12 +89,9 @@ int kpix_require_regular_files(const char *const *paths, size_t n, const char *f
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
 		/* a directory is left to the reader too: it cannot be read at all */
-		if (!paths[i] || stat(paths[i], &st) != 0 || S_ISREG(st.st_mode) ||
-		    S_ISDIR(st.st_mode))
+		const char *kind;
+		if (!paths[i] || stat(paths[i], &st) != 0 || !(kind = kpix_odd_file_kind(st.st_mode)))
 			continue;
-		const char *kind = S_ISFIFO(st.st_mode)   ? "a pipe"
-		                   : S_ISSOCK(st.st_mode) ? "a socket"
-		                                          : "a device";
 		return kpix_fail(KPIX_EIO,
 		                 "cannot use '%s' for %s: it is %s, not a regular file; the "
 		                 "manifest must name a file that 'kpix verify' can read again, so "

@@ -550,8 +550,15 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 	cfg.on_record = ref_record;
 	cfg.ctx = &r;
 	kpix_csv_stats st;
-	int rc = kpix_csv_read_file(file, &cfg, &st);
-	if (rc)
+	/* a device or a pipe (/dev/zero, say) could be read for ever */
+	struct stat sb;
+	const char *kind = stat(file, &sb) == 0 ? kpix_odd_file_kind(sb.st_mode) : NULL;
+	int rc;
+	if (kind)
+		rc = bad(ld, path, "the reference file '%s' is %s, not a regular file: kpix reads "
+		                   "reference values only from a CSV file",
+		         fk->resource, kind);
+	else if ((rc = kpix_csv_read_file(file, &cfg, &st)) != 0)
 		rc = bad(ld, path, "cannot read the reference file: %s", kpix_error_last());
 	else
 		rc = r.rc;

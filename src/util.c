@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cast.h"
 #include "kpix/kpix.h"
@@ -566,4 +567,12 @@ void kpix_expand_names(kpix_buf *out, const char *tmpl, kpix_put_name_fn put, vo
 			kpix_buf_add(out, open, (size_t)(close - open + 1));
 		p = close + 1;
 	}
+}
+
+const char *kpix_odd_file_kind(unsigned mode)
+{
+	return S_ISREG(mode) || S_ISDIR(mode) ? NULL
+	       : S_ISFIFO(mode)               ? "a pipe"
+	       : S_ISSOCK(mode)               ? "a socket"
+	                                      : "a device";
 }

@@ -131,4 +131,9 @@ bool kpix_shape_match(const kpix_shape *sh, const char *s, size_t len);
 
 void kpix_shape_free(kpix_shape *sh);
 
+/* What a path that is not a regular file or a directory is, for a message:
+ * "a pipe", "a socket" or "a device", from stat's st_mode; NULL for a
+ * regular file or a directory, which the callers let through. */
+const char *kpix_odd_file_kind(unsigned mode);
+
 #endif
