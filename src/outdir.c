@@ -152,10 +152,11 @@ void kpix_remove_dir_on_signal(const char *dir)
 	errno = saved;
 }
 
-int kpix_scratch_make(char **out)
+int kpix_scratch_make(char **out, const char *parent)
 {
 	*out = NULL;
-	const char *parent = getenv("TMPDIR");
+	if (!parent || !*parent)
+		parent = getenv("TMPDIR");
 	if (!parent || !*parent)
 		parent = "/tmp";
 	char *dir = kpix_xasprintf("%s/kpix-scratch.XXXXXX", parent);
@@ -214,7 +215,6 @@ void kpix_outdir_cleanup_on_signal(void)
 void kpix_cleanup_on_signal(void)
 {
 	kpix_outdir_cleanup_on_signal();
-	kpix_verify_cleanup_on_signal();
 }
 
 /* ---------------------------------------------------------------- names */

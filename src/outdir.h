@@ -179,13 +179,15 @@ void kpix_outdir_cleanup_on_signal(void);
  * safe, so that a signal handler may call it; errno is kept. */
 void kpix_remove_dir_on_signal(const char *dir);
 
-/* A new private directory, for a library's scratch files, that
- * kpix_outdir_cleanup_on_signal removes with whatever is in it: made in
- * $TMPDIR (or /tmp when it is not set) as "kpix-scratch.XXXXXX", mode 0700.
- * *out is its path, given back to kpix_scratch_remove, which removes it and
- * frees the string. KPIX_EIO when it cannot be made: "cannot make a scratch
- * directory in 'TMPDIR': REASON". At most 16 at once in the process. */
-int kpix_scratch_make(char **out);
+/* A new private directory, for scratch files (a library's, or a re-run's
+ * outputs), that kpix_outdir_cleanup_on_signal removes with whatever is in
+ * it: made in parent, or when parent is NULL or "" in $TMPDIR (or /tmp
+ * when it is not set), as "kpix-scratch.XXXXXX", mode 0700. *out is its
+ * path, given back to kpix_scratch_remove, which removes it and frees the
+ * string (NULL-safe). KPIX_EIO when it cannot be made: "cannot make a
+ * scratch directory in 'PARENT': REASON". At most 16 at once in the
+ * process. */
+int kpix_scratch_make(char **out, const char *parent);
 void kpix_scratch_remove(char *dir);
 
 #endif

@@ -34,6 +34,7 @@ struct kpix_verify_result {
 	size_t nnotes, capnotes;
 	size_t first_input;    /* files[]: the schema, a pack's definition, then the inputs */
 	bool reran;
+	char *scratch;         /* the re-run's directory (kpix_scratch_make), while it runs */
 };
 
 /* What the manifest is of, for sentences: "export" or "pack". */
@@ -317,45 +318,6 @@ static void check_versions(kpix_verify_result *r)
 			     libs[i][0], libs[i][2], what(r), libs[i][0], libs[i][1]);
 }
 
-/* ------------------------------------------------------ scratch directory */
-
-/* The scratch directory in use, for kpix_verify_cleanup_on_signal: set
- * before anything is written into it, cleared before it is removed. */
-static char scratch_dir[PATH_MAX];
-static volatile sig_atomic_t scratch_live;
-
-void kpix_verify_cleanup_on_signal(void)
-{
-	if (scratch_live)
-		kpix_remove_dir_on_signal(scratch_dir);
-}
-
-static int make_scratch(const kpix_verify_options *o)
-{
-	const char *parent = o->scratch_parent;
-	if (!parent || !*parent)
-		parent = getenv("TMPDIR");
-	if (!parent || !*parent)
-		parent = "/tmp";
-	int n = snprintf(scratch_dir, sizeof(scratch_dir), "%s/kpix-verify.XXXXXX", parent);
-	if (n < 0 || (size_t)n >= sizeof(scratch_dir))
-		return kpix_fail(KPIX_EIO, "the scratch directory's path under '%s' is too long",
-		                 parent);
-	if (!mkdtemp(scratch_dir))
-		return kpix_fail(KPIX_EIO, "cannot make a scratch directory in '%s': %s", parent,
-		                 strerror(errno));
-	scratch_live = 1;
-	return 0;
-}
-
-static void drop_scratch(void)
-{
-	if (!scratch_live)
-		return;
-	scratch_live = 0;
-	kpix_remove_dir_on_signal(scratch_dir);
-}
-
 /* --------------------------------------------------------------- re-run */
 
 static void compare_counts(kpix_verify_result *r, const kpix_manifest *fresh)
@@ -411,7 +373,7 @@ static int compare_rerun(kpix_verify_result *r, const char *const *names, size_t
 	size_t first_output = r->first_input + r->m->ninputs;
 	for (size_t i = 0; i < r->m->noutputs; i++) {
 		kpix_verify_file *vf = &r->files[first_output + i];
-		char *fresh = kpix_xasprintf("%s/%s", scratch_dir, vf->name);
+		char *fresh = kpix_xasprintf("%s/%s", r->scratch, vf->name);
 		int rc = compare(fresh, &r->m->outputs[i], &vf->rerun);
 		free(fresh);
 		if (rc)
@@ -427,7 +389,7 @@ static int compare_rerun(kpix_verify_result *r, const char *const *names, size_t
 		vf->recorded = false;
 		vf->rerun = KPIX_VERIFY_CHANGED;
 	}
-	char *path = kpix_xasprintf("%s/manifest.json", scratch_dir);
+	char *path = kpix_xasprintf("%s/manifest.json", r->scratch);
 	kpix_manifest *fresh = NULL;
 	int rc = kpix_manifest_load(&fresh, path);
 	free(path);
@@ -484,8 +446,8 @@ static int rerun_export(kpix_verify_result *r, const char **files, const kpix_ve
 	if (m->has_previous)
 		eo.previous = r->files[r->nfiles - 1].path;
 	kpix_export_result *ex = NULL;
-	if ((rc = make_scratch(o)) == 0) {
-		eo.out_dir = scratch_dir;
+	if ((rc = kpix_scratch_make(&r->scratch, o->scratch_parent)) == 0) {
+		eo.out_dir = r->scratch;
 		r->reran = true;
 		int erc = kpix_export(&ex, schema, files, m->ninputs, &eo);
 		size_t n = kpix_export_output_count(ex);
@@ -496,7 +458,8 @@ static int rerun_export(kpix_verify_result *r, const char **files, const kpix_ve
 		free(names);
 	}
 	kpix_export_free(ex);
-	drop_scratch();
+	kpix_scratch_remove(r->scratch);
+	r->scratch = NULL;
 	kpix_schema_free(schema);
 	return rc;
 }
@@ -510,7 +473,7 @@ static char *as_recorded(kpix_verify_result *r, const kpix_verify_file *vf, cons
 	if (strcmp(base_name(vf->path), vf->name) == 0)
 		return kpix_xstrdup(vf->path);
 	char *real = realpath(vf->path, NULL);
-	char *link = kpix_xasprintf("%s/%s", scratch_dir, vf->name);
+	char *link = kpix_xasprintf("%s/%s", r->scratch, vf->name);
 	if (real && symlink(real, link) == 0) {
 		free(real);
 		return link;
@@ -535,7 +498,7 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 	po.search_path = o->schema_path;
 	po.created = m->created;
 	kpix_pack_result *pr = NULL;
-	int rc = make_scratch(o);
+	int rc = kpix_scratch_make(&r->scratch, o->scratch_parent);
 	if (rc == 0) {
 		/* the checked files themselves: the schema the definition names
 		 * is not looked up again */
@@ -543,7 +506,7 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 		char *def = as_recorded(r, &r->files[1], "pack definition");
 		po.schema = schema;
 		po.pack = def;
-		po.out_dir = scratch_dir;
+		po.out_dir = r->scratch;
 		r->reran = true;
 		int erc = kpix_pack(&pr, files, m->ninputs, &po);
 		size_t n = kpix_pack_output_count(pr);
@@ -556,7 +519,8 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 		free(def);
 	}
 	kpix_pack_free(pr);
-	drop_scratch();
+	kpix_scratch_remove(r->scratch);
+	r->scratch = NULL;
 	return rc;
 }
 

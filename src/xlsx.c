@@ -55,7 +55,7 @@ int kpix_xlsx_open(kpix_xlsx **out, const char *path, const char *display)
 	 * and per part; in a directory of kpix's own, a signal between the
 	 * two leaves nothing behind (see kpix_scratch_make) */
 	char *scratch;
-	int rc = kpix_scratch_make(&scratch);
+	int rc = kpix_scratch_make(&scratch, NULL);
 	if (rc)
 		return rc;
 	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = scratch,

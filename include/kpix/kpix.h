@@ -391,11 +391,6 @@ const char *kpix_verify_pack_version(const kpix_verify_result *result);
 const char *kpix_verify_period(const kpix_verify_result *result);
 void kpix_verify_free(kpix_verify_result *result);
 
-/* Removes the scratch directory of a verification in progress, with
- * whatever the re-run has written into it so far, for a SIGINT or SIGTERM
- * handler to call before it ends the process. Async-signal-safe; nothing
- * is freed, and the verification must not go on afterwards. */
-void kpix_verify_cleanup_on_signal(void);
 /* ---------------------------------------------------------- output files */
 
 /* One file of a program's own, such as a validation report, written whole
