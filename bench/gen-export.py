@@ -99,7 +99,7 @@ def round_15_digits(y):
 
 
 def round_excel(x, digits):
-    """kpix's round(x, digits) for 0 <= digits <= 22 (src/expr.c)."""
+    """kpix's round(x, digits) for 0 <= digits <= 22 (src/schema/expr.c)."""
     if x == 0.0 or not math.isfinite(x):
         return x
     a = abs(x)
@@ -155,7 +155,7 @@ class Script:
 
 
 def kpix_style(bold=False, wrap=False, border=False, heading=False, size=0, num=None, fill=None):
-    """The tokens of kpix's style (src/xlsx.c sets them in this order)."""
+    """The tokens of kpix's style (src/write/xlsx.c sets them in this order)."""
     t = []
     if bold or heading:
         t.append("bold")

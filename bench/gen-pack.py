@@ -35,7 +35,7 @@ Writes into DIR (made if missing):
 
 Every figure, name and sentence is invented for the benchmark.
 
-To know the cells, this script works the pack out as src/pack.c does (which
+To know the cells, this script works the pack out as src/pack/pack.c does (which
 target applies, RAG, direction of travel, drafted sentences, row heights),
 from the figures it made up. It does it only for the definition it writes:
 it is a model of kpix for this input, not a second implementation of packs.
@@ -216,7 +216,7 @@ def due_in(ind, p):
     return not due or any(d.endswith("Q%d" % (p % 4 + 1)) for d in due)
 
 
-# ------------------------------------------------- judging (src/rag.c)
+# ------------------------------------------------- judging (src/pack/rag.c)
 
 def c_round(x):
     """C's round(): halves away from zero."""
@@ -403,7 +403,7 @@ def rgb(x):
 
 class Style:
     """kpix_xstyle's fields; kpix makes one libxlsxwriter format per distinct
-    style, in the order of first use (src/xlsx.c, format_of)."""
+    style, in the order of first use (src/write/xlsx.c, format_of)."""
 
     def __init__(self, bold=False, wrap=False, border=False, heading=False, size=0, num=None,
                  fill=None, color=None, italic=False, center=False):
@@ -760,7 +760,7 @@ class Line:
 
 
 def model(inds, settings, figs, seen):
-    """Judges every figure as src/pack.c does (judge, target_for)."""
+    """Judges every figure as src/pack/pack.c does (judge, target_for)."""
     by_code = {ind["code"]: ind for ind in inds}
     first_p = min(p for (_, _, p) in figs)
 

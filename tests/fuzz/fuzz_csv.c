@@ -1,4 +1,4 @@
-/* fuzz_csv.c - the CSV reader (src/csvread.h) on arbitrary bytes.
+/* fuzz_csv.c - the CSV reader (src/read/csvread.h) on arbitrary bytes.
  *
  * The input is read twice: as kpix validate reads a file (encoding
  * detected, the default caps), and with the encoding fixed by the input's

@@ -1,4 +1,4 @@
-/* fuzz_expr.c - the rule-expression parser and evaluator (src/expr.h).
+/* fuzz_expr.c - the rule-expression parser and evaluator (src/schema/expr.h).
  *
  * Input: the expression on the first line; each further line is the value
  * of one name, in the order of the names below (names[]): empty for null, "true" or

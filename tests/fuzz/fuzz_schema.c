@@ -1,4 +1,4 @@
-/* fuzz_schema.c - the schema loader (src/schema.c and the export layouts,
+/* fuzz_schema.c - the schema loader (src/schema/schema.c and the export layouts,
  * figures and expressions it reads) on arbitrary bytes as a schema's JSON.
  *
  * A schema that loads must have an id and a version and be described

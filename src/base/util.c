@@ -1,4 +1,4 @@
-/* util.c - errors, buffers, arenas, hashing, number formatting and
+/* util.c - errors, buffers, arenas, hashing, UTF-8 and
  * simple-shape patterns. */
 #include "util.h"
 
@@ -7,7 +7,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "cast.h"
 #include "kpix/kpix.h"
 
 static _Thread_local char last_error[1024];
@@ -255,38 +254,6 @@ uint64_t kpix_hash(const void *data, size_t len, uint64_t seed)
 	for (size_t i = 0; i < len; i++)
 		w |= (uint64_t)p[i] << (8 * i);
 	return mix64(h ^ w ^ ((uint64_t)len << 56));
-}
-
-/* --------------------------------------------------------------- number */
-
-void kpix_format_number(double v, char *buf)
-{
-	if (v != v) {
-		strcpy(buf, "NaN");
-		return;
-	}
-	if (v > 1.7976931348623157e308 || v < -1.7976931348623157e308) {
-		strcpy(buf, v > 0 ? "INF" : "-INF");
-		return;
-	}
-	if (v == 0) {
-		strcpy(buf, "0");
-		return;
-	}
-	static const kpix_numfmt fmt = KPIX_NUMFMT_INIT;
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, 32, "%.*g", prec, v);
-		/* whatever the locale made of the decimal point, make it '.' */
-		for (char *c = buf; *c; c++)
-			if (*c == ',')
-				*c = '.';
-		double back;
-		if (kpix_cast_number(buf, strlen(buf), &fmt, &back) == 0 && back == v)
-			break;
-	}
-	/* "1e+06" reads badly in a report: write integers up to 1e15 in full */
-	if (strchr(buf, 'e') && v < 1e15 && v > -1e15 && v == (double)(long long)v)
-		snprintf(buf, 32, "%lld", (long long)v);
 }
 
 /* ----------------------------------------------------------------- utf8 */

@@ -100,11 +100,6 @@ void kpix_arena_free(kpix_arena *a);
 /* A fast, well-mixed 64-bit hash of a byte string (not cryptographic). */
 uint64_t kpix_hash(const void *data, size_t len, uint64_t seed);
 
-/* Formats a double the way kpix writes numbers everywhere: shortest text
- * that reads back to the same value, "." as the decimal point whatever the
- * locale, no exponent for ordinary magnitudes. buf must hold 32 bytes. */
-void kpix_format_number(double v, char *buf);
-
 /* True when the bytes are valid UTF-8 (overlong forms and surrogates are
  * invalid). */
 bool kpix_utf8_valid(const char *s, size_t len);

@@ -3,7 +3,7 @@
  * (docs/exports.md). C holds the mechanism; every file name, sheet,
  * heading, format and computed column comes from the schema.
  *
- * Values are expressions (src/expr.h) over the row's fields, the
+ * Values are expressions (expr.h) over the row's fields, the
  * indicator's ind.* attributes and the export's param.* parameters.
  * Texts such as file names and headings are templates: "{expr}" is
  * replaced by the expression's value, "{{" and "}}" are literal braces. */

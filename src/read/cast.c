@@ -797,3 +797,35 @@ const char *kpix_date_problem(const char *s, size_t len, const char *format, cha
 		return NULL;
 	return buf;
 }
+
+/* --------------------------------------------------------------- number */
+
+void kpix_format_number(double v, char *buf)
+{
+	if (v != v) {
+		strcpy(buf, "NaN");
+		return;
+	}
+	if (v > 1.7976931348623157e308 || v < -1.7976931348623157e308) {
+		strcpy(buf, v > 0 ? "INF" : "-INF");
+		return;
+	}
+	if (v == 0) {
+		strcpy(buf, "0");
+		return;
+	}
+	static const kpix_numfmt fmt = KPIX_NUMFMT_INIT;
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, 32, "%.*g", prec, v);
+		/* whatever the locale made of the decimal point, make it '.' */
+		for (char *c = buf; *c; c++)
+			if (*c == ',')
+				*c = '.';
+		double back;
+		if (kpix_cast_number(buf, strlen(buf), &fmt, &back) == 0 && back == v)
+			break;
+	}
+	/* "1e+06" reads badly in a report: write integers up to 1e15 in full */
+	if (strchr(buf, 'e') && v < 1e15 && v > -1e15 && v == (double)(long long)v)
+		snprintf(buf, 32, "%lld", (long long)v);
+}

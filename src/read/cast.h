@@ -78,4 +78,9 @@ const char *kpix_date_problem(const char *s, size_t len, const char *format, cha
  * Returns 0 when it is, -1 otherwise with a reason in why (may be NULL). */
 int kpix_date_format_check(const char *format, const char **why);
 
+/* Formats a double the way kpix writes numbers everywhere: shortest text
+ * that reads back to the same value, "." as the decimal point whatever the
+ * locale, no exponent for ordinary magnitudes. buf must hold 32 bytes. */
+void kpix_format_number(double v, char *buf);
+
 #endif

@@ -1,4 +1,4 @@
-/* test_cast.c - unit tests for src/cast.c (cmocka). */
+/* test_cast.c - unit tests for src/read/cast.c (cmocka). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

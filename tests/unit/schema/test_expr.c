@@ -1,4 +1,4 @@
-/* test_expr.c - unit tests for src/expr.c (cmocka). */
+/* test_expr.c - unit tests for src/schema/expr.c (cmocka). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
