@@ -21,6 +21,8 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "fields.h"
+
 #define MAX_FIELDS 1100
 #define MAX_STYLES 256
 
@@ -41,21 +43,6 @@ static void check(lxw_error e, const char *what)
 		fprintf(stderr, "cellbare: line %lu: %s: %s\n", line_no, what, lxw_strerror(e));
 		exit(2);
 	}
-}
-
-/* Splits line at tabs, in place. */
-static int split(char *line, char **field)
-{
-	int n = 0;
-	field[n++] = line;
-	for (char *p = line; *p; p++)
-		if (*p == '\t') {
-			if (n == MAX_FIELDS)
-				bad("too many fields");
-			*p = '\0';
-			field[n++] = p + 1;
-		}
-	return n;
 }
 
 /* Undoes the script's \\, \t and \n, in place. */
@@ -208,7 +195,9 @@ int main(int argc, char **argv)
 		line_no++;
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		int n = split(line, f);
+		int n = split_fields(line, f, MAX_FIELDS);
+		if (n < 0)
+			bad("too many fields");
 		if (f[0][0] && f[0][1])
 			bad("unknown directive");
 		switch (f[0][0]) {

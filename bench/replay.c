@@ -22,6 +22,8 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
+#include "fields.h"
+
 #define MAX_FIELDS 1100 /* a page-break line lists up to 1,023 rows */
 
 /* The objects made so far, numbered from 1 in the order they were made. */
@@ -604,21 +606,6 @@ static int by_name(const void *key, const void *c)
 	return strcmp(key, ((const call *)c)->name);
 }
 
-/* Splits line at tabs, in place. */
-static int split(char *line, char **f)
-{
-	int n = 0;
-	f[n++] = line;
-	for (char *p = line; *p; p++)
-		if (*p == '\t') {
-			if (n == MAX_FIELDS)
-				bad("too many fields");
-			*p = '\0';
-			f[n++] = p + 1;
-		}
-	return n;
-}
-
 int main(int argc, char **argv)
 {
 	if (argc != 3) {
@@ -641,7 +628,9 @@ int main(int argc, char **argv)
 		line_no++;
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		nfields = split(line, f);
+		nfields = split_fields(line, f, MAX_FIELDS);
+		if (nfields < 0)
+			bad("too many fields");
 		const call *c = bsearch(f[0], calls, sizeof(calls) / sizeof(*calls), sizeof(*calls),
 		                        by_name);
 		if (!c)

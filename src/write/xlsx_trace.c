@@ -3,6 +3,7 @@
 #define KPIX_XTRACE_NO_REDIRECT
 #include "xlsx_trace.h"
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,44 +136,30 @@ static void put_line(const lxw_chart_line *l)
 	put_u(l->transparency);
 }
 
-/* The lines of calls on one object: "name<TAB>its number<TAB>value". */
-static void obj_u(const char *name, const objects *t, const void *p, unsigned long v)
+/* One line: name, then an argument for each letter of spec: u a whole
+ * number (unsigned; any narrower type promoted), i a signed one, d a
+ * double, s a text, and the objects W a worksheet, F a format, C a chart,
+ * E a chart series (pointers, written as their numbers). */
+static void say(const char *name, const char *spec, ...)
 {
-	if (begin(name)) {
-		put_u(objects_id(t, p));
-		put_u(v);
-		end();
+	if (!begin(name))
+		return;
+	va_list ap;
+	va_start(ap, spec);
+	for (; *spec; spec++) {
+		switch (*spec) {
+		case 'u': put_u(va_arg(ap, unsigned)); break;
+		case 'i': put_i(va_arg(ap, int)); break;
+		case 'd': put_d(va_arg(ap, double)); break;
+		case 's': put_s(va_arg(ap, const char *)); break;
+		case 'W': put_u(objects_id(&sheets, va_arg(ap, const void *))); break;
+		case 'F': put_u(objects_id(&formats, va_arg(ap, const void *))); break;
+		case 'C': put_u(objects_id(&charts, va_arg(ap, const void *))); break;
+		case 'E': put_u(objects_id(&series, va_arg(ap, const void *))); break;
+		}
 	}
-}
-
-static void obj(const char *name, const objects *t, const void *p)
-{
-	if (begin(name)) {
-		put_u(objects_id(t, p));
-		end();
-	}
-}
-
-static void obj_s(const char *name, const objects *t, const void *p, const char *s)
-{
-	if (begin(name)) {
-		put_u(objects_id(t, p));
-		put_s(s);
-		end();
-	}
-}
-
-static void sheet_range(const char *name, lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1,
-                        lxw_row_t r2, lxw_col_t c2)
-{
-	if (begin(name)) {
-		put_u(objects_id(&sheets, ws));
-		put_u(r1);
-		put_u(c1);
-		put_u(r2);
-		put_u(c2);
-		end();
-	}
+	va_end(ap);
+	end();
 }
 
 /* ------------------------------------------------------------ workbook */
@@ -219,10 +206,7 @@ lxw_error kpix_xtrace_workbook_set_properties(lxw_workbook *wb, lxw_doc_properti
 
 lxw_error kpix_xtrace_workbook_validate_sheet_name(lxw_workbook *wb, const char *name)
 {
-	if (begin("workbook_validate_sheet_name")) {
-		put_s(name);
-		end();
-	}
+	say("workbook_validate_sheet_name", "s", name);
 	return workbook_validate_sheet_name(wb, name);
 }
 
@@ -231,7 +215,7 @@ lxw_worksheet *kpix_xtrace_workbook_add_worksheet(lxw_workbook *wb, const char *
 	lxw_worksheet *ws = workbook_add_worksheet(wb, name);
 	if (ws && trace) {
 		objects_add(&sheets, ws);
-		obj_s("workbook_add_worksheet", &sheets, ws, name);
+		say("workbook_add_worksheet", "Ws", ws, name);
 	}
 	return ws;
 }
@@ -241,7 +225,7 @@ lxw_format *kpix_xtrace_workbook_add_format(lxw_workbook *wb)
 	lxw_format *f = workbook_add_format(wb);
 	if (f && trace) {
 		objects_add(&formats, f);
-		obj("workbook_add_format", &formats, f);
+		say("workbook_add_format", "F", f);
 	}
 	return f;
 }
@@ -251,23 +235,21 @@ lxw_chart *kpix_xtrace_workbook_add_chart(lxw_workbook *wb, uint8_t type)
 	lxw_chart *ch = workbook_add_chart(wb, type);
 	if (ch && trace) {
 		objects_add(&charts, ch);
-		obj_u("workbook_add_chart", &charts, ch, type);
+		say("workbook_add_chart", "Cu", ch, type);
 	}
 	return ch;
 }
 
 lxw_error kpix_xtrace_workbook_close(lxw_workbook *wb)
 {
-	if (begin("workbook_close"))
-		end();
+	say("workbook_close", "");
 	trace_end_workbook();
 	return workbook_close(wb);
 }
 
 void kpix_xtrace_lxw_workbook_free(lxw_workbook *wb)
 {
-	if (begin("lxw_workbook_free"))
-		end();
+	say("lxw_workbook_free", "");
 	trace_end_workbook();
 	lxw_workbook_free(wb);
 }
@@ -276,71 +258,67 @@ void kpix_xtrace_lxw_workbook_free(lxw_workbook *wb)
 
 void kpix_xtrace_format_set_bold(lxw_format *f)
 {
-	obj("format_set_bold", &formats, f);
+	say("format_set_bold", "F", f);
 	format_set_bold(f);
 }
 
 void kpix_xtrace_format_set_italic(lxw_format *f)
 {
-	obj("format_set_italic", &formats, f);
+	say("format_set_italic", "F", f);
 	format_set_italic(f);
 }
 
 void kpix_xtrace_format_set_text_wrap(lxw_format *f)
 {
-	obj("format_set_text_wrap", &formats, f);
+	say("format_set_text_wrap", "F", f);
 	format_set_text_wrap(f);
 }
 
 void kpix_xtrace_format_set_align(lxw_format *f, uint8_t v)
 {
-	obj_u("format_set_align", &formats, f, v);
+	say("format_set_align", "Fu", f, v);
 	format_set_align(f, v);
 }
 
 void kpix_xtrace_format_set_border(lxw_format *f, uint8_t v)
 {
-	obj_u("format_set_border", &formats, f, v);
+	say("format_set_border", "Fu", f, v);
 	format_set_border(f, v);
 }
 
 void kpix_xtrace_format_set_bottom(lxw_format *f, uint8_t v)
 {
-	obj_u("format_set_bottom", &formats, f, v);
+	say("format_set_bottom", "Fu", f, v);
 	format_set_bottom(f, v);
 }
 
 void kpix_xtrace_format_set_pattern(lxw_format *f, uint8_t v)
 {
-	obj_u("format_set_pattern", &formats, f, v);
+	say("format_set_pattern", "Fu", f, v);
 	format_set_pattern(f, v);
 }
 
 void kpix_xtrace_format_set_bg_color(lxw_format *f, lxw_color_t c)
 {
-	obj_u("format_set_bg_color", &formats, f, c);
+	say("format_set_bg_color", "Fu", f, c);
 	format_set_bg_color(f, c);
 }
 
 void kpix_xtrace_format_set_font_color(lxw_format *f, lxw_color_t c)
 {
-	obj_u("format_set_font_color", &formats, f, c);
+	say("format_set_font_color", "Fu", f, c);
 	format_set_font_color(f, c);
 }
 
 void kpix_xtrace_format_set_font_size(lxw_format *f, double size)
 {
-	if (begin("format_set_font_size")) {
-		put_u(objects_id(&formats, f));
-		put_d(size);
-		end();
-	}
+	say("format_set_font_size", "Fd", f, size);
 	format_set_font_size(f, size);
 }
 
 void kpix_xtrace_format_set_num_format(lxw_format *f, const char *num_format)
 {
-	obj_s("format_set_num_format", &formats, f, num_format);
+	say("format_set_num_format", "Fs", f, num_format);
 	format_set_num_format(f, num_format);
 }
 
@@ -348,146 +326,98 @@ void kpix_xtrace_format_set_num_format(lxw_format *f, const char *num_format)
 
 void kpix_xtrace_worksheet_set_paper(lxw_worksheet *ws, uint8_t paper)
 {
-	obj_u("worksheet_set_paper", &sheets, ws, paper);
+	say("worksheet_set_paper", "Wu", ws, paper);
 	worksheet_set_paper(ws, paper);
 }
 
 lxw_error kpix_xtrace_worksheet_write_string(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
                                              const char *s, lxw_format *f)
 {
-	if (begin("worksheet_write_string")) {
-		put_u(objects_id(&sheets, ws));
-		put_u(row);
-		put_u(col);
-		put_s(s);
-		put_u(objects_id(&formats, f));
-		end();
-	}
+	say("worksheet_write_string", "WuusF", ws, row, col, s, f);
 	return worksheet_write_string(ws, row, col, s, f);
 }
 
 lxw_error kpix_xtrace_worksheet_write_number(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
                                              double v, lxw_format *f)
 {
-	if (begin("worksheet_write_number")) {
-		put_u(objects_id(&sheets, ws));
-		put_u(row);
-		put_u(col);
-		put_d(v);
-		put_u(objects_id(&formats, f));
-		end();
-	}
+	say("worksheet_write_number", "WuudF", ws, row, col, v, f);
 	return worksheet_write_number(ws, row, col, v, f);
 }
 
 lxw_error kpix_xtrace_worksheet_write_blank(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
                                             lxw_format *f)
 {
-	if (begin("worksheet_write_blank")) {
-		put_u(objects_id(&sheets, ws));
-		put_u(row);
-		put_u(col);
-		put_u(objects_id(&formats, f));
-		end();
-	}
+	say("worksheet_write_blank", "WuuF", ws, row, col, f);
 	return worksheet_write_blank(ws, row, col, f);
 }
 
 lxw_error kpix_xtrace_worksheet_set_column(lxw_worksheet *ws, lxw_col_t first, lxw_col_t last,
                                            double width, lxw_format *f)
 {
-	if (begin("worksheet_set_column")) {
-		put_u(objects_id(&sheets, ws));
-		put_u(first);
-		put_u(last);
-		put_d(width);
-		put_u(objects_id(&formats, f));
-		end();
-	}
+	say("worksheet_set_column", "WuudF", ws, first, last, width, f);
 	return worksheet_set_column(ws, first, last, width, f);
 }
 
 lxw_error kpix_xtrace_worksheet_set_row(lxw_worksheet *ws, lxw_row_t row, double height,
                                         lxw_format *f)
 {
-	if (begin("worksheet_set_row")) {
-		put_u(objects_id(&sheets, ws));
-		put_u(row);
-		put_d(height);
-		put_u(objects_id(&formats, f));
-		end();
-	}
+	say("worksheet_set_row", "WudF", ws, row, height, f);
 	return worksheet_set_row(ws, row, height, f);
 }
 
 void kpix_xtrace_worksheet_freeze_panes(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col)
 {
-	if (begin("worksheet_freeze_panes")) {
-		put_u(objects_id(&sheets, ws));
-		put_u(row);
-		put_u(col);
-		end();
-	}
+	say("worksheet_freeze_panes", "Wuu", ws, row, col);
 	worksheet_freeze_panes(ws, row, col);
 }
 
 lxw_error kpix_xtrace_worksheet_autofilter(lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1,
                                            lxw_row_t r2, lxw_col_t c2)
 {
-	sheet_range("worksheet_autofilter", ws, r1, c1, r2, c2);
+	say("worksheet_autofilter", "Wuuuu", ws, r1, c1, r2, c2);
 	return worksheet_autofilter(ws, r1, c1, r2, c2);
 }
 
 void kpix_xtrace_worksheet_set_landscape(lxw_worksheet *ws)
 {
-	obj("worksheet_set_landscape", &sheets, ws);
+	say("worksheet_set_landscape", "W", ws);
 	worksheet_set_landscape(ws);
 }
 
 void kpix_xtrace_worksheet_set_portrait(lxw_worksheet *ws)
 {
-	obj("worksheet_set_portrait", &sheets, ws);
+	say("worksheet_set_portrait", "W", ws);
 	worksheet_set_portrait(ws);
 }
 
 void kpix_xtrace_worksheet_fit_to_pages(lxw_worksheet *ws, uint16_t width, uint16_t height)
 {
-	if (begin("worksheet_fit_to_pages")) {
-		put_u(objects_id(&sheets, ws));
-		put_u(width);
-		put_u(height);
-		end();
-	}
+	say("worksheet_fit_to_pages", "Wuu", ws, width, height);
 	worksheet_fit_to_pages(ws, width, height);
 }
 
 lxw_error kpix_xtrace_worksheet_repeat_rows(lxw_worksheet *ws, lxw_row_t first, lxw_row_t last)
 {
-	if (begin("worksheet_repeat_rows")) {
-		put_u(objects_id(&sheets, ws));
-		put_u(first);
-		put_u(last);
-		end();
-	}
+	say("worksheet_repeat_rows", "Wuu", ws, first, last);
 	return worksheet_repeat_rows(ws, first, last);
 }
 
 lxw_error kpix_xtrace_worksheet_set_header(lxw_worksheet *ws, const char *s)
 {
-	obj_s("worksheet_set_header", &sheets, ws, s);
+	say("worksheet_set_header", "Ws", ws, s);
 	return worksheet_set_header(ws, s);
 }
 
 lxw_error kpix_xtrace_worksheet_set_footer(lxw_worksheet *ws, const char *s)
 {
-	obj_s("worksheet_set_footer", &sheets, ws, s);
+	say("worksheet_set_footer", "Ws", ws, s);
 	return worksheet_set_footer(ws, s);
 }
 
 lxw_error kpix_xtrace_worksheet_print_area(lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1,
                                            lxw_row_t r2, lxw_col_t c2)
 {
-	sheet_range("worksheet_print_area", ws, r1, c1, r2, c2);
+	say("worksheet_print_area", "Wuuuu", ws, r1, c1, r2, c2);
 	return worksheet_print_area(ws, r1, c1, r2, c2);
 }
 
@@ -528,7 +458,7 @@ lxw_error kpix_xtrace_worksheet_insert_chart_opt(lxw_worksheet *ws, lxw_row_t ro
 
 void kpix_xtrace_worksheet_hide(lxw_worksheet *ws)
 {
-	obj("worksheet_hide", &sheets, ws);
+	say("worksheet_hide", "W", ws);
 	worksheet_hide(ws);
 }
 
@@ -582,7 +512,7 @@ lxw_error kpix_xtrace_worksheet_data_validation_range(lxw_worksheet *ws, lxw_row
 
 void kpix_xtrace_chart_title_set_name(lxw_chart *ch, const char *name)
 {
-	obj_s("chart_title_set_name", &charts, ch, name);
+	say("chart_title_set_name", "Cs", ch, name);
 	chart_title_set_name(ch, name);
 }
 
@@ -615,19 +545,14 @@ lxw_chart_series *kpix_xtrace_chart_add_series(lxw_chart *ch, const char *catego
 	lxw_chart_series *se = chart_add_series(ch, categories, values);
 	if (se && trace) {
 		objects_add(&series, se);
-		begin("chart_add_series");
-		put_u(objects_id(&series, se));
-		put_u(objects_id(&charts, ch));
-		put_s(categories);
-		put_s(values);
-		end();
+		say("chart_add_series", "ECss", se, ch, categories, values);
 	}
 	return se;
 }
 
 void kpix_xtrace_chart_series_set_name(lxw_chart_series *se, const char *name)
 {
-	obj_s("chart_series_set_name", &series, se, name);
+	say("chart_series_set_name", "Es", se, name);
 	chart_series_set_name(se, name);
 }
 
@@ -643,13 +568,13 @@ void kpix_xtrace_chart_series_set_line(lxw_chart_series *se, lxw_chart_line *lin
 
 void kpix_xtrace_chart_series_set_marker_type(lxw_chart_series *se, uint8_t type)
 {
-	obj_u("chart_series_set_marker_type", &series, se, type);
+	say("chart_series_set_marker_type", "Eu", se, type);
 	chart_series_set_marker_type(se, type);
 }
 
 void kpix_xtrace_chart_series_set_marker_size(lxw_chart_series *se, uint8_t size)
 {
-	obj_u("chart_series_set_marker_size", &series, se, size);
+	say("chart_series_set_marker_size", "Eu", se, size);
 	chart_series_set_marker_size(se, size);
 }
 
@@ -689,23 +614,20 @@ void kpix_xtrace_chart_axis_set_num_format(lxw_chart_axis *axis, const char *num
 			if (c->x_axis == axis || c->y_axis == axis)
 				ch = c;
 		}
-		begin("chart_axis_set_num_format");
-		put_u(objects_id(&charts, ch));
-		put_s(ch && ch->x_axis == axis ? "x" : "y");
-		put_s(num_format);
-		end();
+		say("chart_axis_set_num_format", "Css", ch, ch && ch->x_axis == axis ? "x" : "y",
+		    num_format);
 	}
 	chart_axis_set_num_format(axis, num_format);
 }
 
 void kpix_xtrace_chart_legend_set_position(lxw_chart *ch, uint8_t position)
 {
-	obj_u("chart_legend_set_position", &charts, ch, position);
+	say("chart_legend_set_position", "Cu", ch, position);
 	chart_legend_set_position(ch, position);
 }
 
 void kpix_xtrace_chart_show_blanks_as(lxw_chart *ch, uint8_t option)
 {
-	obj_u("chart_show_blanks_as", &charts, ch, option);
+	say("chart_show_blanks_as", "Cu", ch, option);
 	chart_show_blanks_as(ch, option);
 }
