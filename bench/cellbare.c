@@ -1,18 +1,17 @@
-/* cellbare - the baseline of the export and pack benchmarks: libxlsxwriter
- * and nothing else.
+/* cellbare - the baseline of the export benchmark: libxlsxwriter and
+ * nothing else. (The pack benchmark's is bench/replay.c, which replays the
+ * calls kpix itself made.)
  *
  * usage: cellbare CELLS OUT.xlsx
  *
- * Reads the cell script that bench/gen-export.py or bench/gen-pack.py
- * writes (their docstrings describe the directives) and replays it with
- * libxlsxwriter in constant-memory mode, as kpix does: every cell with its
- * value, type and style, the row heights and column widths, filters, line
- * charts of two series (the pack's figure and target), panes, print
- * settings, print areas, page breaks and document properties. No CSV, no
- * validation, no expressions, no judging, no widths or heights to work
- * out, no hashing: the script already holds the workbook as it must be
- * written. Texts may carry the escapes \\, \t and \n (the export's
- * scripts have none).
+ * Reads the cell script that bench/gen-export.py writes (its docstring
+ * describes the directives) and replays it with libxlsxwriter in
+ * constant-memory mode, as kpix does: every cell with its value, type and
+ * style, the row heights and column widths, filters, panes, print
+ * settings and document properties. No CSV, no validation, no
+ * expressions, no widths to work out, no hashing: the script already holds
+ * the workbook as it must be written. Texts may carry the escapes \\, \t
+ * and \n (the export's scripts have none).
  *
  * Exits 0 when the workbook was written, 1 on a malformed script, 2 when
  * libxlsxwriter reports an error. */
@@ -22,9 +21,10 @@
 #include <string.h>
 #include <xlsxwriter.h>
 
-#define MAX_FIELDS 1100 /* a B line lists up to 1,023 page breaks */
+#include "fields.h"
+
+#define MAX_FIELDS 1100
 #define MAX_STYLES 256
-#define MAX_BREAKS 1024
 
 static lxw_workbook *wb;
 static lxw_worksheet *ws;
@@ -43,21 +43,6 @@ static void check(lxw_error e, const char *what)
 		fprintf(stderr, "cellbare: line %lu: %s: %s\n", line_no, what, lxw_strerror(e));
 		exit(2);
 	}
-}
-
-/* Splits line at tabs, in place. */
-static int split(char *line, char **field)
-{
-	int n = 0;
-	field[n++] = line;
-	for (char *p = line; *p; p++)
-		if (*p == '\t') {
-			if (n == MAX_FIELDS)
-				bad("too many fields");
-			*p = '\0';
-			field[n++] = p + 1;
-		}
-	return n;
 }
 
 /* Undoes the script's \\, \t and \n, in place. */
@@ -125,14 +110,8 @@ static void define_style(char **f, int n)
 			format_set_bottom(fmt, LXW_BORDER_MEDIUM);
 		else if (strcmp(t, "solid") == 0)
 			format_set_pattern(fmt, LXW_PATTERN_SOLID);
-		else if (strcmp(t, "italic") == 0)
-			format_set_italic(fmt);
-		else if (strcmp(t, "center") == 0)
-			format_set_align(fmt, LXW_ALIGN_CENTER);
 		else if (strncmp(t, "bg=", 3) == 0)
 			format_set_bg_color(fmt, (lxw_color_t)strtoul(t + 3, NULL, 16));
-		else if (strncmp(t, "color=", 6) == 0)
-			format_set_font_color(fmt, (lxw_color_t)strtoul(t + 6, NULL, 16));
 		else if (strncmp(t, "size=", 5) == 0)
 			format_set_font_size(fmt, strtod(t + 5, NULL));
 		else if (strncmp(t, "num=", 4) == 0)
@@ -173,64 +152,6 @@ static void write_row(char **f, int n)
 			bad("unknown cell type");
 		check(e, "a cell");
 	}
-}
-
-/* C row col title numfmt categories values targets: the pack's line chart
- * of an indicator's figures and its target. */
-static void chart(char **f, int n)
-{
-	if (n != 8)
-		bad("C needs 7 fields");
-	lxw_chart *ch = workbook_add_chart(wb, LXW_CHART_LINE);
-	if (!ch)
-		check(LXW_ERROR_MEMORY_MALLOC_FAILED, "a chart");
-	chart_title_set_name(ch, unescape(f[3]));
-	lxw_chart_font font = {.size = 11, .bold = LXW_TRUE};
-	chart_title_set_name_font(ch, &font);
-
-	lxw_chart_series *fig = chart_add_series(ch, f[5], f[6]);
-	if (!fig)
-		check(LXW_ERROR_MEMORY_MALLOC_FAILED, "a series");
-	chart_series_set_name(fig, "Figure");
-	lxw_chart_line line = {.width = 2.25, .color = 0x1F4E79};
-	chart_series_set_line(fig, &line);
-	chart_series_set_marker_type(fig, LXW_CHART_MARKER_CIRCLE);
-	chart_series_set_marker_size(fig, 6);
-	lxw_chart_fill fill = {.color = line.color};
-	lxw_chart_line edge = {.color = line.color};
-	chart_series_set_marker_fill(fig, &fill);
-	chart_series_set_marker_line(fig, &edge);
-
-	lxw_chart_series *tgt = chart_add_series(ch, f[5], f[7]);
-	if (!tgt)
-		check(LXW_ERROR_MEMORY_MALLOC_FAILED, "a series");
-	chart_series_set_name(tgt, "Target");
-	lxw_chart_line dash = {.width = 2.25, .color = 0xC55A11,
-	                       .dash_type = LXW_CHART_LINE_DASH_DASH};
-	chart_series_set_line(tgt, &dash);
-	chart_series_set_marker_type(tgt, LXW_CHART_MARKER_NONE);
-
-	chart_axis_set_num_format(ch->y_axis, unescape(f[4]));
-	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
-	chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
-	lxw_chart_options opt = {.x_offset = 4, .y_offset = 4,
-	                         .x_scale = 620 / 480.0, .y_scale = 280 / 288.0,
-	                         .object_position = LXW_OBJECT_MOVE_DONT_SIZE};
-	check(worksheet_insert_chart_opt(ws, (lxw_row_t)number(f[1]), (lxw_col_t)number(f[2]), ch,
-	                                 &opt),
-	      "a chart");
-}
-
-static void page_breaks(char **f, int n)
-{
-	static lxw_row_t rows[MAX_BREAKS + 1];
-	if (n - 1 > MAX_BREAKS)
-		bad("too many page breaks");
-	for (int i = 1; i < n; i++)
-		rows[i - 1] = (lxw_row_t)number(f[i]);
-	rows[n - 1] = 0;
-	if (n > 1)
-		check(worksheet_set_h_pagebreaks(ws, rows), "page breaks");
 }
 
 static void properties(char **f, int n)
@@ -274,7 +195,9 @@ int main(int argc, char **argv)
 		line_no++;
 		if (line[len - 1] == '\n')
 			line[--len] = '\0';
-		int n = split(line, f);
+		int n = split_fields(line, f, MAX_FIELDS);
+		if (n < 0)
+			bad("too many fields");
 		if (f[0][0] && f[0][1])
 			bad("unknown directive");
 		switch (f[0][0]) {
@@ -299,9 +222,6 @@ int main(int argc, char **argv)
 			                           strtod(f[2], NULL), NULL),
 			      "a width");
 			break;
-		case 'C':
-			chart(f, n);
-			break;
 		case 'A':
 			check(worksheet_autofilter(ws, (lxw_row_t)number(f[1]), (lxw_col_t)number(f[2]),
 			                           (lxw_row_t)number(f[3]), (lxw_col_t)number(f[4])),
@@ -325,14 +245,6 @@ int main(int argc, char **argv)
 				check(worksheet_set_header(ws, unescape(f[5])), "the page header");
 			if (*f[6])
 				check(worksheet_set_footer(ws, unescape(f[6])), "the page footer");
-			break;
-		case 'Q':
-			check(worksheet_print_area(ws, (lxw_row_t)number(f[1]), (lxw_col_t)number(f[2]),
-			                           (lxw_row_t)number(f[3]), (lxw_col_t)number(f[4])),
-			      "the print area");
-			break;
-		case 'B':
-			page_breaks(f, n);
 			break;
 		case 'P':
 			properties(f, n);

@@ -3,9 +3,10 @@
 workbook, and print a comparison table.
 
 Normally started by bench/pack.sh, which installs what is missing and builds
-kpix, measure and cellbare. Standard library only; shares the runner, the
-table and the formatting with bench/run.py and the workbook comparison with
-bench/export.py.
+kpix (twice: the Release build measured, and a build with KPIX_XLSX_TRACE
+that records its libxlsxwriter calls), measure and replay. Standard library
+only; shares the runner, the table and the formatting with bench/run.py and
+the workbook comparison with bench/export.py.
 """
 import argparse
 import json
@@ -45,8 +46,10 @@ def main():
     ap = argparse.ArgumentParser(description="kpix pack benchmark (run through bench/pack.sh)")
     ap.add_argument("--work", required=True)
     ap.add_argument("--measure", required=True)
-    ap.add_argument("--bare", required=True, help="the cellbare baseline")
+    ap.add_argument("--bare", required=True, help="the replay baseline")
     ap.add_argument("--kpix", required=True, help="the kpix binary")
+    ap.add_argument("--trace-kpix", required=True,
+                    help="a kpix built with KPIX_XLSX_TRACE, run once to record the trace")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--check", action="store_true")
@@ -67,32 +70,55 @@ def main():
         return 2
     kpix_ver = tool_version([a.kpix, "--version"]) or "kpix"
 
-    # The inputs take a quarter of a second to make: made afresh every time,
-    # so that the cover's "Produced by" is the version of the kpix measured.
-    log("generating the history, the pack definition and the cell script")
+    if not (os.path.isfile(a.trace_kpix) and os.access(a.trace_kpix, os.X_OK)):
+        sys.stderr.write("bench: no kpix executable at %s\n" % a.trace_kpix)
+        return 2
+    kpix_ver = tool_version([a.kpix, "--version"]) or "kpix"
+
+    # The inputs take a quarter of a second to make: made afresh every time.
+    log("generating the history and the pack definition")
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, os.path.join(here, "gen-pack.py"), data,
-                    "--produced-by", kpix_ver], check=True)
+    subprocess.run([sys.executable, os.path.join(here, "gen-pack-inputs.py"), data], check=True)
     log("  done in %.1f s" % (time.perf_counter() - t0))
     history = os.path.join(data, "history.csv")
     definition = os.path.join(data, "bench-board.json")
-    cells = os.path.join(data, "pack.cells")
     with open(history, "rb") as f:
         rows = sum(1 for _ in f) - 1
 
-    # The workbook's date comes from the period, as the cell script expects.
+    # The workbook's date comes from the period, in both programs.
     os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+    def pack_argv(kpix, out):
+        return [kpix, "pack", history, "--pack", definition, "--period", PERIOD, "--out", out]
+
+    # The trace: the libxlsxwriter calls kpix makes for these inputs, from a
+    # build of the same source that writes them down; made once, untimed.
+    trace = os.path.join(data, "pack.trace")
+    trace_dir = os.path.join(books, "kpix-trace")
+    log("recording the libxlsxwriter calls of %s" % a.trace_kpix)
+    for old in (trace, trace_dir):
+        if os.path.isdir(old):
+            shutil.rmtree(old)
+        elif os.path.exists(old):
+            os.remove(old)
+    env = dict(os.environ, KPIX_XLSX_TRACE=trace)
+    traced = subprocess.run(pack_argv(a.trace_kpix, trace_dir), env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if traced.returncode != 0 or not os.path.isfile(trace):
+        sys.stderr.write("bench: %s made no trace (exit %d): %s\n" % (
+            a.trace_kpix, traced.returncode, traced.stderr.decode("utf-8", "replace").strip()
+            or "was it built with -DKPIX_XLSX_TRACE=ON?"))
+        return 2
 
     kpix_dir = os.path.join(books, "kpix")
     bare_book = os.path.join(books, "bare.xlsx")
-    jobs = [Job("libxlsxwriter bare", "bare", [a.bare, cells, bare_book]),
-            Job("kpix pack", "kpix", [a.kpix, "pack", history, "--pack", definition,
-                                      "--period", PERIOD, "--out", kpix_dir])]
+    jobs = [Job("libxlsxwriter bare", "bare", [a.bare, trace, bare_book]),
+            Job("kpix pack", "kpix", pack_argv(a.kpix, kpix_dir))]
 
     runner = Runner(a.measure, outs, a.timeout)
     floor = runner.run("rss-floor", ["true"])
     floor_mb = floor.get("rss_kb", 0) * 1024 / MB
-    for path in (history, definition, cells, os.path.join(data, "bench-pack-schema.json")):
+    for path in (history, definition, trace, os.path.join(data, "bench-pack-schema.json")):
         warm(path)
 
     def clear(j):
@@ -151,23 +177,27 @@ def main():
                           if l.startswith("CMAKE_BUILD_TYPE:")), "")
     except OSError:
         pass
-    with open(cells, "rb") as f:
-        n_cells = n_charts = 0
+    with open(trace, "rb") as f:
+        n_cells = n_charts = n_sheets = 0
         for line in f:
-            if line.startswith(b"R\t"):
-                n_cells += sum(1 for c in line.rstrip(b"\n").split(b"\t")[2:] if c)
-            elif line.startswith(b"C\t"):
+            if line.startswith(b"worksheet_write_"):
+                n_cells += 1
+            elif line.startswith(b"workbook_add_chart\t"):
                 n_charts += 1
+            elif line.startswith(b"workbook_add_worksheet\t"):
+                n_sheets += 1
 
     print("# kpix pack benchmark")
     print()
     print("- machine: %s, %d cores, %s" % (cpu_model(), os.cpu_count() or 0, platform.platform()))
     print("- kpix: %s (%s%s)" % (a.kpix, kpix_ver, ", CMake build type " + btype if btype else ""))
-    print("- libxlsxwriter: %s (bench/cellbare.c, gcc -O2)" % lxw_ver)
+    print("- libxlsxwriter: %s (bench/replay.c, gcc -O2)" % lxw_ver)
     print("- input: %s (%s rows, %.2f MB): 200 indicators, 8 quarters, the whole organisation "
           "and 5 breakdowns" % (os.path.relpath(history, repo), f"{rows:,}",
                                 os.path.getsize(history) / MB))
-    print("- workbook: %s cells on 7 sheets, %d line charts" % (f"{n_cells:,}", n_charts))
+    print("- workbook: %s cells on %d sheets, %d line charts; trace: %s (%.2f MB), recorded by %s"
+          % (f"{n_cells:,}", n_sheets, n_charts, os.path.relpath(trace, repo),
+             os.path.getsize(trace) / MB, a.trace_kpix))
     print("- runs: best of %d, after one untimed run of each" % a.runs)
     print()
     print(table(header, body, right={1, 2, 3, 4}))
@@ -180,10 +210,12 @@ def main():
           "seven sheets with their row heights and charts, writes the workbook and the summary "
           "CSV to temporary files, hashes the inputs and the outputs (SHA-256) for "
           "manifest.json, syncs them to disk and renames them into place." % PERIOD)
-    print("- libxlsxwriter bare (bench/cellbare.c) replays the cell script bench/gen-pack.py "
-          "writes: only the libxlsxwriter calls, with every value, text, style, height and "
-          "chart ready-made. No CSV, no checks, no judging, no summary CSV, no manifest, no "
-          "hashing, no sync. Both write in constant-memory mode.")
+    print("- libxlsxwriter bare (bench/replay.c) replays the trace of the libxlsxwriter calls "
+          "a kpix built with KPIX_XLSX_TRACE made for the same inputs (one untimed run before "
+          "the others; the kpix measured has no trace): the same calls, in the same order, "
+          "with every value, text, style, height and chart ready-made. No CSV, no checks, no "
+          "judging, no summary CSV, no manifest, no hashing, no sync. Both write in "
+          "constant-memory mode.")
     print("- best s = fastest wall time; CPU s = least user + system time of the runs; peak RSS "
           "= highest ru_maxrss (launcher's floor: %.1f MB). MB = 1,000,000 bytes." % floor_mb)
     if same is not None:

@@ -13,6 +13,11 @@ usage: bench/pack.sh [options]
   --kpix PATH   the kpix binary to measure (default: build kpix from this
                 repository with CMAKE_BUILD_TYPE=Release into
                 bench/.work/kpix-release)
+  --trace-kpix PATH
+                a kpix built with -DKPIX_XLSX_TRACE=ON, run once (untimed)
+                to record the libxlsxwriter calls the bare program replays
+                (default: build one from this repository into
+                bench/.work/kpix-trace)
   --timeout S   kill one run after S seconds (default 300)
   --check       exit 1 unless kpix was measured and passed the target
                 (at most 1.5x the bare program's time, the same workbook)
@@ -28,16 +33,17 @@ bench_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$bench_dir")
 work=${KPIX_BENCH_WORK:-$bench_dir/.work}
 
-runs=5 kpix='' check=0 timeout=300
+runs=5 kpix='' trace_kpix='' check=0 timeout=300
 
 while [ $# -gt 0 ]; do
 	case $1 in
-	--runs | --kpix | --timeout)
+	--runs | --kpix | --trace-kpix | --timeout)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case $1 in
 		--runs) number "$1" "$2"; runs=$2 ;;
 		--timeout) number "$1" "$2"; timeout=$2 ;;
 		--kpix) kpix=$2 ;;
+		--trace-kpix) trace_kpix=$2 ;;
 		esac
 		shift 2
 		;;
@@ -61,26 +67,42 @@ fi
 # ------------------------------------------------------------------ builds
 mkdir -p "$work/bin"
 build "$work/bin/measure" "$bench_dir/measure.c"
-build "$work/bin/cellbare" "$bench_dir/cellbare.c" -lxlsxwriter
+build "$work/bin/replay" "$bench_dir/replay.c" -lxlsxwriter
+
+# kpix_build DIR [CMAKE ARGS...]: a Release build of this tree of its own,
+# so that whatever build/ holds (a Debug build, a sanitizer build) does not
+# decide the figures.
+kpix_build() {
+	local dir=$1
+	shift
+	command -v cmake >/dev/null || die "missing cmake: run tools/deps.sh, or pass --kpix and --trace-kpix"
+	echo "bench: building kpix (Release${1:+, $*}) in $dir" >&2
+	cmake -S "$repo" -B "$dir" -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF "$@" >"$dir.log" 2>&1 ||
+		die "cannot configure kpix: see $dir.log (tools/deps.sh installs what it needs)"
+	cmake --build "$dir" -j"$(nproc)" --target kpix-cli >>"$dir.log" 2>&1 ||
+		die "cannot build kpix: see $dir.log"
+}
 
 if [ -z "$kpix" ]; then
-	# A Release build of this tree of its own, so that whatever build/ holds
-	# (a Debug build, a sanitizer build) does not decide the figures.
-	command -v cmake >/dev/null || die "missing cmake: run tools/deps.sh, or pass --kpix PATH"
-	kdir=$work/kpix-release
-	echo "bench: building kpix (Release) in $kdir" >&2
-	cmake -S "$repo" -B "$kdir" -DCMAKE_BUILD_TYPE=Release >"$work/kpix-release.log" 2>&1 ||
-		die "cannot configure kpix: see $work/kpix-release.log (tools/deps.sh installs what it needs)"
-	cmake --build "$kdir" -j"$(nproc)" --target kpix-cli >>"$work/kpix-release.log" 2>&1 ||
-		die "cannot build kpix: see $work/kpix-release.log"
-	kpix=$kdir/kpix
+	kpix_build "$work/kpix-release" -DKPIX_XLSX_TRACE=OFF
+	kpix=$work/kpix-release/kpix
 fi
 case $kpix in /*) ;; *) kpix=$PWD/$kpix ;; esac
 [ -x "$kpix" ] || die "no kpix executable at $kpix"
+
+# The trace build: the same source with every libxlsxwriter call written
+# down, run once before the timed runs; the kpix measured has no trace.
+if [ -z "$trace_kpix" ]; then
+	kpix_build "$work/kpix-trace" -DKPIX_XLSX_TRACE=ON
+	trace_kpix=$work/kpix-trace/kpix
+fi
+case $trace_kpix in /*) ;; *) trace_kpix=$PWD/$trace_kpix ;; esac
+[ -x "$trace_kpix" ] || die "no kpix executable at $trace_kpix"
 
 check_args=()
 [ "$check" = 1 ] && check_args=(--check)
 
 exec "$py" "$bench_dir/pack.py" --work "$work" --measure "$work/bin/measure" \
-	--bare "$work/bin/cellbare" --kpix "$kpix" --runs "$runs" --timeout "$timeout" \
+	--bare "$work/bin/replay" --kpix "$kpix" --trace-kpix "$trace_kpix" --runs "$runs" \
+	--timeout "$timeout" \
 	"${check_args[@]}"

@@ -4,6 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <xlsxwriter.h>
+#ifdef KPIX_XLSX_TRACE
+#include "xlsx_trace.h" /* the benchmark's build: each call below is also traced */
+#endif
 
 #include "kpix/kpix.h"
 #include "outdir.h"

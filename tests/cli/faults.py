@@ -427,7 +427,7 @@ class Signals(Fault):
 
     def pack_interrupted(self, sig):
         gen = self.path("gen")
-        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen-pack.py"), gen],
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen-pack-inputs.py"), gen],
                        check=True, capture_output=True)
         history = os.path.join(gen, "history.csv")
         board = os.path.join(gen, "bench-board.json")
