@@ -23,6 +23,7 @@
 #include "manifest.h"
 #include "outdir.h"
 #include "packdef.h"
+#include "period.h"
 #include "rag.h"
 #include "schema.h"
 #include "util.h"
@@ -95,16 +96,13 @@ struct kpix_pack_result {
 
 static int period_index(const char *s, size_t len)
 {
-	int y, q;
-	if (kpix_financial_period(s, len, true, &y, &q) || q == 0)
-		return NO_PERIOD;
-	return y * 4 + q - 1;
+	kpix_period p;
+	return kpix_period_parse(&p, s, len, KPIX_PERIOD_QUARTER) ? NO_PERIOD : kpix_period_index(&p);
 }
 
 static void period_text(int p, char buf[16])
 {
-	int y = p / 4, q = p % 4 + 1;
-	snprintf(buf, 16, "%04d-%02d Q%d", y % 10000, (y + 1) % 100, q);
+	kpix_period_text(&(kpix_period){p / 4, p % 4 + 1}, buf);
 }
 
 /* "2025-26 Q2", or what the definition calls it: "October 2017". */
@@ -117,27 +115,16 @@ static const char *period_name(const kpix_pack_result *r, int p, char buf[16])
 /* The last day of the quarter, in words and as days since 1970. */
 static int64_t quarter_end(int p, char *words, size_t size)
 {
-	static const char *const months[] = {"June", "September", "December", "March"};
-	static const int days[] = {30, 30, 31, 31};
-	int y = p / 4, q = p % 4;
-	int year = q == 3 ? y + 1 : y, month = 3 * q + 6 > 12 ? 3 : 3 * q + 6;
+	kpix_period q = kpix_period_of_index(p);
 	if (words)
-		snprintf(words, size, "%d %s %d", days[q], months[q], year);
-	return (int64_t)kpix_date_from_ymd(year, month, days[q]);
+		kpix_period_end_words(&q, words, size);
+	return (int64_t)kpix_period_end(&q);
 }
 
 static bool due_in(const kpix_indicator *ind, int p)
 {
-	if (!ind->due_in.n)
-		return true;
-	char q[3] = {'Q', (char)('1' + p % 4), '\0'};
-	for (size_t i = 0; i < ind->due_in.n; i++) {
-		const char *d = ind->due_in.items[i];
-		size_t n = strlen(d);
-		if (n >= 2 && strcmp(d + n - 2, q) == 0)
-			return true;
-	}
-	return false;
+	kpix_period q = kpix_period_of_index(p);
+	return kpix_period_due_in(&q, (const char *const *)ind->due_in.items, ind->due_in.n);
 }
 
 /* ------------------------------------------------------------- reading */
