@@ -401,31 +401,35 @@ const char *kpix_pack_line_breakdown(const kpix_pack_line *l)
 	return l->breakdown ? l->series->breakdowns[l->breakdown] : NULL;
 }
 
+/* Frees what the series holds, not the series itself. */
+static void series_free(kpix_pack_series *se)
+{
+	for (size_t k = 0; k < se->nfigures; k++) {
+		free(se->figures[k].commentary);
+		free(se->figures[k].action);
+	}
+	for (size_t k = 0; k < se->nbreakdowns; k++)
+		free(se->breakdowns[k]);
+	for (size_t k = 0; k < se->nlines; k++)
+		free(se->lines[k].drafted);
+	free(se->whole.drafted);
+	free(se->figures);
+	free(se->breakdowns);
+	free(se->lines);
+	free(se->tables);
+	free(se->trend);
+}
+
 /* (model.h) */
 void kpix_pack_model_free(kpix_pack_model *m)
 {
 	if (!m)
 		return;
-	for (size_t i = 0; i < m->nseries; i++) {
-		kpix_pack_series *se = &m->series[i];
-		for (size_t k = 0; k < se->nfigures; k++) {
-			free(se->figures[k].commentary);
-			free(se->figures[k].action);
-		}
-		free(se->figures);
-		for (size_t k = 0; k < se->nbreakdowns; k++)
-			free(se->breakdowns[k]);
-		free(se->breakdowns);
-		free(se->whole.drafted);
-		for (size_t k = 0; k < se->nlines; k++)
-			free(se->lines[k].drafted);
-		free(se->lines);
-		free(se->tables);
-		free(se->trend);
-	}
+	for (size_t i = 0; i < m->nseries; i++)
+		series_free(&m->series[i]);
+	kpix_buf_free(&m->text);
 	free(m->series);
 	free(m->exceptions);
 	free(m->series_of_ind);
-	kpix_buf_free(&m->text);
 	free(m);
 }

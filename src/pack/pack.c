@@ -1,22 +1,22 @@
 /* pack.c - kpix pack: the quarterly Operational Board pack.
  *
  * The history is validated exactly as kpix export validates its data; when
- * it has errors nothing is written. Otherwise each row of an indicator the
- * pack shows is kept (period, breakdown, value, target, commentary,
- * action), every figure is judged for the period asked for (rag.h), and the
- * workbook, a CSV of its summary table and manifest.json are written into
- * the output directory together, or not at all (outdir.h).
+ * it has errors nothing is written. Otherwise the model (model.h) keeps
+ * each row of an indicator the pack shows and judges every figure for the
+ * period asked for, and the workbook and a CSV of its summary table
+ * (render.h) and manifest.json are written into the output directory
+ * together, or not at all (outdir.h).
  *
  * What the pack shows and how it judges is read from its definition
- * (packdef.h); how a judgement is made is in rag.c; this file gathers the
- * figures and lays them out. docs/packs.md describes the result. */
+ * (packdef.h); this file loads it and the schema, runs the validation into
+ * the model, and writes and records the outputs. docs/packs.md describes
+ * the result. */
 #include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvread.h"
 #include "digest.h"
 #include "manifest.h"
 #include "outdir.h"
@@ -202,9 +202,13 @@ static int write_outputs(kpix_pack_result *r, const char *const *files, size_t n
 	    (rc = kpix_outdir_begin(r->od, names[0], &tmp[0])) ||
 	    (rc = kpix_xlsx_open(&wb, tmp[0], kpix_outdir_path(r->od, 0))))
 		goto done;
-	const kpix_pack_sources src = {files, nfiles, (const char *const *)r->file_hash,
+	const char **in = kpix_xcalloc(nfiles + 3, sizeof(char *));
+	for (size_t i = 0; i < nfiles + 2; i++)
+		in[i] = base_name(i < nfiles ? files[i] : i == nfiles ? r->s->path : r->def->path);
+	const kpix_pack_sources src = {in, nfiles, (const char *const *)r->file_hash,
 	                               r->fingerprint, kpix_validator_finish(r->v), r->opts.created};
 	kpix_pack_render_xlsx(wb, r->model, &src);
+	free(in);
 	rc = kpix_xlsx_close(wb);
 	wb = NULL;
 	if (rc || (rc = kpix_outdir_begin(r->od, names[1], &tmp[1])))

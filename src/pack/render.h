@@ -15,10 +15,11 @@
 /* What the pack was made from, as the cover and the data quality sheet
  * show it. Borrowed by the renderer for the call only. */
 typedef struct {
-	const char *const *files;   /* the history files, as given */
+	const char *const *names;   /* each history file's name as the manifest records it
+	                             * (no directory), then the schema's, then the
+	                             * definition's: nfiles + 2 */
 	size_t nfiles;
-	const char *const *hashes;  /* SHA-256 (hex) of each history file, then of the
-	                             * schema, then of the definition: nfiles + 2 */
+	const char *const *hashes;  /* SHA-256 (hex) of each of those files */
 	const char *fingerprint;    /* of the inputs, as the manifest records it */
 	const kpix_report *report;  /* the validation of the history */
 	int64_t created;            /* the workbook's date in seconds since 1970, or -1

@@ -201,12 +201,6 @@ static void text(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, const char *t,
 	kpix_xlsx_text(ws, row, col, t ? t : "", t ? strlen(t) : 0, &styles[style]);
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /* The number format of an indicator's figures: its decimals and unit. */
 static void number_format(const kpix_indicator *ind, char *buf, size_t size)
 {
@@ -472,7 +466,7 @@ static void fact_direction(const render *c, kpix_buf *b)
 static void fact_history(const render *c, kpix_buf *b)
 {
 	for (size_t i = 0; i < c->src->nfiles; i++)
-		kpix_buf_printf(b, "%s%s", i ? ", " : "", base_name(c->src->files[i]));
+		kpix_buf_printf(b, "%s%s", i ? ", " : "", c->src->names[i]);
 }
 
 static void fact_versions(const render *c, kpix_buf *b)
@@ -687,22 +681,21 @@ static uint32_t trend(const render *c, kpix_xlsx_sheet *ws, const kpix_pack_seri
 	return row;
 }
 
+/* One indicator's trend and chart to each block of CHART_ROWS rows or
+ * more, two blocks to a printed page. */
 static void trends_sheet(const render *c)
 {
-	const kpix_pack_model *m = c->m;
 	kpix_xlsx_sheet *ws = begin_sheet(c, S_TRENDS);
-	uint32_t row = 2;
-	uint32_t *breaks = kpix_xcalloc(m->nseries + 1, sizeof(uint32_t));
+	uint32_t *breaks = kpix_xcalloc(c->m->nseries + 1, sizeof(uint32_t));
 	size_t nbreaks = 0;
-	for (size_t i = 0; i < m->nseries; i++) {
-		/* two charts to a page */
-		if (i && i % 2 == 0)
-			breaks[nbreaks++] = row;
+	uint32_t row = 2;
+	for (size_t i = 0; i < c->m->nseries; i++, row++) {
 		uint32_t top = row;
-		row = trend(c, ws, &m->series[i], top);
+		if (i && i % 2 == 0)
+			breaks[nbreaks++] = top;
+		row = trend(c, ws, &c->m->series[i], top);
 		if (row < top + CHART_ROWS)
 			row = top + CHART_ROWS;
-		row++;
 	}
 	kpix_xlsx_page_breaks(ws, breaks, nbreaks);
 	print_setup(c, ws, -1, -1, row, 13);
@@ -824,10 +817,7 @@ static void quality_sheet(const render *c)
 	static const uint16_t file_cols[] = {0, 1, 7};
 	headings(c, ws, S_QUALITY, row++, KPIX_PACK_NO_PERIOD, file_cols);
 	for (size_t i = 0; i < src->nfiles + 2; i++, row++) {
-		const char *path = i < src->nfiles ? src->files[i]
-		                   : i == src->nfiles ? m->schema->path
-		                                      : m->def->path;
-		text(ws, row, 0, base_name(path), C_TEXT);
+		text(ws, row, 0, src->names[i], C_TEXT);
 		if (i < src->nfiles) {
 			uint64_t rows = 0, rejected = 0;
 			const char *p = NULL, *enc = NULL;
