@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "csvread.h"
+#include "period.h"
 #include "report.h"
 #include "schema.h"
 #include "util.h"
@@ -990,17 +991,12 @@ static void note_completeness(kpix_validator *v)
 	}
 }
 
+/* Whether ind is due in the group's period (period.h); a group without a
+ * period field needs every indicator. */
 static bool due(const kpix_indicator *ind, const char *period)
 {
-	if (!ind->due_in.n || !period)
-		return true;
-	size_t pl = strlen(period);
-	for (size_t i = 0; i < ind->due_in.n; i++) {
-		size_t n = strlen(ind->due_in.items[i]);
-		if (n <= pl && strcmp(period + pl - n, ind->due_in.items[i]) == 0)
-			return true;
-	}
-	return false;
+	return !period || kpix_period_due(period, strlen(period),
+	                                  (const char *const *)ind->due_in.items, ind->due_in.n);
 }
 
 /* Expands a completeness message: {indicator}, {breakdown}, {ind.title} and

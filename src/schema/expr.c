@@ -15,6 +15,7 @@
 #include "expr.h"
 
 #include "cast.h"
+#include "period.h"
 #include "util.h"
 
 #include <math.h>
@@ -346,51 +347,19 @@ static size_t utf8_len(const char *s, size_t len)
 	return n;
 }
 
-/* (expr.h) */
-int kpix_financial_period(const char *s, size_t len, bool quarter, int *year, int *q)
-{
-	static const size_t digit_at[] = {0, 1, 2, 3, 5, 6};
-	size_t i;
-
-	if (len != 10 && !(len == 7 && !quarter))
-		return -1;
-	for (i = 0; i < sizeof digit_at / sizeof digit_at[0]; i++)
-		if (!IS_DIGIT(s[digit_at[i]]))
-			return -1;
-	*year = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-	if (s[4] != '-' || (s[5] - '0') * 10 + (s[6] - '0') != (*year + 1) % 100)
-		return -1;
-	*q = 0;
-	if (len == 10) {
-		if (s[7] != ' ' || s[8] != 'Q' || s[9] < '1' || s[9] > '4')
-			return -1;
-		*q = s[9] - '0';
-	}
-	return 0;
-}
-
-/* The first day of month m (which may run past 12 into the next year) of
- * year y, as days since 1970-01-01. */
-static double month_start(int y, int m)
-{
-	return m > 12 ? kpix_date_from_ymd(y + 1, m - 12, 1) : kpix_date_from_ymd(y, m, 1);
-}
-
 /* quarter_start, quarter_end or year_end (op) of the text s, as a date's
- * value; null when s is not a financial period of the form op needs. Q1
- * starts in April (month 4), so quarter q runs from month 3q + 1 to the
- * day before month 3q + 4. */
+ * value; null when s is not a financial period of the form op needs
+ * (period.h): a quarter for the first two, a year or a quarter for
+ * year_end. */
 static kpix_val financial_date(int op, const char *s, size_t len)
 {
-	int y, q;
+	kpix_period p;
 
-	if (kpix_financial_period(s, len, op != OP_YEND, &y, &q))
+	if (kpix_period_parse(&p, s, len, op == OP_YEND ? KPIX_PERIOD_ANY : KPIX_PERIOD_QUARTER))
 		return null_val;
-	if (op == OP_QSTART)
-		return num_val(month_start(y, 3 * q + 1));
-	if (op == OP_QEND)
-		return num_val(month_start(y, 3 * q + 4) - 1);
-	return num_val(month_start(y, 16) - 1);
+	if (op == OP_YEND)
+		p.quarter = 0;
+	return num_val(op == OP_QSTART ? kpix_period_start(&p) : kpix_period_end(&p));
 }
 
 /* ---- evaluation -------------------------------------------------------- */

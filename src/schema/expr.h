@@ -125,11 +125,4 @@ size_t kpix_format_fixed(double x, int places, char *out);
 /* Frees e; NULL is allowed. */
 void kpix_expr_free(kpix_expr *e);
 
-/* Reads a UK financial year, "YYYY-YY" (April of YYYY to March of the next
- * year, whose last two digits YY must be), and with quarter set also
- * "YYYY-YY Qn" for n from 1 to 4; nothing else, not even spaces around.
- * Returns 0 with the first calendar year in *year and the quarter in *q
- * (0 for a whole year), or -1. */
-int kpix_financial_period(const char *s, size_t len, bool quarter, int *year, int *q);
-
 #endif
