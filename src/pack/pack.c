@@ -11,7 +11,6 @@
  * (packdef.h); how a judgement is made is in rag.c; this file gathers the
  * figures and lays them out. docs/packs.md describes the result. */
 #include <errno.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +19,8 @@
 #include "csvread.h"
 #include "digest.h"
 #include "expr.h"
+#include "job.h"
 #include "manifest.h"
-#include "outdir.h"
 #include "packdef.h"
 #include "rag.h"
 #include "schema.h"
@@ -71,8 +70,8 @@ struct kpix_pack_result {
 	kpix_pack_options opts;
 	kpix_packdef *def;
 	kpix_schema *s;
-	kpix_validator *v;
-	kpix_outdir *od;
+	kpix_validator *v;     /* the job's */
+	kpix_job *job;
 	int cur;               /* the pack's period */
 	int first_p;           /* the earliest period in the history */
 	series *ser;           /* one per indicator of the pack, in the pack's order */
@@ -83,7 +82,6 @@ struct kpix_pack_result {
 	size_t *nbd_lines;
 	uint64_t rows_read, rows_used, rows_later, rows_other_ind, rows_other_org;
 	char **file_hash;      /* SHA-256 of each history file, then the schema, then the definition */
-	uint64_t *file_size;   /* and their sizes, as hashed */
 	char fingerprint[KPIX_SHA256_HEX_SIZE];
 	char **outputs;
 	size_t noutputs;
@@ -1113,31 +1111,22 @@ static void summary_csv(kpix_pack_result *r, FILE *f)
 
 /* ----------------------------------------------------------- manifest */
 
-static const char *base_name(const char *path)
+/* Records every file read in the manifest, each hashed once, and the
+ * fingerprint of them all: SHA-256 of "NAME SIZE SHA256\n" for each
+ * history file, the schema and the definition, then "period PERIOD\n". */
+static int hash_inputs(kpix_pack_result *r)
 {
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
-/* Hashes every file read, and the fingerprint of them all: SHA-256 of
- * "NAME SIZE SHA256\n" for each history file, the schema and the
- * definition, then "period PERIOD\n". */
-static int hash_inputs(kpix_pack_result *r, const char *const *files, size_t nfiles)
-{
-	r->file_hash = kpix_xcalloc(nfiles + 3, sizeof(char *));
-	r->file_size = kpix_xcalloc(nfiles + 3, sizeof(uint64_t));
+	int rc = kpix_job_hash_inputs(r->job);
+	if (rc)
+		return rc;
+	kpix_manifest *m = kpix_job_manifest(r->job);
+	r->file_hash = kpix_xcalloc(m->ninputs + 3, sizeof(char *));
 	kpix_buf all = KPIX_BUF_INIT;
-	for (size_t i = 0; i < nfiles + 2; i++) {
-		const char *path = i < nfiles ? files[i] : i == nfiles ? r->s->path : r->def->path;
-		char hex[KPIX_SHA256_HEX_SIZE];
-		uint64_t size = 0;
-		if (kpix_sha256_file(path, hex, &size) != 0) {
-			kpix_buf_free(&all);
-			return KPIX_EIO;
-		}
-		r->file_hash[i] = kpix_xstrdup(hex);
-		r->file_size[i] = size;
-		kpix_buf_printf(&all, "%s %llu %s\n", base_name(path), (unsigned long long)size, hex);
+	for (size_t i = 0; i < m->ninputs + 2; i++) {
+		const kpix_mfile *f = i < m->ninputs ? &m->inputs[i] : i == m->ninputs ? &m->schema
+		                                                                         : &m->pack;
+		r->file_hash[i] = kpix_xstrdup(f->sha256);
+		kpix_buf_printf(&all, "%s %llu %s\n", f->name, (unsigned long long)f->size, f->sha256);
 	}
 	char pt[16];
 	period_text(r->cur, pt);
@@ -1147,73 +1136,24 @@ static int hash_inputs(kpix_pack_result *r, const char *const *files, size_t nfi
 	return 0;
 }
 
-static int write_manifest(kpix_pack_result *r, const char *const *files, size_t nfiles,
-                          const char *const *tmp, const char *const *names, size_t nout)
+/* What only the pack knows of its manifest. */
+static void record(kpix_pack_result *r)
 {
-	const kpix_report *rep = kpix_validator_finish(r->v);
-	json_t *m = json_object();
-	json_object_set_new(m, "manifest", json_string("kpix-manifest/1"));
-	json_object_set_new(m, "command", json_string("pack"));
-	json_object_set_new(m, "versions", kpix_manifest_versions());
-	/* the inputs as hash_inputs read them: each file is hashed once */
-	json_t *sch = kpix_manifest_entry(base_name(r->s->path), r->file_size[nfiles],
-	                                  r->file_hash[nfiles], 0, false);
-	json_t *pk = kpix_manifest_entry(base_name(r->def->path), r->file_size[nfiles + 1],
-	                                 r->file_hash[nfiles + 1], 0, false);
-	json_t *ins = json_array();
-	for (size_t i = 0; i < nfiles; i++) {
-		const char *path = NULL, *enc = NULL;
-		uint64_t rows = 0, rejected = 0;
-		kpix_report_file_get(rep, i, &path, &rows, &rejected, &enc);
-		json_t *e = kpix_manifest_entry(base_name(files[i]), r->file_size[i], r->file_hash[i],
-		                                rows, true);
-		json_object_set_new(e, "encoding", json_string(enc ? enc : "utf-8"));
-		json_array_append_new(ins, e);
-	}
-	json_object_set_new(sch, "id", json_string(r->s->id));
-	json_object_set_new(sch, "version", json_string(r->s->version));
-	json_object_set_new(m, "schema", sch);
-	json_object_set_new(pk, "id", json_string(r->def->id));
-	json_object_set_new(pk, "version", json_string(r->def->version));
-	json_object_set_new(m, "pack", pk);
-	json_object_set_new(m, "inputs", ins);
-	json_object_set_new(m, "fingerprint", json_string(r->fingerprint));
-	json_t *opt = json_object();
+	kpix_manifest *m = kpix_job_manifest(r->job);
+	memcpy(m->fingerprint, r->fingerprint, KPIX_SHA256_HEX_SIZE);
 	char pt[16];
 	period_text(r->cur, pt);
-	json_object_set_new(opt, "period", json_string(pt));
-	if (r->opts.created >= 0)
-		json_object_set_new(opt, "source_date_epoch", json_integer((json_int_t)r->opts.created));
-	static const char *const encs[] = {"auto", "utf-8", "windows-1252"};
-	json_object_set_new(opt, "encoding", json_string(encs[r->opts.validate.encoding]));
-	if (r->opts.validate.max_errors)
-		json_object_set_new(opt, "max_errors",
-		                    json_integer((json_int_t)r->opts.validate.max_errors));
-	json_object_set_new(m, "options", opt);
-	json_t *outs = json_array();
-	for (size_t i = 0; i < nout; i++) {
-		json_t *e = kpix_manifest_file_entry(names[i], tmp[i], 0, false);
-		if (!e) {
-			json_decref(outs);
-			json_decref(m);
-			return KPIX_EIO;
-		}
-		size_t n = strlen(names[i]);
-		json_object_set_new(e, "format", json_string(n > 4 && strcmp(names[i] + n - 4, ".csv") == 0
-		                                                 ? "csv"
-		                                                 : "xlsx"));
-		json_array_append_new(outs, e);
+	m->period = kpix_xstrdup(pt);
+	for (size_t i = 0; i < m->noutputs; i++) {
+		size_t n = strlen(m->outputs[i].name);
+		bool csv = n > 4 && strcmp(m->outputs[i].name + n - 4, ".csv") == 0;
+		m->outputs[i].format = kpix_xstrdup(csv ? "csv" : "xlsx");
 	}
-	json_object_set_new(m, "outputs", outs);
-	json_t *rec = json_object();
-	json_object_set_new(rec, "rows_read", json_integer((json_int_t)r->rows_read));
-	json_object_set_new(rec, "rows_shown", json_integer((json_int_t)r->rows_used));
-	json_object_set_new(rec, "rows_later", json_integer((json_int_t)r->rows_later));
-	json_object_set_new(rec, "rows_other_indicators", json_integer((json_int_t)r->rows_other_ind));
-	json_object_set_new(rec, "rows_other_organisations",
-	                    json_integer((json_int_t)r->rows_other_org));
-	json_object_set_new(m, "reconciliation", rec);
-	return kpix_manifest_write(m, rep, r->od);
+	m->rows_read = r->rows_read;
+	m->rows_shown = r->rows_used;
+	m->rows_later = r->rows_later;
+	m->rows_other_indicators = r->rows_other_ind;
+	m->rows_other_organisations = r->rows_other_org;
 }
 
 /* ------------------------------------------------------------------ API */
@@ -1276,12 +1216,11 @@ static int write_outputs(kpix_pack_result *r, const char *const *files, size_t n
 {
 	int rc;
 	char *names[2] = {output_name(r, ".xlsx"), output_name(r, "-summary.csv")};
-	const char *tmp[2] = {NULL, NULL};
+	const char *tmp[2] = {NULL, NULL}, *shown[2] = {NULL, NULL};
 	FILE *csv = NULL;
 	kpix_xlsx *wb = NULL;
-	if ((rc = hash_inputs(r, files, nfiles)) ||
-	    (rc = kpix_outdir_begin(r->od, names[0], &tmp[0])) ||
-	    (rc = kpix_xlsx_open(&wb, tmp[0], kpix_outdir_path(r->od, 0))))
+	if ((rc = hash_inputs(r)) || (rc = kpix_job_begin(r->job, names[0], &tmp[0], &shown[0])) ||
+	    (rc = kpix_xlsx_open(&wb, tmp[0], shown[0])))
 		goto done;
 	cover_sheet(r, wb, files, nfiles);
 	summary_sheet(r, wb);
@@ -1301,7 +1240,7 @@ static int write_outputs(kpix_pack_result *r, const char *const *files, size_t n
 	free(title);
 	rc = kpix_xlsx_close(wb);
 	wb = NULL;
-	if (rc || (rc = kpix_outdir_begin(r->od, names[1], &tmp[1])))
+	if (rc || (rc = kpix_job_begin(r->job, names[1], &tmp[1], &shown[1])))
 		goto done;
 	if (!(csv = fopen(tmp[1], "wb"))) {
 		rc = kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, names[1],
@@ -1316,8 +1255,8 @@ static int write_outputs(kpix_pack_result *r, const char *const *files, size_t n
 		               strerror(e));
 		goto done;
 	}
-	if ((rc = write_manifest(r, files, nfiles, tmp, (const char *const *)names, 2)) ||
-	    (rc = kpix_outdir_commit(r->od)))
+	record(r);
+	if ((rc = kpix_job_commit(r->job)))
 		goto done;
 	r->written = true;
 done:
@@ -1338,28 +1277,27 @@ int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
 	int rc;
 	if ((rc = load(r)))
 		return rc;
-	const char *const defs[] = {r->s->path, r->def->path};
-	if ((rc = kpix_require_regular_files(files, nfiles, "a board pack")) ||
-	    (rc = kpix_require_regular_files(defs, 2, "a board pack")) ||
-	    (rc = kpix_validator_new(&r->v, r->s, &opts->validate)))
+	kpix_job_spec spec = {
+		.kind = KPIX_MANIFEST_PACK,
+		.manifest = true,
+		.what = "a board pack",
+		.out_dir = r->opts.out_dir,
+		.schema = r->s,
+		.files = files,
+		.nfiles = nfiles,
+		.definition = r->def->path,
+		.definition_id = r->def->id,
+		.definition_version = r->def->version,
+		.validate = &r->opts.validate,
+		.created = r->opts.created,
+	};
+	if ((rc = kpix_job_new(&r->job, &spec)) || (rc = kpix_job_start(r->job, on_row, r)))
 		return rc;
-	const char **inputs = kpix_xcalloc(nfiles + 3, sizeof(char *));
-	for (size_t i = 0; i < nfiles; i++)
-		inputs[i] = files[i];
-	inputs[nfiles] = r->s->path;
-	inputs[nfiles + 1] = r->def->path;
-	rc = kpix_outdir_open(&r->od, opts->out_dir, inputs, nfiles + 2);
-	free(inputs);
-	if (rc)
+	r->v = kpix_job_validator(r->job);
+	if ((rc = kpix_job_read(r->job)))
 		return rc;
-	kpix_validator_set_row_hook(r->v, on_row, r);
-	for (size_t i = 0; i < nfiles; i++)
-		if ((rc = kpix_validator_add_file(r->v, files[i])))
-			return rc;
-	const kpix_report *rep = kpix_validator_finish(r->v);
-	if (kpix_report_errors(rep) > 0) {
-		kpix_outdir_free(r->od);
-		r->od = NULL;
+	if (kpix_report_errors(kpix_job_report(r->job)) > 0) {
+		kpix_job_abandon(r->job);
 		return 0;
 	}
 	bool any = false;
@@ -1380,7 +1318,7 @@ int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
 
 const kpix_report *kpix_pack_report(const kpix_pack_result *r)
 {
-	return r && r->v ? kpix_validator_finish(r->v) : NULL;
+	return r ? kpix_job_report(r->job) : NULL;
 }
 
 const kpix_schema *kpix_pack_schema(const kpix_pack_result *r)
@@ -1407,8 +1345,7 @@ void kpix_pack_free(kpix_pack_result *r)
 {
 	if (!r)
 		return;
-	kpix_outdir_free(r->od);
-	kpix_validator_free(r->v);
+	kpix_job_free(r->job);
 	for (size_t i = 0; i < r->nser; i++) {
 		series *se = &r->ser[i];
 		for (size_t k = 0; k < se->nf; k++) {
@@ -1434,7 +1371,6 @@ void kpix_pack_free(kpix_pack_result *r)
 	for (size_t i = 0; r->file_hash && r->file_hash[i]; i++)
 		free(r->file_hash[i]);
 	free(r->file_hash);
-	free(r->file_size);
 	for (size_t i = 0; i < r->noutputs; i++)
 		free(r->outputs[i]);
 	free(r->outputs);
