@@ -68,8 +68,8 @@ typedef struct {
 
 struct kpix_pack_result {
 	kpix_pack_options opts;
-	kpix_packdef *def;
-	kpix_schema *s;
+	kpix_packdef *def;     /* the caller's, as is s */
+	const kpix_schema *s;
 	kpix_validator *v;     /* the job's */
 	kpix_job *job;
 	int cur;               /* the pack's period */
@@ -1158,6 +1158,21 @@ static void record(kpix_pack_result *r)
 
 /* ------------------------------------------------------------------ API */
 
+/* Binds the definition to the schema once: a definition already bound
+ * (by an earlier kpix_pack) must have been bound to this schema. */
+static int bind_once(kpix_packdef *def, const kpix_schema *s)
+{
+	const kpix_pack_group *g = def->ngroups ? &def->groups[0] : NULL;
+	if (!g || !g->ninds || !g->inds[0].ind)
+		return kpix_packdef_bind(def, s);
+	for (size_t i = 0; i < s->nindicators; i++)
+		if (g->inds[0].ind == &s->indicators[i])
+			return 0;
+	return kpix_fail(KPIX_EUSAGE, "the pack definition %s was used with another schema than %s: "
+	                              "load it again for this one",
+	                 def->id, s->id);
+}
+
 static int load(kpix_pack_result *r)
 {
 	const kpix_pack_options *o = &r->opts;
@@ -1172,19 +1187,7 @@ static int load(kpix_pack_result *r)
 		return kpix_fail(KPIX_EUSAGE, "--period '%s' is not a financial year and quarter such "
 		                              "as 2025-26 Q2",
 		                 o->period);
-	if ((rc = kpix_packdef_load(&r->def, o->pack, o->search_path)))
-		return rc;
-	const char *ref = o->schema && *o->schema ? o->schema : r->def->schema_ref;
-	char *rel = NULL;
-	if (ref == r->def->schema_ref && strchr(ref, '/') && ref[0] != '/') {
-		/* a schema file named relative to the definition */
-		const char *slash = strrchr(r->def->path, '/');
-		rel = slash ? kpix_xasprintf("%.*s/%s", (int)(slash - r->def->path), r->def->path, ref)
-		            : kpix_xstrdup(ref);
-	}
-	rc = kpix_schema_load(&r->s, rel ? rel : ref, o->search_path);
-	free(rel);
-	if (rc || (rc = kpix_packdef_bind(r->def, r->s)))
+	if ((rc = bind_once(r->def, r->s)))
 		return rc;
 	r->ser_of_ind = kpix_xcalloc(r->s->nindicators + 1, sizeof(size_t));
 	for (size_t g = 0; g < r->def->ngroups; g++)
@@ -1267,12 +1270,32 @@ done:
 	return rc;
 }
 
-int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
-              const kpix_pack_options *opts)
+int kpix_packdef_load_schema(kpix_schema **out, const kpix_packdef *def,
+                             const char *search_path)
+{
+	const char *ref = def->schema_ref;
+	if (!strchr(ref, '/') || ref[0] == '/')
+		return kpix_schema_load(out, ref, search_path);
+	/* a schema file named relative to the definition */
+	const char *slash = strrchr(def->path, '/');
+	char *rel = slash ? kpix_xasprintf("%.*s/%s", (int)(slash - def->path), def->path, ref)
+	                  : kpix_xstrdup(ref);
+	int rc = kpix_schema_load(out, rel, search_path);
+	free(rel);
+	return rc;
+}
+
+int kpix_pack(kpix_pack_result **out, const kpix_schema *schema, kpix_packdef *def,
+              const char *const *files, size_t nfiles, const kpix_pack_options *opts)
 {
 	kpix_pack_result *r = kpix_xcalloc(1, sizeof(*r));
 	*out = r;
+	if (!opts || opts->version != KPIX_PACK_OPTIONS_VERSION)
+		return kpix_fail(KPIX_EUSAGE, "pack options of version %u; this kpix knows version %d",
+		                 opts ? opts->version : 0, KPIX_PACK_OPTIONS_VERSION);
 	r->opts = *opts;
+	r->s = schema;
+	r->def = def;
 	r->first_p = INT32_MAX;
 	int rc;
 	if ((rc = load(r)))
@@ -1319,11 +1342,6 @@ int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
 const kpix_report *kpix_pack_report(const kpix_pack_result *r)
 {
 	return r ? kpix_job_report(r->job) : NULL;
-}
-
-const kpix_schema *kpix_pack_schema(const kpix_pack_result *r)
-{
-	return r ? r->s : NULL;
 }
 
 bool kpix_pack_written(const kpix_pack_result *r)
@@ -1375,7 +1393,5 @@ void kpix_pack_free(kpix_pack_result *r)
 		free(r->outputs[i]);
 	free(r->outputs);
 	kpix_buf_free(&r->text);
-	kpix_schema_free(r->s);
-	kpix_packdef_free(r->def);
 	free(r);
 }

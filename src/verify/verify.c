@@ -492,30 +492,34 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 	po.validate.encoding = m->encoding;
 	po.validate.max_errors = m->max_errors;
 	po.period = m->period;
-	po.search_path = o->schema_path;
 	po.created = m->created;
 	kpix_pack_result *pr = NULL;
+	kpix_packdef *def = NULL;
+	kpix_schema *schema = NULL;
 	int rc = kpix_scratch_make(&r->scratch, o->scratch_parent);
 	if (rc == 0) {
 		/* the checked files themselves: the schema the definition names
 		 * is not looked up again */
-		char *schema = as_recorded(r, &r->files[0], "schema");
-		char *def = as_recorded(r, &r->files[1], "pack definition");
-		po.schema = schema;
-		po.pack = def;
-		po.out_dir = r->scratch;
-		r->reran = true;
-		int erc = kpix_pack(&pr, files, m->ninputs, &po);
-		size_t n = kpix_pack_output_count(pr);
-		const char **names = kpix_xcalloc(n + 1, sizeof(char *));
-		for (size_t k = 0; k < n; k++)
-			names[k] = kpix_pack_output_name(pr, k);
-		rc = after_rerun(r, erc, kpix_pack_written(pr), kpix_pack_report(pr), names, n);
-		free(names);
-		free(schema);
-		free(def);
+		char *schema_path = as_recorded(r, &r->files[0], "schema");
+		char *def_path = as_recorded(r, &r->files[1], "pack definition");
+		if (!(rc = kpix_packdef_load(&def, def_path, o->schema_path)) &&
+		    !(rc = kpix_schema_load(&schema, schema_path, o->schema_path))) {
+			po.out_dir = r->scratch;
+			r->reran = true;
+			int erc = kpix_pack(&pr, schema, def, files, m->ninputs, &po);
+			size_t n = kpix_pack_output_count(pr);
+			const char **names = kpix_xcalloc(n + 1, sizeof(char *));
+			for (size_t k = 0; k < n; k++)
+				names[k] = kpix_pack_output_name(pr, k);
+			rc = after_rerun(r, erc, kpix_pack_written(pr), kpix_pack_report(pr), names, n);
+			free(names);
+		}
+		free(schema_path);
+		free(def_path);
 	}
 	kpix_pack_free(pr);
+	kpix_schema_free(schema);
+	kpix_packdef_free(def);
 	kpix_scratch_remove(r->scratch);
 	r->scratch = NULL;
 	return rc;
@@ -541,6 +545,9 @@ int kpix_verify(kpix_verify_result **out, const char *manifest_path,
 	const kpix_verify_options *o = opts ? opts : &defaults;
 	*out = NULL;
 	kpix_error_clear();
+	if (o->version != KPIX_VERIFY_OPTIONS_VERSION)
+		return kpix_fail(KPIX_EUSAGE, "verify options of version %u; this kpix knows version %d",
+		                 o->version, KPIX_VERIFY_OPTIONS_VERSION);
 	if (!manifest_path || !*manifest_path)
 		return kpix_fail(KPIX_EUSAGE, "no manifest given");
 	kpix_verify_result *r = kpix_xcalloc(1, sizeof(*r));
