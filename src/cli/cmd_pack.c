@@ -99,10 +99,7 @@ static int run(int argc, char **argv)
 	}
 	const kpix_report *report = kpix_pack_report(result);
 	if (prc) {
-		cli_error("%s", kpix_error_last());
-		rc = prc == KPIX_EIO ? EXIT_IO
-		     : prc == KPIX_EUSAGE || prc == KPIX_ESCHEMA || prc == KPIX_ENOTFOUND ? EXIT_USAGE
-		                                                                           : EXIT_INTERNAL;
+		rc = cli_failure(prc);
 		goto done;
 	}
 	if ((rc = cli_write_outcome(schema, report, "history", out_dir, quiet)) != EXIT_VALID)
