@@ -6,6 +6,10 @@
  * the data are not failures: they are diagnostics, returned as data in a
  * kpix_report.
  *
+ * Options: a function that takes an options struct checks its version
+ * member first, and fails with KPIX_EUSAGE when it is not the version this
+ * header defines. Start every options struct from its _INIT macro.
+ *
  * Ownership: every object made by a kpix_*_new or kpix_*_load function is
  * owned by the caller and released by the matching kpix_*_free, which
  * accepts NULL. Pointers returned by getters stay valid until the object
@@ -196,12 +200,13 @@ typedef struct kpix_export_result kpix_export_result;
 
 /* Validates the files as one table and, when they have no errors, writes
  * each of the schema's exports and manifest.json into opts->out_dir: all
- * of them, or none. Every file is written to a temporary name first and
+ * of them, or none. The schema must outlive the result. Every file is written to a temporary name first and
  * renamed into place only when all are complete; no output may replace an
  * input. *out is always set (free it with kpix_export_free). Returns 0
  * when the export ran: then the data was either written
  * (kpix_export_written) or found to have errors (see the report, and
- * nothing was written); KPIX_EUSAGE for options the schema does not know,
+ * nothing was written); KPIX_EUSAGE for options of another version or
+ * options the schema does not know,
  * KPIX_ESCHEMA when the schema has no exports, KPIX_EIO when a file cannot
  * be read or written (nothing is left in out_dir). */
 int kpix_export(kpix_export_result **out, const kpix_schema *schema, const char *const *files,
@@ -218,48 +223,63 @@ void kpix_export_free(kpix_export_result *result);
 
 /* ------------------------------------------------------------------ pack */
 
+/* A board pack's definition (docs/packs.md): what the pack shows and how
+ * it judges it, for the schema it names. */
+typedef struct kpix_packdef kpix_packdef;
+
+/* Reads a pack definition. ref is a file (anything containing '/' or
+ * ending in ".json") or the id of a shipped pack, looked up as
+ * "packs/<id>.json" in each directory of search_path (NULL:
+ * kpix_default_schema_path()). Returns 0, KPIX_EUSAGE for no ref,
+ * KPIX_ENOTFOUND, KPIX_EIO, or KPIX_ESCHEMA ("FILE:LINE:COL: PATH: what is
+ * wrong"); *out is then to be freed with kpix_packdef_free all the same. */
+int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_path);
+
+/* Loads the schema the definition names, as kpix_schema_load does: a file
+ * named with a relative path is found beside the definition; an id is
+ * looked up in search_path. */
+int kpix_packdef_load_schema(kpix_schema **out, const kpix_packdef *def,
+                             const char *search_path);
+
+void kpix_packdef_free(kpix_packdef *def);
+
 typedef struct {
 	unsigned int version;           /* KPIX_PACK_OPTIONS_VERSION */
 	kpix_validate_options validate; /* how the history is read and checked */
 	const char *out_dir;            /* where the files go; made if missing */
-	const char *pack;               /* a pack definition: an id, looked up as
-	                                 * packs/ID.json in the schema path, or a file */
 	const char *period;             /* the quarter the pack reports: "2025-26 Q2" */
-	const char *search_path;        /* schemas and packs; NULL: kpix_default_schema_path() */
 	int64_t created;                /* the workbook's date in seconds since 1970 (as
 	                                 * SOURCE_DATE_EPOCH gives it); -1: the period's end */
-	const char *schema;             /* the schema to use in place of the one the
-	                                 * definition names: an id (looked up in
-	                                 * search_path) or a file; NULL: the definition's.
-	                                 * kpix verify gives the schema file it checked */
 } kpix_pack_options;
 
-#define KPIX_PACK_OPTIONS_VERSION 1
+#define KPIX_PACK_OPTIONS_VERSION 2
 #define KPIX_PACK_OPTIONS_INIT \
-	{KPIX_PACK_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, NULL, NULL, -1, NULL}
+	{KPIX_PACK_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, -1}
 
 typedef struct kpix_pack_result kpix_pack_result;
 
-/* Validates the history files as one table against the schema the pack
- * definition names (or opts->schema) and, when they have no errors, writes the board pack
- * for opts->period into opts->out_dir: the workbook, a CSV of its summary
+/* Validates the history files as one table against schema and, when they
+ * have no errors, writes the board pack that def describes for
+ * opts->period into opts->out_dir: the workbook, a CSV of its summary
  * table and manifest.json, all of them or none (as kpix_export does).
- * *out is always set (free it with kpix_pack_free). Returns 0 when the pack
- * ran: then it was either written (kpix_pack_written) or the history has
- * errors (see the report; nothing was written); KPIX_EUSAGE for a missing
- * or malformed period or directory, or a history with no figure for the
- * period; KPIX_ENOTFOUND or KPIX_ESCHEMA for a definition or schema that
- * is missing or wrong; KPIX_EIO when a file cannot be read or written. */
-int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
-              const kpix_pack_options *opts);
+ * schema is usually the one the definition names
+ * (kpix_packdef_load_schema). The call binds def to schema (each
+ * indicator and field it names is found in the schema): def may be given
+ * to kpix_pack again only with the same schema, and not at all after a
+ * KPIX_ESCHEMA from binding. Both must outlive the result. *out is always set (free it with kpix_pack_free). Returns 0 when
+ * the pack ran: then it was either written (kpix_pack_written) or the
+ * history has errors (see the report; nothing was written); KPIX_EUSAGE
+ * for options of another version, a missing or malformed period or
+ * directory, or a history with no figure for the period; KPIX_ESCHEMA for
+ * a definition that does not fit the schema; KPIX_EIO when a file cannot
+ * be read or written. */
+int kpix_pack(kpix_pack_result **out, const kpix_schema *schema, kpix_packdef *def,
+              const char *const *files, size_t nfiles, const kpix_pack_options *opts);
 
 /* The validation report, owned by the result; NULL when validation did
  * not run. */
 const kpix_report *kpix_pack_report(const kpix_pack_result *result);
 bool kpix_pack_written(const kpix_pack_result *result);
-/* The schema the definition names, owned by the result; NULL when it was
- * not loaded. */
-const kpix_schema *kpix_pack_schema(const kpix_pack_result *result);
 /* The files written, manifest.json not counted. */
 size_t kpix_pack_output_count(const kpix_pack_result *result);
 const char *kpix_pack_output_name(const kpix_pack_result *result, size_t i);
@@ -348,19 +368,19 @@ typedef struct kpix_verify_result kpix_verify_result;
  *    recorded size and SHA-256;
  * 2. each output in DIR is compared with the manifest (altered or missing);
  * 3. when all of those are unchanged, the export (kpix_export) or pack
- *    (kpix_pack, given the schema file checked) is re-run with the
- *    recorded options into a new scratch directory, which is removed
- *    afterwards, and each file it writes is compared with the manifest
- *    (reproduced or not), as are its counts of rows and a pack's
+ *    (kpix_pack, given the schema and definition files checked) is re-run
+ *    with the recorded options into a new scratch directory, which is
+ *    removed afterwards, and each file it writes is compared with the
+ *    manifest (reproduced or not), as are its counts of rows and a pack's
  *    fingerprint.
  *
  * Returns 0 when the verification ran, whatever it found (see
  * kpix_verify_ok), with *out a new result to free with kpix_verify_free.
  * Otherwise *out is NULL and the return is KPIX_EIO (the manifest, an input
  * or an output cannot be read, or the scratch directory cannot be written),
- * KPIX_EMANIFEST (not a manifest kpix can read), KPIX_EUSAGE (a data file
- * whose name is not a recorded input, or opts->pack for an export's
- * manifest), KPIX_ENOTFOUND (opts->schema or opts->pack an id that is not
+ * KPIX_EMANIFEST (not a manifest kpix can read), KPIX_EUSAGE (options of
+ * another version, a data file whose name is not a recorded input, or
+ * opts->pack for an export's manifest), KPIX_ENOTFOUND (opts->schema or opts->pack an id that is not
  * shipped), or what kpix_schema_load or kpix_pack returns for a schema or
  * definition that no longer loads. opts may be NULL. */
 int kpix_verify(kpix_verify_result **out, const char *manifest_path,
@@ -454,8 +474,9 @@ typedef struct {
  * same schema and options give the same bytes. No output may replace the
  * schema file. When written is not NULL, *written is set to a newly
  * allocated array of the *nwritten file names (free with
- * kpix_strings_free), or NULL on failure. Returns 0; KPIX_EUSAGE for no
- * out_dir or an output that would replace an input; KPIX_ESCHEMA for a
+ * kpix_strings_free), or NULL on failure. Returns 0; KPIX_EUSAGE for
+ * options of another version, no out_dir or an output that would replace
+ * an input; KPIX_ESCHEMA for a
  * schema a workbook cannot hold (more than 16,384 fields); KPIX_EIO when a
  * file cannot be written (nothing is then left in out_dir). */
 int kpix_template(char ***written, size_t *nwritten, const kpix_schema *schema,

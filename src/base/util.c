@@ -543,3 +543,9 @@ const char *kpix_odd_file_kind(unsigned mode)
 	       : S_ISSOCK(mode)               ? "a socket"
 	                                      : "a device";
 }
+
+const char *kpix_base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}

@@ -131,4 +131,8 @@ void kpix_shape_free(kpix_shape *sh);
  * regular file or a directory, which the callers let through. */
 const char *kpix_odd_file_kind(unsigned mode);
 
+/* The file name at the end of path: what follows its last '/', or path
+ * itself when it has none. A pointer into path. */
+const char *kpix_base_name(const char *path);
+
 #endif

@@ -77,6 +77,18 @@ int cli_source_date_epoch(int64_t *out);
 /* "kpix: " + message on stderr, git style: lower case, no full stop. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* The one mapping from what a kpix_ function returned to the exit status,
+ * for every command: 0 is EXIT_VALID; KPIX_EIO (a file that cannot be read
+ * or written) EXIT_IO; KPIX_EUSAGE, KPIX_ENOTFOUND, KPIX_ESCHEMA and
+ * KPIX_EMANIFEST (a usage error, a schema or pack definition that cannot
+ * be used, a manifest kpix cannot read) EXIT_USAGE; anything else
+ * (KPIX_ERROR) EXIT_INTERNAL. */
+int cli_exit_status(int kpix_rc);
+
+/* For a kpix_ function that failed with kpix_rc: says kpix_error_last()
+ * as cli_error does and returns cli_exit_status(kpix_rc). */
+int cli_failure(int kpix_rc);
+
 /* Has SIGINT, SIGTERM and SIGHUP remove every temporary file and
  * directory kpix has in progress (kpix_cleanup_on_signal), then end the
  * process by that signal; a signal ignored when kpix started stays

@@ -48,12 +48,12 @@ static int run(int argc, char **argv)
 	}
 	json_t *all = json_array();
 	int r = kpix_csv_foreach(a.args[0], add_record, all);
-	if (r == KPIX_EIO) {
-		cli_error("%s", kpix_error_last());
-		rc = EXIT_IO;
-	} else if (r) {
+	if (r == KPIX_ERROR) {
+		/* not a failure of kpix: the file has a structural problem */
 		cli_error("%s: %s", a.args[0], kpix_error_last());
 		rc = EXIT_INVALID;
+	} else if (r) {
+		rc = cli_failure(r);
 	} else {
 		json_dumpf(all, stdout, JSON_COMPACT);
 		fputc('\n', stdout);

@@ -98,17 +98,14 @@ static int run(int argc, char **argv)
 
 	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());
 	if (lrc) {
-		cli_error("%s", kpix_error_last());
-		rc = lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
+		rc = cli_failure(lrc);
 		goto done;
 	}
 	cli_catch_signals();
 	int erc = kpix_export(&result, schema, (const char *const *)a.args, a.nargs, &opts);
 	const kpix_report *report = kpix_export_report(result);
 	if (erc) {
-		cli_error("%s", kpix_error_last());
-		rc = erc == KPIX_EIO ? EXIT_IO : erc == KPIX_EUSAGE || erc == KPIX_ESCHEMA ? EXIT_USAGE
-		                                                                           : EXIT_INTERNAL;
+		rc = cli_failure(erc);
 		goto done;
 	}
 	if ((rc = cli_write_outcome(schema, report, "data", out_dir, quiet)) != EXIT_VALID)

@@ -52,6 +52,8 @@ static int run(int argc, char **argv)
 	cli_args a;
 	int rc = cli_parse(&cmd_pack, argc, argv, &a);
 	kpix_pack_result *result = NULL;
+	kpix_packdef *def = NULL;
+	kpix_schema *schema = NULL;
 	if (rc) {
 		rc = rc < 0 ? EXIT_VALID : rc;
 		goto done;
@@ -81,26 +83,25 @@ static int run(int argc, char **argv)
 	}
 	kpix_pack_options opts = KPIX_PACK_OPTIONS_INIT;
 	opts.out_dir = out_dir;
-	opts.pack = pack;
 	opts.period = period;
-	opts.search_path = cli_schema_path();
 	if (max_errors && cli_parse_max_errors(max_errors, &opts.validate.max_errors) != 0)
 		goto done;
 	if (encoding && cli_parse_encoding(encoding, &opts.validate.encoding) != 0)
 		goto done;
 	if (cli_source_date_epoch(&opts.created) != 0)
 		goto done;
-	cli_catch_signals();
-	int prc = kpix_pack(&result, (const char *const *)a.args, a.nargs, &opts);
+	int prc = kpix_packdef_load(&def, pack, cli_schema_path());
+	if (!prc)
+		prc = kpix_packdef_load_schema(&schema, def, cli_schema_path());
+	if (!prc) {
+		cli_catch_signals();
+		prc = kpix_pack(&result, schema, def, (const char *const *)a.args, a.nargs, &opts);
+	}
 	const kpix_report *report = kpix_pack_report(result);
 	if (prc) {
-		cli_error("%s", kpix_error_last());
-		rc = prc == KPIX_EIO ? EXIT_IO
-		     : prc == KPIX_EUSAGE || prc == KPIX_ESCHEMA || prc == KPIX_ENOTFOUND ? EXIT_USAGE
-		                                                                           : EXIT_INTERNAL;
+		rc = cli_failure(prc);
 		goto done;
 	}
-	const kpix_schema *schema = kpix_pack_schema(result);
 	if ((rc = cli_write_outcome(schema, report, "history", out_dir, quiet)) != EXIT_VALID)
 		goto done;
 	for (size_t i = 0; i < kpix_pack_output_count(result); i++)
@@ -109,6 +110,8 @@ static int run(int argc, char **argv)
 	rc = EXIT_VALID;
 done:
 	kpix_pack_free(result);
+	kpix_schema_free(schema);
+	kpix_packdef_free(def);
 	cli_args_free(&a);
 	return rc;
 }

@@ -39,6 +39,10 @@ static int list(void)
 	for (size_t i = 0; i < n; i++) {
 		kpix_schema *s;
 		if (kpix_schema_load(&s, ids[i], path)) {
+			/* the list goes on past a schema that cannot be loaded and
+			 * then ends with 2, even for one that cannot be read (which
+			 * 'schemas show' ends with 3, as cli_exit_status says): kept
+			 * as 0.1.0 has it */
 			cli_error("%s", kpix_error_last());
 			rc = EXIT_USAGE;
 			continue;
@@ -54,10 +58,8 @@ static int show(const char *ref)
 {
 	kpix_schema *s;
 	int lrc = kpix_schema_load(&s, ref, cli_schema_path());
-	if (lrc) {
-		cli_error("%s", kpix_error_last());
-		return lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
-	}
+	if (lrc)
+		return cli_failure(lrc);
 	char *text = kpix_schema_describe(s);
 	fputs(text, stdout);
 	free(text);

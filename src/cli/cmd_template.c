@@ -72,16 +72,13 @@ static int run(int argc, char **argv)
 
 	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());
 	if (lrc) {
-		cli_error("%s", kpix_error_last());
-		rc = lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
+		rc = cli_failure(lrc);
 		goto done;
 	}
 	cli_catch_signals();
 	int trc = kpix_template(&written, &nwritten, schema, &opts);
 	if (trc) {
-		cli_error("%s", kpix_error_last());
-		rc = trc == KPIX_EIO ? EXIT_IO : trc == KPIX_EUSAGE || trc == KPIX_ESCHEMA ? EXIT_USAGE
-		                                                                           : EXIT_INTERNAL;
+		rc = cli_failure(trc);
 		goto done;
 	}
 	for (size_t i = 0; i < nwritten; i++)

@@ -116,8 +116,7 @@ static int run(int argc, char **argv)
 
 	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());
 	if (lrc) {
-		cli_error("%s", kpix_error_last());
-		rc = lrc == KPIX_EIO ? EXIT_IO : EXIT_USAGE;
+		rc = cli_failure(lrc);
 		goto done;
 	}
 	/* the report's file is started before the data is read, so that a
@@ -138,27 +137,20 @@ static int run(int argc, char **argv)
 		cli_catch_signals();
 		int orc = kpix_outfile_open(&outfile, &out, report_path, inputs, ninputs);
 		if (orc) {
-			cli_error("%s", kpix_error_last());
-			rc = orc == KPIX_EUSAGE ? EXIT_USAGE : EXIT_IO;
+			rc = cli_failure(orc);
 			goto done;
 		}
 	}
-	if (kpix_validator_new(&v, schema, &opts)) {
-		cli_error("%s", kpix_error_last());
-		rc = EXIT_INTERNAL;
-		goto done;
-	}
-	if (previous && kpix_validator_add_previous(v, previous)) {
-		cli_error("%s", kpix_error_last());
-		rc = EXIT_IO;
+	int vrc = kpix_validator_new(&v, schema, &opts);
+	if (vrc || (previous && (vrc = kpix_validator_add_previous(v, previous)))) {
+		rc = cli_failure(vrc);
 		goto done;
 	}
 	for (size_t i = 0; i < a.nargs; i++) {
-		if (kpix_validator_add_file(v, a.args[i])) {
+		if ((vrc = kpix_validator_add_file(v, a.args[i]))) {
 			if (ps.shown)
 				fputc('\n', stderr);
-			cli_error("%s", kpix_error_last());
-			rc = EXIT_IO;
+			rc = cli_failure(vrc);
 			goto done;
 		}
 	}
@@ -170,8 +162,7 @@ static int run(int argc, char **argv)
 	if (report_path) {
 		int crc = kpix_outfile_commit(outfile);
 		if (crc) {
-			cli_error("%s", kpix_error_last());
-			rc = crc == KPIX_EUSAGE ? EXIT_USAGE : EXIT_IO;
+			rc = cli_failure(crc);
 			goto done;
 		}
 		fprintf(stderr, "kpix: %s: %" PRIu64 " errors, %" PRIu64 " warnings; report in %s\n",

@@ -197,8 +197,7 @@ static int run(int argc, char **argv)
 	cli_catch_signals();
 	int vrc = kpix_verify(&result, manifest, &opts);
 	if (vrc) {
-		cli_error("%s", kpix_error_last());
-		rc = vrc == KPIX_EIO ? EXIT_IO : vrc == KPIX_ERROR ? EXIT_INTERNAL : EXIT_USAGE;
+		rc = cli_failure(vrc);
 		goto done;
 	}
 	const char *slash = strrchr(manifest, '/');

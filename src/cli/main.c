@@ -24,6 +24,29 @@ void cli_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+int cli_exit_status(int kpix_rc)
+{
+	switch (kpix_rc) {
+	case KPIX_OK:
+		return EXIT_VALID;
+	case KPIX_EIO:
+		return EXIT_IO;
+	case KPIX_EUSAGE:
+	case KPIX_ENOTFOUND:
+	case KPIX_ESCHEMA:
+	case KPIX_EMANIFEST:
+		return EXIT_USAGE;
+	default:
+		return EXIT_INTERNAL;
+	}
+}
+
+int cli_failure(int kpix_rc)
+{
+	cli_error("%s", kpix_error_last());
+	return cli_exit_status(kpix_rc);
+}
+
 static void print_overview(FILE *out)
 {
 	fprintf(out,

@@ -12,14 +12,13 @@
  * the model, and writes and records the outputs. docs/packs.md describes
  * the result. */
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "digest.h"
+#include "job.h"
 #include "manifest.h"
-#include "outdir.h"
 #include "model.h"
 #include "packdef.h"
 #include "period.h"
@@ -31,14 +30,13 @@
 
 struct kpix_pack_result {
 	kpix_pack_options opts;
-	kpix_packdef *def;
-	kpix_schema *s;
-	kpix_validator *v;
-	kpix_outdir *od;
-	kpix_period period;    /* the pack's period, a quarter */
+	kpix_packdef *def;      /* the caller's, as is s */
+	const kpix_schema *s;
+	kpix_validator *v;      /* the job's */
+	kpix_job *job;
+	kpix_period period;     /* the pack's period, a quarter */
 	kpix_pack_model *model; /* the figures, gathered and judged (model.h) */
 	char **file_hash;      /* SHA-256 of each history file, then the schema, then the definition */
-	uint64_t *file_size;   /* and their sizes, as hashed */
 	char fingerprint[KPIX_SHA256_HEX_SIZE];
 	char **outputs;
 	size_t noutputs;
@@ -47,31 +45,22 @@ struct kpix_pack_result {
 
 /* ----------------------------------------------------------- manifest */
 
-static const char *base_name(const char *path)
+/* Records every file read in the manifest, each hashed once, and the
+ * fingerprint of them all: SHA-256 of "NAME SIZE SHA256\n" for each
+ * history file, the schema and the definition, then "period PERIOD\n". */
+static int hash_inputs(kpix_pack_result *r)
 {
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
-/* Hashes every file read, and the fingerprint of them all: SHA-256 of
- * "NAME SIZE SHA256\n" for each history file, the schema and the
- * definition, then "period PERIOD\n". */
-static int hash_inputs(kpix_pack_result *r, const char *const *files, size_t nfiles)
-{
-	r->file_hash = kpix_xcalloc(nfiles + 3, sizeof(char *));
-	r->file_size = kpix_xcalloc(nfiles + 3, sizeof(uint64_t));
+	int rc = kpix_job_hash_inputs(r->job);
+	if (rc)
+		return rc;
+	kpix_manifest *m = kpix_job_manifest(r->job);
+	r->file_hash = kpix_xcalloc(m->ninputs + 3, sizeof(char *));
 	kpix_buf all = KPIX_BUF_INIT;
-	for (size_t i = 0; i < nfiles + 2; i++) {
-		const char *path = i < nfiles ? files[i] : i == nfiles ? r->s->path : r->def->path;
-		char hex[KPIX_SHA256_HEX_SIZE];
-		uint64_t size = 0;
-		if (kpix_sha256_file(path, hex, &size) != 0) {
-			kpix_buf_free(&all);
-			return KPIX_EIO;
-		}
-		r->file_hash[i] = kpix_xstrdup(hex);
-		r->file_size[i] = size;
-		kpix_buf_printf(&all, "%s %llu %s\n", base_name(path), (unsigned long long)size, hex);
+	for (size_t i = 0; i < m->ninputs + 2; i++) {
+		const kpix_mfile *f = i < m->ninputs ? &m->inputs[i] : i == m->ninputs ? &m->schema
+		                                                                         : &m->pack;
+		r->file_hash[i] = kpix_xstrdup(f->sha256);
+		kpix_buf_printf(&all, "%s %llu %s\n", f->name, (unsigned long long)f->size, f->sha256);
 	}
 	char pt[KPIX_PERIOD_TEXT_SIZE];
 	kpix_period_text(&r->period, pt);
@@ -81,76 +70,42 @@ static int hash_inputs(kpix_pack_result *r, const char *const *files, size_t nfi
 	return 0;
 }
 
-static int write_manifest(kpix_pack_result *r, const char *const *files, size_t nfiles,
-                          const char *const *tmp, const char *const *names, size_t nout)
+/* What only the pack knows of its manifest. */
+static void record(kpix_pack_result *r)
 {
-	const kpix_report *rep = kpix_validator_finish(r->v);
-	json_t *m = json_object();
-	json_object_set_new(m, "manifest", json_string("kpix-manifest/1"));
-	json_object_set_new(m, "command", json_string("pack"));
-	json_object_set_new(m, "versions", kpix_manifest_versions());
-	/* the inputs as hash_inputs read them: each file is hashed once */
-	json_t *sch = kpix_manifest_entry(base_name(r->s->path), r->file_size[nfiles],
-	                                  r->file_hash[nfiles], 0, false);
-	json_t *pk = kpix_manifest_entry(base_name(r->def->path), r->file_size[nfiles + 1],
-	                                 r->file_hash[nfiles + 1], 0, false);
-	json_t *ins = json_array();
-	for (size_t i = 0; i < nfiles; i++) {
-		const char *path = NULL, *enc = NULL;
-		uint64_t rows = 0, rejected = 0;
-		kpix_report_file_get(rep, i, &path, &rows, &rejected, &enc);
-		json_t *e = kpix_manifest_entry(base_name(files[i]), r->file_size[i], r->file_hash[i],
-		                                rows, true);
-		json_object_set_new(e, "encoding", json_string(enc ? enc : "utf-8"));
-		json_array_append_new(ins, e);
-	}
-	json_object_set_new(sch, "id", json_string(r->s->id));
-	json_object_set_new(sch, "version", json_string(r->s->version));
-	json_object_set_new(m, "schema", sch);
-	json_object_set_new(pk, "id", json_string(r->def->id));
-	json_object_set_new(pk, "version", json_string(r->def->version));
-	json_object_set_new(m, "pack", pk);
-	json_object_set_new(m, "inputs", ins);
-	json_object_set_new(m, "fingerprint", json_string(r->fingerprint));
-	json_t *opt = json_object();
+	kpix_manifest *m = kpix_job_manifest(r->job);
+	memcpy(m->fingerprint, r->fingerprint, KPIX_SHA256_HEX_SIZE);
 	char pt[KPIX_PERIOD_TEXT_SIZE];
 	kpix_period_text(&r->period, pt);
-	json_object_set_new(opt, "period", json_string(pt));
-	if (r->opts.created >= 0)
-		json_object_set_new(opt, "source_date_epoch", json_integer((json_int_t)r->opts.created));
-	static const char *const encs[] = {"auto", "utf-8", "windows-1252"};
-	json_object_set_new(opt, "encoding", json_string(encs[r->opts.validate.encoding]));
-	if (r->opts.validate.max_errors)
-		json_object_set_new(opt, "max_errors",
-		                    json_integer((json_int_t)r->opts.validate.max_errors));
-	json_object_set_new(m, "options", opt);
-	json_t *outs = json_array();
-	for (size_t i = 0; i < nout; i++) {
-		json_t *e = kpix_manifest_file_entry(names[i], tmp[i], 0, false);
-		if (!e) {
-			json_decref(outs);
-			json_decref(m);
-			return KPIX_EIO;
-		}
-		size_t n = strlen(names[i]);
-		json_object_set_new(e, "format", json_string(n > 4 && strcmp(names[i] + n - 4, ".csv") == 0
-		                                                 ? "csv"
-		                                                 : "xlsx"));
-		json_array_append_new(outs, e);
+	m->period = kpix_xstrdup(pt);
+	for (size_t i = 0; i < m->noutputs; i++) {
+		size_t n = strlen(m->outputs[i].name);
+		bool csv = n > 4 && strcmp(m->outputs[i].name + n - 4, ".csv") == 0;
+		m->outputs[i].format = kpix_xstrdup(csv ? "csv" : "xlsx");
 	}
-	json_object_set_new(m, "outputs", outs);
-	json_t *rec = json_object();
-	json_object_set_new(rec, "rows_read", json_integer((json_int_t)r->model->rows_read));
-	json_object_set_new(rec, "rows_shown", json_integer((json_int_t)r->model->rows_used));
-	json_object_set_new(rec, "rows_later", json_integer((json_int_t)r->model->rows_later));
-	json_object_set_new(rec, "rows_other_indicators", json_integer((json_int_t)r->model->rows_other_ind));
-	json_object_set_new(rec, "rows_other_organisations",
-	                    json_integer((json_int_t)r->model->rows_other_org));
-	json_object_set_new(m, "reconciliation", rec);
-	return kpix_manifest_write(m, rep, r->od);
+	m->rows_read = r->model->rows_read;
+	m->rows_shown = r->model->rows_used;
+	m->rows_later = r->model->rows_later;
+	m->rows_other_indicators = r->model->rows_other_ind;
+	m->rows_other_organisations = r->model->rows_other_org;
 }
 
 /* ------------------------------------------------------------------ API */
+
+/* Binds the definition to the schema once: a definition already bound
+ * (by an earlier kpix_pack) must have been bound to this schema. */
+static int bind_once(kpix_packdef *def, const kpix_schema *s)
+{
+	const kpix_pack_group *g = def->ngroups ? &def->groups[0] : NULL;
+	if (!g || !g->ninds || !g->inds[0].ind)
+		return kpix_packdef_bind(def, s);
+	for (size_t i = 0; i < s->nindicators; i++)
+		if (g->inds[0].ind == &s->indicators[i])
+			return 0;
+	return kpix_fail(KPIX_EUSAGE, "the pack definition %s was used with another schema than %s: "
+	                              "load it again for this one",
+	                 def->id, s->id);
+}
 
 static int load(kpix_pack_result *r)
 {
@@ -165,19 +120,7 @@ static int load(kpix_pack_result *r)
 		return kpix_fail(KPIX_EUSAGE, "--period '%s' is not a financial year and quarter such "
 		                              "as 2025-26 Q2",
 		                 o->period);
-	if ((rc = kpix_packdef_load(&r->def, o->pack, o->search_path)))
-		return rc;
-	const char *ref = o->schema && *o->schema ? o->schema : r->def->schema_ref;
-	char *rel = NULL;
-	if (ref == r->def->schema_ref && strchr(ref, '/') && ref[0] != '/') {
-		/* a schema file named relative to the definition */
-		const char *slash = strrchr(r->def->path, '/');
-		rel = slash ? kpix_xasprintf("%.*s/%s", (int)(slash - r->def->path), r->def->path, ref)
-		            : kpix_xstrdup(ref);
-	}
-	rc = kpix_schema_load(&r->s, rel ? rel : ref, o->search_path);
-	free(rel);
-	if (rc || (rc = kpix_packdef_bind(r->def, r->s)))
+	if ((rc = bind_once(r->def, r->s)))
 		return rc;
 	r->model = kpix_pack_model_new(r->def, r->s, &r->period);
 	return 0;
@@ -191,27 +134,28 @@ static char *output_name(const kpix_pack_result *r, const char *ext)
 	return kpix_xasprintf("%s-%s%s", r->def->id, pt, ext);
 }
 
-static int write_outputs(kpix_pack_result *r, const char *const *files, size_t nfiles)
+static int write_outputs(kpix_pack_result *r, size_t nfiles)
 {
 	int rc;
 	char *names[2] = {output_name(r, ".xlsx"), output_name(r, "-summary.csv")};
-	const char *tmp[2] = {NULL, NULL};
+	const char *tmp[2] = {NULL, NULL}, *shown[2] = {NULL, NULL};
 	FILE *csv = NULL;
 	kpix_xlsx *wb = NULL;
-	if ((rc = hash_inputs(r, files, nfiles)) ||
-	    (rc = kpix_outdir_begin(r->od, names[0], &tmp[0])) ||
-	    (rc = kpix_xlsx_open(&wb, tmp[0], kpix_outdir_path(r->od, 0))))
+	if ((rc = hash_inputs(r)) || (rc = kpix_job_begin(r->job, names[0], &tmp[0], &shown[0])) ||
+	    (rc = kpix_xlsx_open(&wb, tmp[0], shown[0])))
 		goto done;
+	/* the files' names as the manifest records them */
+	const kpix_manifest *m = kpix_job_manifest(r->job);
 	const char **in = kpix_xcalloc(nfiles + 3, sizeof(char *));
 	for (size_t i = 0; i < nfiles + 2; i++)
-		in[i] = base_name(i < nfiles ? files[i] : i == nfiles ? r->s->path : r->def->path);
+		in[i] = i < nfiles ? m->inputs[i].name : i == nfiles ? m->schema.name : m->pack.name;
 	const kpix_pack_sources src = {in, nfiles, (const char *const *)r->file_hash,
 	                               r->fingerprint, kpix_validator_finish(r->v), r->opts.created};
 	kpix_pack_render_xlsx(wb, r->model, &src);
 	free(in);
 	rc = kpix_xlsx_close(wb);
 	wb = NULL;
-	if (rc || (rc = kpix_outdir_begin(r->od, names[1], &tmp[1])))
+	if (rc || (rc = kpix_job_begin(r->job, names[1], &tmp[1], &shown[1])))
 		goto done;
 	if (!(csv = fopen(tmp[1], "wb"))) {
 		rc = kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, names[1],
@@ -229,8 +173,8 @@ static int write_outputs(kpix_pack_result *r, const char *const *files, size_t n
 		               strerror(e));
 		goto done;
 	}
-	if ((rc = write_manifest(r, files, nfiles, tmp, (const char *const *)names, 2)) ||
-	    (rc = kpix_outdir_commit(r->od)))
+	record(r);
+	if ((rc = kpix_job_commit(r->job)))
 		goto done;
 	r->written = true;
 done:
@@ -241,37 +185,57 @@ done:
 	return rc;
 }
 
-int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
-              const kpix_pack_options *opts)
+int kpix_packdef_load_schema(kpix_schema **out, const kpix_packdef *def,
+                             const char *search_path)
+{
+	const char *ref = def->schema_ref;
+	if (!strchr(ref, '/') || ref[0] == '/')
+		return kpix_schema_load(out, ref, search_path);
+	/* a schema file named relative to the definition */
+	const char *slash = strrchr(def->path, '/');
+	char *rel = slash ? kpix_xasprintf("%.*s/%s", (int)(slash - def->path), def->path, ref)
+	                  : kpix_xstrdup(ref);
+	int rc = kpix_schema_load(out, rel, search_path);
+	free(rel);
+	return rc;
+}
+
+int kpix_pack(kpix_pack_result **out, const kpix_schema *schema, kpix_packdef *def,
+              const char *const *files, size_t nfiles, const kpix_pack_options *opts)
 {
 	kpix_pack_result *r = kpix_xcalloc(1, sizeof(*r));
 	*out = r;
+	if (!opts || opts->version != KPIX_PACK_OPTIONS_VERSION)
+		return kpix_fail(KPIX_EUSAGE, "pack options of version %u; this kpix knows version %d",
+		                 opts ? opts->version : 0, KPIX_PACK_OPTIONS_VERSION);
 	r->opts = *opts;
+	r->s = schema;
+	r->def = def;
 	int rc;
 	if ((rc = load(r)))
 		return rc;
-	const char *const defs[] = {r->s->path, r->def->path};
-	if ((rc = kpix_require_regular_files(files, nfiles, "a board pack")) ||
-	    (rc = kpix_require_regular_files(defs, 2, "a board pack")) ||
-	    (rc = kpix_validator_new(&r->v, r->s, &opts->validate)))
+	kpix_job_spec spec = {
+		.kind = KPIX_MANIFEST_PACK,
+		.manifest = true,
+		.what = "a board pack",
+		.out_dir = r->opts.out_dir,
+		.schema = r->s,
+		.files = files,
+		.nfiles = nfiles,
+		.definition = r->def->path,
+		.definition_id = r->def->id,
+		.definition_version = r->def->version,
+		.validate = &r->opts.validate,
+		.created = r->opts.created,
+	};
+	if ((rc = kpix_job_new(&r->job, &spec)) || (rc = kpix_job_start(r->job, NULL, NULL)))
 		return rc;
-	const char **inputs = kpix_xcalloc(nfiles + 3, sizeof(char *));
-	for (size_t i = 0; i < nfiles; i++)
-		inputs[i] = files[i];
-	inputs[nfiles] = r->s->path;
-	inputs[nfiles + 1] = r->def->path;
-	rc = kpix_outdir_open(&r->od, opts->out_dir, inputs, nfiles + 2);
-	free(inputs);
-	if (rc)
-		return rc;
+	r->v = kpix_job_validator(r->job);
 	kpix_pack_model_read(r->model, r->v);
-	for (size_t i = 0; i < nfiles; i++)
-		if ((rc = kpix_validator_add_file(r->v, files[i])))
-			return rc;
-	const kpix_report *rep = kpix_validator_finish(r->v);
-	if (kpix_report_errors(rep) > 0) {
-		kpix_outdir_free(r->od);
-		r->od = NULL;
+	if ((rc = kpix_job_read(r->job)))
+		return rc;
+	if (kpix_report_errors(kpix_job_report(r->job)) > 0) {
+		kpix_job_abandon(r->job);
 		return 0;
 	}
 	if (!kpix_pack_model_has_period(r->model))
@@ -283,17 +247,12 @@ int kpix_pack(kpix_pack_result **out, const char *const *files, size_t nfiles,
 		                                   : "",
 		                 r->model->rows_other_org ? r->def->organisation : "");
 	kpix_pack_model_judge(r->model);
-	return write_outputs(r, files, nfiles);
+	return write_outputs(r, nfiles);
 }
 
 const kpix_report *kpix_pack_report(const kpix_pack_result *r)
 {
-	return r && r->v ? kpix_validator_finish(r->v) : NULL;
-}
-
-const kpix_schema *kpix_pack_schema(const kpix_pack_result *r)
-{
-	return r ? r->s : NULL;
+	return r ? kpix_job_report(r->job) : NULL;
 }
 
 bool kpix_pack_written(const kpix_pack_result *r)
@@ -315,17 +274,13 @@ void kpix_pack_free(kpix_pack_result *r)
 {
 	if (!r)
 		return;
-	kpix_outdir_free(r->od);
-	kpix_validator_free(r->v);
+	kpix_job_free(r->job);
 	kpix_pack_model_free(r->model);
 	for (size_t i = 0; r->file_hash && r->file_hash[i]; i++)
 		free(r->file_hash[i]);
 	free(r->file_hash);
-	free(r->file_size);
 	for (size_t i = 0; i < r->noutputs; i++)
 		free(r->outputs[i]);
 	free(r->outputs);
-	kpix_schema_free(r->s);
-	kpix_packdef_free(r->def);
 	free(r);
 }

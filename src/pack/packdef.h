@@ -58,7 +58,7 @@ typedef struct {
 	size_t ninds;
 } kpix_pack_group;
 
-typedef struct {
+struct kpix_packdef { /* the public handle of kpix.h */
 	char *path;
 	char *id, *version, *title, *organisation, *schema_ref;
 	int periods;                   /* how many periods a trend shows */
@@ -71,7 +71,7 @@ typedef struct {
 	 * problems are reported at their line and column */
 	struct json_t *root;
 	struct kpix_loader *ld;
-} kpix_packdef;
+};
 
 /* The file a pack id is looked up as: "<dir>/packs/<id>.json" for the
  * first dir of search_path (NULL: the schemas' default path) that has it.

@@ -6,7 +6,6 @@
  * kpix_export or kpix_pack with the options the manifest records, and files
  * are compared by size and SHA-256 only (digest.h). A finding is data in
  * the result, never printed. */
-#include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -16,7 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include "digest.h"
 #include "manifest.h"
@@ -24,7 +22,6 @@
 #include "packdef.h"
 #include "schema.h"
 #include "util.h"
-#include "xlsx.h"
 
 struct kpix_verify_result {
 	kpix_manifest *m;
@@ -37,10 +34,15 @@ struct kpix_verify_result {
 	char *scratch;         /* the re-run's directory (kpix_scratch_make), while it runs */
 };
 
+static bool is_pack(const kpix_verify_result *r)
+{
+	return r->m->kind == KPIX_MANIFEST_PACK;
+}
+
 /* What the manifest is of, for sentences: "export" or "pack". */
 static const char *what(const kpix_verify_result *r)
 {
-	return r->m->is_pack ? "pack" : "export";
+	return is_pack(r) ? "pack" : "export";
 }
 
 /* ------------------------------------------------------------ results */
@@ -125,12 +127,6 @@ static int locate(kpix_verify_file *vf, const kpix_mfile *rec, char *const *cand
 	return 0;
 }
 
-static const char *base_name(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
 /* The places a recorded file is looked for when it is not given: the
  * manifest's directory, then the current one ("./NAME", so that it reads
  * as a path). */
@@ -145,9 +141,9 @@ static void default_places(const char *mdir, const char *name, char **cands)
  * name. */
 static int match_data(const kpix_manifest *m, const kpix_verify_options *o, const char **given)
 {
-	const char *made = m->is_pack ? "pack" : "export";
+	const char *made = m->kind == KPIX_MANIFEST_PACK ? "pack" : "export";
 	for (size_t d = 0; d < o->ndata; d++) {
-		const char *name = base_name(o->data[d]);
+		const char *name = kpix_base_name(o->data[d]);
 		if (m->has_previous && strcmp(m->previous.name, name) == 0)
 			continue; /* last period's file: check_previous takes it */
 		bool known = false, placed = false;
@@ -210,7 +206,7 @@ static int check_previous(kpix_verify_result *r, const char *mdir, const kpix_ve
 	kpix_verify_file *vf = add_file(r, KPIX_VERIFY_PREVIOUS, m->previous.name);
 	char *cands[2] = {NULL, NULL};
 	for (size_t d = 0; d < o->ndata && !cands[0]; d++)
-		if (strcmp(base_name(o->data[d]), m->previous.name) == 0)
+		if (strcmp(kpix_base_name(o->data[d]), m->previous.name) == 0)
 			cands[0] = kpix_xstrdup(o->data[d]);
 	if (!cands[0])
 		default_places(mdir, m->previous.name, cands);
@@ -241,7 +237,7 @@ static int check_schema(kpix_verify_result *r, const char *mdir, const kpix_veri
 			                 "schema (see 'kpix schemas list')",
 			                 o->schema);
 	} else {
-		cands[0] = kpix_schema_find(m->schema_id, o->schema_path);
+		cands[0] = kpix_schema_find(m->schema.id, o->schema_path);
 		default_places(mdir, m->schema.name, cands + 1);
 	}
 	int rc = locate(vf, &m->schema, cands, 3);
@@ -256,7 +252,7 @@ static int check_schema(kpix_verify_result *r, const char *mdir, const kpix_veri
 static int check_pack(kpix_verify_result *r, const char *mdir, const kpix_verify_options *o)
 {
 	const kpix_manifest *m = r->m;
-	if (!m->is_pack) {
+	if (m->kind != KPIX_MANIFEST_PACK) {
 		if (o->pack)
 			return kpix_fail(KPIX_EUSAGE, "--pack is for the manifest of a board pack, and "
 			                              "this is the manifest of an export");
@@ -275,7 +271,7 @@ static int check_pack(kpix_verify_result *r, const char *mdir, const kpix_verify
 			                 o->pack);
 	} else {
 		default_places(mdir, m->pack.name, cands);
-		cands[2] = kpix_packdef_find(m->pack_id, o->schema_path);
+		cands[2] = kpix_packdef_find(m->pack.id, o->schema_path);
 	}
 	int rc = locate(vf, &m->pack, cands, 3);
 	for (size_t i = 0; i < 3; i++)
@@ -297,18 +293,18 @@ static int check_outputs(kpix_verify_result *r, const char *mdir)
 
 static void check_versions(kpix_verify_result *r)
 {
-	const kpix_manifest *m = r->m;
-	char csv[32];
-	snprintf(csv, sizeof(csv), "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
-	if (strcmp(m->ver_kpix, KPIX_VERSION) != 0)
+	const kpix_mversions *then = &r->m->made_by;
+	kpix_mversions now;
+	kpix_mversions_now(&now);
+	if (strcmp(then->kpix, now.kpix) != 0)
 		note(r, KPIX_SEVERITY_WARNING,
 		     "this is kpix %s, but the %s was made by kpix %s: the same bytes are only "
 		     "promised by the same version, so a difference may come from the change",
-		     KPIX_VERSION, what(r), m->ver_kpix);
+		     now.kpix, what(r), then->kpix);
 	const char *libs[][3] = {
-		{"libxlsxwriter", m->ver_xlsxwriter, kpix_xlsx_version()},
-		{"zlib", m->ver_zlib, zlibVersion()},
-		{"libcsv", m->ver_csv, csv},
+		{"libxlsxwriter", then->libxlsxwriter, now.libxlsxwriter},
+		{"zlib", then->zlib, now.zlib},
+		{"libcsv", then->libcsv, now.libcsv},
 	};
 	for (size_t i = 0; i < sizeof(libs) / sizeof(libs[0]); i++)
 		if (libs[i][1] && strcmp(libs[i][1], libs[i][2]) != 0)
@@ -316,6 +312,7 @@ static void check_versions(kpix_verify_result *r)
 			     "kpix here uses %s %s, but the %s was made with %s %s: a difference may "
 			     "come from the change",
 			     libs[i][0], libs[i][2], what(r), libs[i][0], libs[i][1]);
+	kpix_mversions_free(&now);
 }
 
 /* --------------------------------------------------------------- re-run */
@@ -323,7 +320,7 @@ static void check_versions(kpix_verify_result *r)
 static void compare_counts(kpix_verify_result *r, const kpix_manifest *fresh)
 {
 	const kpix_manifest *m = r->m;
-	if (!m->is_pack &&
+	if (m->kind != KPIX_MANIFEST_PACK &&
 	    (fresh->rows_read != m->rows_read || fresh->rows_exported != m->rows_exported ||
 	     fresh->rows_rejected != m->rows_rejected))
 		note(r, KPIX_SEVERITY_ERROR,
@@ -332,7 +329,7 @@ static void compare_counts(kpix_verify_result *r, const kpix_manifest *fresh)
 		     (unsigned long long)m->rows_read, (unsigned long long)m->rows_exported,
 		     (unsigned long long)m->rows_rejected, (unsigned long long)fresh->rows_read,
 		     (unsigned long long)fresh->rows_exported, (unsigned long long)fresh->rows_rejected);
-	if (m->is_pack &&
+	if (m->kind == KPIX_MANIFEST_PACK &&
 	    (fresh->rows_read != m->rows_read || fresh->rows_shown != m->rows_shown ||
 	     fresh->rows_later != m->rows_later ||
 	     fresh->rows_other_indicators != m->rows_other_indicators ||
@@ -348,7 +345,7 @@ static void compare_counts(kpix_verify_result *r, const kpix_manifest *fresh)
 		     (unsigned long long)fresh->rows_later,
 		     (unsigned long long)fresh->rows_other_indicators,
 		     (unsigned long long)fresh->rows_other_organisations);
-	if (m->is_pack && strcmp(fresh->fingerprint, m->fingerprint) != 0)
+	if (m->kind == KPIX_MANIFEST_PACK && strcmp(fresh->fingerprint, m->fingerprint) != 0)
 		note(r, KPIX_SEVERITY_ERROR,
 		     "the manifest records the fingerprint %s, but the re-run computes %s from the "
 		     "files it read",
@@ -410,7 +407,7 @@ static int after_rerun(kpix_verify_result *r, int erc, bool written, const kpix_
 {
 	const kpix_manifest *m = r->m;
 	int rc = 0;
-	if (erc == KPIX_EIO || (m->is_pack && (erc == KPIX_ESCHEMA || erc == KPIX_ENOTFOUND)))
+	if (erc == KPIX_EIO || (is_pack(r) && (erc == KPIX_ESCHEMA || erc == KPIX_ENOTFOUND)))
 		rc = erc;
 	else if (erc)
 		note(r, KPIX_SEVERITY_ERROR, "the %s could not be re-run: %s", what(r),
@@ -470,7 +467,7 @@ static int rerun_export(kpix_verify_result *r, const char **files, const kpix_ve
  * in the scratch directory. A new string: the path to give kpix_pack. */
 static char *as_recorded(kpix_verify_result *r, const kpix_verify_file *vf, const char *noun)
 {
-	if (strcmp(base_name(vf->path), vf->name) == 0)
+	if (strcmp(kpix_base_name(vf->path), vf->name) == 0)
 		return kpix_xstrdup(vf->path);
 	char *real = realpath(vf->path, NULL);
 	char *link = kpix_xasprintf("%s/%s", r->scratch, vf->name);
@@ -482,7 +479,7 @@ static char *as_recorded(kpix_verify_result *r, const kpix_verify_file *vf, cons
 	     "the %s used is named %s, but the manifest records %s, and the re-run could not be "
 	     "given it under that name (%s): the pack's workbook and fingerprint name the files it "
 	     "read, so the re-run may not give the same bytes",
-	     noun, base_name(vf->path), vf->name, strerror(errno));
+	     noun, kpix_base_name(vf->path), vf->name, strerror(errno));
 	free(real);
 	free(link);
 	return kpix_xstrdup(vf->path);
@@ -495,30 +492,34 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 	po.validate.encoding = m->encoding;
 	po.validate.max_errors = m->max_errors;
 	po.period = m->period;
-	po.search_path = o->schema_path;
 	po.created = m->created;
 	kpix_pack_result *pr = NULL;
+	kpix_packdef *def = NULL;
+	kpix_schema *schema = NULL;
 	int rc = kpix_scratch_make(&r->scratch, o->scratch_parent);
 	if (rc == 0) {
 		/* the checked files themselves: the schema the definition names
 		 * is not looked up again */
-		char *schema = as_recorded(r, &r->files[0], "schema");
-		char *def = as_recorded(r, &r->files[1], "pack definition");
-		po.schema = schema;
-		po.pack = def;
-		po.out_dir = r->scratch;
-		r->reran = true;
-		int erc = kpix_pack(&pr, files, m->ninputs, &po);
-		size_t n = kpix_pack_output_count(pr);
-		const char **names = kpix_xcalloc(n + 1, sizeof(char *));
-		for (size_t k = 0; k < n; k++)
-			names[k] = kpix_pack_output_name(pr, k);
-		rc = after_rerun(r, erc, kpix_pack_written(pr), kpix_pack_report(pr), names, n);
-		free(names);
-		free(schema);
-		free(def);
+		char *schema_path = as_recorded(r, &r->files[0], "schema");
+		char *def_path = as_recorded(r, &r->files[1], "pack definition");
+		if (!(rc = kpix_packdef_load(&def, def_path, o->schema_path)) &&
+		    !(rc = kpix_schema_load(&schema, schema_path, o->schema_path))) {
+			po.out_dir = r->scratch;
+			r->reran = true;
+			int erc = kpix_pack(&pr, schema, def, files, m->ninputs, &po);
+			size_t n = kpix_pack_output_count(pr);
+			const char **names = kpix_xcalloc(n + 1, sizeof(char *));
+			for (size_t k = 0; k < n; k++)
+				names[k] = kpix_pack_output_name(pr, k);
+			rc = after_rerun(r, erc, kpix_pack_written(pr), kpix_pack_report(pr), names, n);
+			free(names);
+		}
+		free(schema_path);
+		free(def_path);
 	}
 	kpix_pack_free(pr);
+	kpix_schema_free(schema);
+	kpix_packdef_free(def);
 	kpix_scratch_remove(r->scratch);
 	r->scratch = NULL;
 	return rc;
@@ -530,7 +531,7 @@ static int rerun(kpix_verify_result *r, const kpix_verify_options *o)
 	const char **files = kpix_xcalloc(m->ninputs + 1, sizeof(char *));
 	for (size_t i = 0; i < m->ninputs; i++)
 		files[i] = r->files[r->first_input + i].path;
-	int rc = m->is_pack ? rerun_pack(r, files, o) : rerun_export(r, files, o);
+	int rc = is_pack(r) ? rerun_pack(r, files, o) : rerun_export(r, files, o);
 	free(files);
 	return rc;
 }
@@ -544,6 +545,9 @@ int kpix_verify(kpix_verify_result **out, const char *manifest_path,
 	const kpix_verify_options *o = opts ? opts : &defaults;
 	*out = NULL;
 	kpix_error_clear();
+	if (o->version != KPIX_VERIFY_OPTIONS_VERSION)
+		return kpix_fail(KPIX_EUSAGE, "verify options of version %u; this kpix knows version %d",
+		                 o->version, KPIX_VERIFY_OPTIONS_VERSION);
 	if (!manifest_path || !*manifest_path)
 		return kpix_fail(KPIX_EUSAGE, "no manifest given");
 	kpix_verify_result *r = kpix_xcalloc(1, sizeof(*r));
@@ -571,7 +575,7 @@ int kpix_verify(kpix_verify_result **out, const char *manifest_path,
 	for (size_t i = 0; i < r->nfiles; i++)
 		if (r->files[i].kind != KPIX_VERIFY_OUTPUT)
 			inputs_same &= r->files[i].state == KPIX_VERIFY_SAME;
-	if (!inputs_same && !r->m->is_pack)
+	if (!inputs_same && !is_pack(r))
 		note(r, KPIX_SEVERITY_ERROR,
 		     "the export was not re-run, because the schema or an input is not the one it was "
 		     "made from");
@@ -633,32 +637,32 @@ const kpix_verify_note *kpix_verify_note_get(const kpix_verify_result *r, size_t
 
 const char *kpix_verify_made_by(const kpix_verify_result *r)
 {
-	return r && r->m ? r->m->ver_kpix : "";
+	return r && r->m ? r->m->made_by.kpix : "";
 }
 
 const char *kpix_verify_schema_id(const kpix_verify_result *r)
 {
-	return r && r->m ? r->m->schema_id : "";
+	return r && r->m ? r->m->schema.id : "";
 }
 
 const char *kpix_verify_schema_version(const kpix_verify_result *r)
 {
-	return r && r->m && r->m->schema_version ? r->m->schema_version : "";
+	return r && r->m && r->m->schema.version ? r->m->schema.version : "";
 }
 
 bool kpix_verify_is_pack(const kpix_verify_result *r)
 {
-	return r && r->m && r->m->is_pack;
+	return r && r->m && is_pack(r);
 }
 
 const char *kpix_verify_pack_id(const kpix_verify_result *r)
 {
-	return r && r->m && r->m->pack_id ? r->m->pack_id : "";
+	return r && r->m && r->m->pack.id ? r->m->pack.id : "";
 }
 
 const char *kpix_verify_pack_version(const kpix_verify_result *r)
 {
-	return r && r->m && r->m->pack_version ? r->m->pack_version : "";
+	return r && r->m && r->m->pack.version ? r->m->pack.version : "";
 }
 
 const char *kpix_verify_period(const kpix_verify_result *r)

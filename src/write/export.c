@@ -10,21 +10,16 @@
  * What goes where is read from the schema (layout.h); nothing here knows
  * a return's file names, headings or formats. */
 
-#include <csv.h>
 #include <errno.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "cast.h"
 #include "csvread.h"
-#include "digest.h"
+#include "job.h"
 #include "manifest.h"
-#include "outdir.h"
-#include "report.h"
 #include "schema.h"
 #include "util.h"
 #include "validate.h"
@@ -65,32 +60,20 @@ typedef struct {
 struct kpix_export_result {
 	const kpix_schema *s;
 	kpix_export_options opts;
-	kpix_validator *v;
-	kpix_outdir *od;
+	kpix_job *job;
+	kpix_validator *v;     /* the job's */
 	output *outs;
 	size_t nouts;
 	kpix_val *slots;       /* fields, ind.* attributes, param.* */
 	char **param_values;
 	fixed_field *fixed;
 	bool started;          /* the outputs were begun (on the first row) */
-	bool failed;           /* an output could not be written: stop writing */
-	int fail_rc;
-	char *fail_msg;
 	uint64_t rows_read, rows_exported;
 	kpix_buf text, line;
 	bool written;
 };
 
 /* ------------------------------------------------------------- values */
-
-static void fail_once(kpix_export_result *r, int rc)
-{
-	if (r->failed)
-		return;
-	r->failed = true;
-	r->fail_rc = rc;
-	r->fail_msg = kpix_xstrdup(kpix_error_last());
-}
 
 /* The value as text, for CSV cells, file names and templates. */
 static void value_text(const kpix_val *v, kpix_xvalue_type type, int decimals, kpix_buf *out)
@@ -220,7 +203,7 @@ static void csv_row(kpix_export_result *r, output *o, const kpix_xcolumn *cols, 
 	}
 	kpix_buf_adds(&r->line, "\r\n");
 	if (fwrite(r->line.data, 1, r->line.len, o->csv) != r->line.len)
-		fail_once(r, kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
+		kpix_job_fail(r->job, kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
 		                       strerror(errno)));
 }
 
@@ -398,10 +381,11 @@ static int begin_outputs(kpix_export_result *r)
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
 		o->name = file_name(&o->x->file, r->slots);
-		int rc;
+		const char *shown;
+		int rc = kpix_job_begin(r->job, o->name, &o->tmp, &shown);
+		if (rc)
+			return rc;
 		if (o->x->format == KPIX_XF_CSV) {
-			if ((rc = kpix_outdir_begin(r->od, o->name, &o->tmp)))
-				return rc;
 			o->csv = fopen(o->tmp, "wb");
 			if (!o->csv)
 				return kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
@@ -409,9 +393,6 @@ static int begin_outputs(kpix_export_result *r)
 			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, true);
 			continue;
 		}
-		if ((rc = kpix_outdir_begin(r->od, o->name, &o->tmp)))
-			return rc;
-		const char *shown = kpix_outdir_path(r->od, kpix_outdir_count(r->od) - 1);
 		if ((rc = kpix_xlsx_open(&o->wb, o->tmp, shown)))
 			return rc;
 		o->sheets = kpix_xcalloc(o->x->nsheets, sizeof(sheet_out));
@@ -485,7 +466,7 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 	kpix_export_result *r = ctx;
 	(void)row_ok;
 	r->rows_read++;
-	if (r->failed)
+	if (kpix_job_failed(r->job))
 		return;
 	copy_row(r, slots);
 	check_fixed(r, row);
@@ -493,7 +474,7 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 		r->started = true;
 		int rc = begin_outputs(r);
 		if (rc) {
-			fail_once(r, rc);
+			kpix_job_fail(r->job, rc);
 			return;
 		}
 	}
@@ -634,101 +615,29 @@ static void discard_outputs(kpix_export_result *r)
 
 /* ----------------------------------------------------------- manifest */
 
-static const char *base_name(const char *path)
+/* What only the export knows of its manifest: the parameters and exports
+ * chosen, each output's export, format and rows, the rows reconciled. */
+static void record(kpix_export_result *r)
 {
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
-static int write_manifest(kpix_export_result *r, const char *const *files, size_t nfiles)
-{
-	const kpix_schema *s = r->s;
-	const kpix_report *rep = kpix_validator_finish(r->v);
-	json_t *m = json_object();
-	json_object_set_new(m, "manifest", json_string("kpix-manifest/1"));
-	json_object_set_new(m, "command", json_string("export"));
-	json_object_set_new(m, "versions", kpix_manifest_versions());
-
-	json_t *sch = kpix_manifest_file_entry(base_name(s->path), s->path, 0, false);
-	if (!sch) {
-		json_decref(m);
-		return KPIX_EIO;
-	}
-	json_object_set_new(sch, "id", json_string(s->id));
-	json_object_set_new(sch, "version", json_string(s->version));
-	json_object_set_new(m, "schema", sch);
-
-	json_t *ins = json_array();
-	for (size_t i = 0; i < nfiles; i++) {
-		const char *path = NULL, *enc = NULL;
-		uint64_t rows = 0, rejected = 0;
-		kpix_report_file_get(rep, i, &path, &rows, &rejected, &enc);
-		json_t *e = kpix_manifest_file_entry(base_name(files[i]), files[i], rows, true);
-		if (!e) {
-			json_decref(ins);
-			json_decref(m);
-			return KPIX_EIO;
-		}
-		json_object_set_new(e, "encoding", json_string(enc ? enc : "utf-8"));
-		json_array_append_new(ins, e);
-	}
-	json_object_set_new(m, "inputs", ins);
-	if (r->opts.previous) {
-		/* read for the comparisons with last period only: its rows are not
-		 * part of this return */
-		json_t *prev = kpix_manifest_file_entry(base_name(r->opts.previous), r->opts.previous, 0, false);
-		if (!prev) {
-			json_decref(m);
-			return KPIX_EIO;
-		}
-		json_object_set_new(m, "previous", prev);
-	}
-
-	json_t *opt = json_object(), *params = json_object();
-	for (size_t i = 0; i < s->layouts.nparams; i++)
+	kpix_manifest *m = kpix_job_manifest(r->job);
+	const kpix_layouts *l = &r->s->layouts;
+	m->params = kpix_xcalloc(l->nparams + 1, sizeof(char *));
+	for (size_t i = 0; i < l->nparams; i++)
 		if (r->param_values[i])
-			json_object_set_new(params, s->layouts.params[i].name,
-			                    json_string(r->param_values[i]));
-	json_object_set_new(opt, "parameters", params);
-	json_t *only = json_array();
-	for (size_t i = 0; i < r->nouts; i++)
-		json_array_append_new(only, json_string(r->outs[i].x->name));
-	json_object_set_new(opt, "exports", only);
-	if (r->opts.created >= 0)
-		json_object_set_new(opt, "source_date_epoch", json_integer((json_int_t)r->opts.created));
-	if (r->opts.previous)
-		json_object_set_new(opt, "previous", json_string(base_name(r->opts.previous)));
-	static const char *const encs[] = {"auto", "utf-8", "windows-1252"};
-	json_object_set_new(opt, "encoding", json_string(encs[r->opts.validate.encoding]));
-	/* it decides how many warnings a Validation sheet lists */
-	if (r->opts.validate.max_errors)
-		json_object_set_new(opt, "max_errors",
-		                    json_integer((json_int_t)r->opts.validate.max_errors));
-	json_object_set_new(m, "options", opt);
-
-	json_t *outs = json_array();
+			m->params[m->nparams++] =
+				kpix_xasprintf("%s=%s", l->params[i].name, r->param_values[i]);
+	m->exports = kpix_xcalloc(r->nouts + 1, sizeof(char *));
 	for (size_t i = 0; i < r->nouts; i++) {
-		output *o = &r->outs[i];
-		json_t *e = kpix_manifest_file_entry(o->name, o->tmp, o->rows, true);
-		if (!e) {
-			json_decref(outs);
-			json_decref(m);
-			return KPIX_EIO;
-		}
-		json_object_set_new(e, "export", json_string(o->x->name));
-		json_object_set_new(e, "format",
-		                    json_string(o->x->format == KPIX_XF_CSV ? "csv" : "xlsx"));
-		json_array_append_new(outs, e);
+		m->exports[m->nexports++] = kpix_xstrdup(r->outs[i].x->name);
+		kpix_mfile *f = &m->outputs[i];
+		f->has_rows = true;
+		f->rows = r->outs[i].rows;
+		f->export = kpix_xstrdup(r->outs[i].x->name);
+		f->format = kpix_xstrdup(r->outs[i].x->format == KPIX_XF_CSV ? "csv" : "xlsx");
 	}
-	json_object_set_new(m, "outputs", outs);
-
-	json_t *rec = json_object();
-	json_object_set_new(rec, "rows_read", json_integer((json_int_t)r->rows_read));
-	json_object_set_new(rec, "rows_exported", json_integer((json_int_t)r->rows_exported));
-	json_object_set_new(rec, "rows_rejected",
-	                    json_integer((json_int_t)(r->rows_read - r->rows_exported)));
-	json_object_set_new(m, "reconciliation", rec);
-	return kpix_manifest_write(m, rep, r->od);
+	m->rows_read = r->rows_read;
+	m->rows_exported = r->rows_exported;
+	m->rows_rejected = r->rows_read - r->rows_exported;
 }
 
 /* --------------------------------------------------------------- API */
@@ -823,53 +732,34 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 	kpix_export_result *r = kpix_xcalloc(1, sizeof(*r));
 	*out = r;
 	r->s = s;
+	if (!opts || opts->version != KPIX_EXPORT_OPTIONS_VERSION)
+		return kpix_fail(KPIX_EUSAGE, "export options of version %u; this kpix knows version %d",
+		                 opts ? opts->version : 0, KPIX_EXPORT_OPTIONS_VERSION);
 	r->opts = *opts;
 	r->slots = kpix_xcalloc(kpix_layout_nslots(s) + 1, sizeof(kpix_val));
+	kpix_job_spec spec = {
+		.kind = KPIX_MANIFEST_EXPORT,
+		.manifest = true,
+		.what = "an export",
+		.out_dir = opts->out_dir,
+		.schema = s,
+		.files = files,
+		.nfiles = nfiles,
+		.previous = opts->previous,
+		.validate = &r->opts.validate,
+		.created = opts->created,
+	};
 	int rc;
-	if (!opts->out_dir || !*opts->out_dir)
-		return kpix_fail(KPIX_EUSAGE, "no output directory given");
-	const char *const others[] = {opts->previous, s->path};
-	if ((rc = kpix_require_regular_files(files, nfiles, "an export")) ||
-	    (rc = kpix_require_regular_files(others, 2, "an export")))
+	if ((rc = kpix_job_new(&r->job, &spec)) || (rc = set_params(r)) ||
+	    (rc = choose_exports(r)) || (rc = kpix_job_start(r->job, on_row, r)))
 		return rc;
-	if ((rc = set_params(r)) || (rc = choose_exports(r)) ||
-	    (rc = kpix_validator_new(&r->v, s, &opts->validate)))
+	r->v = kpix_job_validator(r->job);
+	if ((rc = kpix_job_read(r->job)))
 		return rc;
-	/* every file read is an input that no output may replace */
-	const char **inputs = kpix_xcalloc(nfiles + s->nfkeys + 3, sizeof(char *));
-	size_t ninputs = 0;
-	for (size_t i = 0; i < nfiles; i++)
-		inputs[ninputs++] = files[i];
-	if (opts->previous)
-		inputs[ninputs++] = opts->previous;
-	inputs[ninputs++] = s->path;
-	char **refs = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
-	for (size_t i = 0; i < s->nfkeys; i++)
-		if (s->fkeys[i].kind == KPIX_REF_FILE)
-			inputs[ninputs++] = refs[i] = s->fkeys[i].resource[0] == '/'
-			                                  ? kpix_xstrdup(s->fkeys[i].resource)
-			                                  : kpix_xasprintf("%s/%s", s->dir, s->fkeys[i].resource);
-	rc = kpix_outdir_open(&r->od, opts->out_dir, inputs, ninputs);
-	for (size_t i = 0; i < s->nfkeys; i++)
-		free(refs[i]);
-	free(refs);
-	free(inputs);
-	if (rc)
-		return rc;
-	kpix_validator_set_row_hook(r->v, on_row, r);
-	if (opts->previous && (rc = kpix_validator_add_previous(r->v, opts->previous)))
-		return rc;
-	for (size_t i = 0; i < nfiles && !r->failed; i++)
-		if ((rc = kpix_validator_add_file(r->v, files[i])))
-			return rc;
-	if (r->failed)
-		return kpix_fail(r->fail_rc, "%s", r->fail_msg);
-	const kpix_report *rep = kpix_validator_finish(r->v);
-	if (kpix_report_errors(rep) > 0) {
-		/* nothing is written: the temporary files go with the outdir */
+	if (kpix_report_errors(kpix_job_report(r->job)) > 0) {
+		/* nothing is written: the temporary files go now */
 		discard_outputs(r);
-		kpix_outdir_free(r->od);
-		r->od = NULL;
+		kpix_job_abandon(r->job);
 		return 0;
 	}
 	if (!r->started) {
@@ -890,7 +780,8 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 			return kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
 			                 strerror(e));
 	}
-	if ((rc = write_manifest(r, files, nfiles)) || (rc = kpix_outdir_commit(r->od)))
+	record(r);
+	if ((rc = kpix_job_commit(r->job)))
 		return rc;
 	r->written = true;
 	return 0;
@@ -898,7 +789,7 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 
 const kpix_report *kpix_export_report(const kpix_export_result *r)
 {
-	return r && r->v ? kpix_validator_finish(r->v) : NULL;
+	return r ? kpix_job_report(r->job) : NULL;
 }
 
 bool kpix_export_written(const kpix_export_result *r)
@@ -929,8 +820,7 @@ void kpix_export_free(kpix_export_result *r)
 		free(o->name);
 	}
 	free(r->outs);
-	kpix_outdir_free(r->od);
-	kpix_validator_free(r->v);
+	kpix_job_free(r->job);
 	for (size_t i = 0; r->param_values && i < r->s->layouts.nparams; i++)
 		free(r->param_values[i]);
 	free(r->param_values);
@@ -938,7 +828,6 @@ void kpix_export_free(kpix_export_result *r)
 		free(r->fixed[f].first_text);
 	free(r->fixed);
 	free(r->slots);
-	free(r->fail_msg);
 	kpix_buf_free(&r->text);
 	kpix_buf_free(&r->line);
 	free(r);

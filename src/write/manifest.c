@@ -1,4 +1,5 @@
-/* manifest.c - read the manifest.json of an export or a pack; see manifest.h. */
+/* manifest.c - write and read the manifest.json of an export or a pack;
+ * see manifest.h. */
 #include "manifest.h"
 
 #include <errno.h>
@@ -82,6 +83,14 @@ static int get_str(reader *rd, const char *path, json_t *obj, const char *key, b
 	return 0;
 }
 
+/* A member kpix records but verifying does not need: copied when it is a
+ * string, otherwise left NULL. */
+static char *opt_str(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_string(v) ? kpix_xstrdup(json_string_value(v)) : NULL;
+}
+
 /* A whole number of 0 or more; *has false when absent and not required. */
 static int get_count(reader *rd, const char *path, json_t *obj, const char *key, bool required,
                      bool *has, uint64_t *out)
@@ -133,6 +142,9 @@ static int read_file_entry(reader *rd, const char *path, json_t *j, bool rows_re
 		free(p);
 	} else {
 		memcpy(f->sha256, hash, KPIX_SHA256_HEX_SIZE);
+		f->encoding = opt_str(j, "encoding");
+		f->export = opt_str(j, "export");
+		f->format = opt_str(j, "format");
 	}
 	free(hash);
 	return rc;
@@ -221,8 +233,8 @@ static int read_pack(reader *rd, json_t *root)
 	int rc;
 	if ((rc = get_container(rd, "", root, "pack", false, true, &pk)) ||
 	    (rc = read_file_entry(rd, "pack", pk, false, &m->pack)) ||
-	    (rc = get_str(rd, "pack", pk, "id", true, &m->pack_id)) ||
-	    (rc = get_str(rd, "pack", pk, "version", false, &m->pack_version)) ||
+	    (rc = get_str(rd, "pack", pk, "id", true, &m->pack.id)) ||
+	    (rc = get_str(rd, "pack", pk, "version", false, &m->pack.version)) ||
 	    (rc = get_str(rd, "", root, "fingerprint", true, &fp)))
 		return rc;
 	if (strlen(fp) != 64 || strspn(fp, "0123456789abcdef") != 64)
@@ -249,24 +261,25 @@ static int read_manifest(reader *rd, json_t *root)
 		           json_string_value(marker));
 	json_t *cmd = json_object_get(root, "command");
 	if (cmd && json_is_string(cmd) && strcmp(json_string_value(cmd), "pack") == 0)
-		m->is_pack = true;
+		m->kind = KPIX_MANIFEST_PACK;
 	else if (cmd && (!json_is_string(cmd) || strcmp(json_string_value(cmd), "export") != 0))
 		return bad(rd, "command", "only the manifest of an export or of a pack can be verified");
 	json_t *ver, *sch, *rec, *val;
 	if ((rc = get_container(rd, "", root, "versions", false, true, &ver)) ||
-	    (rc = get_str(rd, "versions", ver, "kpix", true, &m->ver_kpix)) ||
-	    (rc = get_str(rd, "versions", ver, "libxlsxwriter", false, &m->ver_xlsxwriter)) ||
-	    (rc = get_str(rd, "versions", ver, "zlib", false, &m->ver_zlib)) ||
-	    (rc = get_str(rd, "versions", ver, "libcsv", false, &m->ver_csv)))
+	    (rc = get_str(rd, "versions", ver, "kpix", true, &m->made_by.kpix)) ||
+	    (rc = get_str(rd, "versions", ver, "libxlsxwriter", false, &m->made_by.libxlsxwriter)) ||
+	    (rc = get_str(rd, "versions", ver, "zlib", false, &m->made_by.zlib)) ||
+	    (rc = get_str(rd, "versions", ver, "libcsv", false, &m->made_by.libcsv)))
 		return rc;
+	m->made_by.jansson = opt_str(ver, "jansson");
 	if ((rc = get_container(rd, "", root, "schema", false, true, &sch)) ||
 	    (rc = read_file_entry(rd, "schema", sch, false, &m->schema)) ||
-	    (rc = get_str(rd, "schema", sch, "id", true, &m->schema_id)) ||
-	    (rc = get_str(rd, "schema", sch, "version", false, &m->schema_version)))
+	    (rc = get_str(rd, "schema", sch, "id", true, &m->schema.id)) ||
+	    (rc = get_str(rd, "schema", sch, "version", false, &m->schema.version)))
 		return rc;
-	if (m->is_pack && (rc = read_pack(rd, root)))
+	if (m->kind == KPIX_MANIFEST_PACK && (rc = read_pack(rd, root)))
 		return rc;
-	json_t *prev = m->is_pack ? NULL : json_object_get(root, "previous");
+	json_t *prev = m->kind == KPIX_MANIFEST_PACK ? NULL : json_object_get(root, "previous");
 	m->has_previous = prev != NULL;
 	if (prev && (rc = read_file_entry(rd, "previous", prev, false, &m->previous)))
 		return rc;
@@ -276,13 +289,13 @@ static int read_manifest(reader *rd, json_t *root)
 		return rc;
 	if (m->ninputs == 0)
 		return bad(rd, "inputs", "the manifest lists no input, so there is nothing to re-run");
-	if (m->is_pack && (rc = get_str(rd, "options", json_object_get(root, "options"), "period",
+	if (m->kind == KPIX_MANIFEST_PACK && (rc = get_str(rd, "options", json_object_get(root, "options"), "period",
 	                                true, &m->period)))
 		return rc;
 	if ((rc = get_container(rd, "", root, "reconciliation", false, true, &rec)) ||
 	    (rc = get_count(rd, "reconciliation", rec, "rows_read", true, NULL, &m->rows_read)))
 		return rc;
-	if (m->is_pack) {
+	if (m->kind == KPIX_MANIFEST_PACK) {
 		if ((rc = get_count(rd, "reconciliation", rec, "rows_shown", true, NULL,
 		                    &m->rows_shown)) ||
 		    (rc = get_count(rd, "reconciliation", rec, "rows_later", true, NULL,
@@ -318,30 +331,32 @@ int kpix_manifest_load(kpix_manifest **out, const char *path)
 		kpix_buf_add(&b, chunk, n);
 	int e = ferror(f) ? errno : 0;
 	fclose(f);
-	if (e) {
-		kpix_buf_free(&b);
-		return kpix_fail(KPIX_EIO, "cannot read manifest '%s': %s", path,
-		                 strerror(e == 0 ? EIO : e));
-	}
-	if (b.len > MAX_MANIFEST_BYTES) {
-		kpix_buf_free(&b);
-		return kpix_fail(KPIX_EMANIFEST, "%s: larger than %u MiB: this is not a kpix manifest",
-		                 path, MAX_MANIFEST_BYTES / (1024 * 1024));
-	}
+	int rc;
+	if (e)
+		rc = kpix_fail(KPIX_EIO, "cannot read manifest '%s': %s", path,
+		               strerror(e == 0 ? EIO : e));
+	else if (b.len > MAX_MANIFEST_BYTES)
+		rc = kpix_fail(KPIX_EMANIFEST, "%s: larger than %u MiB: this is not a kpix manifest",
+		               path, MAX_MANIFEST_BYTES / (1024 * 1024));
+	else
+		rc = kpix_manifest_parse(out, path, b.data ? b.data : "", b.len);
+	kpix_buf_free(&b);
+	return rc;
+}
+
+int kpix_manifest_parse(kpix_manifest **out, const char *file, const char *text, size_t len)
+{
+	*out = NULL;
 	json_error_t jerr;
-	json_t *root = json_loadb(b.data ? b.data : "", b.len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		int rc = kpix_fail(KPIX_EMANIFEST, "%s:%d:%d: the manifest is not valid JSON: %s", path,
-		                   jerr.line, jerr.column, jerr.text);
-		kpix_buf_free(&b);
-		return rc;
-	}
+	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!root)
+		return kpix_fail(KPIX_EMANIFEST, "%s:%d:%d: the manifest is not valid JSON: %s", file,
+		                 jerr.line, jerr.column, jerr.text);
 	kpix_manifest *m = kpix_xcalloc(1, sizeof(*m));
 	m->created = -1;
-	reader rd = {path, b.data, b.len, m};
+	reader rd = {file, text, len, m};
 	int rc = read_manifest(&rd, root);
 	json_decref(root);
-	kpix_buf_free(&b);
 	if (rc) {
 		kpix_manifest_free(m);
 		return rc;
@@ -350,30 +365,43 @@ int kpix_manifest_load(kpix_manifest **out, const char *path)
 	return 0;
 }
 
+static void free_file(kpix_mfile *f)
+{
+	free(f->name);
+	free(f->encoding);
+	free(f->export);
+	free(f->format);
+	free(f->id);
+	free(f->version);
+}
+
 static void free_files(kpix_mfile *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		free(files[i].name);
+		free_file(&files[i]);
 	free(files);
+}
+
+void kpix_mversions_free(kpix_mversions *v)
+{
+	free(v->kpix);
+	free(v->libxlsxwriter);
+	free(v->zlib);
+	free(v->libcsv);
+	free(v->jansson);
+	*v = (kpix_mversions){0};
 }
 
 void kpix_manifest_free(kpix_manifest *m)
 {
 	if (!m)
 		return;
-	free(m->ver_kpix);
-	free(m->ver_xlsxwriter);
-	free(m->ver_zlib);
-	free(m->ver_csv);
-	free(m->schema.name);
-	free(m->previous.name);
-	free(m->schema_id);
-	free(m->schema_version);
-	free(m->pack.name);
-	free(m->pack_id);
-	free(m->pack_version);
-	free(m->period);
+	kpix_mversions_free(&m->made_by);
+	free_file(&m->schema);
+	free_file(&m->pack);
 	free_files(m->inputs, m->ninputs);
+	free_file(&m->previous);
+	free(m->period);
 	kpix_strings_free(m->params, m->nparams);
 	kpix_strings_free(m->exports, m->nexports);
 	free_files(m->outputs, m->noutputs);
@@ -382,54 +410,164 @@ void kpix_manifest_free(kpix_manifest *m)
 
 /* ------------------------------------------------------------- writing */
 
-/* A manifest entry for a file with its size and SHA-256, or NULL (with
- * the error set) when it cannot be read: a manifest without a file's hash
- * could prove nothing about it. */
-json_t *kpix_manifest_file_entry(const char *name, const char *path, uint64_t rows, bool with_rows)
+void kpix_mversions_now(kpix_mversions *out)
+{
+	out->kpix = kpix_xstrdup(KPIX_VERSION);
+	out->libxlsxwriter = kpix_xstrdup(kpix_xlsx_version());
+	out->zlib = kpix_xstrdup(zlibVersion());
+	out->libcsv = kpix_xasprintf("%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
+	out->jansson = kpix_xstrdup(JANSSON_VERSION);
+}
+
+kpix_manifest *kpix_manifest_new(kpix_manifest_kind kind)
+{
+	kpix_manifest *m = kpix_xcalloc(1, sizeof(*m));
+	m->kind = kind;
+	m->created = -1;
+	kpix_mversions_now(&m->made_by);
+	return m;
+}
+
+int kpix_mfile_hash(kpix_mfile *f, const char *name, const char *path)
 {
 	char hex[KPIX_SHA256_HEX_SIZE];
 	uint64_t size = 0;
 	if (kpix_sha256_file(path, hex, &size) != 0)
-		return NULL;
-	return kpix_manifest_entry(name, size, hex, rows, with_rows);
+		return KPIX_EIO;
+	char *copy = kpix_xstrdup(name); /* name may be f->name */
+	free(f->name);
+	f->name = copy;
+	f->size = size;
+	memcpy(f->sha256, hex, KPIX_SHA256_HEX_SIZE);
+	return 0;
 }
 
-json_t *kpix_manifest_entry(const char *name, uint64_t size, const char *sha256, uint64_t rows,
-                            bool with_rows)
+/* Sets key to a string when s is one. A string that is not UTF-8 cannot
+ * be written: the member is then left out, as jansson leaves it. */
+static void put_str(json_t *o, const char *key, const char *s)
+{
+	if (s)
+		json_object_set_new(o, key, json_string(s));
+}
+
+static void put_count(json_t *o, const char *key, uint64_t n)
+{
+	json_object_set_new(o, key, json_integer((json_int_t)n));
+}
+
+static json_t *file_json(const kpix_mfile *f)
 {
 	json_t *o = json_object();
-	json_object_set_new(o, "name", json_string(name));
-	json_object_set_new(o, "size", json_integer((json_int_t)size));
-	json_object_set_new(o, "sha256", json_string(sha256));
-	if (with_rows)
-		json_object_set_new(o, "rows", json_integer((json_int_t)rows));
+	json_object_set_new(o, "name", json_string(f->name));
+	put_count(o, "size", f->size);
+	put_str(o, "sha256", f->sha256);
+	if (f->has_rows)
+		put_count(o, "rows", f->rows);
+	put_str(o, "encoding", f->encoding);
+	put_str(o, "export", f->export);
+	put_str(o, "format", f->format);
+	put_str(o, "id", f->id);
+	put_str(o, "version", f->version);
 	return o;
 }
 
-json_t *kpix_manifest_versions(void)
+static json_t *files_json(const kpix_mfile *files, size_t n)
 {
-	json_t *ver = json_object();
-	json_object_set_new(ver, "kpix", json_string(KPIX_VERSION));
-	json_object_set_new(ver, "libxlsxwriter", json_string(kpix_xlsx_version()));
-	json_object_set_new(ver, "zlib", json_string(zlibVersion()));
-	char csvver[32];
-	snprintf(csvver, sizeof(csvver), "%d.%d.%d", CSV_MAJOR, CSV_MINOR, CSV_RELEASE);
-	json_object_set_new(ver, "libcsv", json_string(csvver));
-	json_object_set_new(ver, "jansson", json_string(JANSSON_VERSION));
-	return ver;
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(a, file_json(&files[i]));
+	return a;
 }
 
-int kpix_manifest_write(struct json_t *m, const kpix_report *rep, kpix_outdir *od)
+static json_t *options_json(const kpix_manifest *m)
 {
+	bool pack = m->kind == KPIX_MANIFEST_PACK;
+	json_t *opt = json_object();
+	if (pack)
+		put_str(opt, "period", m->period);
+	if (!pack) {
+		json_t *params = json_object();
+		for (size_t i = 0; i < m->nparams; i++) {
+			const char *eq = strchr(m->params[i], '=');
+			char *name = kpix_xstrndup(m->params[i], eq ? (size_t)(eq - m->params[i]) : 0);
+			json_object_set_new(params, name, json_string(eq ? eq + 1 : ""));
+			free(name);
+		}
+		json_object_set_new(opt, "parameters", params);
+		json_t *only = json_array();
+		for (size_t i = 0; i < m->nexports; i++)
+			json_array_append_new(only, json_string(m->exports[i]));
+		json_object_set_new(opt, "exports", only);
+	}
+	if (m->created >= 0)
+		put_count(opt, "source_date_epoch", (uint64_t)m->created);
+	if (!pack && m->has_previous)
+		put_str(opt, "previous", m->previous.name);
+	static const char *const encs[] = {"auto", "utf-8", "windows-1252"};
+	put_str(opt, "encoding", encs[m->encoding]);
+	/* it decides how many warnings a Validation sheet lists */
+	if (m->max_errors)
+		put_count(opt, "max_errors", m->max_errors);
+	return opt;
+}
+
+static json_t *reconciliation_json(const kpix_manifest *m)
+{
+	json_t *rec = json_object();
+	put_count(rec, "rows_read", m->rows_read);
+	if (m->kind == KPIX_MANIFEST_PACK) {
+		put_count(rec, "rows_shown", m->rows_shown);
+		put_count(rec, "rows_later", m->rows_later);
+		put_count(rec, "rows_other_indicators", m->rows_other_indicators);
+		put_count(rec, "rows_other_organisations", m->rows_other_organisations);
+	} else {
+		put_count(rec, "rows_exported", m->rows_exported);
+		put_count(rec, "rows_rejected", m->rows_rejected);
+	}
+	return rec;
+}
+
+char *kpix_manifest_text(const kpix_manifest *m)
+{
+	bool pack = m->kind == KPIX_MANIFEST_PACK;
+	json_t *o = json_object();
+	put_str(o, "manifest", FORMAT_MARKER);
+	put_str(o, "command", pack ? "pack" : "export");
+	json_t *ver = json_object();
+	put_str(ver, "kpix", m->made_by.kpix);
+	put_str(ver, "libxlsxwriter", m->made_by.libxlsxwriter);
+	put_str(ver, "zlib", m->made_by.zlib);
+	put_str(ver, "libcsv", m->made_by.libcsv);
+	put_str(ver, "jansson", m->made_by.jansson);
+	json_object_set_new(o, "versions", ver);
+	json_object_set_new(o, "schema", file_json(&m->schema));
+	if (pack)
+		json_object_set_new(o, "pack", file_json(&m->pack));
+	json_object_set_new(o, "inputs", files_json(m->inputs, m->ninputs));
+	if (!pack && m->has_previous)
+		json_object_set_new(o, "previous", file_json(&m->previous));
+	if (pack)
+		put_str(o, "fingerprint", m->fingerprint);
+	json_object_set_new(o, "options", options_json(m));
+	json_object_set_new(o, "outputs", files_json(m->outputs, m->noutputs));
+	json_object_set_new(o, "reconciliation", reconciliation_json(m));
 	json_t *val = json_object();
-	json_object_set_new(val, "errors", json_integer((json_int_t)kpix_report_errors(rep)));
-	json_object_set_new(val, "warnings", json_integer((json_int_t)kpix_report_warnings(rep)));
-	json_object_set_new(m, "validation", val);
-	char *text = json_dumps(m, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
-	json_decref(m);
+	put_count(val, "errors", m->errors);
+	put_count(val, "warnings", m->warnings);
+	json_object_set_new(o, "validation", val);
+	char *text = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(o);
+	char *with_end = kpix_xasprintf("%s\n", text);
+	free(text);
+	return with_end;
+}
+
+int kpix_manifest_write(const kpix_manifest *m, kpix_outdir *od)
+{
+	char *text = kpix_manifest_text(m);
 	FILE *f = NULL;
 	int rc = kpix_outdir_begin_file(od, "manifest.json", &f);
-	if (!rc && (fputs(text, f) == EOF || fputc('\n', f) == EOF))
+	if (!rc && fputs(text, f) == EOF)
 		rc = kpix_fail(KPIX_EIO, "cannot write '%s/manifest.json'", kpix_outdir_dir(od));
 	free(text);
 	return rc;

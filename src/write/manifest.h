@@ -1,12 +1,19 @@
-/* manifest.h - read the manifest.json that kpix export or kpix pack writes
- * beside its files ("kpix-manifest/1", described in docs/exports.md and
- * docs/packs.md), for kpix verify.
+/* manifest.h - the manifest.json that kpix export and kpix pack write
+ * beside their files ("kpix-manifest/1", described in docs/exports.md and
+ * docs/packs.md), and that kpix verify reads back.
  *
+ * One type, written by one function and read by one function: what an
+ * export or a pack records is filled into a kpix_manifest (the job does
+ * most of it, job.h), kpix_manifest_write turns it into bytes, and
+ * kpix_manifest_load turns those bytes back into the same struct.
  * jansson stays inside manifest.c: the rest of the library sees plain C.
- * Only what verifying needs is read, and it is checked strictly, since
- * every name read is joined to a directory and every number is compared:
- * a name must be a plain file name, a size a whole number, a hash 64
- * lower-case hex digits. Keys kpix does not use are ignored. */
+ *
+ * Reading checks strictly what verifying needs, since every name read is
+ * joined to a directory and every number is compared: a name must be a
+ * plain file name, a size a whole number, a hash 64 lower-case hex
+ * digits. What verifying does not need (an input's encoding, an output's
+ * format) is taken when it is a string and otherwise ignored, as are keys
+ * kpix does not use. */
 #ifndef KPIX_MANIFEST_H
 #define KPIX_MANIFEST_H
 
@@ -16,46 +23,86 @@
 #include "digest.h"
 #include "kpix/kpix.h"
 
-/* A file the manifest records: the schema, a pack's definition, an input
- * or an output. */
+struct kpix_outdir;
+
+/* What wrote the manifest: "command" */
+typedef enum {
+	KPIX_MANIFEST_EXPORT = 0,        /* "export" */
+	KPIX_MANIFEST_PACK               /* "pack" */
+} kpix_manifest_kind;
+
+/* A file the manifest records: the schema, a pack's definition, an input,
+ * last period's file or an output. Every string is the struct's own, NULL
+ * when not recorded (a NULL member is not written). */
 typedef struct {
 	char *name;                      /* a plain file name, no directory */
 	uint64_t size;
 	char sha256[KPIX_SHA256_HEX_SIZE];
 	bool has_rows;
 	uint64_t rows;                   /* data rows, when has_rows */
+	char *encoding;                  /* an input's, as it was read: "utf-8" ... */
+	char *export;                    /* an export's output: the export that made it */
+	char *format;                    /* an output's: "csv" or "xlsx" */
+	char *id, *version;              /* the schema's and a pack definition's */
 } kpix_mfile;
 
+/* "versions": what wrote the bytes. */
 typedef struct {
-	bool is_pack;                    /* "command": "pack"; else an export */
-	/* versions.*: each NULL when not recorded */
-	char *ver_kpix, *ver_xlsxwriter, *ver_zlib, *ver_csv;
-	kpix_mfile schema;
-	char *schema_id, *schema_version;
-	/* a pack's: its definition ("pack"), options.period and fingerprint */
-	kpix_mfile pack;
-	char *pack_id, *pack_version;
-	char *period;
-	char fingerprint[KPIX_SHA256_HEX_SIZE];
-	kpix_mfile *inputs;
+	char *kpix, *libxlsxwriter, *zlib, *libcsv, *jansson;
+} kpix_mversions;
+
+typedef struct {
+	kpix_manifest_kind kind;
+	kpix_mversions made_by;          /* kpix is always recorded; the rest may be NULL */
+	kpix_mfile schema;               /* with its id and version */
+	kpix_mfile pack;                 /* a pack's definition, with its id and version */
+	kpix_mfile *inputs;              /* with rows and encoding */
 	size_t ninputs;
 	bool has_previous;
-	kpix_mfile previous;             /* last period's file (--previous), when has_previous */
-	/* options: parameters as "name=value", in the manifest's order */
-	char **params;
+	kpix_mfile previous;             /* last period's file (an export's --previous) */
+	char fingerprint[KPIX_SHA256_HEX_SIZE]; /* a pack's: of every file it read */
+	/* options */
+	char *period;                    /* a pack's: "2025-26 Q2" */
+	char **params;                   /* an export's parameters as "name=value", in order */
 	size_t nparams;
-	char **exports;
+	char **exports;                  /* an export's: the exports written, in order */
 	size_t nexports;
-	kpix_encoding encoding;
 	int64_t created;                 /* source_date_epoch; -1 when not recorded */
+	kpix_encoding encoding;
 	uint64_t max_errors;             /* 0 when not recorded */
-	kpix_mfile *outputs;
+	kpix_mfile *outputs;             /* with an export's rows, export and format */
 	size_t noutputs;
-	uint64_t rows_read, rows_exported, rows_rejected; /* an export's reconciliation */
-	/* a pack's reconciliation (rows_read as well) */
+	/* reconciliation: an export's, and a pack's (rows_read in both) */
+	uint64_t rows_read, rows_exported, rows_rejected;
 	uint64_t rows_shown, rows_later, rows_other_indicators, rows_other_organisations;
+	/* validation */
 	uint64_t errors, warnings;
 } kpix_manifest;
+
+/* A new, empty manifest of kind, made by the running kpix and the
+ * libraries it is built with (made_by), with created -1. Free it with
+ * kpix_manifest_free. */
+kpix_manifest *kpix_manifest_new(kpix_manifest_kind kind);
+
+/* The running kpix's and its libraries' versions, as kpix_manifest_new
+ * records them: new strings, freed with kpix_mversions_free. */
+void kpix_mversions_now(kpix_mversions *out);
+void kpix_mversions_free(kpix_mversions *v);
+
+/* Records the file at path as f: name (copied), size and SHA-256. The
+ * other members are left as they are. KPIX_EIO when it cannot be read: a
+ * manifest without a file's hash could prove nothing about it. */
+int kpix_mfile_hash(kpix_mfile *f, const char *name, const char *path);
+
+/* The manifest as the bytes of manifest.json: indented by two, keys in
+ * the order docs/exports.md shows, ASCII only, ending with a line end. A
+ * new string. */
+char *kpix_manifest_text(const kpix_manifest *m);
+
+/* Starts DIR/manifest.json in od with kpix_manifest_text(m): it is
+ * committed with the other files. 0 or what kpix_outdir_begin_file
+ * returns. */
+int kpix_manifest_write(const kpix_manifest *m, struct kpix_outdir *od);
 
 /* Reads and checks the manifest at path. Returns 0 with *out a new
  * manifest (free it with kpix_manifest_free); KPIX_EIO "cannot read
@@ -65,26 +112,10 @@ typedef struct {
  * verifying needs. *out is NULL on failure. */
 int kpix_manifest_load(kpix_manifest **out, const char *path);
 
+/* The same, from text in memory; file names the text in messages. */
+int kpix_manifest_parse(kpix_manifest **out, const char *file, const char *text, size_t len);
+
 /* NULL-safe. */
 void kpix_manifest_free(kpix_manifest *m);
-
-/* Writing a manifest (export.c, pack.c), with jansson's objects: */
-struct json_t;
-/* An entry {"name", "size", "sha256"[, "rows"]} for the file at path, or
- * NULL (with the error set) when it cannot be read: a manifest without a
- * file's hash could prove nothing about it. */
-struct json_t *kpix_manifest_file_entry(const char *name, const char *path, uint64_t rows,
-                                        bool with_rows);
-/* The same entry for a file already hashed. */
-struct json_t *kpix_manifest_entry(const char *name, uint64_t size, const char *sha256,
-                                   uint64_t rows, bool with_rows);
-/* {"kpix", "libxlsxwriter", "zlib", "libcsv", "jansson"}: the versions
- * that wrote the bytes. */
-struct json_t *kpix_manifest_versions(void);
-/* Adds the report's counts as "validation" to m, takes m (it is freed),
- * and starts DIR/manifest.json in od with its text: indented, keys in the
- * order given, ASCII only. 0 or what kpix_outdir_begin_file returns. */
-struct kpix_outdir;
-int kpix_manifest_write(struct json_t *m, const kpix_report *rep, struct kpix_outdir *od);
 
 #endif

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "outdir.h"
+#include "job.h"
 #include "schema.h"
 #include "util.h"
 #include "xlsx.h"
@@ -568,31 +568,22 @@ int kpix_template(char ***written, size_t *nwritten, const kpix_schema *s,
 		*written = NULL;
 	if (nwritten)
 		*nwritten = 0;
-	if (!opts || !opts->out_dir || !*opts->out_dir)
-		return kpix_fail(KPIX_EUSAGE, "no output directory given");
-	if (s->nfields > EXCEL_COLS)
-		return kpix_fail(KPIX_ESCHEMA,
-		                 "the schema %s has %zu fields, more than the %u columns a workbook holds",
-		                 s->id, s->nfields, EXCEL_COLS);
-
-	/* the schema and its reference files are inputs no output may replace */
-	const char **inputs = kpix_xcalloc(s->nfkeys + 2, sizeof(char *));
-	char **refs = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
-	size_t ninputs = 0;
-	inputs[ninputs++] = s->path;
-	for (size_t i = 0; i < s->nfkeys; i++)
-		if (s->fkeys[i].kind == KPIX_REF_FILE)
-			inputs[ninputs++] = refs[i] = s->fkeys[i].resource[0] == '/'
-			                                  ? kpix_xstrdup(s->fkeys[i].resource)
-			                                  : kpix_xasprintf("%s/%s", s->dir, s->fkeys[i].resource);
-	kpix_outdir *od = NULL;
-	int rc = kpix_outdir_open(&od, opts->out_dir, inputs, ninputs);
-	for (size_t i = 0; i < s->nfkeys; i++)
-		free(refs[i]);
-	free(refs);
-	free(inputs);
-	if (rc)
+	if (opts && opts->version != KPIX_TEMPLATE_OPTIONS_VERSION)
+		return kpix_fail(KPIX_EUSAGE, "template options of version %u; this kpix knows version %d",
+		                 opts->version, KPIX_TEMPLATE_OPTIONS_VERSION);
+	/* no data is read and nothing is recorded, but the two files are
+	 * committed together and never over the schema or its reference files */
+	kpix_job_spec spec = {.out_dir = opts ? opts->out_dir : NULL, .schema = s};
+	kpix_job *job = NULL;
+	int rc = kpix_job_new(&job, &spec);
+	if (!rc && s->nfields > EXCEL_COLS)
+		rc = kpix_fail(KPIX_ESCHEMA,
+		               "the schema %s has %zu fields, more than the %u columns a workbook holds",
+		               s->id, s->nfields, EXCEL_COLS);
+	if (rc || (rc = kpix_job_start(job, NULL, NULL))) {
+		kpix_job_free(job);
 		return rc;
+	}
 
 	tpl t = {.s = s};
 	t.choices = kpix_xcalloc(s->nfields + 1, sizeof(choice));
@@ -602,13 +593,13 @@ int kpix_template(char ***written, size_t *nwritten, const kpix_schema *s,
 	char *csv_name = kpix_xasprintf("%s-template.csv", s->id);
 	char *xlsx_name = kpix_xasprintf("%s-template.xlsx", s->id);
 	FILE *fp = NULL;
-	const char *tmp = NULL;
-	if (!(rc = kpix_outdir_begin_file(od, csv_name, &fp)))
+	const char *tmp = NULL, *shown = NULL;
+	if (!(rc = kpix_job_begin_file(job, csv_name, &fp)))
 		write_header(s, fp);
-	if (!rc && !(rc = kpix_outdir_begin(od, xlsx_name, &tmp)))
-		rc = write_workbook(&t, tmp, kpix_outdir_path(od, 1), opts->created);
+	if (!rc && !(rc = kpix_job_begin(job, xlsx_name, &tmp, &shown)))
+		rc = write_workbook(&t, tmp, shown, opts->created);
 	if (!rc)
-		rc = kpix_outdir_commit(od);
+		rc = kpix_job_commit(job);
 	if (!rc && written) {
 		*written = kpix_xcalloc(3, sizeof(char *));
 		(*written)[0] = kpix_xstrdup(csv_name);
@@ -618,7 +609,7 @@ int kpix_template(char ***written, size_t *nwritten, const kpix_schema *s,
 	}
 
 	kpix_xlsx_discard(t.wb);
-	kpix_outdir_free(od);
+	kpix_job_free(job);
 	for (size_t i = 0; i < s->nfields; i++) {
 		for (size_t k = 0; k < t.choices[i].n; k++)
 			free(t.choices[i].items[k]);

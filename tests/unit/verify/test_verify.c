@@ -498,9 +498,8 @@ static void copy_file(const char *from, const char *to)
 	assert_int_equal(fclose(out), 0);
 }
 
-/* Packs the copies into DIR/pack with kpix_pack, naming the copied schema
- * (kpix_pack_options.schema) rather than letting the definition's id find
- * the shipped one. */
+/* Packs the copies into DIR/pack with kpix_pack, given the copied schema
+ * rather than the shipped one the definition's id would find. */
 static int setup_pack(void **state)
 {
 	pfx *f = calloc(1, sizeof(*f));
@@ -525,14 +524,19 @@ static int setup_pack(void **state)
 	}
 	kpix_pack_options po = KPIX_PACK_OPTIONS_INIT;
 	po.out_dir = f->out;
-	po.pack = f->def;
-	po.schema = f->schema;
 	po.period = "2025-26 Q2";
-	po.search_path = f->nowhere;
+	kpix_packdef *def = NULL;
+	kpix_schema *schema = NULL;
 	kpix_pack_result *pr = NULL;
-	int rc = kpix_pack(&pr, (const char *const *)f->history, NHISTORY, &po);
+	int rc = kpix_packdef_load(&def, f->def, f->nowhere);
+	if (!rc)
+		rc = kpix_schema_load(&schema, f->schema, f->nowhere);
+	if (!rc)
+		rc = kpix_pack(&pr, schema, def, (const char *const *)f->history, NHISTORY, &po);
 	bool written = kpix_pack_written(pr);
 	kpix_pack_free(pr);
+	kpix_schema_free(schema);
+	kpix_packdef_free(def);
 	*state = f;
 	return rc || !written ? -1 : 0;
 }

@@ -1,0 +1,226 @@
+/* job.c - check, validate, write as temporary files, record, commit; see
+ * job.h. */
+#include "job.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "digest.h"
+#include "outdir.h"
+#include "util.h"
+
+struct kpix_job {
+	kpix_job_spec spec;
+	kpix_validator *v;
+	kpix_outdir *od;
+	kpix_manifest *m;
+	const char **tmp;      /* each output's temporary file, as m->outputs */
+	bool hashed;           /* the inputs are recorded in m */
+	bool failed;
+	int fail_rc;
+	char *fail_msg;
+};
+
+int kpix_job_new(kpix_job **out, const kpix_job_spec *spec)
+{
+	kpix_job *j = kpix_xcalloc(1, sizeof(*j));
+	*out = j;
+	j->spec = *spec;
+	if (!spec->out_dir || !*spec->out_dir)
+		return kpix_fail(KPIX_EUSAGE, "no output directory given");
+	if (!spec->manifest)
+		return 0;
+	j->m = kpix_manifest_new(spec->kind);
+	const char *const others[] = {spec->previous, spec->schema->path, spec->definition};
+	int rc;
+	if ((rc = kpix_require_regular_files(spec->files, spec->nfiles, spec->what)) ||
+	    (rc = kpix_require_regular_files(others, 3, spec->what)))
+		return rc;
+	return 0;
+}
+
+int kpix_job_start(kpix_job *j, kpix_row_hook on_row, void *ctx)
+{
+	const kpix_job_spec *sp = &j->spec;
+	const kpix_schema *s = sp->schema;
+	int rc;
+	if (sp->manifest && (rc = kpix_validator_new(&j->v, s, sp->validate)))
+		return rc;
+	/* every file read is an input that no output may replace */
+	const char **inputs = kpix_xcalloc(sp->nfiles + s->nfkeys + 4, sizeof(char *));
+	size_t n = 0;
+	for (size_t i = 0; i < sp->nfiles; i++)
+		inputs[n++] = sp->files[i];
+	if (sp->previous)
+		inputs[n++] = sp->previous;
+	inputs[n++] = s->path;
+	if (sp->definition)
+		inputs[n++] = sp->definition;
+	char **refs = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
+	for (size_t i = 0; i < s->nfkeys; i++)
+		if (s->fkeys[i].kind == KPIX_REF_FILE)
+			inputs[n++] = refs[i] = s->fkeys[i].resource[0] == '/'
+			                            ? kpix_xstrdup(s->fkeys[i].resource)
+			                            : kpix_xasprintf("%s/%s", s->dir, s->fkeys[i].resource);
+	rc = kpix_outdir_open(&j->od, sp->out_dir, inputs, n);
+	for (size_t i = 0; i < s->nfkeys; i++)
+		free(refs[i]);
+	free(refs);
+	free(inputs);
+	if (!rc && j->v)
+		kpix_validator_set_row_hook(j->v, on_row, ctx);
+	return rc;
+}
+
+kpix_validator *kpix_job_validator(const kpix_job *j)
+{
+	return j->v;
+}
+
+void kpix_job_fail(kpix_job *j, int rc)
+{
+	if (j->failed)
+		return;
+	j->failed = true;
+	j->fail_rc = rc;
+	j->fail_msg = kpix_xstrdup(kpix_error_last());
+}
+
+bool kpix_job_failed(const kpix_job *j)
+{
+	return j->failed;
+}
+
+int kpix_job_read(kpix_job *j)
+{
+	int rc;
+	if (j->spec.previous && (rc = kpix_validator_add_previous(j->v, j->spec.previous)))
+		return rc;
+	for (size_t i = 0; i < j->spec.nfiles && !j->failed; i++)
+		if ((rc = kpix_validator_add_file(j->v, j->spec.files[i])))
+			return rc;
+	if (j->failed)
+		return kpix_fail(j->fail_rc, "%s", j->fail_msg);
+	return 0;
+}
+
+const kpix_report *kpix_job_report(const kpix_job *j)
+{
+	return j && j->v ? kpix_validator_finish(j->v) : NULL;
+}
+
+void kpix_job_abandon(kpix_job *j)
+{
+	kpix_outdir_free(j->od);
+	j->od = NULL;
+}
+
+int kpix_job_begin(kpix_job *j, const char *name, const char **tmp, const char **shown)
+{
+	int rc = kpix_outdir_begin(j->od, name, tmp);
+	if (rc)
+		return rc;
+	*shown = kpix_outdir_path(j->od, kpix_outdir_count(j->od) - 1);
+	if (!j->m)
+		return 0;
+	kpix_manifest *m = j->m;
+	m->outputs = kpix_xrealloc(m->outputs, (m->noutputs + 1) * sizeof(kpix_mfile));
+	j->tmp = kpix_xrealloc(j->tmp, (m->noutputs + 1) * sizeof(char *));
+	m->outputs[m->noutputs] = (kpix_mfile){.name = kpix_xstrdup(name)};
+	j->tmp[m->noutputs++] = *tmp;
+	return 0;
+}
+
+int kpix_job_begin_file(kpix_job *j, const char *name, FILE **fp)
+{
+	return kpix_outdir_begin_file(j->od, name, fp);
+}
+
+kpix_manifest *kpix_job_manifest(const kpix_job *j)
+{
+	return j->m;
+}
+
+/* The schema and a pack's definition: the file, its id and version. */
+static int hash_described(kpix_mfile *f, const char *path, const char *id, const char *version)
+{
+	int rc = kpix_mfile_hash(f, kpix_base_name(path), path);
+	free(f->id);
+	free(f->version);
+	f->id = id ? kpix_xstrdup(id) : NULL;
+	f->version = version ? kpix_xstrdup(version) : NULL;
+	return rc;
+}
+
+int kpix_job_hash_inputs(kpix_job *j)
+{
+	if (j->hashed)
+		return 0;
+	const kpix_job_spec *sp = &j->spec;
+	kpix_manifest *m = j->m;
+	const kpix_report *rep = kpix_job_report(j);
+	int rc;
+	if (!m->inputs) {
+		m->inputs = kpix_xcalloc(sp->nfiles + 1, sizeof(kpix_mfile));
+		m->ninputs = sp->nfiles;
+	}
+	for (size_t i = 0; i < sp->nfiles; i++) {
+		kpix_mfile *f = &m->inputs[i];
+		const char *path = NULL, *enc = NULL;
+		uint64_t rejected = 0;
+		kpix_report_file_get(rep, i, &path, &f->rows, &rejected, &enc);
+		f->has_rows = true;
+		free(f->encoding);
+		f->encoding = kpix_xstrdup(enc ? enc : "utf-8");
+		if ((rc = kpix_mfile_hash(f, kpix_base_name(sp->files[i]), sp->files[i])))
+			return rc;
+	}
+	/* read for the comparisons with last period only: its rows are not
+	 * part of this return */
+	m->has_previous = sp->previous != NULL;
+	if (sp->previous &&
+	    (rc = kpix_mfile_hash(&m->previous, kpix_base_name(sp->previous), sp->previous)))
+		return rc;
+	if ((rc = hash_described(&m->schema, sp->schema->path, sp->schema->id,
+	                         sp->schema->version)))
+		return rc;
+	if (sp->definition && (rc = hash_described(&m->pack, sp->definition, sp->definition_id,
+	                                           sp->definition_version)))
+		return rc;
+	j->hashed = true;
+	return 0;
+}
+
+int kpix_job_commit(kpix_job *j)
+{
+	kpix_manifest *m = j->m;
+	int rc;
+	if (m) {
+		if ((rc = kpix_job_hash_inputs(j)))
+			return rc;
+		for (size_t i = 0; i < m->noutputs; i++)
+			if ((rc = kpix_mfile_hash(&m->outputs[i], m->outputs[i].name, j->tmp[i])))
+				return rc;
+		m->created = j->spec.created;
+		m->encoding = j->spec.validate->encoding;
+		m->max_errors = j->spec.validate->max_errors;
+		const kpix_report *rep = kpix_job_report(j);
+		m->errors = kpix_report_errors(rep);
+		m->warnings = kpix_report_warnings(rep);
+		if ((rc = kpix_manifest_write(m, j->od)))
+			return rc;
+	}
+	return kpix_outdir_commit(j->od);
+}
+
+void kpix_job_free(kpix_job *j)
+{
+	if (!j)
+		return;
+	kpix_outdir_free(j->od);
+	kpix_validator_free(j->v);
+	kpix_manifest_free(j->m);
+	free(j->tmp);
+	free(j->fail_msg);
+	free(j);
+}
