@@ -14,6 +14,7 @@
 #include "cast.h"
 #include "expr.h"
 #include "figures.h"
+#include "json.h"
 #include "layout.h"
 #include "keyset.h"
 #include "kpix/kpix.h"
@@ -29,11 +30,6 @@ typedef enum {
 	KPIX_T_YEARMONTH,
 	KPIX_T_ANY
 } kpix_type;
-
-typedef struct {
-	char **items; /* NULL-terminated */
-	size_t n;
-} kpix_strlist;
 
 typedef struct {
 	char *name;
