@@ -11,6 +11,7 @@
 #include "csvread.h"
 #include "report.h"
 #include "schema.h"
+#include "schema_re.h"
 #include "util.h"
 #include "validate.h"
 
@@ -527,16 +528,16 @@ static int match_pattern(kpix_validator *v, const field_plan *p, const kpix_cell
 	int m;
 	if (p->shape)
 		return kpix_shape_match(p->shape, c->data, c->len);
-	if (f->re_jit) {
+	if (f->re->jit) {
 		size_t limit = REGEX_JIT_BUDGET / (c->len + 1);
 		pcre2_set_match_limit(v->mctx, limit > REGEX_MATCH_LIMIT ? REGEX_MATCH_LIMIT
 		                                : limit ? (uint32_t)limit : 1);
-		m = pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
+		m = pcre2_jit_match(f->re->code, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
 		pcre2_set_match_limit(v->mctx, REGEX_MATCH_LIMIT);
 		if (m != PCRE2_ERROR_MATCHLIMIT)
 			return m >= 0 ? 1 : m == PCRE2_ERROR_NOMATCH ? 0 : -1;
 	}
-	m = pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, PCRE2_NO_JIT, v->md, v->mctx);
+	m = pcre2_match(f->re->code, (PCRE2_SPTR)c->data, c->len, 0, PCRE2_NO_JIT, v->md, v->mctx);
 	return m >= 0 ? 1 : m == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 

@@ -15,6 +15,7 @@
 
 #include "csvread.h"
 #include "json.h"
+#include "schema_re.h"
 #include "util.h"
 
 #ifndef KPIX_SCHEMA_DIR
@@ -189,9 +190,10 @@ static int load_constraints(loader *ld, const char *path, const kpix_json *c, kp
 	if (f->pattern) {
 		int err;
 		PCRE2_SIZE off;
-		f->re = pcre2_compile((PCRE2_SPTR)f->pattern, PCRE2_ZERO_TERMINATED,
-		                      PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &err, &off, NULL);
-		if (!f->re) {
+		pcre2_code *code = pcre2_compile((PCRE2_SPTR)f->pattern, PCRE2_ZERO_TERMINATED,
+		                                 PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED, &err,
+		                                 &off, NULL);
+		if (!code) {
 			PCRE2_UCHAR msg[200];
 			pcre2_get_error_message(err, msg, sizeof(msg));
 			char *p = kpix_json_path(path, "pattern");
@@ -200,7 +202,9 @@ static int load_constraints(loader *ld, const char *path, const kpix_json *c, kp
 			free(p);
 			return rc;
 		}
-		f->re_jit = pcre2_jit_compile(f->re, PCRE2_JIT_COMPLETE) == 0;
+		f->re = kpix_xcalloc(1, sizeof(*f->re));
+		f->re->code = code;
+		f->re->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;
 	}
 	if ((rc = kpix_json_get_strlist(ld->doc, path, c, "enum", &f->enum_text, false, kpix_format_number)))
 		return rc;
@@ -1083,7 +1087,9 @@ static void field_free(kpix_field *f)
 	free(f->minimum_text);
 	free(f->maximum_text);
 	free(f->pattern);
-	pcre2_code_free(f->re);
+	if (f->re)
+		pcre2_code_free(f->re->code);
+	free(f->re);
 	kpix_strlist_free(&f->enum_text);
 	free(f->enum_num);
 }

@@ -5,8 +5,6 @@
 #ifndef KPIX_SCHEMA_H
 #define KPIX_SCHEMA_H
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -54,8 +52,7 @@ typedef struct {
 	char *minimum_text, *maximum_text;
 	int64_t min_length, max_length; /* -1 when absent */
 	char *pattern;
-	pcre2_code *re;
-	bool re_jit;           /* compiled to machine code: match with pcre2_jit_match */
+	struct kpix_regex *re; /* pattern compiled (schema_re.h), or NULL when none */
 	kpix_strlist enum_text;
 	double *enum_num;      /* for numeric types: the enum as numbers */
 } kpix_field;
