@@ -242,6 +242,15 @@ static void skip_value(scan *sc)
 		sc->pos++;
 }
 
+/* Skips an element or a member's value and the comma after it. */
+static void skip_item(scan *sc)
+{
+	skip_value(sc);
+	skip_ws(sc);
+	if (sc->pos < sc->len && sc->s[sc->pos] == ',')
+		sc->pos++;
+}
+
 static void to_line_col(const char *s, size_t pos, int *line, int *col)
 {
 	*line = 1;
@@ -286,10 +295,7 @@ int kpix_json_locate(const char *text, size_t len, const char *path, int *line, 
 					ok = true;
 					break;
 				}
-				skip_value(&sc);
-				skip_ws(&sc);
-				if (sc.pos < len && text[sc.pos] == ',')
-					sc.pos++;
+				skip_item(&sc);
 			}
 			if (!ok) {
 				rc = -1;
@@ -319,10 +325,7 @@ int kpix_json_locate(const char *text, size_t len, const char *path, int *line, 
 				found = kpos;
 				break;
 			}
-			skip_value(&sc);
-			skip_ws(&sc);
-			if (sc.pos < len && text[sc.pos] == ',')
-				sc.pos++;
+			skip_item(&sc);
 		}
 		if (!ok) {
 			rc = -1;
@@ -451,30 +454,40 @@ int kpix_json_get_str(const kpix_json_doc *doc, const char *path, const kpix_jso
 	return 0;
 }
 
+/* The member key of obj, or NULL when it is absent or (then with *rc set)
+ * not of the kind is_kind accepts. */
+static const kpix_json *typed(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
+                              const char *key, bool (*is_kind)(const kpix_json *),
+                              const char *expected, int *rc)
+{
+	const kpix_json *v = kpix_json_get(obj, key);
+	*rc = 0;
+	if (v && !is_kind(v)) {
+		*rc = wrong(doc, path, key, expected);
+		return NULL;
+	}
+	return v;
+}
+
 int kpix_json_get_bool(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
                        const char *key, bool *out)
 {
-	const kpix_json *v = kpix_json_get(obj, key);
-	if (!v)
-		return 0;
-	if (!kpix_json_is_bool(v))
-		return wrong(doc, path, key, "true or false");
-	*out = kpix_json_is_true(v);
-	return 0;
+	int rc;
+	const kpix_json *v = typed(doc, path, obj, key, kpix_json_is_bool, "true or false", &rc);
+	if (v)
+		*out = kpix_json_is_true(v);
+	return rc;
 }
 
 int kpix_json_get_num(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
                       const char *key, bool *has, double *out)
 {
-	const kpix_json *v = kpix_json_get(obj, key);
-	*has = false;
-	if (!v)
-		return 0;
-	if (!kpix_json_is_number(v))
-		return wrong(doc, path, key, "a number");
-	*has = true;
-	*out = kpix_json_number(v);
-	return 0;
+	int rc;
+	const kpix_json *v = typed(doc, path, obj, key, kpix_json_is_number, "a number", &rc);
+	*has = v != NULL;
+	if (v)
+		*out = kpix_json_number(v);
+	return rc;
 }
 
 int kpix_json_get_strlist(const kpix_json_doc *doc, const char *path, const kpix_json *obj,

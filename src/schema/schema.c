@@ -42,6 +42,19 @@ static long field_index(const kpix_schema *s, const char *name)
 	return kpix_scope_field(&s->scope, name, strlen(name));
 }
 
+/* Reads the member key of obj naming a field: *out is the field's index,
+ * left as it is when there is no such member. */
+static int get_field(loader *ld, const kpix_json *obj, const char *key, long *out)
+{
+	char *name = NULL;
+	int rc = kpix_json_get_str(ld->doc, "", obj, key, &name, false);
+	if (rc || !name)
+		return rc;
+	*out = field_index(ld->s, name);
+	free(name);
+	return *out < 0 ? kpix_json_fail(ld->doc, key, "not one of the schema's fields") : 0;
+}
+
 /* Resolves a list of field names to indexes. */
 static int resolve_fields(loader *ld, const char *path, const kpix_strlist *names, size_t **out)
 {
@@ -833,28 +846,12 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	if (rc)
 		goto fail;
 
-	char *indf = NULL;
-	if ((rc = kpix_json_get_str(ld.doc, "", root, "indicatorField", &indf, false)))
+	if ((rc = get_field(&ld, root, "indicatorField", &s->indicator_field)) ||
+	    (rc = get_field(&ld, root, "partField", &s->part_field)))
 		goto fail;
-	if (indf) {
-		s->indicator_field = field_index(s, indf);
-		free(indf);
-		if (s->indicator_field < 0) {
-			rc = kpix_json_fail(ld.doc, "indicatorField", "not one of the schema's fields");
-			goto fail;
-		}
-	}
-	char *partf = NULL;
-	if ((rc = kpix_json_get_str(ld.doc, "", root, "partField", &partf, false)))
+	if (s->part_field >= 0 && s->indicator_field < 0) {
+		rc = kpix_json_fail(ld.doc, "partField", "needs \"indicatorField\" as well");
 		goto fail;
-	if (partf) {
-		s->part_field = field_index(s, partf);
-		free(partf);
-		if (s->part_field < 0 || s->indicator_field < 0) {
-			rc = kpix_json_fail(ld.doc, "partField", s->part_field < 0 ? "not one of the schema's fields"
-			                                             : "needs \"indicatorField\" as well");
-			goto fail;
-		}
 	}
 	const kpix_json *inds = kpix_json_get(root, "indicators");
 	if (inds && kpix_json_is_array(inds)) {
