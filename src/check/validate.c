@@ -12,6 +12,7 @@
 #include "period.h"
 #include "report.h"
 #include "schema.h"
+#include "schema_re.h"
 #include "util.h"
 #include "validate.h"
 
@@ -528,16 +529,16 @@ static int match_pattern(kpix_validator *v, const field_plan *p, const kpix_cell
 	int m;
 	if (p->shape)
 		return kpix_shape_match(p->shape, c->data, c->len);
-	if (f->re_jit) {
+	if (f->re->jit) {
 		size_t limit = REGEX_JIT_BUDGET / (c->len + 1);
 		pcre2_set_match_limit(v->mctx, limit > REGEX_MATCH_LIMIT ? REGEX_MATCH_LIMIT
 		                                : limit ? (uint32_t)limit : 1);
-		m = pcre2_jit_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
+		m = pcre2_jit_match(f->re->code, (PCRE2_SPTR)c->data, c->len, 0, 0, v->md, v->mctx);
 		pcre2_set_match_limit(v->mctx, REGEX_MATCH_LIMIT);
 		if (m != PCRE2_ERROR_MATCHLIMIT)
 			return m >= 0 ? 1 : m == PCRE2_ERROR_NOMATCH ? 0 : -1;
 	}
-	m = pcre2_match(f->re, (PCRE2_SPTR)c->data, c->len, 0, PCRE2_NO_JIT, v->md, v->mctx);
+	m = pcre2_match(f->re->code, (PCRE2_SPTR)c->data, c->len, 0, PCRE2_NO_JIT, v->md, v->mctx);
 	return m >= 0 ? 1 : m == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
@@ -834,21 +835,23 @@ static long row_figure(const kpix_validator *v, const kpix_indicator *def)
 		return -1;
 	long bf = fg->breakdown_field;
 	bool bd = bf >= 0 && v->slots[bf].kind == KPIX_VAL_STRING;
-	return kpix_figures_of(fg, v->s, (size_t)(def - v->s->indicators),
+	return kpix_figures_of(fg, v->s->indicators, (size_t)(def - v->s->indicators),
 	                       bd ? v->slots[bf].str : NULL, bd ? v->slots[bf].len : 0);
 }
 
 static void fill_indicator(kpix_validator *v)
 {
-	kpix_val *ind = v->slots + v->s->nfields;
-	for (int i = 0; i <= KPIX_IND_NATTRS; i++) /* and prev.<valueField> after them */
+	const kpix_scope *sc = &v->s->scope;
+	kpix_val *ind = v->slots + sc->ind_at;
+	for (int i = 0; i < KPIX_IND_NATTRS; i++)
 		ind[i].kind = KPIX_VAL_NULL;
+	v->slots[sc->prev_value].kind = KPIX_VAL_NULL;
 	const kpix_indicator *def = row_indicator(v);
 	if (def)
 		memcpy(ind, def->attrs, sizeof(def->attrs));
 	long i = row_figure(v, def);
 	if (i >= 0)
-		ind[KPIX_IND_NATTRS] = v->fig[v->s->figures.n + (size_t)i];
+		v->slots[sc->prev_value] = v->fig[kpix_scope_figure_slot(sc, (size_t)i, true)];
 }
 
 static void append_val(kpix_buf *b, const kpix_val *val)
@@ -912,9 +915,9 @@ static void check_rules(kpix_validator *v)
 			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && !res.b))
 				continue;
 		}
-		uint32_t col = r->nfields ? col_of(v, r->fields[0]) : 0;
-		const char *fname = r->nfields ? s->fields[r->fields[0]].name : NULL;
-		const kpix_cell *c = r->nfields ? v->field_cell[r->fields[0]] : NULL;
+		uint32_t col = r->nabout ? col_of(v, r->about[0]) : 0;
+		const char *fname = r->nabout ? s->fields[r->about[0]].name : NULL;
+		const kpix_cell *c = r->nabout ? v->field_cell[r->about[0]] : NULL;
 		if (rc != 0) {
 			if (v->rule_error_reported[i])
 				continue;
@@ -1026,10 +1029,10 @@ static bool put_completeness_name(void *ctx, const char *name, size_t n, kpix_bu
 		return true;
 	}
 	if (n > 4 && memcmp(name, "ind.", 4) == 0) {
-		int slot = kpix_schema_slot(cn->v->s, name, n);
-		if (slot < 0)
+		int a = kpix_scope_ind_attr(&cn->v->s->scope, name, n);
+		if (a < 0)
 			return false;
-		append_val(out, &cn->ind->attrs[(size_t)slot - cn->v->s->nfields]);
+		append_val(out, &cn->ind->attrs[a]);
 		return true;
 	}
 	/* a groupBy field: its value is the matching part of the group key */
@@ -1139,7 +1142,7 @@ static void finish_figures(kpix_validator *v)
 	const char *fname = fg->value_field >= 0 ? v->s->fields[fg->value_field].name : NULL;
 	kpix_buf m = KPIX_BUF_INIT;
 	for (size_t i = 0; i < fg->nrules; i++) {
-		const kpix_figure_rule *r = &fg->rules[i];
+		const kpix_rule *r = &fg->rules[i];
 		kpix_val res;
 		int rc = 0;
 		if (r->when) {
@@ -1152,7 +1155,7 @@ static void finish_figures(kpix_validator *v)
 			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && !res.b))
 				continue;
 		}
-		size_t c = r->cells[0];
+		size_t c = r->about[0];
 		const struct fig_at *at = &v->fig_at[c];
 		char num[32] = "";
 		if (v->fig[c].kind == KPIX_VAL_NUMBER)
@@ -1165,7 +1168,7 @@ static void finish_figures(kpix_validator *v)
 			kpix_report_add(&v->report, &d, "rule-error", 0);
 			continue;
 		}
-		kpix_figures_message(fg, v->fig, r->message, &m);
+		kpix_figures_message(&v->s->scope, v->fig, r->message, &m);
 		kpix_diag d = {"figure-constraint", r->severity, at->file, at->row, at->col, fname,
 		               *num ? num : NULL, r->code, m.data ? m.data : ""};
 		kpix_report_add(&v->report, &d, r->code, strlen(num));
@@ -1190,7 +1193,7 @@ int kpix_validator_add_previous(kpix_validator *v, const char *path)
 		/* last period's figures as its valid rows give them; its other
 		 * problems are its own return's, not this one's */
 		for (size_t i = 0; i < fg->n; i++)
-			v->fig[fg->n + i] = prev->fig[i];
+			v->fig[kpix_scope_figure_slot(&v->s->scope, i, true)] = prev->fig[i];
 	}
 	kpix_validator_free(prev);
 	return rc;
@@ -1340,8 +1343,8 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 	else
 		v->opts = (kpix_validate_options)KPIX_VALIDATE_OPTIONS_INIT;
 	kpix_report_init(&v->report, v->opts.max_errors ? v->opts.max_errors : DEFAULT_MAX_ERRORS);
-	v->slots = kpix_xcalloc(s->nslots, sizeof(kpix_val));
-	v->fig = kpix_xcalloc(2 * s->figures.n + 1, sizeof(kpix_val));
+	v->slots = kpix_xcalloc(s->scope.nrow, sizeof(kpix_val));
+	v->fig = kpix_xcalloc(s->scope.nfig + 1, sizeof(kpix_val));
 	v->fig_at = kpix_xcalloc(s->figures.n + 1, sizeof(*v->fig_at));
 	v->plan = kpix_xcalloc(s->nfields ? s->nfields : 1, sizeof(*v->plan));
 	v->field_cell = kpix_xcalloc(s->nfields, sizeof(*v->field_cell));

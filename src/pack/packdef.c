@@ -1,10 +1,8 @@
 /* packdef.c - read and check a board pack's definition (packdef.h). */
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "packdef.h"
-#include "schema_load.h"
 
 #define FORMAT_MARKER "pack/1"
 #define MAX_PERIODS 40
@@ -26,16 +24,16 @@ static char *at(const char *path, const char *key)
 /* "rag": {"method": "tolerance" | "comparative", "tolerance": {"points": N}
  * or {"percentOfTarget": N}}; the comparative method's tolerance is 10% of
  * the target unless given. */
-static int load_rag(kpix_loader *ld, const char *path, json_t *j, kpix_rag_rule *out)
+static int load_rag(const kpix_json_doc *doc, const char *path, const kpix_json *j, kpix_rag_rule *out)
 {
 	static const char *const keys[] = {"method", "tolerance", NULL};
 	static const char *const tkeys[] = {"points", "percentOfTarget", NULL};
-	if (!json_is_object(j))
-		return kpix_ld_fail(ld, path, "expected an object with a method and a tolerance");
+	if (!kpix_json_is_object(j))
+		return kpix_json_fail(doc, path, "expected an object with a method and a tolerance");
 	char *method = NULL;
 	int rc;
-	if ((rc = kpix_ld_only_keys(ld, path, j, keys)) ||
-	    (rc = kpix_ld_str(ld, path, j, "method", &method, true)))
+	if ((rc = kpix_json_only_keys(doc, path, j, keys)) ||
+	    (rc = kpix_json_get_str(doc, path, j, "method", &method, true)))
 		return rc;
 	if (strcmp(method, "tolerance") == 0) {
 		out->method = KPIX_RAG_TOLERANCE;
@@ -43,7 +41,7 @@ static int load_rag(kpix_loader *ld, const char *path, json_t *j, kpix_rag_rule 
 		out->method = KPIX_RAG_COMPARATIVE;
 	} else {
 		char *p = at(path, "method");
-		rc = kpix_ld_fail(ld, p, "unknown method '%s'; expected tolerance (a band below the "
+		rc = kpix_json_fail(doc, p, "unknown method '%s'; expected tolerance (a band below the "
 		                         "target) or comparative (the Havering form)",
 		                  method);
 		free(p);
@@ -51,10 +49,10 @@ static int load_rag(kpix_loader *ld, const char *path, json_t *j, kpix_rag_rule 
 	free(method);
 	if (rc)
 		return rc;
-	json_t *t = json_object_get(j, "tolerance");
+	const kpix_json *t = kpix_json_get(j, "tolerance");
 	if (!t) {
 		if (out->method == KPIX_RAG_TOLERANCE)
-			return kpix_ld_fail(ld, path, "'tolerance' is missing: how far short of the target "
+			return kpix_json_fail(doc, path, "'tolerance' is missing: how far short of the target "
 			                              "is still amber, as {\"points\": 5} or "
 			                              "{\"percentOfTarget\": 10}");
 		out->tolerance = 10;
@@ -64,15 +62,15 @@ static int load_rag(kpix_loader *ld, const char *path, json_t *j, kpix_rag_rule 
 	char *tp = at(path, "tolerance");
 	bool has_pts = false, has_pct = false;
 	double pts = 0, pct = 0;
-	if (!json_is_object(t))
-		rc = kpix_ld_fail(ld, tp, "expected {\"points\": N} or {\"percentOfTarget\": N}");
-	else if (!(rc = kpix_ld_only_keys(ld, tp, t, tkeys)) &&
-	         !(rc = kpix_ld_num(ld, tp, t, "points", &has_pts, &pts)) &&
-	         !(rc = kpix_ld_num(ld, tp, t, "percentOfTarget", &has_pct, &pct))) {
+	if (!kpix_json_is_object(t))
+		rc = kpix_json_fail(doc, tp, "expected {\"points\": N} or {\"percentOfTarget\": N}");
+	else if (!(rc = kpix_json_only_keys(doc, tp, t, tkeys)) &&
+	         !(rc = kpix_json_get_num(doc, tp, t, "points", &has_pts, &pts)) &&
+	         !(rc = kpix_json_get_num(doc, tp, t, "percentOfTarget", &has_pct, &pct))) {
 		if (has_pts == has_pct)
-			rc = kpix_ld_fail(ld, tp, "give one of points and percentOfTarget");
+			rc = kpix_json_fail(doc, tp, "give one of points and percentOfTarget");
 		else if ((has_pts ? pts : pct) < 0)
-			rc = kpix_ld_fail(ld, tp, "a tolerance cannot be negative");
+			rc = kpix_json_fail(doc, tp, "a tolerance cannot be negative");
 		out->tolerance = has_pts ? pts : pct;
 		out->relative = has_pct;
 	}
@@ -80,57 +78,57 @@ static int load_rag(kpix_loader *ld, const char *path, json_t *j, kpix_rag_rule 
 	return rc;
 }
 
-static int load_rag_at(kpix_loader *ld, const char *path, json_t *j, kpix_rag_rule *out)
+static int load_rag_at(const kpix_json_doc *doc, const char *path, const kpix_json *j, kpix_rag_rule *out)
 {
 	char *p = at(path, "rag");
-	int rc = load_rag(ld, p, j, out);
+	int rc = load_rag(doc, p, j, out);
 	free(p);
 	return rc;
 }
 
-static int load_tables(kpix_loader *ld, const char *path, json_t *j, kpix_pack_indicator *pi)
+static int load_tables(const kpix_json_doc *doc, const char *path, const kpix_json *j, kpix_pack_indicator *pi)
 {
 	pi->show_breakdowns = true;
 	if (!j)
 		return 0;
-	if (json_is_boolean(j)) {
-		pi->show_breakdowns = json_is_true(j);
+	if (kpix_json_is_bool(j)) {
+		pi->show_breakdowns = kpix_json_is_true(j);
 		return 0;
 	}
-	if (!json_is_array(j) || json_array_size(j) == 0)
-		return kpix_ld_fail(ld, path, "expected true, false, a list of breakdowns, or a list "
+	if (!kpix_json_is_array(j) || kpix_json_size(j) == 0)
+		return kpix_json_fail(doc, path, "expected true, false, a list of breakdowns, or a list "
 		                              "of tables {\"title\": ..., \"values\": [...]}");
 	size_t i;
-	json_t *e;
-	if (json_is_string(json_array_get(j, 0))) {
+	const kpix_json *e;
+	if (kpix_json_is_string(kpix_json_at(j, 0))) {
 		/* one table of the breakdowns listed */
 		pi->tables = kpix_xcalloc(1, sizeof(*pi->tables));
 		pi->ntables = 1;
-		pi->tables[0].values.items = kpix_xcalloc(json_array_size(j) + 1, sizeof(char *));
-		json_array_foreach(j, i, e) {
-			if (!json_is_string(e)) {
+		pi->tables[0].values.items = kpix_xcalloc(kpix_json_size(j) + 1, sizeof(char *));
+		kpix_json_array_foreach(j, i, e) {
+			if (!kpix_json_is_string(e)) {
 				char *p = kpix_xasprintf("%s[%zu]", path, i);
-				int rc = kpix_ld_fail(ld, p, "expected the name of a breakdown");
+				int rc = kpix_json_fail(doc, p, "expected the name of a breakdown");
 				free(p);
 				return rc;
 			}
-			pi->tables[0].values.items[pi->tables[0].values.n++] = kpix_xstrdup(json_string_value(e));
+			pi->tables[0].values.items[pi->tables[0].values.n++] = kpix_xstrdup(kpix_json_string(e));
 		}
 		return 0;
 	}
-	pi->tables = kpix_xcalloc(json_array_size(j), sizeof(*pi->tables));
-	json_array_foreach(j, i, e) {
+	pi->tables = kpix_xcalloc(kpix_json_size(j), sizeof(*pi->tables));
+	kpix_json_array_foreach(j, i, e) {
 		static const char *const keys[] = {"title", "values", NULL};
 		char *p = kpix_xasprintf("%s[%zu]", path, i);
 		kpix_pack_breakdowns *t = &pi->tables[pi->ntables++];
-		int rc = !json_is_object(e) ? kpix_ld_fail(ld, p, "expected {\"title\": ..., \"values\": [...]}")
-		                            : kpix_ld_only_keys(ld, p, e, keys);
+		int rc = !kpix_json_is_object(e) ? kpix_json_fail(doc, p, "expected {\"title\": ..., \"values\": [...]}")
+		                            : kpix_json_only_keys(doc, p, e, keys);
 		if (!rc)
-			rc = kpix_ld_str(ld, p, e, "title", &t->title, true);
+			rc = kpix_json_get_str(doc, p, e, "title", &t->title, true);
 		if (!rc)
-			rc = kpix_ld_strlist(ld, p, e, "values", &t->values);
+			rc = kpix_json_get_strlist(doc, p, e, "values", &t->values, false, NULL);
 		if (!rc && !t->values.n)
-			rc = kpix_ld_fail(ld, p, "'values' must list the breakdowns this table shows");
+			rc = kpix_json_fail(doc, p, "'values' must list the breakdowns this table shows");
 		free(p);
 		if (rc)
 			return rc;
@@ -138,25 +136,26 @@ static int load_tables(kpix_loader *ld, const char *path, json_t *j, kpix_pack_i
 	return 0;
 }
 
-static int load_targets(kpix_loader *ld, const char *path, json_t *j, kpix_pack_indicator *pi)
+static int load_targets(const kpix_json_doc *doc, const char *path, const kpix_json *j, kpix_pack_indicator *pi)
 {
 	if (!j)
 		return 0;
-	if (!json_is_object(j))
-		return kpix_ld_fail(ld, path, "expected an object of period: target, such as "
+	if (!kpix_json_is_object(j))
+		return kpix_json_fail(doc, path, "expected an object of period: target, such as "
 		                              "{\"2025-26 Q2\": 98.5}");
-	pi->targets = kpix_xcalloc(json_object_size(j) + 1, sizeof(*pi->targets));
+	pi->targets = kpix_xcalloc(kpix_json_size(j) + 1, sizeof(*pi->targets));
 	const char *k;
-	json_t *v;
-	json_object_foreach(j, k, v) {
-		if (!json_is_number(v)) {
+	const kpix_json *v;
+	kpix_json_iter it = kpix_json_members(j);
+	while (kpix_json_next(&it, &k, &v)) {
+		if (!kpix_json_is_number(v)) {
 			char *p = at(path, k);
-			int rc = kpix_ld_fail(ld, p, "expected a number");
+			int rc = kpix_json_fail(doc, p, "expected a number");
 			free(p);
 			return rc;
 		}
 		pi->targets[pi->ntargets].period = kpix_xstrdup(k);
-		pi->targets[pi->ntargets++].target = json_number_value(v);
+		pi->targets[pi->ntargets++].target = kpix_json_number(v);
 	}
 	return 0;
 }
@@ -174,133 +173,133 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 		                 "no pack '%s': it is not a file and not the id of a shipped pack "
 		                 "(they are in the packs folder beside the schemas)",
 		                 ref);
-	kpix_loader *ld;
-	json_t *root;
-	int rc = kpix_ld_open(&ld, &root, file, "pack definition");
+	kpix_json_doc *doc;
+	int rc = kpix_json_read(&doc, file, "pack definition");
 	if (rc) {
 		free(file);
 		return rc;
 	}
 	kpix_packdef *p = kpix_xcalloc(1, sizeof(*p));
 	p->path = file;
-	p->root = root;
-	p->ld = ld;
+	p->doc = doc;
+	const kpix_json *root = kpix_json_root(doc);
 	p->periods = 5;
 	p->rag = (kpix_rag_rule){KPIX_RAG_TOLERANCE, 0, false};
 	*out = p;
 	static const char *const keys[] = {"$kpix",  "id",     "version", "title", "organisation",
 	                                   "schema", "periods", "periodNames", "fields", "rag",
 	                                   "groups", NULL};
-	if (!json_is_object(root))
-		return kpix_ld_fail(ld, "", "expected a JSON object at the top of the pack definition");
-	json_t *marker = json_object_get(root, "$kpix");
-	if (!json_is_string(marker) || strcmp(json_string_value(marker), FORMAT_MARKER))
-		return kpix_ld_fail(ld, marker ? "$kpix" : "",
+	if (!kpix_json_is_object(root))
+		return kpix_json_fail(doc, "", "expected a JSON object at the top of the pack definition");
+	const kpix_json *marker = kpix_json_get(root, "$kpix");
+	if (!kpix_json_is_string(marker) || strcmp(kpix_json_string(marker), FORMAT_MARKER))
+		return kpix_json_fail(doc, marker ? "$kpix" : "",
 		                    "expected \"$kpix\": \"" FORMAT_MARKER
 		                    "\" (this kpix reads pack definition format 1)");
-	if ((rc = kpix_ld_only_keys(ld, "", root, keys)) ||
-	    (rc = kpix_ld_str(ld, "", root, "id", &p->id, true)) ||
-	    (rc = kpix_ld_str(ld, "", root, "version", &p->version, true)) ||
-	    (rc = kpix_ld_str(ld, "", root, "title", &p->title, true)) ||
-	    (rc = kpix_ld_str(ld, "", root, "organisation", &p->organisation, true)) ||
-	    (rc = kpix_ld_str(ld, "", root, "schema", &p->schema_ref, true)))
+	if ((rc = kpix_json_only_keys(doc, "", root, keys)) ||
+	    (rc = kpix_json_get_str(doc, "", root, "id", &p->id, true)) ||
+	    (rc = kpix_json_get_str(doc, "", root, "version", &p->version, true)) ||
+	    (rc = kpix_json_get_str(doc, "", root, "title", &p->title, true)) ||
+	    (rc = kpix_json_get_str(doc, "", root, "organisation", &p->organisation, true)) ||
+	    (rc = kpix_json_get_str(doc, "", root, "schema", &p->schema_ref, true)))
 		return rc;
 	if (!is_path && strcmp(p->id, ref) != 0)
-		return kpix_ld_fail(ld, "id", "the pack's id is '%s', but a pack looked up as '%s' must "
+		return kpix_json_fail(doc, "id", "the pack's id is '%s', but a pack looked up as '%s' must "
 		                              "have the id '%s' (the file name without .json)",
 		                    p->id, ref, ref);
 	bool has = false;
 	double n = 0;
-	if ((rc = kpix_ld_num(ld, "", root, "periods", &has, &n)))
+	if ((rc = kpix_json_get_num(doc, "", root, "periods", &has, &n)))
 		return rc;
 	if (has) {
 		if (n != (int)n || n < 2 || n > MAX_PERIODS)
-			return kpix_ld_fail(ld, "periods",
+			return kpix_json_fail(doc, "periods",
 			                    "expected a whole number of periods from 2 to %d", MAX_PERIODS);
 		p->periods = (int)n;
 	}
-	json_t *names = json_object_get(root, "periodNames");
+	const kpix_json *names = kpix_json_get(root, "periodNames");
 	if (names) {
-		if (!json_is_object(names))
-			return kpix_ld_fail(ld, "periodNames", "expected an object of period: name, such as "
+		if (!kpix_json_is_object(names))
+			return kpix_json_fail(doc, "periodNames", "expected an object of period: name, such as "
 			                                       "{\"2017-18 Q3\": \"October 2017\"}");
-		size_t cap = json_object_size(names) + 1;
+		size_t cap = kpix_json_size(names) + 1;
 		p->name_periods.items = kpix_xcalloc(cap, sizeof(char *));
 		p->name_texts.items = kpix_xcalloc(cap, sizeof(char *));
 		const char *k;
-		json_t *v;
-		json_object_foreach(names, k, v) {
-			if (!json_is_string(v) || !json_string_length(v)) {
+		const kpix_json *v;
+		kpix_json_iter it = kpix_json_members(names);
+		while (kpix_json_next(&it, &k, &v)) {
+			if (!kpix_json_is_string(v) || !kpix_json_string_len(v)) {
 				char *pp = at("periodNames", k);
-				rc = kpix_ld_fail(ld, pp, "expected the name of the period, as text");
+				rc = kpix_json_fail(doc, pp, "expected the name of the period, as text");
 				free(pp);
 				return rc;
 			}
 			p->name_periods.items[p->name_periods.n++] = kpix_xstrdup(k);
-			p->name_texts.items[p->name_texts.n++] = kpix_xstrdup(json_string_value(v));
+			p->name_texts.items[p->name_texts.n++] = kpix_xstrdup(kpix_json_string(v));
 		}
 	}
-	json_t *rag = json_object_get(root, "rag");
+	const kpix_json *rag = kpix_json_get(root, "rag");
 	if (!rag)
-		return kpix_ld_fail(ld, "", "'rag' is missing: how the pack rates a figure against its "
+		return kpix_json_fail(doc, "", "'rag' is missing: how the pack rates a figure against its "
 		                            "target (docs/packs.md, \"RAG\")");
-	if ((rc = load_rag(ld, "rag", rag, &p->rag)))
+	if ((rc = load_rag(doc, "rag", rag, &p->rag)))
 		return rc;
-	json_t *groups = json_object_get(root, "groups");
-	if (!json_is_array(groups) || !json_array_size(groups))
-		return kpix_ld_fail(ld, groups ? "groups" : "",
+	const kpix_json *groups = kpix_json_get(root, "groups");
+	if (!kpix_json_is_array(groups) || !kpix_json_size(groups))
+		return kpix_json_fail(doc, groups ? "groups" : "",
 		                    "expected 'groups': a list of {\"title\": ..., \"indicators\": [...]}");
-	p->groups = kpix_xcalloc(json_array_size(groups), sizeof(*p->groups));
+	p->groups = kpix_xcalloc(kpix_json_size(groups), sizeof(*p->groups));
 	size_t gi;
-	json_t *g;
-	json_array_foreach(groups, gi, g) {
+	const kpix_json *g;
+	kpix_json_array_foreach(groups, gi, g) {
 		static const char *const gkeys[] = {"title", "indicators", NULL};
 		static const char *const ikeys[] = {"code",   "part", "target",     "targets",
 		                                    "polarity", "rag", "breakdowns", NULL};
 		char *gp = kpix_xasprintf("groups[%zu]", gi);
 		kpix_pack_group *grp = &p->groups[p->ngroups++];
-		json_t *inds = json_is_object(g) ? json_object_get(g, "indicators") : NULL;
-		if (!json_is_object(g))
-			rc = kpix_ld_fail(ld, gp, "expected {\"title\": ..., \"indicators\": [...]}");
-		else if (!(rc = kpix_ld_only_keys(ld, gp, g, gkeys)) &&
-		         !(rc = kpix_ld_str(ld, gp, g, "title", &grp->title, true)) &&
-		         (!json_is_array(inds) || !json_array_size(inds)))
-			rc = kpix_ld_fail(ld, gp, "expected 'indicators': a list of indicator codes, or of "
+		const kpix_json *inds = kpix_json_is_object(g) ? kpix_json_get(g, "indicators") : NULL;
+		if (!kpix_json_is_object(g))
+			rc = kpix_json_fail(doc, gp, "expected {\"title\": ..., \"indicators\": [...]}");
+		else if (!(rc = kpix_json_only_keys(doc, gp, g, gkeys)) &&
+		         !(rc = kpix_json_get_str(doc, gp, g, "title", &grp->title, true)) &&
+		         (!kpix_json_is_array(inds) || !kpix_json_size(inds)))
+			rc = kpix_json_fail(doc, gp, "expected 'indicators': a list of indicator codes, or of "
 			                          "{\"code\": ...} with the pack's settings for it");
 		if (rc) {
 			free(gp);
 			return rc;
 		}
-		grp->inds = kpix_xcalloc(json_array_size(inds), sizeof(*grp->inds));
+		grp->inds = kpix_xcalloc(kpix_json_size(inds), sizeof(*grp->inds));
 		size_t ii;
-		json_t *e;
-		json_array_foreach(inds, ii, e) {
+		const kpix_json *e;
+		kpix_json_array_foreach(inds, ii, e) {
 			char *ip = kpix_xasprintf("%s.indicators[%zu]", gp, ii);
 			kpix_pack_indicator *pi = &grp->inds[grp->ninds++];
 			pi->rag = p->rag;
 			pi->show_breakdowns = true;
-			if (json_is_string(e)) {
+			if (kpix_json_is_string(e)) {
 				free(ip);
 				continue;
 			}
 			char *pol = NULL;
-			json_t *r = json_is_object(e) ? json_object_get(e, "rag") : NULL;
-			if (!json_is_object(e))
-				rc = kpix_ld_fail(ld, ip, "expected an indicator code, or {\"code\": ...}");
-			else if (!(rc = kpix_ld_only_keys(ld, ip, e, ikeys)) &&
-			         !(rc = kpix_ld_num(ld, ip, e, "target", &pi->has_target, &pi->target)) &&
-			         !(rc = kpix_ld_str(ld, ip, e, "polarity", &pol, false)) &&
-			         !(rc = r ? load_rag_at(ld, ip, r, &pi->rag) : 0)) {
+			const kpix_json *r = kpix_json_is_object(e) ? kpix_json_get(e, "rag") : NULL;
+			if (!kpix_json_is_object(e))
+				rc = kpix_json_fail(doc, ip, "expected an indicator code, or {\"code\": ...}");
+			else if (!(rc = kpix_json_only_keys(doc, ip, e, ikeys)) &&
+			         !(rc = kpix_json_get_num(doc, ip, e, "target", &pi->has_target, &pi->target)) &&
+			         !(rc = kpix_json_get_str(doc, ip, e, "polarity", &pol, false)) &&
+			         !(rc = r ? load_rag_at(doc, ip, r, &pi->rag) : 0)) {
 				char *tp = at(ip, "targets"), *bp = at(ip, "breakdowns");
-				rc = load_targets(ld, tp, json_object_get(e, "targets"), pi);
+				rc = load_targets(doc, tp, kpix_json_get(e, "targets"), pi);
 				if (!rc)
-					rc = load_tables(ld, bp, json_object_get(e, "breakdowns"), pi);
+					rc = load_tables(doc, bp, kpix_json_get(e, "breakdowns"), pi);
 				free(tp);
 				free(bp);
 			}
 			if (!rc && pol && strcmp(pol, "higher") && strcmp(pol, "lower") && strcmp(pol, "none")) {
 				char *pp = at(ip, "polarity");
-				rc = kpix_ld_fail(ld, pp, "unknown polarity '%s'; expected higher, lower or none",
+				rc = kpix_json_fail(doc, pp, "unknown polarity '%s'; expected higher, lower or none",
 				                  pol);
 				free(pp);
 			}
@@ -318,30 +317,31 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 
 int kpix_packdef_bind(kpix_packdef *p, const kpix_schema *s)
 {
-	kpix_loader *ld = p->ld;
-	json_t *root = p->root;
+	const kpix_json_doc *doc = p->doc;
+	const kpix_json *root = kpix_json_root(doc);
 	int rc = 0;
 	if (s->indicator_field < 0 || !s->nindicators)
-		return kpix_ld_fail(ld, "schema", "the schema %s has no indicator catalogue, which a "
+		return kpix_json_fail(doc, "schema", "the schema %s has no indicator catalogue, which a "
 		                                  "pack needs",
 		                    s->id);
-	json_t *fields = json_object_get(root, "fields");
-	if (fields && !json_is_object(fields))
-		return kpix_ld_fail(ld, "fields", "expected an object of role: field name");
+	const kpix_json *fields = kpix_json_get(root, "fields");
+	if (fields && !kpix_json_is_object(fields))
+		return kpix_json_fail(doc, "fields", "expected an object of role: field name");
 	if (fields) {
 		const char *k;
-		json_t *v;
-		json_object_foreach(fields, k, v) {
+		const kpix_json *v;
+		kpix_json_iter it = kpix_json_members(fields);
+		while (kpix_json_next(&it, &k, &v)) {
 			size_t r = 0;
 			while (r < KPIX_PF_N && strcmp(field_roles[r], k))
 				r++;
 			char *fp = at("fields", k);
 			if (r == KPIX_PF_N)
-				rc = kpix_ld_fail(ld, fp, "unknown role '%s'; expected organisation, period, "
+				rc = kpix_json_fail(doc, fp, "unknown role '%s'; expected organisation, period, "
 				                          "breakdown, value, target, commentary or action",
 				                  k);
-			else if (!json_is_string(v) && !json_is_null(v))
-				rc = kpix_ld_fail(ld, fp, "expected the name of a field of %s, or null for "
+			else if (!kpix_json_is_string(v) && !kpix_json_is_null(v))
+				rc = kpix_json_fail(doc, fp, "expected the name of a field of %s, or null for "
 				                          "none",
 				                  s->id);
 			free(fp);
@@ -350,53 +350,53 @@ int kpix_packdef_bind(kpix_packdef *p, const kpix_schema *s)
 		}
 	}
 	for (int r = 0; r < KPIX_PF_N; r++) {
-		json_t *v = fields ? json_object_get(fields, field_roles[r]) : NULL;
-		const char *name = v ? json_string_value(v) : field_roles[r];
+		const kpix_json *v = fields ? kpix_json_get(fields, field_roles[r]) : NULL;
+		const char *name = v ? kpix_json_string(v) : field_roles[r];
 		p->fields[r] = -1;
 		for (size_t f = 0; name && f < s->nfields; f++)
 			if (strcmp(s->fields[f].name, name) == 0)
 				p->fields[r] = (long)f;
 		if (v && name && p->fields[r] < 0) {
 			char *fp = at("fields", field_roles[r]);
-			rc = kpix_ld_fail(ld, fp, "the schema %s has no field '%s'", s->id, name);
+			rc = kpix_json_fail(doc, fp, "the schema %s has no field '%s'", s->id, name);
 			free(fp);
 			return rc;
 		}
 	}
 	if (p->fields[KPIX_PF_PERIOD] < 0 || p->fields[KPIX_PF_VALUE] < 0)
-		return kpix_ld_fail(ld, fields ? "fields" : "schema",
+		return kpix_json_fail(doc, fields ? "fields" : "schema",
 		                    "the pack needs the fields that hold the period and the value; the "
 		                    "schema %s has no field '%s' (name it in \"fields\")",
 		                    s->id, p->fields[KPIX_PF_PERIOD] < 0 ? "period" : "value");
-	json_t *groups = json_object_get(root, "groups");
+	const kpix_json *groups = kpix_json_get(root, "groups");
 	for (size_t gi = 0; gi < p->ngroups; gi++) {
-		json_t *inds = json_object_get(json_array_get(groups, gi), "indicators");
+		const kpix_json *inds = kpix_json_get(kpix_json_at(groups, gi), "indicators");
 		for (size_t ii = 0; ii < p->groups[gi].ninds; ii++) {
 			kpix_pack_indicator *pi = &p->groups[gi].inds[ii];
-			json_t *e = json_array_get(inds, ii);
-			const char *code = json_is_string(e) ? json_string_value(e)
-			                                     : json_string_value(json_object_get(e, "code"));
-			const char *part = json_is_object(e) ? json_string_value(json_object_get(e, "part"))
+			const kpix_json *e = kpix_json_at(inds, ii);
+			const char *code = kpix_json_is_string(e) ? kpix_json_string(e)
+			                                     : kpix_json_string(kpix_json_get(e, "code"));
+			const char *part = kpix_json_is_object(e) ? kpix_json_string(kpix_json_get(e, "part"))
 			                                     : NULL;
 			char *ip = kpix_xasprintf("groups[%zu].indicators[%zu]", gi, ii);
 			if (!code || !*code) {
-				rc = kpix_ld_fail(ld, ip, "expected the indicator's 'code'");
+				rc = kpix_json_fail(doc, ip, "expected the indicator's 'code'");
 			} else {
 				pi->ind = kpix_schema_indicator(s, code, strlen(code), part, part ? strlen(part) : 0);
 				if (!pi->ind)
-					rc = kpix_ld_fail(ld, ip, "the schema %s has no indicator %s%s%s in its "
+					rc = kpix_json_fail(doc, ip, "the schema %s has no indicator %s%s%s in its "
 					                          "catalogue",
 					                  s->id, code, part ? " part " : "", part ? part : "");
 			}
 			for (size_t gj = 0; !rc && gj <= gi; gj++)
 				for (size_t ij = 0; ij < (gj == gi ? ii : p->groups[gj].ninds); ij++)
 					if (p->groups[gj].inds[ij].ind == pi->ind)
-						rc = kpix_ld_fail(ld, ip, "%s is already in the pack (groups[%zu]."
+						rc = kpix_json_fail(doc, ip, "%s is already in the pack (groups[%zu]."
 						                          "indicators[%zu]); each indicator appears once",
 						                  code, gj, ij);
 			if (!rc) {
 				pi->polarity = pi->ind->polarity;
-				const char *pol = json_is_object(e) ? json_string_value(json_object_get(e, "polarity"))
+				const char *pol = kpix_json_is_object(e) ? kpix_json_string(kpix_json_get(e, "polarity"))
 				                                    : NULL;
 				if (pol)
 					pi->polarity = strcmp(pol, "higher") == 0  ? KPIX_POL_HIGHER
@@ -409,10 +409,8 @@ int kpix_packdef_bind(kpix_packdef *p, const kpix_schema *s)
 		}
 	}
 	/* done with the document */
-	json_decref(p->root);
-	p->root = NULL;
-	kpix_ld_close(p->ld);
-	p->ld = NULL;
+	kpix_json_free(p->doc);
+	p->doc = NULL;
 	return 0;
 }
 
@@ -437,7 +435,7 @@ void kpix_packdef_free(kpix_packdef *p)
 			free(pi->targets);
 			for (size_t t = 0; t < pi->ntables; t++) {
 				free(pi->tables[t].title);
-				kpix_ld_strlist_free(&pi->tables[t].values);
+				kpix_strlist_free(&pi->tables[t].values);
 			}
 			free(pi->tables);
 		}
@@ -445,15 +443,14 @@ void kpix_packdef_free(kpix_packdef *p)
 		free(grp->title);
 	}
 	free(p->groups);
-	kpix_ld_strlist_free(&p->name_periods);
-	kpix_ld_strlist_free(&p->name_texts);
+	kpix_strlist_free(&p->name_periods);
+	kpix_strlist_free(&p->name_texts);
 	free(p->path);
 	free(p->id);
 	free(p->version);
 	free(p->title);
 	free(p->organisation);
 	free(p->schema_ref);
-	json_decref(p->root);
-	kpix_ld_close(p->ld);
+	kpix_json_free(p->doc);
 	free(p);
 }

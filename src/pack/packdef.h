@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "json.h"
 #include "rag.h"
 #include "schema.h"
 
@@ -67,10 +68,9 @@ struct kpix_packdef { /* the public handle of kpix.h */
 	kpix_rag_rule rag;
 	kpix_pack_group *groups;
 	size_t ngroups;
-	/* the document and its loader, kept until kpix_packdef_bind so that its
-	 * problems are reported at their line and column */
-	struct json_t *root;
-	struct kpix_loader *ld;
+	/* the document, kept until kpix_packdef_bind so that its problems are
+	 * reported at their line and column */
+	kpix_json_doc *doc;
 };
 
 /* The file a pack id is looked up as: "<dir>/packs/<id>.json" for the

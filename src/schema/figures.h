@@ -10,28 +10,14 @@
 #ifndef KPIX_FIGURES_H
 #define KPIX_FIGURES_H
 
-#include <jansson.h>
 #include <stddef.h>
 
-#include "expr.h"
+#include "catalogue.h"
+#include "json.h"
 #include "keyset.h"
-#include "kpix/kpix.h"
+#include "rule.h"
+#include "scope.h"
 #include "util.h"
-
-typedef struct kpix_loader kpix_loader;
-typedef struct kpix_schema kpix_schema;
-
-/* A check on the return as a whole, worked out once every row is read. */
-typedef struct {
-	char *code;
-	char *title;
-	kpix_severity severity;
-	char *when_src, *check_src;
-	kpix_expr *when, *check;
-	char *message;
-	size_t *cells;           /* the figures the problem is about; the first is reported */
-	size_t ncells;
-} kpix_figure_rule;
 
 typedef struct {
 	long value_field;        /* the field a row's figure is in; -1 when no "figures" */
@@ -40,30 +26,30 @@ typedef struct {
 	char **names;            /* n names */
 	size_t *first;           /* per indicator: its whole figure; breakdown b at first + 1 + b */
 	kpix_keyset *index;      /* name -> figure + 1 */
-	kpix_figure_rule *rules;
+	kpix_rule *rules;        /* the rules on the figures (KPIX_SCOPE_FIGURES) */
 	size_t nrules;
 } kpix_figures;
 
 /* Reads the schema's "figures" object j (NULL: the schema has none) once
- * its fields and indicators are loaded. */
-int kpix_figures_load(kpix_loader *ld, json_t *j, kpix_figures *out);
+ * its fields (sc) and its catalogue (the ninds indicators at inds; none
+ * when the schema has no indicatorField) are loaded, naming the figures.
+ * Their rules, "figures.rules", are read by the schema loader once the
+ * scope is laid out (scope.h). Returns 0 or KPIX_ESCHEMA; *out is to be
+ * freed with kpix_figures_free either way. */
+int kpix_figures_load(kpix_figures *out, const kpix_json_doc *doc, const kpix_json *j,
+                      const kpix_scope *sc, const kpix_indicator *inds, size_t ninds);
 void kpix_figures_free(kpix_figures *f);
 
-/* The figure a row of catalogue indicator ind (an index) with this
- * breakdown text (empty for the whole organisation) gives, or -1 when the
- * indicator has no such breakdown. */
-long kpix_figures_of(const kpix_figures *f, const kpix_schema *s, size_t ind, const char *bd,
-                     size_t bdlen);
+/* The figure a row of catalogue indicator inds[ind] with this breakdown
+ * text (empty for the whole organisation) gives, or -1 when the indicator
+ * has no such breakdown. */
+long kpix_figures_of(const kpix_figures *f, const kpix_indicator *inds, size_t ind,
+                     const char *bd, size_t bdlen);
 
-/* The slot of a name in a figures expression: figure i is slot i, and
- * prev.NAME, last period's value of NAME, is slot n + i; -1 for a name that
- * is neither. An evaluation needs 2n slots. */
-int kpix_figures_slot(const kpix_figures *f, const char *name, size_t len);
-
-/* Writes tmpl with each {NAME} or {prev.NAME} replaced by that figure as
- * kpix writes numbers in messages, or "none" when it is missing; other
- * text is kept as it is. */
-void kpix_figures_message(const kpix_figures *f, const kpix_val *slots, const char *tmpl,
+/* Writes tmpl with each {NAME} or {prev.NAME} of the figures' scope sc
+ * replaced by that figure as kpix writes numbers in messages, or "none"
+ * when it is missing; other text is kept as it is. */
+void kpix_figures_message(const kpix_scope *sc, const kpix_val *slots, const char *tmpl,
                           kpix_buf *out);
 
 #endif

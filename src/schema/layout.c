@@ -4,55 +4,47 @@
 #include <strings.h>
 
 #include "layout.h"
-#include "schema.h"
-#include "schema_load.h"
+#include "rule.h"
 #include "util.h"
 
 #define MAX_SHEET_NAME 31
 
-size_t kpix_layout_nslots(const kpix_schema *s)
-{
-	return kpix_layout_figure_slot(s, 0) + 2 * s->figures.n;
-}
-
-size_t kpix_layout_figure_slot(const kpix_schema *s, size_t slot)
-{
-	return s->nslots + s->layouts.nparams + slot;
-}
-
-size_t kpix_layout_param_slot(const kpix_schema *s, size_t param)
-{
-	return s->nslots + param;
-}
+typedef struct {
+	const kpix_json_doc *doc;
+	const kpix_scope *sc;
+	const kpix_layouts *l; /* the parameters, read before the exports */
+} loader;
 
 typedef struct {
-	const kpix_schema *s;
+	const loader *ld;
 	bool *fixed;   /* for a text that names the whole return: the fields it uses */
 	bool ind_used;
 	bool figures;  /* in a sheet of one row made of the return's figures */
 } resolve_ctx;
 
-/* Export expressions see what rules see, and param.<name> besides. */
+/* Export expressions see what rules on rows see, the figures in a sheet
+ * made of them, and param.<name> besides. */
 static int resolve(void *vctx, const char *name, size_t len)
 {
 	resolve_ctx *ctx = vctx;
-	const kpix_schema *s = ctx->s;
-	int slot = kpix_schema_slot(s, name, len);
+	const kpix_scope *sc = ctx->ld->sc;
+	int slot = kpix_scope_slot(sc, KPIX_SCOPE_ROW, name, len);
 	if (slot >= 0 && ctx->fixed) {
-		if ((size_t)slot < s->nfields)
+		if ((size_t)slot < sc->nfields)
 			ctx->fixed[slot] = true;
 		else
 			ctx->ind_used = true;
 	}
 	if (slot >= 0)
 		return slot;
-	if (ctx->figures && (slot = kpix_figures_slot(&s->figures, name, len)) >= 0)
-		return (int)kpix_layout_figure_slot(s, (size_t)slot);
+	if (ctx->figures && (slot = kpix_scope_slot(sc, KPIX_SCOPE_FIGURES, name, len)) >= 0)
+		return (int)kpix_scope_export_figure(sc, (size_t)slot);
+	const kpix_layouts *l = ctx->ld->l;
 	if (len > 6 && memcmp(name, "param.", 6) == 0)
-		for (size_t i = 0; i < s->layouts.nparams; i++) {
-			const char *p = s->layouts.params[i].name;
+		for (size_t i = 0; i < l->nparams; i++) {
+			const char *p = l->params[i].name;
 			if (strlen(p) == len - 6 && memcmp(p, name + 6, len - 6) == 0)
-				return (int)kpix_layout_param_slot(s, i);
+				return (int)kpix_scope_export_param(sc, i);
 		}
 	return -1;
 }
@@ -66,16 +58,16 @@ static char *member(const char *path, const char *key)
  * stands for the whole export (a file name, a title, a detail): the fields
  * it uses are marked in fixed, as they must be the same on every row, and
  * ind.* names, which change from row to row, are refused. */
-static int compile_in(kpix_loader *ld, const char *path, const char *key, const char *src,
+static int compile_in(loader *ld, const char *path, const char *key, const char *src,
                       bool *fixed, bool figures, kpix_expr **out)
 {
-	resolve_ctx ctx = {kpix_ld_schema(ld), fixed, false, figures};
-	int rc = kpix_ld_compile(ld, path, key, src, resolve, &ctx, out);
+	resolve_ctx ctx = {ld, fixed, false, figures};
+	int rc = kpix_rule_compile(ld->doc, path, key, src, resolve, &ctx, out);
 	if (!rc && ctx.ind_used) {
 		kpix_expr_free(*out);
 		*out = NULL;
 		char *at = member(path, key);
-		rc = kpix_ld_fail(ld, at, "'%s' uses an ind. name or prev.value, which change from "
+		rc = kpix_json_fail(ld->doc, at, "'%s' uses an ind. name or prev.value, which change from "
 		                          "row to row; a file name, title, detail, date or a column "
 		                          "of figures must be the same for the whole export",
 		                  src);
@@ -84,7 +76,7 @@ static int compile_in(kpix_loader *ld, const char *path, const char *key, const 
 	return rc;
 }
 
-static int compile(kpix_loader *ld, const char *path, const char *key, const char *src,
+static int compile(loader *ld, const char *path, const char *key, const char *src,
                    bool *fixed, kpix_expr **out)
 {
 	return compile_in(ld, path, key, src, fixed, false, out);
@@ -102,7 +94,7 @@ static void tmpl_free(kpix_tmpl *t)
 }
 
 /* Splits "text {expr} text" into parts; "{{" and "}}" are literal braces. */
-static int tmpl_parse(kpix_loader *ld, const char *path, const char *key, char *src, kpix_tmpl *t,
+static int tmpl_parse(loader *ld, const char *path, const char *key, char *src, kpix_tmpl *t,
                       bool *fixed)
 {
 	t->src = src;
@@ -119,7 +111,7 @@ static int tmpl_parse(kpix_loader *ld, const char *path, const char *key, char *
 		}
 		if (*p == '}') {
 			char *where = member(path, key);
-			rc = kpix_ld_fail(ld, where, "a '}' without its '{' (write '}}' for a brace)");
+			rc = kpix_json_fail(ld->doc, where, "a '}' without its '{' (write '}}' for a brace)");
 			free(where);
 			break;
 		}
@@ -130,7 +122,7 @@ static int tmpl_parse(kpix_loader *ld, const char *path, const char *key, char *
 		const char *close = strchr(p, '}');
 		if (!close) {
 			char *where = member(path, key);
-			rc = kpix_ld_fail(ld, where, "a '{' without its '}' (write '{{' for a brace)");
+			rc = kpix_json_fail(ld->doc, where, "a '{' without its '}' (write '{{' for a brace)");
 			free(where);
 			break;
 		}
@@ -153,11 +145,11 @@ static int tmpl_parse(kpix_loader *ld, const char *path, const char *key, char *
 	return rc;
 }
 
-static int get_tmpl(kpix_loader *ld, const char *path, json_t *obj, const char *key,
+static int get_tmpl(loader *ld, const char *path, const kpix_json *obj, const char *key,
                     kpix_tmpl *t, bool required, bool *fixed)
 {
 	char *src = NULL;
-	int rc = kpix_ld_str(ld, path, obj, key, &src, required);
+	int rc = kpix_json_get_str(ld->doc, path, obj, key, &src, required);
 	return rc ? rc : tmpl_parse(ld, path, key, src, t, fixed);
 }
 
@@ -187,32 +179,33 @@ static bool valid_colour(const char *s)
 	return true;
 }
 
-static int load_fills(kpix_loader *ld, const char *path, json_t *fills, kpix_xcolumn *c)
+static int load_fills(loader *ld, const char *path, const kpix_json *fills, kpix_xcolumn *c)
 {
 	if (!fills)
 		return 0;
 	char *where = member(path, "fill");
 	int rc = 0;
-	if (!json_is_object(fills)) {
-		rc = kpix_ld_fail(ld, where, "expected an object of cell text to colour, such as "
+	if (!kpix_json_is_object(fills)) {
+		rc = kpix_json_fail(ld->doc, where, "expected an object of cell text to colour, such as "
 		                             "{\"Red\": \"#FFC7CE\"}");
 		free(where);
 		return rc;
 	}
-	size_t n = json_object_size(fills);
+	size_t n = kpix_json_size(fills);
 	c->fill_text = kpix_xcalloc(n + 1, sizeof(char *));
 	c->fill_colour = kpix_xcalloc(n + 1, sizeof(char *));
 	const char *text;
-	json_t *v;
-	json_object_foreach(fills, text, v) {
-		if (!json_is_string(v) || !valid_colour(json_string_value(v))) {
+	const kpix_json *v;
+	kpix_json_iter it = kpix_json_members(fills);
+	while (kpix_json_next(&it, &text, &v)) {
+		if (!kpix_json_is_string(v) || !valid_colour(kpix_json_string(v))) {
 			char *at = member(where, text);
-			rc = kpix_ld_fail(ld, at, "expected a colour written #RRGGBB, such as \"#FFC7CE\"");
+			rc = kpix_json_fail(ld->doc, at, "expected a colour written #RRGGBB, such as \"#FFC7CE\"");
 			free(at);
 			break;
 		}
 		c->fill_text[c->nfills] = kpix_xstrdup(text);
-		c->fill_colour[c->nfills++] = kpix_xstrdup(json_string_value(v));
+		c->fill_colour[c->nfills++] = kpix_xstrdup(kpix_json_string(v));
 	}
 	free(where);
 	return rc;
@@ -220,37 +213,37 @@ static int load_fills(kpix_loader *ld, const char *path, json_t *fills, kpix_xco
 
 /* A detail's value, and a column of a sheet made of the return's figures,
  * are the same for the whole export: the fields they use are fixed. */
-static int load_column(kpix_loader *ld, const char *path, json_t *j, kpix_xcolumn *c, bool detail,
+static int load_column(loader *ld, const char *path, const kpix_json *j, kpix_xcolumn *c, bool detail,
                        bool figures, bool *fixed)
 {
 	static const char *const keys[] = {"heading", "label", "value", "type", "decimals",
 	                                   "numberFormat", "width", "wrap", "fill", "hint", NULL};
 	c->decimals = -1;
-	if (!json_is_object(j))
-		return kpix_ld_fail(ld, path, "expected an object with %s and \"value\"",
+	if (!kpix_json_is_object(j))
+		return kpix_json_fail(ld->doc, path, "expected an object with %s and \"value\"",
 		                    detail ? "\"label\"" : "\"heading\"");
-	int rc = kpix_ld_only_keys(ld, path, j, keys);
+	int rc = kpix_json_only_keys(ld->doc, path, j, keys);
 	if (rc)
 		return rc;
 	const char *name_key = detail ? "label" : "heading";
-	if (json_object_get(j, detail ? "heading" : "label"))
-		return kpix_ld_fail(ld, path, "use \"%s\" here", name_key);
+	if (kpix_json_get(j, detail ? "heading" : "label"))
+		return kpix_json_fail(ld->doc, path, "use \"%s\" here", name_key);
 	char *type = NULL;
 	bool has_width = false;
-	if ((rc = kpix_ld_str(ld, path, j, name_key, &c->heading, true)) ||
-	    (rc = kpix_ld_str(ld, path, j, "value", &c->value_src, true)) ||
+	if ((rc = kpix_json_get_str(ld->doc, path, j, name_key, &c->heading, true)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "value", &c->value_src, true)) ||
 	    (rc = compile_in(ld, path, "value", c->value_src, detail || figures ? fixed : NULL,
 	                     figures, &c->value)) ||
-	    (rc = kpix_ld_str(ld, path, j, "numberFormat", &c->number_format, false)) ||
-	    (rc = kpix_ld_num(ld, path, j, "width", &has_width, &c->width)) ||
-	    (rc = kpix_ld_bool(ld, path, j, "wrap", &c->wrap)) ||
-	    (rc = kpix_ld_str(ld, path, j, "hint", &c->hint, false)) ||
-	    (rc = load_fills(ld, path, json_object_get(j, "fill"), c)) ||
-	    (rc = kpix_ld_str(ld, path, j, "type", &type, false)))
+	    (rc = kpix_json_get_str(ld->doc, path, j, "numberFormat", &c->number_format, false)) ||
+	    (rc = kpix_json_get_num(ld->doc, path, j, "width", &has_width, &c->width)) ||
+	    (rc = kpix_json_get_bool(ld->doc, path, j, "wrap", &c->wrap)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "hint", &c->hint, false)) ||
+	    (rc = load_fills(ld, path, kpix_json_get(j, "fill"), c)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "type", &type, false)))
 		goto done;
 	if (has_width && (c->width < 1 || c->width > 255)) {
 		char *at = member(path, "width");
-		rc = kpix_ld_fail(ld, at, "expected a width from 1 to 255 characters");
+		rc = kpix_json_fail(ld->doc, at, "expected a width from 1 to 255 characters");
 		free(at);
 		goto done;
 	}
@@ -262,19 +255,19 @@ static int load_column(kpix_loader *ld, const char *path, json_t *j, kpix_xcolum
 		c->type = KPIX_XV_DATE;
 	} else {
 		char *at = member(path, "type");
-		rc = kpix_ld_fail(ld, at, "unknown type '%s'; expected auto, text or date", type);
+		rc = kpix_json_fail(ld->doc, at, "unknown type '%s'; expected auto, text or date", type);
 		free(at);
 		goto done;
 	}
-	json_t *d = json_object_get(j, "decimals");
-	if (d && json_is_integer(d) && json_integer_value(d) >= 0 && json_integer_value(d) <= 10) {
-		c->decimals = (int)json_integer_value(d);
-	} else if (d && json_is_string(d)) {
-		rc = compile_in(ld, path, "decimals", json_string_value(d),
+	const kpix_json *d = kpix_json_get(j, "decimals");
+	if (d && kpix_json_is_integer(d) && kpix_json_integer(d) >= 0 && kpix_json_integer(d) <= 10) {
+		c->decimals = (int)kpix_json_integer(d);
+	} else if (d && kpix_json_is_string(d)) {
+		rc = compile_in(ld, path, "decimals", kpix_json_string(d),
 		                detail || figures ? fixed : NULL, figures, &c->decimals_expr);
 	} else if (d) {
 		char *at = member(path, "decimals");
-		rc = kpix_ld_fail(ld, at, "expected a whole number from 0 to 10, or an expression "
+		rc = kpix_json_fail(ld->doc, at, "expected a whole number from 0 to 10, or an expression "
 		                          "such as \"ind.decimals\"");
 		free(at);
 	}
@@ -283,24 +276,24 @@ done:
 	return rc;
 }
 
-static int load_columns(kpix_loader *ld, const char *path, json_t *obj, const char *key,
+static int load_columns(loader *ld, const char *path, const kpix_json *obj, const char *key,
                         kpix_xcolumn **out, size_t *n, bool required, bool figures, bool *fixed)
 {
-	json_t *arr = json_object_get(obj, key);
+	const kpix_json *arr = kpix_json_get(obj, key);
 	if (!arr && !required)
 		return 0;
 	char *where = member(path, key);
 	int rc = 0;
-	if (!arr || !json_is_array(arr) || json_array_size(arr) == 0) {
-		rc = arr ? kpix_ld_fail(ld, where, "expected a non-empty list")
-		         : kpix_ld_fail(ld, path, "'%s' is missing; it is required here", key);
+	if (!arr || !kpix_json_is_array(arr) || kpix_json_size(arr) == 0) {
+		rc = arr ? kpix_json_fail(ld->doc, where, "expected a non-empty list")
+		         : kpix_json_fail(ld->doc, path, "'%s' is missing; it is required here", key);
 		free(where);
 		return rc;
 	}
-	*out = kpix_xcalloc(json_array_size(arr), sizeof(kpix_xcolumn));
+	*out = kpix_xcalloc(kpix_json_size(arr), sizeof(kpix_xcolumn));
 	size_t i;
-	json_t *item;
-	json_array_foreach(arr, i, item) {
+	const kpix_json *item;
+	kpix_json_array_foreach(arr, i, item) {
 		char *at = kpix_xasprintf("%s[%zu]", where, i);
 		rc = load_column(ld, at, item, &(*out)[i], strcmp(key, "details") == 0, figures, fixed);
 		*n = i + 1;
@@ -329,7 +322,7 @@ static const char *sheet_name_problem(const char *name)
 	return NULL;
 }
 
-static int load_print(kpix_loader *ld, const char *path, json_t *j, kpix_xsheet *sh, bool *fixed)
+static int load_print(loader *ld, const char *path, const kpix_json *j, kpix_xsheet *sh, bool *fixed)
 {
 	static const char *const keys[] = {"orientation", "fitToWidth", "header", "footer", NULL};
 	sh->landscape = true;
@@ -339,19 +332,19 @@ static int load_print(kpix_loader *ld, const char *path, json_t *j, kpix_xsheet 
 	char *where = member(path, "print");
 	char *orient = NULL;
 	int rc = 0;
-	if (!json_is_object(j)) {
-		rc = kpix_ld_fail(ld, where, "expected an object");
+	if (!kpix_json_is_object(j)) {
+		rc = kpix_json_fail(ld->doc, where, "expected an object");
 		goto done;
 	}
-	if ((rc = kpix_ld_only_keys(ld, where, j, keys)) ||
-	    (rc = kpix_ld_str(ld, where, j, "orientation", &orient, false)) ||
-	    (rc = kpix_ld_bool(ld, where, j, "fitToWidth", &sh->fit_width)) ||
+	if ((rc = kpix_json_only_keys(ld->doc, where, j, keys)) ||
+	    (rc = kpix_json_get_str(ld->doc, where, j, "orientation", &orient, false)) ||
+	    (rc = kpix_json_get_bool(ld->doc, where, j, "fitToWidth", &sh->fit_width)) ||
 	    (rc = get_tmpl(ld, where, j, "header", &sh->header, false, fixed)) ||
 	    (rc = get_tmpl(ld, where, j, "footer", &sh->footer, false, fixed)))
 		goto done;
 	if (orient && strcmp(orient, "landscape") != 0 && strcmp(orient, "portrait") != 0) {
 		char *at = member(where, "orientation");
-		rc = kpix_ld_fail(ld, at, "expected \"landscape\" or \"portrait\"");
+		rc = kpix_json_fail(ld->doc, at, "expected \"landscape\" or \"portrait\"");
 		free(at);
 	}
 	sh->landscape = !orient || strcmp(orient, "landscape") == 0;
@@ -361,47 +354,47 @@ done:
 	return rc;
 }
 
-static int load_sheet(kpix_loader *ld, const char *path, json_t *j, kpix_xsheet *sh, bool csv,
+static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsheet *sh, bool csv,
                       bool *fixed)
 {
 	static const char *const keys[] = {"name", "title", "details", "columns", "freeze", "filter",
 	                                   "print", "rows", NULL};
-	if (!json_is_object(j))
-		return kpix_ld_fail(ld, path, "expected an object");
+	if (!kpix_json_is_object(j))
+		return kpix_json_fail(ld->doc, path, "expected an object");
 	/* a CSV's columns sit in the export itself, whose keys are checked there */
-	int rc = csv ? 0 : kpix_ld_only_keys(ld, path, j, keys);
+	int rc = csv ? 0 : kpix_json_only_keys(ld->doc, path, j, keys);
 	if (rc)
 		return rc;
 	sh->freeze = sh->filter = true;
 	if (!csv) {
-		if ((rc = kpix_ld_str(ld, path, j, "name", &sh->name, true)))
+		if ((rc = kpix_json_get_str(ld->doc, path, j, "name", &sh->name, true)))
 			return rc;
 		const char *why = sheet_name_problem(sh->name);
 		if (why) {
 			char *at = member(path, "name");
-			rc = kpix_ld_fail(ld, at, "'%s': %s", sh->name, why);
+			rc = kpix_json_fail(ld->doc, at, "'%s': %s", sh->name, why);
 			free(at);
 			return rc;
 		}
 		if ((rc = get_tmpl(ld, path, j, "title", &sh->title, false, fixed)) ||
 		    (rc = load_columns(ld, path, j, "details", &sh->details, &sh->ndetails, false,
 		                       false, fixed)) ||
-		    (rc = kpix_ld_bool(ld, path, j, "freeze", &sh->freeze)) ||
-		    (rc = kpix_ld_bool(ld, path, j, "filter", &sh->filter)) ||
-		    (rc = load_print(ld, path, json_object_get(j, "print"), sh, fixed)))
+		    (rc = kpix_json_get_bool(ld->doc, path, j, "freeze", &sh->freeze)) ||
+		    (rc = kpix_json_get_bool(ld->doc, path, j, "filter", &sh->filter)) ||
+		    (rc = load_print(ld, path, kpix_json_get(j, "print"), sh, fixed)))
 			return rc;
 	}
 	char *rows = NULL;
-	if ((rc = kpix_ld_str(ld, path, j, "rows", &rows, false)))
+	if ((rc = kpix_json_get_str(ld->doc, path, j, "rows", &rows, false)))
 		return rc;
 	if (rows && strcmp(rows, "figures") != 0 && strcmp(rows, "data") != 0) {
 		char *at = member(path, "rows");
-		rc = kpix_ld_fail(ld, at, "expected \"data\" (a row for each row of the data, the "
+		rc = kpix_json_fail(ld->doc, at, "expected \"data\" (a row for each row of the data, the "
 		                          "default) or \"figures\" (one row of the return's figures)");
 		free(at);
-	} else if (rows && strcmp(rows, "figures") == 0 && kpix_ld_schema(ld)->figures.n == 0) {
+	} else if (rows && strcmp(rows, "figures") == 0 && ld->sc->nfigures == 0) {
 		char *at = member(path, "rows");
-		rc = kpix_ld_fail(ld, at, "the schema has no \"figures\" to make a row of");
+		rc = kpix_json_fail(ld->doc, at, "the schema has no \"figures\" to make a row of");
 		free(at);
 	}
 	sh->figures_row = rows && strcmp(rows, "figures") == 0;
@@ -429,20 +422,20 @@ static void sheet_free(kpix_xsheet *sh)
 static const char *const prop_keys[KPIX_XPROP_N] = {"title",   "subject",  "author",  "manager",
                                                     "company", "category", "keywords"};
 
-static int load_properties(kpix_loader *ld, const char *path, json_t *j, kpix_xlayout *x)
+static int load_properties(loader *ld, const char *path, const kpix_json *j, kpix_xlayout *x)
 {
 	if (!j)
 		return 0;
 	char *where = member(path, "properties");
 	int rc = 0;
-	if (!json_is_object(j)) {
-		rc = kpix_ld_fail(ld, where, "expected an object");
+	if (!kpix_json_is_object(j)) {
+		rc = kpix_json_fail(ld->doc, where, "expected an object");
 	} else {
 		const char *keys[KPIX_XPROP_N + 1];
 		for (int i = 0; i < KPIX_XPROP_N; i++)
 			keys[i] = prop_keys[i];
 		keys[KPIX_XPROP_N] = NULL;
-		rc = kpix_ld_only_keys(ld, where, j, keys);
+		rc = kpix_json_only_keys(ld->doc, where, j, keys);
 		for (int i = 0; i < KPIX_XPROP_N && !rc; i++)
 			rc = get_tmpl(ld, where, j, prop_keys[i], &x->props[i], false, x->fixed_fields);
 	}
@@ -450,20 +443,20 @@ static int load_properties(kpix_loader *ld, const char *path, json_t *j, kpix_xl
 	return rc;
 }
 
-static int load_export(kpix_loader *ld, const char *path, json_t *j, kpix_xlayout *x)
+static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xlayout *x)
 {
 	static const char *const keys[] = {"name", "title", "format", "file", "properties", "date",
 	                                   "sheets", "columns", "validationSheet", "rows", NULL};
-	if (!json_is_object(j))
-		return kpix_ld_fail(ld, path, "expected an object");
+	if (!kpix_json_is_object(j))
+		return kpix_json_fail(ld->doc, path, "expected an object");
 	char *format = NULL;
 	int rc;
 	x->validation_sheet = true;
-	x->fixed_fields = kpix_xcalloc(kpix_ld_schema(ld)->nfields + 1, sizeof(bool));
-	if ((rc = kpix_ld_only_keys(ld, path, j, keys)) ||
-	    (rc = kpix_ld_str(ld, path, j, "name", &x->name, true)) ||
-	    (rc = kpix_ld_str(ld, path, j, "title", &x->title, false)) ||
-	    (rc = kpix_ld_str(ld, path, j, "format", &format, true)) ||
+	x->fixed_fields = kpix_xcalloc(ld->sc->nfields + 1, sizeof(bool));
+	if ((rc = kpix_json_only_keys(ld->doc, path, j, keys)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "name", &x->name, true)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "title", &x->title, false)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "format", &format, true)) ||
 	    (rc = get_tmpl(ld, path, j, "file", &x->file, true, x->fixed_fields)))
 		goto done;
 	if (strcmp(format, "csv") == 0) {
@@ -472,16 +465,16 @@ static int load_export(kpix_loader *ld, const char *path, json_t *j, kpix_xlayou
 		x->format = KPIX_XF_XLSX;
 	} else {
 		char *at = member(path, "format");
-		rc = kpix_ld_fail(ld, at, "unknown format '%s'; expected csv or xlsx", format);
+		rc = kpix_json_fail(ld->doc, at, "unknown format '%s'; expected csv or xlsx", format);
 		free(at);
 		goto done;
 	}
 	if (x->format == KPIX_XF_CSV) {
 		static const char *const no[] = {"properties", "date", "sheets", "validationSheet"};
 		for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-			if (json_object_get(j, no[i])) {
+			if (kpix_json_get(j, no[i])) {
 				char *at = member(path, no[i]);
-				rc = kpix_ld_fail(ld, at, "a CSV export has no %s; give \"columns\"", no[i]);
+				rc = kpix_json_fail(ld->doc, at, "a CSV export has no %s; give \"columns\"", no[i]);
 				free(at);
 				goto done;
 			}
@@ -490,37 +483,37 @@ static int load_export(kpix_loader *ld, const char *path, json_t *j, kpix_xlayou
 		rc = load_sheet(ld, path, j, x->sheets, true, x->fixed_fields);
 		goto done;
 	}
-	if (json_object_get(j, "columns") || json_object_get(j, "rows")) {
-		rc = kpix_ld_fail(ld, path, "an XLSX export gives its %s in each of its \"sheets\"",
-		                  json_object_get(j, "columns") ? "columns" : "rows");
+	if (kpix_json_get(j, "columns") || kpix_json_get(j, "rows")) {
+		rc = kpix_json_fail(ld->doc, path, "an XLSX export gives its %s in each of its \"sheets\"",
+		                  kpix_json_get(j, "columns") ? "columns" : "rows");
 		goto done;
 	}
-	if ((rc = load_properties(ld, path, json_object_get(j, "properties"), x)) ||
-	    (rc = kpix_ld_str(ld, path, j, "date", &x->date_src, false)) ||
+	if ((rc = load_properties(ld, path, kpix_json_get(j, "properties"), x)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "date", &x->date_src, false)) ||
 	    (x->date_src && (rc = compile(ld, path, "date", x->date_src, x->fixed_fields, &x->date))) ||
-	    (rc = kpix_ld_bool(ld, path, j, "validationSheet", &x->validation_sheet)))
+	    (rc = kpix_json_get_bool(ld->doc, path, j, "validationSheet", &x->validation_sheet)))
 		goto done;
-	json_t *sheets = json_object_get(j, "sheets");
+	const kpix_json *sheets = kpix_json_get(j, "sheets");
 	char *where = member(path, "sheets");
-	if (!sheets || !json_is_array(sheets) || json_array_size(sheets) == 0) {
-		rc = sheets ? kpix_ld_fail(ld, where, "expected a non-empty list of sheets")
-		            : kpix_ld_fail(ld, path, "'sheets' is missing; it is required here");
+	if (!sheets || !kpix_json_is_array(sheets) || kpix_json_size(sheets) == 0) {
+		rc = sheets ? kpix_json_fail(ld->doc, where, "expected a non-empty list of sheets")
+		            : kpix_json_fail(ld->doc, path, "'sheets' is missing; it is required here");
 		free(where);
 		goto done;
 	}
-	x->sheets = kpix_xcalloc(json_array_size(sheets), sizeof(kpix_xsheet));
+	x->sheets = kpix_xcalloc(kpix_json_size(sheets), sizeof(kpix_xsheet));
 	size_t i;
-	json_t *item;
-	json_array_foreach(sheets, i, item) {
+	const kpix_json *item;
+	kpix_json_array_foreach(sheets, i, item) {
 		char *at = kpix_xasprintf("%s[%zu]", where, i);
 		rc = load_sheet(ld, at, item, &x->sheets[i], false, x->fixed_fields);
 		x->nsheets = i + 1;
 		for (size_t k = 0; !rc && k < i; k++)
 			if (strcasecmp(x->sheets[k].name, x->sheets[i].name) == 0)
-				rc = kpix_ld_fail(ld, at, "a second sheet named '%s' (Excel ignores case)",
+				rc = kpix_json_fail(ld->doc, at, "a second sheet named '%s' (Excel ignores case)",
 				                  x->sheets[i].name);
 		if (!rc && x->validation_sheet && strcasecmp(x->sheets[i].name, "Validation") == 0)
-			rc = kpix_ld_fail(ld, at, "the sheet name Validation is kept for the validation "
+			rc = kpix_json_fail(ld->doc, at, "the sheet name Validation is kept for the validation "
 			                          "warnings; name this sheet differently or set "
 			                          "\"validationSheet\": false");
 		free(at);
@@ -558,47 +551,47 @@ static bool valid_name(const char *s)
 	return true;
 }
 
-static int load_params(kpix_loader *ld, json_t *arr, kpix_layouts *out)
+static int load_params(loader *ld, const kpix_json *arr, kpix_layouts *out)
 {
 	static const char *const keys[] = {"name", "title", "required", "enum", NULL};
 	if (!arr)
 		return 0;
-	if (!json_is_array(arr))
-		return kpix_ld_fail(ld, "parameters", "expected a list of parameters");
-	out->params = kpix_xcalloc(json_array_size(arr) + 1, sizeof(kpix_xparam));
+	if (!kpix_json_is_array(arr))
+		return kpix_json_fail(ld->doc, "parameters", "expected a list of parameters");
+	out->params = kpix_xcalloc(kpix_json_size(arr) + 1, sizeof(kpix_xparam));
 	size_t i;
-	json_t *item;
+	const kpix_json *item;
 	int rc = 0;
-	json_array_foreach(arr, i, item) {
+	kpix_json_array_foreach(arr, i, item) {
 		char *at = kpix_xasprintf("parameters[%zu]", i);
 		kpix_xparam *p = &out->params[i];
 		out->nparams = i + 1;
-		if (!json_is_object(item))
-			rc = kpix_ld_fail(ld, at, "expected an object with \"name\" and \"title\"");
-		else if (!(rc = kpix_ld_only_keys(ld, at, item, keys)) &&
-		         !(rc = kpix_ld_str(ld, at, item, "name", &p->name, true)) &&
-		         !(rc = kpix_ld_str(ld, at, item, "title", &p->title, false)) &&
-		         !(rc = kpix_ld_bool(ld, at, item, "required", &p->required))) {
+		if (!kpix_json_is_object(item))
+			rc = kpix_json_fail(ld->doc, at, "expected an object with \"name\" and \"title\"");
+		else if (!(rc = kpix_json_only_keys(ld->doc, at, item, keys)) &&
+		         !(rc = kpix_json_get_str(ld->doc, at, item, "name", &p->name, true)) &&
+		         !(rc = kpix_json_get_str(ld->doc, at, item, "title", &p->title, false)) &&
+		         !(rc = kpix_json_get_bool(ld->doc, at, item, "required", &p->required))) {
 			if (!valid_name(p->name))
-				rc = kpix_ld_fail(ld, at, "a parameter's name may hold only lower-case "
+				rc = kpix_json_fail(ld->doc, at, "a parameter's name may hold only lower-case "
 				                          "letters, digits, '_' and '-'");
 			for (size_t k = 0; !rc && k < i; k++)
 				if (strcmp(out->params[k].name, p->name) == 0)
-					rc = kpix_ld_fail(ld, at, "a second parameter named '%s'", p->name);
-			json_t *choices = json_object_get(item, "enum");
-			if (!rc && choices && (!json_is_array(choices) || !json_array_size(choices)))
-				rc = kpix_ld_fail(ld, at, "\"enum\" must list the values allowed");
+					rc = kpix_json_fail(ld->doc, at, "a second parameter named '%s'", p->name);
+			const kpix_json *choices = kpix_json_get(item, "enum");
+			if (!rc && choices && (!kpix_json_is_array(choices) || !kpix_json_size(choices)))
+				rc = kpix_json_fail(ld->doc, at, "\"enum\" must list the values allowed");
 			if (!rc && choices) {
-				p->choices = kpix_xcalloc(json_array_size(choices), sizeof(char *));
+				p->choices = kpix_xcalloc(kpix_json_size(choices), sizeof(char *));
 				size_t k;
-				json_t *c;
-				json_array_foreach(choices, k, c) {
-					if (!json_is_string(c) || !*json_string_value(c)) {
-						rc = kpix_ld_fail(ld, at, "\"enum\" must list the values allowed, "
+				const kpix_json *c;
+				kpix_json_array_foreach(choices, k, c) {
+					if (!kpix_json_is_string(c) || !*kpix_json_string(c)) {
+						rc = kpix_json_fail(ld->doc, at, "\"enum\" must list the values allowed, "
 						                          "each a non-empty text");
 						break;
 					}
-					p->choices[p->nchoices++] = kpix_xstrdup(json_string_value(c));
+					p->choices[p->nchoices++] = kpix_xstrdup(kpix_json_string(c));
 				}
 			}
 		}
@@ -609,23 +602,27 @@ static int load_params(kpix_loader *ld, json_t *arr, kpix_layouts *out)
 	return 0;
 }
 
-int kpix_layouts_load(kpix_loader *ld, json_t *params, json_t *exports, kpix_layouts *out)
+int kpix_layouts_load(kpix_layouts *out, const kpix_json_doc *doc, const kpix_json *params,
+                      const kpix_json *exports, const kpix_scope *sc)
 {
+	memset(out, 0, sizeof(*out));
+	loader l = {doc, sc, out}, *ld = &l;
 	int rc = load_params(ld, params, out);
+	out->nslots = kpix_scope_export_slots(sc, out->nparams);
 	if (rc || !exports)
 		return rc;
-	if (!json_is_array(exports))
-		return kpix_ld_fail(ld, "exports", "expected a list of exports");
-	out->exports = kpix_xcalloc(json_array_size(exports) + 1, sizeof(kpix_xlayout));
+	if (!kpix_json_is_array(exports))
+		return kpix_json_fail(ld->doc, "exports", "expected a list of exports");
+	out->exports = kpix_xcalloc(kpix_json_size(exports) + 1, sizeof(kpix_xlayout));
 	size_t i;
-	json_t *item;
-	json_array_foreach(exports, i, item) {
+	const kpix_json *item;
+	kpix_json_array_foreach(exports, i, item) {
 		char *at = kpix_xasprintf("exports[%zu]", i);
 		rc = load_export(ld, at, item, &out->exports[i]);
 		out->nexports = i + 1;
 		for (size_t k = 0; !rc && k < i; k++)
 			if (strcmp(out->exports[k].name, out->exports[i].name) == 0)
-				rc = kpix_ld_fail(ld, at, "a second export named '%s'", out->exports[i].name);
+				rc = kpix_json_fail(ld->doc, at, "a second export named '%s'", out->exports[i].name);
 		free(at);
 		if (rc)
 			return rc;

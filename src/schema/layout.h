@@ -10,14 +10,12 @@
 #ifndef KPIX_LAYOUT_H
 #define KPIX_LAYOUT_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "expr.h"
-
-typedef struct kpix_loader kpix_loader;
-typedef struct kpix_schema kpix_schema;
+#include "json.h"
+#include "scope.h"
 
 /* A text with {expression} parts. */
 typedef struct {
@@ -97,20 +95,15 @@ typedef struct {
 	size_t nparams;
 	kpix_xlayout *exports;
 	size_t nexports;
+	size_t nslots;           /* how many slots an export's expressions use (scope.h) */
 } kpix_layouts;
 
-/* The slot of param.<name>: after the fields, the ind.* attributes and prev.<valueField>. */
-size_t kpix_layout_param_slot(const kpix_schema *s, size_t param);
-/* The slot of figure slot i (figures.h: a figure, then prev. figures):
- * after the parameters. */
-size_t kpix_layout_figure_slot(const kpix_schema *s, size_t slot);
-
-/* How many slots an export expression may use. */
-size_t kpix_layout_nslots(const kpix_schema *s);
-
-/* Reads "parameters" (may be NULL) and "exports" (may be NULL) into the
- * schema's layouts. */
-int kpix_layouts_load(kpix_loader *ld, json_t *params, json_t *exports, kpix_layouts *out);
+/* Reads "parameters" (may be NULL) and "exports" (may be NULL) into *out,
+ * their expressions compiled in an export's scope of sc (laid out, with
+ * the schema's fields and figures). Returns 0 or KPIX_ESCHEMA; *out is to
+ * be freed with kpix_layouts_free either way. */
+int kpix_layouts_load(kpix_layouts *out, const kpix_json_doc *doc, const kpix_json *params,
+                      const kpix_json *exports, const kpix_scope *sc);
 void kpix_layouts_free(kpix_layouts *l);
 
 #endif

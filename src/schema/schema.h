@@ -5,18 +5,20 @@
 #ifndef KPIX_SCHEMA_H
 #define KPIX_SCHEMA_H
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "cast.h"
+#include "catalogue.h"
 #include "expr.h"
 #include "figures.h"
-#include "layout.h"
+#include "json.h"
 #include "keyset.h"
 #include "kpix/kpix.h"
+#include "layout.h"
+#include "rule.h"
+#include "scope.h"
 #include "util.h"
 
 typedef enum {
@@ -29,11 +31,6 @@ typedef enum {
 	KPIX_T_YEARMONTH,
 	KPIX_T_ANY
 } kpix_type;
-
-typedef struct {
-	char **items; /* NULL-terminated */
-	size_t n;
-} kpix_strlist;
 
 typedef struct {
 	char *name;
@@ -55,8 +52,7 @@ typedef struct {
 	char *minimum_text, *maximum_text;
 	int64_t min_length, max_length; /* -1 when absent */
 	char *pattern;
-	pcre2_code *re;
-	bool re_jit;           /* compiled to machine code: match with pcre2_jit_match */
+	struct kpix_regex *re; /* pattern compiled (schema_re.h), or NULL when none */
 	kpix_strlist enum_text;
 	double *enum_num;      /* for numeric types: the enum as numbers */
 } kpix_field;
@@ -73,46 +69,6 @@ typedef struct {
 	kpix_keyset *values;   /* other kinds: the allowed keys, loaded with the schema */
 	char *describe;        /* "an indicator code in the catalogue", for messages */
 } kpix_fkey;
-
-typedef enum { KPIX_POL_NONE, KPIX_POL_HIGHER, KPIX_POL_LOWER } kpix_polarity;
-
-/* Indicator attributes a rule can name as ind.<attr>, in slot order. */
-#define KPIX_IND_ATTRS \
-	X(code) X(part) X(title) X(unit) X(decimals) X(polarity) X(frequency) X(multiplier) X(min) X(max) X(target)
-
-enum {
-#define X(a) KPIX_IND_##a,
-	KPIX_IND_ATTRS
-#undef X
-	KPIX_IND_NATTRS
-};
-
-typedef struct {
-	char *code;
-	char *part;            /* which part of a measure reported in parts, or NULL */
-	char *title;
-	char *description;
-	char *unit;
-	char *frequency;
-	char *source;
-	char *numerator, *denominator; /* derivation, in words */
-	int decimals;
-	kpix_polarity polarity;
-	kpix_strlist due_in;
-	kpix_strlist breakdowns;
-	kpix_val attrs[KPIX_IND_NATTRS]; /* the ind.* values; strings point at the fields above */
-} kpix_indicator;
-
-typedef struct {
-	char *code;
-	char *title;
-	kpix_severity severity;
-	char *when_src, *check_src;
-	kpix_expr *when, *check;
-	char *message;
-	size_t *fields;
-	size_t nfields;
-} kpix_rule;
 
 typedef struct {
 	char *code;
@@ -150,19 +106,17 @@ struct kpix_schema {
 	kpix_indicator *indicators;
 	size_t nindicators;
 	kpix_keyset *indicator_index; /* kpix_indicator_key -> index + 1 */
-	kpix_rule *rules;
+	kpix_rule *rules;      /* the rules on a row (KPIX_SCOPE_ROW) */
 	size_t nrules;
 	kpix_completeness *completeness;
 	size_t ncompleteness;
 	kpix_fields_match fields_match;
 	kpix_figures figures;  /* the return as named figures, and the rules on them */
-	size_t nslots;         /* fields, the ind.* attributes, then prev.<valueField> */
+	kpix_scope scope;      /* the names expressions use, and their slots */
 	kpix_layouts layouts;  /* parameters and exports */
 };
 
-/* The slot an expression name refers to: field i is slot i, ind.<attr> is
- * nfields + KPIX_IND_<attr>, and prev.<valueField> (this row's figure in
- * last period's file; see figures.h) is the last, nslots - 1. */
+/* The slot of a name in a row's scope (scope.h), or -1. */
 int kpix_schema_slot(const kpix_schema *s, const char *name, size_t len);
 
 /* The indicator with this code and part (part NULL or empty for a measure

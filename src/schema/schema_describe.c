@@ -157,7 +157,7 @@ char *kpix_schema_describe(const kpix_schema *s)
 		                fg->n, s->fields[fg->value_field].name,
 		                fg->nrules ? "; rules on them:\n" : ".\n");
 		for (size_t i = 0; i < fg->nrules; i++) {
-			const kpix_figure_rule *r = &fg->rules[i];
+			const kpix_rule *r = &fg->rules[i];
 			kpix_buf_printf(&b, "  %s (%s)%s%s\n", r->code,
 			                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
 			                r->title ? ": " : "", r->title ? r->title : "");

@@ -373,7 +373,7 @@ static void xlsx_row(kpix_export_result *r, output *o, size_t si)
 
 static void copy_row(kpix_export_result *r, const kpix_val *slots)
 {
-	memcpy(r->slots, slots, r->s->nslots * sizeof(kpix_val));
+	memcpy(r->slots, slots, r->s->scope.nrow * sizeof(kpix_val));
 }
 
 static int begin_outputs(kpix_export_result *r)
@@ -507,8 +507,8 @@ static void figures_rows(kpix_export_result *r)
 	const kpix_figures *fg = &r->s->figures;
 	if (!fg->n)
 		return;
-	memcpy(r->slots + kpix_layout_figure_slot(r->s, 0), kpix_validator_figures(r->v),
-	       2 * fg->n * sizeof(kpix_val));
+	memcpy(r->slots + kpix_scope_export_figure(&r->s->scope, 0), kpix_validator_figures(r->v),
+	       r->s->scope.nfig * sizeof(kpix_val));
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
 		if (o->csv && o->x->sheets[0].figures_row) {
@@ -561,7 +561,7 @@ static void validation_sheet(kpix_export_result *r, output *o)
  * every row, as check_fixed() kept them. The rows' own strings are gone. */
 static void keep_fixed_slots(kpix_export_result *r)
 {
-	for (size_t f = 0; f < r->s->nslots; f++)
+	for (size_t f = 0; f < r->s->scope.nrow; f++)
 		r->slots[f].kind = KPIX_VAL_NULL;
 	for (size_t f = 0; f < r->s->nfields; f++)
 		if (r->fixed[f].fixed && r->fixed[f].seen)
@@ -670,7 +670,7 @@ static int set_params(kpix_export_result *r)
 		r->param_values[k] = kpix_xstrdup(eq + 1);
 	}
 	for (size_t i = 0; i < l->nparams; i++) {
-		kpix_val *v = &r->slots[kpix_layout_param_slot(r->s, i)];
+		kpix_val *v = &r->slots[kpix_scope_export_param(&r->s->scope, i)];
 		const kpix_xparam *p = &l->params[i];
 		bool allowed = !p->nchoices || !r->param_values[i] || !*r->param_values[i];
 		for (size_t k = 0; !allowed && k < p->nchoices; k++)
@@ -736,7 +736,7 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 		return kpix_fail(KPIX_EUSAGE, "export options of version %u; this kpix knows version %d",
 		                 opts ? opts->version : 0, KPIX_EXPORT_OPTIONS_VERSION);
 	r->opts = *opts;
-	r->slots = kpix_xcalloc(kpix_layout_nslots(s) + 1, sizeof(kpix_val));
+	r->slots = kpix_xcalloc(s->layouts.nslots + 1, sizeof(kpix_val));
 	kpix_job_spec spec = {
 		.kind = KPIX_MANIFEST_EXPORT,
 		.manifest = true,

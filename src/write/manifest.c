@@ -12,7 +12,7 @@
 #include <zlib.h>
 
 #include "digest.h"
-#include "jsonpos.h"
+#include "json.h"
 #include "outdir.h"
 #include "xlsx.h"
 #include "util.h"

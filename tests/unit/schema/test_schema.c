@@ -796,7 +796,7 @@ static void schema__fields_and_ind_names_resolve_to_their_slots(void **state)
 {
 	kpix_schema *s = load_ok(state, "repairs-monthly.json", small_schema);
 	assert_int_equal(s->nfields, 3);
-	assert_int_equal(s->nslots, 3 + KPIX_IND_NATTRS + 1); /* and prev.<valueField> */
+	assert_int_equal(s->scope.nrow, 3 + KPIX_IND_NATTRS + 1); /* and prev.<valueField> */
 	assert_int_equal(kpix_schema_slot(s, "prev.value", 10), -1); /* no "figures" */
 	assert_int_equal(kpix_schema_slot(s, "period", 6), 0);
 	assert_int_equal(kpix_schema_slot(s, "value", 5), 2);
@@ -882,8 +882,8 @@ static void schema__missing_values_and_number_formats_are_kept_per_field(void **
 	assert_int_equal(s->nrules, 1);
 	assert_string_equal(s->rules[0].code, "RM-MAX");
 	assert_int_equal(s->rules[0].severity, KPIX_SEVERITY_ERROR);
-	assert_int_equal(s->rules[0].nfields, 1);
-	assert_int_equal(s->rules[0].fields[0], 2);
+	assert_int_equal(s->rules[0].nabout, 1);
+	assert_int_equal(s->rules[0].about[0], 2);
 	kpix_schema_free(s);
 }
 

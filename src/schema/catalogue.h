@@ -1,0 +1,30 @@
+/* catalogue.h - a schema's indicator catalogue: the measures a return
+ * reports, as its "indicators" describe them (docs/schema-format.md).
+ * Loaded and freed with the schema (schema.h); the figures (figures.h) are
+ * named after it. */
+#ifndef KPIX_CATALOGUE_H
+#define KPIX_CATALOGUE_H
+
+#include "expr.h"
+#include "json.h"
+#include "scope.h"
+
+typedef enum { KPIX_POL_NONE, KPIX_POL_HIGHER, KPIX_POL_LOWER } kpix_polarity;
+
+typedef struct {
+	char *code;
+	char *part;            /* which part of a measure reported in parts, or NULL */
+	char *title;
+	char *description;
+	char *unit;
+	char *frequency;
+	char *source;
+	char *numerator, *denominator; /* derivation, in words */
+	int decimals;
+	kpix_polarity polarity;
+	kpix_strlist due_in;
+	kpix_strlist breakdowns;
+	kpix_val attrs[KPIX_IND_NATTRS]; /* the ind.* values; strings point at the fields above */
+} kpix_indicator;
+
+#endif
