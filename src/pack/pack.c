@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvread.h"
+#include "csvwrite.h"
 #include "digest.h"
 #include "expr.h"
 #include "manifest.h"

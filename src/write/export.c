@@ -20,7 +20,7 @@
 #include <zlib.h>
 
 #include "cast.h"
-#include "csvread.h"
+#include "csvwrite.h"
 #include "digest.h"
 #include "manifest.h"
 #include "outdir.h"
