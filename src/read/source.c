@@ -54,6 +54,17 @@ const kpix_source_info *kpix_source_info_get(const kpix_source *src)
 	return &src->info;
 }
 
+int kpix_source_read_file(const char *path, const kpix_source_options *opts,
+                          const kpix_source_handler *h)
+{
+	kpix_source *src;
+	int rc = kpix_source_open(&src, path, opts);
+	if (rc == 0)
+		rc = kpix_source_read(src, h);
+	kpix_source_close(src);
+	return rc;
+}
+
 void kpix_source_close(kpix_source *src)
 {
 	if (src)
@@ -102,13 +113,8 @@ int kpix_csv_foreach(const char *path, kpix_record_fn fn, void *ctx)
 {
 	foreach_state st = {fn, ctx, NULL, NULL, 0, false};
 	kpix_error_clear();
-	kpix_source *src;
-	int rc = kpix_source_open(&src, path, NULL);
-	if (rc)
-		return rc;
 	kpix_source_handler h = {foreach_record, foreach_problem, &st};
-	rc = kpix_source_read(src, &h);
-	kpix_source_close(src);
+	int rc = kpix_source_read_file(path, NULL, &h);
 	free(st.cells);
 	free(st.lens);
 	if (rc)

@@ -122,6 +122,11 @@ int kpix_source_read(kpix_source *src, const kpix_source_handler *h);
  * the end. Owned by the source. */
 const kpix_source_info *kpix_source_info_get(const kpix_source *src);
 
+/* Opens path, hands its every record to h and closes it: for a reader
+ * that needs nothing of the source but its records. Returns 0 or KPIX_EIO. */
+int kpix_source_read_file(const char *path, const kpix_source_options *opts,
+                          const kpix_source_handler *h);
+
 /* Frees the source. NULL-safe. */
 void kpix_source_close(kpix_source *src);
 

@@ -102,6 +102,20 @@ static void source__a_file_that_cannot_be_opened_fails_at_open_naming_it(void **
 	kpix_source_close(NULL);
 }
 
+static void source__read_file_opens_reads_and_closes(void **state)
+{
+	(void)state;
+	char *path = temp_file("a\n1\n");
+	kpix_buf out = KPIX_BUF_INIT;
+	kpix_source_handler h = {on_record, NULL, &out};
+	assert_int_equal(kpix_source_read_file(path, NULL, &h), 0);
+	assert_string_equal(out.data, "R1:a\nR2:1\n");
+	assert_int_equal(kpix_source_read_file("/nonexistent/q3.csv", NULL, &h), KPIX_EIO);
+	kpix_buf_free(&out);
+	unlink(path);
+	free(path);
+}
+
 static void source__init_puts_the_defaults_in_place_of_zero_caps(void **state)
 {
 	(void)state;
@@ -126,6 +140,7 @@ int main(void)
 		cmocka_unit_test(source__a_csv_file_hands_over_its_records_and_problems_in_file_order),
 		cmocka_unit_test(source__the_options_caps_reach_the_reader),
 		cmocka_unit_test(source__a_file_that_cannot_be_opened_fails_at_open_naming_it),
+		cmocka_unit_test(source__read_file_opens_reads_and_closes),
 		cmocka_unit_test(source__init_puts_the_defaults_in_place_of_zero_caps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
