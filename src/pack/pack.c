@@ -24,6 +24,7 @@
 #include "outdir.h"
 #include "packdef.h"
 #include "rag.h"
+#include "report_xlsx.h"
 #include "schema.h"
 #include "util.h"
 #include "validate.h"
@@ -1049,7 +1050,7 @@ static void quality_sheet(kpix_pack_result *r, kpix_xlsx *wb, const char *const 
 	}
 	row++;
 	text(ws, row++, 0, "Warnings", C_BOLD);
-	row = kpix_xlsx_warnings(ws, row, rep);
+	row = kpix_report_xlsx_warnings(ws, row, rep);
 	print_setup(r, ws, -1, -1, row, 7);
 }
 

@@ -25,6 +25,7 @@
 #include "manifest.h"
 #include "outdir.h"
 #include "report.h"
+#include "report_xlsx.h"
 #include "schema.h"
 #include "util.h"
 #include "validate.h"
@@ -570,7 +571,7 @@ static void validation_sheet(kpix_export_result *r, output *o)
 	         (unsigned long long)kpix_report_warnings(rep),
 	         kpix_report_warnings(rep) == 1 ? "" : "s");
 	kpix_xlsx_text(ws, 0, 0, line, strlen(line), &title);
-	kpix_xlsx_warnings(ws, 2, rep);
+	kpix_report_xlsx_warnings(ws, 2, rep);
 	kpix_xlsx_freeze(ws, 3, 0);
 	kpix_xlsx_print(ws, true, true, 2, 2, NULL, "&CPage &P of &N");
 }
