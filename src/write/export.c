@@ -10,21 +10,18 @@
  * What goes where is read from the schema (layout.h); nothing here knows
  * a return's file names, headings or formats. */
 
-#include <csv.h>
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <zlib.h>
 
 #include "cast.h"
 #include "csvwrite.h"
 #include "digest.h"
 #include "manifest.h"
 #include "outdir.h"
-#include "report.h"
 #include "report_xlsx.h"
 #include "schema.h"
 #include "util.h"
