@@ -2,10 +2,12 @@
  * what every source shares (see source.h). */
 #include "source.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "csvread.h"
+#include "jsonw.h"
 #include "util.h"
 
 #define DEFAULT_MAX_FIELD_BYTES (1024 * 1024)
@@ -120,4 +122,34 @@ int kpix_csv_foreach(const char *path, kpix_record_fn fn, void *ctx)
 	if (rc)
 		return rc;
 	return st.problem ? KPIX_ERROR : 0;
+}
+
+static int dump_record(void *ctx, uint64_t row, const char *const *cells, const size_t *lens,
+                       size_t n)
+{
+	kpix_jsonw *w = ctx;
+	(void)row;
+	kpix_jsonw_array(w);
+	for (size_t i = 0; i < n; i++)
+		kpix_jsonw_stringn(w, cells[i], lens[i]);
+	kpix_jsonw_end(w);
+	return 0;
+}
+
+int kpix_csv_dump_json(const char *path, FILE *out)
+{
+	kpix_jsonw *w = kpix_jsonw_new(NULL, 0);
+	kpix_jsonw_array(w);
+	int rc = kpix_csv_foreach(path, dump_record, w);
+	if (rc == 0) {
+		kpix_jsonw_end(w);
+		kpix_jsonw_raw(w, "\n");
+		size_t len;
+		const char *text = kpix_jsonw_text(w, &len);
+		if (fwrite(text, 1, len, out) != len)
+			rc = kpix_fail(KPIX_EIO, "cannot write the records of '%s': %s", path,
+			               strerror(errno));
+	}
+	kpix_jsonw_free(w);
+	return rc;
 }

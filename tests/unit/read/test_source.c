@@ -116,6 +116,42 @@ static void source__read_file_opens_reads_and_closes(void **state)
 	free(path);
 }
 
+/* What kpix_csv_dump_json wrote for text as a file; *rc its result. */
+static char *dump(const char *text, int *rc)
+{
+	char *path = temp_file(text);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+	assert_non_null(f);
+	*rc = kpix_csv_dump_json(path, f);
+	fclose(f);
+	unlink(path);
+	free(path);
+	return buf;
+}
+
+static void source__csv_dump_writes_the_records_as_one_json_line(void **state)
+{
+	(void)state;
+	int rc;
+	char *out = dump("a,\"b \"\"q\"\"\"\n\n\xc3\xa9,\\\n", &rc);
+	assert_int_equal(rc, 0);
+	assert_string_equal(out, "[[\"a\",\"b \\\"q\\\"\"],[],[\"\xc3\xa9\",\"\\\\\"]]\n");
+	free(out);
+}
+
+static void source__csv_dump_writes_nothing_for_a_file_with_a_problem(void **state)
+{
+	(void)state;
+	int rc;
+	char *out = dump("a\n\"b\"x\n", &rc);
+	assert_int_equal(rc, KPIX_ERROR);
+	assert_string_equal(out, "");
+	assert_non_null(strstr(kpix_error_last(), "malformed-quote"));
+	free(out);
+}
+
 static void source__init_puts_the_defaults_in_place_of_zero_caps(void **state)
 {
 	(void)state;
@@ -141,6 +177,8 @@ int main(void)
 		cmocka_unit_test(source__the_options_caps_reach_the_reader),
 		cmocka_unit_test(source__a_file_that_cannot_be_opened_fails_at_open_naming_it),
 		cmocka_unit_test(source__read_file_opens_reads_and_closes),
+		cmocka_unit_test(source__csv_dump_writes_the_records_as_one_json_line),
+		cmocka_unit_test(source__csv_dump_writes_nothing_for_a_file_with_a_problem),
 		cmocka_unit_test(source__init_puts_the_defaults_in_place_of_zero_caps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
