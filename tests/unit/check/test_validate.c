@@ -1643,6 +1643,14 @@ static void memory_close(kpix_source *src)
 
 static const kpix_source_ops memory_ops = {memory_read, memory_close};
 
+/* Validates the rows of m alone, as a source named q3.xlsx. */
+static void validate_memory(fx *f, memory_source *m)
+{
+	assert_int_equal(kpix_validator_new(&f->v, f->schema, NULL), 0);
+	assert_int_equal(kpix_validator_add_source(f->v, &m->base, "q3.xlsx"), 0);
+	f->r = kpix_validator_finish(f->v);
+}
+
 static void validate__records_of_any_source_are_checked_as_a_csv_file_s_are(void **state)
 {
 	fx *f = *state;
@@ -1660,9 +1668,7 @@ static void validate__records_of_any_source_are_checked_as_a_csv_file_s_are(void
 	memory_source m = {.rows = rows, .nrows = 7};
 	kpix_source_init(&m.base, &memory_ops, NULL);
 	m.base.info.encoding = "xlsx";
-	assert_int_equal(kpix_validator_new(&f->v, f->schema, NULL), 0);
-	assert_int_equal(kpix_validator_add_source(f->v, &m.base, "q3.xlsx"), 0);
-	f->r = kpix_validator_finish(f->v);
+	validate_memory(f, &m);
 	assert_string_equal(diags(f), "3:2:type-error:-\n"
 	                              "4:0:blank-row:-\n"
 	                              "5:2:encoding-error:-\n"
@@ -1692,9 +1698,7 @@ static void validate__a_source_that_stops_with_a_source_error_is_not_called_empt
 	static const char *const rows[][3] = {{"name", NULL, NULL}, {"Leeds", NULL, NULL}};
 	memory_source m = {.rows = rows, .nrows = 2, .stop_after_first = true};
 	kpix_source_init(&m.base, &memory_ops, NULL);
-	assert_int_equal(kpix_validator_new(&f->v, f->schema, NULL), 0);
-	assert_int_equal(kpix_validator_add_source(f->v, &m.base, "q3.xlsx"), 0);
-	f->r = kpix_validator_finish(f->v);
+	validate_memory(f, &m);
 	assert_string_equal(diags(f), "2:0:source-error:-\n");
 	assert_string_equal(diag(f, 0)->message, "the sheet cannot be read past here");
 	expect_file_totals(f, 0, 0, 0, "ascii");
