@@ -125,6 +125,11 @@ size_t kpix_report_file_count(const kpix_report *report);
 void kpix_report_file_get(const kpix_report *report, size_t i, const char **path,
                           uint64_t *rows, uint64_t *rejected, const char **encoding);
 
+/* Writes the report to out as a JSON document (docs/report-format.md),
+ * naming the schema it was checked against, with a newline at the end.
+ * Returns 0, or KPIX_EIO when writing to out failed. */
+int kpix_report_write_json(const kpix_report *report, const kpix_schema *schema, FILE *out);
+
 /* ------------------------------------------------------------- validator */
 
 typedef enum {
@@ -496,6 +501,12 @@ typedef int (*kpix_record_fn)(void *ctx, uint64_t row, const char *const *cells,
  * encoding, size; the first is described by kpix_error_last); KPIX_EIO when
  * it cannot be read. */
 int kpix_csv_foreach(const char *path, kpix_record_fn fn, void *ctx);
+
+/* Reads a CSV file as kpix_csv_foreach does and writes its records to out
+ * as one line of JSON, an array of arrays of strings. Nothing is written
+ * unless the whole file was read: returns what kpix_csv_foreach returns,
+ * or KPIX_EIO when writing to out failed. */
+int kpix_csv_dump_json(const char *path, FILE *out);
 
 #ifdef __cplusplus
 }

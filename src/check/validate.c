@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "csvread.h"
 #include "period.h"
 #include "report.h"
 #include "schema.h"
 #include "schema_re.h"
+#include "source.h"
 #include "util.h"
 #include "validate.h"
 
@@ -1402,13 +1402,14 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 	return 0;
 }
 
-int kpix_validator_add_file(kpix_validator *v, const char *path)
+/* Starts the report's entry for a file (or other source) named name. */
+static int begin_file(kpix_validator *v, const char *name)
 {
 	if (v->finished)
 		return kpix_fail(KPIX_EUSAGE, "the validator has already finished");
 	kpix_report *r = &v->report;
 	r->files = kpix_xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
-	r->files[r->nfiles] = (kpix_file_total){kpix_xstrdup(path), 0, 0, "ascii"};
+	r->files[r->nfiles] = (kpix_file_total){kpix_xstrdup(name), 0, 0, "ascii"};
 	v->file_index = r->nfiles++;
 	v->file = &r->files[v->file_index];
 	v->header_seen = false;
@@ -1416,29 +1417,47 @@ int kpix_validator_add_file(kpix_validator *v, const char *path)
 	v->width = 0;
 	v->problem_row = 0;
 	v->row = 0;
+	return 0;
+}
 
-	kpix_csv_config cfg = {0};
-	cfg.on_record = on_record;
-	cfg.on_problem = on_problem;
-	cfg.ctx = v;
-	cfg.encoding = v->opts.encoding;
-	cfg.max_field_bytes = v->opts.max_field_bytes;
-	cfg.max_columns = v->opts.max_columns;
-	cfg.progress = v->opts.progress;
-	cfg.progress_ctx = v->opts.progress_ctx;
-	kpix_csv_stats st;
-	int rc = kpix_csv_read_file(path, &cfg, &st);
-	v->file->encoding = st.encoding ? st.encoding : "ascii";
-	if (rc != 0 || !st.complete)
+/* Reads the source's records into the file begun last, and reports a
+ * source that held no record at all. */
+static int read_source(kpix_validator *v, kpix_source *src)
+{
+	kpix_source_handler h = {on_record, on_problem, v};
+	int rc = kpix_source_read(src, &h);
+	const kpix_source_info *st = kpix_source_info_get(src);
+	v->file->encoding = st->encoding ? st->encoding : "ascii";
+	if (rc != 0 || !st->complete)
 		return rc;
-	if (st.records == 0 && st.bytes > 0) /* what the reader strips: a byte-order mark */
+	if (st->records == 0 && st->bytes > 0) /* what the reader strips: a byte-order mark */
 		emit(v, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, NULL, 0, NULL, NULL,
 		     "the file holds only a byte-order mark (the 3 bytes that mark UTF-8 text) and "
 		     "nothing else: kpix expected a header row naming the columns, then the data");
-	else if (st.records == 0)
+	else if (st->records == 0)
 		emit(v, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, NULL, 0, NULL, NULL,
 		     "the file is empty: kpix expected a header row naming the columns, then the data");
 	return rc;
+}
+
+int kpix_validator_add_file(kpix_validator *v, const char *path)
+{
+	int rc = begin_file(v, path);
+	if (rc)
+		return rc;
+	kpix_source_options o = {v->opts.encoding, v->opts.max_field_bytes, v->opts.max_columns,
+	                         v->opts.progress, v->opts.progress_ctx};
+	kpix_source *src;
+	if ((rc = kpix_source_open(&src, path, &o)) == 0)
+		rc = read_source(v, src);
+	kpix_source_close(src);
+	return rc;
+}
+
+int kpix_validator_add_source(kpix_validator *v, kpix_source *src, const char *name)
+{
+	int rc = begin_file(v, name);
+	return rc ? rc : read_source(v, src);
 }
 
 const kpix_report *kpix_validator_finish(kpix_validator *v)

@@ -8,6 +8,7 @@
 
 #include "expr.h"
 #include "kpix/kpix.h"
+#include "source.h"
 
 /* Called for every data row that could be read into cells, after its
  * checks. slots holds the row's typed values: the fields in schema order
@@ -29,5 +30,10 @@ void kpix_validator_set_row_hook(kpix_validator *v, kpix_row_hook fn, void *ctx)
  * address. */
 void kpix_validator_add_problem(kpix_validator *v, const char *code, kpix_severity sev,
                                 uint64_t row, size_t field, const char *value, const char *message);
+
+/* kpix_validator_add_file for a source already open (source.h), named name
+ * in the report: reads and checks every record it hands over. The source
+ * stays the caller's, to close. */
+int kpix_validator_add_source(kpix_validator *v, kpix_source *src, const char *name);
 
 #endif

@@ -1,7 +1,6 @@
 /* cmd_csv_dump.c - kpix csv-dump: print the records of a CSV file as kpix
  * reads them, as JSON. A developer's tool, used by the conformance tests
  * to compare kpix's reading with published expectations. */
-#include <jansson.h>
 #include <stdio.h>
 
 #include "cli.h"
@@ -23,16 +22,6 @@ const cli_command cmd_csv_dump = {
 	true,
 };
 
-static int add_record(void *ctx, uint64_t row, const char *const *cells, const size_t *lens, size_t n)
-{
-	(void)row;
-	json_t *rec = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(rec, json_stringn_nocheck(cells[i], lens[i]));
-	json_array_append_new(ctx, rec);
-	return 0;
-}
-
 static int run(int argc, char **argv)
 {
 	cli_args a;
@@ -46,8 +35,7 @@ static int run(int argc, char **argv)
 		cli_args_free(&a);
 		return EXIT_USAGE;
 	}
-	json_t *all = json_array();
-	int r = kpix_csv_foreach(a.args[0], add_record, all);
+	int r = kpix_csv_dump_json(a.args[0], stdout);
 	if (r == KPIX_ERROR) {
 		/* not a failure of kpix: the file has a structural problem */
 		cli_error("%s: %s", a.args[0], kpix_error_last());
@@ -55,11 +43,8 @@ static int run(int argc, char **argv)
 	} else if (r) {
 		rc = cli_failure(r);
 	} else {
-		json_dumpf(all, stdout, JSON_COMPACT);
-		fputc('\n', stdout);
 		rc = EXIT_VALID;
 	}
-	json_decref(all);
 	cli_args_free(&a);
 	return rc;
 }

@@ -7,7 +7,6 @@
 #include "render.h"
 
 #include <inttypes.h>
-#include <jansson.h>
 #include <string.h>
 
 int kpix_render_parse_format(const char *name, kpix_render_format *out)
@@ -193,77 +192,6 @@ static void render_csv(FILE *out, const kpix_report *r)
 	}
 }
 
-/* A JSON string even for bytes that are not UTF-8 (a file name, say),
- * which json_string would refuse. */
-static json_t *jstr(const char *s)
-{
-	json_t *j = json_string(s);
-	return j ? j : json_string_nocheck(s);
-}
-
-static json_t *str_or_null(const char *s)
-{
-	return s ? jstr(s) : json_null();
-}
-
-static void render_json(FILE *out, const kpix_schema *schema, const kpix_report *r)
-{
-	json_t *root = json_object();
-	json_object_set_new(root, "kpix", json_string(KPIX_VERSION));
-	json_t *sch = json_object();
-	json_object_set_new(sch, "id", json_string(kpix_schema_id(schema)));
-	json_object_set_new(sch, "version", json_string(kpix_schema_version(schema)));
-	json_object_set_new(root, "schema", sch);
-	json_object_set_new(root, "valid", json_boolean(kpix_report_errors(r) == 0));
-	json_object_set_new(root, "errors", json_integer((json_int_t)kpix_report_errors(r)));
-	json_object_set_new(root, "warnings", json_integer((json_int_t)kpix_report_warnings(r)));
-	json_object_set_new(root, "truncated", json_boolean(kpix_report_truncated(r)));
-	json_t *files = json_array();
-	for (size_t i = 0; i < kpix_report_file_count(r); i++) {
-		const char *path, *enc;
-		uint64_t rows, rej;
-		kpix_report_file_get(r, i, &path, &rows, &rej, &enc);
-		json_t *f = json_object();
-		json_object_set_new(f, "path", jstr(path));
-		json_object_set_new(f, "rows", json_integer((json_int_t)rows));
-		json_object_set_new(f, "rejected", json_integer((json_int_t)rej));
-		json_object_set_new(f, "encoding", json_string(enc));
-		json_array_append_new(files, f);
-	}
-	json_object_set_new(root, "files", files);
-	json_t *codes = json_array();
-	for (size_t i = 0; i < kpix_report_code_count(r); i++) {
-		const char *code;
-		uint64_t e, w;
-		kpix_report_code_get(r, i, &code, &e, &w);
-		json_t *c = json_object();
-		json_object_set_new(c, "code", json_string(code));
-		json_object_set_new(c, "errors", json_integer((json_int_t)e));
-		json_object_set_new(c, "warnings", json_integer((json_int_t)w));
-		json_array_append_new(codes, c);
-	}
-	json_object_set_new(root, "codes", codes);
-	json_t *diags = json_array();
-	for (size_t i = 0; i < kpix_report_count(r); i++) {
-		const kpix_diag *d = kpix_report_get(r, i);
-		json_t *o = json_object();
-		json_object_set_new(o, "code", json_string(d->code));
-		json_object_set_new(o, "severity", json_string(severity_name(d->severity)));
-		json_object_set_new(o, "file", str_or_null(d->file));
-		json_object_set_new(o, "row", d->row ? json_integer((json_int_t)d->row) : json_null());
-		json_object_set_new(o, "column", d->column ? json_integer(d->column) : json_null());
-		json_object_set_new(o, "field", str_or_null(d->field));
-		json_object_set_new(o, "value", str_or_null(d->value));
-		json_object_set_new(o, "rule", str_or_null(d->rule));
-		json_object_set_new(o, "message", jstr(d->message));
-		json_array_append_new(diags, o);
-	}
-	json_object_set_new(root, "diagnostics", diags);
-	json_dumpf(root, out, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	fputc('\n', out);
-	json_decref(root);
-}
-
 void kpix_render(FILE *out, kpix_render_format format, const kpix_schema *schema,
                  const kpix_report *report, bool colour)
 {
@@ -275,7 +203,7 @@ void kpix_render(FILE *out, kpix_render_format format, const kpix_schema *schema
 		render_csv(out, report);
 		break;
 	case KPIX_RENDER_JSON:
-		render_json(out, schema, report);
+		kpix_report_write_json(report, schema, out);
 		break;
 	}
 }

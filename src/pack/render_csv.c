@@ -2,7 +2,7 @@
  * indicator, the figures as plain numbers at the indicator's decimals. */
 #include <string.h>
 
-#include "csvread.h"
+#include "csvwrite.h"
 #include "expr.h"
 #include "render.h"
 

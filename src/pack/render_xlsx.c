@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "report_xlsx.h"
 
 #define RGB(x) ((uint32_t)(x) + 1)
 
@@ -830,7 +831,7 @@ static void quality_sheet(const render *c)
 	}
 	row++;
 	text(ws, row++, 0, words.warnings, C_BOLD);
-	row = kpix_xlsx_warnings(ws, row, rep);
+	row = kpix_report_xlsx_warnings(ws, row, rep);
 	print_setup(c, ws, -1, -1, row, 7);
 }
 

@@ -733,11 +733,10 @@ int kpix_csv_read_mem(const char *data, size_t len, const kpix_csv_config *cfg_i
 	return 0;
 }
 
-int kpix_csv_read_file(const char *path, const kpix_csv_config *cfg_in, kpix_csv_stats *stats)
+/* Opens path for reading, refusing a directory; *total is its size, or 0
+ * when it is not a regular file. Returns the descriptor, or KPIX_EIO. */
+static int open_file(const char *path, uint64_t *total)
 {
-	kpix_csv_config cfg;
-	apply_defaults(&cfg, cfg_in);
-	memset(stats, 0, sizeof(*stats));
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return kpix_fail(KPIX_EIO, "cannot open '%s': %s", path, strerror(errno));
@@ -747,8 +746,17 @@ int kpix_csv_read_file(const char *path, const kpix_csv_config *cfg_in, kpix_csv
 		close(fd);
 		return kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(e));
 	}
-	uint64_t total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	*total = S_ISREG(st.st_mode) ? (uint64_t)st.st_size : 0;
+	return fd;
+}
 
+/* Reads the file open on fd (named path in messages) from start to end;
+ * does not close it. */
+static int read_fd(int fd, const char *path, uint64_t total, const kpix_csv_config *cfg_in,
+                   kpix_csv_stats *stats)
+{
+	kpix_csv_config cfg;
+	apply_defaults(&cfg, cfg_in);
 	reader r;
 	reader_init(&r, &cfg, stats);
 	unsigned char *buf = kpix_xmalloc(CHUNK);
@@ -787,86 +795,63 @@ int kpix_csv_read_file(const char *path, const kpix_csv_config *cfg_in, kpix_csv
 	stats->bytes = done;
 	reader_done(&r);
 	free(buf);
+	return rc;
+}
+
+int kpix_csv_read_file(const char *path, const kpix_csv_config *cfg, kpix_csv_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	uint64_t total;
+	int fd = open_file(path, &total);
+	if (fd < 0)
+		return fd;
+	int rc = read_fd(fd, path, total, cfg, stats);
 	close(fd);
 	return rc;
 }
 
-/* ------------------------------------------------------------ public API */
+/* ------------------------------------------------------------ the source */
 
+/* A CSV file as a record source (source.h): the file is opened at once,
+ * so that a file that cannot be read fails kpix_source_open. */
 typedef struct {
-	kpix_record_fn fn;
-	void *ctx;
-	const char **cells;
-	size_t *lens;
-	size_t cap;
-	bool problem;
-} foreach_state;
+	kpix_source base;
+	int fd;
+	uint64_t total;
+	char *path;
+} csv_source;
 
-static int foreach_record(void *vctx, const kpix_record *rec)
+static int csv_source_read(kpix_source *src, const kpix_source_handler *h)
 {
-	foreach_state *st = vctx;
-	if (rec->ncells > st->cap) {
-		st->cap = rec->ncells;
-		st->cells = kpix_xrealloc(st->cells, st->cap * sizeof(*st->cells));
-		st->lens = kpix_xrealloc(st->lens, st->cap * sizeof(*st->lens));
-	}
-	for (size_t i = 0; i < rec->ncells; i++) {
-		st->cells[i] = rec->cells[i].data;
-		st->lens[i] = rec->cells[i].len;
-	}
-	return st->fn(st->ctx, rec->row, st->cells, st->lens, rec->ncells);
+	csv_source *cs = (csv_source *)src;
+	const kpix_source_options *o = &src->opts;
+	kpix_csv_config cfg = {h->on_record, h->on_problem, h->ctx, o->encoding, o->max_field_bytes,
+	                       o->max_columns, o->progress, o->progress_ctx};
+	return read_fd(cs->fd, cs->path, cs->total, &cfg, &src->info);
 }
 
-static void foreach_problem(void *vctx, const char *code, kpix_severity sev, uint64_t row,
-                            uint32_t column, const char *value, const char *message)
+static void csv_source_close(kpix_source *src)
 {
-	foreach_state *st = vctx;
-	(void)value;
-	if (sev != KPIX_SEVERITY_ERROR || st->problem)
-		return;
-	st->problem = true;
-	kpix_fail(KPIX_ERROR, "row %llu, column %u: %s: %s", (unsigned long long)row, column, code,
-	          message);
+	csv_source *cs = (csv_source *)src;
+	close(cs->fd);
+	free(cs->path);
+	free(cs);
 }
 
-int kpix_csv_foreach(const char *path, kpix_record_fn fn, void *ctx)
-{
-	foreach_state st = {fn, ctx, NULL, NULL, 0, false};
-	kpix_csv_config cfg = {0};
-	cfg.on_record = foreach_record;
-	cfg.on_problem = foreach_problem;
-	cfg.ctx = &st;
-	kpix_csv_stats stats;
-	kpix_error_clear();
-	int rc = kpix_csv_read_file(path, &cfg, &stats);
-	free(st.cells);
-	free(st.lens);
-	if (rc)
-		return rc;
-	return st.problem ? KPIX_ERROR : 0;
-}
+static const kpix_source_ops csv_source_ops = {csv_source_read, csv_source_close};
 
-/* -------------------------------------------------------------- writing */
-
-/* Appends a CSV cell. Text a spreadsheet would run as a formula is given
- * a leading apostrophe; a cell that needs quotes is quoted by libcsv. */
-void kpix_csv_cell(kpix_buf *line, const char *s, size_t len, bool is_text)
+int kpix_csv_source_open(kpix_source **out, const char *path, const kpix_source_options *opts)
 {
-	bool formula = is_text && len && strchr("=+-@\t\r", s[0]);
-	bool quote = formula || memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\r', len) ||
-	             memchr(s, '\n', len) || (len && (s[0] == ' ' || s[len - 1] == ' '));
-	if (!quote) {
-		kpix_buf_add(line, s, len);
-		return;
-	}
-	kpix_buf src = KPIX_BUF_INIT;
-	if (formula)
-		kpix_buf_addc(&src, '\'');
-	kpix_buf_add(&src, s, len);
-	size_t need = csv_write2(NULL, 0, src.data, src.len, '"');
-	kpix_buf_grow(line, need + 1);
-	csv_write2(line->data + line->len, need, src.data, src.len, '"');
-	line->len += need;
-	line->data[line->len] = '\0';
-	kpix_buf_free(&src);
+	*out = NULL;
+	uint64_t total;
+	int fd = open_file(path, &total);
+	if (fd < 0)
+		return fd;
+	csv_source *cs = kpix_xcalloc(1, sizeof(*cs));
+	kpix_source_init(&cs->base, &csv_source_ops, opts);
+	cs->fd = fd;
+	cs->total = total;
+	cs->path = kpix_xstrdup(path);
+	*out = &cs->base;
+	return 0;
 }

@@ -15,22 +15,10 @@
 #include <stdint.h>
 
 #include "kpix/kpix.h"
-#include "util.h"
+#include "source.h"
 
-typedef struct {
-	const char *data; /* UTF-8 (converted when the file was not), NUL-terminated */
-	size_t len;
-} kpix_cell;
-
-typedef struct {
-	const kpix_cell *cells;
-	size_t ncells;      /* cells kept: at most max_columns */
-	size_t ncells_seen; /* cells in the row as written */
-	uint64_t row;       /* 1-based record number: the header is row 1 */
-	bool malformed;     /* the row had a quoting or size problem, already reported */
-} kpix_record;
-
-/* Callbacks. on_record returns 0 to go on, non-zero to stop reading. */
+/* Callbacks and options: a kpix_source_handler and kpix_source_options
+ * (source.h) in one. on_record returns 0 to go on, non-zero to stop. */
 typedef struct {
 	int (*on_record)(void *ctx, const kpix_record *rec);
 	/* A problem in the file itself (codes: encoding-error, encoding-converted,
@@ -46,12 +34,9 @@ typedef struct {
 	void *progress_ctx;
 } kpix_csv_config;
 
-typedef struct {
-	uint64_t records;      /* every record, header and blank lines included */
-	uint64_t bytes;
-	const char *encoding;  /* "utf-8", "utf-8 with BOM", "windows-1252" or "ascii" */
-	bool complete;         /* false when reading stopped early */
-} kpix_csv_stats;
+/* What was read. encoding is "utf-8", "utf-8 with BOM", "windows-1252" or
+ * "ascii"; complete is false when reading stopped early. */
+typedef kpix_source_info kpix_csv_stats;
 
 /* Reads path from start to end, calling cfg->on_record for each record.
  * Returns 0, or KPIX_EIO (message in kpix_error_last) when the file cannot
@@ -62,10 +47,9 @@ int kpix_csv_read_file(const char *path, const kpix_csv_config *cfg, kpix_csv_st
 int kpix_csv_read_mem(const char *data, size_t len, const kpix_csv_config *cfg,
                       kpix_csv_stats *stats);
 
-/* Appends one CSV cell to line, quoted when it must be. Text (is_text)
- * that a spreadsheet would run as a formula (it starts with =, +, -, @, a
- * tab or a carriage return) gets a leading apostrophe, so that it opens
- * as the text it is. */
-void kpix_csv_cell(kpix_buf *line, const char *s, size_t len, bool is_text);
+/* Opens path as a CSV source (source.h); the options' zero caps mean the
+ * defaults, as for kpix_csv_read_file. Returns 0, or KPIX_EIO when the file
+ * cannot be opened or is a directory. */
+int kpix_csv_source_open(kpix_source **out, const char *path, const kpix_source_options *opts);
 
 #endif

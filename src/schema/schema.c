@@ -13,9 +13,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "csvread.h"
 #include "json.h"
 #include "schema_re.h"
+#include "source.h"
 #include "util.h"
 
 #ifndef KPIX_SCHEMA_DIR
@@ -397,10 +397,7 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 	                                    : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
 	refload r = {ld, fk, kpix_xcalloc(fk->ref_fields.n, sizeof(long)), false, KPIX_BUF_INIT, 0,
 	             path};
-	kpix_csv_config cfg = {0};
-	cfg.on_record = ref_record;
-	cfg.ctx = &r;
-	kpix_csv_stats st;
+	kpix_source_handler h = {ref_record, NULL, &r};
 	/* a device or a pipe (/dev/zero, say) could be read for ever */
 	struct stat sb;
 	const char *kind = stat(file, &sb) == 0 ? kpix_odd_file_kind(sb.st_mode) : NULL;
@@ -409,7 +406,7 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 		rc = kpix_json_fail(ld->doc, path, "the reference file '%s' is %s, not a regular file: kpix reads "
 		                   "reference values only from a CSV file",
 		         fk->resource, kind);
-	else if ((rc = kpix_csv_read_file(file, &cfg, &st)) != 0)
+	else if ((rc = kpix_source_read_file(file, NULL, &h)) != 0)
 		rc = kpix_json_fail(ld->doc, path, "cannot read the reference file: %s", kpix_error_last());
 	else
 		rc = r.rc;

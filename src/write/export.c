@@ -17,9 +17,10 @@
 #include <string.h>
 
 #include "cast.h"
-#include "csvread.h"
+#include "csvwrite.h"
 #include "job.h"
 #include "manifest.h"
+#include "report_xlsx.h"
 #include "schema.h"
 #include "util.h"
 #include "validate.h"
@@ -551,7 +552,7 @@ static void validation_sheet(kpix_export_result *r, output *o)
 	         (unsigned long long)kpix_report_warnings(rep),
 	         kpix_report_warnings(rep) == 1 ? "" : "s");
 	kpix_xlsx_text(ws, 0, 0, line, strlen(line), &title);
-	kpix_xlsx_warnings(ws, 2, rep);
+	kpix_report_xlsx_warnings(ws, 2, rep);
 	kpix_xlsx_freeze(ws, 3, 0);
 	kpix_xlsx_print(ws, true, true, 2, 2, NULL, "&CPage &P of &N");
 }

@@ -8,11 +8,11 @@
  * field; an Indicators sheet lists the catalogue. Everything comes from
  * the schema: nothing here knows a field, a code or a list. */
 
-#include <csv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvwrite.h"
 #include "job.h"
 #include "schema.h"
 #include "util.h"
@@ -544,15 +544,7 @@ static void write_header(const kpix_schema *s, FILE *fp)
 		size_t len = strlen(n);
 		if (i)
 			kpix_buf_addc(&line, ',');
-		if (strpbrk(n, ",\"\r\n") || (len && (n[0] == ' ' || n[len - 1] == ' '))) {
-			size_t need = csv_write2(NULL, 0, n, len, '"');
-			kpix_buf_grow(&line, need + 1);
-			csv_write2(line.data + line.len, need, n, len, '"');
-			line.len += need;
-			line.data[line.len] = '\0';
-		} else {
-			kpix_buf_add(&line, n, len);
-		}
+		kpix_csv_cell(&line, n, len, false);
 	}
 	kpix_buf_adds(&line, "\r\n");
 	fwrite(line.data, 1, line.len, fp);

@@ -98,13 +98,6 @@ void kpix_xlsx_line_chart(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const 
                           const kpix_xseries *series, size_t n, const char *number_format,
                           uint32_t width, uint32_t height);
 
-/* The warnings of a validation as a table: headings on row, then one row
- * per warning kept (file, row, column, field, code, rule, value, message),
- * or a sentence saying there were none, and a note when more were counted
- * than kept. Returns the first row after it. */
-struct kpix_report;
-uint32_t kpix_xlsx_warnings(kpix_xlsx_sheet *ws, uint32_t row, const struct kpix_report *rep);
-
 /* Hides a sheet (it must not be the first). */
 void kpix_xlsx_hide(kpix_xlsx_sheet *s);
 

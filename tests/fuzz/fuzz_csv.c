@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "csvread.h"
+#include "csvwrite.h"
 #include "fuzz.h"
 #include "util.h"
 

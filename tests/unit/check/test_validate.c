@@ -15,6 +15,7 @@
 
 #include "kpix/kpix.h"
 #include "util.h"
+#include "validate.h"
 
 /* ------------------------------------------------------------- fixture */
 
@@ -1592,6 +1593,117 @@ static void validate__a_file_that_cannot_be_opened_is_an_io_error(void **state)
 	assert_string_equal(kpix_error_last(), "cannot open '/nonexistent/q3.csv': No such file or directory");
 }
 
+/* ------------------------------------------------- another record source */
+
+/* A test double of a second input format: a source (source.h) that hands
+ * over rows held in memory, a row of NULL cells standing for a row the
+ * format marked as broken (a problem in column 2 is raised first). It
+ * knows nothing of CSV, so what the validator makes of its records is
+ * what it makes of any source's. */
+typedef struct {
+	kpix_source base;
+	const char *const (*rows)[3]; /* up to 3 cells a row, a NULL ending the row */
+	size_t nrows;
+	bool stop_after_first;        /* stop as an unreadable format would, with a source-error */
+} memory_source;
+
+static int memory_read(kpix_source *src, const kpix_source_handler *h)
+{
+	memory_source *m = (memory_source *)src;
+	for (size_t r = 0; r < m->nrows; r++) {
+		kpix_cell cells[3];
+		size_t n = 0;
+		while (n < 3 && m->rows[r][n]) {
+			cells[n] = (kpix_cell){m->rows[r][n], strlen(m->rows[r][n])};
+			n++;
+		}
+		kpix_record rec = {n ? cells : NULL, n, n, r + 1, false};
+		if (r > 0 && m->stop_after_first) {
+			h->on_problem(h->ctx, "source-error", KPIX_SEVERITY_ERROR, r + 1, 0, NULL,
+			              "the sheet cannot be read past here");
+			return 0;
+		}
+		if (n == 0 && r > 0 && m->rows[r][1]) {
+			h->on_problem(h->ctx, "encoding-error", KPIX_SEVERITY_ERROR, r + 1, 2, NULL,
+			              "this cell is not text");
+			rec.malformed = true;
+		}
+		src->info.records++;
+		if (h->on_record(h->ctx, &rec))
+			return 0;
+	}
+	src->info.complete = true;
+	return 0;
+}
+
+static void memory_close(kpix_source *src)
+{
+	(void)src;
+}
+
+static const kpix_source_ops memory_ops = {memory_read, memory_close};
+
+/* Validates the rows of m alone, as a source named q3.xlsx. */
+static void validate_memory(fx *f, memory_source *m)
+{
+	assert_int_equal(kpix_validator_new(&f->v, f->schema, NULL), 0);
+	assert_int_equal(kpix_validator_add_source(f->v, &m->base, "q3.xlsx"), 0);
+	f->r = kpix_validator_finish(f->v);
+}
+
+static void validate__records_of_any_source_are_checked_as_a_csv_file_s_are(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"name\", \"constraints\": {\"required\": true}},\n"
+	                     "  {\"name\": \"homes\", \"type\": \"integer\"}]"));
+	static const char *const rows[][3] = {
+		{"name", "homes", NULL},
+		{"Leeds", "12", NULL},
+		{"Hull", "many", NULL},
+		{NULL, NULL, NULL},      /* a blank row */
+		{NULL, "broken", NULL},  /* a row the format could not read */
+		{"", "3", NULL},
+		{"York", "4", "extra"},
+	};
+	memory_source m = {.rows = rows, .nrows = 7};
+	kpix_source_init(&m.base, &memory_ops, NULL);
+	m.base.info.encoding = "xlsx";
+	validate_memory(f, &m);
+	assert_string_equal(diags(f), "3:2:type-error:-\n"
+	                              "4:0:blank-row:-\n"
+	                              "5:2:encoding-error:-\n"
+	                              "6:1:constraint-error:required\n"
+	                              "7:3:extra-cell:-\n");
+	assert_string_equal(diag(f, 0)->file, "q3.xlsx");
+	assert_string_equal(diag(f, 2)->field, "homes");
+	expect_file_totals(f, 0, 6, 5, "xlsx");
+
+	/* the same rows as a CSV file give the same diagnostics, but for the
+	 * code of the problem the format found */
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	validate_csv(f, NULL, "name,homes\nLeeds,12\nHull,many\n\nx,\"b\"ad\n,3\nYork,4,extra\n");
+	assert_string_equal(diags(f), "3:2:type-error:-\n"
+	                              "4:0:blank-row:-\n"
+	                              "5:2:malformed-quote:-\n"
+	                              "6:1:constraint-error:required\n"
+	                              "7:3:extra-cell:-\n");
+	expect_file_totals(f, 0, 6, 5, "ascii");
+}
+
+static void validate__a_source_that_stops_with_a_source_error_is_not_called_empty(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"name\"}]"));
+	static const char *const rows[][3] = {{"name", NULL, NULL}, {"Leeds", NULL, NULL}};
+	memory_source m = {.rows = rows, .nrows = 2, .stop_after_first = true};
+	kpix_source_init(&m.base, &memory_ops, NULL);
+	validate_memory(f, &m);
+	assert_string_equal(diags(f), "2:0:source-error:-\n");
+	assert_string_equal(diag(f, 0)->message, "the sheet cannot be read past here");
+	expect_file_totals(f, 0, 0, 0, "ascii");
+}
+
 static void validate__options_of_another_version_are_refused(void **state)
 {
 	fx *f = *state;
@@ -1692,6 +1804,8 @@ int main(void)
 		T(validate__a_windows_1252_file_is_read_with_a_warning),
 		T(validate__utf8_only_makes_windows_1252_an_error),
 		T(validate__a_file_that_cannot_be_opened_is_an_io_error),
+		T(validate__records_of_any_source_are_checked_as_a_csv_file_s_are),
+		T(validate__a_source_that_stops_with_a_source_error_is_not_called_empty),
 		T(validate__options_of_another_version_are_refused),
 		T(validate__no_file_can_be_added_after_finish),
 	};
