@@ -271,8 +271,9 @@ typedef struct kpix_pack_result kpix_pack_result;
  * (kpix_packdef_load_schema). The call binds def to schema (each
  * indicator and field it names is found in the schema): def may be given
  * to kpix_pack again only with the same schema, and not at all after a
- * KPIX_ESCHEMA from binding. Both must outlive the result. *out is always set (free it with kpix_pack_free). Returns 0 when
- * the pack ran: then it was either written (kpix_pack_written) or the
+ * KPIX_ESCHEMA from binding. Both must outlive the result. *out is
+ * always set (free it with kpix_pack_free). Returns 0 when the pack ran:
+ * then it was either written (kpix_pack_written) or the
  * history has errors (see the report; nothing was written); KPIX_EUSAGE
  * for options of another version, a missing or malformed period or
  * directory, or a history with no figure for the period; KPIX_ESCHEMA for
