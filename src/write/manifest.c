@@ -32,7 +32,8 @@ static int get_container(const kpix_json_doc *doc, const char *path, const kpix_
 {
 	*out = kpix_json_get(obj, key);
 	if (!*out)
-		return required ? kpix_json_fail(doc, path, "'%s' is missing; it is required here", key)
+		return required ? kpix_json_fail(doc, path, "'%s' is missing; it is required here",
+		                                 key)
 		                : 0;
 	if (want_array ? kpix_json_is_array(*out) : kpix_json_is_object(*out))
 		return 0;
@@ -52,7 +53,8 @@ static int get_int(const kpix_json_doc *doc, const char *path, const kpix_json *
 	if (has)
 		*has = v != NULL;
 	if (!v)
-		return required ? kpix_json_fail(doc, path, "'%s' is missing; it is required here", key)
+		return required ? kpix_json_fail(doc, path, "'%s' is missing; it is required here",
+		                                 key)
 		                : 0;
 	if (kpix_json_is_integer(v) && kpix_json_integer(v) >= min && kpix_json_integer(v) <= max) {
 		*out = kpix_json_integer(v);
@@ -69,8 +71,8 @@ static int get_count(const kpix_json_doc *doc, const char *path, const kpix_json
                      const char *key, bool required, bool *has, uint64_t *out)
 {
 	int64_t n = 0;
-	int rc = get_int(doc, path, obj, key, required, 0, INT64_MAX,
-	                 "a whole number of 0 or more", has, &n);
+	int rc = get_int(doc, path, obj, key, required, 0, INT64_MAX, "a whole number of 0 or more",
+	                 has, &n);
 	if (!rc && n >= 0)
 		*out = (uint64_t)n;
 	return rc;
@@ -148,9 +150,10 @@ static int read_file_entry(const kpix_json_doc *doc, const char *path, const kpi
 	const char *why = kpix_name_problem(f->name, kind != F_OUTPUT);
 	if (why) {
 		char *p = kpix_json_path(path, "name");
-		rc = kpix_json_fail(doc, p, "expected a plain file name, as kpix writes them (no "
-		                            "directory, no control character, at most 255 bytes%s): "
-		                            "this one %s",
+		rc = kpix_json_fail(doc, p,
+		                    "expected a plain file name, as kpix writes them (no "
+		                    "directory, no control character, at most 255 bytes%s): "
+		                    "this one %s",
 		                    kind == F_OUTPUT ? ", not starting with '.'" : "", why);
 		free(p);
 		return rc;
@@ -198,12 +201,12 @@ static int read_params(const kpix_json_doc *doc, const kpix_json *params, kpix_m
 	const char *name;
 	const kpix_json *v;
 	while (kpix_json_next(&it, &name, &v)) {
-		const char *problem = !*name || strchr(name, '=') || has_control(name)
-		                          ? "a parameter's name, without '=' or control characters"
-		                      : !kpix_json_is_string(v) ? "a string"
-		                      : has_control(kpix_json_string(v))
-		                          ? "a value without control characters"
-		                          : NULL;
+		const char *problem =
+		        !*name || strchr(name, '=') || has_control(name)
+		                ? "a parameter's name, without '=' or control characters"
+		        : !kpix_json_is_string(v)          ? "a string"
+		        : has_control(kpix_json_string(v)) ? "a value without control characters"
+		                                           : NULL;
 		if (problem) {
 			char *p = kpix_json_path("options.parameters", name);
 			int rc = kpix_json_fail(doc, p, "expected %s", problem);
@@ -221,7 +224,8 @@ static int read_params(const kpix_json_doc *doc, const kpix_json *params, kpix_m
 static int read_options(const kpix_json_doc *doc, const kpix_json *root, kpix_manifest *m)
 {
 	static const char *const export_keys[] = {"parameters", "exports",  "source_date_epoch",
-	                                          "previous",   "encoding", "max_errors", NULL};
+	                                          "previous",   "encoding", "max_errors",
+	                                          NULL};
 	static const char *const pack_keys[] = {"period", "source_date_epoch", "encoding",
 	                                        "max_errors", NULL};
 	bool pack = m->kind == KPIX_MANIFEST_PACK;
@@ -279,9 +283,10 @@ static int read_options(const kpix_json_doc *doc, const kpix_json *root, kpix_ma
 	if ((rc = get_text(doc, "options", opt, "period", true, true, &m->period)))
 		return rc;
 	if (kpix_period_parse(&period, m->period, strlen(m->period), KPIX_PERIOD_QUARTER))
-		return kpix_json_fail(doc, "options.period",
-		                      "expected a financial year and quarter such as \"2025-26 Q2\", "
-		                      "as --period takes it");
+		return kpix_json_fail(
+		        doc, "options.period",
+		        "expected a financial year and quarter such as \"2025-26 Q2\", "
+		        "as --period takes it");
 	return 0;
 }
 
@@ -300,48 +305,56 @@ static int read_described(const kpix_json_doc *doc, const kpix_json *root, const
 	if (schema ? kpix_schema_id_valid(f->id) : !kpix_name_problem(f->id, false))
 		return 0;
 	char *p = kpix_json_path(key, "id");
-	rc = kpix_json_fail(doc, p, schema ? "expected a schema's id: lower-case letters, digits "
-	                                     "and '-'"
-	                                   : "expected a pack's id: a plain file name");
+	rc = kpix_json_fail(doc, p,
+	                    schema ? "expected a schema's id: lower-case letters, digits "
+	                             "and '-'"
+	                           : "expected a pack's id: a plain file name");
 	free(p);
 	return rc;
 }
 
 static int read_manifest(const kpix_json_doc *doc, kpix_manifest *m)
 {
-	static const char *const export_keys[] = {"manifest", "command",        "versions",
-	                                          "schema",   "inputs",         "previous",
-	                                          "options",  "outputs",        "reconciliation",
-	                                          "validation", NULL};
-	static const char *const pack_keys[] = {"manifest", "command", "versions", "schema",
-	                                        "pack", "inputs", "fingerprint", "options",
-	                                        "outputs", "reconciliation", "validation", NULL};
-	static const char *const version_keys[] = {"kpix", "libxlsxwriter", "zlib", "libcsv",
-	                                           "jansson", NULL};
+	static const char *const export_keys[] = {
+	        "manifest", "command", "versions",       "schema",     "inputs", "previous",
+	        "options",  "outputs", "reconciliation", "validation", NULL};
+	static const char *const pack_keys[] = {
+	        "manifest",    "command", "versions", "schema",         "pack",       "inputs",
+	        "fingerprint", "options", "outputs",  "reconciliation", "validation", NULL};
+	static const char *const version_keys[] = {"kpix",   "libxlsxwriter", "zlib",
+	                                           "libcsv", "jansson",       NULL};
 	static const char *const export_counts[] = {"rows_read", "rows_exported", "rows_rejected",
 	                                            NULL};
-	static const char *const pack_counts[] = {"rows_read", "rows_shown", "rows_later",
+	static const char *const pack_counts[] = {"rows_read",
+	                                          "rows_shown",
+	                                          "rows_later",
 	                                          "rows_other_indicators",
-	                                          "rows_other_organisations", NULL};
+	                                          "rows_other_organisations",
+	                                          NULL};
 	static const char *const validation_keys[] = {"errors", "warnings", NULL};
 	const kpix_json *root = kpix_json_root(doc);
 	int rc;
 	if (!kpix_json_is_object(root))
-		return kpix_json_fail(doc, "", "expected a JSON object: this is not a kpix manifest");
+		return kpix_json_fail(doc, "",
+		                      "expected a JSON object: this is not a kpix manifest");
 	const kpix_json *marker = kpix_json_get(root, "manifest");
 	if (!kpix_json_is_string(marker))
-		return kpix_json_fail(doc, "", "this is not a kpix manifest: it has no \"manifest\": \""
-		                               FORMAT_MARKER "\"");
+		return kpix_json_fail(
+		        doc, "",
+		        "this is not a kpix manifest: it has no \"manifest\": \"" FORMAT_MARKER
+		        "\"");
 	if (strcmp(kpix_json_string(marker), FORMAT_MARKER) != 0)
-		return kpix_json_fail(doc, "manifest",
-		                      "the manifest's format is '%s', but this kpix reads " FORMAT_MARKER,
-		                      kpix_json_string(marker));
+		return kpix_json_fail(
+		        doc, "manifest",
+		        "the manifest's format is '%s', but this kpix reads " FORMAT_MARKER,
+		        kpix_json_string(marker));
 	const kpix_json *cmd = kpix_json_get(root, "command");
 	if (kpix_json_is_string(cmd) && strcmp(kpix_json_string(cmd), "pack") == 0)
 		m->kind = KPIX_MANIFEST_PACK;
 	else if (cmd && (!kpix_json_is_string(cmd) || strcmp(kpix_json_string(cmd), "export") != 0))
-		return kpix_json_fail(doc, "command",
-		                      "only the manifest of an export or of a pack can be verified");
+		return kpix_json_fail(
+		        doc, "command",
+		        "only the manifest of an export or of a pack can be verified");
 	bool pack = m->kind == KPIX_MANIFEST_PACK;
 	const kpix_json *ver, *prev, *rec, *val;
 	kpix_mversions *v = &m->made_by;
@@ -349,7 +362,8 @@ static int read_manifest(const kpix_json_doc *doc, kpix_manifest *m)
 	    (rc = get_container(doc, "", root, "versions", false, true, &ver)) ||
 	    (rc = kpix_json_only_keys(doc, "versions", ver, version_keys)) ||
 	    (rc = get_text(doc, "versions", ver, "kpix", true, false, &v->kpix)) ||
-	    (rc = get_text(doc, "versions", ver, "libxlsxwriter", false, false, &v->libxlsxwriter)) ||
+	    (rc = get_text(doc, "versions", ver, "libxlsxwriter", false, false,
+	                   &v->libxlsxwriter)) ||
 	    (rc = get_text(doc, "versions", ver, "zlib", false, false, &v->zlib)) ||
 	    (rc = get_text(doc, "versions", ver, "libcsv", false, false, &v->libcsv)) ||
 	    (rc = get_text(doc, "versions", ver, "jansson", false, false, &v->jansson)) ||
@@ -520,7 +534,7 @@ int kpix_mfile_hash(kpix_mfile *f, const char *name, const char *path)
  * member is kept for kpix_manifest_write to refuse. */
 typedef struct {
 	kpix_jsonw *w;
-	const char *bad;     /* the key of the first string that is not UTF-8 */
+	const char *bad; /* the key of the first string that is not UTF-8 */
 } writer;
 
 /* key: s, when s is not NULL. */
@@ -585,7 +599,8 @@ static void put_options(writer *wr, const kpix_manifest *m)
 		kpix_jsonw_object(wr->w);
 		for (size_t i = 0; i < m->nparams; i++) {
 			const char *eq = strchr(m->params[i], '=');
-			char *name = kpix_xstrndup(m->params[i], eq ? (size_t)(eq - m->params[i]) : 0);
+			char *name =
+			        kpix_xstrndup(m->params[i], eq ? (size_t)(eq - m->params[i]) : 0);
 			put_str(wr, name, eq ? eq + 1 : "");
 			if (wr->bad == name)
 				wr->bad = "parameters";
@@ -690,13 +705,15 @@ int kpix_manifest_write(const kpix_manifest *m, kpix_outdir *od)
 	kpix_manifest *back = NULL;
 	int rc = 0;
 	if (bad)
-		rc = kpix_fail(KPIX_EUSAGE, "cannot record this run in %s/manifest.json: its %s is "
-		                            "not valid UTF-8",
+		rc = kpix_fail(KPIX_EUSAGE,
+		               "cannot record this run in %s/manifest.json: its %s is "
+		               "not valid UTF-8",
 		               kpix_outdir_dir(od), bad);
 	else if (kpix_manifest_parse(&back, "manifest.json", text, strlen(text)) != 0) {
 		char *msg = kpix_xstrdup(kpix_error_last());
-		rc = kpix_fail(KPIX_EUSAGE, "cannot record this run in %s/manifest.json so that kpix "
-		                            "verify can read it: %s",
+		rc = kpix_fail(KPIX_EUSAGE,
+		               "cannot record this run in %s/manifest.json so that kpix "
+		               "verify can read it: %s",
 		               kpix_outdir_dir(od), msg);
 		free(msg);
 	}
