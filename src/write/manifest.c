@@ -87,14 +87,15 @@ static bool has_control(const char *s)
 	return false;
 }
 
-/* A string member; with required, there and not empty. A name, an id or
- * a parameter that reaches messages and file names holds no control
- * character (words: false). */
+/* A string member; with required, there and not empty. Every string a
+ * manifest records can reach a message or a file name, so it holds no
+ * control character, unless checked_later: a value the caller checks
+ * by a rule of its own (an encoding, a period). */
 static int get_text(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
-                    const char *key, bool required, bool words, char **out)
+                    const char *key, bool required, bool checked_later, char **out)
 {
 	int rc = kpix_json_get_str(doc, path, obj, key, out, required);
-	if (rc || !*out || words || !has_control(*out))
+	if (rc || !*out || checked_later || !has_control(*out))
 		return rc;
 	char *p = kpix_json_path(path, key);
 	rc = kpix_json_fail(doc, p, "expected text without control characters");
