@@ -33,28 +33,18 @@ typedef struct {
 	kpix_job *job;
 } fx;
 
-static char *write_file(const char *dir, const char *name, const char *text)
-{
-	char *path = kpix_xasprintf("%s/%s", dir, name);
-	FILE *fp = fopen(path, "wb");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return path;
-}
-
 static int setup(void **state)
 {
 	fx *f = kpix_xcalloc(1, sizeof(*f));
 	snprintf(f->dir, sizeof(f->dir), "/tmp/kpix-test-job-XXXXXX");
 	if (!mkdtemp(f->dir))
 		return -1;
-	char *schema = write_file(f->dir, "mini.json", SCHEMA);
+	char *schema = testdir_write(f->dir, "mini.json", SCHEMA);
 	int rc = kpix_schema_load(&f->schema, schema, NULL);
 	free(schema);
 	if (rc)
 		return -1;
-	f->data = write_file(f->dir, "q2.csv", "org,value\nNorth Hill,1.5\nSouth Vale,2\n");
+	f->data = testdir_write(f->dir, "q2.csv", "org,value\nNorth Hill,1.5\nSouth Vale,2\n");
 	f->out = kpix_xasprintf("%s/out", f->dir);
 	f->vo = (kpix_validate_options)KPIX_VALIDATE_OPTIONS_INIT;
 	f->spec = (kpix_job_spec){.kind = KPIX_MANIFEST_EXPORT,

@@ -306,16 +306,23 @@ static kpix_manifest *small_pack(void)
 	return m;
 }
 
-/* m's text with its first "from" replaced by "to"; parsed, it must be
- * refused as a manifest problem whose message holds each of the NULL-
- * terminated words. */
-static void refused(const kpix_manifest *m, const char *from, const char *to, ...)
+/* m's text with its first "from" replaced by "to": a new string. */
+static char *replaced(const kpix_manifest *m, const char *from, const char *to)
 {
 	char *text = kpix_manifest_text(m);
 	char *at = strstr(text, from);
 	if (!at)
 		fail_msg("'%s' is not in the manifest", from);
-	char *bad = kpix_xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	char *out = kpix_xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	free(text);
+	return out;
+}
+
+/* That text, parsed, must be refused as a manifest problem whose message
+ * holds each of the NULL-terminated words. */
+static void refused(const kpix_manifest *m, const char *from, const char *to, ...)
+{
+	char *bad = replaced(m, from, to);
 	kpix_manifest *back = NULL;
 	int rc = kpix_manifest_parse(&back, "m.json", bad, strlen(bad));
 	if (rc != KPIX_EMANIFEST)
@@ -328,22 +335,17 @@ static void refused(const kpix_manifest *m, const char *from, const char *to, ..
 			fail_msg("'%s' is not in: %s", word, kpix_error_last());
 	va_end(ap);
 	free(bad);
-	free(text);
 }
 
 /* The same replacement, read without complaint. */
 static void accepted(const kpix_manifest *m, const char *from, const char *to)
 {
-	char *text = kpix_manifest_text(m);
-	char *at = strstr(text, from);
-	assert_non_null(at);
-	char *ok = kpix_xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	char *ok = replaced(m, from, to);
 	kpix_manifest *back = NULL;
 	if (kpix_manifest_parse(&back, "m.json", ok, strlen(ok)))
 		fail_msg("%s", kpix_error_last());
 	kpix_manifest_free(back);
 	free(ok);
-	free(text);
 }
 
 /* Issue 18: 67768036191676800 crashed libxlsxwriter when kpix verify gave
