@@ -138,6 +138,18 @@ typedef enum {
 	KPIX_ENCODING_CP1252     /* Windows-1252, converted */
 } kpix_encoding;
 
+/* The encoding named s, as --encoding and a manifest's options name it:
+ * "auto", "utf-8" (or "utf8"), "windows-1252" (or "cp1252"). 0 with *out
+ * set, or -1 for any other name (*out untouched). */
+int kpix_encoding_parse(const char *s, kpix_encoding *out);
+
+/* The dates a workbook can carry, in seconds since 1970: from 1980-01-01
+ * to 2100-01-01. SOURCE_DATE_EPOCH on the command line, the options'
+ * created (when not -1) and a manifest's "source_date_epoch" must be
+ * within them; kpix_export and kpix_pack refuse any other (KPIX_EUSAGE). */
+#define KPIX_CREATED_MIN INT64_C(315532800)
+#define KPIX_CREATED_MAX INT64_C(4102444800)
+
 /* Called now and then while a file is read, with the bytes read so far and
  * the file's size (0 when unknown). */
 typedef void (*kpix_progress_fn)(void *ctx, const char *path, uint64_t done, uint64_t total);

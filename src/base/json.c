@@ -75,25 +75,26 @@ static bool blank(const char *text, size_t len)
 	return true;
 }
 
-/* Parses text (malloc'd, NUL-terminated, taken over) read from name. */
+/* Parses text (malloc'd, NUL-terminated, taken over) read from name;
+ * code for its problems. */
 static int parse_text(kpix_json_doc **out, const char *name, char *text, size_t len,
-                      const char *what)
+                      const char *what, int code)
 {
 	*out = NULL;
 	if (len > KPIX_JSON_MAX_BYTES) {
 		free(text);
-		return kpix_fail(KPIX_ESCHEMA, "%s: the %s is larger than %u MiB, the most kpix reads",
+		return kpix_fail(code, "%s: the %s is larger than %u MiB, the most kpix reads",
 		                 name, what, KPIX_JSON_MAX_BYTES / (1024 * 1024));
 	}
 	if (blank(text, len)) {
 		free(text);
-		return kpix_fail(KPIX_ESCHEMA, "%s: the %s file is empty", name, what);
+		return kpix_fail(code, "%s: the %s file is empty", name, what);
 	}
 	json_error_t jerr;
 	json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!root) {
 		free(text);
-		return kpix_fail(KPIX_ESCHEMA, "%s:%d:%d: the %s is not valid JSON: %s", name,
+		return kpix_fail(code, "%s:%d:%d: the %s is not valid JSON: %s", name,
 		                 jerr.line, jerr.column, what, jerr.text);
 	}
 	kpix_json_doc *doc = kpix_xcalloc(1, sizeof(*doc));
@@ -101,12 +102,12 @@ static int parse_text(kpix_json_doc **out, const char *name, char *text, size_t 
 	doc->text = text;
 	doc->len = len;
 	doc->root = root;
-	doc->code = KPIX_ESCHEMA;
+	doc->code = code;
 	*out = doc;
 	return 0;
 }
 
-int kpix_json_read(kpix_json_doc **out, const char *file, const char *what)
+int kpix_json_read_as(kpix_json_doc **out, const char *file, const char *what, int code)
 {
 	size_t len = 0;
 	char *text = read_text(file, &len);
@@ -116,19 +117,35 @@ int kpix_json_read(kpix_json_doc **out, const char *file, const char *what)
 		return kpix_fail(e == ENOENT ? KPIX_ENOTFOUND : KPIX_EIO, "cannot read %s '%s': %s",
 		                 what, file, strerror(e));
 	}
-	return parse_text(out, file, text, len, what);
+	return parse_text(out, file, text, len, what, code);
+}
+
+int kpix_json_parse_as(kpix_json_doc **out, const char *name, const char *data, size_t len,
+                       const char *what, int code)
+{
+	if (len > KPIX_JSON_MAX_BYTES)
+		return parse_text(out, name, NULL, len, what, code);
+	char *text = kpix_xmalloc(len + 1);
+	if (len)
+		memcpy(text, data, len);
+	text[len] = '\0';
+	return parse_text(out, name, text, len, what, code);
+}
+
+int kpix_json_read(kpix_json_doc **out, const char *file, const char *what)
+{
+	return kpix_json_read_as(out, file, what, KPIX_ESCHEMA);
 }
 
 int kpix_json_parse(kpix_json_doc **out, const char *name, const char *data, size_t len,
                     const char *what)
 {
-	if (len > KPIX_JSON_MAX_BYTES)
-		return parse_text(out, name, NULL, len, what);
-	char *text = kpix_xmalloc(len + 1);
-	if (len)
-		memcpy(text, data, len);
-	text[len] = '\0';
-	return parse_text(out, name, text, len, what);
+	return kpix_json_parse_as(out, name, data, len, what, KPIX_ESCHEMA);
+}
+
+const char *kpix_json_version(void)
+{
+	return JANSSON_VERSION;
 }
 
 void kpix_json_free(kpix_json_doc *doc)

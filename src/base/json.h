@@ -50,8 +50,19 @@ int kpix_json_read(kpix_json_doc **out, const char *file, const char *what);
 int kpix_json_parse(kpix_json_doc **out, const char *name, const char *data, size_t len,
                     const char *what);
 
+/* The same, with code in place of KPIX_ESCHEMA for every problem of the
+ * document (too large, empty, not JSON) and as its error code
+ * (kpix_json_set_error): KPIX_EMANIFEST for a manifest. */
+int kpix_json_read_as(kpix_json_doc **out, const char *file, const char *what, int code);
+int kpix_json_parse_as(kpix_json_doc **out, const char *name, const char *data, size_t len,
+                       const char *what, int code);
+
 /* NULL-safe. */
 void kpix_json_free(kpix_json_doc *doc);
+
+/* The version of the JSON parser (jansson) kpix is built with, for a
+ * manifest's "versions". */
+const char *kpix_json_version(void);
 
 const kpix_json *kpix_json_root(const kpix_json_doc *doc);
 

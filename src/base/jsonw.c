@@ -23,6 +23,7 @@ struct kpix_jsonw {
 	level *levels;
 	size_t depth, cap;
 	bool after_key; /* a key was written: its value follows on the same line */
+	bool ascii;     /* characters beyond ASCII written as \uXXXX */
 	bool failed;    /* a write to out failed */
 };
 
@@ -88,6 +89,11 @@ static void open_level(kpix_jsonw *w, char open, char close)
 	w->levels[w->depth++] = (level){0, close};
 }
 
+void kpix_jsonw_ascii(kpix_jsonw *w)
+{
+	w->ascii = true;
+}
+
 void kpix_jsonw_object(kpix_jsonw *w)
 {
 	open_level(w, '{', '}');
@@ -118,6 +124,22 @@ static size_t char_len(const unsigned char *s, size_t len)
 	return n;
 }
 
+/* The valid UTF-8 character of n bytes at s as jansson's ASCII output
+ * writes it: "\uXXXX", or a UTF-16 surrogate pair beyond U+FFFF. */
+static void escape_ascii(const unsigned char *s, size_t n, char seq[16])
+{
+	uint32_t c = s[0] & (n == 2 ? 0x1f : n == 3 ? 0x0f : 0x07);
+	for (size_t k = 1; k < n; k++)
+		c = c << 6 | (s[k] & 0x3f);
+	if (c < 0x10000) {
+		snprintf(seq, 16, "\\u%04X", (unsigned)c);
+		return;
+	}
+	c -= 0x10000;
+	snprintf(seq, 16, "\\u%04X\\u%04X", (unsigned)(0xd800 | c >> 10),
+	         (unsigned)(0xdc00 | (c & 0x3ff)));
+}
+
 static void string(kpix_jsonw *w, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
@@ -127,15 +149,20 @@ static void string(kpix_jsonw *w, const char *str, size_t len)
 		unsigned char c = s[i];
 		size_t n = 1;
 		const char *esc = NULL;
-		char seq[8];
+		char seq[16];
 		if (c >= 0x80) {
 			n = char_len(s + i, len - i);
-			if (n) {
+			if (n && !w->ascii) {
 				i += n;
 				continue;
 			}
-			n = 1;
-			esc = "\xef\xbf\xbd";
+			if (n) {
+				escape_ascii(s + i, n, seq);
+				esc = seq;
+			} else {
+				n = 1;
+				esc = w->ascii ? "\\uFFFD" : "\xef\xbf\xbd";
+			}
 		} else if (c == '"') {
 			esc = "\\\"";
 		} else if (c == '\\') {

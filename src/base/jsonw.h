@@ -26,6 +26,11 @@ typedef struct kpix_jsonw kpix_jsonw;
  * kpix_jsonw_free. */
 kpix_jsonw *kpix_jsonw_new(FILE *out, unsigned indent);
 
+/* From now on, writes every character beyond ASCII as "\uXXXX" (a UTF-16
+ * pair of them beyond U+FFFF, U+FFFD for a byte that is not UTF-8), as
+ * jansson's JSON_ENSURE_ASCII does: the layout of manifest.json. */
+void kpix_jsonw_ascii(kpix_jsonw *w);
+
 /* Opens an object or an array, as a value (of a key, in an array, or the
  * document itself); kpix_jsonw_end closes the one opened last. */
 void kpix_jsonw_object(kpix_jsonw *w);

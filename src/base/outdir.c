@@ -235,32 +235,41 @@ static char *printable(const char *name)
 	return kpix_buf_detach(&b);
 }
 
+const char *kpix_name_problem(const char *name, bool dot)
+{
+	size_t len = strlen(name);
+	if (len == 0)
+		return "is empty";
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return "is not a file name";
+	if (strchr(name, '/'))
+		return "contains '/'";
+	if (name[0] == '.' && !dot)
+		return "starts with '.'";
+	if (len > NAME_MAX_BYTES)
+		return "is longer than 255 bytes";
+	if (!kpix_utf8_valid(name, len))
+		return "is not valid UTF-8";
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return "contains a control character";
+	return NULL;
+}
+
 /* Refuses a NAME that is not a plain file name of DIR (see outdir.h);
  * dot: a NAME may start with '.'. */
 static int check_name(const char *name, bool dot)
 {
-	const char *why = NULL;
-	size_t len = strlen(name);
-	if (len == 0)
-		why = "is empty";
-	else if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-		why = "is not a file name";
-	else if (strchr(name, '/'))
-		why = "contains '/': give a plain file name, written into the output directory";
-	else if (name[0] == '.' && !dot)
-		why = "starts with '.', kept for kpix's temporary files";
-	else if (len > NAME_MAX_BYTES)
-		why = "is longer than 255 bytes";
-	else if (!kpix_utf8_valid(name, len))
-		why = "is not valid UTF-8";
-	else
-		for (const unsigned char *c = (const unsigned char *)name; *c && !why; c++)
-			if (*c < 0x20 || *c == 0x7f)
-				why = "contains a control character";
+	const char *why = kpix_name_problem(name, dot);
 	if (!why)
 		return KPIX_OK;
+	/* what an output name should be instead */
+	const char *hint = strcmp(why, "contains '/'") == 0
+	                       ? ": give a plain file name, written into the output directory"
+	                   : strcmp(why, "starts with '.'") == 0 ? ", kept for kpix's temporary files"
+	                                                        : "";
 	char *shown = printable(name);
-	int rc = kpix_fail(KPIX_EUSAGE, "output name '%s' %s", shown, why);
+	int rc = kpix_fail(KPIX_EUSAGE, "output name '%s' %s%s", shown, why, hint);
 	free(shown);
 	return rc;
 }

@@ -34,6 +34,7 @@
 #ifndef KPIX_OUTDIR_H
 #define KPIX_OUTDIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -85,6 +86,12 @@ int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inpu
  * 'DIR/NAME': REASON"). On failure nothing is created and *tmp_path is
  * left as it was. */
 int kpix_outdir_begin(kpix_outdir *od, const char *name, const char **tmp_path);
+
+/* Why NAME is not a plain file name by the rules above ("contains '/'",
+ * "contains a control character" ...), or NULL when it is one; dot: NAME
+ * may start with '.'. The one rule for the names kpix writes and for those
+ * a manifest records (manifest.h). A static string. */
+const char *kpix_name_problem(const char *name, bool dot);
 
 /* The same, for code that writes through stdio: *fp is a write-only stream
  * on the temporary file. Write to it freely (its errors need not be

@@ -153,13 +153,7 @@ int cli_parse_max_errors(const char *s, uint64_t *out)
 
 int cli_parse_encoding(const char *s, kpix_encoding *out)
 {
-	if (strcmp(s, "auto") == 0)
-		*out = KPIX_ENCODING_AUTO;
-	else if (strcmp(s, "utf-8") == 0 || strcmp(s, "utf8") == 0)
-		*out = KPIX_ENCODING_UTF8;
-	else if (strcmp(s, "windows-1252") == 0 || strcmp(s, "cp1252") == 0)
-		*out = KPIX_ENCODING_CP1252;
-	else {
+	if (kpix_encoding_parse(s, out) != 0) {
 		cli_error("unknown encoding '%s'; expected auto, utf-8 or windows-1252", s);
 		return -1;
 	}
@@ -177,7 +171,7 @@ int cli_source_date_epoch(int64_t *out)
 	char *end;
 	errno = 0;
 	long long v = strtoll(s, &end, 10);
-	if (errno || *end || v < 315532800 || v > 4102444800LL) {
+	if (errno || *end || v < KPIX_CREATED_MIN || v > KPIX_CREATED_MAX) {
 		cli_error("SOURCE_DATE_EPOCH must be seconds since 1970 between 1980 and 2100, not '%s'",
 		          s);
 		return -1;

@@ -792,12 +792,11 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	    (rc = kpix_json_get_str(ld.doc, "", root, "source", &s->source, false)) ||
 	    (rc = kpix_json_get_str(ld.doc, "", root, "fieldsMatch", &fm, false)))
 		goto fail;
-	for (const char *c = s->id; *c; c++)
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-')) {
-			rc = kpix_json_fail(ld.doc, "id", "an id may hold only lower-case letters, digits and '-'");
-			free(fm);
-			goto fail;
-		}
+	if (!kpix_schema_id_valid(s->id)) {
+		rc = kpix_json_fail(ld.doc, "id", "an id may hold only lower-case letters, digits and '-'");
+		free(fm);
+		goto fail;
+	}
 	if (fm) {
 		static const char *const m[] = {"exact", "equal", "subset", "superset", "partial"};
 		size_t k = 0;
@@ -979,6 +978,14 @@ char *kpix_path_find(const char *search_path, const char *sub, const char *id)
 			p++;
 	}
 	return NULL;
+}
+
+bool kpix_schema_id_valid(const char *id)
+{
+	for (const char *c = id; *c; c++)
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '-'))
+			return false;
+	return *id != '\0';
 }
 
 char *kpix_schema_find(const char *id, const char *search_path)

@@ -138,6 +138,9 @@ int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, 
  * exists, dir taken in order from search_path (NULL: the default path).
  * A new string the caller frees, or NULL when there is none. */
 char *kpix_schema_find(const char *id, const char *search_path);
+/* Whether id is one a schema may have: lower-case letters, digits and
+ * '-', not empty. The schema loader's rule, and the manifest reader's. */
+bool kpix_schema_id_valid(const char *id);
 /* The first "<dir>/<sub><id>.json" that exists, dir taken in order from
  * search_path (NULL: the default path); sub is "" or a folder with its
  * '/', such as "packs/". A new string, or NULL. */

@@ -30,6 +30,11 @@ int kpix_job_new(kpix_job **out, const kpix_job_spec *spec)
 		return kpix_fail(KPIX_EUSAGE, "no output directory given");
 	if (!spec->manifest)
 		return 0;
+	/* libxlsxwriter cannot write a date outside these (issue 18) */
+	if (spec->created != -1 && (spec->created < KPIX_CREATED_MIN ||
+	                            spec->created > KPIX_CREATED_MAX))
+		return kpix_fail(KPIX_EUSAGE, "the workbook's date must be seconds since 1970 between "
+		                              "1980 and 2100, not %lld", (long long)spec->created);
 	j->m = kpix_manifest_new(spec->kind);
 	const char *const others[] = {spec->previous, spec->schema->path, spec->definition};
 	int rc;

@@ -6,14 +6,22 @@
  * export or a pack records is filled into a kpix_manifest (the job does
  * most of it, job.h), kpix_manifest_write turns it into bytes, and
  * kpix_manifest_load turns those bytes back into the same struct.
- * jansson stays inside manifest.c: the rest of the library sees plain C.
+ * It is read through the one JSON reader (base/json.h) and written
+ * through the streaming writer (base/jsonw.h): the rest of the library
+ * sees plain C.
  *
- * Reading checks strictly what verifying needs, since every name read is
- * joined to a directory and every number is compared: a name must be a
- * plain file name, a size a whole number, a hash 64 lower-case hex
- * digits. What verifying does not need (an input's encoding, an output's
- * format) is taken when it is a string and otherwise ignored, as are keys
- * kpix does not use. */
+ * Reading is strict, since kpix verify joins every name read to a
+ * directory, compares every number and gives every option to kpix_export
+ * or kpix_pack again (issue 18): an unknown key is refused, and each value
+ * is checked by the rule the command line or the library applies to it
+ * (docs/exports.md lists them): a file name is a plain file name by the
+ * rule of output names (kpix_name_problem, outdir.h), a size or count a
+ * whole number of 0 or more, a hash 64 lower-case hex digits, the schema's
+ * id one a schema may have, source_date_epoch within KPIX_CREATED_MIN and
+ * KPIX_CREATED_MAX, max_errors 1 or more, encoding one --encoding takes, a
+ * pack's period a financial year and quarter, a parameter's name without
+ * '=', and names, ids and parameters without control characters. Each
+ * problem is KPIX_EMANIFEST naming the member and what it should be. */
 #ifndef KPIX_MANIFEST_H
 #define KPIX_MANIFEST_H
 
@@ -101,15 +109,19 @@ char *kpix_manifest_text(const kpix_manifest *m);
 
 /* Starts DIR/manifest.json in od with kpix_manifest_text(m): it is
  * committed with the other files. 0 or what kpix_outdir_begin_file
- * returns. */
+ * returns; KPIX_EUSAGE, writing nothing, when the text would not be read
+ * back as m: a string that is not UTF-8, or a value kpix_manifest_parse
+ * refuses (a name with a control character, say), so that no run records
+ * a manifest that kpix verify cannot read. */
 int kpix_manifest_write(const kpix_manifest *m, struct kpix_outdir *od);
 
 /* Reads and checks the manifest at path. Returns 0 with *out a new
  * manifest (free it with kpix_manifest_free); KPIX_EIO "cannot read
  * manifest 'PATH': REASON" when the file cannot be read; KPIX_EMANIFEST
- * "PATH:LINE:COL: WHERE: what is wrong" when it is not JSON, not a kpix
- * manifest, of another format version, or lacks or garbles a member
- * verifying needs. *out is NULL on failure. */
+ * when it is larger than KPIX_JSON_MAX_BYTES, empty, not JSON, not a kpix
+ * manifest, of another format version, or has an unknown key, lacks a
+ * member or holds a value the checks above refuse: "PATH:LINE:COL: WHERE:
+ * what is wrong". *out is NULL on failure. */
 int kpix_manifest_load(kpix_manifest **out, const char *path);
 
 /* The same, from text in memory; file names the text in messages. */

@@ -5,6 +5,7 @@
 #define KPIX_TESTDIR_H
 
 #include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -34,6 +35,19 @@ static void remove_tree(const char *dir)
 	if (d)
 		closedir(d);
 	rmdir(dir);
+}
+
+/* Writes text into dir/name (a test fails when it cannot) and returns the
+ * path, which the caller frees. Inline, so that a test that does not use
+ * it is not warned of it; the test includes cmocka.h first. */
+static inline char *testdir_write(const char *dir, const char *name, const char *text)
+{
+	char *path = kpix_xasprintf("%s/%s", dir, name);
+	FILE *fp = fopen(path, "wb");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	return path;
 }
 
 #endif

@@ -120,6 +120,17 @@ static void jsonw__compact_output_is_jansson_s_byte_for_byte(void **state)
 	expect_same(w, j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
+/* The layout of manifest.json: indented by two, ASCII only. */
+static void jsonw__ascii_output_is_jansson_s_ensure_ascii_byte_for_byte(void **state)
+{
+	(void)state;
+	kpix_jsonw *w = kpix_jsonw_new(NULL, 2);
+	kpix_jsonw_ascii(w);
+	json_t *j;
+	write_document(w, &j);
+	expect_same(w, j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+}
+
 static void jsonw__empty_containers_at_the_top_are_brackets_alone(void **state)
 {
 	(void)state;
@@ -154,6 +165,12 @@ static void jsonw__bytes_that_are_not_utf8_become_replacement_characters(void **
 	json_t *back = json_loads(got, 0, NULL);
 	assert_non_null(back); /* valid JSON, and valid UTF-8 */
 	json_decref(back);
+	free(got);
+	w = kpix_jsonw_new(NULL, 0);
+	kpix_jsonw_ascii(w);
+	kpix_jsonw_string(w, "q\xff" "3\xc2\xa3");
+	got = text_of(w);
+	assert_string_equal(got, "\"q\\uFFFD3\\u00A3\"");
 	free(got);
 }
 
@@ -199,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(jsonw__indented_output_is_jansson_s_byte_for_byte),
 		cmocka_unit_test(jsonw__compact_output_is_jansson_s_byte_for_byte),
+		cmocka_unit_test(jsonw__ascii_output_is_jansson_s_ensure_ascii_byte_for_byte),
 		cmocka_unit_test(jsonw__empty_containers_at_the_top_are_brackets_alone),
 		cmocka_unit_test(jsonw__bytes_that_are_not_utf8_become_replacement_characters),
 		cmocka_unit_test(jsonw__a_file_writer_passes_everything_on_at_finish),

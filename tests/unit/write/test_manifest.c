@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+
 #include "manifest.h"
+#include "outdir.h"
 #include "util.h"
 
 /* The whole file at path, NUL-terminated. */
@@ -264,6 +267,237 @@ static void manifest__a_name_with_a_directory_is_refused_when_read(void **state)
 	kpix_manifest_free(m);
 }
 
+/* ------------------------------------------- values checked when read */
+
+/* A small export's manifest, as kpix_manifest_text writes it. */
+static kpix_manifest *small_export(void)
+{
+	kpix_manifest *m = kpix_manifest_new(KPIX_MANIFEST_EXPORT);
+	m->schema = file("s.json", 1, 'a');
+	m->schema.id = kpix_xstrdup("council-kpi-quarterly");
+	m->inputs = kpix_xcalloc(1, sizeof(kpix_mfile));
+	m->ninputs = 1;
+	m->inputs[0] = file("q2.csv", 1, 'b');
+	m->params = kpix_xcalloc(2, sizeof(char *));
+	m->params[m->nparams++] = kpix_xstrdup("contact=Performance team");
+	m->exports = kpix_xcalloc(2, sizeof(char *));
+	m->exports[m->nexports++] = kpix_xstrdup("council-csv");
+	m->created = 1767225600;
+	m->max_errors = 50;
+	m->outputs = kpix_xcalloc(1, sizeof(kpix_mfile));
+	m->noutputs = 1;
+	m->outputs[0] = file("return.csv", 2, 'c');
+	return m;
+}
+
+static kpix_manifest *small_pack(void)
+{
+	kpix_manifest *m = kpix_manifest_new(KPIX_MANIFEST_PACK);
+	m->schema = file("s.json", 1, 'a');
+	m->schema.id = kpix_xstrdup("council-kpi-quarterly");
+	m->pack = file("housing-board.json", 1, 'd');
+	m->pack.id = kpix_xstrdup("housing-board");
+	memset(m->fingerprint, 'e', 64);
+	m->inputs = kpix_xcalloc(1, sizeof(kpix_mfile));
+	m->ninputs = 1;
+	m->inputs[0] = file("history.csv", 1, 'b');
+	m->period = kpix_xstrdup("2025-26 Q2");
+	m->created = 1767225600;
+	return m;
+}
+
+/* m's text with its first "from" replaced by "to": a new string. */
+static char *replaced(const kpix_manifest *m, const char *from, const char *to)
+{
+	char *text = kpix_manifest_text(m);
+	char *at = strstr(text, from);
+	if (!at)
+		fail_msg("'%s' is not in the manifest", from);
+	char *out = kpix_xasprintf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+	free(text);
+	return out;
+}
+
+/* That text, parsed, must be refused as a manifest problem whose message
+ * holds each of the NULL-terminated words. */
+static void refused(const kpix_manifest *m, const char *from, const char *to, ...)
+{
+	char *bad = replaced(m, from, to);
+	kpix_manifest *back = NULL;
+	int rc = kpix_manifest_parse(&back, "m.json", bad, strlen(bad));
+	if (rc != KPIX_EMANIFEST)
+		fail_msg("'%s' for '%s' was not refused (%d)", to, from, rc);
+	assert_null(back);
+	va_list ap;
+	va_start(ap, to);
+	for (const char *word; (word = va_arg(ap, const char *)) != NULL;)
+		if (!strstr(kpix_error_last(), word))
+			fail_msg("'%s' is not in: %s", word, kpix_error_last());
+	va_end(ap);
+	free(bad);
+}
+
+/* The same replacement, read without complaint. */
+static void accepted(const kpix_manifest *m, const char *from, const char *to)
+{
+	char *ok = replaced(m, from, to);
+	kpix_manifest *back = NULL;
+	if (kpix_manifest_parse(&back, "m.json", ok, strlen(ok)))
+		fail_msg("%s", kpix_error_last());
+	kpix_manifest_free(back);
+	free(ok);
+}
+
+/* Issue 18: 67768036191676800 crashed libxlsxwriter when kpix verify gave
+ * it to the re-run. The range is SOURCE_DATE_EPOCH's on the command line. */
+static void manifest__a_date_no_workbook_can_carry_is_refused(void **state)
+{
+	(void)state;
+	kpix_manifest *m = small_export();
+	const char *at = "\"source_date_epoch\": 1767225600";
+	refused(m, at, "\"source_date_epoch\": 67768036191676800", "m.json:", "options.source_date_epoch",
+	        "between 1980 and 2100", NULL);
+	refused(m, at, "\"source_date_epoch\": 315532799", "options.source_date_epoch", NULL);
+	refused(m, at, "\"source_date_epoch\": 4102444801", "options.source_date_epoch", NULL);
+	refused(m, at, "\"source_date_epoch\": -1", "options.source_date_epoch", NULL);
+	refused(m, at, "\"source_date_epoch\": 1767225600.5", "options.source_date_epoch", NULL);
+	refused(m, at, "\"source_date_epoch\": \"1767225600\"", "options.source_date_epoch", NULL);
+	accepted(m, at, "\"source_date_epoch\": 315532800");
+	accepted(m, at, "\"source_date_epoch\": 4102444800");
+	kpix_manifest_free(m);
+	m = small_pack();
+	refused(m, at, "\"source_date_epoch\": 67768036191676800", "options.source_date_epoch", NULL);
+	kpix_manifest_free(m);
+}
+
+static void manifest__options_are_checked_as_the_command_line_checks_them(void **state)
+{
+	(void)state;
+	kpix_manifest *m = small_export();
+	refused(m, "\"max_errors\": 50", "\"max_errors\": 0", "options.max_errors", "1 or more", NULL);
+	refused(m, "\"encoding\": \"auto\"", "\"encoding\": \"latin-1\"", "options.encoding",
+	        "expected auto, utf-8 or windows-1252", NULL);
+	accepted(m, "\"encoding\": \"auto\"", "\"encoding\": \"cp1252\""); /* as --encoding */
+	refused(m, "\"contact\":", "\"con=tact\":", "options.parameters.con=tact", "without '='",
+	        NULL);
+	refused(m, "\"contact\":", "\"con\\u001btact\":", "options.parameters", "control", NULL);
+	refused(m, "\"Performance team\"", "\"Performance\\nteam\"", "options.parameters.contact",
+	        "without control characters", NULL);
+	refused(m, "\"Performance team\"", "7", "options.parameters.contact", "a string", NULL);
+	refused(m, "\"council-csv\"", "\"\"", "options.exports[0]", "the name of an export", NULL);
+	refused(m, "\"council-csv\"", "\"council\\u0007csv\"", "options.exports[0]", NULL);
+	kpix_manifest_free(m);
+	m = small_pack();
+	refused(m, "\"2025-26 Q2\"", "\"2025-26 Q5\"", "options.period",
+	        "a financial year and quarter", NULL);
+	refused(m, "\"2025-26 Q2\"", "\"2025-26\"", "options.period", NULL);
+	kpix_manifest_free(m);
+}
+
+static void manifest__file_names_follow_the_rule_of_output_names(void **state)
+{
+	(void)state;
+	kpix_manifest *m = small_export();
+	refused(m, "\"q2.csv\"", "\"q2\\n.csv\"", "inputs[0].name", "control character", NULL);
+	refused(m, "\"q2.csv\"", "\"..\"", "inputs[0].name", "is not a file name", NULL);
+	refused(m, "\"q2.csv\"", "\"/etc/passwd\"", "inputs[0].name", "contains '/'", NULL);
+	refused(m, "\"q2.csv\"", "\"\"", "inputs[0].name", NULL);
+	accepted(m, "\"q2.csv\"", "\".q2.csv\""); /* an input may be a dot file */
+	refused(m, "\"return.csv\"", "\".return.csv\"", "outputs[0].name", "starts with '.'", NULL);
+	char long_name[300];
+	memset(long_name, 'x', sizeof(long_name));
+	long_name[0] = '"';
+	strcpy(long_name + 257, "\"");
+	refused(m, "\"return.csv\"", long_name, "outputs[0].name", "longer than 255 bytes", NULL);
+	refused(m, "\"s.json\"", "\"a\\u007fb.json\"", "schema.name", "control character", NULL);
+	kpix_manifest_free(m);
+}
+
+static void manifest__sizes_hashes_and_ids_are_checked(void **state)
+{
+	(void)state;
+	kpix_manifest *m = small_export();
+	refused(m, "\"size\": 1", "\"size\": -1", "schema.size", "whole number of 0 or more", NULL);
+	refused(m, "\"size\": 1", "\"size\": 1.5", "schema.size", NULL);
+	refused(m, "\"aaaaaaaa", "\"Aaaaaaaa", "schema.sha256", "64 lower-case hex digits", NULL);
+	refused(m, "\"council-kpi-quarterly\"", "\"../../tmp/evil\"", "schema.id",
+	        "lower-case letters, digits and '-'", NULL);
+	kpix_manifest_free(m);
+	m = small_pack();
+	refused(m, "\"housing-board\"", "\"../board\"", "pack.id", "plain file name", NULL);
+	refused(m, "\"eeeeeeee", "\"geeeeeee", "fingerprint", NULL);
+	kpix_manifest_free(m);
+}
+
+static void manifest__an_unknown_key_is_refused(void **state)
+{
+	(void)state;
+	kpix_manifest *m = small_export();
+	refused(m, "\"manifest\":", "\"extra\": 1, \"manifest\":", "extra", "unknown keyword", NULL);
+	refused(m, "\"max_errors\":", "\"max_error\": 1, \"max_errors\":", "options.max_error",
+	        "unknown keyword", NULL);
+	refused(m, "\"rows_read\":", "\"rows_shown\": 1, \"rows_read\":",
+	        "reconciliation.rows_shown", NULL); /* a pack's, in an export's */
+	refused(m, "\"size\": 2", "\"size\": 2, \"encoding\": \"utf-8\"", "outputs[0].encoding",
+	        NULL);
+	kpix_manifest_free(m);
+}
+
+static void manifest__problems_of_the_document_are_manifest_problems(void **state)
+{
+	(void)state;
+	kpix_manifest *m = NULL;
+	assert_int_equal(kpix_manifest_parse(&m, "m.json", "  \n", 3), KPIX_EMANIFEST);
+	assert_non_null(strstr(kpix_error_last(), "m.json: the manifest file is empty"));
+	assert_int_equal(kpix_manifest_parse(&m, "m.json", "{\"a\": 1, \"a\": 2}", 16),
+	                 KPIX_EMANIFEST);
+	assert_non_null(strstr(kpix_error_last(), "not valid JSON"));
+	assert_int_equal(kpix_manifest_load(&m, "/nonexistent/manifest.json"), KPIX_EIO);
+	assert_non_null(strstr(kpix_error_last(), "cannot read manifest '/nonexistent/"));
+	assert_null(m);
+}
+
+/* The writer writes nothing its reader would refuse: the run then fails
+ * before its commit, instead of recording what kpix verify cannot read. */
+static void manifest__writing_refuses_what_reading_would_refuse(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/kpix-test-manifest.XXXXXX";
+	assert_non_null(mkdtemp(tmpl));
+	kpix_manifest *m = small_export();
+	kpix_outdir *od = NULL;
+	assert_int_equal(kpix_outdir_open(&od, tmpl, NULL, 0), 0);
+	free(m->inputs[0].name);
+	m->inputs[0].name = kpix_xstrdup("q2\x1b[8m.csv");
+	assert_int_equal(kpix_manifest_write(m, od), KPIX_EUSAGE);
+	assert_non_null(strstr(kpix_error_last(), "inputs[0].name"));
+	free(m->inputs[0].name);
+	m->inputs[0].name = kpix_xstrdup("q2\xff.csv");
+	assert_int_equal(kpix_manifest_write(m, od), KPIX_EUSAGE);
+	assert_non_null(strstr(kpix_error_last(), "its name is not valid UTF-8"));
+	free(m->params[0]);
+	m->params[0] = kpix_xstrdup("contact=\xc3");
+	free(m->inputs[0].name);
+	m->inputs[0].name = kpix_xstrdup("q2.csv");
+	assert_int_equal(kpix_manifest_write(m, od), KPIX_EUSAGE);
+	assert_non_null(strstr(kpix_error_last(), "its parameters"));
+	assert_int_equal(kpix_outdir_count(od), 0);
+	free(m->params[0]);
+	m->params[0] = kpix_xstrdup("contact=ok");
+	assert_int_equal(kpix_manifest_write(m, od), 0);
+	assert_int_equal(kpix_outdir_commit(od), 0);
+	kpix_outdir_free(od);
+	char *path = kpix_xasprintf("%s/manifest.json", tmpl);
+	kpix_manifest *back = NULL;
+	assert_int_equal(kpix_manifest_load(&back, path), 0);
+	assert_same_manifest(m, back);
+	kpix_manifest_free(back);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(tmpl), 0);
+	free(path);
+	kpix_manifest_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -274,6 +508,13 @@ int main(void)
 		cmocka_unit_test(manifest__a_new_manifest_records_the_running_versions),
 		cmocka_unit_test(manifest__hashing_a_file_that_cannot_be_read_is_an_io_error),
 		cmocka_unit_test(manifest__a_name_with_a_directory_is_refused_when_read),
+		cmocka_unit_test(manifest__a_date_no_workbook_can_carry_is_refused),
+		cmocka_unit_test(manifest__options_are_checked_as_the_command_line_checks_them),
+		cmocka_unit_test(manifest__file_names_follow_the_rule_of_output_names),
+		cmocka_unit_test(manifest__sizes_hashes_and_ids_are_checked),
+		cmocka_unit_test(manifest__an_unknown_key_is_refused),
+		cmocka_unit_test(manifest__problems_of_the_document_are_manifest_problems),
+		cmocka_unit_test(manifest__writing_refuses_what_reading_would_refuse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,16 +46,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static char *write_file(const char *dir, const char *name, const char *text)
-{
-	char *path = kpix_xasprintf("%s/%s", dir, name);
-	FILE *fp = fopen(path, "wb");
-	assert_non_null(fp);
-	fputs(text, fp);
-	fclose(fp);
-	return path;
-}
-
 /* The file's bytes (*len of them), or NULL when it cannot be read. */
 static char *read_file(const char *path, size_t *len)
 {
@@ -98,7 +88,7 @@ static char *listing(const char *dir)
 
 static void load_small(fx *f, const char *dir)
 {
-	char *path = write_file(dir, "small.json", SMALL_SCHEMA);
+	char *path = testdir_write(dir, "small.json", SMALL_SCHEMA);
 	assert_int_equal(kpix_schema_load(&f->schema, path, NULL), KPIX_OK);
 	free(path);
 }
@@ -185,7 +175,7 @@ static void template__an_output_that_would_replace_the_schema_is_refused(void **
 {
 	fx *f = *state;
 	/* a schema kept under the name its own CSV template would take */
-	char *path = write_file(f->dir, "small-template.csv", SMALL_SCHEMA);
+	char *path = testdir_write(f->dir, "small-template.csv", SMALL_SCHEMA);
 	assert_int_equal(kpix_schema_load(&f->schema, path, NULL), KPIX_OK);
 	assert_int_equal(run_template(f, f->dir, -1), KPIX_EUSAGE);
 	assert_non_null(strstr(kpix_error_last(), "small-template.csv"));
@@ -204,7 +194,7 @@ static void template__an_output_directory_that_is_a_file_writes_nothing(void **s
 {
 	fx *f = *state;
 	load_small(f, f->dir);
-	char *file = write_file(f->dir, "not-a-dir", "x");
+	char *file = testdir_write(f->dir, "not-a-dir", "x");
 	assert_int_equal(run_template(f, file, -1), KPIX_EIO);
 	assert_null(f->written);
 	assert_int_equal(f->nwritten, 0);
