@@ -40,7 +40,8 @@ const cli_command cmd_verify = {
 	"\n"
 	"exit codes: 0 verified, 1 not verified (a file differs, is missing or was not\n"
 	"reproduced), 2 a usage error or a manifest kpix cannot read, 3 a file could\n"
-	"not be read or written, 4 an internal error in kpix",
+	"not be read or written, or is not a regular file (a pipe, a device), 4 an\n"
+	"internal error in kpix",
 	options,
 	run,
 	false,
