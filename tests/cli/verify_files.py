@@ -29,35 +29,15 @@ import subprocess
 import sys
 import tempfile
 
+import verify_pack  # its Checks, Kpix and fresh_copy (beside this file)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 COUNCIL = os.path.join(ROOT, "examples", "council-kpi-quarterly", "q2-2025-26.csv")
 LIMIT = 30  # seconds: verify of this export takes well under one
 
 
-class Checks:
-    def __init__(self, verbose):
-        self.verbose = verbose
-        self.passed = 0
-        self.failed = 0
-
-    def true(self, what, ok, detail=""):
-        if ok:
-            self.passed += 1
-            if self.verbose:
-                print("ok   " + what)
-        else:
-            self.failed += 1
-            print("FAIL " + what + (": " + detail if detail else ""))
-
-
-class Kpix:
-    def __init__(self, binary, tmp):
-        self.binary = binary
-        self.scratch = os.path.join(tmp, "scratch")
-        os.mkdir(self.scratch)
-        self.env = dict(os.environ, KPIX_SCHEMA_PATH=os.path.join(ROOT, "schemas"),
-                        TMPDIR=self.scratch, LC_ALL="C", TZ="UTC")
-        self.env.pop("SOURCE_DATE_EPOCH", None)
+class Kpix(verify_pack.Kpix):
+    """verify_pack's, with a time limit on each run."""
 
     def run(self, *args):
         """(exit status, stdout, stderr); exit None when it ran past LIMIT."""
@@ -68,14 +48,6 @@ class Kpix:
         except subprocess.TimeoutExpired:
             return None, "", "(still running after %d s: killed)" % LIMIT
         return p.returncode, p.stdout, p.stderr
-
-    def scratch_is_empty(self):
-        return os.listdir(self.scratch) == []
-
-
-def fresh_copy(src, dst):
-    shutil.copytree(src, dst, symlinks=True)
-    return os.path.join(dst, "manifest.json")
 
 
 def refused(c, k, name, manifest, what, kind, data=()):
@@ -94,7 +66,7 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args()
     binary = os.path.abspath(a.kpix)
-    c = Checks(a.verbose)
+    c = verify_pack.Checks(a.verbose)
     with tempfile.TemporaryDirectory(prefix="kpix-verify-files-") as tmp:
         k = Kpix(binary, tmp)
         data = os.path.join(tmp, "data")
@@ -115,14 +87,14 @@ def main():
 
         # an output that is a link to a device: hashing it never ended
         t = os.path.join(tmp, "output-dev-zero")
-        m = fresh_copy(export, t)
+        m = verify_pack.fresh_copy(export, t)
         os.unlink(os.path.join(t, csv))
         os.symlink("/dev/zero", os.path.join(t, csv))
         refused(c, k, "output linked to /dev/zero", m, "'%s/%s'" % (t, csv), "a device", [q2])
 
         # an output that is a directory
         t = os.path.join(tmp, "output-directory")
-        m = fresh_copy(export, t)
+        m = verify_pack.fresh_copy(export, t)
         os.unlink(os.path.join(t, csv))
         os.mkdir(os.path.join(t, csv))
         refused(c, k, "output a directory", m, "'%s/%s'" % (t, csv), "a directory", [q2])
@@ -130,13 +102,13 @@ def main():
         # an input in the manifest's directory that is a named pipe with no
         # writer: opening it to hash it waited for ever
         t = os.path.join(tmp, "input-fifo")
-        m = fresh_copy(export, t)
+        m = verify_pack.fresh_copy(export, t)
         os.mkfifo(os.path.join(t, "q2-2025-26.csv"))
         refused(c, k, "input a named pipe", m, "'%s/q2-2025-26.csv'" % t, "a pipe")
 
         # the manifest itself a named pipe
         t = os.path.join(tmp, "manifest-fifo")
-        m = fresh_copy(export, t)
+        m = verify_pack.fresh_copy(export, t)
         os.unlink(m)
         os.mkfifo(m)
         refused(c, k, "manifest a named pipe", m, "'%s'" % m, "a pipe")
