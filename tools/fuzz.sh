@@ -9,7 +9,7 @@
 #   --work DIR      where the scratch corpora, crash artifacts and logs go
 #                   (default build-fuzz/run; emptied first, per target)
 #   --build-only    build the targets and stop
-#   TARGET          csv, schema, expr or validate (default: all four)
+#   TARGET          csv, schema, expr, validate or verify (default: all)
 #
 # Prints a table: per target the seconds, executions, executions a second,
 # coverage (libFuzzer's cov: and ft:), corpus size and PASS or FAIL. Exits
@@ -28,12 +28,13 @@ while (($#)); do
     --work) work=${2:?--work needs a directory}; shift 2 ;;
     --build-only) build_only=1; shift ;;
     csv|schema|expr|validate) targets+=("$1"); shift ;;
-    *) echo "fuzz.sh: unknown argument '$1'; usage: tools/fuzz.sh [--time SECONDS] [--work DIR] [--build-only] [csv|schema|expr|validate...]" >&2
+    verify) targets+=("$1"); shift ;;
+    *) echo "fuzz.sh: unknown argument '$1'; usage: tools/fuzz.sh [--time SECONDS] [--work DIR] [--build-only] [TARGET...]" >&2
        exit 2 ;;
   esac
 done
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --time takes whole seconds, not '$seconds'" >&2; exit 2; }
-((${#targets[@]})) || targets=(csv schema expr validate)
+((${#targets[@]})) || targets=(csv schema expr validate verify)
 
 bash tools/deps.sh || exit 1
 missing=()
@@ -69,9 +70,11 @@ for t in "${targets[@]}"; do
   mkdir -p "$dir/corpus" "$dir/artifacts"
   cp tests/fuzz/corpus/"$t"/* "$dir/corpus/" 2>/dev/null
   find tests/fuzz/regress/"$t" -type f ! -name '.*' -exec cp {} "$dir/corpus/" \;
-  # fuzz_validate's input holds both grammars, and its own separators
+  # fuzz_validate's input holds both grammars, and its own separators;
+  # fuzz_verify's is JSON
   case $t in
     validate) cat tests/fuzz/{validate,schema,csv}.dict >"$dir/dict" ;;
+    verify) cat tests/fuzz/{verify,schema}.dict >"$dir/dict" ;;
     *) cp tests/fuzz/"$t".dict "$dir/dict" ;;
   esac
   seeds=$(find "$dir/corpus" -type f | wc -l)

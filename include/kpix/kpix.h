@@ -395,7 +395,8 @@ typedef struct kpix_verify_result kpix_verify_result;
  * Returns 0 when the verification ran, whatever it found (see
  * kpix_verify_ok), with *out a new result to free with kpix_verify_free.
  * Otherwise *out is NULL and the return is KPIX_EIO (the manifest, an input
- * or an output cannot be read, or the scratch directory cannot be written),
+ * or an output cannot be read or is not a regular file, or the scratch
+ * directory cannot be written),
  * KPIX_EMANIFEST (not a manifest kpix can read), KPIX_EUSAGE (options of
  * another version, a data file whose name is not a recorded input, or
  * opts->pack for an export's manifest), KPIX_ENOTFOUND (opts->schema or opts->pack an id that is not

@@ -3,12 +3,14 @@
  * files in front of them are the ones kpix made from the inputs they have. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "kpix/kpix.h"
+#include "render.h"
 
 static const cli_option options[] = {
 	{"schema", 's', "ID|FILE", "use this schema instead of looking for the recorded one"},
@@ -38,11 +40,48 @@ const cli_command cmd_verify = {
 	"\n"
 	"exit codes: 0 verified, 1 not verified (a file differs, is missing or was not\n"
 	"reproduced), 2 a usage error or a manifest kpix cannot read, 3 a file could\n"
-	"not be read or written, 4 an internal error in kpix",
+	"not be read or written, or is not a regular file (a pipe, a device), 4 an\n"
+	"internal error in kpix",
 	options,
 	run,
 	false,
 };
+
+/* printf for everything verify prints. The names, paths and messages in
+ * it come from the manifest, the file system and the library, so the
+ * whole text goes through kpix_render_visible: a name holding a newline or
+ * an escape sequence shows as \n or \x1b and cannot forge a line (say, a
+ * "verified:" one) on the terminal. fmt's own text holds no control
+ * character but a newline at its very end, which is written as one. */
+static void say(FILE *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(FILE *out, const char *fmt, ...)
+{
+	char small[512], *text = small;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		text = malloc((size_t)n + 1);
+		if (!text) {
+			fputs("(out of memory)\n", out);
+			return;
+		}
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	bool newline = n > 0 && text[n - 1] == '\n';
+	if (newline)
+		text[n - 1] = '\0';
+	kpix_render_visible(out, text);
+	if (newline)
+		fputc('\n', out);
+	if (text != small)
+		free(text);
+}
 
 static const char *kind_word(kpix_verify_kind k)
 {
@@ -58,29 +97,32 @@ static const char *kind_word(kpix_verify_kind k)
 static void print_file(const kpix_verify_file *f, const char *dir, const char *made, bool reran,
                        bool given)
 {
-	printf("  %s %s: ", kind_word(f->kind), f->name);
+	say(stdout, "  %s %s: ", kind_word(f->kind), f->name);
 	if (f->kind != KPIX_VERIFY_OUTPUT) {
 		const char *what = f->kind == KPIX_VERIFY_SCHEMA ? "the schema"
 		                   : f->kind == KPIX_VERIFY_PACK ? "the definition"
 		                                                 : "the data";
 		if (f->state == KPIX_VERIFY_SAME)
-			printf("unchanged (%s)\n", f->path);
+			say(stdout, "unchanged (%s)\n", f->path);
 		else if (f->state == KPIX_VERIFY_CHANGED)
-			printf("CHANGED: %s is not %s the %s was made from\n", f->path, what, made);
+			say(stdout, "CHANGED: %s is not %s the %s was made from\n", f->path, what,
+			    made);
 		else if (f->kind == KPIX_VERIFY_SCHEMA)
-			printf("MISSING: not found; give it with --schema FILE\n");
+			say(stdout, "MISSING: not found; give it with --schema FILE\n");
 		else if (f->kind == KPIX_VERIFY_PACK)
-			printf("MISSING: not found; give it with --pack FILE\n");
+			say(stdout, "MISSING: not found; give it with --pack FILE\n");
 		else if (given)
-			printf("MISSING: the file given for it does not exist\n");
+			say(stdout, "MISSING: the file given for it does not exist\n");
 		else
-			printf("MISSING: not in %s or the current directory; give it on the command "
-			       "line\n",
-			       dir);
+			say(stdout,
+			    "MISSING: not in %s or the current directory; give it on the command "
+			    "line\n",
+			    dir);
 		return;
 	}
 	if (!f->recorded) {
-		printf("EXTRA: the re-run wrote this file, which the manifest does not list\n");
+		say(stdout,
+		    "EXTRA: the re-run wrote this file, which the manifest does not list\n");
 		return;
 	}
 	const char *rerun = !reran                            ? NULL
@@ -90,18 +132,19 @@ static void print_file(const kpix_verify_file *f, const char *dir, const char *m
 	                                                      : "NOT REPRODUCED: the re-run wrote "
 	                                                        "other bytes";
 	if (f->state == KPIX_VERIFY_SAME && !rerun) {
-		printf(reran ? "matches, and the re-run gives the same bytes\n"
-		             : "matches the manifest (not re-run)\n");
+		say(stdout, "%s\n",
+		    reran ? "matches, and the re-run gives the same bytes"
+		          : "matches the manifest (not re-run)");
 		return;
 	}
 	if (f->state == KPIX_VERIFY_MISSING)
-		printf("MISSING from %s", dir);
+		say(stdout, "MISSING from %s", dir);
 	else if (f->state == KPIX_VERIFY_CHANGED)
-		printf("ALTERED: the file in %s is not the one the %s wrote", dir, made);
+		say(stdout, "ALTERED: the file in %s is not the one the %s wrote", dir, made);
 	else
-		printf("the file in %s matches the manifest", dir);
+		say(stdout, "the file in %s matches the manifest", dir);
 	if (rerun)
-		printf("; %s", rerun);
+		say(stdout, "; %s", rerun);
 	putchar('\n');
 }
 
@@ -111,13 +154,15 @@ static void print_verdict(const kpix_verify_result *r, const char *dir, const ch
 {
 	if (kpix_verify_ok(r)) {
 		if (nout == 1)
-			printf("verified: the output in %s is the one the %s wrote, and re-running "
-			       "it gives the same bytes\n",
-			       dir, made);
+			say(stdout,
+			    "verified: the output in %s is the one the %s wrote, and re-running "
+			    "it gives the same bytes\n",
+			    dir, made);
 		else
-			printf("verified: the %zu outputs in %s are the ones the %s wrote, and "
-			       "re-running it gives the same bytes\n",
-			       nout, dir, made);
+			say(stdout,
+			    "verified: the %zu outputs in %s are the ones the %s wrote, and "
+			    "re-running it gives the same bytes\n",
+			    nout, dir, made);
 		return;
 	}
 	size_t schema = 0, pack = 0, changed = 0, missing_in = 0, altered = 0, missing_out = 0,
@@ -155,20 +200,21 @@ static void print_verdict(const kpix_verify_result *r, const char *dir, const ch
 		{unrepro, "output not reproduced", "outputs not reproduced"},
 		{extra, "extra output", "extra outputs"},
 	};
-	printf("NOT verified:");
+	say(stdout, "NOT verified:");
 	bool any = false;
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
 		if (!parts[i].n)
 			continue;
-		printf("%s", any ? ", " : " ");
+		say(stdout, "%s", any ? ", " : " ");
 		if (!parts[i].many)
-			printf("%s", parts[i].one);
+			say(stdout, "%s", parts[i].one);
 		else
-			printf("%zu %s", parts[i].n, parts[i].n == 1 ? parts[i].one : parts[i].many);
+			say(stdout, "%zu %s", parts[i].n,
+			    parts[i].n == 1 ? parts[i].one : parts[i].many);
 		any = true;
 	}
 	if (!any)
-		printf(" see the errors above");
+		say(stdout, " see the errors above");
 	putchar('\n');
 }
 
@@ -197,7 +243,9 @@ static int run(int argc, char **argv)
 	cli_catch_signals();
 	int vrc = kpix_verify(&result, manifest, &opts);
 	if (vrc) {
-		rc = cli_failure(vrc);
+		/* the message may name a data file or a recorded name */
+		say(stderr, "kpix: %s\n", kpix_error_last());
+		rc = cli_exit_status(vrc);
 		goto done;
 	}
 	const char *slash = strrchr(manifest, '/');
@@ -209,14 +257,15 @@ static int run(int argc, char **argv)
 	}
 	const char *made = kpix_verify_is_pack(result) ? "pack" : "export";
 	if (kpix_verify_is_pack(result))
-		printf("%s: a board pack for %s by kpix %s with the pack %s %s and the schema %s %s\n",
-		       manifest, kpix_verify_period(result), kpix_verify_made_by(result),
-		       kpix_verify_pack_id(result), kpix_verify_pack_version(result),
-		       kpix_verify_schema_id(result), kpix_verify_schema_version(result));
+		say(stdout,
+		    "%s: a board pack for %s by kpix %s with the pack %s %s and the schema %s %s\n",
+		    manifest, kpix_verify_period(result), kpix_verify_made_by(result),
+		    kpix_verify_pack_id(result), kpix_verify_pack_version(result),
+		    kpix_verify_schema_id(result), kpix_verify_schema_version(result));
 	else
-		printf("%s: an export by kpix %s with the schema %s %s\n", manifest,
-		       kpix_verify_made_by(result), kpix_verify_schema_id(result),
-		       kpix_verify_schema_version(result));
+		say(stdout, "%s: an export by kpix %s with the schema %s %s\n", manifest,
+		    kpix_verify_made_by(result), kpix_verify_schema_id(result),
+		    kpix_verify_schema_version(result));
 	size_t nout = 0;
 	for (size_t i = 0; i < kpix_verify_file_count(result); i++) {
 		const kpix_verify_file *f = kpix_verify_file_get(result, i);
@@ -232,8 +281,8 @@ static int run(int argc, char **argv)
 	}
 	for (size_t i = 0; i < kpix_verify_note_count(result); i++) {
 		const kpix_verify_note *n = kpix_verify_note_get(result, i);
-		printf("  %s: %s\n", n->severity == KPIX_SEVERITY_ERROR ? "error" : "warning",
-		       n->message);
+		say(stdout, "  %s: %s\n", n->severity == KPIX_SEVERITY_ERROR ? "error" : "warning",
+		    n->message);
 	}
 	print_verdict(result, dir, made, nout);
 	free(dir);

@@ -42,9 +42,7 @@ static const char *severity_name(kpix_severity s)
 	return s == KPIX_SEVERITY_WARNING ? "warning" : "error";
 }
 
-/* Writes text with control characters shown as \r, \n, \t or \xNN, so that a
- * value holding a carriage return cannot hide part of a line on screen. */
-static void put_visible(FILE *out, const char *s)
+void kpix_render_visible(FILE *out, const char *s)
 {
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p >= 0x20 && *p != 0x7f)
@@ -97,7 +95,7 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 		                           !strcmp(d->code, "figure-constraint"));
 		fprintf(out, "  %s%s%s%s: %s%s%s: ", where, d->field ? " (" : "", d->field ? d->field : "",
 		        d->field ? ")" : "", warn ? yellow : red, severity_name(d->severity), reset);
-		put_visible(out, d->message);
+		kpix_render_visible(out, d->message);
 		fprintf(out, " [%s]\n", by_rule ? d->rule : d->code);
 	}
 	if (kpix_report_truncated(r)) {

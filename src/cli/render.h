@@ -12,6 +12,13 @@ typedef enum { KPIX_RENDER_TEXT, KPIX_RENDER_CSV, KPIX_RENDER_JSON } kpix_render
 
 int kpix_render_parse_format(const char *name, kpix_render_format *out);
 
+/* Writes s with each control character (below 0x20, and 0x7f) shown as
+ * \r, \n, \t or \xNN, so that a value or a name holding a carriage return,
+ * a newline or an escape sequence cannot hide or forge part of a line on
+ * screen. validate's text report writes each message through it, and
+ * verify every line it prints. */
+void kpix_render_visible(FILE *out, const char *s);
+
 /* Writes the report; colour only when asked (a terminal). */
 void kpix_render(FILE *out, kpix_render_format format, const kpix_schema *schema,
                  const kpix_report *report, bool colour);

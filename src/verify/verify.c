@@ -76,26 +76,85 @@ static void note(kpix_verify_result *r, kpix_severity sev, const char *fmt, ...)
 
 /* ------------------------------------------------------ comparing files */
 
-/* Compares the file at path with a recorded one: SAME, CHANGED or
- * MISSING (nothing there, or a dangling link). A file that exists but
- * cannot be read is KPIX_EIO: whether it matches cannot be known. */
-static int compare(const char *path, const kpix_mfile *rec, kpix_verify_state *state)
+/* "the input q2.csv", "the output x.xlsx": a file's part in a message. */
+static char *role(kpix_verify_kind kind, const char *name)
 {
+	const char *k = kind == KPIX_VERIFY_SCHEMA     ? "the schema"
+	                : kind == KPIX_VERIFY_PACK     ? "the pack definition"
+	                : kind == KPIX_VERIFY_INPUT    ? "the input"
+	                : kind == KPIX_VERIFY_PREVIOUS ? "last period's file"
+	                                               : "the output";
+	return kpix_xasprintf("%s %s", k, name);
+}
+
+static int not_regular(const char *path, const char *what, unsigned mode)
+{
+	return kpix_fail(KPIX_EIO, "cannot read '%s' as %s: it is %s, not a regular file", path,
+	                 what, S_ISDIR(mode) ? "a directory" : kpix_odd_file_kind(mode));
+}
+
+/* Opens path to read the file the manifest records for what (a phrase
+ * such as "the input q2.csv"). Only a regular file is read: a pipe, a
+ * socket, a device or a directory is refused with KPIX_EIO, before a byte
+ * is read and without waiting for a pipe's writer (a link to /dev/zero
+ * would be read for ever, a pipe with no writer waited on for ever).
+ * Returns 0 with *fd open (the caller closes it), 0 with *fd -1 when
+ * nothing is there (no such file, or a dangling link), or KPIX_EIO. */
+static int open_regular(const char *path, const char *what, int *fd)
+{
+	*fd = -1;
+	/* looked at before opening, since opening a device or a pipe can
+	 * wait; and again once open, in case the path was swapped between */
 	struct stat st;
-	if (stat(path, &st) != 0) {
-		if (errno == ENOENT || errno == ENOTDIR) {
-			*state = KPIX_VERIFY_MISSING;
-			return 0;
-		}
-		return kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(errno));
+	if (stat(path, &st) != 0)
+		goto cannot;
+	if (!S_ISREG(st.st_mode))
+		return not_regular(path, what, st.st_mode);
+	*fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (*fd < 0)
+		goto cannot;
+	int e = fstat(*fd, &st) != 0 ? errno : 0;
+	if (e || !S_ISREG(st.st_mode)) {
+		close(*fd);
+		*fd = -1;
+		return e ? kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(e))
+		         : not_regular(path, what, st.st_mode);
 	}
-	if (S_ISREG(st.st_mode) && (uint64_t)st.st_size != rec->size) {
+	return 0;
+cannot:
+	if (errno == ENOENT || errno == ENOTDIR)
+		return 0;
+	return kpix_fail(KPIX_EIO, "cannot read '%s': %s", path, strerror(errno));
+}
+
+/* Compares the file at path, which stands for vf, with what the manifest
+ * records of it (rec): SAME, CHANGED or MISSING (nothing there, or a
+ * dangling link). A file that exists but cannot be read, or is not a
+ * regular file (open_regular), is KPIX_EIO: whether it matches cannot be
+ * known. */
+static int compare(const kpix_verify_file *vf, const char *path, const kpix_mfile *rec,
+                   kpix_verify_state *state)
+{
+	int fd;
+	char *what = role(vf->kind, vf->name);
+	int rc = open_regular(path, what, &fd);
+	free(what);
+	if (rc)
+		return rc;
+	if (fd < 0) {
+		*state = KPIX_VERIFY_MISSING;
+		return 0;
+	}
+	struct stat st;
+	if (fstat(fd, &st) == 0 && (uint64_t)st.st_size != rec->size) {
+		close(fd);
 		*state = KPIX_VERIFY_CHANGED;
 		return 0;
 	}
 	char hex[KPIX_SHA256_HEX_SIZE];
 	uint64_t size = 0;
-	int rc = kpix_sha256_file(path, hex, &size);
+	rc = kpix_sha256_fd(fd, path, hex, &size);
+	close(fd);
 	if (rc)
 		return rc;
 	*state = size == rec->size && strcmp(hex, rec->sha256) == 0 ? KPIX_VERIFY_SAME
@@ -113,7 +172,7 @@ static int locate(kpix_verify_file *vf, const kpix_mfile *rec, char *const *cand
 		if (!cands[i])
 			continue;
 		kpix_verify_state st = KPIX_VERIFY_MISSING;
-		int rc = compare(cands[i], rec, &st);
+		int rc = compare(vf, cands[i], rec, &st);
 		if (rc)
 			return rc;
 		if (st == KPIX_VERIFY_MISSING || (st == KPIX_VERIFY_CHANGED && vf->path))
@@ -284,7 +343,7 @@ static int check_outputs(kpix_verify_result *r, const char *mdir)
 	for (size_t i = 0; i < r->m->noutputs; i++) {
 		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_OUTPUT, r->m->outputs[i].name);
 		vf->path = kpix_xasprintf("%s/%s", mdir, vf->name);
-		int rc = compare(vf->path, &r->m->outputs[i], &vf->state);
+		int rc = compare(vf, vf->path, &r->m->outputs[i], &vf->state);
 		if (rc)
 			return rc;
 	}
@@ -371,7 +430,7 @@ static int compare_rerun(kpix_verify_result *r, const char *const *names, size_t
 	for (size_t i = 0; i < r->m->noutputs; i++) {
 		kpix_verify_file *vf = &r->files[first_output + i];
 		char *fresh = kpix_xasprintf("%s/%s", r->scratch, vf->name);
-		int rc = compare(fresh, &r->m->outputs[i], &vf->rerun);
+		int rc = compare(vf, fresh, &r->m->outputs[i], &vf->rerun);
 		free(fresh);
 		if (rc)
 			return rc;
@@ -550,8 +609,16 @@ int kpix_verify(kpix_verify_result **out, const char *manifest_path,
 		                 o->version, KPIX_VERIFY_OPTIONS_VERSION);
 	if (!manifest_path || !*manifest_path)
 		return kpix_fail(KPIX_EUSAGE, "no manifest given");
+	/* refused here, before the loader opens it, when it is not a regular
+	 * file: a pipe would be waited on for ever */
+	int fd;
+	int rc = open_regular(manifest_path, "a manifest", &fd);
+	if (rc)
+		return rc;
+	if (fd >= 0)
+		close(fd);
 	kpix_verify_result *r = kpix_xcalloc(1, sizeof(*r));
-	int rc = kpix_manifest_load(&r->m, manifest_path);
+	rc = kpix_manifest_load(&r->m, manifest_path);
 	if (rc) {
 		kpix_verify_free(r);
 		return rc;

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Writes the seed corpora of the fuzz targets (tests/fuzz/corpus/TARGET/)
 from files the tests already use: the examples, the shipped schemas, the
-golden fixtures and the CSV conformance corpora. Run from the repository's
-top directory; it replaces what is in corpus/ and leaves regress/ alone.
+golden fixtures, the CSV conformance corpora and the golden cases'
+manifests. Run from the repository's top directory; it replaces what is in
+corpus/ and leaves regress/ alone.
 Seeds picked by hand from a fuzz campaign live in corpus/TARGET/ under
 names starting with "campaign-" and are kept."""
 import glob
@@ -133,7 +134,64 @@ def validate_seeds():
             out.write(data)
 
 
+# Hostile changes to a real manifest, for fuzz_verify: (name, change) where
+# change edits the parsed manifest in place. The source_date_epoch that
+# crashed libxlsxwriter (issue 18) is not among them until the manifest
+# reader refuses it: a seed is replayed by ctest in every build.
+def _set(path, value):
+    def change(m):
+        at = m
+        for k in path[:-1]:
+            at = at[k]
+        at[path[-1]] = value
+    return change
+
+
+VERIFY_HOSTILE = [
+    ("epoch-1980", _set(["options", "source_date_epoch"], 315532800)),
+    ("epoch-2100", _set(["options", "source_date_epoch"], 4102444800)),
+    ("epoch-zero", _set(["options", "source_date_epoch"], 0)),
+    ("epoch-negative", _set(["options", "source_date_epoch"], -1)),
+    ("huge-size", _set(["outputs", 0, "size"], 18446744073709551615)),
+    ("huge-rows", _set(["reconciliation", "rows_read"], 18446744073709551615)),
+    ("huge-max-errors", _set(["options", "max_errors"], 99999999999999999999)),
+    ("float-size", _set(["inputs", 0, "size"], 1e300)),
+    ("output-dotdot", _set(["outputs", 0, "name"], "../outside.csv")),
+    ("output-absolute", _set(["outputs", 0, "name"], "/etc/passwd")),
+    ("output-dot", _set(["outputs", 0, "name"], ".")),
+    ("input-dotdot", _set(["inputs", 0, "name"], "../../etc/passwd")),
+    ("schema-absolute", _set(["schema", "name"], "/etc/passwd")),
+    ("schema-id-path", _set(["schema", "id"], "../../etc/passwd")),
+    ("output-control", _set(["outputs", 0, "name"], "x.csv\n\x1b[8mverified: all\r")),
+    ("param-control", _set(["options", "parameters"], {"contact": "a\x01\x1b[2J"})),
+    ("empty-name", _set(["outputs", 0, "name"], "")),
+    ("manifest-is-input", _set(["inputs", 0, "name"], "manifest.json")),
+]
+
+
+def verify_seeds():
+    d = clear("verify")
+    for f in sorted(glob.glob("tests/golden/cases/*/out/manifest.json")):
+        shutil.copyfile(f, os.path.join(d, "golden-" + f.split("/")[3] + ".json"))
+    with open("tests/golden/cases/export-council-example/out/manifest.json") as fh:
+        export = fh.read()
+    with open("tests/golden/cases/pack-housing-board-example/out/manifest.json") as fh:
+        pack = fh.read()
+    for base, text in (("export", export), ("pack", pack)):
+        for name, change in VERIFY_HOSTILE:
+            m = json.loads(text)
+            change(m)
+            with open(os.path.join(d, "%s-%s.json" % (base, name)), "w") as out:
+                json.dump(m, out, indent=2)
+                out.write("\n")
+    for name, text in (("export-truncated.json", export[: len(export) // 2]),
+                       ("pack-period-bad.json", pack.replace("2025-26 Q2", "2025-26 Q9"))):
+        with open(os.path.join(d, name), "w") as out:
+            out.write(text)
+
+
 csv_seeds()
 schema_seeds()
 expr_seeds()
 validate_seeds()
+verify_seeds()

@@ -92,7 +92,8 @@ static long run_dir(const char *dir)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), by_name);
+	if (n) /* names is NULL when the directory holds no file */
+		qsort(names, n, sizeof(*names), by_name);
 	long ran = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;

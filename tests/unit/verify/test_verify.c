@@ -822,6 +822,40 @@ static void verify__a_pack_given_for_an_exports_manifest_is_a_usage_error(void *
 	assert_non_null(strstr(kpix_error_last(), "--pack"));
 }
 
+/* A pipe, a device or a directory where verify looks for a file is
+ * refused, naming it and what it is, before it is read: a link to
+ * /dev/zero was read for ever, a pipe with no writer waited on for ever. */
+static void verify__a_file_that_is_not_a_regular_file_is_refused(void **state)
+{
+	fx *f = *state;
+	char *out = kpix_xasprintf("%s/%s", f->out, CSV_OUT);
+	assert_int_equal(unlink(out), 0);
+	assert_int_equal(symlink("/dev/zero", out), 0);
+	assert_int_equal(verify(f), KPIX_EIO);
+	assert_null(f->result);
+	assert_non_null(strstr(kpix_error_last(), "as the output " CSV_OUT ": it is a device, "
+	                                          "not a regular file"));
+	assert_int_equal(unlink(out), 0);
+	assert_int_equal(mkdir(out, 0700), 0);
+	assert_int_equal(verify(f), KPIX_EIO);
+	assert_non_null(strstr(kpix_error_last(), "it is a directory, not a regular file"));
+	assert_int_equal(rmdir(out), 0);
+
+	/* the data: given as a named pipe with no writer */
+	assert_int_equal(unlink(f->data), 0);
+	assert_int_equal(mkfifo(f->data, 0600), 0);
+	assert_int_equal(verify(f), KPIX_EIO);
+	assert_non_null(strstr(kpix_error_last(), "as the input data.csv: it is a pipe"));
+
+	/* the manifest itself */
+	assert_int_equal(unlink(f->manifest), 0);
+	assert_int_equal(mkfifo(f->manifest, 0600), 0);
+	assert_int_equal(verify(f), KPIX_EIO);
+	assert_non_null(strstr(kpix_error_last(), "as a manifest: it is a pipe"));
+	assert_true(scratch_is_empty(f));
+	free(out);
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -843,6 +877,7 @@ int main(void)
 		T(verify__last_periods_file_is_checked_and_used_again),
 		T(verify__another_working_directory_and_time_zone_still_verify),
 		T(verify__a_pack_given_for_an_exports_manifest_is_a_usage_error),
+		T(verify__a_file_that_is_not_a_regular_file_is_refused),
 #define P(t) cmocka_unit_test_setup_teardown(t, setup_pack, teardown_pack)
 		P(verify__a_pack_as_written_verifies),
 		P(verify__a_packs_altered_output_is_named),
