@@ -393,8 +393,9 @@ static int ref_record(void *ctx, const kpix_record *rec)
 
 static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 {
-	char *file = fk->resource[0] == '/' ? kpix_xstrdup(fk->resource)
-	                                    : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
+	const char *file = fk->file = fk->resource[0] == '/'
+	                                      ? kpix_xstrdup(fk->resource)
+	                                      : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
 	refload r = {ld, fk, kpix_xcalloc(fk->ref_fields.n, sizeof(long)), false, KPIX_BUF_INIT, 0,
 	             path};
 	kpix_source_handler h = {ref_record, NULL, &r};
@@ -410,7 +411,6 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 		rc = kpix_json_fail(ld->doc, path, "cannot read the reference file: %s", kpix_error_last());
 	else
 		rc = r.rc;
-	free(file);
 	free(r.cols);
 	kpix_buf_free(&r.key);
 	return rc;
@@ -925,6 +925,11 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	                            kpix_json_get(root, "exports"), &s->scope)))
 		goto fail;
 
+	s->files = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
+	s->files[s->nfiles++] = s->path;
+	for (size_t i = 0; i < s->nfkeys; i++)
+		if (s->fkeys[i].file)
+			s->files[s->nfiles++] = s->fkeys[i].file;
 	kpix_json_free(doc);
 	*out = s;
 	return 0;
@@ -1099,6 +1104,7 @@ void kpix_schema_free(kpix_schema *s)
 		kpix_fkey *fk = &s->fkeys[i];
 		free(fk->fields);
 		free(fk->resource);
+		free(fk->file);
 		kpix_strlist_free(&fk->ref_fields);
 		free(fk->ref_self);
 		kpix_keyset_free(fk->values);
@@ -1134,6 +1140,7 @@ void kpix_schema_free(kpix_schema *s)
 	free(s->completeness);
 	kpix_strlist_free(&s->missing);
 	free(s->pk);
+	free(s->files);
 	free(s->path);
 	free(s->dir);
 	free(s->id);
@@ -1149,6 +1156,12 @@ const char *kpix_schema_version(const kpix_schema *s) { return s->version; }
 const char *kpix_schema_title(const kpix_schema *s) { return s->title ? s->title : s->id; }
 const char *kpix_schema_description(const kpix_schema *s) { return s->description ? s->description : ""; }
 const char *kpix_schema_path(const kpix_schema *s) { return s->path; }
+
+const char *const *kpix_schema_files(const kpix_schema *s, size_t *n)
+{
+	*n = s->nfiles;
+	return s->files;
+}
 
 const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 {

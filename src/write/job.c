@@ -47,25 +47,19 @@ int kpix_job_start(kpix_job *j, kpix_row_hook on_row, void *ctx)
 	if (sp->manifest && (rc = kpix_validator_new(&j->v, s, sp->validate)))
 		return rc;
 	/* every file read is an input that no output may replace */
-	const char **inputs = kpix_xcalloc(sp->nfiles + s->nfkeys + 4, sizeof(char *));
+	size_t nschema;
+	const char *const *schema_files = kpix_schema_files(s, &nschema);
+	const char **inputs = kpix_xcalloc(sp->nfiles + nschema + 2, sizeof(char *));
 	size_t n = 0;
 	for (size_t i = 0; i < sp->nfiles; i++)
 		inputs[n++] = sp->files[i];
 	if (sp->previous)
 		inputs[n++] = sp->previous;
-	inputs[n++] = s->path;
+	for (size_t i = 0; i < nschema; i++)
+		inputs[n++] = schema_files[i];
 	if (sp->definition)
 		inputs[n++] = sp->definition;
-	char **refs = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
-	for (size_t i = 0; i < s->nfkeys; i++)
-		if (s->fkeys[i].kind == KPIX_REF_FILE)
-			inputs[n++] = refs[i] = s->fkeys[i].resource[0] == '/'
-			                            ? kpix_xstrdup(s->fkeys[i].resource)
-			                            : kpix_xasprintf("%s/%s", s->dir, s->fkeys[i].resource);
 	rc = kpix_outdir_open(&j->od, sp->out_dir, inputs, n);
-	for (size_t i = 0; i < s->nfkeys; i++)
-		free(refs[i]);
-	free(refs);
 	free(inputs);
 	if (!rc && j->v)
 		kpix_validator_set_row_hook(j->v, on_row, ctx);
