@@ -762,6 +762,7 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	const kpix_json *root = kpix_json_root(doc);
 	kpix_schema *s = kpix_xcalloc(1, sizeof(*s));
 	s->path = kpix_xstrdup(file);
+	kpix_json_sha256(doc, s->sha256, &s->size);
 	const char *slash = strrchr(file, '/');
 	s->dir = slash ? kpix_xstrndup(file, (size_t)(slash - file)) : kpix_xstrdup(".");
 	s->indicator_field = -1;

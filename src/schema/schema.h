@@ -11,6 +11,7 @@
 
 #include "cast.h"
 #include "catalogue.h"
+#include "digest.h"
 #include "expr.h"
 #include "figures.h"
 #include "json.h"
@@ -94,6 +95,8 @@ typedef enum {
 struct kpix_schema {
 	char *path;
 	char *dir;             /* directory of path, for relative references */
+	char sha256[KPIX_SHA256_HEX_SIZE]; /* of path's bytes as the loader read them */
+	uint64_t size;         /* how many bytes that was */
 	const char **files;    /* every file read (kpix_schema_files): path, then each fkeys[i].file */
 	size_t nfiles;
 	char *id, *version, *title, *description, *source;
