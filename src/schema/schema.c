@@ -27,6 +27,7 @@
 typedef struct {
 	const kpix_json_doc *doc;
 	kpix_schema *s;
+	size_t ref_memory; /* what the reference files loaded so far keep in memory */
 } loader;
 
 static void strlist_copy(kpix_strlist *dst, const kpix_strlist *src)
@@ -350,6 +351,11 @@ static void join_key(kpix_buf *b, const char *const *parts, const size_t *lens, 
 	}
 }
 
+/* The most memory the values of a schema's reference files may take
+ * together, as kpix_keyset_memory counts it: each value's bytes and 10
+ * more, rounded up to 8, and its place in the index (docs/limits.md). */
+#define REF_MAX_MEMORY ((size_t)128 << 20)
+
 typedef struct {
 	loader *ld;
 	kpix_fkey *fk;
@@ -388,6 +394,16 @@ static int ref_record(void *ctx, const kpix_record *rec)
 	join_key(&r->key, parts, lens, r->fk->ref_fields.n);
 	bool added;
 	kpix_keyset_upsert(r->fk->values, r->key.data, r->key.len, &added);
+	if (added && r->ld->ref_memory + kpix_keyset_memory(r->fk->values) > REF_MAX_MEMORY) {
+		r->rc = kpix_json_fail(r->ld->doc, r->path,
+		                       "the reference file '%s' holds more values than kpix keeps in "
+		                       "memory: by row %llu its %zu different values, with those of the "
+		                       "schema's other reference files, take more than %zu MiB; keep in "
+		                       "the file only the values the data may name",
+		                       r->fk->resource, (unsigned long long)rec->row,
+		                       kpix_keyset_size(r->fk->values), REF_MAX_MEMORY >> 20);
+		return 1;
+	}
 	return 0;
 }
 
@@ -411,6 +427,7 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 		rc = kpix_json_fail(ld->doc, path, "cannot read the reference file: %s", kpix_error_last());
 	else
 		rc = r.rc;
+	ld->ref_memory += kpix_keyset_memory(fk->values);
 	free(r.cols);
 	kpix_buf_free(&r.key);
 	return rc;
