@@ -10,10 +10,12 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sendfile.h>
 #include <unistd.h>
 
 #include "digest.h"
@@ -50,37 +52,20 @@ static int teardown(void **state)
 	return 0;
 }
 
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	assert_non_null(fp);
-	kpix_buf b = KPIX_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		kpix_buf_add(&b, chunk, n);
-	fclose(fp);
-	*len = b.len;
-	return kpix_buf_detach(&b);
-}
-
-static void spit(const char *path, const char *data, size_t len)
-{
-	FILE *fp = fopen(path, "wb");
-	assert_non_null(fp);
-	assert_int_equal(fwrite(data, 1, len, fp), len);
-	assert_int_equal(fclose(fp), 0);
-}
-
 /* Copies src to DIR/name; the copy's path, and its bytes' SHA-256 in hex. */
 static char *copy_in(fx *f, const char *src, const char *name, char hex[KPIX_SHA256_HEX_SIZE])
 {
-	size_t len;
-	char *data = slurp(src, &len);
 	char *path = kpix_xasprintf("%s/%s", f->dir, name);
-	spit(path, data, len);
-	kpix_sha256_hex(data, len, hex);
-	free(data);
+	int in = open(src, O_RDONLY), out = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+	assert_true(in >= 0 && out >= 0);
+	ssize_t n;
+	do
+		n = sendfile(out, in, NULL, 1 << 20);
+	while (n > 0);
+	assert_int_equal(n, 0);
+	close(in);
+	assert_int_equal(close(out), 0);
+	assert_int_equal(kpix_sha256_file(path, hex, NULL), 0);
 	return path;
 }
 
