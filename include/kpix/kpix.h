@@ -64,6 +64,12 @@ const char *kpix_schema_version(const kpix_schema *schema);
 const char *kpix_schema_title(const kpix_schema *schema);
 const char *kpix_schema_description(const kpix_schema *schema);
 const char *kpix_schema_path(const kpix_schema *schema);
+/* Every file the schema was loaded from: its own file first, then each
+ * reference file its foreign keys read, named as kpix opened it (a relative
+ * resource under the schema's directory). *n is set to how many. Owned by
+ * the schema. Every command that writes files takes each as an input that
+ * no output may replace. */
+const char *const *kpix_schema_files(const kpix_schema *schema, size_t *n);
 
 /* Writes a plain-English account of the schema (fields, indicators, rules,
  * completeness) into a newly allocated string; the caller frees it with

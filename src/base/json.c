@@ -158,6 +158,13 @@ void kpix_json_free(kpix_json_doc *doc)
 	free(doc);
 }
 
+void kpix_json_sha256(const kpix_json_doc *doc, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size)
+{
+	kpix_sha256_hex(doc->text, doc->len, hex);
+	if (size)
+		*size = doc->len;
+}
+
 const kpix_json *kpix_json_root(const kpix_json_doc *doc)
 {
 	return K(doc->root);

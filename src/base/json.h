@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "digest.h"
 #include "util.h"
 
 typedef struct kpix_json_doc kpix_json_doc;
@@ -63,6 +64,11 @@ void kpix_json_free(kpix_json_doc *doc);
 /* The version of the JSON parser (jansson) kpix is built with, for a
  * manifest's "versions". */
 const char *kpix_json_version(void);
+
+/* The SHA-256 of the document's bytes exactly as they were read (or
+ * given), and how many there were (size may be NULL): what a manifest
+ * records for the file, with no second read that could see other bytes. */
+void kpix_json_sha256(const kpix_json_doc *doc, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size);
 
 const kpix_json *kpix_json_root(const kpix_json_doc *doc);
 

@@ -127,6 +127,13 @@ struct kpix_validator {
 
 	kpix_row_hook row_hook;
 	void *row_hook_ctx;
+
+	/* what each file's source read (its bytes and their SHA-256), in the
+	 * report's order; last period's file's */
+	kpix_source_info *read;
+	kpix_source_info previous_read;
+	bool has_previous;
+	bool sha256;         /* hash each file's bytes as they are read */
 };
 
 /* ------------------------------------------------------------ diagnostics */
@@ -1186,9 +1193,13 @@ int kpix_validator_add_previous(kpix_validator *v, const char *path)
 	const kpix_figures *fg = &v->s->figures;
 	kpix_validator *prev = NULL;
 	int rc = kpix_validator_new(&prev, v->s, &v->opts);
-	if (rc == 0)
-		rc = kpix_validator_add_file(prev, path);
 	if (rc == 0) {
+		prev->sha256 = v->sha256;
+		rc = kpix_validator_add_file(prev, path);
+	}
+	if (rc == 0) {
+		v->previous_read = prev->read[0];
+		v->has_previous = true;
 		kpix_validator_finish(prev);
 		/* last period's figures as its valid rows give them; its other
 		 * problems are its own return's, not this one's */
@@ -1410,6 +1421,8 @@ static int begin_file(kpix_validator *v, const char *name)
 	kpix_report *r = &v->report;
 	r->files = kpix_xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
 	r->files[r->nfiles] = (kpix_file_total){kpix_xstrdup(name), 0, 0, "ascii"};
+	v->read = kpix_xrealloc(v->read, (r->nfiles + 1) * sizeof(*v->read));
+	memset(&v->read[r->nfiles], 0, sizeof(*v->read));
 	v->file_index = r->nfiles++;
 	v->file = &r->files[v->file_index];
 	v->header_seen = false;
@@ -1427,6 +1440,7 @@ static int read_source(kpix_validator *v, kpix_source *src)
 	kpix_source_handler h = {on_record, on_problem, v};
 	int rc = kpix_source_read(src, &h);
 	const kpix_source_info *st = kpix_source_info_get(src);
+	v->read[v->file_index] = *st;
 	v->file->encoding = st->encoding ? st->encoding : "ascii";
 	if (rc != 0 || !st->complete)
 		return rc;
@@ -1446,7 +1460,7 @@ int kpix_validator_add_file(kpix_validator *v, const char *path)
 	if (rc)
 		return rc;
 	kpix_source_options o = {v->opts.encoding, v->opts.max_field_bytes, v->opts.max_columns,
-	                         v->opts.progress, v->opts.progress_ctx};
+	                         v->opts.progress, v->opts.progress_ctx, v->sha256};
 	kpix_source *src;
 	if ((rc = kpix_source_open(&src, path, &o)) == 0)
 		rc = read_source(v, src);
@@ -1458,6 +1472,21 @@ int kpix_validator_add_source(kpix_validator *v, kpix_source *src, const char *n
 {
 	int rc = begin_file(v, name);
 	return rc ? rc : read_source(v, src);
+}
+
+void kpix_validator_hash_files(kpix_validator *v)
+{
+	v->sha256 = true;
+}
+
+const kpix_source_info *kpix_validator_file_read(const kpix_validator *v, size_t i)
+{
+	return i < v->report.nfiles ? &v->read[i] : NULL;
+}
+
+const kpix_source_info *kpix_validator_previous_read(const kpix_validator *v)
+{
+	return v->has_previous ? &v->previous_read : NULL;
 }
 
 const kpix_report *kpix_validator_finish(kpix_validator *v)
@@ -1480,6 +1509,7 @@ void kpix_validator_free(kpix_validator *v)
 		return;
 	const kpix_schema *s = v->s;
 	kpix_report_done(&v->report);
+	free(v->read);
 	free(v->slots);
 	free(v->fig);
 	free(v->fig_at);

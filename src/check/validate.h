@@ -36,4 +36,21 @@ void kpix_validator_add_problem(kpix_validator *v, const char *code, kpix_severi
  * stays the caller's, to close. */
 int kpix_validator_add_source(kpix_validator *v, kpix_source *src, const char *name);
 
+/* From now on each file kpix_validator_add_file and _add_previous read is
+ * hashed as it is read (the source option sha256), for a manifest; plain
+ * validation does without. */
+void kpix_validator_hash_files(kpix_validator *v);
+
+/* What the source of the i-th file added (in the report's order) read:
+ * its bytes, their SHA-256 taken as they were read (empty unless
+ * kpix_validator_hash_files came first, or the source was opened so), and
+ * whether it was read to the end (source.h); NULL for no such file. A
+ * manifest records these, not a second read of the file. Owned by the
+ * validator. */
+const kpix_source_info *kpix_validator_file_read(const kpix_validator *v, size_t i);
+
+/* The same for last period's file (kpix_validator_add_previous); NULL
+ * when none was read. */
+const kpix_source_info *kpix_validator_previous_read(const kpix_validator *v);
+
 #endif

@@ -122,9 +122,11 @@ static int run(int argc, char **argv)
 	/* the report's file is started before the data is read, so that a
 	 * path kpix cannot write is said at once */
 	if (report_path) {
-		/* every file read: the data, the previous period's, the schema */
-		size_t ninputs = 0;
-		inputs = calloc(a.nargs + 2, sizeof(*inputs));
+		/* every file read: the data, the previous period's, the schema
+		 * and its reference files */
+		size_t ninputs = 0, nschema;
+		const char *const *schema_files = kpix_schema_files(schema, &nschema);
+		inputs = calloc(a.nargs + 1 + nschema, sizeof(*inputs));
 		if (!inputs) {
 			rc = EXIT_INTERNAL;
 			goto done;
@@ -133,7 +135,8 @@ static int run(int argc, char **argv)
 			inputs[ninputs++] = a.args[i];
 		if (previous)
 			inputs[ninputs++] = previous;
-		inputs[ninputs++] = kpix_schema_path(schema);
+		for (size_t i = 0; i < nschema; i++)
+			inputs[ninputs++] = schema_files[i];
 		cli_catch_signals();
 		int orc = kpix_outfile_open(&outfile, &out, report_path, inputs, ninputs);
 		if (orc) {

@@ -225,6 +225,8 @@ int kpix_pack(kpix_pack_result **out, const kpix_schema *schema, kpix_packdef *d
 		.definition = r->def->path,
 		.definition_id = r->def->id,
 		.definition_version = r->def->version,
+		.definition_sha256 = r->def->sha256,
+		.definition_size = r->def->size,
 		.validate = &r->opts.validate,
 		.created = r->opts.created,
 	};

@@ -182,6 +182,7 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 	kpix_packdef *p = kpix_xcalloc(1, sizeof(*p));
 	p->path = file;
 	p->doc = doc;
+	kpix_json_sha256(doc, p->sha256, &p->size);
 	const kpix_json *root = kpix_json_root(doc);
 	p->periods = 5;
 	p->rag = (kpix_rag_rule){KPIX_RAG_TOLERANCE, 0, false};

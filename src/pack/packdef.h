@@ -61,6 +61,8 @@ typedef struct {
 
 struct kpix_packdef { /* the public handle of kpix.h */
 	char *path;
+	char sha256[KPIX_SHA256_HEX_SIZE]; /* of path's bytes as they were read */
+	uint64_t size;
 	char *id, *version, *title, *organisation, *schema_ref;
 	int periods;                   /* how many periods a trend shows */
 	kpix_strlist name_periods, name_texts; /* periodNames: period -> what to call it */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "util.h"
 
 #define CHUNK (256 * 1024)
@@ -716,6 +717,8 @@ int kpix_csv_read_mem(const char *data, size_t len, const kpix_csv_config *cfg_i
 	apply_defaults(&cfg, cfg_in);
 	reader r;
 	reader_init(&r, &cfg, stats);
+	if (cfg.sha256)
+		kpix_sha256_hex(data, len, stats->sha256);
 	const unsigned char *d = (const unsigned char *)data;
 	int skip = sniff(&r, d, len);
 	if (skip >= 0) {
@@ -763,6 +766,9 @@ static int read_fd(int fd, const char *path, uint64_t total, const kpix_csv_conf
 	uint64_t done = 0, next_progress = PROGRESS_EVERY;
 	bool first = true;
 	int rc = 0;
+	/* the bytes parsed are the bytes hashed: one pass, whole buffers */
+	kpix_sha256 hash;
+	kpix_sha256_init(&hash);
 	while (!r.stop) {
 		ssize_t n = read(fd, buf, CHUNK);
 		if (n < 0) {
@@ -773,6 +779,9 @@ static int read_fd(int fd, const char *path, uint64_t total, const kpix_csv_conf
 		}
 		if (n == 0)
 			break;
+		if (cfg.sha256)
+			kpix_sha256_update(&hash, buf, (size_t)n);
+		done += (uint64_t)n;
 		size_t skip = 0;
 		if (first) {
 			int s = sniff(&r, buf, (size_t)n);
@@ -782,7 +791,6 @@ static int read_fd(int fd, const char *path, uint64_t total, const kpix_csv_conf
 			first = false;
 		}
 		feed(&r, buf + skip, (size_t)n - skip);
-		done += (uint64_t)n;
 		if (cfg.progress && done >= next_progress) {
 			cfg.progress(cfg.progress_ctx, path, done, total);
 			next_progress = done + PROGRESS_EVERY;
@@ -793,6 +801,8 @@ static int read_fd(int fd, const char *path, uint64_t total, const kpix_csv_conf
 	if (cfg.progress && rc == 0)
 		cfg.progress(cfg.progress_ctx, path, done, total);
 	stats->bytes = done;
+	if (cfg.sha256)
+		kpix_sha256_final(&hash, stats->sha256);
 	reader_done(&r);
 	free(buf);
 	return rc;
@@ -826,7 +836,7 @@ static int csv_source_read(kpix_source *src, const kpix_source_handler *h)
 	csv_source *cs = (csv_source *)src;
 	const kpix_source_options *o = &src->opts;
 	kpix_csv_config cfg = {h->on_record, h->on_problem, h->ctx, o->encoding, o->max_field_bytes,
-	                       o->max_columns, o->progress, o->progress_ctx};
+	                       o->max_columns, o->progress, o->progress_ctx, o->sha256};
 	return read_fd(cs->fd, cs->path, cs->total, &cfg, &src->info);
 }
 

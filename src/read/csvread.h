@@ -32,6 +32,7 @@ typedef struct {
 	size_t max_columns;
 	kpix_progress_fn progress;
 	void *progress_ctx;
+	bool sha256;
 } kpix_csv_config;
 
 /* What was read. encoding is "utf-8", "utf-8 with BOM", "windows-1252" or

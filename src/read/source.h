@@ -34,6 +34,9 @@
  *   been handed over, and the source's info says complete is false.
  * - Failing to open or to read the file is a failure: kpix_source_open or
  *   kpix_source_read returns KPIX_EIO, and kpix_error_last names the file.
+ * - bytes counts every byte read from the file; with the option sha256,
+ *   each goes into the info's SHA-256 as it is read, before any is decoded
+ *   or skipped.
  */
 #ifndef KPIX_SOURCE_H
 #define KPIX_SOURCE_H
@@ -42,6 +45,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "digest.h"
 #include "kpix/kpix.h"
 
 typedef struct {
@@ -75,14 +79,21 @@ typedef struct {
 	size_t max_columns;         /* a wider row is a problem; 0 means 16384 */
 	kpix_progress_fn progress;  /* NULL for none */
 	void *progress_ctx;
+	bool sha256;                /* hash the bytes as they are read, into the info's sha256 */
 } kpix_source_options;
 
-/* What a source has read; final once kpix_source_read has returned. */
+/* What a source has read; final once kpix_source_read has returned.
+ * sha256 (with the option of that name; empty without) is of the very
+ * bytes the records came from, hashed as they were read, so that a
+ * manifest records what was validated even when the file changes
+ * afterwards (a second read could see other bytes). With complete it is
+ * the file's whole content; without, only what was read. */
 typedef struct {
 	uint64_t records;      /* records handed over, header and blank rows included */
 	uint64_t bytes;        /* bytes of the file read */
 	const char *encoding;  /* how the text was written, such as "utf-8"; a literal */
 	bool complete;         /* read to the end: not stopped by a source-error or by on_record */
+	char sha256[KPIX_SHA256_HEX_SIZE]; /* of the bytes read, every one, a byte-order mark included */
 } kpix_source_info;
 
 typedef struct kpix_source kpix_source;

@@ -27,6 +27,7 @@
 typedef struct {
 	const kpix_json_doc *doc;
 	kpix_schema *s;
+	size_t ref_memory; /* what the reference files loaded so far keep in memory */
 } loader;
 
 static void strlist_copy(kpix_strlist *dst, const kpix_strlist *src)
@@ -350,6 +351,11 @@ static void join_key(kpix_buf *b, const char *const *parts, const size_t *lens, 
 	}
 }
 
+/* The most memory the values of a schema's reference files may take
+ * together, as kpix_keyset_memory counts it: each value's bytes and 10
+ * more, rounded up to 8, and its place in the index (docs/limits.md). */
+#define REF_MAX_MEMORY ((size_t)128 << 20)
+
 typedef struct {
 	loader *ld;
 	kpix_fkey *fk;
@@ -388,13 +394,24 @@ static int ref_record(void *ctx, const kpix_record *rec)
 	join_key(&r->key, parts, lens, r->fk->ref_fields.n);
 	bool added;
 	kpix_keyset_upsert(r->fk->values, r->key.data, r->key.len, &added);
+	if (added && r->ld->ref_memory + kpix_keyset_memory(r->fk->values) > REF_MAX_MEMORY) {
+		r->rc = kpix_json_fail(r->ld->doc, r->path,
+		                       "the reference file '%s' holds more values than kpix keeps in "
+		                       "memory: by row %llu its %zu different values, with those of the "
+		                       "schema's other reference files, take more than %zu MiB; keep in "
+		                       "the file only the values the data may name",
+		                       r->fk->resource, (unsigned long long)rec->row,
+		                       kpix_keyset_size(r->fk->values), REF_MAX_MEMORY >> 20);
+		return 1;
+	}
 	return 0;
 }
 
 static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 {
-	char *file = fk->resource[0] == '/' ? kpix_xstrdup(fk->resource)
-	                                    : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
+	const char *file = fk->file = fk->resource[0] == '/'
+	                                      ? kpix_xstrdup(fk->resource)
+	                                      : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
 	refload r = {ld, fk, kpix_xcalloc(fk->ref_fields.n, sizeof(long)), false, KPIX_BUF_INIT, 0,
 	             path};
 	kpix_source_handler h = {ref_record, NULL, &r};
@@ -410,7 +427,7 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 		rc = kpix_json_fail(ld->doc, path, "cannot read the reference file: %s", kpix_error_last());
 	else
 		rc = r.rc;
-	free(file);
+	ld->ref_memory += kpix_keyset_memory(fk->values);
 	free(r.cols);
 	kpix_buf_free(&r.key);
 	return rc;
@@ -762,6 +779,7 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	const kpix_json *root = kpix_json_root(doc);
 	kpix_schema *s = kpix_xcalloc(1, sizeof(*s));
 	s->path = kpix_xstrdup(file);
+	kpix_json_sha256(doc, s->sha256, &s->size);
 	const char *slash = strrchr(file, '/');
 	s->dir = slash ? kpix_xstrndup(file, (size_t)(slash - file)) : kpix_xstrdup(".");
 	s->indicator_field = -1;
@@ -924,6 +942,11 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	                            kpix_json_get(root, "exports"), &s->scope)))
 		goto fail;
 
+	s->files = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
+	s->files[s->nfiles++] = s->path;
+	for (size_t i = 0; i < s->nfkeys; i++)
+		if (s->fkeys[i].file)
+			s->files[s->nfiles++] = s->fkeys[i].file;
 	kpix_json_free(doc);
 	*out = s;
 	return 0;
@@ -1106,6 +1129,7 @@ void kpix_schema_free(kpix_schema *s)
 		kpix_fkey *fk = &s->fkeys[i];
 		free(fk->fields);
 		free(fk->resource);
+		free(fk->file);
 		kpix_strlist_free(&fk->ref_fields);
 		free(fk->ref_self);
 		kpix_keyset_free(fk->values);
@@ -1141,6 +1165,7 @@ void kpix_schema_free(kpix_schema *s)
 	free(s->completeness);
 	kpix_strlist_free(&s->missing);
 	free(s->pk);
+	free(s->files);
 	free(s->path);
 	free(s->dir);
 	free(s->id);
@@ -1156,6 +1181,12 @@ const char *kpix_schema_version(const kpix_schema *s) { return s->version; }
 const char *kpix_schema_title(const kpix_schema *s) { return s->title ? s->title : s->id; }
 const char *kpix_schema_description(const kpix_schema *s) { return s->description ? s->description : ""; }
 const char *kpix_schema_path(const kpix_schema *s) { return s->path; }
+
+const char *const *kpix_schema_files(const kpix_schema *s, size_t *n)
+{
+	*n = s->nfiles;
+	return s->files;
+}
 
 const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 {

@@ -11,6 +11,7 @@
 
 #include "cast.h"
 #include "catalogue.h"
+#include "digest.h"
 #include "expr.h"
 #include "figures.h"
 #include "json.h"
@@ -64,6 +65,7 @@ typedef struct {
 	size_t nfields;
 	kpix_ref_kind kind;
 	char *resource;        /* as written */
+	char *file;            /* KPIX_REF_FILE: the file read, resource taken from the schema's directory */
 	kpix_strlist ref_fields;
 	size_t *ref_self;      /* KPIX_REF_SELF: indexes of the referenced fields */
 	kpix_keyset *values;   /* other kinds: the allowed keys, loaded with the schema */
@@ -93,6 +95,10 @@ typedef enum {
 struct kpix_schema {
 	char *path;
 	char *dir;             /* directory of path, for relative references */
+	char sha256[KPIX_SHA256_HEX_SIZE]; /* of path's bytes as the loader read them */
+	uint64_t size;         /* how many bytes that was */
+	const char **files;    /* every file read (kpix_schema_files): path, then each fkeys[i].file */
+	size_t nfiles;
 	char *id, *version, *title, *description, *source;
 	kpix_field *fields;
 	size_t nfields;

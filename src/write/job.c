@@ -49,28 +49,25 @@ int kpix_job_start(kpix_job *j, kpix_row_hook on_row, void *ctx)
 	const kpix_job_spec *sp = &j->spec;
 	const kpix_schema *s = sp->schema;
 	int rc;
-	if (sp->manifest && (rc = kpix_validator_new(&j->v, s, sp->validate)))
-		return rc;
+	if (sp->manifest) {
+		if ((rc = kpix_validator_new(&j->v, s, sp->validate)))
+			return rc;
+		kpix_validator_hash_files(j->v);
+	}
 	/* every file read is an input that no output may replace */
-	const char **inputs = kpix_xcalloc(sp->nfiles + s->nfkeys + 4, sizeof(char *));
+	size_t nschema;
+	const char *const *schema_files = kpix_schema_files(s, &nschema);
+	const char **inputs = kpix_xcalloc(sp->nfiles + nschema + 2, sizeof(char *));
 	size_t n = 0;
 	for (size_t i = 0; i < sp->nfiles; i++)
 		inputs[n++] = sp->files[i];
 	if (sp->previous)
 		inputs[n++] = sp->previous;
-	inputs[n++] = s->path;
+	for (size_t i = 0; i < nschema; i++)
+		inputs[n++] = schema_files[i];
 	if (sp->definition)
 		inputs[n++] = sp->definition;
-	char **refs = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
-	for (size_t i = 0; i < s->nfkeys; i++)
-		if (s->fkeys[i].kind == KPIX_REF_FILE)
-			inputs[n++] = refs[i] = s->fkeys[i].resource[0] == '/'
-			                            ? kpix_xstrdup(s->fkeys[i].resource)
-			                            : kpix_xasprintf("%s/%s", s->dir, s->fkeys[i].resource);
 	rc = kpix_outdir_open(&j->od, sp->out_dir, inputs, n);
-	for (size_t i = 0; i < s->nfkeys; i++)
-		free(refs[i]);
-	free(refs);
 	free(inputs);
 	if (!rc && j->v)
 		kpix_validator_set_row_hook(j->v, on_row, ctx);
@@ -146,15 +143,36 @@ kpix_manifest *kpix_job_manifest(const kpix_job *j)
 	return j->m;
 }
 
-/* The schema and a pack's definition: the file, its id and version. */
-static int hash_described(kpix_mfile *f, const char *path, const char *id, const char *version)
+/* Records the file at path as f: its name, and the size and SHA-256 of the
+ * bytes kpix read from it when it read them (not a second read, which could
+ * see other bytes). */
+static void record_read(kpix_mfile *f, const char *path, const char *sha256, uint64_t size)
 {
-	int rc = kpix_mfile_hash(f, kpix_base_name(path), path);
+	free(f->name);
+	f->name = kpix_xstrdup(kpix_base_name(path));
+	f->size = size;
+	memcpy(f->sha256, sha256, KPIX_SHA256_HEX_SIZE);
+}
+
+/* The schema and a pack's definition: the file as read, its id and version. */
+static void record_described(kpix_mfile *f, const char *path, const char *sha256, uint64_t size,
+                             const char *id, const char *version)
+{
+	record_read(f, path, sha256, size);
 	free(f->id);
 	free(f->version);
 	f->id = id ? kpix_xstrdup(id) : NULL;
 	f->version = version ? kpix_xstrdup(version) : NULL;
-	return rc;
+}
+
+/* A data file as its source read it; KPIX_EIO unless it was read whole. */
+static int record_source(kpix_mfile *f, const char *path, const kpix_source_info *in)
+{
+	if (!in || !in->complete || !in->sha256[0])
+		return kpix_fail(KPIX_EIO, "cannot record '%s' in the manifest: it was not read to its end",
+		                 path);
+	record_read(f, path, in->sha256, in->bytes);
+	return 0;
 }
 
 int kpix_job_hash_inputs(kpix_job *j)
@@ -177,21 +195,20 @@ int kpix_job_hash_inputs(kpix_job *j)
 		f->has_rows = true;
 		free(f->encoding);
 		f->encoding = kpix_xstrdup(enc ? enc : "utf-8");
-		if ((rc = kpix_mfile_hash(f, kpix_base_name(sp->files[i]), sp->files[i])))
+		if ((rc = record_source(f, sp->files[i], kpix_validator_file_read(j->v, i))))
 			return rc;
 	}
 	/* read for the comparisons with last period only: its rows are not
 	 * part of this return */
 	m->has_previous = sp->previous != NULL;
 	if (sp->previous &&
-	    (rc = kpix_mfile_hash(&m->previous, kpix_base_name(sp->previous), sp->previous)))
+	    (rc = record_source(&m->previous, sp->previous, kpix_validator_previous_read(j->v))))
 		return rc;
-	if ((rc = hash_described(&m->schema, sp->schema->path, sp->schema->id,
-	                         sp->schema->version)))
-		return rc;
-	if (sp->definition && (rc = hash_described(&m->pack, sp->definition, sp->definition_id,
-	                                           sp->definition_version)))
-		return rc;
+	const kpix_schema *s = sp->schema;
+	record_described(&m->schema, s->path, s->sha256, s->size, s->id, s->version);
+	if (sp->definition)
+		record_described(&m->pack, sp->definition, sp->definition_sha256, sp->definition_size,
+		                 sp->definition_id, sp->definition_version);
 	j->hashed = true;
 	return 0;
 }

@@ -48,6 +48,8 @@ typedef struct {
 	const char *previous;         /* last period's file, or NULL */
 	const char *definition;       /* a pack's definition file, or NULL */
 	const char *definition_id, *definition_version; /* as it says */
+	const char *definition_sha256; /* of the definition's bytes as its loader read them */
+	uint64_t definition_size;
 	const kpix_validate_options *validate;
 	int64_t created;              /* as the options give it; -1: not given */
 } kpix_job_spec;
@@ -99,7 +101,11 @@ int kpix_job_begin_file(kpix_job *j, const char *name, FILE **fp);
 
 /* Records every file read in the manifest, once: the schema and the
  * definition with their ids and versions, each data file with its rows
- * and encoding, last period's file. KPIX_EIO when one cannot be read. */
+ * and encoding, last period's file. Each file's size and SHA-256 are those
+ * of the bytes read when it was loaded or validated, never of a second
+ * read: a file changed since is recorded as it was validated (and kpix
+ * verify then finds it changed). KPIX_EIO when a data file was not read
+ * to its end. */
 int kpix_job_hash_inputs(kpix_job *j);
 
 /* The manifest the job writes, for the caller to add what only it knows

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
+#include "csvread.h"
 #include "source.h"
 #include "util.h"
 
@@ -77,6 +79,85 @@ static void source__a_csv_file_hands_over_its_records_and_problems_in_file_order
 	assert_string_equal(info.encoding, "utf-8 with BOM");
 	assert_true(info.complete);
 	free(out);
+}
+
+static void source__the_info_holds_the_sha256_of_every_byte_read(void **state)
+{
+	(void)state;
+	static const char text[] = "\xef\xbb\xbf" "a,b\r\n1,\"2\"\r\n";
+	char want[KPIX_SHA256_HEX_SIZE];
+	kpix_sha256_hex(text, sizeof(text) - 1, want);
+	kpix_source_info info;
+	kpix_source_options o = {.sha256 = true};
+	free(read_text(text, &o, &info));
+	assert_int_equal(info.bytes, sizeof(text) - 1);
+	assert_string_equal(info.sha256, want); /* the byte-order mark included */
+	free(read_text(text, NULL, &info)); /* not asked for: not computed */
+	assert_string_equal(info.sha256, "");
+	/* and for bytes in memory */
+	kpix_csv_config cfg = {.on_record = on_record, .sha256 = true};
+	kpix_buf out = KPIX_BUF_INIT;
+	cfg.ctx = &out;
+	assert_int_equal(kpix_csv_read_mem(text, sizeof(text) - 1, &cfg, &info), 0);
+	assert_string_equal(info.sha256, want);
+	kpix_buf_free(&out);
+}
+
+/* on_record for the test below: once the first data row is handed over,
+ * puts other bytes at the path (as an editor saves: a new file renamed
+ * over the old one). */
+typedef struct {
+	const char *path;
+	bool replaced;
+} replacer;
+
+static int replace_at_row_2(void *ctx, const kpix_record *rec)
+{
+	replacer *r = ctx;
+	if (rec->row == 2 && !r->replaced) {
+		char *tmp = kpix_xasprintf("%s.new", r->path);
+		FILE *f = fopen(tmp, "wb");
+		assert_non_null(f);
+		fputs("a,b\nother,bytes\n", f);
+		assert_int_equal(fclose(f), 0);
+		assert_int_equal(rename(tmp, r->path), 0);
+		free(tmp);
+		r->replaced = true;
+	}
+	return 0;
+}
+
+static void source__a_file_replaced_while_read_has_the_sha256_of_the_bytes_read(void **state)
+{
+	(void)state;
+	/* more than one buffer of the reader, so reading goes on after the
+	 * file is replaced */
+	kpix_buf text = KPIX_BUF_INIT;
+	kpix_buf_add(&text, "a,b\n", 4);
+	for (int i = 0; i < 100000; i++)
+		kpix_buf_printf(&text, "%d,x\n", i);
+	char want[KPIX_SHA256_HEX_SIZE];
+	kpix_sha256_hex(text.data, text.len, want);
+	char *path = temp_file(text.data);
+	replacer r = {path, false};
+	kpix_source *src;
+	kpix_source_options o = {.sha256 = true};
+	assert_int_equal(kpix_source_open(&src, path, &o), 0);
+	kpix_source_handler h = {replace_at_row_2, NULL, &r};
+	assert_int_equal(kpix_source_read(src, &h), 0);
+	const kpix_source_info *info = kpix_source_info_get(src);
+	assert_true(r.replaced);
+	assert_true(info->complete);
+	assert_int_equal(info->records, 100001);
+	assert_int_equal(info->bytes, text.len);
+	assert_string_equal(info->sha256, want);
+	kpix_source_close(src);
+	char now[KPIX_SHA256_HEX_SIZE];
+	assert_int_equal(kpix_sha256_file(path, now, NULL), 0);
+	assert_string_not_equal(now, want);
+	unlink(path);
+	free(path);
+	kpix_buf_free(&text);
 }
 
 static void source__the_options_caps_reach_the_reader(void **state)
@@ -176,6 +257,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(source__a_csv_file_hands_over_its_records_and_problems_in_file_order),
+		cmocka_unit_test(source__the_info_holds_the_sha256_of_every_byte_read),
+		cmocka_unit_test(source__a_file_replaced_while_read_has_the_sha256_of_the_bytes_read),
 		cmocka_unit_test(source__the_options_caps_reach_the_reader),
 		cmocka_unit_test(source__a_file_that_cannot_be_opened_fails_at_open_naming_it),
 		cmocka_unit_test(source__read_file_opens_reads_and_closes),
