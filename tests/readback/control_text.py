@@ -4,7 +4,8 @@
     /usr/bin/python3 tests/readback/control_text.py --kpix build/kpix [--verbose]
 
 Exports the council example with an organisation holding \\x01, ESC and '&',
-and a --param contact holding \\x01 and ESC, and opens the workbook with
+and a --param contact holding \\x01 and ESC, and makes the oneSource board
+pack for an organisation holding the same, and opens each workbook with
 openpyxl (Debian's python3-openpyxl, which only /usr/bin/python3 sees): on
 0.1.0 it refused the file ("PCDATA invalid Char value 1") while kpix said 0.
 Each text that reaches the workbook (the document properties, the page
@@ -17,6 +18,7 @@ Exit status: 0 when every check passes, 1 when any fails, 2 on a usage problem.
 """
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -69,6 +71,43 @@ def kpix_export(kpix, data, out, params):
     return subprocess.run(cmd, env=env, capture_output=True, timeout=TIMEOUT)
 
 
+def check_pack(c, kpix, tmp):
+    """The board pack's organisation, from its definition and the data, reaches
+    the page header of every sheet and the document properties."""
+    org = "one\x01Source\x1b[8m & Co"
+    with open(os.path.join(ROOT, "schemas", "packs", "onesource-joint-committee.json"),
+              encoding="utf-8") as f:
+        pack = json.load(f)
+    pack["organisation"] = org
+    pack_path = os.path.join(tmp, "pack.json")
+    with open(pack_path, "w", encoding="utf-8") as f:
+        json.dump(pack, f)
+    with open(os.path.join(ROOT, "examples", "onesource", "okpi1-history.csv"), encoding="utf-8",
+              newline="") as f:
+        rows = f.read().split("\n")
+    history = os.path.join(tmp, "history.csv")
+    with open(history, "w", encoding="utf-8", newline="") as f:
+        f.write("\n".join(r.replace("oneSource,", org + ",", 1) if r.startswith("oneSource,") else r
+                          for r in rows))
+    out = os.path.join(tmp, "pack")
+    env = dict(os.environ, KPIX_SCHEMA_PATH=os.path.join(ROOT, "schemas"), LC_ALL="C", TZ="UTC",
+               SOURCE_DATE_EPOCH="1700000000")
+    r = subprocess.run([kpix, "pack", history, "--pack", pack_path, "--period", "2017-18 Q3",
+                        "--out", out, "-q"], env=env, capture_output=True, timeout=TIMEOUT)
+    c.eq("pack with control characters exits", r.returncode, 0)
+    if r.returncode != 0:
+        return
+    book = [n for n in os.listdir(out) if n.endswith(".xlsx")][0]
+    try:
+        wb = openpyxl.load_workbook(os.path.join(out, book))
+    except Exception as e:
+        c.eq("openpyxl opens the pack", "%s: %s" % (type(e).__name__, e), "opened")
+        return
+    c.eq("pack property author", wb.properties.creator, cleaned(org))
+    c.eq("pack page headers, left", sorted({ws.oddHeader.left.text for ws in wb.worksheets}),
+         [cleaned(org).replace("&", "&&")])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kpix", required=True)
@@ -115,6 +154,7 @@ def main():
                  names in r.stderr, True)
             c.eq("--param with %s that is not UTF-8: nothing written" % what,
                  os.listdir(out) if os.path.isdir(out) else [], [])
+        check_pack(c, args.kpix, tmp)
     if c.failed:
         print("control_text.py: %d check(s) failed" % c.failed)
         return 1
