@@ -228,8 +228,8 @@ typedef struct kpix_export_result kpix_export_result;
  * input. *out is always set (free it with kpix_export_free). Returns 0
  * when the export ran: then the data was either written
  * (kpix_export_written) or found to have errors (see the report, and
- * nothing was written); KPIX_EUSAGE for options of another version or
- * options the schema does not know,
+ * nothing was written); KPIX_EUSAGE for options of another version,
+ * options the schema does not know or a parameter that is not UTF-8,
  * KPIX_ESCHEMA when the schema has no exports, KPIX_EIO when a file cannot
  * be read or written (nothing is left in out_dir). */
 int kpix_export(kpix_export_result **out, const kpix_schema *schema, const char *const *files,

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "csvread.h"
 #include "period.h"
 #include "report.h"
 #include "schema.h"
@@ -229,6 +230,16 @@ static bool same(const kpix_cell *c, const char *s)
 	return strncmp(c->data, s, c->len) == 0 && s[c->len] == '\0';
 }
 
+/* A heading names a field as written, or behind the apostrophe kpix's CSV
+ * writer puts before a name a spreadsheet would run as a formula (the
+ * template's header row), which a spreadsheet saves back as it is. */
+static bool same_label(const kpix_cell *c, const char *name)
+{
+	return same(c, name) || (c->len > 1 && c->data[0] == '\'' && strlen(name) == c->len - 1 &&
+	                         memcmp(c->data + 1, name, c->len - 1) == 0 &&
+	                         kpix_csv_formula_like(name, c->len - 1));
+}
+
 /* Empties every field's row state: no value, no cell, no broken constraint. */
 static void clear_fields(kpix_validator *v)
 {
@@ -268,7 +279,7 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 			v->field_col[c] = (long)c;
 		} else if (!exact) {
 			for (size_t f = 0; f < s->nfields; f++)
-				if (v->field_col[f] < 0 && same(label, s->fields[f].name)) {
+				if (v->field_col[f] < 0 && same_label(label, s->fields[f].name)) {
 					v->col_field[c] = (long)f;
 					v->field_col[f] = (long)c;
 					break;
@@ -292,7 +303,7 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 			emitf(v, "duplicate-label", KPIX_SEVERITY_ERROR, 1, col, fname, label->data,
 			      label->len, NULL, "the heading '%s' appears twice; each column needs its own",
 			      label->data);
-		} else if (exact && c < s->nfields && !same(label, s->fields[c].name)) {
+		} else if (exact && c < s->nfields && !same_label(label, s->fields[c].name)) {
 			emitf(v, "incorrect-label", KPIX_SEVERITY_ERROR, 1, col, fname, label->data,
 			      label->len, NULL, "column %u is headed '%s' but the schema expects '%s' here",
 			      col, label->data, s->fields[c].name);

@@ -82,9 +82,11 @@ const char *cli_schema_path(void)
 	char *slash = strrchr(exe, '/');
 	if (slash)
 		*slash = '\0';
-	/* an install puts schemas in <prefix>/share/kpix/schemas beside
-	 * <prefix>/bin; a build tree has them in <source>/schemas */
-	snprintf(path, sizeof(path), "%s/../share/kpix/schemas:%s/../schemas:%s", exe, exe,
+	/* a build directory, wherever it was made, holds the link
+	 * kpix-source-schemas to its source tree's schemas (made by CMake and
+	 * never installed), so it comes first; an install puts schemas in
+	 * <prefix>/share/kpix/schemas beside <prefix>/bin */
+	snprintf(path, sizeof(path), "%s/kpix-source-schemas:%s/../share/kpix/schemas:%s", exe, exe,
 	         kpix_default_schema_path());
 	return path;
 }

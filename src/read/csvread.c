@@ -865,3 +865,14 @@ int kpix_csv_source_open(kpix_source **out, const char *path, const kpix_source_
 	*out = &cs->base;
 	return 0;
 }
+
+bool kpix_csv_formula_like(const char *s, size_t len)
+{
+	if (!len)
+		return false;
+	if (s[0] && strchr("=+-@\t\r", s[0]))
+		return true;
+	/* U+FF0B, U+FF0D, U+FF1D and U+FF20 are EF BC 8B, 8D, 9D and A0 */
+	return len >= 3 && (unsigned char)s[0] == 0xef && (unsigned char)s[1] == 0xbc &&
+	       s[2] && strchr("\x8b\x8d\x9d\xa0", s[2]);
+}

@@ -53,4 +53,12 @@ int kpix_csv_read_mem(const char *data, size_t len, const kpix_csv_config *cfg,
  * cannot be opened or is a directory. */
 int kpix_csv_source_open(kpix_source **out, const char *path, const kpix_source_options *opts);
 
+/* True when a spreadsheet opening a CSV cell that starts with the len bytes
+ * at s could run it as a formula: it starts with =, +, -, @, a tab or a
+ * carriage return, or with the full-width forms of the first four (U+FF1D,
+ * U+FF0B, U+FF0D, U+FF20), which a spreadsheet may take for them. kpix's CSV
+ * writer puts an apostrophe before such text (kpix_csv_cell), and the
+ * validator reads a heading so written as the name behind the apostrophe. */
+bool kpix_csv_formula_like(const char *s, size_t len);
+
 #endif

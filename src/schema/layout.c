@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "keyset.h"
 #include "layout.h"
 #include "rule.h"
 #include "util.h"
@@ -14,6 +15,25 @@ typedef struct {
 	const kpix_scope *sc;
 	const kpix_layouts *l; /* the parameters, read before the exports */
 } loader;
+
+/* False when name was given to first_name before with the same seen set:
+ * the check for a repeated name, made at once however many names there
+ * are. fold compares ASCII letters without case, as strcasecmp does. */
+static bool first_name(kpix_keyset *seen, const char *name, bool fold)
+{
+	bool added;
+	if (!fold) {
+		kpix_keyset_upsert(seen, name, strlen(name), &added);
+		return added;
+	}
+	char *key = kpix_xstrdup(name);
+	for (char *p = key; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	kpix_keyset_upsert(seen, key, strlen(key), &added);
+	free(key);
+	return added;
+}
 
 typedef struct {
 	const loader *ld;
@@ -502,16 +522,16 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 		goto done;
 	}
 	x->sheets = kpix_xcalloc(kpix_json_size(sheets), sizeof(kpix_xsheet));
+	kpix_keyset *names = kpix_keyset_new();
 	size_t i;
 	const kpix_json *item;
 	kpix_json_array_foreach(sheets, i, item) {
 		char *at = kpix_xasprintf("%s[%zu]", where, i);
 		rc = load_sheet(ld, at, item, &x->sheets[i], false, x->fixed_fields);
 		x->nsheets = i + 1;
-		for (size_t k = 0; !rc && k < i; k++)
-			if (strcasecmp(x->sheets[k].name, x->sheets[i].name) == 0)
-				rc = kpix_json_fail(ld->doc, at, "a second sheet named '%s' (Excel ignores case)",
-				                  x->sheets[i].name);
+		if (!rc && !first_name(names, x->sheets[i].name, true))
+			rc = kpix_json_fail(ld->doc, at, "a second sheet named '%s' (Excel ignores case)",
+			                  x->sheets[i].name);
 		if (!rc && x->validation_sheet && strcasecmp(x->sheets[i].name, "Validation") == 0)
 			rc = kpix_json_fail(ld->doc, at, "the sheet name Validation is kept for the validation "
 			                          "warnings; name this sheet differently or set "
@@ -520,6 +540,7 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 		if (rc)
 			break;
 	}
+	kpix_keyset_free(names);
 	free(where);
 done:
 	free(format);
@@ -559,6 +580,7 @@ static int load_params(loader *ld, const kpix_json *arr, kpix_layouts *out)
 	if (!kpix_json_is_array(arr))
 		return kpix_json_fail(ld->doc, "parameters", "expected a list of parameters");
 	out->params = kpix_xcalloc(kpix_json_size(arr) + 1, sizeof(kpix_xparam));
+	kpix_keyset *names = kpix_keyset_new();
 	size_t i;
 	const kpix_json *item;
 	int rc = 0;
@@ -575,9 +597,8 @@ static int load_params(loader *ld, const kpix_json *arr, kpix_layouts *out)
 			if (!valid_name(p->name))
 				rc = kpix_json_fail(ld->doc, at, "a parameter's name may hold only lower-case "
 				                          "letters, digits, '_' and '-'");
-			for (size_t k = 0; !rc && k < i; k++)
-				if (strcmp(out->params[k].name, p->name) == 0)
-					rc = kpix_json_fail(ld->doc, at, "a second parameter named '%s'", p->name);
+			if (!rc && !first_name(names, p->name, false))
+				rc = kpix_json_fail(ld->doc, at, "a second parameter named '%s'", p->name);
 			const kpix_json *choices = kpix_json_get(item, "enum");
 			if (!rc && choices && (!kpix_json_is_array(choices) || !kpix_json_size(choices)))
 				rc = kpix_json_fail(ld->doc, at, "\"enum\" must list the values allowed");
@@ -597,9 +618,10 @@ static int load_params(loader *ld, const kpix_json *arr, kpix_layouts *out)
 		}
 		free(at);
 		if (rc)
-			return rc;
+			break;
 	}
-	return 0;
+	kpix_keyset_free(names);
+	return rc;
 }
 
 int kpix_layouts_load(kpix_layouts *out, const kpix_json_doc *doc, const kpix_json *params,
@@ -614,20 +636,21 @@ int kpix_layouts_load(kpix_layouts *out, const kpix_json_doc *doc, const kpix_js
 	if (!kpix_json_is_array(exports))
 		return kpix_json_fail(ld->doc, "exports", "expected a list of exports");
 	out->exports = kpix_xcalloc(kpix_json_size(exports) + 1, sizeof(kpix_xlayout));
+	kpix_keyset *names = kpix_keyset_new();
 	size_t i;
 	const kpix_json *item;
 	kpix_json_array_foreach(exports, i, item) {
 		char *at = kpix_xasprintf("exports[%zu]", i);
 		rc = load_export(ld, at, item, &out->exports[i]);
 		out->nexports = i + 1;
-		for (size_t k = 0; !rc && k < i; k++)
-			if (strcmp(out->exports[k].name, out->exports[i].name) == 0)
-				rc = kpix_json_fail(ld->doc, at, "a second export named '%s'", out->exports[i].name);
+		if (!rc && !first_name(names, out->exports[i].name, false))
+			rc = kpix_json_fail(ld->doc, at, "a second export named '%s'", out->exports[i].name);
 		free(at);
 		if (rc)
-			return rc;
+			break;
 	}
-	return 0;
+	kpix_keyset_free(names);
+	return rc;
 }
 
 void kpix_layouts_free(kpix_layouts *l)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyset.h"
 #include "util.h"
 
 /* The longest expression a schema error quotes whole. */
@@ -183,20 +184,27 @@ int kpix_rules_load(const kpix_json_doc *doc, const char *path, const kpix_json 
 		return kpix_json_fail(doc, path, "expected a list of rules");
 	kpix_rule *rules = kpix_xcalloc(kpix_json_size(arr) + 1, sizeof(kpix_rule));
 	*out = rules;
+	/* the codes seen so far, so that a repeated one is found at once
+	 * however many rules there are */
+	kpix_keyset *codes = kpix_keyset_new();
 	size_t i;
 	const kpix_json *item;
+	int rc = 0;
 	kpix_json_array_foreach(arr, i, item) {
 		char *at = kpix_xasprintf("%s[%zu]", path, i);
-		int rc = load_rule(doc, at, item, sc, kind, &rules[i]);
+		rc = load_rule(doc, at, item, sc, kind, &rules[i]);
 		*n = i + 1;
-		for (size_t k = 0; !rc && k < i; k++)
-			if (strcmp(rules[k].code, rules[i].code) == 0)
-				rc = kpix_json_fail(doc, at, "a second rule with the code '%s'", rules[i].code);
+		bool added = true;
+		if (!rc)
+			kpix_keyset_upsert(codes, rules[i].code, strlen(rules[i].code), &added);
+		if (!added)
+			rc = kpix_json_fail(doc, at, "a second rule with the code '%s'", rules[i].code);
 		free(at);
 		if (rc)
-			return rc;
+			break;
 	}
-	return 0;
+	kpix_keyset_free(codes);
+	return rc;
 }
 
 void kpix_rules_free(kpix_rule *rules, size_t n)

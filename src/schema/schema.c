@@ -1053,6 +1053,7 @@ int kpix_schema_list(char ***out, size_t *count, const char *search_path)
 	const char *sp = search_path ? search_path : kpix_default_schema_path();
 	char **ids = NULL;
 	size_t n = 0, cap = 0;
+	kpix_keyset *seen = kpix_keyset_new(); /* an id in two directories: the first */
 	const char *p = sp;
 	while (*p) {
 		size_t len = strcspn(p, ":");
@@ -1063,14 +1064,11 @@ int kpix_schema_list(char ***out, size_t *count, const char *search_path)
 			size_t l = strlen(e->d_name);
 			if (l <= 5 || strcmp(e->d_name + l - 5, ".json") != 0)
 				continue;
-			char *id = kpix_xstrndup(e->d_name, l - 5);
-			bool dup = false;
-			for (size_t i = 0; i < n && !dup; i++)
-				dup = strcmp(ids[i], id) == 0;
-			if (dup) {
-				free(id);
+			bool added;
+			kpix_keyset_upsert(seen, e->d_name, l - 5, &added);
+			if (!added)
 				continue;
-			}
+			char *id = kpix_xstrndup(e->d_name, l - 5);
 			if (n == cap) {
 				cap = cap ? cap * 2 : 16;
 				ids = kpix_xrealloc(ids, cap * sizeof(char *));
@@ -1084,6 +1082,7 @@ int kpix_schema_list(char ***out, size_t *count, const char *search_path)
 		if (*p == ':')
 			p++;
 	}
+	kpix_keyset_free(seen);
 	if (n)
 		qsort(ids, n, sizeof(char *), cmp_str);
 	*out = ids;

@@ -3,9 +3,11 @@
 
 #include <string.h>
 
+#include "csvread.h"
+
 void kpix_csv_cell(kpix_buf *line, const char *s, size_t len, bool is_text)
 {
-	bool formula = is_text && len && strchr("=+-@\t\r", s[0]);
+	bool formula = is_text && kpix_csv_formula_like(s, len);
 	bool quote = formula || memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\r', len) ||
 	             memchr(s, '\n', len) || (len && (s[0] == ' ' || s[len - 1] == ' '));
 	if (!quote) {

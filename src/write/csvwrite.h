@@ -17,8 +17,9 @@
 
 /* Appends one CSV cell, the len bytes at s, to line. Text (is_text) that
  * a spreadsheet would run as a formula (it starts with =, +, -, @, a tab
- * or a carriage return) gets a leading apostrophe inside quotes, so that it
- * opens as the text it is; a number (is_text false) is written as it is. */
+ * or a carriage return, or a full-width ＝ ＋ － ＠: kpix_csv_formula_like)
+ * gets a leading apostrophe inside quotes, so that it opens as the text it
+ * is; a number (is_text false) is written as it is. */
 void kpix_csv_cell(kpix_buf *line, const char *s, size_t len, bool is_text);
 
 #endif

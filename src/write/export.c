@@ -650,6 +650,15 @@ static int set_params(kpix_export_result *r)
 	for (size_t i = 0; i < r->opts.nparams; i++) {
 		const char *nv = r->opts.params[i];
 		const char *eq = strchr(nv, '=');
+		/* the manifest records parameters as UTF-8 text and workbooks
+		 * show them: other bytes are refused, not guessed at */
+		size_t nlen = eq ? (size_t)(eq - nv) : strlen(nv);
+		size_t bad = kpix_utf8_invalid_at(nv, nlen);
+		if (bad < nlen)
+			return kpix_fail(KPIX_EUSAGE,
+			                 "a --param name must be UTF-8 text; '%.*s' is followed by a byte "
+			                 "that is not",
+			                 (int)bad, nv);
 		size_t k = 0;
 		while (eq && k < l->nparams &&
 		       !(strlen(l->params[k].name) == (size_t)(eq - nv) &&
@@ -667,6 +676,11 @@ static int set_params(kpix_export_result *r)
 			kpix_buf_free(&names);
 			return rc;
 		}
+		size_t vlen = strlen(eq + 1);
+		if ((bad = kpix_utf8_invalid_at(eq + 1, vlen)) < vlen)
+			return kpix_fail(KPIX_EUSAGE,
+			                 "--param %s: the value must be UTF-8 text, and its byte %zu is not",
+			                 l->params[k].name, bad + 1);
 		free(r->param_values[k]);
 		r->param_values[k] = kpix_xstrdup(eq + 1);
 	}

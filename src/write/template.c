@@ -533,9 +533,10 @@ static int write_workbook(tpl *t, const char *path, const char *shown, int64_t c
 
 /* --------------------------------------------------------------- CSV */
 
-/* The header row, RFC 4180: a name is quoted only when it must be. The
- * names go as they are, with nothing added, since the validator compares
- * them exactly. */
+/* The header row, RFC 4180: a name is quoted only when it must be, and
+ * one that a spreadsheet would run as a formula ("=HYPERLINK(...)") gets
+ * the apostrophe that export's cells get (kpix_csv_cell), which the
+ * validator reads past when the filled template comes back. */
 static void write_header(const kpix_schema *s, FILE *fp)
 {
 	kpix_buf line = KPIX_BUF_INIT;
@@ -544,7 +545,7 @@ static void write_header(const kpix_schema *s, FILE *fp)
 		size_t len = strlen(n);
 		if (i)
 			kpix_buf_addc(&line, ',');
-		kpix_csv_cell(&line, n, len, false);
+		kpix_csv_cell(&line, n, len, true);
 	}
 	kpix_buf_adds(&line, "\r\n");
 	fwrite(line.data, 1, line.len, fp);

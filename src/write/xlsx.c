@@ -51,6 +51,87 @@ static void keep_error(kpix_xlsx *x, const char *what, lxw_error e)
 	x->error = kpix_xasprintf("cannot write '%s': %s: %s", x->display, what, lxw_strerror(e));
 }
 
+/* ------------------------------------------------- the one cleaning */
+
+#define REPLACEMENT "\xef\xbf\xbd" /* U+FFFD */
+#define ELLIPSIS "\xe2\x80\xa6"    /* U+2026 */
+#define NO_LIMIT SIZE_MAX
+
+/* The length in bytes of the character at s (avail bytes left) when a
+ * workbook's XML may hold it, or 0: a byte that does not start a valid
+ * UTF-8 character, a control character other than tab, line feed and
+ * carriage return, DEL, U+FFFE and U+FFFF. */
+static size_t xml_char(const char *s, size_t avail)
+{
+	unsigned char c = (unsigned char)s[0];
+	if (c < 0x80)
+		return (c >= 0x20 && c != 0x7f) || c == '\t' || c == '\n' || c == '\r';
+	if (kpix_utf8_invalid_at(s, avail < 4 ? avail : 4) == 0)
+		return 0;
+	if (c == 0xef && (unsigned char)s[1] == 0xbf && ((unsigned char)s[2] & 0xfe) == 0xbe)
+		return 0;
+	return c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+}
+
+/* The one cleaning of every text kpix hands to libxlsxwriter: cells,
+ * document properties, sheet names, page headers and footers, number
+ * formats, chart titles and series names, and the texts and items of
+ * checks. Appends the len bytes at s to out with each byte or character
+ * that xml_char refuses made U+FFFD, and at most max characters: when s
+ * has more, the text is cut at a character boundary, its last character
+ * "..." (U+2026) when ellipsis is set. '&' is left alone: in a page header
+ * it is Excel's code, which the caller escapes in what it quotes. */
+static void clean(kpix_buf *out, const char *s, size_t len, size_t max, bool ellipsis)
+{
+	size_t keep = ellipsis && max ? max - 1 : max;
+	size_t cut = 0, chars = 0, i = 0, run = 0;
+	while (i < len && chars <= max) {
+		if (chars == keep)
+			cut = out->len + (i - run); /* where the kept text ends */
+		size_t n = xml_char(s + i, len - i);
+		if (n) {
+			i += n; /* the run of good bytes grows */
+		} else {
+			kpix_buf_add(out, s + run, i - run);
+			kpix_buf_adds(out, REPLACEMENT);
+			run = ++i;
+		}
+		chars++;
+	}
+	kpix_buf_add(out, s + run, i - run);
+	if (chars > max) {
+		out->len = cut;
+		out->data[cut] = '\0';
+		if (ellipsis)
+			kpix_buf_adds(out, ELLIPSIS);
+	}
+}
+
+/* A cleaned copy of s for libxlsxwriter to copy (the caller frees), or
+ * NULL when s is NULL or nothing is left: libxlsxwriter 1.1.4 mishandles
+ * empty strings. */
+static char *cleaned(const char *s, size_t max, bool ellipsis)
+{
+	if (!s || !*s)
+		return NULL;
+	kpix_buf b = KPIX_BUF_INIT;
+	clean(&b, s, strlen(s), max, ellipsis);
+	if (!b.len) {
+		kpix_buf_free(&b);
+		return NULL;
+	}
+	return kpix_buf_detach(&b);
+}
+
+/* A cleaned cell's text, cut at Excel's limit for a cell, in x->text
+ * (valid until the next call). */
+static const char *clean_text(kpix_xlsx *x, const char *s, size_t len)
+{
+	kpix_buf_clear(&x->text);
+	clean(&x->text, s, len, MAX_CELL_CHARS, false);
+	return x->text.data ? x->text.data : "";
+}
+
 int kpix_xlsx_open(kpix_xlsx **out, const char *path, const char *display)
 {
 	*out = NULL;
@@ -80,7 +161,7 @@ void kpix_xlsx_properties(kpix_xlsx *x, const char *const props[7], int64_t crea
 {
 	for (int i = 0; i < 7; i++) {
 		free(x->props[i]);
-		x->props[i] = props[i] && *props[i] ? kpix_xstrdup(props[i]) : NULL;
+		x->props[i] = cleaned(props[i], NO_LIMIT, false);
 	}
 	/* libxlsxwriter copies these strings at close, so they live in x */
 	lxw_doc_properties p = {
@@ -96,23 +177,22 @@ void kpix_xlsx_properties(kpix_xlsx *x, const char *const props[7], int64_t crea
 	keep_error(x, "document properties", workbook_set_properties(x->wb, &p));
 }
 
-kpix_xlsx_sheet *kpix_xlsx_add_sheet(kpix_xlsx *x, const char *name)
+kpix_xlsx_sheet *kpix_xlsx_add_sheet(kpix_xlsx *x, const char *raw)
 {
-	lxw_error e = workbook_validate_sheet_name(x->wb, name);
-	if (e != LXW_NO_ERROR) {
-		keep_error(x, name, e);
-		return NULL;
-	}
-	lxw_worksheet *ws = workbook_add_worksheet(x->wb, name);
+	/* the name as written is the one ranges name (kpix_xlsx_range) */
+	char *name = cleaned(raw, NO_LIMIT, false);
+	lxw_error e = name ? workbook_validate_sheet_name(x->wb, name) : LXW_ERROR_PARAMETER_VALIDATION;
+	lxw_worksheet *ws = e == LXW_NO_ERROR ? workbook_add_worksheet(x->wb, name) : NULL;
 	if (!ws) {
-		keep_error(x, name, LXW_ERROR_MEMORY_MALLOC_FAILED);
+		keep_error(x, name ? name : "a sheet", e ? e : LXW_ERROR_MEMORY_MALLOC_FAILED);
+		free(name);
 		return NULL;
 	}
 	worksheet_set_paper(ws, PAPER_A4);
 	kpix_xlsx_sheet *s = kpix_xcalloc(1, sizeof(*s));
 	s->x = x;
 	s->ws = ws;
-	s->name = kpix_xstrdup(name);
+	s->name = name;
 	x->sheets = kpix_xrealloc(x->sheets, (x->nsheets + 1) * sizeof(*x->sheets));
 	x->sheets[x->nsheets++] = s;
 	return s;
@@ -165,8 +245,10 @@ static lxw_format *format_of(kpix_xlsx *x, const kpix_xstyle *st)
 		format_set_italic(f);
 	if (st->center)
 		format_set_align(f, LXW_ALIGN_CENTER);
-	if (st->number_format && *st->number_format)
-		format_set_num_format(f, st->number_format);
+	char *number_format = cleaned(st->number_format, NO_LIMIT, false);
+	if (number_format)
+		format_set_num_format(f, number_format);
+	free(number_format);
 	x->styles = kpix_xrealloc(x->styles, (x->nstyles + 1) * sizeof(*x->styles));
 	style_entry *e = &x->styles[x->nstyles++];
 	e->key = *st;
@@ -174,36 +256,6 @@ static lxw_format *format_of(kpix_xlsx *x, const kpix_xstyle *st)
 	e->key.number_format = e->number_format;
 	e->format = f;
 	return f;
-}
-
-/* Copies text into x->text without control characters (they would make
- * the sheet's XML invalid; tab, line feed and carriage return are kept)
- * and cut at Excel's limit for a cell. */
-static const char *clean_text(kpix_xlsx *x, const char *s, size_t len)
-{
-	kpix_buf_clear(&x->text);
-	size_t chars = 0, i = 0;
-	while (i < len && chars < MAX_CELL_CHARS) {
-		/* bytes that need no change are copied a run at a time */
-		size_t run = i;
-		for (; i < len && chars < MAX_CELL_CHARS; i++) {
-			unsigned char c = (unsigned char)s[i];
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f)
-				break;
-			chars += (c & 0xc0) != 0x80;
-		}
-		kpix_buf_add(&x->text, s + run, i - run);
-		if (i < len && chars < MAX_CELL_CHARS) {
-			kpix_buf_adds(&x->text, "\xef\xbf\xbd");
-			chars++;
-			i++;
-		}
-	}
-	/* a cut must not split a character: the last one counted keeps the
-	 * continuation bytes that follow its first */
-	while (i < len && ((unsigned char)s[i] & 0xc0) == 0x80)
-		kpix_buf_addc(&x->text, s[i++]);
-	return x->text.data ? x->text.data : "";
 }
 
 void kpix_xlsx_text(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *text, size_t len,
@@ -293,10 +345,13 @@ void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int rep
 	if (repeat_first >= 0)
 		keep_error(s->x, s->name,
 		           worksheet_repeat_rows(s->ws, (lxw_row_t)repeat_first, (lxw_row_t)repeat_last));
-	if (header && *header)
-		keep_error(s->x, "the page header", worksheet_set_header(s->ws, header));
-	if (footer && *footer)
-		keep_error(s->x, "the page footer", worksheet_set_footer(s->ws, footer));
+	char *h = cleaned(header, NO_LIMIT, false), *f = cleaned(footer, NO_LIMIT, false);
+	if (h)
+		keep_error(s->x, "the page header", worksheet_set_header(s->ws, h));
+	if (f)
+		keep_error(s->x, "the page footer", worksheet_set_footer(s->ws, f));
+	free(h);
+	free(f);
 }
 
 void kpix_xlsx_print_area(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
@@ -365,8 +420,10 @@ void kpix_xlsx_line_chart(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const 
 			chart_series_set_marker_type(cs, LXW_CHART_MARKER_NONE);
 		}
 	}
-	if (number_format)
-		chart_axis_set_num_format(ch->y_axis, number_format);
+	char *axis_format = cleaned(number_format, NO_LIMIT, false);
+	if (axis_format)
+		chart_axis_set_num_format(ch->y_axis, axis_format);
+	free(axis_format);
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
 	chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
 	lxw_chart_options opt = {.x_offset = 4, .y_offset = 4,
@@ -387,28 +444,6 @@ static size_t utf8_chars(const char *s)
 	for (; *s; s++)
 		n += ((unsigned char)*s & 0xc0) != 0x80;
 	return n;
-}
-
-/* A copy of s fit for a check's title or message: control characters
- * other than line feeds made spaces, and at most max characters, the last
- * of them "..." when it had to be cut. NULL when nothing is left. */
-static char *check_text(const char *s, size_t max)
-{
-	if (!s || !*s)
-		return NULL;
-	kpix_buf b = KPIX_BUF_INIT;
-	size_t chars = 0, total = utf8_chars(s);
-	for (const char *p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		bool starts = (c & 0xc0) != 0x80;
-		if (starts && total > max && chars == max - 1) {
-			kpix_buf_adds(&b, "\xe2\x80\xa6");
-			break;
-		}
-		chars += starts;
-		kpix_buf_addc(&b, (c < 0x20 && c != '\n') || c == 0x7f ? ' ' : (char)c);
-	}
-	return kpix_buf_detach(&b);
 }
 
 bool kpix_xlsx_list_fits(const char *const *items, size_t nitems)
@@ -448,7 +483,7 @@ void kpix_xlsx_check(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
 		return;
 	} else if (c->kind == KPIX_XCHECK_LIST && c->range) {
 		v.validate = LXW_VALIDATION_TYPE_LIST_FORMULA;
-		v.value_formula = range = kpix_xstrdup(c->range);
+		v.value_formula = range = cleaned(c->range, NO_LIMIT, false);
 	} else if (c->kind == KPIX_XCHECK_LIST) {
 		if (!kpix_xlsx_list_fits(c->items, c->nitems)) {
 			keep_error(s->x, s->name, LXW_ERROR_255_STRING_LENGTH_EXCEEDED);
@@ -457,8 +492,8 @@ void kpix_xlsx_check(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
 		list = kpix_xcalloc(c->nitems + 1, sizeof(char *));
 		size_t n = 0;
 		for (size_t i = 0; i < c->nitems; i++)
-			if (*c->items[i])
-				list[n++] = (char *)c->items[i];
+			if ((list[n] = cleaned(c->items[i], NO_LIMIT, false)))
+				n++;
 		if (n == 0) {
 			/* nothing to choose from: a blank is all that passes */
 			free(list);
@@ -486,9 +521,9 @@ void kpix_xlsx_check(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
 			v.maximum_number = 1e307;
 		}
 	}
-	char *title = check_text(c->title, MAX_TITLE_CHARS);
-	char *message = check_text(c->message, MAX_MESSAGE_CHARS);
-	char *error = check_text(c->error, MAX_MESSAGE_CHARS);
+	char *title = cleaned(c->title, MAX_TITLE_CHARS, true);
+	char *message = cleaned(c->message, MAX_MESSAGE_CHARS, true);
+	char *error = cleaned(c->error, MAX_MESSAGE_CHARS, true);
 	v.input_title = title;
 	v.input_message = message;
 	v.error_title = title;
@@ -496,6 +531,8 @@ void kpix_xlsx_check(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
 	keep_error(s->x, s->name,
 	           worksheet_data_validation_range(s->ws, first_row, first_col, last_row, last_col,
 	                                           &v));
+	for (size_t i = 0; list && list[i]; i++)
+		free(list[i]);
 	free(list);
 	free(range);
 	free(title);

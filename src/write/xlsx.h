@@ -2,9 +2,12 @@
  *
  * It keeps libxlsxwriter's sharp edges away from the rest of kpix: every
  * lxw_error is checked and the first one is kept with the file's name;
- * text is made safe before it is handed over (no empty strings, which
- * libxlsxwriter 1.1.4 mishandles in several calls; no control characters,
- * which would make the XML invalid; at most Excel's 32,767 characters);
+ * every text is made safe by one cleaning before it is handed over (no
+ * empty strings, which libxlsxwriter 1.1.4 mishandles in several calls;
+ * control characters other than tab, line feed and carriage return, DEL,
+ * U+FFFE, U+FFFF and bytes that are not UTF-8, which would make the XML
+ * invalid, made U+FFFD; at most Excel's 32,767 characters in a cell);
+ * '&' is left alone, since a page header's codes are made of it;
  * text is always written as text, never as a formula; and nothing that
  * depends on the clock, time zone or locale reaches the file: the
  * workbook's date is given by the caller.
@@ -67,7 +70,8 @@ void kpix_xlsx_freeze(kpix_xlsx_sheet *s, uint32_t rows, uint16_t cols);
 void kpix_xlsx_filter(kpix_xlsx_sheet *s, uint32_t first_row, uint32_t last_row, uint16_t last_col);
 /* Landscape or portrait, fit to one page wide, the rows [first, last] at
  * the top of every page, and a page header and footer (Excel's codes such
- * as &P and &N; NULL for none). */
+ * as &P and &N; NULL for none). The caller doubles each '&' of a text it
+ * quotes (a name from the data), or Excel reads a code there. */
 void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int repeat_first,
                      int repeat_last, const char *header, const char *footer);
 

@@ -956,6 +956,69 @@ static void schema__an_expression_nested_ten_thousand_deep_is_refused_and_quoted
 	kpix_buf_free(&want);
 }
 
+/* ------------------------------------------ many names (kpix issue 18) */
+
+/* 150,000 rules (about 7 MB, within the 16 MiB a schema may be) load, and
+ * a code repeated by the last of them is refused at that rule. Each code
+ * is checked against those before it in a set, not one by one: this took
+ * 226 s when every earlier code was compared. */
+static void schema__a_repeated_rule_code_is_found_among_150000_rules(void **state)
+{
+	enum { N = 150000 };
+	kpix_buf b = KPIX_BUF_INIT;
+	kpix_buf_adds(&b, HEAD "  \"fields\": [{\"name\": \"x\", \"type\": \"number\"}],\n"
+	                       "  \"rules\": [\n");
+	for (int i = 0; i < N; i++)
+		kpix_buf_printf(&b, "    {\"code\": \"R%d\", \"check\": \"x >= 0\", \"message\": \"m\"}%s\n",
+		                i, i + 1 < N ? "," : "");
+	kpix_buf_adds(&b, "  ]\n}\n");
+	kpix_schema *s = load_ok(state, "many.json", b.data);
+	assert_int_equal(s->nrules, N);
+	kpix_schema_free(s);
+
+	/* the last rule takes the code of the eighth: line 5 is rules[0] */
+	kpix_buf_clear(&b);
+	kpix_buf_adds(&b, HEAD "  \"fields\": [{\"name\": \"x\", \"type\": \"number\"}],\n"
+	                       "  \"rules\": [\n");
+	for (int i = 0; i < N; i++)
+		kpix_buf_printf(&b, "    {\"code\": \"R%d\", \"check\": \"x >= 0\", \"message\": \"m\"}%s\n",
+		                i + 1 < N ? i : 7, i + 1 < N ? "," : "");
+	kpix_buf_adds(&b, "  ]\n}\n");
+	expect_refused(state, b.data, KPIX_ESCHEMA,
+	               ":150004:5: rules[149999]: a second rule with the code 'R7'");
+	kpix_buf_free(&b);
+}
+
+/* Parameters, exports and an export's sheets are checked for repeats the
+ * same way; sheet names as Excel compares them, without case. */
+static void schema__a_repeated_parameter_export_or_sheet_name_is_refused(void **state)
+{
+#define ONE_SHEET(name) "{\"name\": \"" name "\", \"columns\": [{\"heading\": \"X\", \"value\": \"x\"}]}"
+#define EXPORT(name, sheets) \
+	"{\"name\": \"" name "\", \"format\": \"xlsx\", \"file\": \"" name ".xlsx\", \"sheets\": [" sheets "]}"
+	expect_refused(state,
+	               HEAD "  \"fields\": [{\"name\": \"x\"}],\n"
+	                    "  \"parameters\": [{\"name\": \"a\"}, {\"name\": \"b\"}, {\"name\": \"a\"}]\n}\n",
+	               KPIX_ESCHEMA, ":4:48: parameters[2]: a second parameter named 'a'");
+	expect_refused(state,
+	               HEAD "  \"fields\": [{\"name\": \"x\"}],\n"
+	                    "  \"exports\": [" EXPORT("e", ONE_SHEET("S")) ",\n"
+	                    "    " EXPORT("e", ONE_SHEET("S")) "]\n}\n",
+	               KPIX_ESCHEMA, ":5:5: exports[1]: a second export named 'e'");
+	expect_refused(state,
+	               HEAD "  \"fields\": [{\"name\": \"x\"}],\n"
+	                    "  \"exports\": [" EXPORT("e", ONE_SHEET("Data") ",\n    " ONE_SHEET("DATA")) "]\n}\n",
+	               KPIX_ESCHEMA,
+	               ":5:5: exports[0].sheets[1]: a second sheet named 'DATA' (Excel ignores case)");
+	kpix_schema *s = load_ok(state, "t.json",
+	                         HEAD "  \"fields\": [{\"name\": \"x\"}],\n"
+	                              "  \"exports\": [" EXPORT("e", ONE_SHEET("Data") ", "
+	                                                              ONE_SHEET("Dat\xc3\xa4")) "]\n}\n");
+	kpix_schema_free(s);
+#undef ONE_SHEET
+#undef EXPORT
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -994,6 +1057,8 @@ int main(void)
 		T(schema__a_rule_naming_an_unknown_field_is_refused_with_the_character),
 		T(schema__a_rule_with_a_syntax_error_is_refused_with_the_character),
 		T(schema__two_rules_with_the_same_code_are_refused),
+		T(schema__a_repeated_rule_code_is_found_among_150000_rules),
+		T(schema__a_repeated_parameter_export_or_sheet_name_is_refused),
 		T(schema__a_rule_with_an_unknown_severity_is_refused),
 		T(schema__a_rule_needs_a_code_a_check_and_a_message),
 		T(schema__completeness_without_an_indicator_field_is_refused),

@@ -49,6 +49,22 @@ static void csvwrite__commas_quotes_line_breaks_and_edge_spaces_are_quoted(void 
 	expect_cell("trail ", false, "\"trail \"");
 }
 
+/* The full-width ＝ ＋ － ＠ (U+FF1D, U+FF0B, U+FF0D, U+FF20), which a
+ * spreadsheet may read as = + - @ (issue 18), are neutralised too; other
+ * full-width signs, and these anywhere but first, are not. */
+static void csvwrite__a_full_width_formula_sign_gets_an_apostrophe(void **state)
+{
+	(void)state;
+	expect_cell("\xef\xbc\x9dSUM(A1)", true, "\"'\xef\xbc\x9dSUM(A1)\"");
+	expect_cell("\xef\xbc\x8b" "1", true, "\"'\xef\xbc\x8b" "1\"");
+	expect_cell("\xef\xbc\x8d" "1", true, "\"'\xef\xbc\x8d" "1\"");
+	expect_cell("\xef\xbc\xa0x", true, "\"'\xef\xbc\xa0x\"");
+	expect_cell("x\xef\xbc\x9d", true, "x\xef\xbc\x9d");
+	expect_cell("\xef\xbc\x88x", true, "\xef\xbc\x88x"); /* （ */
+	expect_cell("\xef\xbc", true, "\xef\xbc");           /* cut short: not a sign */
+	expect_cell("\xef\xbc\x9d", false, "\xef\xbc\x9d");  /* a number is never changed */
+}
+
 static void csvwrite__text_a_spreadsheet_would_run_gets_an_apostrophe(void **state)
 {
 	(void)state;
@@ -81,6 +97,7 @@ int main(void)
 		cmocka_unit_test(csvwrite__plain_cells_are_written_as_they_are),
 		cmocka_unit_test(csvwrite__commas_quotes_line_breaks_and_edge_spaces_are_quoted),
 		cmocka_unit_test(csvwrite__text_a_spreadsheet_would_run_gets_an_apostrophe),
+		cmocka_unit_test(csvwrite__a_full_width_formula_sign_gets_an_apostrophe),
 		cmocka_unit_test(csvwrite__cells_are_appended_to_the_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -134,6 +134,45 @@ static void template__writes_the_header_csv_and_the_workbook(void **state)
 	free(out);
 }
 
+/* A field named like a formula goes into the CSV header behind an
+ * apostrophe, as export's cells do (issue 18): "=HYPERLINK(...)" must not
+ * run when the template is opened, nor the full-width ＝ that a spreadsheet
+ * may take for "=". The validator reads the name behind the apostrophe, so
+ * the template filled in and saved as it is still validates. */
+static void template__a_field_named_like_a_formula_is_neutralised_and_still_validates(void **state)
+{
+	fx *f = *state;
+	char *schema = testdir_write(f->dir, "formula.json",
+	                          "{\"$kpix\": \"schema/1\", \"id\": \"formula\", \"version\": \"1\",\n"
+	                          " \"fields\": [{\"name\": \"=HYPERLINK(\\\"http://x\\\",\\\"y\\\")\"},\n"
+	                          "   {\"name\": \"\xef\xbc\x9d" "1+1\"}, {\"name\": \"org\"},\n"
+	                          "   {\"name\": \"-5\"}, {\"name\": \"a=b\"}]}\n");
+	assert_int_equal(kpix_schema_load(&f->schema, schema, NULL), KPIX_OK);
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	assert_int_equal(run_template(f, out, -1), KPIX_OK);
+	char *path = kpix_xasprintf("%s/formula-template.csv", out);
+	size_t len;
+	char *csv = read_file(path, &len);
+	assert_string_equal(csv, "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",\"'\xef\xbc\x9d" "1+1\","
+	                         "org,\"'-5\",a=b\r\n");
+
+	/* filled in and validated as it comes back */
+	FILE *fp = fopen(path, "ab");
+	assert_non_null(fp);
+	fputs("a,b,c,d,e\r\n", fp);
+	fclose(fp);
+	kpix_validator *v;
+	assert_int_equal(kpix_validator_new(&v, f->schema, NULL), KPIX_OK);
+	assert_int_equal(kpix_validator_add_file(v, path), KPIX_OK);
+	const kpix_report *r = kpix_validator_finish(v);
+	assert_int_equal(kpix_report_count(r), 0);
+	kpix_validator_free(v);
+	free(csv);
+	free(path);
+	free(out);
+	free(schema);
+}
+
 static void template__the_same_schema_gives_the_same_bytes_in_another_directory(void **state)
 {
 	fx *f = *state;
@@ -282,6 +321,7 @@ int main(void)
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(template__writes_the_header_csv_and_the_workbook),
+		T(template__a_field_named_like_a_formula_is_neutralised_and_still_validates),
 		T(template__the_same_schema_gives_the_same_bytes_in_another_directory),
 		T(template__an_output_that_would_replace_the_schema_is_refused),
 		T(template__an_output_directory_that_is_a_file_writes_nothing),
