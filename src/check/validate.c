@@ -903,22 +903,13 @@ static void check_rules(kpix_validator *v)
 	fill_indicator(v);
 	for (size_t i = 0; i < s->nrules; i++) {
 		const kpix_rule *r = &s->rules[i];
-		kpix_val res;
-		int rc = 0;
-		if (r->when) {
-			rc = kpix_expr_eval(r->when, v->slots, &res);
-			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && res.b))
-				continue;
-		}
-		if (rc == 0) {
-			rc = kpix_expr_eval(r->check, v->slots, &res);
-			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && !res.b))
-				continue;
-		}
+		kpix_rule_outcome found = kpix_rule_check(r, v->slots);
+		if (found == KPIX_RULE_HOLDS)
+			continue;
 		uint32_t col = r->nabout ? col_of(v, r->about[0]) : 0;
 		const char *fname = r->nabout ? s->fields[r->about[0]].name : NULL;
 		const kpix_cell *c = r->nabout ? v->field_cell[r->about[0]] : NULL;
-		if (rc != 0) {
+		if (found == KPIX_RULE_UNWORKABLE) {
 			if (v->rule_error_reported[i])
 				continue;
 			v->rule_error_reported[i] = true;
@@ -1143,24 +1134,15 @@ static void finish_figures(kpix_validator *v)
 	kpix_buf m = KPIX_BUF_INIT;
 	for (size_t i = 0; i < fg->nrules; i++) {
 		const kpix_rule *r = &fg->rules[i];
-		kpix_val res;
-		int rc = 0;
-		if (r->when) {
-			rc = kpix_expr_eval(r->when, v->fig, &res);
-			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && res.b))
-				continue;
-		}
-		if (rc == 0) {
-			rc = kpix_expr_eval(r->check, v->fig, &res);
-			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && !res.b))
-				continue;
-		}
+		kpix_rule_outcome found = kpix_rule_check(r, v->fig);
+		if (found == KPIX_RULE_HOLDS)
+			continue;
 		size_t c = r->about[0];
 		const struct fig_at *at = &v->fig_at[c];
 		char num[32] = "";
 		if (v->fig[c].kind == KPIX_VAL_NUMBER)
 			kpix_format_number(v->fig[c].num, num);
-		if (rc != 0) {
+		if (found == KPIX_RULE_UNWORKABLE) {
 			kpix_diag d = {"rule-error", KPIX_SEVERITY_WARNING, at->file, at->row, at->col,
 			               fname, NULL, r->code,
 			               "this rule on the figures could not be worked out (it compares or "

@@ -199,6 +199,20 @@ int kpix_rules_load(const kpix_json_doc *doc, const char *path, const kpix_json 
 	return 0;
 }
 
+kpix_rule_outcome kpix_rule_check(const kpix_rule *r, const kpix_val *slots)
+{
+	kpix_val res;
+	if (r->when) {
+		if (kpix_expr_eval(r->when, slots, &res) != 0)
+			return KPIX_RULE_UNWORKABLE;
+		if (!(res.kind == KPIX_VAL_BOOL && res.b))
+			return KPIX_RULE_HOLDS;
+	}
+	if (kpix_expr_eval(r->check, slots, &res) != 0)
+		return KPIX_RULE_UNWORKABLE;
+	return res.kind == KPIX_VAL_BOOL && !res.b ? KPIX_RULE_FAILS : KPIX_RULE_HOLDS;
+}
+
 void kpix_rules_free(kpix_rule *rules, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
