@@ -44,6 +44,18 @@ static void describe_field(kpix_buf *b, const kpix_field *f)
 		kpix_buf_printf(b, "      %s\n", f->description);
 }
 
+/* A rule in two or three lines: its code, severity and title, its
+ * condition and its check, as the schema writes them. */
+static void describe_rule(kpix_buf *b, const kpix_rule *r)
+{
+	kpix_buf_printf(b, "  %s (%s)%s%s\n", r->code,
+	                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error", r->title ? ": " : "",
+	                r->title ? r->title : "");
+	if (r->when_src)
+		kpix_buf_printf(b, "      where   %s\n", r->when_src);
+	kpix_buf_printf(b, "      check   %s\n", r->check_src);
+}
+
 const char *kpix_unit_words(const char *unit)
 {
 	if (!unit)
@@ -128,15 +140,8 @@ char *kpix_schema_describe(const kpix_schema *s)
 	}
 	if (s->nrules) {
 		kpix_buf_printf(&b, "\nRules (%zu):\n", s->nrules);
-		for (size_t i = 0; i < s->nrules; i++) {
-			const kpix_rule *r = &s->rules[i];
-			kpix_buf_printf(&b, "  %s (%s)%s%s\n", r->code,
-			                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
-			                r->title ? ": " : "", r->title ? r->title : "");
-			if (r->when_src)
-				kpix_buf_printf(&b, "      where   %s\n", r->when_src);
-			kpix_buf_printf(&b, "      check   %s\n", r->check_src);
-		}
+		for (size_t i = 0; i < s->nrules; i++)
+			describe_rule(&b, &s->rules[i]);
 	}
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		const kpix_completeness *c = &s->completeness[i];
@@ -156,15 +161,8 @@ char *kpix_schema_describe(const kpix_schema *s)
 		kpix_buf_printf(&b, "\nFigures (%zu), named CODE[_part][_BREAKDOWN] from the %s column%s",
 		                fg->n, s->fields[fg->value_field].name,
 		                fg->nrules ? "; rules on them:\n" : ".\n");
-		for (size_t i = 0; i < fg->nrules; i++) {
-			const kpix_rule *r = &fg->rules[i];
-			kpix_buf_printf(&b, "  %s (%s)%s%s\n", r->code,
-			                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
-			                r->title ? ": " : "", r->title ? r->title : "");
-			if (r->when_src)
-				kpix_buf_printf(&b, "      where   %s\n", r->when_src);
-			kpix_buf_printf(&b, "      check   %s\n", r->check_src);
-		}
+		for (size_t i = 0; i < fg->nrules; i++)
+			describe_rule(&b, &fg->rules[i]);
 	}
 	const kpix_layouts *l = &s->layouts;
 	if (l->nparams) {
