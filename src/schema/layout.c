@@ -216,6 +216,8 @@ static int load_fills(loader *ld, const char *path, const kpix_json *fills, kpix
 static int load_column(loader *ld, const char *path, const kpix_json *j, kpix_xcolumn *c, bool detail,
                        bool figures, bool *fixed)
 {
+	/* in the order of kpix_xvalue_type */
+	static const char *const value_types[] = {"auto", "text", "date", NULL};
 	static const char *const keys[] = {"heading", "label", "value", "type", "decimals",
 	                                   "numberFormat", "width", "wrap", "fill", "hint", NULL};
 	c->decimals = -1;
@@ -247,18 +249,11 @@ static int load_column(loader *ld, const char *path, const kpix_json *j, kpix_xc
 		free(at);
 		goto done;
 	}
-	if (!type || strcmp(type, "auto") == 0) {
-		c->type = KPIX_XV_AUTO;
-	} else if (strcmp(type, "text") == 0) {
-		c->type = KPIX_XV_TEXT;
-	} else if (strcmp(type, "date") == 0) {
-		c->type = KPIX_XV_DATE;
-	} else {
-		char *at = member(path, "type");
-		rc = kpix_json_fail(ld->doc, at, "unknown type '%s'; expected auto, text or date", type);
-		free(at);
+	int found = KPIX_XV_AUTO;
+	if (type && (rc = kpix_json_one_of(ld->doc, path, "type", type, value_types,
+	                                   "auto, text or date", &found)))
 		goto done;
-	}
+	c->type = (kpix_xvalue_type)found;
 	const kpix_json *d = kpix_json_get(j, "decimals");
 	if (d && kpix_json_is_integer(d) && kpix_json_integer(d) >= 0 && kpix_json_integer(d) <= 10) {
 		c->decimals = (int)kpix_json_integer(d);
@@ -459,16 +454,12 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 	    (rc = kpix_json_get_str(ld->doc, path, j, "format", &format, true)) ||
 	    (rc = get_tmpl(ld, path, j, "file", &x->file, true, x->fixed_fields)))
 		goto done;
-	if (strcmp(format, "csv") == 0) {
-		x->format = KPIX_XF_CSV;
-	} else if (strcmp(format, "xlsx") == 0) {
-		x->format = KPIX_XF_XLSX;
-	} else {
-		char *at = member(path, "format");
-		rc = kpix_json_fail(ld->doc, at, "unknown format '%s'; expected csv or xlsx", format);
-		free(at);
+	/* in the order of kpix_xformat */
+	static const char *const formats[] = {"csv", "xlsx", NULL};
+	int found = KPIX_XF_CSV;
+	if ((rc = kpix_json_one_of(ld->doc, path, "format", format, formats, "csv or xlsx", &found)))
 		goto done;
-	}
+	x->format = (kpix_xformat)found;
 	if (x->format == KPIX_XF_CSV) {
 		static const char *const no[] = {"properties", "date", "sheets", "validationSheet"};
 		for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)

@@ -44,18 +44,14 @@ int kpix_rule_compile(const kpix_json_doc *doc, const char *path, const char *ke
 int kpix_rule_severity(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
                        kpix_severity *out)
 {
+	/* in the order of kpix_severity */
+	static const char *const words[] = {"error", "warning", NULL};
 	char *sev = NULL;
+	int found = KPIX_SEVERITY_ERROR;
 	int rc = kpix_json_get_str(doc, path, obj, "severity", &sev, false);
-	if (rc)
-		return rc;
-	*out = KPIX_SEVERITY_ERROR;
-	if (sev && strcmp(sev, "warning") == 0) {
-		*out = KPIX_SEVERITY_WARNING;
-	} else if (sev && strcmp(sev, "error") != 0) {
-		char *p = kpix_json_path(path, "severity");
-		rc = kpix_json_fail(doc, p, "unknown severity '%s'; expected error or warning", sev);
-		free(p);
-	}
+	if (!rc && sev)
+		rc = kpix_json_one_of(doc, path, "severity", sev, words, "error or warning", &found);
+	*out = (kpix_severity)found;
 	free(sev);
 	return rc;
 }
