@@ -231,6 +231,12 @@ int cli_validate_options(const cli_command *cmd, const cli_args *a, kpix_validat
 	return 0;
 }
 
+int cli_load_schema(const cli_command *cmd, const cli_args *a, kpix_schema **out)
+{
+	int rc = kpix_schema_load(out, cli_value(cmd, a, "schema"), cli_schema_path());
+	return rc ? cli_failure(rc) : EXIT_VALID;
+}
+
 /* SOURCE_DATE_EPOCH as reproducible-builds.org defines it: a whole number
  * of seconds since 1970. */
 int cli_source_date_epoch(int64_t *out)
@@ -265,9 +271,13 @@ int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_report 
 	}
 	if (kpix_report_warnings(report) > 0 && !quiet)
 		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
-	if (fflush(stdout) != 0) {
-		cli_error("cannot write to the terminal: %s", strerror(errno));
-		return EXIT_IO;
-	}
-	return EXIT_VALID;
+	return cli_flush("to the terminal");
+}
+
+int cli_flush(const char *what)
+{
+	if (fflush(stdout) == 0)
+		return EXIT_VALID;
+	cli_error("cannot write %s: %s", what, strerror(errno));
+	return EXIT_IO;
 }

@@ -105,10 +105,18 @@ void cli_print_help(const cli_command *cmd);
  * returns -1 on a value it cannot use. */
 int cli_validate_options(const cli_command *cmd, const cli_args *a, kpix_validate_options *opts);
 
+/* Loads the schema --schema names into *out (free with kpix_schema_free):
+ * EXIT_VALID, or says why it cannot and returns that exit status. */
+int cli_load_schema(const cli_command *cmd, const cli_args *a, kpix_schema **out);
+
 /* The date written into workbooks: SOURCE_DATE_EPOCH when it is set (seconds
  * since 1970, between 1980 and 2100), else -1. Prints a message and returns
  * -1 on a value it cannot use. */
 int cli_source_date_epoch(int64_t *out);
+
+/* Flushes stdout: EXIT_VALID, or, when that fails, says "cannot write
+ * WHAT: <reason>" and returns EXIT_IO. */
+int cli_flush(const char *what);
 
 /* "kpix: " + message on stderr, git style: lower case, no full stop. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

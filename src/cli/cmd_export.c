@@ -52,11 +52,8 @@ static int run(int argc, char **argv)
 	    cli_source_date_epoch(&opts.created) != 0)
 		goto done;
 
-	int lrc = kpix_schema_load(&schema, cli_value(&cmd_export, &a, "schema"), cli_schema_path());
-	if (lrc) {
-		rc = cli_failure(lrc);
+	if ((rc = cli_load_schema(&cmd_export, &a, &schema)) != EXIT_VALID)
 		goto done;
-	}
 	cli_catch_signals();
 	int erc = kpix_export(&result, schema, (const char *const *)a.args, a.nargs, &opts);
 	rc = cli_write_outcome(erc, schema, kpix_export_report(result), "data", out_dir, quiet);
@@ -65,7 +62,6 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; i < kpix_export_output_count(result); i++)
 		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_export_output_name(result, i));
 	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
-	rc = EXIT_VALID;
 done:
 	free(params);
 	free(only);

@@ -52,7 +52,6 @@ static int run(int argc, char **argv)
 	for (size_t i = 0; i < kpix_pack_output_count(result); i++)
 		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_pack_output_name(result, i));
 	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
-	rc = EXIT_VALID;
 done:
 	kpix_pack_free(result);
 	kpix_schema_free(schema);

@@ -30,11 +30,8 @@ static int run(int argc, char **argv)
 	if (cli_source_date_epoch(&opts.created) != 0)
 		goto done;
 
-	int lrc = kpix_schema_load(&schema, cli_value(&cmd_template, &a, "schema"), cli_schema_path());
-	if (lrc) {
-		rc = cli_failure(lrc);
+	if ((rc = cli_load_schema(&cmd_template, &a, &schema)) != EXIT_VALID)
 		goto done;
-	}
 	cli_catch_signals();
 	int trc = kpix_template(&written, &nwritten, schema, &opts);
 	if (trc) {

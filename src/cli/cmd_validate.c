@@ -81,11 +81,8 @@ static int run(int argc, char **argv)
 	opts.progress = progress;
 	opts.progress_ctx = &ps;
 
-	int lrc = kpix_schema_load(&schema, cli_value(&cmd_validate, &a, "schema"), cli_schema_path());
-	if (lrc) {
-		rc = cli_failure(lrc);
+	if ((rc = cli_load_schema(&cmd_validate, &a, &schema)) != EXIT_VALID)
 		goto done;
-	}
 	/* the report's file is started before the data is read, so that a
 	 * path kpix cannot write is said at once */
 	if (report_path) {
@@ -135,9 +132,7 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "kpix: %s: %" PRIu64 " errors, %" PRIu64 " warnings; report in %s\n",
 		        kpix_report_errors(report) ? "invalid" : "valid", kpix_report_errors(report),
 		        kpix_report_warnings(report), report_path);
-	} else if (fflush(stdout) != 0) {
-		cli_error("cannot write the report: %s", strerror(errno));
-		rc = EXIT_IO;
+	} else if ((rc = cli_flush("the report")) != EXIT_VALID) {
 		goto done;
 	}
 	rc = kpix_report_errors(report) ? EXIT_INVALID : EXIT_VALID;
