@@ -626,9 +626,7 @@ void kpix_layouts_free(kpix_layouts *l)
 	for (size_t i = 0; i < l->nparams; i++) {
 		free(l->params[i].name);
 		free(l->params[i].title);
-		for (size_t k = 0; k < l->params[i].nchoices; k++)
-			free(l->params[i].choices[k]);
-		free(l->params[i].choices);
+		kpix_strings_free(l->params[i].choices, l->params[i].nchoices);
 	}
 	free(l->params);
 	for (size_t i = 0; i < l->nexports; i++)
