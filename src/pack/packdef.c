@@ -28,23 +28,19 @@ static int load_rag(const kpix_json_doc *doc, const char *path, const kpix_json 
 {
 	static const char *const keys[] = {"method", "tolerance", NULL};
 	static const char *const tkeys[] = {"points", "percentOfTarget", NULL};
-	if (!kpix_json_is_object(j))
-		return kpix_json_fail(doc, path, "expected an object with a method and a tolerance");
-	char *method = NULL;
-	int rc;
-	if ((rc = kpix_json_only_keys(doc, path, j, keys)) ||
-	    (rc = kpix_json_get_str(doc, path, j, "method", &method, true)))
-		return rc;
 	/* in the order of kpix_rag_method */
 	static const char *const methods[] = {"tolerance", "comparative", NULL};
-	int found = KPIX_RAG_TOLERANCE;
-	rc = kpix_json_one_of(doc, path, "method", method, methods,
-	                      "tolerance (a band below the target) or comparative (the Havering form)",
-	                      &found);
-	out->method = (kpix_rag_method)found;
-	free(method);
-	if (rc)
+	if (!kpix_json_is_object(j))
+		return kpix_json_fail(doc, path, "expected an object with a method and a tolerance");
+	int method = KPIX_RAG_TOLERANCE;
+	int rc;
+	if ((rc = kpix_json_only_keys(doc, path, j, keys)) ||
+	    (rc = kpix_json_get_one_of(doc, path, j, "method", methods,
+	                               "tolerance (a band below the target) or comparative (the "
+	                               "Havering form)",
+	                               true, &method)))
 		return rc;
+	out->method = (kpix_rag_method)method;
 	const kpix_json *t = kpix_json_get(j, "tolerance");
 	if (!t) {
 		if (out->method == KPIX_RAG_TOLERANCE)

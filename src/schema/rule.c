@@ -46,13 +46,10 @@ int kpix_rule_severity(const kpix_json_doc *doc, const char *path, const kpix_js
 {
 	/* in the order of kpix_severity */
 	static const char *const words[] = {"error", "warning", NULL};
-	char *sev = NULL;
 	int found = KPIX_SEVERITY_ERROR;
-	int rc = kpix_json_get_str(doc, path, obj, "severity", &sev, false);
-	if (!rc && sev)
-		rc = kpix_json_one_of(doc, path, "severity", sev, words, "error or warning", &found);
+	int rc = kpix_json_get_one_of(doc, path, obj, "severity", words, "error or warning", false,
+	                              &found);
 	*out = (kpix_severity)found;
-	free(sev);
 	return rc;
 }
 

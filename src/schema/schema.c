@@ -251,19 +251,13 @@ static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_fi
 		kpix_format_number(kpix_json_number(ex), num);
 		f->example = kpix_xstrdup(num);
 	}
-	char *type = NULL;
-	if ((rc = kpix_json_get_str(ld->doc, path, fj, "type", &type, false)))
+	int type = KPIX_T_STRING;
+	if ((rc = kpix_json_get_one_of(ld->doc, path, fj, "type", type_names,
+	                               "one of: string, integer, number, boolean, date, year, "
+	                               "yearmonth, any",
+	                               false, &type)))
 		return rc;
-	int found = KPIX_T_STRING;
-	if (type)
-		rc = kpix_json_one_of(ld->doc, path, "type", type, type_names,
-		                      "one of: string, integer, number, boolean, date, year, yearmonth, "
-		                      "any",
-		                      &found);
-	f->type = (kpix_type)found;
-	free(type);
-	if (rc)
-		return rc;
+	f->type = (kpix_type)type;
 	char *format = NULL;
 	if ((rc = kpix_json_get_str(ld->doc, path, fj, "format", &format, false)))
 		return rc;
