@@ -386,25 +386,16 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 		                         f->true_values.n ? (const char *const *)f->true_values.items : NULL,
 		                         f->false_values.n ? (const char *const *)f->false_values.items : NULL,
 		                         &out->b);
-	case KPIX_T_DATE: {
-		kpix_date d;
-		if (kpix_cast_date(c->data, c->len, f->format, &d))
-			return -1;
-		out->num = d;
-		return 0;
-	}
-	case KPIX_T_YEAR: {
-		int32_t y;
-		if (kpix_cast_year(c->data, c->len, &y))
-			return -1;
-		out->num = y;
-		return 0;
-	}
+	case KPIX_T_DATE:
+	case KPIX_T_YEAR:
 	case KPIX_T_YEARMONTH: {
-		int32_t ym;
-		if (kpix_cast_yearmonth(c->data, c->len, &ym))
+		/* days since 1970, a year, or year * 12 + month - 1 */
+		int32_t n;
+		if ((f->type == KPIX_T_DATE   ? kpix_cast_date(c->data, c->len, f->format, &n)
+		     : f->type == KPIX_T_YEAR ? kpix_cast_year(c->data, c->len, &n)
+		                              : kpix_cast_yearmonth(c->data, c->len, &n)) != 0)
 			return -1;
-		out->num = ym;
+		out->num = n;
 		return 0;
 	}
 	}
