@@ -138,8 +138,8 @@ static int check_needs(const cli_command *cmd, const cli_needs *needs, const cli
 	return 0;
 }
 
-bool cli_start(const cli_command *cmd, const cli_needs *needs, int argc, char **argv,
-               cli_args *a, int *status)
+bool cli_start(const cli_command *cmd, const cli_needs *needs, int argc, char **argv, cli_args *a,
+               int *status)
 {
 	int rc = cli_parse(cmd, argc, argv, a);
 	if (rc == 0 && needs)

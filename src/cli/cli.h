@@ -87,8 +87,8 @@ typedef struct {
  * and *status the exit status to end with: EXIT_VALID when --help was
  * asked for and printed, EXIT_USAGE when the command line was wrong (and
  * said so), EXIT_INTERNAL when memory ran out. */
-bool cli_start(const cli_command *cmd, const cli_needs *needs, int argc, char **argv,
-               cli_args *a, int *status);
+bool cli_start(const cli_command *cmd, const cli_needs *needs, int argc, char **argv, cli_args *a,
+               int *status);
 
 /* Says "usage: kpix CMD USAGE" and returns EXIT_USAGE. */
 int cli_usage(const cli_command *cmd);

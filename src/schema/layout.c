@@ -457,7 +457,8 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 	/* in the order of kpix_xformat */
 	static const char *const formats[] = {"csv", "xlsx", NULL};
 	int found = KPIX_XF_CSV;
-	if ((rc = kpix_json_one_of(ld->doc, path, "format", format, formats, "csv or xlsx", &found)))
+	if ((rc = kpix_json_one_of(ld->doc, path, "format", format, formats, "csv or xlsx",
+	                           &found)))
 		goto done;
 	x->format = (kpix_xformat)found;
 	if (x->format == KPIX_XF_CSV) {

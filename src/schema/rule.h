@@ -38,11 +38,11 @@ void kpix_rules_free(kpix_rule *rules, size_t n);
 
 /* What a rule finds in the values of its scope (slots). */
 typedef enum {
-	KPIX_RULE_HOLDS,      /* its condition is not met, or its check is not false (one that
-	                       * gives neither true nor false, on a missing value say, holds) */
-	KPIX_RULE_FAILS,      /* its condition is met and its check is false */
-	KPIX_RULE_UNWORKABLE  /* the condition or the check cannot be worked out (it compares
-	                       * or adds values of different kinds) */
+	KPIX_RULE_HOLDS,     /* its condition is not met, or its check is not false (one that
+	                      * gives neither true nor false, on a missing value say, holds) */
+	KPIX_RULE_FAILS,     /* its condition is met and its check is false */
+	KPIX_RULE_UNWORKABLE /* the condition or the check cannot be worked out (it compares
+	                      * or adds values of different kinds) */
 } kpix_rule_outcome;
 
 kpix_rule_outcome kpix_rule_check(const kpix_rule *r, const kpix_val *slots);

@@ -508,7 +508,8 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	static const char *const dkeys[] = {"numerator", "denominator", "multiplier", NULL};
 	static const char *const units[] = {"percent", "per1000", "count", "days", "money",
 	                                    "ratio",   "score",   NULL};
-	static const char *const frequencies[] = {"quarterly", "biannual", "annual", "monthly", NULL};
+	static const char *const frequencies[] = {"quarterly", "biannual", "annual", "monthly",
+	                                          NULL};
 	int rc;
 	if (!kpix_json_is_object(j))
 		return kpix_json_fail(ld->doc, path, "expected an object describing an indicator");
@@ -529,9 +530,9 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	                                         "one of: percent, per1000, count, days, money, "
 	                                         "ratio, score",
 	                                         NULL))) ||
-	    (ind->frequency && (rc = kpix_json_one_of(ld->doc, path, "frequency", ind->frequency,
-	                                              frequencies,
-	                                              "quarterly, biannual, annual or monthly", NULL))) ||
+	    (ind->frequency &&
+	     (rc = kpix_json_one_of(ld->doc, path, "frequency", ind->frequency, frequencies,
+	                            "quarterly, biannual, annual or monthly", NULL))) ||
 	    (pol && (rc = kpix_json_one_of(ld->doc, path, "polarity", pol, kpix_polarity_words,
 	                                   "higher, lower or none", &polarity))))
 		goto out;

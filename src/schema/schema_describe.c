@@ -16,7 +16,8 @@ static void add_list(kpix_buf *b, const kpix_strlist *l, bool quote)
 static void add_field_names(kpix_buf *b, const kpix_schema *s, const size_t *idx, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		kpix_buf_printf(b, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "", s->fields[idx[i]].name);
+		kpix_buf_printf(b, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "",
+		                s->fields[idx[i]].name);
 }
 
 void kpix_field_expectation(kpix_buf *b, const kpix_field *f, bool with_values)
@@ -62,8 +63,8 @@ static void describe_field(kpix_buf *b, const kpix_field *f)
 static void describe_rule(kpix_buf *b, const kpix_rule *r)
 {
 	kpix_buf_printf(b, "  %s (%s)%s%s\n", r->code,
-	                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error", r->title ? ": " : "",
-	                r->title ? r->title : "");
+	                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
+	                r->title ? ": " : "", r->title ? r->title : "");
 	if (r->when_src)
 		kpix_buf_printf(b, "      where   %s\n", r->when_src);
 	kpix_buf_printf(b, "      check   %s\n", r->check_src);
