@@ -414,26 +414,19 @@ static void sheet_free(kpix_xsheet *sh)
 	free(sh->columns);
 }
 
-static const char *const prop_keys[KPIX_XPROP_N] = {"title",   "subject",  "author",  "manager",
-                                                    "company", "category", "keywords"};
+/* The workbook properties, in the order of props[]; NULL-ended. */
+static const char *const prop_keys[KPIX_XPROP_N + 1] = {
+	"title", "subject", "author", "manager", "company", "category", "keywords", NULL};
 
 static int load_properties(loader *ld, const char *path, const kpix_json *j, kpix_xlayout *x)
 {
 	if (!j)
 		return 0;
 	char *where = member(path, "properties");
-	int rc = 0;
-	if (!kpix_json_is_object(j)) {
-		rc = kpix_json_fail(ld->doc, where, "expected an object");
-	} else {
-		const char *keys[KPIX_XPROP_N + 1];
-		for (int i = 0; i < KPIX_XPROP_N; i++)
-			keys[i] = prop_keys[i];
-		keys[KPIX_XPROP_N] = NULL;
-		rc = kpix_json_only_keys(ld->doc, where, j, keys);
-		for (int i = 0; i < KPIX_XPROP_N && !rc; i++)
-			rc = get_tmpl(ld, where, j, prop_keys[i], &x->props[i], false, x->fixed_fields);
-	}
+	int rc = kpix_json_is_object(j) ? kpix_json_only_keys(ld->doc, where, j, prop_keys)
+	                                : kpix_json_fail(ld->doc, where, "expected an object");
+	for (int i = 0; i < KPIX_XPROP_N && !rc; i++)
+		rc = get_tmpl(ld, where, j, prop_keys[i], &x->props[i], false, x->fixed_fields);
 	free(where);
 	return rc;
 }
