@@ -478,6 +478,33 @@ int kpix_json_get_str(const kpix_json_doc *doc, const char *path, const kpix_jso
 	return 0;
 }
 
+int kpix_json_one_of(const kpix_json_doc *doc, const char *path, const char *key, const char *s,
+                     const char *const *words, const char *expected, int *out)
+{
+	for (int i = 0; words[i]; i++)
+		if (strcmp(words[i], s) == 0) {
+			if (out)
+				*out = i;
+			return 0;
+		}
+	char *p = kpix_json_path(path, key);
+	int rc = kpix_json_fail(doc, p, "unknown %s '%s'; expected %s", key, s, expected);
+	free(p);
+	return rc;
+}
+
+int kpix_json_get_one_of(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
+                         const char *key, const char *const *words, const char *expected,
+                         bool required, int *out)
+{
+	char *s;
+	int rc = kpix_json_get_str(doc, path, obj, key, &s, required);
+	if (!rc && s)
+		rc = kpix_json_one_of(doc, path, key, s, words, expected, out);
+	free(s);
+	return rc;
+}
+
 /* The member key of obj, or NULL when it is absent or (then with *rc set)
  * not of the kind is_kind accepts. */
 static const kpix_json *typed(const kpix_json_doc *doc, const char *path, const kpix_json *obj,

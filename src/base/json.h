@@ -158,6 +158,18 @@ int kpix_json_get_bool(const kpix_json_doc *doc, const char *path, const kpix_js
 int kpix_json_get_num(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
                       const char *key, bool *has, double *out);
 
+/* Which of words (NULL-ended) the string s, read from obj's member key, is:
+ * its index into *out (unless out is NULL). Any other string fails at
+ * PATH.KEY: "unknown KEY 'S'; expected EXPECTED". */
+int kpix_json_one_of(const kpix_json_doc *doc, const char *path, const char *key, const char *s,
+                     const char *const *words, const char *expected, int *out);
+/* Reads obj's member key, a string (kpix_json_get_str), and checks it is
+ * one of words (kpix_json_one_of); *out is left as it is when the member
+ * is absent and not required. */
+int kpix_json_get_one_of(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
+                         const char *key, const char *const *words, const char *expected,
+                         bool required, int *out);
+
 /* How kpix_json_get_strlist writes a number as text (into 32 bytes). */
 typedef void (*kpix_json_number_fn)(double v, char *buf);
 

@@ -404,25 +404,16 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 		                         f->true_values.n ? (const char *const *)f->true_values.items : NULL,
 		                         f->false_values.n ? (const char *const *)f->false_values.items : NULL,
 		                         &out->b);
-	case KPIX_T_DATE: {
-		kpix_date d;
-		if (kpix_cast_date(c->data, c->len, f->format, &d))
-			return -1;
-		out->num = d;
-		return 0;
-	}
-	case KPIX_T_YEAR: {
-		int32_t y;
-		if (kpix_cast_year(c->data, c->len, &y))
-			return -1;
-		out->num = y;
-		return 0;
-	}
+	case KPIX_T_DATE:
+	case KPIX_T_YEAR:
 	case KPIX_T_YEARMONTH: {
-		int32_t ym;
-		if (kpix_cast_yearmonth(c->data, c->len, &ym))
+		/* days since 1970, a year, or year * 12 + month - 1 */
+		int32_t n;
+		if ((f->type == KPIX_T_DATE   ? kpix_cast_date(c->data, c->len, f->format, &n)
+		     : f->type == KPIX_T_YEAR ? kpix_cast_year(c->data, c->len, &n)
+		                              : kpix_cast_yearmonth(c->data, c->len, &n)) != 0)
 			return -1;
-		out->num = ym;
+		out->num = n;
 		return 0;
 	}
 	}
@@ -921,22 +912,13 @@ static void check_rules(kpix_validator *v)
 	fill_indicator(v);
 	for (size_t i = 0; i < s->nrules; i++) {
 		const kpix_rule *r = &s->rules[i];
-		kpix_val res;
-		int rc = 0;
-		if (r->when) {
-			rc = kpix_expr_eval(r->when, v->slots, &res);
-			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && res.b))
-				continue;
-		}
-		if (rc == 0) {
-			rc = kpix_expr_eval(r->check, v->slots, &res);
-			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && !res.b))
-				continue;
-		}
+		kpix_rule_outcome found = kpix_rule_check(r, v->slots);
+		if (found == KPIX_RULE_HOLDS)
+			continue;
 		uint32_t col = r->nabout ? col_of(v, r->about[0]) : 0;
 		const char *fname = r->nabout ? s->fields[r->about[0]].name : NULL;
 		const kpix_cell *c = r->nabout ? v->field_cell[r->about[0]] : NULL;
-		if (rc != 0) {
+		if (found == KPIX_RULE_UNWORKABLE) {
 			if (v->rule_error_reported[i])
 				continue;
 			v->rule_error_reported[i] = true;
@@ -1161,24 +1143,15 @@ static void finish_figures(kpix_validator *v)
 	kpix_buf m = KPIX_BUF_INIT;
 	for (size_t i = 0; i < fg->nrules; i++) {
 		const kpix_rule *r = &fg->rules[i];
-		kpix_val res;
-		int rc = 0;
-		if (r->when) {
-			rc = kpix_expr_eval(r->when, v->fig, &res);
-			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && res.b))
-				continue;
-		}
-		if (rc == 0) {
-			rc = kpix_expr_eval(r->check, v->fig, &res);
-			if (rc == 0 && !(res.kind == KPIX_VAL_BOOL && !res.b))
-				continue;
-		}
+		kpix_rule_outcome found = kpix_rule_check(r, v->fig);
+		if (found == KPIX_RULE_HOLDS)
+			continue;
 		size_t c = r->about[0];
 		const struct fig_at *at = &v->fig_at[c];
 		char num[32] = "";
 		if (v->fig[c].kind == KPIX_VAL_NUMBER)
 			kpix_format_number(v->fig[c].num, num);
-		if (rc != 0) {
+		if (found == KPIX_RULE_UNWORKABLE) {
 			kpix_diag d = {"rule-error", KPIX_SEVERITY_WARNING, at->file, at->row, at->col,
 			               fname, NULL, r->code,
 			               "this rule on the figures could not be worked out (it compares or "

@@ -11,6 +11,8 @@
 #include "kpix/kpix.h"
 #include "render.h"
 
+const cli_option cli_no_options[] = {CLI_OPTIONS_END};
+
 static const cli_option *find(const cli_command *cmd, const char *name, size_t len, char short_name,
                               size_t *index)
 {
@@ -103,6 +105,58 @@ void cli_args_free(cli_args *a)
 	a->given = NULL;
 }
 
+/* What to say when an option a command needs (cli_needs) is missing. */
+static const struct {
+	const char *option, *message;
+} missing[] = {
+	{"schema", "no schema given: add --schema ID or --schema FILE (see 'kpix schemas list')"},
+	{"pack", "no pack given: add --pack ID or --pack FILE"},
+	{"period", "no period given: add --period, such as --period \"2025-26 Q2\""},
+	{"out", "no output directory given: add --out DIR"},
+};
+
+static int check_needs(const cli_command *cmd, const cli_needs *needs, const cli_args *a)
+{
+	for (size_t i = 0; i < sizeof(needs->options) / sizeof(needs->options[0]); i++) {
+		const char *name = needs->options[i];
+		if (!name || cli_value(cmd, a, name))
+			continue;
+		for (size_t m = 0; m < sizeof(missing) / sizeof(missing[0]); m++)
+			if (strcmp(missing[m].option, name) == 0)
+				cli_error("%s", missing[m].message);
+		return EXIT_USAGE;
+	}
+	if (needs->args && a->nargs == 0) {
+		cli_error("no %s given; usage: kpix %s %s", needs->args, cmd->name, cmd->usage);
+		return EXIT_USAGE;
+	}
+	if (!needs->args && a->nargs > 0) {
+		cli_error("unexpected argument '%s'; usage: kpix %s %s", a->args[0], cmd->name,
+		          cmd->usage);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+bool cli_start(const cli_command *cmd, const cli_needs *needs, int argc, char **argv, cli_args *a,
+               int *status)
+{
+	int rc = cli_parse(cmd, argc, argv, a);
+	if (rc == 0 && needs)
+		rc = check_needs(cmd, needs, a);
+	if (rc == 0)
+		return true;
+	cli_args_free(a);
+	*status = rc < 0 ? EXIT_VALID : rc;
+	return false;
+}
+
+int cli_usage(const cli_command *cmd)
+{
+	cli_error("usage: kpix %s %s", cmd->name, cmd->usage);
+	return EXIT_USAGE;
+}
+
 size_t cli_all_values(const cli_command *cmd, const cli_args *a, const char *name,
                       const char **out)
 {
@@ -138,7 +192,7 @@ void cli_print_help(const cli_command *cmd)
 	printf("  %-28s %s\n", "-h, --help", "show this help");
 }
 
-int cli_parse_max_errors(const char *s, uint64_t *out)
+static int parse_max_errors(const char *s, uint64_t *out)
 {
 	char *end;
 	errno = 0;
@@ -151,13 +205,30 @@ int cli_parse_max_errors(const char *s, uint64_t *out)
 	return 0;
 }
 
-int cli_parse_encoding(const char *s, kpix_encoding *out)
+static int parse_encoding(const char *s, kpix_encoding *out)
 {
 	if (kpix_encoding_parse(s, out) != 0) {
 		cli_error("unknown encoding '%s'; expected auto, utf-8 or windows-1252", s);
 		return -1;
 	}
 	return 0;
+}
+
+int cli_validate_options(const cli_command *cmd, const cli_args *a, kpix_validate_options *opts)
+{
+	const char *max_errors = cli_value(cmd, a, "max-errors");
+	const char *encoding = cli_value(cmd, a, "encoding");
+	if (max_errors && parse_max_errors(max_errors, &opts->max_errors) != 0)
+		return -1;
+	if (encoding && parse_encoding(encoding, &opts->encoding) != 0)
+		return -1;
+	return 0;
+}
+
+int cli_load_schema(const cli_command *cmd, const cli_args *a, kpix_schema **out)
+{
+	int rc = kpix_schema_load(out, cli_value(cmd, a, "schema"), cli_schema_path());
+	return rc ? cli_failure(rc) : EXIT_VALID;
 }
 
 /* SOURCE_DATE_EPOCH as reproducible-builds.org defines it: a whole number
@@ -180,9 +251,11 @@ int cli_source_date_epoch(int64_t *out)
 	return 0;
 }
 
-int cli_write_outcome(const kpix_schema *schema, const kpix_report *report, const char *what,
-                      const char *out_dir, bool quiet)
+int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_report *report,
+                      const char *what, const char *out_dir, bool quiet)
 {
+	if (kpix_rc)
+		return cli_failure(kpix_rc);
 	if (kpix_report_errors(report) > 0) {
 		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
 		cli_error("the %s has %" PRIu64 " error%s: nothing was written to %s", what,
@@ -192,9 +265,13 @@ int cli_write_outcome(const kpix_schema *schema, const kpix_report *report, cons
 	}
 	if (kpix_report_warnings(report) > 0 && !quiet)
 		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
-	if (fflush(stdout) != 0) {
-		cli_error("cannot write to the terminal: %s", strerror(errno));
-		return EXIT_IO;
-	}
-	return EXIT_VALID;
+	return cli_flush("to the terminal");
+}
+
+int cli_flush(const char *what)
+{
+	if (fflush(stdout) == 0)
+		return EXIT_VALID;
+	cli_error("cannot write %s: %s", what, strerror(errno));
+	return EXIT_IO;
 }

@@ -27,6 +27,21 @@ typedef struct {
 	const char *help;
 } cli_option;
 
+/* The options several commands share, each with one help text, for their
+ * tables; CLI_OPTIONS_END ends a table. */
+#define CLI_OPTION_SCHEMA                                                                         \
+	{"schema", 's', "ID|FILE", "the schema: a shipped id (see 'kpix schemas list') or a JSON file"}
+#define CLI_OPTION_OUT {"out", 'o', "DIR", "the directory to write into (made if missing)"}
+#define CLI_OPTION_MAX_ERRORS                                                                     \
+	{"max-errors", 0, "N", "list at most N problems (default 1000; all are counted)"}
+#define CLI_OPTION_ENCODING {"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"}
+#define CLI_OPTION_PREVIOUS                                                                       \
+	{"previous", 0, "FILE", "last period's data, for the schema's comparisons with it"}
+#define CLI_OPTIONS_END {NULL, 0, NULL, NULL}
+
+/* The table of a command that has no options but --help. */
+extern const cli_option cli_no_options[];
+
 typedef struct {
 	const char *name;
 	const char *summary;  /* one line for 'kpix --help' */
@@ -56,6 +71,27 @@ typedef struct {
  * returns -1 when --help was asked for and printed; else 0. */
 int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *out);
 void cli_args_free(cli_args *a);
+
+/* What a command cannot do without, beyond its options table: the options
+ * it needs, in the order it asks for them (args.c has what to say when each
+ * is missing), and its arguments: NULL for a command that takes none, else
+ * what they are ("data files"), of which it takes one or more. */
+typedef struct {
+	const char *options[4];
+	const char *args;
+} cli_needs;
+
+/* The start of a command's run: parses argv against cmd's options
+ * (cli_parse), then checks what needs asks for (NULL for nothing). Returns
+ * true to go on, with a to be freed by cli_args_free; else false, a freed
+ * and *status the exit status to end with: EXIT_VALID when --help was
+ * asked for and printed, EXIT_USAGE when the command line was wrong (and
+ * said so), EXIT_INTERNAL when memory ran out. */
+bool cli_start(const cli_command *cmd, const cli_needs *needs, int argc, char **argv, cli_args *a,
+               int *status);
+
+/* Says "usage: kpix CMD USAGE" and returns EXIT_USAGE. */
+int cli_usage(const cli_command *cmd);
 const char *cli_value(const cli_command *cmd, const cli_args *a, const char *name);
 /* Every value given for a repeatable option, in order, into out (room for
  * a->ngiven); returns how many. */
@@ -64,15 +100,23 @@ size_t cli_all_values(const cli_command *cmd, const cli_args *a, const char *nam
 
 void cli_print_help(const cli_command *cmd);
 
-/* The values of --max-errors and --encoding, which several commands take.
- * Each prints a message and returns -1 on a value it cannot use. */
-int cli_parse_max_errors(const char *s, uint64_t *out);
-int cli_parse_encoding(const char *s, kpix_encoding *out);
+/* The values of --max-errors and --encoding, which the commands that
+ * validate take, into opts where they are given. Prints a message and
+ * returns -1 on a value it cannot use. */
+int cli_validate_options(const cli_command *cmd, const cli_args *a, kpix_validate_options *opts);
+
+/* Loads the schema --schema names into *out (free with kpix_schema_free):
+ * EXIT_VALID, or says why it cannot and returns that exit status. */
+int cli_load_schema(const cli_command *cmd, const cli_args *a, kpix_schema **out);
 
 /* The date written into workbooks: SOURCE_DATE_EPOCH when it is set (seconds
  * since 1970, between 1980 and 2100), else -1. Prints a message and returns
  * -1 on a value it cannot use. */
 int cli_source_date_epoch(int64_t *out);
+
+/* Flushes stdout: EXIT_VALID, or, when that fails, says "cannot write
+ * WHAT: <reason>" and returns EXIT_IO. */
+int cli_flush(const char *what);
 
 /* "kpix: " + message on stderr, git style: lower case, no full stop. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -100,12 +144,14 @@ void cli_catch_signals(void);
 const char *cli_schema_path(void);
 
 /* What a command that writes files only from valid data (export, pack)
- * says once the data is read: when it has errors, lists them and says
- * nothing was written to out_dir ("the WHAT has N errors"), returning
- * EXIT_INVALID; otherwise lists its warnings unless quiet and returns
- * EXIT_VALID, or EXIT_IO when the terminal cannot be written. */
-int cli_write_outcome(const kpix_schema *schema, const kpix_report *report, const char *what,
-                      const char *out_dir, bool quiet);
+ * says once it has run, kpix_rc what its kpix_ function returned: when
+ * that failed, says so as cli_failure does and returns its exit status;
+ * when the data has errors, lists them and says nothing was written to
+ * out_dir ("the WHAT has N errors"), returning EXIT_INVALID; otherwise
+ * lists its warnings unless quiet and returns EXIT_VALID, or EXIT_IO when
+ * the terminal cannot be written. */
+int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_report *report,
+                      const char *what, const char *out_dir, bool quiet);
 
 extern const cli_command cmd_validate;
 extern const cli_command cmd_schemas;

@@ -6,34 +6,15 @@
 #include "cli.h"
 #include "kpix/kpix.h"
 
-static const cli_option options[] = {
-	{NULL, 0, NULL, NULL},
-};
-
-static int run(int argc, char **argv);
-
-const cli_command cmd_csv_dump = {
-	"csv-dump",
-	"print the records of a CSV file as a JSON array of arrays",
-	"FILE",
-	"Exits 1 when the file has a structural problem (quoting, encoding, size).",
-	options,
-	run,
-	true,
-};
-
 static int run(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(&cmd_csv_dump, argc, argv, &a);
-	if (rc) {
-		cli_args_free(&a);
-		return rc < 0 ? EXIT_VALID : rc;
-	}
+	int rc;
+	if (!cli_start(&cmd_csv_dump, NULL, argc, argv, &a, &rc))
+		return rc;
 	if (a.nargs != 1) {
-		cli_error("usage: kpix csv-dump FILE");
 		cli_args_free(&a);
-		return EXIT_USAGE;
+		return cli_usage(&cmd_csv_dump);
 	}
 	int r = kpix_csv_dump_json(a.args[0], stdout);
 	if (r == KPIX_ERROR) {
@@ -48,3 +29,13 @@ static int run(int argc, char **argv)
 	cli_args_free(&a);
 	return rc;
 }
+
+const cli_command cmd_csv_dump = {
+	"csv-dump",
+	"print the records of a CSV file as a JSON array of arrays",
+	"FILE",
+	"Exits 1 when the file has a structural problem (quoting, encoding, size).",
+	cli_no_options,
+	run,
+	true,
+};

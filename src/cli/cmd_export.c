@@ -10,18 +10,66 @@
 #include "kpix/kpix.h"
 
 static const cli_option options[] = {
-	{"schema", 's', "ID|FILE", "the schema: a shipped id (see 'kpix schemas list') or a JSON file"},
-	{"out", 'o', "DIR", "the directory to write into (made if missing)"},
+	CLI_OPTION_SCHEMA,
+	CLI_OPTION_OUT,
 	{"param", 'p', "NAME=VALUE", "a value the schema's exports ask for, such as contact=...; repeatable"},
 	{"only", 0, "EXPORT", "write only this export (see 'kpix schemas show'); repeatable"},
-	{"max-errors", 0, "N", "list at most N problems (default 1000; all are counted)"},
-	{"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"},
-	{"previous", 0, "FILE", "last period's data, for the schema's comparisons with it"},
+	CLI_OPTION_MAX_ERRORS,
+	CLI_OPTION_ENCODING,
+	CLI_OPTION_PREVIOUS,
 	{"quiet", 'q', NULL, "no progress and no list of warnings on the terminal"},
-	{NULL, 0, NULL, NULL},
+	CLI_OPTIONS_END,
 };
 
-static int run(int argc, char **argv);
+static const cli_needs needs = {{"schema", "out"}, "data files"};
+
+static int run(int argc, char **argv)
+{
+	cli_args a;
+	int rc;
+	if (!cli_start(&cmd_export, &needs, argc, argv, &a, &rc))
+		return rc;
+	kpix_schema *schema = NULL;
+	kpix_export_result *result = NULL;
+	const char **params = NULL, **only = NULL;
+	const char *out_dir = cli_value(&cmd_export, &a, "out");
+	bool quiet = cli_value(&cmd_export, &a, "quiet") != NULL;
+	rc = EXIT_USAGE;
+	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
+	opts.out_dir = out_dir;
+	opts.previous = cli_value(&cmd_export, &a, "previous");
+	params = calloc(a.ngiven + 1, sizeof(char *));
+	only = calloc(a.ngiven + 1, sizeof(char *));
+	if (!params || !only) {
+		rc = EXIT_INTERNAL;
+		goto done;
+	}
+	opts.nparams = cli_all_values(&cmd_export, &a, "param", params);
+	opts.params = params;
+	opts.nonly = cli_all_values(&cmd_export, &a, "only", only);
+	opts.only = only;
+	if (cli_validate_options(&cmd_export, &a, &opts.validate) != 0 ||
+	    cli_source_date_epoch(&opts.created) != 0)
+		goto done;
+
+	if ((rc = cli_load_schema(&cmd_export, &a, &schema)) != EXIT_VALID)
+		goto done;
+	cli_catch_signals();
+	int erc = kpix_export(&result, schema, (const char *const *)a.args, a.nargs, &opts);
+	rc = cli_write_outcome(erc, schema, kpix_export_report(result), "data", out_dir, quiet);
+	if (rc != EXIT_VALID)
+		goto done;
+	for (size_t i = 0; i < kpix_export_output_count(result); i++)
+		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_export_output_name(result, i));
+	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
+done:
+	free(params);
+	free(only);
+	kpix_export_free(result);
+	kpix_schema_free(schema);
+	cli_args_free(&a);
+	return rc;
+}
 
 const cli_command cmd_export = {
 	"export",
@@ -45,80 +93,3 @@ const cli_command cmd_export = {
 	run,
 	false,
 };
-
-static int run(int argc, char **argv)
-{
-	cli_args a;
-	int rc = cli_parse(&cmd_export, argc, argv, &a);
-	kpix_schema *schema = NULL;
-	kpix_export_result *result = NULL;
-	const char **params = NULL, **only = NULL;
-	if (rc) {
-		rc = rc < 0 ? EXIT_VALID : rc;
-		goto done;
-	}
-	const char *schema_ref = cli_value(&cmd_export, &a, "schema");
-	const char *out_dir = cli_value(&cmd_export, &a, "out");
-	const char *max_errors = cli_value(&cmd_export, &a, "max-errors");
-	const char *encoding = cli_value(&cmd_export, &a, "encoding");
-	const char *previous = cli_value(&cmd_export, &a, "previous");
-	bool quiet = cli_value(&cmd_export, &a, "quiet") != NULL;
-	rc = EXIT_USAGE;
-	if (!schema_ref) {
-		cli_error("no schema given: add --schema ID or --schema FILE (see 'kpix schemas list')");
-		goto done;
-	}
-	if (!out_dir) {
-		cli_error("no output directory given: add --out DIR");
-		goto done;
-	}
-	if (a.nargs == 0) {
-		cli_error("no data files given; usage: kpix export %s", cmd_export.usage);
-		goto done;
-	}
-	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
-	opts.out_dir = out_dir;
-	opts.previous = previous;
-	params = calloc(a.ngiven + 1, sizeof(char *));
-	only = calloc(a.ngiven + 1, sizeof(char *));
-	if (!params || !only) {
-		rc = EXIT_INTERNAL;
-		goto done;
-	}
-	opts.nparams = cli_all_values(&cmd_export, &a, "param", params);
-	opts.params = params;
-	opts.nonly = cli_all_values(&cmd_export, &a, "only", only);
-	opts.only = only;
-	if (max_errors && cli_parse_max_errors(max_errors, &opts.validate.max_errors) != 0)
-		goto done;
-	if (encoding && cli_parse_encoding(encoding, &opts.validate.encoding) != 0)
-		goto done;
-	if (cli_source_date_epoch(&opts.created) != 0)
-		goto done;
-
-	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());
-	if (lrc) {
-		rc = cli_failure(lrc);
-		goto done;
-	}
-	cli_catch_signals();
-	int erc = kpix_export(&result, schema, (const char *const *)a.args, a.nargs, &opts);
-	const kpix_report *report = kpix_export_report(result);
-	if (erc) {
-		rc = cli_failure(erc);
-		goto done;
-	}
-	if ((rc = cli_write_outcome(schema, report, "data", out_dir, quiet)) != EXIT_VALID)
-		goto done;
-	for (size_t i = 0; i < kpix_export_output_count(result); i++)
-		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_export_output_name(result, i));
-	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
-	rc = EXIT_VALID;
-done:
-	free(params);
-	free(only);
-	kpix_export_free(result);
-	kpix_schema_free(schema);
-	cli_args_free(&a);
-	return rc;
-}

@@ -12,14 +12,53 @@
 static const cli_option options[] = {
 	{"pack", 'k', "ID|FILE", "the pack definition: a shipped id (schemas/packs/ID.json) or a JSON file"},
 	{"period", 'P', "PERIOD", "the quarter the pack reports, such as \"2025-26 Q2\""},
-	{"out", 'o', "DIR", "the directory to write into (made if missing)"},
-	{"max-errors", 0, "N", "list at most N problems (default 1000; all are counted)"},
-	{"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"},
+	CLI_OPTION_OUT,
+	CLI_OPTION_MAX_ERRORS,
+	CLI_OPTION_ENCODING,
 	{"quiet", 'q', NULL, "no list of warnings on the terminal"},
-	{NULL, 0, NULL, NULL},
+	CLI_OPTIONS_END,
 };
 
-static int run(int argc, char **argv);
+static const cli_needs needs = {{"pack", "period", "out"}, "history files"};
+
+static int run(int argc, char **argv)
+{
+	cli_args a;
+	int rc;
+	if (!cli_start(&cmd_pack, &needs, argc, argv, &a, &rc))
+		return rc;
+	kpix_pack_result *result = NULL;
+	kpix_packdef *def = NULL;
+	kpix_schema *schema = NULL;
+	const char *out_dir = cli_value(&cmd_pack, &a, "out");
+	bool quiet = cli_value(&cmd_pack, &a, "quiet") != NULL;
+	rc = EXIT_USAGE;
+	kpix_pack_options opts = KPIX_PACK_OPTIONS_INIT;
+	opts.out_dir = out_dir;
+	opts.period = cli_value(&cmd_pack, &a, "period");
+	if (cli_validate_options(&cmd_pack, &a, &opts.validate) != 0 ||
+	    cli_source_date_epoch(&opts.created) != 0)
+		goto done;
+	int prc = kpix_packdef_load(&def, cli_value(&cmd_pack, &a, "pack"), cli_schema_path());
+	if (!prc)
+		prc = kpix_packdef_load_schema(&schema, def, cli_schema_path());
+	if (!prc) {
+		cli_catch_signals();
+		prc = kpix_pack(&result, schema, def, (const char *const *)a.args, a.nargs, &opts);
+	}
+	rc = cli_write_outcome(prc, schema, kpix_pack_report(result), "history", out_dir, quiet);
+	if (rc != EXIT_VALID)
+		goto done;
+	for (size_t i = 0; i < kpix_pack_output_count(result); i++)
+		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_pack_output_name(result, i));
+	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
+done:
+	kpix_pack_free(result);
+	kpix_schema_free(schema);
+	kpix_packdef_free(def);
+	cli_args_free(&a);
+	return rc;
+}
 
 const cli_command cmd_pack = {
 	"pack",
@@ -46,72 +85,3 @@ const cli_command cmd_pack = {
 	run,
 	false,
 };
-
-static int run(int argc, char **argv)
-{
-	cli_args a;
-	int rc = cli_parse(&cmd_pack, argc, argv, &a);
-	kpix_pack_result *result = NULL;
-	kpix_packdef *def = NULL;
-	kpix_schema *schema = NULL;
-	if (rc) {
-		rc = rc < 0 ? EXIT_VALID : rc;
-		goto done;
-	}
-	const char *pack = cli_value(&cmd_pack, &a, "pack");
-	const char *period = cli_value(&cmd_pack, &a, "period");
-	const char *out_dir = cli_value(&cmd_pack, &a, "out");
-	const char *max_errors = cli_value(&cmd_pack, &a, "max-errors");
-	const char *encoding = cli_value(&cmd_pack, &a, "encoding");
-	bool quiet = cli_value(&cmd_pack, &a, "quiet") != NULL;
-	rc = EXIT_USAGE;
-	if (!pack) {
-		cli_error("no pack given: add --pack ID or --pack FILE");
-		goto done;
-	}
-	if (!period) {
-		cli_error("no period given: add --period, such as --period \"2025-26 Q2\"");
-		goto done;
-	}
-	if (!out_dir) {
-		cli_error("no output directory given: add --out DIR");
-		goto done;
-	}
-	if (a.nargs == 0) {
-		cli_error("no history files given; usage: kpix pack %s", cmd_pack.usage);
-		goto done;
-	}
-	kpix_pack_options opts = KPIX_PACK_OPTIONS_INIT;
-	opts.out_dir = out_dir;
-	opts.period = period;
-	if (max_errors && cli_parse_max_errors(max_errors, &opts.validate.max_errors) != 0)
-		goto done;
-	if (encoding && cli_parse_encoding(encoding, &opts.validate.encoding) != 0)
-		goto done;
-	if (cli_source_date_epoch(&opts.created) != 0)
-		goto done;
-	int prc = kpix_packdef_load(&def, pack, cli_schema_path());
-	if (!prc)
-		prc = kpix_packdef_load_schema(&schema, def, cli_schema_path());
-	if (!prc) {
-		cli_catch_signals();
-		prc = kpix_pack(&result, schema, def, (const char *const *)a.args, a.nargs, &opts);
-	}
-	const kpix_report *report = kpix_pack_report(result);
-	if (prc) {
-		rc = cli_failure(prc);
-		goto done;
-	}
-	if ((rc = cli_write_outcome(schema, report, "history", out_dir, quiet)) != EXIT_VALID)
-		goto done;
-	for (size_t i = 0; i < kpix_pack_output_count(result); i++)
-		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_pack_output_name(result, i));
-	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
-	rc = EXIT_VALID;
-done:
-	kpix_pack_free(result);
-	kpix_schema_free(schema);
-	kpix_packdef_free(def);
-	cli_args_free(&a);
-	return rc;
-}

@@ -7,24 +7,6 @@
 #include "cli.h"
 #include "kpix/kpix.h"
 
-static const cli_option options[] = {
-	{NULL, 0, NULL, NULL},
-};
-
-static int run(int argc, char **argv);
-
-const cli_command cmd_schemas = {
-	"schemas",
-	"list the shipped schemas, or show one in words",
-	"[list | show ID|FILE]",
-	"'kpix schemas list' prints each shipped schema's id, version and title.\n"
-	"'kpix schemas show ID' describes its fields, indicators, rules and\n"
-	"completeness checks in plain words.",
-	options,
-	run,
-	false,
-};
-
 static int list(void)
 {
 	char **ids;
@@ -70,19 +52,27 @@ static int show(const char *ref)
 static int run(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(&cmd_schemas, argc, argv, &a);
-	if (rc) {
-		cli_args_free(&a);
-		return rc < 0 ? EXIT_VALID : rc;
-	}
+	int rc;
+	if (!cli_start(&cmd_schemas, NULL, argc, argv, &a, &rc))
+		return rc;
 	if (a.nargs == 0 || (a.nargs == 1 && strcmp(a.args[0], "list") == 0))
 		rc = list();
 	else if (a.nargs == 2 && strcmp(a.args[0], "show") == 0)
 		rc = show(a.args[1]);
-	else {
-		cli_error("usage: kpix schemas %s", cmd_schemas.usage);
-		rc = EXIT_USAGE;
-	}
+	else
+		rc = cli_usage(&cmd_schemas);
 	cli_args_free(&a);
 	return rc;
 }
+
+const cli_command cmd_schemas = {
+	"schemas",
+	"list the shipped schemas, or show one in words",
+	"[list | show ID|FILE]",
+	"'kpix schemas list' prints each shipped schema's id, version and title.\n"
+	"'kpix schemas show ID' describes its fields, indicators, rules and\n"
+	"completeness checks in plain words.",
+	cli_no_options,
+	run,
+	false,
+};

@@ -7,12 +7,46 @@
 #include "kpix/kpix.h"
 
 static const cli_option options[] = {
-	{"schema", 's', "ID|FILE", "the schema: a shipped id (see 'kpix schemas list') or a JSON file"},
-	{"out", 'o', "DIR", "the directory to write into (made if missing)"},
-	{NULL, 0, NULL, NULL},
+	CLI_OPTION_SCHEMA,
+	CLI_OPTION_OUT,
+	CLI_OPTIONS_END,
 };
 
-static int run(int argc, char **argv);
+static const cli_needs needs = {{"schema", "out"}, NULL};
+
+static int run(int argc, char **argv)
+{
+	cli_args a;
+	int rc;
+	if (!cli_start(&cmd_template, &needs, argc, argv, &a, &rc))
+		return rc;
+	kpix_schema *schema = NULL;
+	char **written = NULL;
+	size_t nwritten = 0;
+	const char *out_dir = cli_value(&cmd_template, &a, "out");
+	rc = EXIT_USAGE;
+	kpix_template_options opts = KPIX_TEMPLATE_OPTIONS_INIT;
+	opts.out_dir = out_dir;
+	if (cli_source_date_epoch(&opts.created) != 0)
+		goto done;
+
+	if ((rc = cli_load_schema(&cmd_template, &a, &schema)) != EXIT_VALID)
+		goto done;
+	cli_catch_signals();
+	int trc = kpix_template(&written, &nwritten, schema, &opts);
+	if (trc) {
+		rc = cli_failure(trc);
+		goto done;
+	}
+	for (size_t i = 0; i < nwritten; i++)
+		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, written[i]);
+	rc = EXIT_VALID;
+done:
+	kpix_strings_free(written, nwritten);
+	kpix_schema_free(schema);
+	cli_args_free(&a);
+	return rc;
+}
 
 const cli_command cmd_template = {
 	"template",
@@ -37,56 +71,3 @@ const cli_command cmd_template = {
 	run,
 	false,
 };
-
-static int run(int argc, char **argv)
-{
-	cli_args a;
-	int rc = cli_parse(&cmd_template, argc, argv, &a);
-	kpix_schema *schema = NULL;
-	char **written = NULL;
-	size_t nwritten = 0;
-	if (rc) {
-		rc = rc < 0 ? EXIT_VALID : rc;
-		goto done;
-	}
-	const char *schema_ref = cli_value(&cmd_template, &a, "schema");
-	const char *out_dir = cli_value(&cmd_template, &a, "out");
-	rc = EXIT_USAGE;
-	if (!schema_ref) {
-		cli_error("no schema given: add --schema ID or --schema FILE (see 'kpix schemas list')");
-		goto done;
-	}
-	if (!out_dir) {
-		cli_error("no output directory given: add --out DIR");
-		goto done;
-	}
-	if (a.nargs) {
-		cli_error("unexpected argument '%s'; usage: kpix template %s", a.args[0],
-		          cmd_template.usage);
-		goto done;
-	}
-	kpix_template_options opts = KPIX_TEMPLATE_OPTIONS_INIT;
-	opts.out_dir = out_dir;
-	if (cli_source_date_epoch(&opts.created) != 0)
-		goto done;
-
-	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());
-	if (lrc) {
-		rc = cli_failure(lrc);
-		goto done;
-	}
-	cli_catch_signals();
-	int trc = kpix_template(&written, &nwritten, schema, &opts);
-	if (trc) {
-		rc = cli_failure(trc);
-		goto done;
-	}
-	for (size_t i = 0; i < nwritten; i++)
-		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, written[i]);
-	rc = EXIT_VALID;
-done:
-	kpix_strings_free(written, nwritten);
-	kpix_schema_free(schema);
-	cli_args_free(&a);
-	return rc;
-}

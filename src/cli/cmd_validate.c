@@ -14,34 +14,14 @@
 #include "render.h"
 
 static const cli_option options[] = {
-	{"schema", 's', "ID|FILE", "the schema: a shipped id (see 'kpix schemas list') or a JSON file"},
+	CLI_OPTION_SCHEMA,
 	{"report", 'r', "FILE", "write the report to FILE instead of the terminal"},
 	{"format", 'f', "FORMAT", "text, csv or json (default: text, or from the --report extension)"},
 	{"max-errors", 0, "N", "keep at most N diagnostics in the report (default 1000; all are counted)"},
-	{"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"},
-	{"previous", 0, "FILE", "last period's data, for the schema's comparisons with it"},
+	CLI_OPTION_ENCODING,
+	CLI_OPTION_PREVIOUS,
 	{"quiet", 'q', NULL, "no progress on the terminal"},
-	{NULL, 0, NULL, NULL},
-};
-
-static int run(int argc, char **argv);
-
-const cli_command cmd_validate = {
-	"validate",
-	"check data files against a schema",
-	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json] [--max-errors N]\n"
-	"                     [--previous FILE] [--encoding auto|utf-8|windows-1252] [-q]",
-	"Reads each file once, streaming, and reports every problem with its file, row\n"
-	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
-	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
-	"across all the files given, as one table.\n"
-	"\n"
-	"exit codes: 0 the data is valid (warnings allowed), 1 the data has errors,\n"
-	"2 a usage or schema error, 3 a file could not be read or written,\n"
-	"4 an internal error in kpix",
-	options,
-	run,
-	false,
+	CLI_OPTIONS_END,
 };
 
 typedef struct {
@@ -68,34 +48,23 @@ static bool ends_with(const char *s, const char *suffix)
 	return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
+static const cli_needs needs = {{"schema"}, "data files"};
+
 static int run(int argc, char **argv)
 {
 	cli_args a;
-	int rc = cli_parse(&cmd_validate, argc, argv, &a);
+	int rc;
+	if (!cli_start(&cmd_validate, &needs, argc, argv, &a, &rc))
+		return rc;
 	kpix_schema *schema = NULL;
 	kpix_validator *v = NULL;
 	kpix_outfile *outfile = NULL;
 	FILE *out = stdout;
 	const char **inputs = NULL;
-	if (rc) {
-		rc = rc < 0 ? EXIT_VALID : rc;
-		goto done;
-	}
-	const char *schema_ref = cli_value(&cmd_validate, &a, "schema");
 	const char *report_path = cli_value(&cmd_validate, &a, "report");
 	const char *format_name = cli_value(&cmd_validate, &a, "format");
-	const char *max_errors = cli_value(&cmd_validate, &a, "max-errors");
-	const char *encoding = cli_value(&cmd_validate, &a, "encoding");
 	const char *previous = cli_value(&cmd_validate, &a, "previous");
 	rc = EXIT_USAGE;
-	if (!schema_ref) {
-		cli_error("no schema given: add --schema ID or --schema FILE (see 'kpix schemas list')");
-		goto done;
-	}
-	if (a.nargs == 0) {
-		cli_error("no data files given; usage: kpix validate %s", cmd_validate.usage);
-		goto done;
-	}
 	kpix_render_format format = KPIX_RENDER_TEXT;
 	if (!format_name && report_path)
 		format_name = ends_with(report_path, ".json") ? "json"
@@ -106,19 +75,14 @@ static int run(int argc, char **argv)
 		goto done;
 	}
 	kpix_validate_options opts = KPIX_VALIDATE_OPTIONS_INIT;
-	if (max_errors && cli_parse_max_errors(max_errors, &opts.max_errors) != 0)
-		goto done;
-	if (encoding && cli_parse_encoding(encoding, &opts.encoding) != 0)
+	if (cli_validate_options(&cmd_validate, &a, &opts) != 0)
 		goto done;
 	progress_state ps = {!cli_value(&cmd_validate, &a, "quiet") && isatty(STDERR_FILENO), false};
 	opts.progress = progress;
 	opts.progress_ctx = &ps;
 
-	int lrc = kpix_schema_load(&schema, schema_ref, cli_schema_path());
-	if (lrc) {
-		rc = cli_failure(lrc);
+	if ((rc = cli_load_schema(&cmd_validate, &a, &schema)) != EXIT_VALID)
 		goto done;
-	}
 	/* the report's file is started before the data is read, so that a
 	 * path kpix cannot write is said at once */
 	if (report_path) {
@@ -171,9 +135,7 @@ static int run(int argc, char **argv)
 		fprintf(stderr, "kpix: %s: %" PRIu64 " errors, %" PRIu64 " warnings; report in %s\n",
 		        kpix_report_errors(report) ? "invalid" : "valid", kpix_report_errors(report),
 		        kpix_report_warnings(report), report_path);
-	} else if (fflush(stdout) != 0) {
-		cli_error("cannot write the report: %s", strerror(errno));
-		rc = EXIT_IO;
+	} else if ((rc = cli_flush("the report")) != EXIT_VALID) {
 		goto done;
 	}
 	rc = kpix_report_errors(report) ? EXIT_INVALID : EXIT_VALID;
@@ -185,3 +147,21 @@ done:
 	cli_args_free(&a);
 	return rc;
 }
+
+const cli_command cmd_validate = {
+	"validate",
+	"check data files against a schema",
+	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json] [--max-errors N]\n"
+	"                     [--previous FILE] [--encoding auto|utf-8|windows-1252] [-q]",
+	"Reads each file once, streaming, and reports every problem with its file, row\n"
+	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
+	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
+	"across all the files given, as one table.\n"
+	"\n"
+	"exit codes: 0 the data is valid (warnings allowed), 1 the data has errors,\n"
+	"2 a usage or schema error, 3 a file could not be read or written,\n"
+	"4 an internal error in kpix",
+	options,
+	run,
+	false,
+};

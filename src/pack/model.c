@@ -408,13 +408,11 @@ static void series_free(kpix_pack_series *se)
 		free(se->figures[k].commentary);
 		free(se->figures[k].action);
 	}
-	for (size_t k = 0; k < se->nbreakdowns; k++)
-		free(se->breakdowns[k]);
+	kpix_strings_free(se->breakdowns, se->nbreakdowns);
 	for (size_t k = 0; k < se->nlines; k++)
 		free(se->lines[k].drafted);
 	free(se->whole.drafted);
 	free(se->figures);
-	free(se->breakdowns);
 	free(se->lines);
 	free(se->tables);
 	free(se->trend);

@@ -28,27 +28,19 @@ static int load_rag(const kpix_json_doc *doc, const char *path, const kpix_json 
 {
 	static const char *const keys[] = {"method", "tolerance", NULL};
 	static const char *const tkeys[] = {"points", "percentOfTarget", NULL};
+	/* in the order of kpix_rag_method */
+	static const char *const methods[] = {"tolerance", "comparative", NULL};
 	if (!kpix_json_is_object(j))
 		return kpix_json_fail(doc, path, "expected an object with a method and a tolerance");
-	char *method = NULL;
+	int method = KPIX_RAG_TOLERANCE;
 	int rc;
 	if ((rc = kpix_json_only_keys(doc, path, j, keys)) ||
-	    (rc = kpix_json_get_str(doc, path, j, "method", &method, true)))
+	    (rc = kpix_json_get_one_of(doc, path, j, "method", methods,
+	                               "tolerance (a band below the target) or comparative (the "
+	                               "Havering form)",
+	                               true, &method)))
 		return rc;
-	if (strcmp(method, "tolerance") == 0) {
-		out->method = KPIX_RAG_TOLERANCE;
-	} else if (strcmp(method, "comparative") == 0) {
-		out->method = KPIX_RAG_COMPARATIVE;
-	} else {
-		char *p = at(path, "method");
-		rc = kpix_json_fail(doc, p, "unknown method '%s'; expected tolerance (a band below the "
-		                         "target) or comparative (the Havering form)",
-		                  method);
-		free(p);
-	}
-	free(method);
-	if (rc)
-		return rc;
+	out->method = (kpix_rag_method)method;
 	const kpix_json *t = kpix_json_get(j, "tolerance");
 	if (!t) {
 		if (out->method == KPIX_RAG_TOLERANCE)
@@ -298,12 +290,9 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 				free(tp);
 				free(bp);
 			}
-			if (!rc && pol && strcmp(pol, "higher") && strcmp(pol, "lower") && strcmp(pol, "none")) {
-				char *pp = at(ip, "polarity");
-				rc = kpix_json_fail(doc, pp, "unknown polarity '%s'; expected higher, lower or none",
-				                  pol);
-				free(pp);
-			}
+			if (!rc && pol)
+				rc = kpix_json_one_of(doc, ip, "polarity", pol, kpix_polarity_words,
+				                      "higher, lower or none", NULL);
 			free(pol);
 			free(ip);
 			if (rc) {

@@ -11,6 +11,9 @@
 
 typedef enum { KPIX_POL_NONE, KPIX_POL_HIGHER, KPIX_POL_LOWER } kpix_polarity;
 
+/* What "polarity" may say, in the order of kpix_polarity; NULL-ended. */
+extern const char *const kpix_polarity_words[];
+
 typedef struct {
 	char *code;
 	char *part;            /* which part of a measure reported in parts, or NULL */

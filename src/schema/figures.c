@@ -85,9 +85,7 @@ out:
 
 void kpix_figures_free(kpix_figures *f)
 {
-	for (size_t i = 0; i < f->n; i++)
-		free(f->names[i]);
-	free(f->names);
+	kpix_strings_free(f->names, f->n);
 	free(f->first);
 	kpix_keyset_free(f->index);
 	kpix_rules_free(f->rules, f->nrules);

@@ -236,6 +236,8 @@ static int load_fills(loader *ld, const char *path, const kpix_json *fills, kpix
 static int load_column(loader *ld, const char *path, const kpix_json *j, kpix_xcolumn *c, bool detail,
                        bool figures, bool *fixed)
 {
+	/* in the order of kpix_xvalue_type */
+	static const char *const value_types[] = {"auto", "text", "date", NULL};
 	static const char *const keys[] = {"heading", "label", "value", "type", "decimals",
 	                                   "numberFormat", "width", "wrap", "fill", "hint", NULL};
 	c->decimals = -1;
@@ -267,18 +269,11 @@ static int load_column(loader *ld, const char *path, const kpix_json *j, kpix_xc
 		free(at);
 		goto done;
 	}
-	if (!type || strcmp(type, "auto") == 0) {
-		c->type = KPIX_XV_AUTO;
-	} else if (strcmp(type, "text") == 0) {
-		c->type = KPIX_XV_TEXT;
-	} else if (strcmp(type, "date") == 0) {
-		c->type = KPIX_XV_DATE;
-	} else {
-		char *at = member(path, "type");
-		rc = kpix_json_fail(ld->doc, at, "unknown type '%s'; expected auto, text or date", type);
-		free(at);
+	int found = KPIX_XV_AUTO;
+	if (type && (rc = kpix_json_one_of(ld->doc, path, "type", type, value_types,
+	                                   "auto, text or date", &found)))
 		goto done;
-	}
+	c->type = (kpix_xvalue_type)found;
 	const kpix_json *d = kpix_json_get(j, "decimals");
 	if (d && kpix_json_is_integer(d) && kpix_json_integer(d) >= 0 && kpix_json_integer(d) <= 10) {
 		c->decimals = (int)kpix_json_integer(d);
@@ -439,26 +434,19 @@ static void sheet_free(kpix_xsheet *sh)
 	free(sh->columns);
 }
 
-static const char *const prop_keys[KPIX_XPROP_N] = {"title",   "subject",  "author",  "manager",
-                                                    "company", "category", "keywords"};
+/* The workbook properties, in the order of props[]; NULL-ended. */
+static const char *const prop_keys[KPIX_XPROP_N + 1] = {
+	"title", "subject", "author", "manager", "company", "category", "keywords", NULL};
 
 static int load_properties(loader *ld, const char *path, const kpix_json *j, kpix_xlayout *x)
 {
 	if (!j)
 		return 0;
 	char *where = member(path, "properties");
-	int rc = 0;
-	if (!kpix_json_is_object(j)) {
-		rc = kpix_json_fail(ld->doc, where, "expected an object");
-	} else {
-		const char *keys[KPIX_XPROP_N + 1];
-		for (int i = 0; i < KPIX_XPROP_N; i++)
-			keys[i] = prop_keys[i];
-		keys[KPIX_XPROP_N] = NULL;
-		rc = kpix_json_only_keys(ld->doc, where, j, keys);
-		for (int i = 0; i < KPIX_XPROP_N && !rc; i++)
-			rc = get_tmpl(ld, where, j, prop_keys[i], &x->props[i], false, x->fixed_fields);
-	}
+	int rc = kpix_json_is_object(j) ? kpix_json_only_keys(ld->doc, where, j, prop_keys)
+	                                : kpix_json_fail(ld->doc, where, "expected an object");
+	for (int i = 0; i < KPIX_XPROP_N && !rc; i++)
+		rc = get_tmpl(ld, where, j, prop_keys[i], &x->props[i], false, x->fixed_fields);
 	free(where);
 	return rc;
 }
@@ -479,16 +467,13 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 	    (rc = kpix_json_get_str(ld->doc, path, j, "format", &format, true)) ||
 	    (rc = get_tmpl(ld, path, j, "file", &x->file, true, x->fixed_fields)))
 		goto done;
-	if (strcmp(format, "csv") == 0) {
-		x->format = KPIX_XF_CSV;
-	} else if (strcmp(format, "xlsx") == 0) {
-		x->format = KPIX_XF_XLSX;
-	} else {
-		char *at = member(path, "format");
-		rc = kpix_json_fail(ld->doc, at, "unknown format '%s'; expected csv or xlsx", format);
-		free(at);
+	/* in the order of kpix_xformat */
+	static const char *const formats[] = {"csv", "xlsx", NULL};
+	int found = KPIX_XF_CSV;
+	if ((rc = kpix_json_one_of(ld->doc, path, "format", format, formats, "csv or xlsx",
+	                           &found)))
 		goto done;
-	}
+	x->format = (kpix_xformat)found;
 	if (x->format == KPIX_XF_CSV) {
 		static const char *const no[] = {"properties", "date", "sheets", "validationSheet"};
 		for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
@@ -658,9 +643,7 @@ void kpix_layouts_free(kpix_layouts *l)
 	for (size_t i = 0; i < l->nparams; i++) {
 		free(l->params[i].name);
 		free(l->params[i].title);
-		for (size_t k = 0; k < l->params[i].nchoices; k++)
-			free(l->params[i].choices[k]);
-		free(l->params[i].choices);
+		kpix_strings_free(l->params[i].choices, l->params[i].nchoices);
 	}
 	free(l->params);
 	for (size_t i = 0; i < l->nexports; i++)

@@ -45,19 +45,12 @@ int kpix_rule_compile(const kpix_json_doc *doc, const char *path, const char *ke
 int kpix_rule_severity(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
                        kpix_severity *out)
 {
-	char *sev = NULL;
-	int rc = kpix_json_get_str(doc, path, obj, "severity", &sev, false);
-	if (rc)
-		return rc;
-	*out = KPIX_SEVERITY_ERROR;
-	if (sev && strcmp(sev, "warning") == 0) {
-		*out = KPIX_SEVERITY_WARNING;
-	} else if (sev && strcmp(sev, "error") != 0) {
-		char *p = kpix_json_path(path, "severity");
-		rc = kpix_json_fail(doc, p, "unknown severity '%s'; expected error or warning", sev);
-		free(p);
-	}
-	free(sev);
+	/* in the order of kpix_severity */
+	static const char *const words[] = {"error", "warning", NULL};
+	int found = KPIX_SEVERITY_ERROR;
+	int rc = kpix_json_get_one_of(doc, path, obj, "severity", words, "error or warning", false,
+	                              &found);
+	*out = (kpix_severity)found;
 	return rc;
 }
 
@@ -205,6 +198,20 @@ int kpix_rules_load(const kpix_json_doc *doc, const char *path, const kpix_json 
 	}
 	kpix_keyset_free(codes);
 	return rc;
+}
+
+kpix_rule_outcome kpix_rule_check(const kpix_rule *r, const kpix_val *slots)
+{
+	kpix_val res;
+	if (r->when) {
+		if (kpix_expr_eval(r->when, slots, &res) != 0)
+			return KPIX_RULE_UNWORKABLE;
+		if (!(res.kind == KPIX_VAL_BOOL && res.b))
+			return KPIX_RULE_HOLDS;
+	}
+	if (kpix_expr_eval(r->check, slots, &res) != 0)
+		return KPIX_RULE_UNWORKABLE;
+	return res.kind == KPIX_VAL_BOOL && !res.b ? KPIX_RULE_FAILS : KPIX_RULE_HOLDS;
 }
 
 void kpix_rules_free(kpix_rule *rules, size_t n)

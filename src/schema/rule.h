@@ -36,6 +36,17 @@ int kpix_rules_load(const kpix_json_doc *doc, const char *path, const kpix_json 
 /* NULL-safe. */
 void kpix_rules_free(kpix_rule *rules, size_t n);
 
+/* What a rule finds in the values of its scope (slots). */
+typedef enum {
+	KPIX_RULE_HOLDS,     /* its condition is not met, or its check is not false (one that
+	                      * gives neither true nor false, on a missing value say, holds) */
+	KPIX_RULE_FAILS,     /* its condition is met and its check is false */
+	KPIX_RULE_UNWORKABLE /* the condition or the check cannot be worked out (it compares
+	                      * or adds values of different kinds) */
+} kpix_rule_outcome;
+
+kpix_rule_outcome kpix_rule_check(const kpix_rule *r, const kpix_val *slots);
+
 /* Reads obj's "severity": "error" (the default) or "warning". */
 int kpix_rule_severity(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
                        kpix_severity *out);

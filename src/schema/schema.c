@@ -71,21 +71,13 @@ static int resolve_fields(loader *ld, const char *path, const kpix_strlist *name
 
 /* ---------------------------------------------------------------- fields */
 
-static const struct {
-	const char *name;
-	kpix_type type;
-} types[] = {
-	{"string", KPIX_T_STRING}, {"integer", KPIX_T_INTEGER},     {"number", KPIX_T_NUMBER},
-	{"boolean", KPIX_T_BOOLEAN}, {"date", KPIX_T_DATE},         {"year", KPIX_T_YEAR},
-	{"yearmonth", KPIX_T_YEARMONTH}, {"any", KPIX_T_ANY},
-};
+/* The names of the types, in the order of kpix_type. */
+static const char *const type_names[] = {"string", "integer",   "number", "boolean", "date",
+                                         "year",   "yearmonth", "any",    NULL};
 
 const char *kpix_type_name(kpix_type t)
 {
-	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-		if (types[i].type == t)
-			return types[i].name;
-	return "string";
+	return t <= KPIX_T_ANY ? type_names[t] : "string";
 }
 
 /* Reads a bound (minimum or maximum) in the field's own terms. */
@@ -260,29 +252,13 @@ static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_fi
 		kpix_format_number(kpix_json_number(ex), num);
 		f->example = kpix_xstrdup(num);
 	}
-	char *type = NULL;
-	if ((rc = kpix_json_get_str(ld->doc, path, fj, "type", &type, false)))
+	int type = KPIX_T_STRING;
+	if ((rc = kpix_json_get_one_of(ld->doc, path, fj, "type", type_names,
+	                               "one of: string, integer, number, boolean, date, year, "
+	                               "yearmonth, any",
+	                               false, &type)))
 		return rc;
-	f->type = KPIX_T_STRING;
-	if (type) {
-		bool known = false;
-		for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
-			if (strcmp(type, types[i].name) == 0) {
-				f->type = types[i].type;
-				known = true;
-			}
-		if (!known) {
-			char *p = kpix_json_path(path, "type");
-			rc = kpix_json_fail(ld->doc, p,
-			         "unknown type '%s'; expected one of: string, integer, number, boolean, "
-			         "date, year, yearmonth, any",
-			         type);
-			free(p);
-			free(type);
-			return rc;
-		}
-		free(type);
-	}
+	f->type = (kpix_type)type;
 	char *format = NULL;
 	if ((rc = kpix_json_get_str(ld->doc, path, fj, "format", &format, false)))
 		return rc;
@@ -538,6 +514,8 @@ out:
 
 /* ------------------------------------------------------------- catalogue */
 
+const char *const kpix_polarity_words[] = {"none", "higher", "lower", NULL};
+
 static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix_indicator *ind)
 {
 	static const char *const keys[] = {"code",  "part", "title",      "description", "unit",
@@ -547,6 +525,8 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	static const char *const dkeys[] = {"numerator", "denominator", "multiplier", NULL};
 	static const char *const units[] = {"percent", "per1000", "count", "days", "money",
 	                                    "ratio",   "score",   NULL};
+	static const char *const frequencies[] = {"quarterly", "biannual", "annual", "monthly",
+	                                          NULL};
 	int rc;
 	if (!kpix_json_is_object(j))
 		return kpix_json_fail(ld->doc, path, "expected an object describing an indicator");
@@ -562,40 +542,18 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	    (rc = kpix_json_get_strlist(ld->doc, path, j, "dueIn", &ind->due_in, false, NULL)) ||
 	    (rc = kpix_json_get_strlist(ld->doc, path, j, "breakdowns", &ind->breakdowns, false, NULL)))
 		goto out;
-	if (ind->unit) {
-		bool ok = false;
-		for (size_t i = 0; units[i]; i++)
-			ok = ok || strcmp(units[i], ind->unit) == 0;
-		if (!ok) {
-			char *p = kpix_json_path(path, "unit");
-			rc = kpix_json_fail(ld->doc, p, "unknown unit '%s'; expected one of: percent, per1000, count, "
-			                "days, money, ratio, score",
-			         ind->unit);
-			free(p);
-			goto out;
-		}
-	}
-	if (ind->frequency && strcmp(ind->frequency, "quarterly") && strcmp(ind->frequency, "biannual") &&
-	    strcmp(ind->frequency, "annual") && strcmp(ind->frequency, "monthly")) {
-		char *p = kpix_json_path(path, "frequency");
-		rc = kpix_json_fail(ld->doc, p, "unknown frequency '%s'; expected quarterly, biannual, annual or monthly",
-		         ind->frequency);
-		free(p);
+	int polarity = KPIX_POL_NONE;
+	if ((ind->unit && (rc = kpix_json_one_of(ld->doc, path, "unit", ind->unit, units,
+	                                         "one of: percent, per1000, count, days, money, "
+	                                         "ratio, score",
+	                                         NULL))) ||
+	    (ind->frequency &&
+	     (rc = kpix_json_one_of(ld->doc, path, "frequency", ind->frequency, frequencies,
+	                            "quarterly, biannual, annual or monthly", NULL))) ||
+	    (pol && (rc = kpix_json_one_of(ld->doc, path, "polarity", pol, kpix_polarity_words,
+	                                   "higher, lower or none", &polarity))))
 		goto out;
-	}
-	ind->polarity = KPIX_POL_NONE;
-	if (pol) {
-		if (strcmp(pol, "higher") == 0)
-			ind->polarity = KPIX_POL_HIGHER;
-		else if (strcmp(pol, "lower") == 0)
-			ind->polarity = KPIX_POL_LOWER;
-		else if (strcmp(pol, "none") != 0) {
-			char *p = kpix_json_path(path, "polarity");
-			rc = kpix_json_fail(ld->doc, p, "unknown polarity '%s'; expected higher, lower or none", pol);
-			free(p);
-			goto out;
-		}
-	}
+	ind->polarity = (kpix_polarity)polarity;
 	const kpix_json *dec = kpix_json_get(j, "decimals");
 	if (dec && (!kpix_json_is_integer(dec) || kpix_json_integer(dec) < 0 || kpix_json_integer(dec) > 10)) {
 		char *p = kpix_json_path(path, "decimals");

@@ -5,6 +5,21 @@
 #include "schema.h"
 #include "util.h"
 
+/* Adds the items of l with ", " between them, each in quotes when quote. */
+static void add_list(kpix_buf *b, const kpix_strlist *l, bool quote)
+{
+	for (size_t i = 0; i < l->n; i++)
+		kpix_buf_printf(b, quote ? "%s'%s'" : "%s%s", i ? ", " : "", l->items[i]);
+}
+
+/* Adds the names of the fields at idx[0..n) as "a, b and c". */
+static void add_field_names(kpix_buf *b, const kpix_schema *s, const size_t *idx, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		kpix_buf_printf(b, "%s%s", i ? (i + 1 == n ? " and " : ", ") : "",
+		                s->fields[idx[i]].name);
+}
+
 void kpix_field_expectation(kpix_buf *b, const kpix_field *f, bool with_values)
 {
 	char want[160];
@@ -27,8 +42,7 @@ void kpix_field_expectation(kpix_buf *b, const kpix_field *f, bool with_values)
 		kpix_buf_printf(b, "; for example '%s'", f->example);
 	if (with_values && f->enum_text.n) {
 		kpix_buf_adds(b, "; one of: ");
-		for (size_t i = 0; i < f->enum_text.n; i++)
-			kpix_buf_printf(b, "%s%s", i ? ", " : "", f->enum_text.items[i]);
+		add_list(b, &f->enum_text, false);
 	}
 }
 
@@ -42,6 +56,18 @@ static void describe_field(kpix_buf *b, const kpix_field *f)
 	kpix_buf_addc(b, '\n');
 	if (f->description)
 		kpix_buf_printf(b, "      %s\n", f->description);
+}
+
+/* A rule in two or three lines: its code, severity and title, its
+ * condition and its check, as the schema writes them. */
+static void describe_rule(kpix_buf *b, const kpix_rule *r)
+{
+	kpix_buf_printf(b, "  %s (%s)%s%s\n", r->code,
+	                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
+	                r->title ? ": " : "", r->title ? r->title : "");
+	if (r->when_src)
+		kpix_buf_printf(b, "      where   %s\n", r->when_src);
+	kpix_buf_printf(b, "      check   %s\n", r->check_src);
 }
 
 const char *kpix_unit_words(const char *unit)
@@ -69,15 +95,12 @@ char *kpix_schema_describe(const kpix_schema *s)
 		describe_field(&b, &s->fields[i]);
 	if (s->missing.n) {
 		kpix_buf_adds(&b, "\nA cell counts as empty when it holds: ");
-		for (size_t i = 0; i < s->missing.n; i++)
-			kpix_buf_printf(&b, "%s'%s'", i ? ", " : "", s->missing.items[i]);
+		add_list(&b, &s->missing, true);
 		kpix_buf_addc(&b, '\n');
 	}
 	if (s->npk) {
 		kpix_buf_adds(&b, "\nEach row is identified by ");
-		for (size_t i = 0; i < s->npk; i++)
-			kpix_buf_printf(&b, "%s%s", i ? (i + 1 == s->npk ? " and " : ", ") : "",
-			                s->fields[s->pk[i]].name);
+		add_field_names(&b, s, s->pk, s->npk);
 		kpix_buf_adds(&b, "; no two rows may share them.\n");
 	}
 	for (size_t i = 0; i < s->nfkeys; i++) {
@@ -105,8 +128,7 @@ char *kpix_schema_describe(const kpix_schema *s)
 				kpix_buf_printf(&b, ", %s", ind->frequency);
 			if (ind->due_in.n) {
 				kpix_buf_adds(&b, " (due in ");
-				for (size_t k = 0; k < ind->due_in.n; k++)
-					kpix_buf_printf(&b, "%s%s", k ? ", " : "", ind->due_in.items[k]);
+				add_list(&b, &ind->due_in, false);
 				kpix_buf_addc(&b, ')');
 			}
 			kpix_buf_addc(&b, '\n');
@@ -120,32 +142,22 @@ char *kpix_schema_describe(const kpix_schema *s)
 			}
 			if (ind->breakdowns.n) {
 				kpix_buf_adds(&b, "           broken down by: ");
-				for (size_t k = 0; k < ind->breakdowns.n; k++)
-					kpix_buf_printf(&b, "%s%s", k ? ", " : "", ind->breakdowns.items[k]);
+				add_list(&b, &ind->breakdowns, false);
 				kpix_buf_addc(&b, '\n');
 			}
 		}
 	}
 	if (s->nrules) {
 		kpix_buf_printf(&b, "\nRules (%zu):\n", s->nrules);
-		for (size_t i = 0; i < s->nrules; i++) {
-			const kpix_rule *r = &s->rules[i];
-			kpix_buf_printf(&b, "  %s (%s)%s%s\n", r->code,
-			                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
-			                r->title ? ": " : "", r->title ? r->title : "");
-			if (r->when_src)
-				kpix_buf_printf(&b, "      where   %s\n", r->when_src);
-			kpix_buf_printf(&b, "      check   %s\n", r->check_src);
-		}
+		for (size_t i = 0; i < s->nrules; i++)
+			describe_rule(&b, &s->rules[i]);
 	}
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		const kpix_completeness *c = &s->completeness[i];
 		kpix_buf_printf(&b, "\nCompleteness %s (%s): every indicator that is due must appear once%s",
 		                c->code, c->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
 		                c->ngroup_by ? " for each " : " in the return");
-		for (size_t g = 0; g < c->ngroup_by; g++)
-			kpix_buf_printf(&b, "%s%s", g ? (g + 1 == c->ngroup_by ? " and " : ", ") : "",
-			                s->fields[c->group_by[g]].name);
+		add_field_names(&b, s, c->group_by, c->ngroup_by);
 		kpix_buf_adds(&b, c->breakdown_field < 0 ? ".\n"
 		                  : c->breakdowns_only ? ", once for each breakdown it lists "
 		                                         "(those with none: once for the whole).\n"
@@ -156,15 +168,8 @@ char *kpix_schema_describe(const kpix_schema *s)
 		kpix_buf_printf(&b, "\nFigures (%zu), named CODE[_part][_BREAKDOWN] from the %s column%s",
 		                fg->n, s->fields[fg->value_field].name,
 		                fg->nrules ? "; rules on them:\n" : ".\n");
-		for (size_t i = 0; i < fg->nrules; i++) {
-			const kpix_rule *r = &fg->rules[i];
-			kpix_buf_printf(&b, "  %s (%s)%s%s\n", r->code,
-			                r->severity == KPIX_SEVERITY_WARNING ? "warning" : "error",
-			                r->title ? ": " : "", r->title ? r->title : "");
-			if (r->when_src)
-				kpix_buf_printf(&b, "      where   %s\n", r->when_src);
-			kpix_buf_printf(&b, "      check   %s\n", r->check_src);
-		}
+		for (size_t i = 0; i < fg->nrules; i++)
+			describe_rule(&b, &fg->rules[i]);
 	}
 	const kpix_layouts *l = &s->layouts;
 	if (l->nparams) {

@@ -164,6 +164,22 @@ static void json__string_members_are_copied_and_checked(void **state)
 	kpix_json_free(doc);
 }
 
+static void json__one_of_gives_the_word_s_index_or_names_what_was_expected(void **state)
+{
+	(void)state;
+	static const char *const words[] = {"csv", "rents", "xlsx", NULL};
+	kpix_json_doc *doc = parse(DOC);
+	int found = -1;
+	const char *expected = "csv, rents or xlsx";
+	assert_int_equal(kpix_json_one_of(doc, "", "id", "rents", words, expected, &found), 0);
+	assert_int_equal(found, 1);
+	assert_int_equal(kpix_json_one_of(doc, "", "id", "csv", words, expected, NULL), 0);
+	expect_fail(kpix_json_one_of(doc, "", "id", "rent", words, expected, &found),
+	            KPIX_ESCHEMA, "t.json:2:3: id: unknown id 'rent'; expected csv, rents or xlsx");
+	assert_int_equal(found, 1);
+	kpix_json_free(doc);
+}
+
 static void json__bool_and_number_members_say_whether_they_were_there(void **state)
 {
 	(void)state;
@@ -272,6 +288,7 @@ int main(void)
 		cmocka_unit_test(json__a_problem_is_reported_at_the_line_and_column_of_its_path),
 		cmocka_unit_test(json__only_keys_names_the_unknown_keyword_and_what_was_expected),
 		cmocka_unit_test(json__string_members_are_copied_and_checked),
+		cmocka_unit_test(json__one_of_gives_the_word_s_index_or_names_what_was_expected),
 		cmocka_unit_test(json__bool_and_number_members_say_whether_they_were_there),
 		cmocka_unit_test(json__string_lists_take_numbers_and_single_strings_only_when_asked),
 		cmocka_unit_test(json__documents_that_are_not_json_are_refused_with_the_place),
