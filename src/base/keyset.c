@@ -188,23 +188,13 @@ static KPIX_COLD void add_chunk(kpix_keyset *ks)
 	ks->used = 0;
 }
 
-/* memcpy for a key: most keys are a few bytes, which fixed-size copies of
- * 8, 4 or 1 bytes, overlapping where needed, move for less than the call. */
+/* memcpy for a key: most keys are a few bytes (kpix_copy_short). */
 static inline void copy_key(unsigned char *dst, const unsigned char *src, size_t len)
 {
-	if (len > 16) {
+	if (len > 16)
 		memcpy(dst, src, len);
-	} else if (len >= 8) {
-		memcpy(dst, src, 8);
-		memcpy(dst + len - 8, src + len - 8, 8);
-	} else if (len >= 4) {
-		memcpy(dst, src, 4);
-		memcpy(dst + len - 4, src + len - 4, 4);
-	} else if (len > 0) {
-		dst[0] = src[0];
-		dst[len / 2] = src[len / 2];
-		dst[len - 1] = src[len - 1];
-	}
+	else
+		kpix_copy_short(dst, src, len);
 }
 
 static inline uint32_t store(kpix_keyset *ks, const void *key, size_t len)

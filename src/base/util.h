@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <stdint.h>
 
 #if defined(__GNUC__)
@@ -134,5 +135,26 @@ const char *kpix_odd_file_kind(unsigned mode);
 /* The file name at the end of path: what follows its last '/', or path
  * itself when it has none. A pointer into path. */
 const char *kpix_base_name(const char *path);
+
+/* Copies len bytes (len at most 16) from src to dst, which do not overlap:
+ * for the many short keys and cells on the hot path, fixed-size copies of
+ * 8, 4 or 1 bytes, overlapping where needed, cost less than a call to
+ * memcpy. Copies nothing when len is 0 (src may then be NULL). */
+static inline void kpix_copy_short(void *dst, const void *src, size_t len)
+{
+	unsigned char *d = dst;
+	const unsigned char *s = src;
+	if (len >= 8) {
+		memcpy(d, s, 8);
+		memcpy(d + len - 8, s + len - 8, 8);
+	} else if (len >= 4) {
+		memcpy(d, s, 4);
+		memcpy(d + len - 4, s + len - 4, 4);
+	} else if (len > 0) {
+		d[0] = s[0];
+		d[len / 2] = s[len / 2];
+		d[len - 1] = s[len - 1];
+	}
+}
 
 #endif

@@ -20,13 +20,14 @@ static int list(void)
 	int rc = EXIT_VALID;
 	for (size_t i = 0; i < n; i++) {
 		kpix_schema *s;
-		if (kpix_schema_load(&s, ids[i], path)) {
-			/* the list goes on past a schema that cannot be loaded and
-			 * then ends with 2, even for one that cannot be read (which
-			 * 'schemas show' ends with 3, as cli_exit_status says): kept
-			 * as 0.1.0 has it */
+		int lrc = kpix_schema_load(&s, ids[i], path);
+		if (lrc) {
+			/* the list goes on past a schema that cannot be loaded, and
+			 * ends with the status of the first such (README's table: 3
+			 * for one that cannot be read, 2 for one that is not valid) */
 			cli_error("%s", kpix_error_last());
-			rc = EXIT_USAGE;
+			if (rc == EXIT_VALID)
+				rc = cli_exit_status(lrc);
 			continue;
 		}
 		printf("%-28s %-12s %s\n", kpix_schema_id(s), kpix_schema_version(s), kpix_schema_title(s));

@@ -86,15 +86,28 @@ static bool grouped_in_thousands(const char *p, const char *e, char gc)
 	return !seen || run == 3;
 }
 
-int kpix_cast_integer(const char *s, size_t len, const kpix_numfmt *fmt, int64_t *out)
+/* The number's text in s: [*p, *e) without the sign or unit the format
+ * allows around it, and *fmt the format to read it by. -1 for text too
+ * short or too long to be a number. */
+static int number_span(const char *s, size_t len, const kpix_numfmt **fmt, const char **p,
+                       const char **e)
 {
-	const char *p = s, *e = s + len;
-	if (!fmt)
-		fmt = &default_fmt;
+	*p = s;
+	*e = s + len;
+	if (!*fmt)
+		*fmt = &default_fmt;
 	if (len == 0 || len > MAX_NUM_LEN)
 		return -1;
-	if (!fmt->bare_number)
-		strip_affixes(&p, &e, fmt->decimal_char);
+	if (!(*fmt)->bare_number)
+		strip_affixes(p, e, (*fmt)->decimal_char);
+	return 0;
+}
+
+int kpix_cast_integer(const char *s, size_t len, const kpix_numfmt *fmt, int64_t *out)
+{
+	const char *p, *e;
+	if (number_span(s, len, &fmt, &p, &e))
+		return -1;
 
 	bool neg = false;
 	if (p < e && (*p == '+' || *p == '-'))
@@ -306,15 +319,11 @@ static bool text_is(const char *s, size_t len, const char *lit)
  * rounded reader. */
 int kpix_cast_number(const char *s, size_t len, const kpix_numfmt *fmt, double *out)
 {
-	const char *p = s, *e = s + len;
+	const char *p, *e;
 	struct decimal r;
 	double v;
-	if (!fmt)
-		fmt = &default_fmt;
-	if (len == 0 || len > MAX_NUM_LEN)
+	if (number_span(s, len, &fmt, &p, &e))
 		return -1;
-	if (!fmt->bare_number)
-		strip_affixes(&p, &e, fmt->decimal_char);
 
 	/* The everyday shape, "-123.45" with at most 15 digits, is exact as an
 	 * integer over a power of ten, so one division rounds it correctly. */

@@ -248,23 +248,6 @@ static void append_cell_text(reader *r, const unsigned char *s, size_t len, uint
 /* Cells this short are copied by on_field's quick path. */
 #define SHORT_CELL 16
 
-/* memcpy for the bytes of a cell of at most SHORT_CELL bytes: fixed-size
- * copies of 8, 4 or 1 bytes, overlapping where needed, cost less than the
- * call. */
-static inline void copy_cell(char *dst, const unsigned char *src, size_t len)
-{
-	if (len >= 8) {
-		memcpy(dst, src, 8);
-		memcpy(dst + len - 8, src + len - 8, 8);
-	} else if (len >= 4) {
-		memcpy(dst, src, 4);
-		memcpy(dst + len - 4, src + len - 4, 4);
-	} else if (len > 0) {
-		dst[0] = (char)src[0];
-		dst[len / 2] = (char)src[len / 2];
-		dst[len - 1] = (char)src[len - 1];
-	}
-}
 
 /* n written with a comma between groups of three digits, as the report
  * reads best: "1,048,576". */
@@ -412,7 +395,7 @@ static void on_field(void *data, size_t len, void *vr)
 	if (r->ncells < r->cells_room && len <= SHORT_CELL && start + SHORT_CELL < r->rowbuf.cap &&
 	    !(r->check_cells && has_special(s, len))) {
 		char *dst = r->rowbuf.data + start;
-		copy_cell(dst, s, len);
+		kpix_copy_short(dst, s, len); /* len <= SHORT_CELL, 16 */
 		dst[len] = '\0';
 		r->rowbuf.len = start + len + 1;
 		r->cells[r->ncells++] = (kpix_cell){dst, len};
