@@ -9,7 +9,7 @@
 #   --work DIR      where the scratch corpora, crash artifacts and logs go
 #                   (default build-fuzz/run; emptied first, per target)
 #   --build-only    build the targets and stop
-#   TARGET          csv, schema, expr or validate (default: all four)
+#   TARGET          csv, schema, expr, validate or export (default: all five)
 #
 # Prints a table: per target the seconds, executions, executions a second,
 # coverage (libFuzzer's cov: and ft:), corpus size and PASS or FAIL. Exits
@@ -27,13 +27,13 @@ while (($#)); do
     --time) seconds=${2:?--time needs a number of seconds}; shift 2 ;;
     --work) work=${2:?--work needs a directory}; shift 2 ;;
     --build-only) build_only=1; shift ;;
-    csv|schema|expr|validate) targets+=("$1"); shift ;;
-    *) echo "fuzz.sh: unknown argument '$1'; usage: tools/fuzz.sh [--time SECONDS] [--work DIR] [--build-only] [csv|schema|expr|validate...]" >&2
+    csv|schema|expr|validate|export) targets+=("$1"); shift ;;
+    *) echo "fuzz.sh: unknown argument '$1'; usage: tools/fuzz.sh [--time SECONDS] [--work DIR] [--build-only] [csv|schema|expr|validate|export...]" >&2
        exit 2 ;;
   esac
 done
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --time takes whole seconds, not '$seconds'" >&2; exit 2; }
-((${#targets[@]})) || targets=(csv schema expr validate)
+((${#targets[@]})) || targets=(csv schema expr validate export)
 
 bash tools/deps.sh || exit 1
 missing=()
@@ -72,6 +72,7 @@ for t in "${targets[@]}"; do
   # fuzz_validate's input holds both grammars, and its own separators
   case $t in
     validate) cat tests/fuzz/{validate,schema,csv}.dict >"$dir/dict" ;;
+    export) cat tests/fuzz/{export,csv}.dict >"$dir/dict" ;;
     *) cp tests/fuzz/"$t".dict "$dir/dict" ;;
   esac
   seeds=$(find "$dir/corpus" -type f | wc -l)
