@@ -81,7 +81,9 @@ int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inpu
  * named ".NAME.XXXXXX.tmp" (NAME shortened when it must be, to fit 255
  * bytes), with the mode of an ordinary new file: 0666 less the umask, in
  * the outdir's private directory (made by the first begin: DIR/.kpix.
- * XXXXXX.tmp, mode 0700, refused unless this process made it). The
+ * XXXXXX.tmp, mode 0700; KPIX_EIO, "cannot write 'DIR/NAME': Operation
+ * not permitted", when what is then found there is not a directory of
+ * this user's closed to everyone else). The
  * temporary file is empty; *tmp_path is its path, for a library such as
  * libxlsxwriter to write itself, by truncating or by replacing it. The
  * path leads through this process's descriptor of the private directory
