@@ -9,7 +9,7 @@
 #   --work DIR      where the scratch corpora, crash artifacts and logs go
 #                   (default build-fuzz/run; emptied first, per target)
 #   --build-only    build the targets and stop
-#   TARGET          csv, schema, expr, validate or verify (default: all)
+#   TARGET          csv, schema, expr, validate, export or verify (default: all)
 #
 # Prints a table: per target the seconds, executions, executions a second,
 # coverage (libFuzzer's cov: and ft:), corpus size and PASS or FAIL. Exits
@@ -27,14 +27,13 @@ while (($#)); do
     --time) seconds=${2:?--time needs a number of seconds}; shift 2 ;;
     --work) work=${2:?--work needs a directory}; shift 2 ;;
     --build-only) build_only=1; shift ;;
-    csv|schema|expr|validate) targets+=("$1"); shift ;;
-    verify) targets+=("$1"); shift ;;
-    *) echo "fuzz.sh: unknown argument '$1'; usage: tools/fuzz.sh [--time SECONDS] [--work DIR] [--build-only] [TARGET...]" >&2
+    csv|schema|expr|validate|export|verify) targets+=("$1"); shift ;;
+    *) echo "fuzz.sh: unknown argument '$1'; usage: tools/fuzz.sh [--time SECONDS] [--work DIR] [--build-only] [csv|schema|expr|validate|export|verify...]" >&2
        exit 2 ;;
   esac
 done
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --time takes whole seconds, not '$seconds'" >&2; exit 2; }
-((${#targets[@]})) || targets=(csv schema expr validate verify)
+((${#targets[@]})) || targets=(csv schema expr validate export verify)
 
 bash tools/deps.sh || exit 1
 missing=()
@@ -75,6 +74,7 @@ for t in "${targets[@]}"; do
   case $t in
     validate) cat tests/fuzz/{validate,schema,csv}.dict >"$dir/dict" ;;
     verify) cat tests/fuzz/{verify,schema}.dict >"$dir/dict" ;;
+    export) cat tests/fuzz/{export,csv}.dict >"$dir/dict" ;;
     *) cp tests/fuzz/"$t".dict "$dir/dict" ;;
   esac
   seeds=$(find "$dir/corpus" -type f | wc -l)

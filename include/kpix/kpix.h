@@ -528,6 +528,20 @@ int kpix_csv_foreach(const char *path, kpix_record_fn fn, void *ctx);
  * or KPIX_EIO when writing to out failed. */
 int kpix_csv_dump_json(const char *path, FILE *out);
 
+/* ---------------------------------------------------------------- memory */
+
+/* Called when the library cannot allocate memory, with the number of bytes
+ * asked for. It must not return: the library cannot go on from there, and
+ * aborts if it does. A program that writes files would call
+ * kpix_cleanup_on_signal, say why and end the process (_exit: other
+ * threads' state is unknown). */
+typedef void (*kpix_out_of_memory_fn)(size_t size);
+
+/* Sets what the library does when it runs out of memory, for the whole
+ * process; NULL restores the default, abort() (the library prints
+ * nothing). Set it once, before any other call of the library. */
+void kpix_set_out_of_memory(kpix_out_of_memory_fn fn);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -38,12 +39,13 @@ typedef enum {
 typedef struct {
 	/* Read by the signal handler: set before the entry is registered and
 	 * left alone while it is. */
-	int dirfd;
+	int dirfd;     /* the outdir's private directory */
 	char *tmpname; /* ".NAME.XXXXXX.tmp", relative to dirfd */
 
 	char *name;
-	char *path;     /* DIR/NAME, as shown to people */
-	char *tmp_path; /* DIR/tmpname, for libraries that write by path */
+	char *path;      /* DIR/NAME, as shown to people */
+	char *tmp_path;  /* the temporary file's path, for libraries that write by path */
+	char *tmp_shown; /* DIR/.kpix.XXXXXX.tmp/tmpname, for messages */
 	FILE *fp;       /* kpix_outdir_begin_file only, until commit */
 	int fd;         /* under fp; -1 when closed */
 	int werr;       /* the first error writing through fp */
@@ -64,11 +66,30 @@ typedef struct {
 	char *parent_real; /* realpath(dirname(path)) + "/" + basename, or NULL */
 } input;
 
+/* The directory inside DIR, mode 0700, where an outdir's temporary files
+ * are made: no other user can reach into it to swap a file for a link,
+ * and being in DIR it is on DIR's file system, so that the renames out of
+ * it are atomic. Made by the first begin, removed at commit or free. */
+typedef struct {
+	/* Read by the signal handler, as an ofile's dirfd and tmpname are. */
+	int parentfd; /* DIR */
+	char *name;   /* ".kpix.XXXXXX.tmp", relative to parentfd */
+
+	int fd;      /* the directory itself */
+	char *via;   /* what a temporary file's name is put after in the paths
+	              * given to libraries: "/proc/self/fd/N/", which leads to
+	              * this directory whatever is later renamed in DIR, or, when
+	              * /proc cannot be used, shown */
+	char *shown; /* "DIR/.kpix.XXXXXX.tmp/", for messages */
+	int slot;    /* in the signal table, or -1 */
+} privdir;
+
 struct kpix_outdir {
 	char *dir;      /* as given, without trailing '/' */
 	char *prefix;   /* what a file's name is put after in paths: "DIR/", or "" */
 	char *dir_real; /* resolved */
-	int dirfd;
+	int dirfd;      /* locked (flock) by kpix_outdir_open, until free */
+	privdir *priv;  /* NULL until the first begin */
 	bool created;
 	int dir_slot;   /* a created DIR's entry in the signal table, or -1 */
 	bool dot_names; /* a NAME may start with '.' (kpix_outfile only) */
@@ -98,6 +119,10 @@ static slot live_dirs[MAX_CREATED_DIRS];
 /* Scratch directories of kpix_scratch_make, not yet removed: the path. */
 #define MAX_SCRATCH_DIRS 16
 static slot live_scratch[MAX_SCRATCH_DIRS];
+/* Private directories of outdirs (one per outdir being written): their
+ * privdir, removed once the temporary files in them are. */
+#define MAX_PRIVATE_DIRS 16
+static slot live_private[MAX_PRIVATE_DIRS];
 
 /* Puts p in a free entry of table (n entries): its index, or -1 if full. */
 static int slot_take(slot *table, int n, const void *p)
@@ -198,6 +223,11 @@ void kpix_outdir_cleanup_on_signal(void)
 		const ofile *f = atomic_load(&live[i]);
 		if (f)
 			unlinkat(f->dirfd, f->tmpname, 0);
+	}
+	for (int i = 0; i < MAX_PRIVATE_DIRS; i++) {
+		const privdir *p = atomic_load(&live_private[i]);
+		if (p)
+			unlinkat(p->parentfd, p->name, AT_REMOVEDIR); /* only when empty */
 	}
 	for (int i = 0; i < MAX_CREATED_DIRS; i++) {
 		const char *dir = atomic_load(&live_dirs[i]);
@@ -382,10 +412,11 @@ static int check_target(const kpix_outdir *od, const char *name, const char *pat
 /* ------------------------------------------------------------------ open */
 
 /* kpix_outdir_open, and the directory of a kpix_outfile: may_create says
- * whether a missing DIR is made; prefix is what paths in messages put
- * before a NAME (NULL: "DIR/"). */
-static int open_dir(kpix_outdir **out, const char *dir, bool may_create, const char *prefix,
-                    const char *const *inputs, size_t ninputs)
+ * whether a missing DIR is made, and lock whether DIR is locked against
+ * other outdirs (a report file's directory is not: it is anyone's); prefix
+ * is what paths in messages put before a NAME (NULL: "DIR/"). */
+static int open_dir(kpix_outdir **out, const char *dir, bool may_create, bool lock,
+                    const char *prefix, const char *const *inputs, size_t ninputs)
 {
 	*out = NULL;
 	if (!dir || !*dir)
@@ -423,8 +454,14 @@ static int open_dir(kpix_outdir **out, const char *dir, bool may_create, const c
 	} else if (!(real = realpath(d, NULL))) {
 		rc = kpix_fail(KPIX_EIO, "cannot use '%s' as output directory: %s", d,
 		               strerror(errno));
+	} else if (lock && flock(fd, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK) {
+		/* held until free closes fd; a file system without locks (some
+		 * network ones) leaves DIR unlocked rather than unusable */
+		rc = kpix_fail(KPIX_EIO, "another kpix is writing into '%s'; try again when it has "
+		               "finished", d);
 	}
 	if (rc != KPIX_OK) {
+		free(real);
 		if (fd >= 0)
 			close(fd);
 		if (created)
@@ -454,7 +491,7 @@ static int open_dir(kpix_outdir **out, const char *dir, bool may_create, const c
 int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inputs,
                      size_t ninputs)
 {
-	return open_dir(out, dir, true, NULL, inputs, ninputs);
+	return open_dir(out, dir, true, true, NULL, inputs, ninputs);
 }
 
 /* ----------------------------------------------------------------- begin */
@@ -465,26 +502,97 @@ static void ofile_free(ofile *f)
 	free(f->name);
 	free(f->path);
 	free(f->tmp_path);
+	free(f->tmp_shown);
 	free(f);
+}
+
+/* Makes od's private directory, registered in the signal table before it
+ * exists (signals blocked meanwhile). Returns 0, an errno value, or
+ * TABLE_FULL. The directory is refused (EPERM) unless it is one this
+ * process made: another user with write access to DIR could rename it away
+ * and put another in its place before it is opened. */
+static int make_private(kpix_outdir *od)
+{
+	privdir *p = kpix_xcalloc(1, sizeof(*p));
+	p->parentfd = od->dirfd;
+	p->fd = -1;
+	sigset_t all, old;
+	sigfillset(&all);
+	int err = EEXIST;
+	for (int tries = 0; tries < 100 && err == EEXIST; tries++) {
+		p->name = temp_name("kpix");
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		p->slot = slot_take(live_private, MAX_PRIVATE_DIRS, p);
+		err = p->slot < 0 ? TABLE_FULL : mkdirat(od->dirfd, p->name, 0700) ? errno : 0;
+		if (err)
+			slot_give(live_private, &p->slot);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+		if (err) {
+			free(p->name);
+			p->name = NULL;
+		}
+	}
+	if (err) {
+		free(p);
+		return err;
+	}
+	struct stat st;
+	p->fd = openat(od->dirfd, p->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (p->fd < 0)
+		err = errno;
+	else if (fstat(p->fd, &st) != 0)
+		err = errno;
+	else if (st.st_uid != geteuid() || (st.st_mode & 077) != 0)
+		err = EPERM;
+	p->shown = kpix_xasprintf("%s%s/", od->prefix, p->name);
+	od->priv = p;
+	if (err)
+		return err;
+	/* a path through this process's descriptor, when /proc gives one */
+	char via[64];
+	snprintf(via, sizeof(via), "/proc/self/fd/%d", p->fd);
+	struct stat vst;
+	if (stat(via, &vst) == 0 && vst.st_dev == st.st_dev && vst.st_ino == st.st_ino)
+		p->via = kpix_xasprintf("%s/", via);
+	else
+		p->via = kpix_xstrdup(p->shown);
+	return 0;
+}
+
+/* Removes od's private directory (once its files are gone) and forgets it. */
+static void remove_private(kpix_outdir *od)
+{
+	privdir *p = od->priv;
+	if (!p)
+		return;
+	unlinkat(od->dirfd, p->name, AT_REMOVEDIR);
+	slot_give(live_private, &p->slot);
+	if (p->fd >= 0)
+		close(p->fd);
+	free(p->name);
+	free(p->via);
+	free(p->shown);
+	free(p);
+	od->priv = NULL;
 }
 
 /* Creates the temporary file of f (f->tmpname and f->fd) and registers it
  * in the signal table, with signals blocked so that no temporary file ever
  * exists unregistered. Returns 0, an errno value, or TABLE_FULL. */
-static int create_temp(kpix_outdir *od, ofile *f)
+static int create_temp(ofile *f)
 {
 	sigset_t all, old;
 	sigfillset(&all);
 	for (int tries = 0; tries < 100; tries++) {
 		f->tmpname = temp_name(f->name);
 		pthread_sigmask(SIG_BLOCK, &all, &old);
-		int fd = openat(od->dirfd, f->tmpname,
+		int fd = openat(f->dirfd, f->tmpname,
 		                O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
 		int err = fd < 0 ? errno : 0;
 		if (fd >= 0) {
 			f->slot = slot_take(live, KPIX_OUTDIR_MAX_TEMPS, f);
 			if (f->slot < 0) {
-				unlinkat(od->dirfd, f->tmpname, 0);
+				unlinkat(f->dirfd, f->tmpname, 0);
 				close(fd);
 				err = TABLE_FULL;
 			}
@@ -531,15 +639,26 @@ static int begin(kpix_outdir *od, const char *name, bool stream, ofile **out)
 		return rc;
 	}
 
+	int err = od->priv ? 0 : make_private(od);
+	if (err) {
+		if (err == TABLE_FULL)
+			rc = kpix_fail(KPIX_EUSAGE, "cannot write '%s': more than %d output "
+			               "directories at once", path, MAX_PRIVATE_DIRS);
+		else
+			rc = kpix_fail(KPIX_EIO, "cannot write '%s': %s", path, strerror(err));
+		remove_private(od);
+		free(path);
+		return rc;
+	}
 	ofile *f = kpix_xcalloc(1, sizeof(*f));
-	f->dirfd = od->dirfd;
+	f->dirfd = od->priv->fd;
 	f->name = kpix_xstrdup(name);
 	f->path = path;
 	f->fd = -1;
 	f->slot = -1;
 	f->stream = stream;
 	f->state = F_TEMP;
-	int err = create_temp(od, f);
+	err = create_temp(f);
 	if (err == TABLE_FULL) {
 		rc = kpix_fail(KPIX_EUSAGE, "cannot write '%s': more than %d output files at once",
 		               path, KPIX_OUTDIR_MAX_TEMPS);
@@ -551,7 +670,8 @@ static int begin(kpix_outdir *od, const char *name, bool stream, ofile **out)
 		ofile_free(f);
 		return rc;
 	}
-	f->tmp_path = kpix_xasprintf("%s%s", od->prefix, f->tmpname);
+	f->tmp_path = kpix_xasprintf("%s%s", od->priv->via, f->tmpname);
+	f->tmp_shown = kpix_xasprintf("%s%s", od->priv->shown, f->tmpname);
 	kpix_sha256_init(&f->hash);
 	if (od->nfiles == od->cap) {
 		od->cap = od->cap ? od->cap * 2 : 8;
@@ -582,19 +702,23 @@ static ssize_t stream_write(void *cookie, const char *buf, size_t n)
 {
 	ofile *f = cookie;
 	size_t done = 0;
-	while (done < n) {
+	while (done < n && !f->werr) {
 		ssize_t w = write(f->fd, buf + done, n - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
-			if (!f->werr)
-				f->werr = errno;
+			f->werr = errno;
 			break;
 		}
 		done += (size_t)w;
 	}
 	kpix_sha256_update(&f->hash, buf, done);
-	return done == n ? (ssize_t)n : -1;
+	/* After a failure every byte is taken and dropped: the commit reports
+	 * the error kept in werr. Told of the failure instead, glibc's stdio
+	 * (2.36) goes on to read past the caller's buffer and to write bytes
+	 * of its own that were never set (valgrind saw both when a disk
+	 * filled under a large fwrite). */
+	return (ssize_t)n;
 }
 
 static int stream_close(void *cookie)
@@ -613,10 +737,8 @@ static FILE *open_stream(ofile *f)
 	cookie_io_functions_t io = {.read = NULL, .write = stream_write, .seek = NULL,
 	                            .close = stream_close};
 	FILE *fp = fopencookie(f, "w", io);
-	if (!fp) {
-		fprintf(stderr, "kpix: out of memory (opening a stream)\n");
-		abort();
-	}
+	if (!fp)
+		kpix_out_of_memory(sizeof(FILE));
 	return fp;
 }
 
@@ -634,7 +756,7 @@ int kpix_outdir_begin_file(kpix_outdir *od, const char *name, FILE **fp)
 /* ---------------------------------------------------------------- commit */
 
 /* Step 1 for one file: every byte on disk, size and hash known. */
-static int finish_file(kpix_outdir *od, ofile *f)
+static int finish_file(ofile *f)
 {
 	int err = 0;
 	if (f->stream) {
@@ -652,7 +774,7 @@ static int finish_file(kpix_outdir *od, ofile *f)
 		}
 	} else {
 		/* written by path: what is there now is what gets committed */
-		int fd = openat(od->dirfd, f->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		int fd = openat(f->dirfd, f->tmpname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		struct stat st;
 		if (fd < 0)
 			err = errno;
@@ -660,7 +782,7 @@ static int finish_file(kpix_outdir *od, ofile *f)
 			err = errno;
 		else if (!S_ISREG(st.st_mode))
 			err = EINVAL;
-		if (!err && kpix_sha256_fd(fd, f->tmp_path, f->sha, &f->size) != KPIX_OK) {
+		if (!err && kpix_sha256_fd(fd, f->tmp_shown, f->sha, &f->size) != KPIX_OK) {
 			close(fd);
 			return KPIX_EIO; /* kpix_sha256_fd said why */
 		}
@@ -670,10 +792,10 @@ static int finish_file(kpix_outdir *od, ofile *f)
 			close(fd);
 		if (err == ELOOP || err == EINVAL)
 			return kpix_fail(KPIX_EIO, "cannot write '%s': its temporary file '%s' is no "
-			                 "longer a regular file", f->path, f->tmp_path);
+			                 "longer a regular file", f->path, f->tmp_shown);
 		if (err == ENOENT)
 			return kpix_fail(KPIX_EIO, "cannot write '%s': its temporary file '%s' has "
-			                 "gone", f->path, f->tmp_path);
+			                 "gone", f->path, f->tmp_shown);
 	}
 	if (err)
 		return kpix_fail(KPIX_EIO, "cannot write '%s': %s", f->path, strerror(err));
@@ -685,20 +807,20 @@ static int finish_file(kpix_outdir *od, ofile *f)
  * (F_SWAPPED), unless the file system cannot exchange (F_REPLACED). */
 static int place_file(kpix_outdir *od, ofile *f)
 {
-	int fd = od->dirfd;
+	int from = f->dirfd, to = od->dirfd;
 	for (int tries = 0; tries < 3; tries++) {
-		if (renameat2(fd, f->tmpname, fd, f->name, RENAME_NOREPLACE) == 0) {
+		if (renameat2(from, f->tmpname, to, f->name, RENAME_NOREPLACE) == 0) {
 			f->state = F_PLACED;
 			return KPIX_OK;
 		}
 		if (errno == EEXIST) {
-			if (renameat2(fd, f->tmpname, fd, f->name, RENAME_EXCHANGE) == 0) {
+			if (renameat2(from, f->tmpname, to, f->name, RENAME_EXCHANGE) == 0) {
 				f->state = F_SWAPPED;
 				struct stat st;
-				if (fstatat(fd, f->tmpname, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+				if (fstatat(from, f->tmpname, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 				    S_ISDIR(st.st_mode)) {
 					/* a directory appeared since the check: give it back */
-					if (renameat2(fd, f->tmpname, fd, f->name, RENAME_EXCHANGE) == 0)
+					if (renameat2(from, f->tmpname, to, f->name, RENAME_EXCHANGE) == 0)
 						f->state = F_TEMP;
 					return kpix_fail(KPIX_EIO, "cannot write '%s': %s", f->path,
 					                 strerror(EISDIR));
@@ -710,7 +832,7 @@ static int place_file(kpix_outdir *od, ofile *f)
 		}
 		if (errno == EINVAL || errno == ENOSYS) {
 			/* no renameat2 here: the old file cannot be kept */
-			if (renameat(fd, f->tmpname, fd, f->name) == 0) {
+			if (renameat(from, f->tmpname, to, f->name) == 0) {
 				f->state = F_REPLACED;
 				return KPIX_OK;
 			}
@@ -725,15 +847,15 @@ static int place_file(kpix_outdir *od, ofile *f)
  * none). Caller frees. */
 static char *unplace_files(kpix_outdir *od, size_t n)
 {
-	int fd = od->dirfd;
+	int to = od->dirfd;
 	kpix_buf lost = KPIX_BUF_INIT;
 	while (n-- > 0) {
 		ofile *f = od->files[n];
 		bool ok = true;
 		if (f->state == F_SWAPPED)
-			ok = renameat2(fd, f->tmpname, fd, f->name, RENAME_EXCHANGE) == 0;
+			ok = renameat2(f->dirfd, f->tmpname, to, f->name, RENAME_EXCHANGE) == 0;
 		else if (f->state == F_PLACED)
-			ok = renameat2(fd, f->name, fd, f->tmpname, RENAME_NOREPLACE) == 0;
+			ok = renameat2(to, f->name, f->dirfd, f->tmpname, RENAME_NOREPLACE) == 0;
 		else if (f->state == F_REPLACED)
 			ok = false;
 		else
@@ -762,11 +884,34 @@ static void remove_temps(kpix_outdir *od)
 			f->fd = -1;
 		}
 		if (f->state == F_TEMP || f->state == F_SWAPPED)
-			unlinkat(od->dirfd, f->tmpname, 0);
+			unlinkat(f->dirfd, f->tmpname, 0);
 		slot_give(live, &f->slot);
 		if (f->state != F_PLACED && f->state != F_REPLACED)
 			f->state = F_GONE;
 	}
+}
+
+/* Called after each rename of a commit (kpix_outdir_set_commit_hook). */
+static void (*commit_hook)(size_t placed);
+
+void kpix_outdir_set_commit_hook(void (*hook)(size_t placed))
+{
+	commit_hook = hook;
+}
+
+/* True when SIGINT, SIGTERM or SIGHUP is waiting to be handled, and was
+ * not blocked before the commit blocked it (old): the process is asked to
+ * stop, so the commit is undone rather than left for the signal to cut. */
+static bool stop_pending(const sigset_t *old)
+{
+	static const int stops[] = {SIGINT, SIGTERM, SIGHUP};
+	sigset_t pending;
+	if (sigpending(&pending) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(stops) / sizeof(stops[0]); i++)
+		if (sigismember(&pending, stops[i]) == 1 && sigismember(old, stops[i]) != 1)
+			return true;
+	return false;
 }
 
 int kpix_outdir_commit(kpix_outdir *od)
@@ -778,15 +923,26 @@ int kpix_outdir_commit(kpix_outdir *od)
 	od->state = OD_FAILED;
 	int rc = KPIX_OK;
 	for (size_t i = 0; i < od->nfiles && !rc; i++)
-		rc = finish_file(od, od->files[i]);
+		rc = finish_file(od->files[i]);
 	for (size_t i = 0; i < od->nfiles && !rc; i++)
 		rc = check_target(od, od->files[i]->name, od->files[i]->path);
+	/* The renames, and their undoing, are one step that no signal cuts: a
+	 * signal that comes meanwhile is held, and handled once DIR holds
+	 * either every new file or every old one. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	size_t placed = 0;
 	while (placed < od->nfiles && !rc) {
 		rc = place_file(od, od->files[placed]);
+		if (!rc && commit_hook)
+			commit_hook(placed + 1);
 		if (!rc)
 			placed++;
 	}
+	if (!rc && stop_pending(&old))
+		rc = kpix_fail(KPIX_EIO, "output directory '%s' not written: a signal asked kpix to "
+		               "stop", od->dir);
 	if (rc) {
 		if (placed) {
 			char *why = kpix_xstrdup(kpix_error_last());
@@ -798,19 +954,23 @@ int kpix_outdir_commit(kpix_outdir *od)
 			free(why);
 		}
 		remove_temps(od);
+		remove_private(od);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
 		return rc;
 	}
 	/* every new file is in place: now the old ones can go */
 	for (size_t i = 0; i < od->nfiles; i++) {
 		ofile *f = od->files[i];
 		if (f->state == F_SWAPPED) {
-			unlinkat(od->dirfd, f->tmpname, 0);
+			unlinkat(f->dirfd, f->tmpname, 0);
 			f->state = F_REPLACED;
 		}
 		slot_give(live, &f->slot);
 	}
+	remove_private(od);
 	slot_give(live_dirs, &od->dir_slot);
 	od->state = OD_COMMITTED;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (fsync(od->dirfd) != 0 && errno != EINVAL)
 		return kpix_fail(KPIX_EIO, "cannot sync output directory '%s': %s", od->dir,
 		                 strerror(errno));
@@ -824,6 +984,7 @@ void kpix_outdir_free(kpix_outdir *od)
 	if (!od)
 		return;
 	remove_temps(od);
+	remove_private(od);
 	for (size_t i = 0; i < od->nfiles; i++)
 		ofile_free(od->files[i]);
 	free(od->files);
@@ -929,7 +1090,7 @@ static int open_replace(kpix_outfile *of, FILE **fp, const char *path,
 	char *dir = slash ? kpix_xstrndup(path, slash == path ? 1 : (size_t)(slash - path))
 	                  : kpix_xstrdup(".");
 	char *prefix = slash ? kpix_xstrndup(path, (size_t)(slash - path) + 1) : kpix_xstrdup("");
-	int rc = open_dir(&of->od, dir, false, prefix, inputs, ninputs);
+	int rc = open_dir(&of->od, dir, false, false, prefix, inputs, ninputs);
 	if (!rc) {
 		of->od->dot_names = true;
 		rc = kpix_outdir_begin_file(of->od, slash ? slash + 1 : path, fp);

@@ -2,15 +2,22 @@
  * or not at all.
  *
  * `kpix export ... --out DIR` writes several files (CSV, XLSX,
- * manifest.json). Each is written to a temporary file in DIR and renamed
+ * manifest.json). Each is written to a temporary file in a private
+ * directory made inside DIR (".kpix.XXXXXX.tmp", mode 0700) and renamed
  * into place by kpix_outdir_commit, so that:
  *
  *   - a reader of DIR never sees a half-written file;
  *   - when anything fails before the commit (a check, a write, a full disk)
  *     nothing new is left in DIR, and files already there keep their
- *     content: only a successful commit replaces them;
+ *     content: only a successful commit replaces them, all of them at once
+ *     as far as signals go (see kpix_outdir_commit);
  *   - no output overwrites one of the command's inputs, and no output
- *     name reaches outside DIR.
+ *     name reaches outside DIR;
+ *   - no other user who can write into DIR can make kpix write anywhere
+ *     else, by swapping a temporary file for a symbolic link say: the
+ *     temporary files are out of their reach;
+ *   - two outdirs never write into one DIR at once: the second open is
+ *     refused while the first is not freed.
  *
  * Usage:
  *
@@ -52,6 +59,13 @@ typedef struct kpix_outdir kpix_outdir;
  * not a directory, or cannot be written into by this process (permissions,
  * read-only file system). Trailing '/' on DIR are ignored.
  *
+ * Locks DIR (flock on the directory itself, exclusive) until
+ * kpix_outdir_free, so that the files of two runs are never mixed: when
+ * another outdir, of this process or another, holds DIR, the open does not
+ * wait but fails with KPIX_EIO "another kpix is writing into 'DIR'; try
+ * again when it has finished". On a file system that has no locks (some
+ * network ones) DIR is used unlocked.
+ *
  * inputs are the paths of every file the command reads (data, schema,
  * reference files; ninputs of them, none NULL). They are resolved now
  * (device and inode when they exist, and the real path of the file and of
@@ -64,12 +78,19 @@ typedef struct kpix_outdir kpix_outdir;
 int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inputs,
                      size_t ninputs);
 
-/* Starts the output file DIR/NAME and creates its temporary file in DIR,
+/* Starts the output file DIR/NAME and creates its temporary file,
  * named ".NAME.XXXXXX.tmp" (NAME shortened when it must be, to fit 255
- * bytes), with the mode of an ordinary new file: 0666 less the umask. The
- * temporary file is empty; *tmp_path is its path (DIR/.NAME.XXXXXX.tmp),
- * for a library such as libxlsxwriter to write itself, by truncating or by
- * replacing it. The string is owned by the outdir and valid until
+ * bytes), with the mode of an ordinary new file: 0666 less the umask, in
+ * the outdir's private directory (made by the first begin: DIR/.kpix.
+ * XXXXXX.tmp, mode 0700; KPIX_EIO, "cannot write 'DIR/NAME': Operation
+ * not permitted", when what is then found there is not a directory of
+ * this user's closed to everyone else). The
+ * temporary file is empty; *tmp_path is its path, for a library such as
+ * libxlsxwriter to write itself, by truncating or by replacing it. The
+ * path leads through this process's descriptor of the private directory
+ * (/proc/self/fd/N/.NAME.XXXXXX.tmp), so that renaming things in DIR
+ * cannot redirect it; without /proc it is DIR/.kpix.XXXXXX.tmp/.NAME.
+ * XXXXXX.tmp. The string is owned by the outdir and valid until
  * kpix_outdir_free. Whatever is at that path when kpix_outdir_commit is
  * called is what gets committed (a symbolic link there is refused).
  *
@@ -83,8 +104,8 @@ int kpix_outdir_open(kpix_outdir **out, const char *dir, const char *const *inpu
  * input) and by resolved path; an outdir already committed; more than
  * KPIX_OUTDIR_MAX_TEMPS temporary files at once. KPIX_EIO: DIR/NAME is a
  * directory; the temporary file cannot be created ("cannot write
- * 'DIR/NAME': REASON"). On failure nothing is created and *tmp_path is
- * left as it was. */
+ * 'DIR/NAME': REASON"; also when the private directory cannot be made).
+ * On failure no temporary file is left and *tmp_path is left as it was. */
 int kpix_outdir_begin(kpix_outdir *od, const char *name, const char **tmp_path);
 
 /* Why NAME is not a plain file name by the rules above ("contains '/'",
@@ -112,6 +133,15 @@ int kpix_outdir_begin_file(kpix_outdir *od, const char *name, FILE **fp);
  * 3. Renames each temporary file to DIR/NAME, in the order started. A file
  *    or symbolic link already at DIR/NAME is replaced by the new file: the
  *    link is never followed. Then syncs DIR itself.
+ *
+ * Step 3 is one step as far as SIGINT, SIGTERM and SIGHUP go: every
+ * signal is blocked from the first rename until DIR holds every new file
+ * or every old one again. When one of those three arrived meanwhile (and
+ * was not blocked by the caller already), the renames are undone, every
+ * file is as it was, and the commit fails with KPIX_EIO "output directory
+ * 'DIR' not written: a signal asked kpix to stop"; the signal is handled
+ * when the commit returns. A signal after the last rename finds every new
+ * file in place.
  *
  * When step 1 or 2 fails, nothing is renamed. When a rename in step 3
  * fails, the files already renamed are put back as they were: the renames
@@ -166,21 +196,31 @@ const char *kpix_outdir_sha256(const kpix_outdir *od, size_t i);
  *
  * Async-signal-safe: it only reads static tables of atomic pointers to
  * entries made before their file or directory was created, and calls
- * unlinkat() and rmdir() on them; errno is kept. Limits:
+ * unlinkat() and rmdir() on them; errno is kept. Also what a program's
+ * out-of-memory hook (kpix_set_out_of_memory) calls. Limits:
  *   - it does not free, close or unregister anything: the process is
  *     meant to end next. A program that goes on must not commit, since
  *     the temporary files are gone; freeing is still fine.
- *   - a signal during the renames of a commit leaves the files renamed so
- *     far in place (new content) and the rest as they were; the old
- *     content of the files replaced is removed with the temporaries.
+ *   - signals are blocked during the renames of a commit, so that it never
+ *     runs between two of them (see kpix_outdir_commit); called from
+ *     anywhere else during a commit (an out-of-memory hook cannot be: the
+ *     renames allocate nothing), it would find the files as a signal
+ *     would before the renames.
  *   - a DIR created by kpix_outdir_open is removed when it is empty;
  *     every kpix_scratch_make directory is removed with its files.
  *   - with several threads, a signal handled on one thread while another
  *     frees an outdir may read freed memory; kpix's CLI has one thread.
- *   - SIGKILL and power cuts cannot be caught: temporary files named
- *     ".NAME.XXXXXX.tmp" may then stay in DIR (never files named NAME
- *     with half their content). */
+ *   - SIGKILL and power cuts cannot be caught: a private directory
+ *     ".kpix.XXXXXX.tmp" holding temporary files may then stay in DIR
+ *     (never files named NAME with half their content), and SIGKILL
+ *     during the renames can leave some files new and the others old. */
 void kpix_outdir_cleanup_on_signal(void);
+
+/* For tests: hook is called (NULL: nothing is) in each commit after each
+ * rename of step 3, with the number of files renamed so far, while
+ * signals are blocked; a test raises a signal there to check that no
+ * signal cuts the renames. Not thread-safe; one hook for the process. */
+void kpix_outdir_set_commit_hook(void (*hook)(size_t placed));
 
 /* Removes dir and the files in it (not its subdirectories). Async-signal-
  * safe, so that a signal handler may call it; errno is kept. */

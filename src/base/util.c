@@ -30,17 +30,27 @@ int kpix_fail(int code, const char *fmt, ...)
 	return code;
 }
 
-static void out_of_memory(size_t n)
+/* Set once, before the library is used (kpix_set_out_of_memory). */
+static kpix_out_of_memory_fn oom_hook;
+
+void kpix_set_out_of_memory(kpix_out_of_memory_fn fn)
 {
-	fprintf(stderr, "kpix: out of memory (asked for %zu bytes)\n", n);
-	abort();
+	oom_hook = fn;
+}
+
+void kpix_out_of_memory(size_t n)
+{
+	kpix_out_of_memory_fn fn = oom_hook;
+	if (fn)
+		fn(n);
+	abort(); /* the default, and a hook that returned */
 }
 
 void *kpix_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		out_of_memory(n);
+		kpix_out_of_memory(n);
 	return p;
 }
 
@@ -48,7 +58,7 @@ void *kpix_xcalloc(size_t n, size_t size)
 {
 	void *p = calloc(n ? n : 1, size ? size : 1);
 	if (!p)
-		out_of_memory(n * size);
+		kpix_out_of_memory(n * size);
 	return p;
 }
 
@@ -56,7 +66,7 @@ void *kpix_xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		out_of_memory(n);
+		kpix_out_of_memory(n);
 	return q;
 }
 
@@ -93,7 +103,7 @@ void kpix_buf_grow(kpix_buf *b, size_t extra)
 	size_t cap = b->cap ? b->cap : 64;
 	while (cap <= b->len + extra) {
 		if (cap > SIZE_MAX / 2)
-			out_of_memory(SIZE_MAX);
+			kpix_out_of_memory(SIZE_MAX);
 		cap *= 2;
 	}
 	b->data = kpix_xrealloc(b->data, cap);

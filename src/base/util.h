@@ -38,14 +38,20 @@
 int kpix_fail(int code, const char *fmt, ...) KPIX_PRINTF(2, 3);
 void kpix_error_clear(void);
 
-/* Allocation that cannot return NULL: out of memory aborts with a message,
- * since no caller of kpix can do better and every path stays simple. */
+/* Allocation that cannot return NULL: out of memory calls
+ * kpix_out_of_memory, which does not return, since no caller of kpix can
+ * do better and every path stays simple. */
 void *kpix_xmalloc(size_t n);
 void *kpix_xcalloc(size_t n, size_t size);
 void *kpix_xrealloc(void *p, size_t n);
 char *kpix_xstrdup(const char *s);
 char *kpix_xstrndup(const char *s, size_t n);
 char *kpix_xasprintf(const char *fmt, ...) KPIX_PRINTF(1, 2);
+
+/* What every allocation of the library that fails does: calls the hook of
+ * kpix_set_out_of_memory (kpix.h) with the size asked for, then, if there
+ * is none or it returned, abort(). Prints nothing. */
+_Noreturn void kpix_out_of_memory(size_t n);
 
 /* A growable byte buffer. Invariants: data is NULL when cap is 0; otherwise
  * len < cap and data[len] == '\0', so data is always a C string when not

@@ -139,6 +139,10 @@ int cli_failure(int kpix_rc);
  * ignored. For every command that writes files, before it starts writing. */
 void cli_catch_signals(void);
 
+/* For kpix_set_out_of_memory: removes the temporary files, says "kpix: out
+ * of memory" and ends kpix with EXIT_INTERNAL. */
+void cli_out_of_memory(size_t size);
+
 /* The search path for shipped schemas: $KPIX_SCHEMA_PATH, then beside the
  * executable (a build tree or an install prefix), then the library's own. */
 const char *cli_schema_path(void);

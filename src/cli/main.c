@@ -93,6 +93,7 @@ const char *cli_schema_path(void)
 
 int main(int argc, char **argv)
 {
+	kpix_set_out_of_memory(cli_out_of_memory);
 	if (argc < 2) {
 		print_overview(stderr);
 		return EXIT_USAGE;

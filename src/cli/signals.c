@@ -1,8 +1,10 @@
 /* signals.c - what every command that writes files does on SIGINT, SIGTERM
- * and SIGHUP: remove its temporary files, then die of the signal. */
+ * and SIGHUP: remove its temporary files, then die of the signal; and what
+ * every command does when memory runs out. */
 #define _POSIX_C_SOURCE 200809L
 #include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "kpix/kpix.h"
@@ -33,4 +35,18 @@ void cli_catch_signals(void)
 			continue;
 		sigaction(sigs[i], &sa, NULL);
 	}
+}
+
+/* Out of memory, anywhere in kpix: nothing half-written is left, as on a
+ * signal, and the exit status is 4. Nothing here allocates: the message
+ * goes straight to the descriptor, and _exit skips stdio's buffers. */
+void cli_out_of_memory(size_t size)
+{
+	static const char msg[] = "kpix: out of memory\n";
+	(void)size;
+	kpix_cleanup_on_signal();
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
+		/* nothing more can be said */
+	}
+	_exit(EXIT_INTERNAL);
 }

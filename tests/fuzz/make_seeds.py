@@ -190,8 +190,29 @@ def verify_seeds():
             out.write(text)
 
 
+def export_seeds():
+    d = clear("export")
+    cases = [
+        (None, "examples/council-kpi-quarterly/q2-2025-26.csv"),
+        (None, "examples/council-kpi-quarterly/q2-2025-26-mistakes.csv"),
+        (None, "examples/housing-board/2025-26-q2.csv"),
+        (None, "tests/golden/fixtures/council-warnings-and-formula-text.csv"),
+        ("rsh-tsm", "examples/rsh-tsm/tsm-2024-25.csv"),
+        ("rsh-tsm", "examples/rsh-tsm/tsm-2023-24.csv"),
+        ("rsh-tsm", "examples/rsh-tsm/tsm-2024-25-mistakes.csv"),
+    ]
+    for schema, csv in cases:
+        with open(csv, "rb") as fh:
+            body = fh.read()
+        data = (schema.encode() + b"\n" if schema else b"") + body
+        name = (schema or "council-kpi-quarterly") + "+" + name_for(csv)
+        with open(os.path.join(d, name), "wb") as out:
+            out.write(data)
+
+
 csv_seeds()
 schema_seeds()
 expr_seeds()
 validate_seeds()
 verify_seeds()
+export_seeds()

@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -144,6 +145,34 @@ static char *listing(const char *dir)
 		assert_string_equal(got_, want);                                           \
 		free(got_);                                                                \
 	} while (0)
+
+/* The path of the private directory an outdir on dir made for its
+ * temporary files (dir/.kpix.XXXXXX.tmp), or NULL when there is none.
+ * Caller frees. */
+static char *private_dir(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return NULL;
+	char *found = NULL;
+	struct dirent *e;
+	while ((e = readdir(d)))
+		if (strncmp(e->d_name, ".kpix.", 6) == 0 && !found)
+			found = kpix_xasprintf("%s/%s", dir, e->d_name);
+	closedir(d);
+	return found;
+}
+
+/* How messages show the temporary file at tmp_path (as begin gave it) of
+ * an outdir on dir: dir/.kpix.XXXXXX.tmp/.NAME.XXXXXX.tmp. Caller frees. */
+static char *temp_shown(const char *dir, const char *tmp_path)
+{
+	char *priv = private_dir(dir);
+	assert_non_null(priv);
+	char *shown = kpix_xasprintf("%s%s", priv, strrchr(tmp_path, '/'));
+	free(priv);
+	return shown;
+}
 
 /* Opens dir with the given inputs and expects success. */
 static kpix_outdir *open_ok(const char *dir, const char *const *inputs, size_t ninputs)
@@ -283,13 +312,19 @@ static void outdir__commit_renames_every_file_into_place(void **state)
 	write_text(xlsx_tmp, "PK pretend workbook"); /* as a library would, by path */
 	put(od, "manifest.json", "{}\n");
 
-	/* before the commit only temporary files are there */
+	/* before the commit only the private directory of temporary files is
+	 * there */
 	char *before = listing(t->dir);
+	assert_int_equal(strncmp(before, ".kpix.", 6), 0);
+	assert_null(strchr(before, ' '));
+	free(before);
+	char *priv = private_dir(t->dir);
+	before = listing(priv);
 	assert_int_equal(strncmp(before, ".manifest.json.", 15), 0);
 	assert_non_null(strstr(before, " .returns.csv."));
 	assert_non_null(strstr(before, " .returns.xlsx."));
-	assert_null(strstr(before, " returns"));
 	free(before);
+	free(priv);
 	assert_int_equal(kpix_outdir_size(od, 0), 0);
 	assert_string_equal(kpix_outdir_sha256(od, 0), "");
 
@@ -542,8 +577,10 @@ static void outdir__trailing_slashes_on_dir_do_not_show_in_paths(void **state)
 	put(od, "a.csv", "x");
 	const char *tmp_path;
 	assert_int_equal(kpix_outdir_begin(od, "b.csv", &tmp_path), KPIX_OK);
-	char *prefix = kpix_xasprintf("%s/.b.csv.", t->dir);
-	assert_memory_equal(tmp_path, prefix, strlen(prefix));
+	char *shown = temp_shown(t->dir, tmp_path);
+	char *prefix = kpix_xasprintf("%s/.kpix.", t->dir);
+	assert_memory_equal(shown, prefix, strlen(prefix));
+	free(shown);
 	commit_ok(od);
 	char *a = at(t->dir, "a.csv");
 	assert_string_equal(kpix_outdir_dir(od), t->dir);
@@ -844,20 +881,36 @@ static void outdir__a_name_started_twice_is_refused(void **state)
 	free(a);
 }
 
-static void outdir__temporary_files_are_hidden_beside_the_output_and_fit_a_name(void **state)
+static void outdir__temporary_files_are_hidden_in_a_private_directory_and_fit_a_name(void **state)
 {
 	tmp *t = *state;
 	kpix_outdir *od = open_ok(t->dir, NULL, 0);
 	const char *tmp_path;
 	assert_int_equal(kpix_outdir_begin(od, "returns.csv", &tmp_path), KPIX_OK);
-	char *prefix = kpix_xasprintf("%s/.returns.csv.", t->dir);
-	assert_int_equal(strlen(tmp_path), strlen(prefix) + 6 + 4);
-	assert_memory_equal(tmp_path, prefix, strlen(prefix));
-	assert_string_equal(tmp_path + strlen(tmp_path) - 4, ".tmp");
+	/* DIR holds one directory that only this user can enter */
+	char *priv = private_dir(t->dir);
+	assert_non_null(priv);
 	struct stat st;
-	assert_int_equal(lstat(tmp_path, &st), 0);
+	assert_int_equal(lstat(priv, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0700);
+	assert_int_equal(st.st_uid, geteuid());
+	char *l = listing(t->dir);
+	assert_string_equal(l, strrchr(priv, '/') + 1);
+	free(l);
+	/* and the temporary file is in it, as .NAME.XXXXXX.tmp */
+	char *shown = temp_shown(t->dir, tmp_path);
+	char *prefix = kpix_xasprintf("%s/.returns.csv.", priv);
+	assert_int_equal(strlen(shown), strlen(prefix) + 6 + 4);
+	assert_memory_equal(shown, prefix, strlen(prefix));
+	assert_string_equal(shown + strlen(shown) - 4, ".tmp");
+	assert_int_equal(lstat(shown, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 	assert_int_equal(st.st_size, 0);
+	assert_int_equal(lstat(tmp_path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	free(shown);
+	free(priv);
 
 	/* a 255-byte name of two-byte characters: the temporary name is cut
 	 * at a character and still fits */
@@ -969,10 +1022,12 @@ static void outdir__a_temporary_file_replaced_by_a_symlink_is_not_committed(void
 	assert_int_equal(kpix_outdir_begin(od, "a.xlsx", &tmp_path), KPIX_OK);
 	assert_int_equal(unlink(tmp_path), 0);
 	assert_int_equal(symlink(secret, tmp_path), 0);
+	char *shown = temp_shown(out, tmp_path);
 	assert_int_equal(kpix_outdir_commit(od), KPIX_EIO);
 	char *want = kpix_xasprintf(
 		"cannot write '%s/a.xlsx': its temporary file '%s' is no longer a regular file", out,
-		tmp_path);
+		shown);
+	free(shown);
 	assert_string_equal(kpix_error_last(), want);
 	kpix_outdir_free(od);
 	assert_listing(out, "");
@@ -990,9 +1045,11 @@ static void outdir__a_temporary_file_removed_by_someone_else_fails_the_commit(vo
 	const char *tmp_path;
 	assert_int_equal(kpix_outdir_begin(od, "b.xlsx", &tmp_path), KPIX_OK);
 	assert_int_equal(unlink(tmp_path), 0);
+	char *shown = temp_shown(t->dir, tmp_path);
 	assert_int_equal(kpix_outdir_commit(od), KPIX_EIO);
 	char *want = kpix_xasprintf("cannot write '%s/b.xlsx': its temporary file '%s' has gone",
-	                            t->dir, tmp_path);
+	                            t->dir, shown);
+	free(shown);
 	assert_string_equal(kpix_error_last(), want);
 	assert_listing(t->dir, "");
 	kpix_outdir_free(od);
@@ -1078,10 +1135,8 @@ static void fill_the_disk(const char *mnt, FILE *r)
 		fputs("fits\n", small);
 	char line[1024];
 	memset(line, 'x', sizeof(line));
-	size_t written = 0;
 	for (int i = 0; i < 256; i++)
-		written += fwrite(line, 1, sizeof(line), out); /* errors unchecked */
-	fprintf(r, "some writes failed %s\n", written < 256 * sizeof(line) ? "yes" : "no");
+		fwrite(line, 1, sizeof(line), out); /* errors unchecked: the commit reports them */
 	int rc = kpix_outdir_commit(od);
 	fprintf(r, "commit %d %s\n", rc, kpix_error_last());
 	kpix_outdir_free(od);
@@ -1104,7 +1159,7 @@ static void outdir__a_full_disk_is_reported(void **state)
 	if (!report)
 		free(mnt);
 	SKIP_WITHOUT(report, why);
-	char *want = kpix_xasprintf("open 0\nbegin 0\nbegin 0\nsome writes failed yes\n"
+	char *want = kpix_xasprintf("open 0\nbegin 0\nbegin 0\n"
 	                            "commit %d cannot write '%s/out/report.csv': No space left on device\n"
 	                            "left report.csv\nold old\n",
 	                            KPIX_EIO, mnt);
@@ -1192,6 +1247,134 @@ static void outdir__files_get_the_mode_of_an_ordinary_new_file(void **state)
 	}
 }
 
+
+/* ------------------------------------------------ other users, other runs */
+
+/* What another user who may write into dir (but not enter a directory of
+ * kpix's that is 0700) could do to make kpix write outside it: swap every
+ * temporary file in dir for a symbolic link to victim, and swap kpix's
+ * private directory for a link to a directory of their own holding, under
+ * each name the private directory holds, a link to victim. */
+static void plant_links(const char *dir, const char *victim)
+{
+	DIR *d = opendir(dir);
+	assert_non_null(d);
+	char *names[16];
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) && n < 16)
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			names[n++] = kpix_xstrdup(e->d_name);
+	closedir(d);
+	for (size_t i = 0; i < n; i++) {
+		char *p = at(dir, names[i]);
+		struct stat st;
+		assert_int_equal(lstat(p, &st), 0);
+		if (S_ISREG(st.st_mode)) {
+			assert_int_equal(unlink(p), 0);
+			assert_int_equal(symlink(victim, p), 0);
+		} else if (S_ISDIR(st.st_mode)) {
+			char *moved = kpix_xasprintf("%s/moved-%zu", dir, i);
+			char *theirs = kpix_xasprintf("%s/theirs-%zu", dir, i);
+			assert_int_equal(rename(p, moved), 0);
+			assert_int_equal(mkdir(theirs, 0777), 0);
+			DIR *in = opendir(moved);
+			assert_non_null(in);
+			while ((e = readdir(in)))
+				if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 &&
+				    strcmp(e->d_name, "..") != 0) {
+					char *l = at(theirs, e->d_name);
+					assert_int_equal(symlink(victim, l), 0);
+					free(l);
+				}
+			closedir(in);
+			assert_int_equal(symlink(theirs, p), 0);
+			free(moved);
+			free(theirs);
+		}
+		free(p);
+		free(names[i]);
+	}
+}
+
+/* issue 18, finding 2: libxlsxwriter reopens its file by path when it
+ * closes the workbook, so a temporary file in DIR swapped for a link made
+ * kpix write through the link, outside DIR */
+static void outdir__a_link_planted_during_a_write_by_path_cannot_redirect_it(void **state)
+{
+	tmp *t = *state;
+	char *victim = at(t->dir, "victim");
+	write_text(victim, "not kpix's to write");
+	char *out = at(t->dir, "out");
+	assert_int_equal(mkdir(out, 0777), 0);
+	kpix_outdir *od = open_ok(out, NULL, 0);
+	const char *tmp_path;
+	assert_int_equal(kpix_outdir_begin(od, "a.xlsx", &tmp_path), KPIX_OK);
+	put(od, "b.csv", "b");
+	plant_links(out, victim);
+	write_text(tmp_path, "the workbook"); /* as libxlsxwriter does, by path */
+	assert_content(victim, "not kpix's to write");
+	commit_ok(od);
+	kpix_outdir_free(od);
+	assert_content(victim, "not kpix's to write");
+	char *a = at(out, "a.xlsx");
+	assert_content(a, "the workbook");
+	free(a);
+	free(out);
+	free(victim);
+}
+
+/* issue 18, finding 6: two exports into one DIR at once each committed,
+ * leaving one run's manifest beside the other's files */
+static void outdir__a_dir_being_written_is_refused_to_a_second_outdir_until_freed(void **state)
+{
+	tmp *t = *state;
+	kpix_outdir *first = open_ok(t->dir, NULL, 0);
+	put(first, "a.csv", "first");
+	kpix_outdir *second = (kpix_outdir *)1;
+	assert_int_equal(kpix_outdir_open(&second, t->dir, NULL, 0), KPIX_EIO);
+	assert_null(second);
+	char *want = kpix_xasprintf("another kpix is writing into '%s'; try again when it has "
+	                            "finished",
+	                            t->dir);
+	assert_string_equal(kpix_error_last(), want);
+	free(want);
+	/* a lock held by another process is the same: flock belongs to the
+	 * open directory, and this one is opened apart from the outdir's */
+	commit_ok(first);
+	kpix_outdir_free(first);
+	int fd = open(t->dir, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX), 0);
+	assert_int_equal(kpix_outdir_open(&second, t->dir, NULL, 0), KPIX_EIO);
+	close(fd);
+	/* once the first is done the second goes ahead */
+	second = open_ok(t->dir, NULL, 0);
+	put(second, "a.csv", "second");
+	commit_ok(second);
+	kpix_outdir_free(second);
+	char *a = at(t->dir, "a.csv");
+	assert_content(a, "second");
+	free(a);
+}
+
+/* A report file's directory is anyone's: it is not locked. */
+static void outdir__a_report_file_does_not_lock_its_directory(void **state)
+{
+	tmp *t = *state;
+	kpix_outdir *od = open_ok(t->dir, NULL, 0);
+	char *path = at(t->dir, "r.csv");
+	kpix_outfile *of = NULL;
+	FILE *fp;
+	assert_int_equal(kpix_outfile_open(&of, &fp, path, NULL, 0), KPIX_OK);
+	fputs("report", fp);
+	assert_int_equal(kpix_outfile_commit(of), KPIX_OK);
+	kpix_outfile_free(of);
+	kpix_outdir_free(od);
+	assert_content(path, "report");
+	free(path);
+}
+
 /* ------------------------------------------------------------- signals */
 
 static void outdir__the_signal_cleanup_removes_every_temporary_file(void **state)
@@ -1275,7 +1458,10 @@ static void outdir__a_process_ended_by_sigterm_leaves_no_temporary_file(void **s
 	char ready[8] = "";
 	assert_int_equal(read(p[0], ready, sizeof(ready)), 5);
 	close(p[0]);
-	char *during = listing(t->dir);
+	char *priv = private_dir(t->dir);
+	assert_non_null(priv);
+	char *during = listing(priv);
+	free(priv);
 	assert_int_equal(kill(pid, SIGTERM), 0);
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
@@ -1288,6 +1474,180 @@ static void outdir__a_process_ended_by_sigterm_leaves_no_temporary_file(void **s
 	assert_listing(t->dir, "a.csv");
 	assert_content(old, "old a");
 	free(old);
+}
+
+static void raise_term_after_the_first(size_t placed)
+{
+	if (placed == 1)
+		raise(SIGTERM);
+}
+
+/* issue 18, finding 7: SIGTERM during the final renames left the new CSV
+ * beside the old workbook and manifest, and the old CSV gone */
+static void outdir__a_signal_during_the_renames_leaves_every_old_file_as_it_was(void **state)
+{
+	tmp *t = *state;
+	const char *names[] = {"a.csv", "b.xlsx", "manifest.json"};
+	for (size_t i = 0; i < 3; i++) {
+		char *p = at(t->dir, names[i]);
+		write_text(p, "old");
+		free(p);
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGTERM, on_term);
+		kpix_outdir_set_commit_hook(raise_term_after_the_first);
+		kpix_outdir *od = NULL;
+		if (kpix_outdir_open(&od, t->dir, NULL, 0) != 0)
+			_exit(1);
+		for (size_t i = 0; i < 3; i++) {
+			FILE *f;
+			if (kpix_outdir_begin_file(od, names[i], &f) != 0)
+				_exit(1);
+			fputs("new", f);
+		}
+		kpix_outdir_commit(od);
+		_exit(2); /* the signal should have ended the process */
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGTERM);
+	assert_listing(t->dir, "a.csv b.xlsx manifest.json");
+	for (size_t i = 0; i < 3; i++) {
+		char *p = at(t->dir, names[i]);
+		assert_content(p, "old");
+		free(p);
+	}
+}
+
+/* The same signal, already blocked by the program before the commit, is
+ * the program's business: the commit goes ahead. */
+static void outdir__a_signal_the_caller_blocked_does_not_stop_the_commit(void **state)
+{
+	tmp *t = *state;
+	sigset_t term, old;
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	assert_int_equal(sigprocmask(SIG_BLOCK, &term, &old), 0);
+	kpix_outdir_set_commit_hook(raise_term_after_the_first);
+	kpix_outdir *od = open_ok(t->dir, NULL, 0);
+	put(od, "a.csv", "new a");
+	put(od, "b.csv", "new b");
+	commit_ok(od);
+	kpix_outdir_set_commit_hook(NULL);
+	kpix_outdir_free(od);
+	int sig;
+	assert_int_equal(sigwait(&term, &sig), 0); /* take the pending one */
+	assert_int_equal(sigprocmask(SIG_SETMASK, &old, NULL), 0);
+	assert_listing(t->dir, "a.csv b.csv");
+}
+
+/* ------------------------------------------------------- out of memory */
+
+static jmp_buf oom_jump;
+static size_t oom_size;
+
+static void oom_catch(size_t size)
+{
+	oom_size = size;
+	longjmp(oom_jump, 1);
+}
+
+static void outdir__an_allocation_that_fails_calls_the_out_of_memory_hook(void **state)
+{
+	(void)state;
+	kpix_buf b = KPIX_BUF_INIT;
+	kpix_buf_addc(&b, 'x');
+	kpix_set_out_of_memory(oom_catch);
+	oom_size = 0;
+	if (setjmp(oom_jump) == 0) {
+		kpix_buf_grow(&b, SIZE_MAX - 8); /* more than any buffer can hold */
+		kpix_set_out_of_memory(NULL);
+		fail_msg("the hook was not called");
+	}
+	kpix_set_out_of_memory(NULL);
+	assert_int_equal(oom_size, SIZE_MAX);
+	kpix_buf_free(&b);
+}
+
+static void cleanup_and_exit_4(size_t size)
+{
+	(void)size;
+	kpix_cleanup_on_signal();
+	_exit(4);
+}
+
+/* issue 18, finding 9: out of memory aborted and left the temporary files;
+ * a program's hook can remove them and choose its exit status */
+static void outdir__an_out_of_memory_hook_can_leave_dir_as_it_was(void **state)
+{
+	tmp *t = *state;
+	char *old = at(t->dir, "a.csv");
+	write_text(old, "old a");
+	int err[2];
+	assert_int_equal(pipe(err), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		free(old);
+		close(err[0]);
+		dup2(err[1], STDERR_FILENO);
+		kpix_set_out_of_memory(cleanup_and_exit_4);
+		kpix_outdir *od = NULL;
+		if (kpix_outdir_open(&od, t->dir, NULL, 0) != 0)
+			_exit(1);
+		FILE *f;
+		if (kpix_outdir_begin_file(od, "a.csv", &f) != 0)
+			_exit(1);
+		fputs("half", f);
+		kpix_buf b = KPIX_BUF_INIT;
+		kpix_buf_addc(&b, 'x');
+		kpix_buf_grow(&b, SIZE_MAX - 8);
+		_exit(2);
+	}
+	close(err[1]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 4);
+	char said[64];
+	assert_int_equal(read(err[0], said, sizeof(said)), 0); /* the library says nothing */
+	close(err[0]);
+	assert_listing(t->dir, "a.csv");
+	assert_content(old, "old a");
+	free(old);
+}
+
+/* Without a hook the library aborts, and prints nothing. */
+static void outdir__out_of_memory_without_a_hook_aborts_silently(void **state)
+{
+	(void)state;
+	int err[2];
+	assert_int_equal(pipe(err), 0);
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(err[0]);
+		dup2(err[1], STDERR_FILENO);
+		signal(SIGABRT, SIG_DFL);
+		kpix_buf b = KPIX_BUF_INIT;
+		kpix_buf_addc(&b, 'x');
+		kpix_buf_grow(&b, SIZE_MAX - 8);
+		_exit(2);
+	}
+	close(err[1]);
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	char said[64];
+	assert_int_equal(read(err[0], said, sizeof(said)), 0);
+	close(err[0]);
 }
 
 static void outdir__at_most_64_temporary_files_exist_at_once_and_free_releases_them(void **state)
@@ -1320,8 +1680,12 @@ static void outdir__at_most_64_temporary_files_exist_at_once_and_free_releases_t
 		put(od, name, "g");
 	}
 	commit_ok(od);
-	/* and once committed the files no longer hold places in it */
-	kpix_outdir *od2 = open_ok(t->dir, NULL, 0);
+	/* and once committed the files no longer hold places in it (a
+	 * directory of its own: od holds t->dir's lock until freed) */
+	char *other = at(t->dir, "other");
+	assert_int_equal(mkdir(other, 0777), 0);
+	kpix_outdir *od2 = open_ok(other, NULL, 0);
+	free(other);
 	put(od2, "h.csv", "h");
 	kpix_outdir_free(od2);
 	kpix_outdir_free(od);
@@ -1353,7 +1717,7 @@ int main(void)
 		T(outdir__an_input_appearing_at_the_name_before_commit_stops_every_rename),
 		T(outdir__names_with_slash_dotdot_or_leading_dot_are_refused),
 		T(outdir__a_name_started_twice_is_refused),
-		T(outdir__temporary_files_are_hidden_beside_the_output_and_fit_a_name),
+		T(outdir__temporary_files_are_hidden_in_a_private_directory_and_fit_a_name),
 		T(outdir__a_directory_at_the_name_is_refused),
 		T(outdir__a_directory_appearing_before_commit_stops_every_rename),
 		T(outdir__a_symlink_in_dir_is_replaced_not_followed),
@@ -1366,6 +1730,14 @@ int main(void)
 		T(outdir__the_signal_cleanup_removes_every_temporary_file),
 		T(outdir__a_process_ended_by_sigterm_leaves_no_temporary_file),
 		T(outdir__at_most_64_temporary_files_exist_at_once_and_free_releases_them),
+		T(outdir__a_link_planted_during_a_write_by_path_cannot_redirect_it),
+		T(outdir__a_dir_being_written_is_refused_to_a_second_outdir_until_freed),
+		T(outdir__a_report_file_does_not_lock_its_directory),
+		T(outdir__a_signal_during_the_renames_leaves_every_old_file_as_it_was),
+		T(outdir__a_signal_the_caller_blocked_does_not_stop_the_commit),
+		T(outdir__an_allocation_that_fails_calls_the_out_of_memory_hook),
+		T(outdir__an_out_of_memory_hook_can_leave_dir_as_it_was),
+		T(outdir__out_of_memory_without_a_hook_aborts_silently),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -120,7 +120,7 @@ static void job__a_commit_puts_every_output_and_the_manifest_in_place(void **sta
 	start(f);
 	output(f, "a.csv", "a\n");
 	output(f, "b.csv", "b\n");
-	assert_int_equal(entries(f->out), 2); /* the two temporary files */
+	assert_int_equal(entries(f->out), 1); /* the private directory of the temporary files */
 	assert_false(exists(f->out, "a.csv"));
 	assert_int_equal(kpix_job_commit(f->job), 0);
 	assert_true(exists(f->out, "a.csv"));
