@@ -39,18 +39,11 @@ typedef struct {
 	{"previous", 0, "FILE", "last period's data, for the schema's comparisons with it"}
 #define CLI_OPTIONS_END {NULL, 0, NULL, NULL}
 
+/* A command: its name, help texts, options and what runs it (below). */
+typedef struct cli_command cli_command;
+
 /* The table of a command that has no options but --help. */
 extern const cli_option cli_no_options[];
-
-typedef struct {
-	const char *name;
-	const char *summary;  /* one line for 'kpix --help' */
-	const char *usage;    /* arguments after the command name */
-	const char *details;  /* paragraphs for 'kpix CMD --help' */
-	const cli_option *options; /* ends with a zeroed entry */
-	int (*run)(int argc, char **argv);
-	bool hidden;          /* a developer's command, not listed */
-} cli_command;
 
 /* The parsed command line: for option i of the spec, values[i] is its last
  * value (or "1" for a flag that was given), NULL when absent. Arguments
@@ -80,6 +73,17 @@ typedef struct {
 	const char *options[4];
 	const char *args;
 } cli_needs;
+
+struct cli_command {
+	const char *name;
+	const char *summary;  /* one line for 'kpix --help' */
+	const char *usage;    /* arguments after the command name */
+	const char *details;  /* paragraphs for 'kpix CMD --help' */
+	const cli_option *options; /* ends with a zeroed entry */
+	int (*run)(const cli_args *a); /* the command line parsed and checked against needs */
+	bool hidden;          /* a developer's command, not listed */
+	const cli_needs *needs; /* checked before run; NULL: run checks its arguments */
+};
 
 /* The start of a command's run: parses argv against cmd's options
  * (cli_parse), then checks what needs asks for (NULL for nothing). Returns

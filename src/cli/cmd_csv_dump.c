@@ -6,27 +6,22 @@
 #include "cli.h"
 #include "kpix/kpix.h"
 
-static int run(int argc, char **argv)
+static int run(const cli_args *a)
 {
-	cli_args a;
 	int rc;
-	if (!cli_start(&cmd_csv_dump, NULL, argc, argv, &a, &rc))
-		return rc;
-	if (a.nargs != 1) {
-		cli_args_free(&a);
-		return cli_usage(&cmd_csv_dump);
+	if (a->nargs != 1) {
+			return cli_usage(&cmd_csv_dump);
 	}
-	int r = kpix_csv_dump_json(a.args[0], stdout);
+	int r = kpix_csv_dump_json(a->args[0], stdout);
 	if (r == KPIX_ERROR) {
 		/* not a failure of kpix: the file has a structural problem */
-		cli_error("%s: %s", a.args[0], kpix_error_last());
+		cli_error("%s: %s", a->args[0], kpix_error_last());
 		rc = EXIT_INVALID;
 	} else if (r) {
 		rc = cli_failure(r);
 	} else {
 		rc = EXIT_VALID;
 	}
-	cli_args_free(&a);
 	return rc;
 }
 
@@ -38,4 +33,5 @@ const cli_command cmd_csv_dump = {
 	cli_no_options,
 	run,
 	true,
+	NULL,
 };

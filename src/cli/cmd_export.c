@@ -23,39 +23,36 @@ static const cli_option options[] = {
 
 static const cli_needs needs = {{"schema", "out"}, "data files"};
 
-static int run(int argc, char **argv)
+static int run(const cli_args *a)
 {
-	cli_args a;
 	int rc;
-	if (!cli_start(&cmd_export, &needs, argc, argv, &a, &rc))
-		return rc;
 	kpix_schema *schema = NULL;
 	kpix_export_result *result = NULL;
 	const char **params = NULL, **only = NULL;
-	const char *out_dir = cli_value(&cmd_export, &a, "out");
-	bool quiet = cli_value(&cmd_export, &a, "quiet") != NULL;
+	const char *out_dir = cli_value(&cmd_export, a, "out");
+	bool quiet = cli_value(&cmd_export, a, "quiet") != NULL;
 	rc = EXIT_USAGE;
 	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
 	opts.out_dir = out_dir;
-	opts.previous = cli_value(&cmd_export, &a, "previous");
-	params = calloc(a.ngiven + 1, sizeof(char *));
-	only = calloc(a.ngiven + 1, sizeof(char *));
+	opts.previous = cli_value(&cmd_export, a, "previous");
+	params = calloc(a->ngiven + 1, sizeof(char *));
+	only = calloc(a->ngiven + 1, sizeof(char *));
 	if (!params || !only) {
 		rc = EXIT_INTERNAL;
 		goto done;
 	}
-	opts.nparams = cli_all_values(&cmd_export, &a, "param", params);
+	opts.nparams = cli_all_values(&cmd_export, a, "param", params);
 	opts.params = params;
-	opts.nonly = cli_all_values(&cmd_export, &a, "only", only);
+	opts.nonly = cli_all_values(&cmd_export, a, "only", only);
 	opts.only = only;
-	if (cli_validate_options(&cmd_export, &a, &opts.validate) != 0 ||
+	if (cli_validate_options(&cmd_export, a, &opts.validate) != 0 ||
 	    cli_source_date_epoch(&opts.created) != 0)
 		goto done;
 
-	if ((rc = cli_load_schema(&cmd_export, &a, &schema)) != EXIT_VALID)
+	if ((rc = cli_load_schema(&cmd_export, a, &schema)) != EXIT_VALID)
 		goto done;
 	cli_catch_signals();
-	int erc = kpix_export(&result, schema, (const char *const *)a.args, a.nargs, &opts);
+	int erc = kpix_export(&result, schema, (const char *const *)a->args, a->nargs, &opts);
 	rc = cli_write_outcome(erc, schema, kpix_export_report(result), "data", out_dir, quiet);
 	if (rc != EXIT_VALID)
 		goto done;
@@ -67,7 +64,6 @@ done:
 	free(only);
 	kpix_export_free(result);
 	kpix_schema_free(schema);
-	cli_args_free(&a);
 	return rc;
 }
 
@@ -92,4 +88,5 @@ const cli_command cmd_export = {
 	options,
 	run,
 	false,
+	&needs,
 };

@@ -21,30 +21,27 @@ static const cli_option options[] = {
 
 static const cli_needs needs = {{"pack", "period", "out"}, "history files"};
 
-static int run(int argc, char **argv)
+static int run(const cli_args *a)
 {
-	cli_args a;
 	int rc;
-	if (!cli_start(&cmd_pack, &needs, argc, argv, &a, &rc))
-		return rc;
 	kpix_pack_result *result = NULL;
 	kpix_packdef *def = NULL;
 	kpix_schema *schema = NULL;
-	const char *out_dir = cli_value(&cmd_pack, &a, "out");
-	bool quiet = cli_value(&cmd_pack, &a, "quiet") != NULL;
+	const char *out_dir = cli_value(&cmd_pack, a, "out");
+	bool quiet = cli_value(&cmd_pack, a, "quiet") != NULL;
 	rc = EXIT_USAGE;
 	kpix_pack_options opts = KPIX_PACK_OPTIONS_INIT;
 	opts.out_dir = out_dir;
-	opts.period = cli_value(&cmd_pack, &a, "period");
-	if (cli_validate_options(&cmd_pack, &a, &opts.validate) != 0 ||
+	opts.period = cli_value(&cmd_pack, a, "period");
+	if (cli_validate_options(&cmd_pack, a, &opts.validate) != 0 ||
 	    cli_source_date_epoch(&opts.created) != 0)
 		goto done;
-	int prc = kpix_packdef_load(&def, cli_value(&cmd_pack, &a, "pack"), cli_schema_path());
+	int prc = kpix_packdef_load(&def, cli_value(&cmd_pack, a, "pack"), cli_schema_path());
 	if (!prc)
 		prc = kpix_packdef_load_schema(&schema, def, cli_schema_path());
 	if (!prc) {
 		cli_catch_signals();
-		prc = kpix_pack(&result, schema, def, (const char *const *)a.args, a.nargs, &opts);
+		prc = kpix_pack(&result, schema, def, (const char *const *)a->args, a->nargs, &opts);
 	}
 	rc = cli_write_outcome(prc, schema, kpix_pack_report(result), "history", out_dir, quiet);
 	if (rc != EXIT_VALID)
@@ -56,7 +53,6 @@ done:
 	kpix_pack_free(result);
 	kpix_schema_free(schema);
 	kpix_packdef_free(def);
-	cli_args_free(&a);
 	return rc;
 }
 
@@ -84,4 +80,5 @@ const cli_command cmd_pack = {
 	options,
 	run,
 	false,
+	&needs,
 };

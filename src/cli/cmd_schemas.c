@@ -50,19 +50,15 @@ static int show(const char *ref)
 	return EXIT_VALID;
 }
 
-static int run(int argc, char **argv)
+static int run(const cli_args *a)
 {
-	cli_args a;
 	int rc;
-	if (!cli_start(&cmd_schemas, NULL, argc, argv, &a, &rc))
-		return rc;
-	if (a.nargs == 0 || (a.nargs == 1 && strcmp(a.args[0], "list") == 0))
+	if (a->nargs == 0 || (a->nargs == 1 && strcmp(a->args[0], "list") == 0))
 		rc = list();
-	else if (a.nargs == 2 && strcmp(a.args[0], "show") == 0)
-		rc = show(a.args[1]);
+	else if (a->nargs == 2 && strcmp(a->args[0], "show") == 0)
+		rc = show(a->args[1]);
 	else
 		rc = cli_usage(&cmd_schemas);
-	cli_args_free(&a);
 	return rc;
 }
 
@@ -76,4 +72,5 @@ const cli_command cmd_schemas = {
 	cli_no_options,
 	run,
 	false,
+	NULL,
 };

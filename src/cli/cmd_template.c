@@ -14,23 +14,20 @@ static const cli_option options[] = {
 
 static const cli_needs needs = {{"schema", "out"}, NULL};
 
-static int run(int argc, char **argv)
+static int run(const cli_args *a)
 {
-	cli_args a;
 	int rc;
-	if (!cli_start(&cmd_template, &needs, argc, argv, &a, &rc))
-		return rc;
 	kpix_schema *schema = NULL;
 	char **written = NULL;
 	size_t nwritten = 0;
-	const char *out_dir = cli_value(&cmd_template, &a, "out");
+	const char *out_dir = cli_value(&cmd_template, a, "out");
 	rc = EXIT_USAGE;
 	kpix_template_options opts = KPIX_TEMPLATE_OPTIONS_INIT;
 	opts.out_dir = out_dir;
 	if (cli_source_date_epoch(&opts.created) != 0)
 		goto done;
 
-	if ((rc = cli_load_schema(&cmd_template, &a, &schema)) != EXIT_VALID)
+	if ((rc = cli_load_schema(&cmd_template, a, &schema)) != EXIT_VALID)
 		goto done;
 	cli_catch_signals();
 	int trc = kpix_template(&written, &nwritten, schema, &opts);
@@ -44,7 +41,6 @@ static int run(int argc, char **argv)
 done:
 	kpix_strings_free(written, nwritten);
 	kpix_schema_free(schema);
-	cli_args_free(&a);
 	return rc;
 }
 
@@ -70,4 +66,5 @@ const cli_command cmd_template = {
 	options,
 	run,
 	false,
+	&needs,
 };

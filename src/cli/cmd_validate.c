@@ -50,20 +50,17 @@ static bool ends_with(const char *s, const char *suffix)
 
 static const cli_needs needs = {{"schema"}, "data files"};
 
-static int run(int argc, char **argv)
+static int run(const cli_args *a)
 {
-	cli_args a;
 	int rc;
-	if (!cli_start(&cmd_validate, &needs, argc, argv, &a, &rc))
-		return rc;
 	kpix_schema *schema = NULL;
 	kpix_validator *v = NULL;
 	kpix_outfile *outfile = NULL;
 	FILE *out = stdout;
 	const char **inputs = NULL;
-	const char *report_path = cli_value(&cmd_validate, &a, "report");
-	const char *format_name = cli_value(&cmd_validate, &a, "format");
-	const char *previous = cli_value(&cmd_validate, &a, "previous");
+	const char *report_path = cli_value(&cmd_validate, a, "report");
+	const char *format_name = cli_value(&cmd_validate, a, "format");
+	const char *previous = cli_value(&cmd_validate, a, "previous");
 	rc = EXIT_USAGE;
 	kpix_render_format format = KPIX_RENDER_TEXT;
 	if (!format_name && report_path)
@@ -75,13 +72,13 @@ static int run(int argc, char **argv)
 		goto done;
 	}
 	kpix_validate_options opts = KPIX_VALIDATE_OPTIONS_INIT;
-	if (cli_validate_options(&cmd_validate, &a, &opts) != 0)
+	if (cli_validate_options(&cmd_validate, a, &opts) != 0)
 		goto done;
-	progress_state ps = {!cli_value(&cmd_validate, &a, "quiet") && isatty(STDERR_FILENO), false};
+	progress_state ps = {!cli_value(&cmd_validate, a, "quiet") && isatty(STDERR_FILENO), false};
 	opts.progress = progress;
 	opts.progress_ctx = &ps;
 
-	if ((rc = cli_load_schema(&cmd_validate, &a, &schema)) != EXIT_VALID)
+	if ((rc = cli_load_schema(&cmd_validate, a, &schema)) != EXIT_VALID)
 		goto done;
 	/* the report's file is started before the data is read, so that a
 	 * path kpix cannot write is said at once */
@@ -90,13 +87,13 @@ static int run(int argc, char **argv)
 		 * and its reference files */
 		size_t ninputs = 0, nschema;
 		const char *const *schema_files = kpix_schema_files(schema, &nschema);
-		inputs = calloc(a.nargs + 1 + nschema, sizeof(*inputs));
+		inputs = calloc(a->nargs + 1 + nschema, sizeof(*inputs));
 		if (!inputs) {
 			rc = EXIT_INTERNAL;
 			goto done;
 		}
-		for (size_t i = 0; i < a.nargs; i++)
-			inputs[ninputs++] = a.args[i];
+		for (size_t i = 0; i < a->nargs; i++)
+			inputs[ninputs++] = a->args[i];
 		if (previous)
 			inputs[ninputs++] = previous;
 		for (size_t i = 0; i < nschema; i++)
@@ -113,8 +110,8 @@ static int run(int argc, char **argv)
 		rc = cli_failure(vrc);
 		goto done;
 	}
-	for (size_t i = 0; i < a.nargs; i++) {
-		if ((vrc = kpix_validator_add_file(v, a.args[i]))) {
+	for (size_t i = 0; i < a->nargs; i++) {
+		if ((vrc = kpix_validator_add_file(v, a->args[i]))) {
 			if (ps.shown)
 				fputc('\n', stderr);
 			rc = cli_failure(vrc);
@@ -144,7 +141,6 @@ done:
 	free(inputs);
 	kpix_validator_free(v);
 	kpix_schema_free(schema);
-	cli_args_free(&a);
 	return rc;
 }
 
@@ -164,4 +160,5 @@ const cli_command cmd_validate = {
 	options,
 	run,
 	false,
+	&needs,
 };

@@ -18,7 +18,8 @@ static const cli_option options[] = {
 	{NULL, 0, NULL, NULL},
 };
 
-static int run(int argc, char **argv);
+
+static int run(const cli_args *a);
 
 const cli_command cmd_verify = {
 	"verify",
@@ -45,6 +46,7 @@ const cli_command cmd_verify = {
 	options,
 	run,
 	false,
+	NULL,
 };
 
 /* printf for everything verify prints. The names, paths and messages in
@@ -218,27 +220,21 @@ static void print_verdict(const kpix_verify_result *r, const char *dir, const ch
 	putchar('\n');
 }
 
-static int run(int argc, char **argv)
+static int run(const cli_args *a)
 {
-	cli_args a;
-	int rc = cli_parse(&cmd_verify, argc, argv, &a);
 	kpix_verify_result *result = NULL;
-	if (rc) {
-		rc = rc < 0 ? EXIT_VALID : rc;
-		goto done;
-	}
-	rc = EXIT_USAGE;
-	if (a.nargs == 0) {
+	int rc = EXIT_USAGE;
+	if (a->nargs == 0) {
 		cli_error("no manifest given; usage: kpix verify %s", cmd_verify.usage);
 		goto done;
 	}
 	kpix_verify_options opts = KPIX_VERIFY_OPTIONS_INIT;
-	opts.schema = cli_value(&cmd_verify, &a, "schema");
-	opts.pack = cli_value(&cmd_verify, &a, "pack");
+	opts.schema = cli_value(&cmd_verify, a, "schema");
+	opts.pack = cli_value(&cmd_verify, a, "pack");
 	opts.schema_path = cli_schema_path();
-	opts.data = (const char *const *)a.args + 1;
-	opts.ndata = a.nargs - 1;
-	const char *manifest = a.args[0];
+	opts.data = (const char *const *)a->args + 1;
+	opts.ndata = a->nargs - 1;
+	const char *manifest = a->args[0];
 
 	cli_catch_signals();
 	int vrc = kpix_verify(&result, manifest, &opts);
@@ -294,6 +290,5 @@ static int run(int argc, char **argv)
 	rc = kpix_verify_ok(result) ? EXIT_VALID : EXIT_INVALID;
 done:
 	kpix_verify_free(result);
-	cli_args_free(&a);
 	return rc;
 }

@@ -91,6 +91,19 @@ const char *cli_schema_path(void)
 	return path;
 }
 
+/* Parses the command's arguments, checks what it needs (--help printed:
+ * 0; a usage error: 2, said) and runs it on them. */
+static int run_command(const cli_command *cmd, int argc, char **argv)
+{
+	cli_args a;
+	int rc;
+	if (!cli_start(cmd, cmd->needs, argc, argv, &a, &rc))
+		return rc;
+	rc = cmd->run(&a);
+	cli_args_free(&a);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	kpix_set_out_of_memory(cli_out_of_memory);
@@ -116,7 +129,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i]->name, name) == 0)
-			return commands[i]->run(argc - 1, argv + 1);
+			return run_command(commands[i], argc - 1, argv + 1);
 	cli_error("'%s' is not a kpix command; see 'kpix --help'", name);
 	return EXIT_USAGE;
 }
