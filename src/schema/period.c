@@ -32,11 +32,30 @@ int kpix_period_parse(kpix_period *out, const char *s, size_t len, kpix_period_f
 /* (period.h) */
 size_t kpix_period_text(const kpix_period *p, char buf[KPIX_PERIOD_TEXT_SIZE])
 {
-	int n = p->quarter ? snprintf(buf, KPIX_PERIOD_TEXT_SIZE, "%04d-%02d Q%d", p->year % 10000,
-	                              (p->year + 1) % 100, p->quarter)
-	                   : snprintf(buf, KPIX_PERIOD_TEXT_SIZE, "%04d-%02d", p->year % 10000,
-	                              (p->year + 1) % 100);
-	return n < 0 ? 0 : (size_t)n < KPIX_PERIOD_TEXT_SIZE ? (size_t)n : KPIX_PERIOD_TEXT_SIZE - 1;
+	if (p->year < 0 || p->year > 9999 || p->quarter < 0 || p->quarter > 4) {
+		int n = p->quarter ? snprintf(buf, KPIX_PERIOD_TEXT_SIZE, "%04d-%02d Q%d",
+		                              p->year % 10000, (p->year + 1) % 100, p->quarter)
+		                   : snprintf(buf, KPIX_PERIOD_TEXT_SIZE, "%04d-%02d", p->year % 10000,
+		                              (p->year + 1) % 100);
+		return n < 0 ? 0 : (size_t)n < KPIX_PERIOD_TEXT_SIZE ? (size_t)n : KPIX_PERIOD_TEXT_SIZE - 1;
+	}
+	/* written by hand: a pack asks for it thousands of times (due_in) */
+	int next = (p->year + 1) % 100;
+	char *o = buf;
+	*o++ = (char)('0' + p->year / 1000);
+	*o++ = (char)('0' + p->year / 100 % 10);
+	*o++ = (char)('0' + p->year / 10 % 10);
+	*o++ = (char)('0' + p->year % 10);
+	*o++ = '-';
+	*o++ = (char)('0' + next / 10);
+	*o++ = (char)('0' + next % 10);
+	if (p->quarter) {
+		*o++ = ' ';
+		*o++ = 'Q';
+		*o++ = (char)('0' + p->quarter);
+	}
+	*o = '\0';
+	return (size_t)(o - buf);
 }
 
 /* The first day of month m of the financial year starting in April of
