@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "kpix/kpix.h"
+#include "suggest.h"
 
 struct kpix_json_doc {
 	char *name;   /* what messages call the file */
@@ -440,14 +441,20 @@ int kpix_json_only_keys(const kpix_json_doc *doc, const char *path, const kpix_j
 			ok = strcmp(key, allowed[i]) == 0;
 		if (ok)
 			continue;
-		kpix_buf list = KPIX_BUF_INIT;
-		for (size_t i = 0; allowed[i]; i++)
-			kpix_buf_printf(&list, "%s%s", i ? ", " : "", allowed[i]);
+		kpix_buf list = KPIX_BUF_INIT, near = KPIX_BUF_INIT;
+		size_t n = 0;
+		for (; allowed[n]; n++)
+			kpix_buf_printf(&list, "%s%s", n ? ", " : "", allowed[n]);
+		kpix_suggest(&near, key, strlen(key), allowed, n);
 		char *where = kpix_json_path(path, key);
-		int rc = kpix_json_fail(doc, where, "unknown keyword '%s'; expected one of: %s", key,
-		                        list.data);
+		int rc = near.len ? kpix_json_fail(doc, where, "unknown keyword '%s'; did you mean %s? "
+		                                               "Expected one of: %s",
+		                                   key, near.data, list.data)
+		                  : kpix_json_fail(doc, where, "unknown keyword '%s'; expected one of: %s",
+		                                   key, list.data);
 		free(where);
 		kpix_buf_free(&list);
+		kpix_buf_free(&near);
 		return rc;
 	}
 	return 0;

@@ -14,6 +14,7 @@
 #include "schema.h"
 #include "schema_re.h"
 #include "source.h"
+#include "suggest.h"
 #include "util.h"
 #include "validate.h"
 
@@ -784,8 +785,14 @@ static void check_foreign_keys(kpix_validator *v)
 			continue;
 		const kpix_cell *c = v->field_cell[fk->fields[0]];
 		const char *fname = s->fields[fk->fields[0]].name;
+		kpix_buf near = KPIX_BUF_INIT;
+		if (fk->choices.n && !kpix_report_full(&v->report))
+			kpix_suggest(&near, c->data, c->len, (const char *const *)fk->choices.items,
+			             fk->choices.n);
 		emitf(v, "foreign-key", KPIX_SEVERITY_ERROR, v->row, col_of(v, fk->fields[0]), fname,
-		      c->data, c->len, NULL, "'%s' is not %s", c->data, fk->describe);
+		      c->data, c->len, NULL, "'%s' is not %s%s%s%s", c->data, fk->describe,
+		      near.len ? "; did you mean " : "", near.len ? near.data : "", near.len ? "?" : "");
+		kpix_buf_free(&near);
 	}
 }
 

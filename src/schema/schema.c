@@ -416,6 +416,14 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 	return rc;
 }
 
+/* Adds a copy of s to the NULL-ended list l. */
+static void strlist_add(kpix_strlist *l, const char *s)
+{
+	l->items = kpix_xrealloc(l->items, (l->n + 2) * sizeof(char *));
+	l->items[l->n++] = kpix_xstrdup(s);
+	l->items[l->n] = NULL;
+}
+
 static int load_ref_list(loader *ld, const char *path, const kpix_json *lists, kpix_fkey *fk)
 {
 	const kpix_json *list = lists ? kpix_json_get(lists, fk->resource + 1) : NULL;
@@ -447,6 +455,8 @@ static int load_ref_list(loader *ld, const char *path, const kpix_json *lists, k
 		join_key(&key, parts, lens, fk->ref_fields.n);
 		bool added;
 		kpix_keyset_upsert(fk->values, key.data, key.len, &added);
+		if (added && fk->ref_fields.n == 1)
+			strlist_add(&fk->choices, parts[0]);
 	}
 done:
 	kpix_buf_free(&key);
@@ -894,6 +904,8 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 				bool added;
 				const char *code = s->indicators[k].code;
 				kpix_keyset_upsert(s->fkeys[i].values, code, strlen(code), &added);
+				if (added)
+					strlist_add(&s->fkeys[i].choices, code);
 			}
 		}
 	});
@@ -1119,6 +1131,7 @@ void kpix_schema_free(kpix_schema *s)
 		free(fk->ref_self);
 		kpix_keyset_free(fk->values);
 		free(fk->describe);
+		kpix_strlist_free(&fk->choices);
 	}
 	free(s->fkeys);
 	for (size_t i = 0; i < s->nindicators; i++) {

@@ -70,6 +70,8 @@ typedef struct {
 	size_t *ref_self;      /* KPIX_REF_SELF: indexes of the referenced fields */
 	kpix_keyset *values;   /* other kinds: the allowed keys, loaded with the schema */
 	char *describe;        /* "an indicator code in the catalogue", for messages */
+	kpix_strlist choices;  /* a one-field key to the catalogue or a list: its values, for
+	                        * "did you mean" */
 } kpix_fkey;
 
 typedef struct {

@@ -131,8 +131,8 @@ static void json__only_keys_names_the_unknown_keyword_and_what_was_expected(void
 	static const char *const keys[] = {"name", "required", NULL};
 	static const char *const more[] = {"name", "requried", NULL};
 	expect_fail(kpix_json_only_keys(doc, "fields[1]", f, keys), KPIX_ESCHEMA,
-	            "t.json:11:19: fields[1].requried: unknown keyword 'requried'; expected one of: "
-	            "name, required");
+	            "t.json:11:19: fields[1].requried: unknown keyword 'requried'; did you mean "
+	            "'required'? Expected one of: name, required");
 	assert_int_equal(kpix_json_only_keys(doc, "fields[1]", f, more), 0);
 	kpix_json_doc *c = parse("{\"$comment\": \"ok\", \"name\": 1}");
 	assert_int_equal(kpix_json_only_keys(c, "", kpix_json_root(c), keys), 0);

@@ -657,7 +657,12 @@ static void validate__a_foreign_key_to_the_catalogue_accepts_only_its_codes(void
 	             "VOID01,5\n");
 	assert_string_equal(diags(f), "3:1:foreign-key:-\n"
 	                              "5:1:foreign-key:-\n");
-	assert_string_equal(diag(f, 0)->message, "'REP99' is not an indicator code in the schema's catalogue");
+	assert_string_equal(diag(f, 0)->message,
+	                    "'REP99' is not an indicator code in the schema's catalogue; did you mean 'REP01'?");
+	/* codes are compared exactly, but suggested without regard to case */
+	assert_string_equal(diag(f, 1)->message,
+	                    "'rep01' is not an indicator code in the schema's catalogue; did you mean "
+	                    "'REP01'?");
 	assert_string_equal(diag(f, 0)->field, "indicator");
 	assert_string_equal(diag(f, 0)->value, "REP99");
 }
@@ -674,6 +679,8 @@ static void validate__a_foreign_key_to_a_list_accepts_only_its_entries(void **st
 	                              "4:1:foreign-key:-\n"
 	                              "6:1:foreign-key:-\n");
 	assert_string_equal(diag(f, 0)->message, "'East' is not a name in the list 'areas'");
+	assert_string_equal(diag(f, 1)->message,
+	                    "'north' is not a name in the list 'areas'; did you mean 'North'?");
 }
 
 static void validate__a_foreign_key_to_a_csv_file_accepts_only_its_values(void **state)

@@ -103,7 +103,8 @@ static void schema__an_unknown_top_level_keyword_is_refused_at_its_position(void
 	               "  \"feilds\": [{\"name\": \"a\"}]\n"
 	               "}\n",
 	               KPIX_ESCHEMA,
-	               ":5:3: feilds: unknown keyword 'feilds'; expected one of: $kpix, id, version, "
+	               ":5:3: feilds: unknown keyword 'feilds'; did you mean 'fields'? "
+	               "Expected one of: $kpix, id, version, "
 	               "title, description, source, fields, missingValues, primaryKey, foreignKeys, "
 	               "indicatorField, partField, indicators, lists, rules, completeness, fieldsMatch, "
 	               "parameters, exports, figures");
@@ -132,7 +133,8 @@ static void schema__an_unknown_constraint_is_refused_not_ignored(void **state)
 	                    "  ]\n"
 	                    "}\n",
 	               KPIX_ESCHEMA,
-	               ":5:57: fields[1].constraints.minimun: unknown keyword 'minimun'; expected one "
+	               ":5:57: fields[1].constraints.minimun: unknown keyword 'minimun'; did you mean 'minimum'? "
+	               "Expected one "
 	               "of: required, unique, minimum, maximum, minLength, maxLength, pattern, enum");
 }
 
@@ -147,7 +149,8 @@ static void schema__an_unknown_indicator_keyword_is_refused(void **state)
 	                    "  ]\n"
 	                    "}\n",
 	               KPIX_ESCHEMA,
-	               ":7:41: indicators[1].dueln: unknown keyword 'dueln'; expected one of: code, "
+	               ":7:41: indicators[1].dueln: unknown keyword 'dueln'; did you mean 'dueIn'? "
+	               "Expected one of: code, "
 	               "part, title, description, unit, decimals, polarity, frequency, dueIn, derivation, "
 	               "min, max, breakdowns, target, source, section, question, dataPoint, value, "
 	               "calculate, appliesWhen, optional");
@@ -163,7 +166,8 @@ static void schema__an_unknown_rule_keyword_is_refused(void **state)
 	                    "  ]\n"
 	                    "}\n",
 	               KPIX_ESCHEMA,
-	               ":6:6: rules[0].serverity: unknown keyword 'serverity'; expected one of: code, "
+	               ":6:6: rules[0].serverity: unknown keyword 'serverity'; did you mean 'severity'? "
+	               "Expected one of: code, "
 	               "severity, title, when, check, message, fields");
 }
 
@@ -177,7 +181,8 @@ static void schema__positions_count_characters_and_skip_strings_holding_brackets
 	                    "    \"title\": \"Caf\xc3\xa9\", \"typ\": \"number\"}]\n"
 	                    "}\n",
 	               KPIX_ESCHEMA,
-	               ":5:22: fields[1].typ: unknown keyword 'typ'; expected one of: name, title, "
+	               ":5:22: fields[1].typ: unknown keyword 'typ'; did you mean 'type'? "
+	               "Expected one of: name, title, "
 	               "description, example, type, format, decimalChar, groupChar, bareNumber, "
 	               "trueValues, falseValues, missingValues, constraints");
 }
