@@ -85,6 +85,17 @@ SYSTEM = {
 		("published", "TP10_Filter_Yes_Prop"),
 }
 
+# The Combined sheet's last twelve columns hold their data one column to the left of their
+# headings: "Has the average satisfaction by survey method been calculated using weighted or
+# unweighted responses" holds the Yes/No of "Were weighted responses used", and so on, and the
+# last column ("Proportion of tenants (unweighted) who reported they are satisfied") holds the
+# Weighted/Unweighted answer of the first. Table: (first field, last field, what the first column
+# must hold, what the last must hold) as 2023/24 names; each row is checked before it is moved.
+ROTATED = {
+	"TSM24_Combined_Perception": ("TP01_Confirm_Weighting_a", "Unweighted_Prop_Satisfied_a",
+		{"Yes", "No", "[X]", "[Z]"}, {"Weighted", "Unweighted", "[X]", "[Z]"}),
+}
+
 CALCULATED = re.compile(r"(_Satisfied_Calc_|_Calculated_Value)")
 
 
@@ -242,6 +253,16 @@ def build(workbook, outdir, dictionary):
 				columns.append(("published", name))
 			else:
 				columns.append(("datapoints", name))
+		if table in ROTATED:
+			first, last, first_holds, last_holds = ROTATED[table]
+			olds = [e[1] for e in entries]
+			i, k = olds.index(first), olds.index(last)
+			for row in rows:
+				if str(row[i]) not in first_holds or str(row[k]) not in last_holds:
+					fail("%s %s: columns %d and %d hold %r and %r; the correction for the "
+						"shifted columns no longer fits" % (table, row[1], i + 1, k + 1, row[i],
+						row[k]))
+				row[i:k + 1] = [row[k]] + row[i:k]
 		for row in rows:
 			landlord = row[1]
 			if landlord not in names:
@@ -366,6 +387,12 @@ spellings `TP02_Fiter_No_LCRA` and the like). The 2023/24 Combined sheet reused 
 for its survey, method and weighting columns; 2024/25 gives them `_c`. The CH02 timescale questions
 of 2023/24 are not in the 2024/25 dictionary (2024/25 asks instead for the complaints answered with
 and without the extension).
+
+The 2023/24 Combined sheet's last twelve columns hold their data one column to the left of their
+headings (the column headed "Has the average satisfaction by survey method been calculated using
+weighted or unweighted responses" holds Yes/No, the last column, headed "Proportion of tenants
+(unweighted) who reported they are satisfied overall", holds Weighted/Unweighted); the script
+checks that this still holds for every row and gives each value to the field it answers.
 
 | 2023/24 Data Field Name | 2024/25 Data Field Name | sheets |
 |---|---|---|
