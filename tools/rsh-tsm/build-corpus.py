@@ -364,6 +364,10 @@ Inputs (SHA-256):
   `lcra_above_30pct_supported`, `notes_<sheet>` ("Any additional notes from RSH") and the reasons
   given on the *_Not_Inc sheets (`not_included_perception`, `not_included_management_info`).
 
+`differences.csv` and `FACTS.md` beside them are not this script's: `tools/rsh-tsm/reference.py`
+writes the first (every published value its own reckoning does not reproduce, with the inputs and
+a class), and `FACTS.md` records what `../facts.py` measures.
+
 Numbers are the workbook's doubles written as the shortest decimal text that reads back to the
 same double (the XML holds 17 significant digits; both name the same double); whole numbers
 without a decimal point. Texts are exactly as stored (some have line breaks, leading or trailing
