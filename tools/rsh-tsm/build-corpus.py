@@ -439,6 +439,10 @@ def main(argv):
 	workbook, outdir = args
 	if dictionary is None:
 		dictionary = os.path.join(os.path.dirname(workbook), "tsm-2024-25-data-dictionary.txt")
+	for path in (workbook, dictionary):
+		if not os.path.isfile(path):
+			fail("%s: no such file (WORKBOOK is the 2023/24 full dataset; the 2024/25 "
+				"dictionary is read from beside it unless --dictionary names it)" % path)
 	build(workbook, outdir, dictionary)
 	return 0
 

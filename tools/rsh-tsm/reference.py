@@ -113,6 +113,11 @@ def main(argv):
 	corpus = argv[1] if len(argv) > 1 else os.path.join(here, "..", "..", "tests", "rsh-tsm",
 		"2023-24")
 	diffs_path = argv[2] if len(argv) > 2 else os.path.join(corpus, "differences.csv")
+	for name in ("datapoints.csv", "published.csv", "markers.csv"):
+		if not os.path.isfile(os.path.join(corpus, name)):
+			sys.stderr.write("reference.py: %s has no %s; expected the folder "
+				"tools/rsh-tsm/build-corpus.py writes\n" % (corpus, name))
+			return 2
 	raw = read(os.path.join(corpus, "datapoints.csv"))
 	published = read(os.path.join(corpus, "published.csv"))
 	markers = read(os.path.join(corpus, "markers.csv"), value="marker")
