@@ -402,22 +402,24 @@ static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsh
 	char *rows = NULL;
 	if ((rc = kpix_json_get_str(ld->doc, path, j, "rows", &rows, false)))
 		return rc;
-	if (rows && strcmp(rows, "figures") != 0 && strcmp(rows, "data") != 0) {
-		char *at = member(path, "rows");
-		rc = kpix_json_fail(ld->doc, at, "expected \"data\" (a row for each row of the data, the "
-		                          "default) or \"figures\" (one row of the return's figures)");
-		free(at);
-	} else if (rows && strcmp(rows, "figures") == 0 && ld->sc->nfigures == 0) {
-		char *at = member(path, "rows");
-		rc = kpix_json_fail(ld->doc, at, "the schema has no \"figures\" to make a row of");
-		free(at);
-	}
-	sh->figures_row = rows && strcmp(rows, "figures") == 0;
-	free(rows);
-	if (rc)
+	static const char *const kinds[] = {"data", "figures", "catalogue", NULL};
+	int kind = KPIX_XROWS_DATA;
+	if ((rc = kpix_json_get_one_of(ld->doc, path, j, "rows", kinds,
+	                               "\"data\" (a row for each row of the data, the default), "
+	                               "\"figures\" (one row of the return's figures) or "
+	                               "\"catalogue\" (a row for each figure of the catalogue)",
+	                               false, &kind)))
 		return rc;
+	sh->rows = (kpix_xrows)kind;
+	if (sh->rows != KPIX_XROWS_DATA && ld->sc->nfigures == 0) {
+		char *at = member(path, "rows");
+		rc = kpix_json_fail(ld->doc, at, "the schema has no \"figures\" to make %s of",
+		                    sh->rows == KPIX_XROWS_FIGURES ? "a row" : "rows");
+		free(at);
+		return rc;
+	}
 	return load_columns(ld, path, j, "columns", &sh->columns, &sh->ncolumns, true,
-	                    sh->figures_row, fixed);
+	                    sh->rows == KPIX_XROWS_FIGURES, fixed);
 }
 
 static void sheet_free(kpix_xsheet *sh)

@@ -33,6 +33,11 @@ typedef enum {
 	KPIX_XV_DATE    /* a number of days since 1970-01-01, shown as a date */
 } kpix_xvalue_type;
 
+/* What the rows of a table are: one per data row; one row, of the return's
+ * figures; or one per catalogue entry whose figure has a value, in the
+ * catalogue's order (a return of data points set out as the form asks). */
+typedef enum { KPIX_XROWS_DATA, KPIX_XROWS_FIGURES, KPIX_XROWS_CATALOGUE } kpix_xrows;
+
 /* One column of a table, or one line of a sheet's details block. */
 typedef struct {
 	char *heading;           /* column heading, or the details line's label */
@@ -57,7 +62,7 @@ typedef struct {
 	kpix_xcolumn *columns;
 	size_t ncolumns;
 	bool freeze, filter;
-	bool figures_row;        /* one row of the return's figures, not a row per data row */
+	kpix_xrows rows;         /* what each row of the table is */
 	bool landscape, fit_width;
 	kpix_tmpl header, footer; /* page header and footer, Excel's &P/&N codes allowed */
 } kpix_xsheet;

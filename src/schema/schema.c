@@ -613,6 +613,10 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	STRVAL(KPIX_IND_title, ind->title)
 	STRVAL(KPIX_IND_unit, ind->unit)
 	STRVAL(KPIX_IND_frequency, ind->frequency)
+	STRVAL(KPIX_IND_description, ind->description)
+	STRVAL(KPIX_IND_section, ind->section)
+	STRVAL(KPIX_IND_question, ind->question)
+	STRVAL(KPIX_IND_dataPoint, ind->data_point)
 #undef STRVAL
 	static const char *pol_names[] = {"none", "higher", "lower"};
 	a[KPIX_IND_polarity] = (kpix_val){KPIX_VAL_STRING, false, 0, pol_names[ind->polarity],

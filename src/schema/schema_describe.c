@@ -193,7 +193,9 @@ char *kpix_schema_describe(const kpix_schema *s)
 			for (size_t k = 0; x->format == KPIX_XF_XLSX && k < x->nsheets; k++)
 				kpix_buf_printf(&b, "      sheet %s: %zu column%s%s\n", x->sheets[k].name,
 				                x->sheets[k].ncolumns, x->sheets[k].ncolumns == 1 ? "" : "s",
-				                x->sheets[k].figures_row ? ", one row of the figures" : "");
+				                x->sheets[k].rows == KPIX_XROWS_FIGURES ? ", one row of the figures"
+				                : x->sheets[k].rows == KPIX_XROWS_CATALOGUE ? ", a row for each figure"
+				                                                            : "");
 		}
 	}
 	return kpix_buf_detach(&b);

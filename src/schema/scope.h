@@ -29,7 +29,8 @@
 
 /* Indicator attributes a rule can name as ind.<attr>, in slot order. */
 #define KPIX_IND_ATTRS \
-	X(code) X(part) X(title) X(unit) X(decimals) X(polarity) X(frequency) X(multiplier) X(min) X(max) X(target)
+	X(code) X(part) X(title) X(unit) X(decimals) X(polarity) X(frequency) X(multiplier) X(min) X(max) X(target) \
+	X(description) X(section) X(question) X(dataPoint)
 
 enum {
 #define X(a) KPIX_IND_##a,

@@ -482,14 +482,14 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
 		if (o->csv) {
-			if (o->x->sheets[0].figures_row)
+			if (o->x->sheets[0].rows != KPIX_XROWS_DATA)
 				continue;
 			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, false);
 			o->rows++;
 		} else {
 			bool data = false;
 			for (size_t s = 0; s < o->x->nsheets; s++)
-				if (!o->x->sheets[s].figures_row) {
+				if (o->x->sheets[s].rows == KPIX_XROWS_DATA) {
 					xlsx_row(r, o, s);
 					data = true;
 				}
@@ -512,16 +512,73 @@ static void figures_rows(kpix_export_result *r)
 	       r->s->scope.nfig * sizeof(kpix_val));
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
-		if (o->csv && o->x->sheets[0].figures_row) {
+		if (o->csv && o->x->sheets[0].rows == KPIX_XROWS_FIGURES) {
 			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, false);
 			o->rows = 1;
 		}
 		/* a workbook's rows are its data rows, or 1 when it has only figures */
 		for (size_t s = 0; o->wb && s < o->x->nsheets; s++)
-			if (o->x->sheets[s].figures_row) {
+			if (o->x->sheets[s].rows == KPIX_XROWS_FIGURES) {
 				xlsx_row(r, o, s);
 				o->rows += o->rows == 0;
 			}
+	}
+}
+
+/* A row for each catalogue entry whose figure has a value, in the
+ * catalogue's order, once the figures are known (figures_rows): each row
+ * reads as the data row that gives the figure would (the indicator field
+ * holds the code, the value field the figure, the other fields nothing),
+ * with the entry's ind.* attributes. */
+static void catalogue_rows(kpix_export_result *r)
+{
+	const kpix_schema *s = r->s;
+	const kpix_figures *fg = &s->figures;
+	const kpix_scope *sc = &s->scope;
+	const kpix_val *fig = kpix_validator_figures(r->v);
+	bool any = false;
+	for (size_t i = 0; i < r->nouts; i++)
+		for (size_t k = 0; k < r->outs[i].x->nsheets; k++)
+			any = any || r->outs[i].x->sheets[k].rows == KPIX_XROWS_CATALOGUE;
+	if (!any || fg->value_field < 0 || s->indicator_field < 0)
+		return;
+	uint64_t ncat = 0;
+	for (size_t k = 0; k < s->nindicators; k++) {
+		const kpix_indicator *ind = &s->indicators[k];
+		size_t f = fg->first[k];
+		if (fig[f].kind == KPIX_VAL_NULL)
+			continue;
+		for (size_t j = 0; j < s->nfields; j++)
+			r->slots[j].kind = KPIX_VAL_NULL;
+		r->slots[s->indicator_field] = ind->attrs[KPIX_IND_code];
+		if (s->part_field >= 0)
+			r->slots[s->part_field] = ind->attrs[KPIX_IND_part];
+		r->slots[fg->value_field] = fig[f];
+		memcpy(r->slots + sc->ind_at, ind->attrs, sizeof(ind->attrs));
+		r->slots[sc->prev_value] = fig[kpix_scope_figure_slot(sc, f, true)];
+		for (size_t i = 0; i < r->nouts; i++) {
+			output *o = &r->outs[i];
+			if (o->csv && o->x->sheets[0].rows == KPIX_XROWS_CATALOGUE) {
+				csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots,
+				        false);
+				o->rows++;
+			}
+			for (size_t si = 0; o->wb && si < o->x->nsheets; si++)
+				if (o->x->sheets[si].rows == KPIX_XROWS_CATALOGUE)
+					xlsx_row(r, o, si);
+		}
+		ncat++;
+	}
+	/* a workbook's rows are its data rows; without any, its longest table's */
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		bool data = false, cat = false;
+		for (size_t si = 0; o->wb && si < o->x->nsheets; si++) {
+			data = data || o->x->sheets[si].rows == KPIX_XROWS_DATA;
+			cat = cat || o->x->sheets[si].rows == KPIX_XROWS_CATALOGUE;
+		}
+		if (cat && !data && o->rows < ncat)
+			o->rows = ncat;
 	}
 }
 
@@ -574,6 +631,7 @@ static int close_outputs(kpix_export_result *r)
 	int rc = 0;
 	keep_fixed_slots(r);
 	figures_rows(r);
+	catalogue_rows(r);
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
 		if (!o->wb)

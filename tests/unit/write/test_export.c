@@ -173,6 +173,54 @@ static void export__writes_each_export_and_a_manifest_into_the_directory(void **
 	free(out);
 }
 
+/* A return of data points set out as the form asks: a row for each figure
+ * that has a value, calculated ones included, in the catalogue's order. */
+static void export__a_catalogue_table_lists_each_figure_in_the_forms_order(void **state)
+{
+	fx *f = *state;
+	char *schema_path = write_file(
+	    f, "points.json",
+	    "{\"$kpix\": \"schema/1\", \"id\": \"points\", \"version\": \"1\",\n"
+	    "\"fields\": [{\"name\": \"field\"}, {\"name\": \"value\"}], \"primaryKey\": [\"field\"],\n"
+	    "\"indicatorField\": \"field\",\n"
+	    "\"indicators\": [\n"
+	    "  {\"code\": \"Sat\", \"title\": \"Satisfied\", \"section\": \"S4\", \"question\": \"Q5L9\",\n"
+	    "   \"description\": \"Share satisfied\", \"decimals\": 1, \"value\": {\"type\": \"number\"},\n"
+	    "   \"calculate\": \"if(VS + VD == 0, null, VS / (VS + VD) * 100)\"},\n"
+	    "  {\"code\": \"Note\", \"title\": \"Note\", \"section\": \"S1\", \"question\": \"Q1\"},\n"
+	    "  {\"code\": \"VS\", \"title\": \"Very satisfied\", \"section\": \"S4\", \"question\": \"Q5L3\",\n"
+	    "   \"value\": {\"type\": \"number\"}},\n"
+	    "  {\"code\": \"VD\", \"title\": \"Very dissatisfied\", \"section\": \"S4\", \"question\": \"Q5L7\",\n"
+	    "   \"value\": {\"type\": \"number\"}}],\n"
+	    "\"figures\": {\"valueField\": \"value\"},\n"
+	    "\"exports\": [{\"name\": \"points\", \"format\": \"csv\", \"file\": \"points.csv\",\n"
+	    "  \"rows\": \"catalogue\", \"columns\": [\n"
+	    "    {\"heading\": \"section\", \"value\": \"ind.section\"},\n"
+	    "    {\"heading\": \"question\", \"value\": \"ind.question\"},\n"
+	    "    {\"heading\": \"field\", \"value\": \"field\"},\n"
+	    "    {\"heading\": \"wording\", \"value\": \"ind.description\"},\n"
+	    "    {\"heading\": \"value\", \"value\": \"value\", \"decimals\": \"ind.decimals\"}]}]}\n");
+	assert_int_equal(kpix_schema_load(&f->schema, schema_path, NULL), KPIX_OK);
+	/* rows in another order than the form's; Note has no value and no row */
+	char *data = write_file(f, "data.csv", "field,value\nVD,1\nVS,2\n");
+	char *out = kpix_xasprintf("%s/out", f->dir);
+	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
+	opts.out_dir = out;
+	const char *files[] = {data};
+	assert_int_equal(kpix_export(&f->result, f->schema, files, 1, &opts), KPIX_OK);
+	char *path = kpix_xasprintf("%s/points.csv", out);
+	char *csv = read_file(path);
+	assert_string_equal(csv, "section,question,field,wording,value\r\n"
+	                         "S4,Q5L9,Sat,Share satisfied,66.7\r\n"
+	                         "S4,Q5L3,VS,,2\r\n"
+	                         "S4,Q5L7,VD,,1\r\n");
+	free(csv);
+	free(path);
+	free(out);
+	free(data);
+	free(schema_path);
+}
+
 static void export__data_with_an_error_writes_nothing(void **state)
 {
 	fx *f = *state;
@@ -385,6 +433,7 @@ int main(void)
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(export__writes_each_export_and_a_manifest_into_the_directory),
+		T(export__a_catalogue_table_lists_each_figure_in_the_forms_order),
 		T(export__data_with_an_error_writes_nothing),
 		T(export__an_export_of_invalid_data_leaves_no_file_open),
 		T(export__an_existing_directory_keeps_its_files_when_the_data_is_invalid),
