@@ -399,9 +399,6 @@ static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsh
 		    (rc = load_print(ld, path, kpix_json_get(j, "print"), sh, fixed)))
 			return rc;
 	}
-	char *rows = NULL;
-	if ((rc = kpix_json_get_str(ld->doc, path, j, "rows", &rows, false)))
-		return rc;
 	static const char *const kinds[] = {"data", "figures", "catalogue", NULL};
 	int kind = KPIX_XROWS_DATA;
 	if ((rc = kpix_json_get_one_of(ld->doc, path, j, "rows", kinds,
