@@ -71,8 +71,9 @@ const cli_command cmd_export = {
 	"listed and nothing is written. Otherwise every export the schema describes is\n"
 	"written into DIR, with manifest.json recording the versions, the schema, each\n"
 	"input and output with its size and SHA-256, and the rows read and exported;\n"
-	
-	"Files are written whole or not at all, and never over an input.\n"
+	"'kpix verify DIR/manifest.json' later checks the files against it and runs\n"
+	"the export again to show that it gives the same bytes. Files are written\n"
+	"whole or not at all, and never over an input.\n"
 	"\n"
 	"The workbooks' date comes from the data (the period's end) or from\n"
 	"SOURCE_DATE_EPOCH, never from the clock, so the same inputs give the same bytes.\n"
