@@ -219,30 +219,35 @@ typedef struct {
 #define KPIX_EXPORT_OPTIONS_INIT \
 	{KPIX_EXPORT_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, 0, NULL, 0, -1, NULL}
 
-typedef struct kpix_export_result kpix_export_result;
+/* What kpix_export or kpix_pack did: its validation report and the files it
+ * wrote. */
+typedef struct kpix_result kpix_result;
+
+/* The validation report, owned by the result; NULL when validation did
+ * not run. */
+const kpix_report *kpix_result_report(const kpix_result *result);
+/* Whether the files were written: all of them, with manifest.json. */
+bool kpix_result_written(const kpix_result *result);
+/* The files written, manifest.json not counted (none unless written), in
+ * the order manifest.json lists them; each name is owned by the result. */
+size_t kpix_result_output_count(const kpix_result *result);
+const char *kpix_result_output_name(const kpix_result *result, size_t i);
+/* NULL-safe. */
+void kpix_result_free(kpix_result *result);
 
 /* Validates the files as one table and, when they have no errors, writes
  * each of the schema's exports and manifest.json into opts->out_dir: all
  * of them, or none. The schema must outlive the result. Every file is written to a temporary name first and
  * renamed into place only when all are complete; no output may replace an
- * input. *out is always set (free it with kpix_export_free). Returns 0
+ * input. *out is always set (free it with kpix_result_free). Returns 0
  * when the export ran: then the data was either written
- * (kpix_export_written) or found to have errors (see the report, and
+ * (kpix_result_written) or found to have errors (see the report, and
  * nothing was written); KPIX_EUSAGE for options of another version,
  * options the schema does not know or a parameter that is not UTF-8,
  * KPIX_ESCHEMA when the schema has no exports, KPIX_EIO when a file cannot
  * be read or written (nothing is left in out_dir). */
-int kpix_export(kpix_export_result **out, const kpix_schema *schema, const char *const *files,
+int kpix_export(kpix_result **out, const kpix_schema *schema, const char *const *files,
                 size_t nfiles, const kpix_export_options *opts);
-
-/* The validation report, owned by the result; NULL when validation did
- * not run. */
-const kpix_report *kpix_export_report(const kpix_export_result *result);
-bool kpix_export_written(const kpix_export_result *result);
-/* The files written, manifest.json not counted. */
-size_t kpix_export_output_count(const kpix_export_result *result);
-const char *kpix_export_output_name(const kpix_export_result *result, size_t i);
-void kpix_export_free(kpix_export_result *result);
 
 /* ------------------------------------------------------------------ pack */
 
@@ -279,8 +284,6 @@ typedef struct {
 #define KPIX_PACK_OPTIONS_INIT \
 	{KPIX_PACK_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, -1}
 
-typedef struct kpix_pack_result kpix_pack_result;
-
 /* Validates the history files as one table against schema and, when they
  * have no errors, writes the board pack that def describes for
  * opts->period into opts->out_dir: the workbook, a CSV of its summary
@@ -290,24 +293,15 @@ typedef struct kpix_pack_result kpix_pack_result;
  * indicator and field it names is found in the schema): def may be given
  * to kpix_pack again only with the same schema, and not at all after a
  * KPIX_ESCHEMA from binding. Both must outlive the result. *out is
- * always set (free it with kpix_pack_free). Returns 0 when the pack ran:
- * then it was either written (kpix_pack_written) or the
+ * always set (free it with kpix_result_free). Returns 0 when the pack ran:
+ * then it was either written (kpix_result_written) or the
  * history has errors (see the report; nothing was written); KPIX_EUSAGE
  * for options of another version, a missing or malformed period or
  * directory, or a history with no figure for the period; KPIX_ESCHEMA for
  * a definition that does not fit the schema; KPIX_EIO when a file cannot
  * be read or written. */
-int kpix_pack(kpix_pack_result **out, const kpix_schema *schema, kpix_packdef *def,
+int kpix_pack(kpix_result **out, const kpix_schema *schema, kpix_packdef *def,
               const char *const *files, size_t nfiles, const kpix_pack_options *opts);
-
-/* The validation report, owned by the result; NULL when validation did
- * not run. */
-const kpix_report *kpix_pack_report(const kpix_pack_result *result);
-bool kpix_pack_written(const kpix_pack_result *result);
-/* The files written, manifest.json not counted. */
-size_t kpix_pack_output_count(const kpix_pack_result *result);
-const char *kpix_pack_output_name(const kpix_pack_result *result, size_t i);
-void kpix_pack_free(kpix_pack_result *result);
 
 /* ---------------------------------------------------------------- verify */
 

@@ -233,6 +233,18 @@ void kpix_jsonw_null(kpix_jsonw *w)
 	add(w, "null", 4);
 }
 
+void kpix_jsonw_member_string(kpix_jsonw *w, const char *key, const char *s)
+{
+	kpix_jsonw_key(w, key);
+	kpix_jsonw_string(w, s);
+}
+
+void kpix_jsonw_member_int(kpix_jsonw *w, const char *key, int64_t v)
+{
+	kpix_jsonw_key(w, key);
+	kpix_jsonw_int(w, v);
+}
+
 void kpix_jsonw_raw(kpix_jsonw *w, const char *s)
 {
 	add(w, s, strlen(s));

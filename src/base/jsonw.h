@@ -47,6 +47,11 @@ void kpix_jsonw_int(kpix_jsonw *w, int64_t v);
 void kpix_jsonw_bool(kpix_jsonw *w, bool v);
 void kpix_jsonw_null(kpix_jsonw *w);
 
+/* A member of the object open: its key, then its value, as
+ * kpix_jsonw_key and kpix_jsonw_string or kpix_jsonw_int write them. */
+void kpix_jsonw_member_string(kpix_jsonw *w, const char *key, const char *s);
+void kpix_jsonw_member_int(kpix_jsonw *w, const char *key, int64_t v);
+
 /* Raw text, such as the newline after a document. */
 void kpix_jsonw_raw(kpix_jsonw *w, const char *s);
 

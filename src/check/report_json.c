@@ -7,23 +7,11 @@
 #include "kpix/kpix.h"
 #include "report.h"
 
-static void member(kpix_jsonw *w, const char *key, const char *s)
-{
-	kpix_jsonw_key(w, key);
-	kpix_jsonw_string(w, s);
-}
-
-static void member_int(kpix_jsonw *w, const char *key, uint64_t n)
-{
-	kpix_jsonw_key(w, key);
-	kpix_jsonw_int(w, (int64_t)n);
-}
-
 /* A row or column number, null when there is none (0). */
 static void member_place(kpix_jsonw *w, const char *key, uint64_t n)
 {
 	if (n) {
-		member_int(w, key, n);
+		kpix_jsonw_member_int(w, key, (int64_t)n);
 	} else {
 		kpix_jsonw_key(w, key);
 		kpix_jsonw_null(w);
@@ -34,16 +22,16 @@ int kpix_report_write_json(const kpix_report *r, const kpix_schema *schema, FILE
 {
 	kpix_jsonw *w = kpix_jsonw_new(out, 2);
 	kpix_jsonw_object(w);
-	member(w, "kpix", KPIX_VERSION);
+	kpix_jsonw_member_string(w, "kpix", KPIX_VERSION);
 	kpix_jsonw_key(w, "schema");
 	kpix_jsonw_object(w);
-	member(w, "id", kpix_schema_id(schema));
-	member(w, "version", kpix_schema_version(schema));
+	kpix_jsonw_member_string(w, "id", kpix_schema_id(schema));
+	kpix_jsonw_member_string(w, "version", kpix_schema_version(schema));
 	kpix_jsonw_end(w);
 	kpix_jsonw_key(w, "valid");
 	kpix_jsonw_bool(w, r->errors == 0);
-	member_int(w, "errors", r->errors);
-	member_int(w, "warnings", r->warnings);
+	kpix_jsonw_member_int(w, "errors", r->errors);
+	kpix_jsonw_member_int(w, "warnings", r->warnings);
 	kpix_jsonw_key(w, "truncated");
 	kpix_jsonw_bool(w, r->truncated);
 
@@ -52,10 +40,10 @@ int kpix_report_write_json(const kpix_report *r, const kpix_schema *schema, FILE
 	for (size_t i = 0; i < r->nfiles; i++) {
 		const kpix_file_total *f = &r->files[i];
 		kpix_jsonw_object(w);
-		member(w, "path", f->path);
-		member_int(w, "rows", f->rows);
-		member_int(w, "rejected", f->rejected);
-		member(w, "encoding", f->encoding);
+		kpix_jsonw_member_string(w, "path", f->path);
+		kpix_jsonw_member_int(w, "rows", f->rows);
+		kpix_jsonw_member_int(w, "rejected", f->rejected);
+		kpix_jsonw_member_string(w, "encoding", f->encoding);
 		kpix_jsonw_end(w);
 	}
 	kpix_jsonw_end(w);
@@ -65,9 +53,9 @@ int kpix_report_write_json(const kpix_report *r, const kpix_schema *schema, FILE
 	for (size_t i = 0; i < r->ncodes; i++) {
 		const kpix_code_total *c = &r->codes[i];
 		kpix_jsonw_object(w);
-		member(w, "code", c->code);
-		member_int(w, "errors", c->errors);
-		member_int(w, "warnings", c->warnings);
+		kpix_jsonw_member_string(w, "code", c->code);
+		kpix_jsonw_member_int(w, "errors", c->errors);
+		kpix_jsonw_member_int(w, "warnings", c->warnings);
 		kpix_jsonw_end(w);
 	}
 	kpix_jsonw_end(w);
@@ -77,15 +65,16 @@ int kpix_report_write_json(const kpix_report *r, const kpix_schema *schema, FILE
 	for (size_t i = 0; i < r->ndiags; i++) {
 		const kpix_diag *d = &r->diags[i];
 		kpix_jsonw_object(w);
-		member(w, "code", d->code);
-		member(w, "severity", d->severity == KPIX_SEVERITY_WARNING ? "warning" : "error");
-		member(w, "file", d->file);
+		kpix_jsonw_member_string(w, "code", d->code);
+		bool warning = d->severity == KPIX_SEVERITY_WARNING;
+		kpix_jsonw_member_string(w, "severity", warning ? "warning" : "error");
+		kpix_jsonw_member_string(w, "file", d->file);
 		member_place(w, "row", d->row);
 		member_place(w, "column", d->column);
-		member(w, "field", d->field);
-		member(w, "value", d->value);
-		member(w, "rule", d->rule);
-		member(w, "message", d->message);
+		kpix_jsonw_member_string(w, "field", d->field);
+		kpix_jsonw_member_string(w, "value", d->value);
+		kpix_jsonw_member_string(w, "rule", d->rule);
+		kpix_jsonw_member_string(w, "message", d->message);
 		kpix_jsonw_end(w);
 	}
 	kpix_jsonw_end(w);

@@ -251,11 +251,12 @@ int cli_source_date_epoch(int64_t *out)
 	return 0;
 }
 
-int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_report *report,
+int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_result *result,
                       const char *what, const char *out_dir, bool quiet)
 {
 	if (kpix_rc)
 		return cli_failure(kpix_rc);
+	const kpix_report *report = kpix_result_report(result);
 	if (kpix_report_errors(report) > 0) {
 		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
 		cli_error("the %s has %" PRIu64 " error%s: nothing was written to %s", what,
@@ -265,7 +266,13 @@ int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_report 
 	}
 	if (kpix_report_warnings(report) > 0 && !quiet)
 		kpix_render(stdout, KPIX_RENDER_TEXT, schema, report, isatty(STDOUT_FILENO));
-	return cli_flush("to the terminal");
+	int rc = cli_flush("to the terminal");
+	if (rc != EXIT_VALID)
+		return rc;
+	for (size_t i = 0; i < kpix_result_output_count(result); i++)
+		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_result_output_name(result, i));
+	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
+	return EXIT_VALID;
 }
 
 int cli_flush(const char *what)

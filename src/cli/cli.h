@@ -156,9 +156,10 @@ const char *cli_schema_path(void);
  * that failed, says so as cli_failure does and returns its exit status;
  * when the data has errors, lists them and says nothing was written to
  * out_dir ("the WHAT has N errors"), returning EXIT_INVALID; otherwise
- * lists its warnings unless quiet and returns EXIT_VALID, or EXIT_IO when
- * the terminal cannot be written. */
-int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_report *report,
+ * lists its warnings unless quiet, says on stderr each file written and
+ * manifest.json, and returns EXIT_VALID, or EXIT_IO when the terminal
+ * cannot be written. */
+int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_result *result,
                       const char *what, const char *out_dir, bool quiet);
 
 extern const cli_command cmd_validate;

@@ -27,7 +27,7 @@ static int run(const cli_args *a)
 {
 	int rc;
 	kpix_schema *schema = NULL;
-	kpix_export_result *result = NULL;
+	kpix_result *result = NULL;
 	const char **params = NULL, **only = NULL;
 	const char *out_dir = cli_value(&cmd_export, a, "out");
 	bool quiet = cli_value(&cmd_export, a, "quiet") != NULL;
@@ -53,16 +53,11 @@ static int run(const cli_args *a)
 		goto done;
 	cli_catch_signals();
 	int erc = kpix_export(&result, schema, (const char *const *)a->args, a->nargs, &opts);
-	rc = cli_write_outcome(erc, schema, kpix_export_report(result), "data", out_dir, quiet);
-	if (rc != EXIT_VALID)
-		goto done;
-	for (size_t i = 0; i < kpix_export_output_count(result); i++)
-		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_export_output_name(result, i));
-	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
+	rc = cli_write_outcome(erc, schema, result, "data", out_dir, quiet);
 done:
 	free(params);
 	free(only);
-	kpix_export_free(result);
+	kpix_result_free(result);
 	kpix_schema_free(schema);
 	return rc;
 }
@@ -76,8 +71,9 @@ const cli_command cmd_export = {
 	"listed and nothing is written. Otherwise every export the schema describes is\n"
 	"written into DIR, with manifest.json recording the versions, the schema, each\n"
 	"input and output with its size and SHA-256, and the rows read and exported;\n"
-	
-	"Files are written whole or not at all, and never over an input.\n"
+	"'kpix verify DIR/manifest.json' later checks the files against it and runs\n"
+	"the export again to show that it gives the same bytes. Files are written\n"
+	"whole or not at all, and never over an input.\n"
 	"\n"
 	"The workbooks' date comes from the data (the period's end) or from\n"
 	"SOURCE_DATE_EPOCH, never from the clock, so the same inputs give the same bytes.\n"

@@ -24,7 +24,7 @@ static const cli_needs needs = {{"pack", "period", "out"}, "history files"};
 static int run(const cli_args *a)
 {
 	int rc;
-	kpix_pack_result *result = NULL;
+	kpix_result *result = NULL;
 	kpix_packdef *def = NULL;
 	kpix_schema *schema = NULL;
 	const char *out_dir = cli_value(&cmd_pack, a, "out");
@@ -43,14 +43,9 @@ static int run(const cli_args *a)
 		cli_catch_signals();
 		prc = kpix_pack(&result, schema, def, (const char *const *)a->args, a->nargs, &opts);
 	}
-	rc = cli_write_outcome(prc, schema, kpix_pack_report(result), "history", out_dir, quiet);
-	if (rc != EXIT_VALID)
-		goto done;
-	for (size_t i = 0; i < kpix_pack_output_count(result); i++)
-		fprintf(stderr, "kpix: wrote %s/%s\n", out_dir, kpix_pack_output_name(result, i));
-	fprintf(stderr, "kpix: wrote %s/manifest.json\n", out_dir);
+	rc = cli_write_outcome(prc, schema, result, "history", out_dir, quiet);
 done:
-	kpix_pack_free(result);
+	kpix_result_free(result);
 	kpix_schema_free(schema);
 	kpix_packdef_free(def);
 	return rc;

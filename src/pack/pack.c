@@ -28,7 +28,8 @@
 #include "validate.h"
 #include "xlsx.h"
 
-struct kpix_pack_result {
+/* One run of kpix_pack; the job goes to its caller as the result. */
+typedef struct {
 	kpix_pack_options opts;
 	kpix_packdef *def;      /* the caller's, as is s */
 	const kpix_schema *s;
@@ -38,17 +39,14 @@ struct kpix_pack_result {
 	kpix_pack_model *model; /* the figures, gathered and judged (model.h) */
 	char **file_hash;      /* SHA-256 of each history file, then the schema, then the definition */
 	char fingerprint[KPIX_SHA256_HEX_SIZE];
-	char **outputs;
-	size_t noutputs;
-	bool written;
-};
+} packer;
 
 /* ----------------------------------------------------------- manifest */
 
 /* Records every file read in the manifest, each hashed once, and the
  * fingerprint of them all: SHA-256 of "NAME SIZE SHA256\n" for each
  * history file, the schema and the definition, then "period PERIOD\n". */
-static int hash_inputs(kpix_pack_result *r)
+static int hash_inputs(packer *r)
 {
 	int rc = kpix_job_hash_inputs(r->job);
 	if (rc)
@@ -71,7 +69,7 @@ static int hash_inputs(kpix_pack_result *r)
 }
 
 /* What only the pack knows of its manifest. */
-static void record(kpix_pack_result *r)
+static void record(packer *r)
 {
 	kpix_manifest *m = kpix_job_manifest(r->job);
 	memcpy(m->fingerprint, r->fingerprint, KPIX_SHA256_HEX_SIZE);
@@ -107,7 +105,7 @@ static int bind_once(kpix_packdef *def, const kpix_schema *s)
 	                 def->id, s->id);
 }
 
-static int load(kpix_pack_result *r)
+static int load(packer *r)
 {
 	const kpix_pack_options *o = &r->opts;
 	int rc;
@@ -126,7 +124,7 @@ static int load(kpix_pack_result *r)
 	return 0;
 }
 
-static char *output_name(const kpix_pack_result *r, const char *ext)
+static char *output_name(const packer *r, const char *ext)
 {
 	char pt[KPIX_PERIOD_TEXT_SIZE];
 	kpix_period_text(&r->period, pt);
@@ -134,7 +132,7 @@ static char *output_name(const kpix_pack_result *r, const char *ext)
 	return kpix_xasprintf("%s-%s%s", r->def->id, pt, ext);
 }
 
-static int write_outputs(kpix_pack_result *r, size_t nfiles)
+static int write_outputs(packer *r, size_t nfiles)
 {
 	int rc;
 	char *names[2] = {output_name(r, ".xlsx"), output_name(r, "-summary.csv")};
@@ -174,14 +172,11 @@ static int write_outputs(kpix_pack_result *r, size_t nfiles)
 		goto done;
 	}
 	record(r);
-	if ((rc = kpix_job_commit(r->job)))
-		goto done;
-	r->written = true;
+	rc = kpix_job_commit(r->job);
 done:
 	kpix_xlsx_discard(wb);
-	r->outputs = kpix_xcalloc(3, sizeof(char *));
-	for (size_t i = 0; i < 2; i++)
-		r->outputs[r->noutputs++] = names[i];
+	free(names[0]);
+	free(names[1]);
 	return rc;
 }
 
@@ -200,17 +195,12 @@ int kpix_packdef_load_schema(kpix_schema **out, const kpix_packdef *def,
 	return rc;
 }
 
-int kpix_pack(kpix_pack_result **out, const kpix_schema *schema, kpix_packdef *def,
-              const char *const *files, size_t nfiles, const kpix_pack_options *opts)
+static int run(packer *r, const char *const *files, size_t nfiles, const kpix_pack_options *opts)
 {
-	kpix_pack_result *r = kpix_xcalloc(1, sizeof(*r));
-	*out = r;
 	if (!opts || opts->version != KPIX_PACK_OPTIONS_VERSION)
 		return kpix_fail(KPIX_EUSAGE, "pack options of version %u; this kpix knows version %d",
 		                 opts ? opts->version : 0, KPIX_PACK_OPTIONS_VERSION);
 	r->opts = *opts;
-	r->s = schema;
-	r->def = def;
 	int rc;
 	if ((rc = load(r)))
 		return rc;
@@ -236,7 +226,7 @@ int kpix_pack(kpix_pack_result **out, const kpix_schema *schema, kpix_packdef *d
 	kpix_pack_model_read(r->model, r->v);
 	if ((rc = kpix_job_read(r->job)))
 		return rc;
-	if (kpix_report_errors(kpix_job_report(r->job)) > 0) {
+	if (kpix_report_errors(kpix_result_report(r->job)) > 0) {
 		kpix_job_abandon(r->job);
 		return 0;
 	}
@@ -252,37 +242,15 @@ int kpix_pack(kpix_pack_result **out, const kpix_schema *schema, kpix_packdef *d
 	return write_outputs(r, nfiles);
 }
 
-const kpix_report *kpix_pack_report(const kpix_pack_result *r)
+int kpix_pack(kpix_result **out, const kpix_schema *schema, kpix_packdef *def,
+              const char *const *files, size_t nfiles, const kpix_pack_options *opts)
 {
-	return r ? kpix_job_report(r->job) : NULL;
-}
-
-bool kpix_pack_written(const kpix_pack_result *r)
-{
-	return r && r->written;
-}
-
-size_t kpix_pack_output_count(const kpix_pack_result *r)
-{
-	return r && r->written ? r->noutputs : 0;
-}
-
-const char *kpix_pack_output_name(const kpix_pack_result *r, size_t i)
-{
-	return r && i < r->noutputs ? r->outputs[i] : NULL;
-}
-
-void kpix_pack_free(kpix_pack_result *r)
-{
-	if (!r)
-		return;
-	kpix_job_free(r->job);
-	kpix_pack_model_free(r->model);
-	for (size_t i = 0; r->file_hash && r->file_hash[i]; i++)
-		free(r->file_hash[i]);
-	free(r->file_hash);
-	for (size_t i = 0; i < r->noutputs; i++)
-		free(r->outputs[i]);
-	free(r->outputs);
-	free(r);
+	packer r = {.s = schema, .def = def};
+	int rc = run(&r, files, nfiles, opts);
+	*out = kpix_job_result(&r.job);
+	kpix_pack_model_free(r.model);
+	for (size_t i = 0; r.file_hash && r.file_hash[i]; i++)
+		free(r.file_hash[i]);
+	free(r.file_hash);
+	return rc;
 }

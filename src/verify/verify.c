@@ -421,10 +421,10 @@ static void compare_counts(kpix_verify_result *r, const kpix_manifest *fresh)
 			     (unsigned long long)fresh->inputs[i].rows);
 }
 
-/* Marks what the re-run wrote (names, manifest.json not counted): each
- * recorded output against the manifest, and each output the manifest does
- * not list; then compares the re-run's manifest with this one. */
-static int compare_rerun(kpix_verify_result *r, const char *const *names, size_t nnames)
+/* Marks what the re-run wrote (manifest.json not counted): each recorded
+ * output against the manifest, and each output the manifest does not list;
+ * then compares the re-run's manifest with this one. */
+static int compare_rerun(kpix_verify_result *r, const kpix_result *rerun)
 {
 	size_t first_output = r->first_input + r->m->ninputs;
 	for (size_t i = 0; i < r->m->noutputs; i++) {
@@ -435,13 +435,14 @@ static int compare_rerun(kpix_verify_result *r, const char *const *names, size_t
 		if (rc)
 			return rc;
 	}
-	for (size_t k = 0; k < nnames; k++) {
+	for (size_t k = 0; k < kpix_result_output_count(rerun); k++) {
+		const char *name = kpix_result_output_name(rerun, k);
 		bool listed = false;
 		for (size_t i = 0; i < r->m->noutputs && !listed; i++)
-			listed = strcmp(r->m->outputs[i].name, names[k]) == 0;
+			listed = strcmp(r->m->outputs[i].name, name) == 0;
 		if (listed)
 			continue;
-		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_OUTPUT, names[k]);
+		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_OUTPUT, name);
 		vf->recorded = false;
 		vf->rerun = KPIX_VERIFY_CHANGED;
 	}
@@ -459,12 +460,12 @@ static int compare_rerun(kpix_verify_result *r, const char *const *names, size_t
 /* What the re-run came to, the same for an export and a pack: erc is what
  * kpix_export or kpix_pack returned (KPIX_EIO, and for a pack a schema or
  * definition that no longer loads, end the verification; any other
- * failure is an error note), written whether it wrote its files, and
- * names what it wrote. */
-static int after_rerun(kpix_verify_result *r, int erc, bool written, const kpix_report *rep,
-                       const char *const *names, size_t nnames)
+ * failure is an error note), rerun what it handed back. */
+static int after_rerun(kpix_verify_result *r, int erc, const kpix_result *rerun)
 {
 	const kpix_manifest *m = r->m;
+	const kpix_report *rep = kpix_result_report(rerun);
+	bool written = kpix_result_written(rerun);
 	int rc = 0;
 	if (erc == KPIX_EIO || (is_pack(r) && (erc == KPIX_ESCHEMA || erc == KPIX_ENOTFOUND)))
 		rc = erc;
@@ -478,7 +479,7 @@ static int after_rerun(kpix_verify_result *r, int erc, bool written, const kpix_
 		     (unsigned long long)kpix_report_errors(rep),
 		     kpix_report_errors(rep) == 1 ? "" : "s");
 	if (erc == 0 && written)
-		return compare_rerun(r, names, nnames);
+		return compare_rerun(r, rerun);
 	for (size_t i = 0; i < m->noutputs; i++)
 		r->files[r->first_input + m->ninputs + i].rerun = KPIX_VERIFY_MISSING;
 	return rc;
@@ -501,19 +502,14 @@ static int rerun_export(kpix_verify_result *r, const char **files, const kpix_ve
 	eo.created = m->created;
 	if (m->has_previous)
 		eo.previous = r->files[r->nfiles - 1].path;
-	kpix_export_result *ex = NULL;
+	kpix_result *ex = NULL;
 	if ((rc = kpix_scratch_make(&r->scratch, o->scratch_parent)) == 0) {
 		eo.out_dir = r->scratch;
 		r->reran = true;
 		int erc = kpix_export(&ex, schema, files, m->ninputs, &eo);
-		size_t n = kpix_export_output_count(ex);
-		const char **names = kpix_xcalloc(n + 1, sizeof(char *));
-		for (size_t k = 0; k < n; k++)
-			names[k] = kpix_export_output_name(ex, k);
-		rc = after_rerun(r, erc, kpix_export_written(ex), kpix_export_report(ex), names, n);
-		free(names);
+		rc = after_rerun(r, erc, ex);
 	}
-	kpix_export_free(ex);
+	kpix_result_free(ex);
 	kpix_scratch_remove(r->scratch);
 	r->scratch = NULL;
 	kpix_schema_free(schema);
@@ -552,7 +548,7 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 	po.validate.max_errors = m->max_errors;
 	po.period = m->period;
 	po.created = m->created;
-	kpix_pack_result *pr = NULL;
+	kpix_result *pr = NULL;
 	kpix_packdef *def = NULL;
 	kpix_schema *schema = NULL;
 	int rc = kpix_scratch_make(&r->scratch, o->scratch_parent);
@@ -566,17 +562,12 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 			po.out_dir = r->scratch;
 			r->reran = true;
 			int erc = kpix_pack(&pr, schema, def, files, m->ninputs, &po);
-			size_t n = kpix_pack_output_count(pr);
-			const char **names = kpix_xcalloc(n + 1, sizeof(char *));
-			for (size_t k = 0; k < n; k++)
-				names[k] = kpix_pack_output_name(pr, k);
-			rc = after_rerun(r, erc, kpix_pack_written(pr), kpix_pack_report(pr), names, n);
-			free(names);
+			rc = after_rerun(r, erc, pr);
 		}
 		free(schema_path);
 		free(def_path);
 	}
-	kpix_pack_free(pr);
+	kpix_result_free(pr);
 	kpix_schema_free(schema);
 	kpix_packdef_free(def);
 	kpix_scratch_remove(r->scratch);

@@ -58,7 +58,8 @@ typedef struct {
 	uint64_t first_row;
 } fixed_field;
 
-struct kpix_export_result {
+/* One run of kpix_export; the job goes to its caller as the result. */
+typedef struct {
 	const kpix_schema *s;
 	kpix_export_options opts;
 	kpix_job *job;
@@ -71,8 +72,7 @@ struct kpix_export_result {
 	bool started;          /* the outputs were begun (on the first row) */
 	uint64_t rows_read, rows_exported;
 	kpix_buf text, line;
-	bool written;
-};
+} exporter;
 
 /* ------------------------------------------------------------- values */
 
@@ -184,7 +184,7 @@ static char *page_text(const kpix_tmpl *t, const kpix_val *slots)
 
 /* ---------------------------------------------------------------- CSV */
 
-static void csv_row(kpix_export_result *r, output *o, const kpix_xcolumn *cols, size_t n,
+static void csv_row(exporter *r, output *o, const kpix_xcolumn *cols, size_t n,
                     const kpix_val *slots, bool headings)
 {
 	kpix_buf_clear(&r->line);
@@ -269,7 +269,7 @@ static size_t number_chars_max(double v, kpix_xvalue_type type, int decimals)
 }
 
 /* Writes one cell of a table or details block. */
-static void xlsx_cell(kpix_export_result *r, sheet_out *so, uint32_t row, uint16_t col,
+static void xlsx_cell(exporter *r, sheet_out *so, uint32_t row, uint16_t col,
                       const kpix_xcolumn *c, const kpix_val *slots, size_t width_col)
 {
 	kpix_val v;
@@ -305,7 +305,7 @@ static void xlsx_cell(kpix_export_result *r, sheet_out *so, uint32_t row, uint16
 }
 
 /* Title, details and headings: everything above the first data row. */
-static void xlsx_sheet_top(kpix_export_result *r, output *o, size_t si)
+static void xlsx_sheet_top(exporter *r, output *o, size_t si)
 {
 	const kpix_xsheet *sh = &o->x->sheets[si];
 	sheet_out *so = &o->sheets[si];
@@ -338,7 +338,7 @@ static void xlsx_sheet_top(kpix_export_result *r, output *o, size_t si)
 	so->next_row = row + 1;
 }
 
-static void xlsx_sheet_finish(kpix_export_result *r, output *o, size_t si)
+static void xlsx_sheet_finish(exporter *r, output *o, size_t si)
 {
 	const kpix_xsheet *sh = &o->x->sheets[si];
 	sheet_out *so = &o->sheets[si];
@@ -363,7 +363,7 @@ static void xlsx_sheet_finish(kpix_export_result *r, output *o, size_t si)
 
 /* ----------------------------------------------------------- the rows */
 
-static void xlsx_row(kpix_export_result *r, output *o, size_t si)
+static void xlsx_row(exporter *r, output *o, size_t si)
 {
 	const kpix_xsheet *sh = &o->x->sheets[si];
 	sheet_out *so = &o->sheets[si];
@@ -372,12 +372,12 @@ static void xlsx_row(kpix_export_result *r, output *o, size_t si)
 	so->next_row++;
 }
 
-static void copy_row(kpix_export_result *r, const kpix_val *slots)
+static void copy_row(exporter *r, const kpix_val *slots)
 {
 	memcpy(r->slots, slots, r->s->scope.nrow * sizeof(kpix_val));
 }
 
-static int begin_outputs(kpix_export_result *r)
+static int begin_outputs(exporter *r)
 {
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
@@ -427,7 +427,7 @@ static bool same_val(const kpix_val *a, const kpix_val *b)
  * same on every row: one file covers one return. A required field that is
  * null (in a blank row, an empty or invalid cell) names no other return:
  * the validator reports it as an error already, so it is not compared. */
-static void check_fixed(kpix_export_result *r, uint64_t row)
+static void check_fixed(exporter *r, uint64_t row)
 {
 	const kpix_schema *s = r->s;
 	for (size_t f = 0; f < s->nfields; f++) {
@@ -464,7 +464,7 @@ static void check_fixed(kpix_export_result *r, uint64_t row)
 
 static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 {
-	kpix_export_result *r = ctx;
+	exporter *r = ctx;
 	(void)row_ok;
 	r->rows_read++;
 	if (kpix_job_failed(r->job))
@@ -503,7 +503,7 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 
 /* The one row of each sheet made of the return's figures, written once
  * every row has been read and checked. */
-static void figures_rows(kpix_export_result *r)
+static void figures_rows(exporter *r)
 {
 	const kpix_figures *fg = &r->s->figures;
 	if (!fg->n)
@@ -586,7 +586,7 @@ static void catalogue_rows(kpix_export_result *r)
 /* The workbook's date: SOURCE_DATE_EPOCH's when the caller gives it, else
  * the export's "date" worked out from the data, else 1 January 1980 (the
  * earliest date a ZIP file can hold). Never the clock. */
-static int64_t workbook_date(kpix_export_result *r, const kpix_xlayout *x)
+static int64_t workbook_date(exporter *r, const kpix_xlayout *x)
 {
 	if (r->opts.created >= 0)
 		return r->opts.created;
@@ -599,7 +599,7 @@ static int64_t workbook_date(kpix_export_result *r, const kpix_xlayout *x)
 	return 315532800;
 }
 
-static void validation_sheet(kpix_export_result *r, output *o)
+static void validation_sheet(exporter *r, output *o)
 {
 	const kpix_report *rep = kpix_validator_finish(r->v);
 	kpix_xlsx_sheet *ws = kpix_xlsx_add_sheet(o->wb, "Validation");
@@ -617,7 +617,7 @@ static void validation_sheet(kpix_export_result *r, output *o)
 /* After the last row, the slots hold what every whole-export text (page
  * headers, properties, the date) may use: the fields that are the same on
  * every row, as check_fixed() kept them. The rows' own strings are gone. */
-static void keep_fixed_slots(kpix_export_result *r)
+static void keep_fixed_slots(exporter *r)
 {
 	for (size_t f = 0; f < r->s->scope.nrow; f++)
 		r->slots[f].kind = KPIX_VAL_NULL;
@@ -626,7 +626,7 @@ static void keep_fixed_slots(kpix_export_result *r)
 			r->slots[f] = r->fixed[f].first;
 }
 
-static int close_outputs(kpix_export_result *r)
+static int close_outputs(exporter *r)
 {
 	int rc = 0;
 	keep_fixed_slots(r);
@@ -660,7 +660,7 @@ static int close_outputs(kpix_export_result *r)
 	return rc;
 }
 
-static void discard_outputs(kpix_export_result *r)
+static void discard_outputs(exporter *r)
 {
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
@@ -676,7 +676,7 @@ static void discard_outputs(kpix_export_result *r)
 
 /* What only the export knows of its manifest: the parameters and exports
  * chosen, each output's export, format and rows, the rows reconciled. */
-static void record(kpix_export_result *r)
+static void record(exporter *r)
 {
 	kpix_manifest *m = kpix_job_manifest(r->job);
 	const kpix_layouts *l = &r->s->layouts;
@@ -701,7 +701,7 @@ static void record(kpix_export_result *r)
 
 /* --------------------------------------------------------------- API */
 
-static int set_params(kpix_export_result *r)
+static int set_params(exporter *r)
 {
 	const kpix_layouts *l = &r->s->layouts;
 	r->param_values = kpix_xcalloc(l->nparams + 1, sizeof(char *));
@@ -770,7 +770,7 @@ static int set_params(kpix_export_result *r)
 	return 0;
 }
 
-static int choose_exports(kpix_export_result *r)
+static int choose_exports(exporter *r)
 {
 	const kpix_layouts *l = &r->s->layouts;
 	if (!l->nexports)
@@ -799,12 +799,33 @@ static int choose_exports(kpix_export_result *r)
 	return 0;
 }
 
-int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *const *files,
-                size_t nfiles, const kpix_export_options *opts)
+/* Everything of a run but the job. */
+static void exporter_free(exporter *r)
 {
-	kpix_export_result *r = kpix_xcalloc(1, sizeof(*r));
-	*out = r;
-	r->s = s;
+	discard_outputs(r);
+	for (size_t i = 0; i < r->nouts; i++) {
+		output *o = &r->outs[i];
+		for (size_t s = 0; o->sheets && s < o->x->nsheets; s++)
+			free(o->sheets[s].width);
+		free(o->sheets);
+		free(o->name);
+	}
+	free(r->outs);
+	for (size_t i = 0; r->param_values && i < r->s->layouts.nparams; i++)
+		free(r->param_values[i]);
+	free(r->param_values);
+	for (size_t f = 0; r->fixed && f < r->s->nfields; f++)
+		free(r->fixed[f].first_text);
+	free(r->fixed);
+	free(r->slots);
+	kpix_buf_free(&r->text);
+	kpix_buf_free(&r->line);
+}
+
+static int run(exporter *r, const char *const *files, size_t nfiles,
+               const kpix_export_options *opts)
+{
+	const kpix_schema *s = r->s;
 	if (!opts || opts->version != KPIX_EXPORT_OPTIONS_VERSION)
 		return kpix_fail(KPIX_EUSAGE, "export options of version %u; this kpix knows version %d",
 		                 opts ? opts->version : 0, KPIX_EXPORT_OPTIONS_VERSION);
@@ -829,7 +850,7 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 	r->v = kpix_job_validator(r->job);
 	if ((rc = kpix_job_read(r->job)))
 		return rc;
-	if (kpix_report_errors(kpix_job_report(r->job)) > 0) {
+	if (kpix_report_errors(kpix_result_report(r->job)) > 0) {
 		/* nothing is written: the temporary files go now */
 		discard_outputs(r);
 		kpix_job_abandon(r->job);
@@ -854,54 +875,15 @@ int kpix_export(kpix_export_result **out, const kpix_schema *s, const char *cons
 			                 strerror(e));
 	}
 	record(r);
-	if ((rc = kpix_job_commit(r->job)))
-		return rc;
-	r->written = true;
-	return 0;
+	return kpix_job_commit(r->job);
 }
 
-const kpix_report *kpix_export_report(const kpix_export_result *r)
+int kpix_export(kpix_result **out, const kpix_schema *s, const char *const *files, size_t nfiles,
+                const kpix_export_options *opts)
 {
-	return r ? kpix_job_report(r->job) : NULL;
-}
-
-bool kpix_export_written(const kpix_export_result *r)
-{
-	return r && r->written;
-}
-
-size_t kpix_export_output_count(const kpix_export_result *r)
-{
-	return r && r->written ? r->nouts : 0;
-}
-
-const char *kpix_export_output_name(const kpix_export_result *r, size_t i)
-{
-	return r && i < r->nouts ? r->outs[i].name : NULL;
-}
-
-void kpix_export_free(kpix_export_result *r)
-{
-	if (!r)
-		return;
-	discard_outputs(r);
-	for (size_t i = 0; i < r->nouts; i++) {
-		output *o = &r->outs[i];
-		for (size_t s = 0; o->sheets && s < o->x->nsheets; s++)
-			free(o->sheets[s].width);
-		free(o->sheets);
-		free(o->name);
-	}
-	free(r->outs);
-	kpix_job_free(r->job);
-	for (size_t i = 0; r->param_values && i < r->s->layouts.nparams; i++)
-		free(r->param_values[i]);
-	free(r->param_values);
-	for (size_t f = 0; r->fixed && f < r->s->nfields; f++)
-		free(r->fixed[f].first_text);
-	free(r->fixed);
-	free(r->slots);
-	kpix_buf_free(&r->text);
-	kpix_buf_free(&r->line);
-	free(r);
+	exporter r = {.s = s};
+	int rc = run(&r, files, nfiles, opts);
+	*out = kpix_job_result(&r.job);
+	exporter_free(&r);
+	return rc;
 }

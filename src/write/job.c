@@ -9,7 +9,7 @@
 #include "outdir.h"
 #include "util.h"
 
-struct kpix_job {
+struct kpix_result {
 	kpix_job_spec spec;
 	kpix_validator *v;
 	kpix_outdir *od;
@@ -19,6 +19,7 @@ struct kpix_job {
 	bool failed;
 	int fail_rc;
 	char *fail_msg;
+	bool committed;
 };
 
 int kpix_job_new(kpix_job **out, const kpix_job_spec *spec)
@@ -106,9 +107,24 @@ int kpix_job_read(kpix_job *j)
 	return 0;
 }
 
-const kpix_report *kpix_job_report(const kpix_job *j)
+const kpix_report *kpix_result_report(const kpix_result *j)
 {
 	return j && j->v ? kpix_validator_finish(j->v) : NULL;
+}
+
+bool kpix_result_written(const kpix_result *j)
+{
+	return j && j->committed;
+}
+
+size_t kpix_result_output_count(const kpix_result *j)
+{
+	return j && j->committed && j->m ? j->m->noutputs : 0;
+}
+
+const char *kpix_result_output_name(const kpix_result *j, size_t i)
+{
+	return i < kpix_result_output_count(j) ? j->m->outputs[i].name : NULL;
 }
 
 void kpix_job_abandon(kpix_job *j)
@@ -181,7 +197,7 @@ int kpix_job_hash_inputs(kpix_job *j)
 		return 0;
 	const kpix_job_spec *sp = &j->spec;
 	kpix_manifest *m = j->m;
-	const kpix_report *rep = kpix_job_report(j);
+	const kpix_report *rep = kpix_result_report(j);
 	int rc;
 	if (!m->inputs) {
 		m->inputs = kpix_xcalloc(sp->nfiles + 1, sizeof(kpix_mfile));
@@ -226,16 +242,29 @@ int kpix_job_commit(kpix_job *j)
 		m->created = j->spec.created;
 		m->encoding = j->spec.validate->encoding;
 		m->max_errors = j->spec.validate->max_errors;
-		const kpix_report *rep = kpix_job_report(j);
+		const kpix_report *rep = kpix_result_report(j);
 		m->errors = kpix_report_errors(rep);
 		m->warnings = kpix_report_warnings(rep);
 		if ((rc = kpix_manifest_write(m, j->od)))
 			return rc;
 	}
-	return kpix_outdir_commit(j->od);
+	if ((rc = kpix_outdir_commit(j->od)))
+		return rc;
+	j->committed = true;
+	return 0;
 }
 
-void kpix_job_free(kpix_job *j)
+kpix_result *kpix_job_result(kpix_job **j)
+{
+	kpix_result *r = *j ? *j : kpix_xcalloc(1, sizeof(*r));
+	*j = NULL;
+	r->spec = (kpix_job_spec){0};
+	if (r->v)
+		kpix_validator_set_row_hook(r->v, NULL, NULL);
+	return r;
+}
+
+void kpix_result_free(kpix_result *j)
 {
 	if (!j)
 		return;

@@ -11,10 +11,11 @@
  *	kpix_job_start(j, hook, ctx)  a validator, and the output directory
  *	                              opened with every file read as an input
  *	kpix_job_read(j)              each data file, through the row hook
- *	kpix_job_report(j)            when it has errors: kpix_job_abandon(j)
+ *	kpix_result_report(j)         when it has errors: kpix_job_abandon(j)
  *	kpix_job_begin(j, NAME, ...)  each output, in the manifest's order
  *	kpix_job_commit(j)            the manifest, then every file into place
- *	kpix_job_free(j)              always; removes whatever was not committed
+ *	kpix_job_result(&j)           export and pack: the job to their caller
+ *	kpix_result_free(j)           always; removes whatever was not committed
  *
  * A template sets spec.manifest false: nothing is validated and no
  * manifest is written, but its files are still committed together.
@@ -33,7 +34,11 @@
 #include "schema.h"
 #include "validate.h"
 
-typedef struct kpix_job kpix_job;
+/* A job is what kpix_export and kpix_pack give their caller as a
+ * kpix_result (kpix.h) once it has run: its report, whether it committed
+ * and the outputs it recorded. kpix_result_report and kpix_result_free are
+ * the job's own. */
+typedef kpix_result kpix_job;
 
 /* What a job reads and where it writes. Every pointer is borrowed and must
  * outlive the job. */
@@ -54,7 +59,7 @@ typedef struct {
 	int64_t created;              /* as the options give it; -1: not given */
 } kpix_job_spec;
 
-/* A new job for spec; *out is always set (free it with kpix_job_free).
+/* A new job for spec; *out is always set (free it with kpix_result_free).
  * KPIX_EUSAGE "no output directory given"; with a manifest, KPIX_EIO when
  * a file to read is a pipe, a socket or a device (a manifest must name
  * files that kpix verify can read again). Nothing is created yet. */
@@ -80,9 +85,6 @@ bool kpix_job_failed(const kpix_job *j);
  * returns (KPIX_EIO), or the failure kpix_job_fail recorded, with its
  * message again. */
 int kpix_job_read(kpix_job *j);
-
-/* The validation report, owned by the job; NULL before kpix_job_start. */
-const kpix_report *kpix_job_report(const kpix_job *j);
 
 /* Gives up writing (the data has errors): the temporary files and an
  * output directory the job made are removed now. The report stays. */
@@ -119,7 +121,16 @@ kpix_manifest *kpix_job_manifest(const kpix_job *j);
  * Every output must be complete and closed. */
 int kpix_job_commit(kpix_job *j);
 
-/* NULL-safe. Removes whatever was not committed. */
-void kpix_job_free(kpix_job *j);
+/* Hands the job to the caller of kpix_export or kpix_pack as its result,
+ * *j NULL after; a job never made (*j NULL) is handed over as a result
+ * with no report and nothing written. The spec's pointers and the row
+ * hook, which need not outlive that call, are forgotten: the result
+ * answers only for its report, whether it committed, and its outputs'
+ * names. */
+kpix_result *kpix_job_result(kpix_job **j);
+
+/* kpix_result_free(j) (kpix.h) frees a job: NULL-safe, and removes
+ * whatever was not committed. kpix_result_report(j) is its validation
+ * report, owned by the job, NULL before kpix_job_start. */
 
 #endif

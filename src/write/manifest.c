@@ -546,24 +546,17 @@ static void put_str(writer *wr, const char *key, const char *s)
 		return;
 	if (!wr->bad && !kpix_utf8_valid(s, strlen(s)))
 		wr->bad = key;
-	kpix_jsonw_key(wr->w, key);
-	kpix_jsonw_string(wr->w, s);
-}
-
-static void put_count(writer *wr, const char *key, uint64_t n)
-{
-	kpix_jsonw_key(wr->w, key);
-	kpix_jsonw_int(wr->w, (int64_t)n);
+	kpix_jsonw_member_string(wr->w, key, s);
 }
 
 static void put_file(writer *wr, const kpix_mfile *f)
 {
 	kpix_jsonw_object(wr->w);
 	put_str(wr, "name", f->name);
-	put_count(wr, "size", f->size);
+	kpix_jsonw_member_int(wr->w, "size", f->size);
 	put_str(wr, "sha256", f->sha256);
 	if (f->has_rows)
-		put_count(wr, "rows", f->rows);
+		kpix_jsonw_member_int(wr->w, "rows", f->rows);
 	put_str(wr, "encoding", f->encoding);
 	put_str(wr, "export", f->export);
 	put_str(wr, "format", f->format);
@@ -619,13 +612,13 @@ static void put_options(writer *wr, const kpix_manifest *m)
 		kpix_jsonw_end(wr->w);
 	}
 	if (m->created >= 0)
-		put_count(wr, "source_date_epoch", (uint64_t)m->created);
+		kpix_jsonw_member_int(wr->w, "source_date_epoch", m->created);
 	if (!pack && m->has_previous)
 		put_str(wr, "previous", m->previous.name);
 	put_str(wr, "encoding", encoding_name(m->encoding));
 	/* it decides how many warnings a Validation sheet lists */
 	if (m->max_errors)
-		put_count(wr, "max_errors", m->max_errors);
+		kpix_jsonw_member_int(wr->w, "max_errors", m->max_errors);
 	kpix_jsonw_end(wr->w);
 }
 
@@ -633,15 +626,16 @@ static void put_reconciliation(writer *wr, const kpix_manifest *m)
 {
 	kpix_jsonw_key(wr->w, "reconciliation");
 	kpix_jsonw_object(wr->w);
-	put_count(wr, "rows_read", m->rows_read);
+	kpix_jsonw_member_int(wr->w, "rows_read", m->rows_read);
 	if (m->kind == KPIX_MANIFEST_PACK) {
-		put_count(wr, "rows_shown", m->rows_shown);
-		put_count(wr, "rows_later", m->rows_later);
-		put_count(wr, "rows_other_indicators", m->rows_other_indicators);
-		put_count(wr, "rows_other_organisations", m->rows_other_organisations);
+		kpix_jsonw_member_int(wr->w, "rows_shown", m->rows_shown);
+		kpix_jsonw_member_int(wr->w, "rows_later", m->rows_later);
+		kpix_jsonw_member_int(wr->w, "rows_other_indicators", m->rows_other_indicators);
+		kpix_jsonw_member_int(wr->w, "rows_other_organisations",
+		                      m->rows_other_organisations);
 	} else {
-		put_count(wr, "rows_exported", m->rows_exported);
-		put_count(wr, "rows_rejected", m->rows_rejected);
+		kpix_jsonw_member_int(wr->w, "rows_exported", m->rows_exported);
+		kpix_jsonw_member_int(wr->w, "rows_rejected", m->rows_rejected);
 	}
 	kpix_jsonw_end(wr->w);
 }
@@ -681,8 +675,8 @@ static char *text_of(const kpix_manifest *m, const char **bad)
 	put_reconciliation(&wr, m);
 	kpix_jsonw_key(wr.w, "validation");
 	kpix_jsonw_object(wr.w);
-	put_count(&wr, "errors", m->errors);
-	put_count(&wr, "warnings", m->warnings);
+	kpix_jsonw_member_int(wr.w, "errors", m->errors);
+	kpix_jsonw_member_int(wr.w, "warnings", m->warnings);
 	kpix_jsonw_end(wr.w);
 	kpix_jsonw_end(wr.w);
 	kpix_jsonw_raw(wr.w, "\n");

@@ -574,7 +574,7 @@ int kpix_template(char ***written, size_t *nwritten, const kpix_schema *s,
 		               "the schema %s has %zu fields, more than the %u columns a workbook holds",
 		               s->id, s->nfields, EXCEL_COLS);
 	if (rc || (rc = kpix_job_start(job, NULL, NULL))) {
-		kpix_job_free(job);
+		kpix_result_free(job);
 		return rc;
 	}
 
@@ -602,7 +602,7 @@ int kpix_template(char ***written, size_t *nwritten, const kpix_schema *s,
 	}
 
 	kpix_xlsx_discard(t.wb);
-	kpix_job_free(job);
+	kpix_result_free(job);
 	for (size_t i = 0; i < s->nfields; i++) {
 		for (size_t k = 0; k < t.choices[i].n; k++)
 			free(t.choices[i].items[k]);

@@ -19,77 +19,125 @@
  *
  * A call xlsx.c makes that has no macro here is not traced, and the
  * benchmark's part-by-part comparison of the two workbooks fails: a new
- * libxlsxwriter call in xlsx.c needs a shim here and a line in replay.c. */
+ * libxlsxwriter call in xlsx.c needs a row in a table here, its macro below
+ * and a line in replay.c. */
 #ifndef KPIX_XLSX_TRACE_H
 #define KPIX_XLSX_TRACE_H
 
 #include <xlsxwriter.h>
 
+/* Every traced call but the four below, as a table from which
+ * xlsx_trace.c makes each shim: the shim makes the call and writes one line,
+ * the call's name and its arguments as the letters of spec say (say() in
+ * xlsx_trace.c):
+ *
+ *	u i d s   a whole number (unsigned or any narrower type), a signed
+ *	          one, a double, a text
+ *	W F C E   a worksheet, a format, a chart, a chart series: its number
+ *	L P T     a chart line, a chart fill, a chart font: each member
+ *	O V D B   a chart's options, a data validation, the document
+ *	          properties, a list of page breaks ended by 0
+ *	-         an argument that is not written (the workbook)
+ *
+ * KPIX_XTRACE_CALLS(X) has X(returns, fn, spec, (parameters), (arguments))
+ * for each call whose shim returns what the call does (void or lxw_error).
+ * KPIX_XTRACE_MAKERS(X) has X(type, fn, list, spec, (parameters),
+ * (arguments)) for each call that makes an object: the shim numbers the
+ * object in its list, writes it first and returns it. */
+#define KPIX_XTRACE_CALLS(X) \
+	X(lxw_error, workbook_set_properties, "-D", (lxw_workbook *wb, lxw_doc_properties *p), \
+	  (wb, p)) \
+	X(lxw_error, workbook_validate_sheet_name, "-s", (lxw_workbook *wb, const char *name), \
+	  (wb, name)) \
+	X(void, format_set_bold, "F", (lxw_format *f), (f)) \
+	X(void, format_set_italic, "F", (lxw_format *f), (f)) \
+	X(void, format_set_text_wrap, "F", (lxw_format *f), (f)) \
+	X(void, format_set_align, "Fu", (lxw_format *f, uint8_t v), (f, v)) \
+	X(void, format_set_border, "Fu", (lxw_format *f, uint8_t v), (f, v)) \
+	X(void, format_set_bottom, "Fu", (lxw_format *f, uint8_t v), (f, v)) \
+	X(void, format_set_pattern, "Fu", (lxw_format *f, uint8_t v), (f, v)) \
+	X(void, format_set_bg_color, "Fu", (lxw_format *f, lxw_color_t c), (f, c)) \
+	X(void, format_set_font_color, "Fu", (lxw_format *f, lxw_color_t c), (f, c)) \
+	X(void, format_set_font_size, "Fd", (lxw_format *f, double size), (f, size)) \
+	X(void, format_set_num_format, "Fs", (lxw_format *f, const char *s), (f, s)) \
+	X(void, worksheet_set_paper, "Wu", (lxw_worksheet *ws, uint8_t paper), (ws, paper)) \
+	X(lxw_error, worksheet_write_string, "WuusF", \
+	  (lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, const char *s, lxw_format *f), \
+	  (ws, row, col, s, f)) \
+	X(lxw_error, worksheet_write_number, "WuudF", \
+	  (lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, double v, lxw_format *f), \
+	  (ws, row, col, v, f)) \
+	X(lxw_error, worksheet_write_blank, "WuuF", \
+	  (lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, lxw_format *f), (ws, row, col, f)) \
+	X(lxw_error, worksheet_set_column, "WuudF", \
+	  (lxw_worksheet *ws, lxw_col_t first, lxw_col_t last, double width, lxw_format *f), \
+	  (ws, first, last, width, f)) \
+	X(lxw_error, worksheet_set_row, "WudF", \
+	  (lxw_worksheet *ws, lxw_row_t row, double height, lxw_format *f), (ws, row, height, f)) \
+	X(void, worksheet_freeze_panes, "Wuu", (lxw_worksheet *ws, lxw_row_t row, lxw_col_t col), \
+	  (ws, row, col)) \
+	X(lxw_error, worksheet_autofilter, "Wuuuu", \
+	  (lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2, lxw_col_t c2), \
+	  (ws, r1, c1, r2, c2)) \
+	X(void, worksheet_set_landscape, "W", (lxw_worksheet *ws), (ws)) \
+	X(void, worksheet_set_portrait, "W", (lxw_worksheet *ws), (ws)) \
+	X(void, worksheet_fit_to_pages, "Wuu", (lxw_worksheet *ws, uint16_t width, uint16_t height), \
+	  (ws, width, height)) \
+	X(lxw_error, worksheet_repeat_rows, "Wuu", \
+	  (lxw_worksheet *ws, lxw_row_t first, lxw_row_t last), (ws, first, last)) \
+	X(lxw_error, worksheet_set_header, "Ws", (lxw_worksheet *ws, const char *s), (ws, s)) \
+	X(lxw_error, worksheet_set_footer, "Ws", (lxw_worksheet *ws, const char *s), (ws, s)) \
+	X(lxw_error, worksheet_print_area, "Wuuuu", \
+	  (lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2, lxw_col_t c2), \
+	  (ws, r1, c1, r2, c2)) \
+	X(lxw_error, worksheet_set_h_pagebreaks, "WB", (lxw_worksheet *ws, lxw_row_t breaks[]), \
+	  (ws, breaks)) \
+	X(lxw_error, worksheet_insert_chart_opt, "WuuCO", \
+	  (lxw_worksheet *ws, lxw_row_t row, lxw_col_t col, lxw_chart *ch, lxw_chart_options *o), \
+	  (ws, row, col, ch, o)) \
+	X(void, worksheet_hide, "W", (lxw_worksheet *ws), (ws)) \
+	X(lxw_error, worksheet_data_validation_range, "WuuuuV", \
+	  (lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1, lxw_row_t r2, lxw_col_t c2, \
+	   lxw_data_validation *v), \
+	  (ws, r1, c1, r2, c2, v)) \
+	X(void, chart_title_set_name, "Cs", (lxw_chart *ch, const char *name), (ch, name)) \
+	X(void, chart_title_set_name_font, "CT", (lxw_chart *ch, lxw_chart_font *font), (ch, font)) \
+	X(void, chart_series_set_name, "Es", (lxw_chart_series *se, const char *name), (se, name)) \
+	X(void, chart_series_set_line, "EL", (lxw_chart_series *se, lxw_chart_line *line), \
+	  (se, line)) \
+	X(void, chart_series_set_marker_type, "Eu", (lxw_chart_series *se, uint8_t type), (se, type)) \
+	X(void, chart_series_set_marker_size, "Eu", (lxw_chart_series *se, uint8_t size), (se, size)) \
+	X(void, chart_series_set_marker_fill, "EP", (lxw_chart_series *se, lxw_chart_fill *fill), \
+	  (se, fill)) \
+	X(void, chart_series_set_marker_line, "EL", (lxw_chart_series *se, lxw_chart_line *line), \
+	  (se, line)) \
+	X(void, chart_legend_set_position, "Cu", (lxw_chart *ch, uint8_t position), (ch, position)) \
+	X(void, chart_show_blanks_as, "Cu", (lxw_chart *ch, uint8_t option), (ch, option))
+
+#define KPIX_XTRACE_MAKERS(X) \
+	X(lxw_worksheet, workbook_add_worksheet, sheets, "W-s", \
+	  (lxw_workbook *wb, const char *name), (wb, name)) \
+	X(lxw_format, workbook_add_format, formats, "F-", (lxw_workbook *wb), (wb)) \
+	X(lxw_chart, workbook_add_chart, charts, "C-u", (lxw_workbook *wb, uint8_t type), \
+	  (wb, type)) \
+	X(lxw_chart_series, chart_add_series, series, "ECss", \
+	  (lxw_chart *ch, const char *categories, const char *values), (ch, categories, values))
+
+#define KPIX_XTRACE_DECLARE(returns, fn, spec, params, args) returns kpix_xtrace_##fn params;
+#define KPIX_XTRACE_DECLARE_MAKER(type, fn, list, spec, params, args) \
+	type *kpix_xtrace_##fn params;
+KPIX_XTRACE_CALLS(KPIX_XTRACE_DECLARE)
+KPIX_XTRACE_MAKERS(KPIX_XTRACE_DECLARE_MAKER)
+
+/* The calls that begin and end a workbook's trace, and the one whose
+ * object (an axis) is named by the chart that holds it. */
 lxw_workbook *kpix_xtrace_workbook_new_opt(const char *path, lxw_workbook_options *o);
-lxw_error kpix_xtrace_workbook_set_properties(lxw_workbook *wb, lxw_doc_properties *p);
-lxw_error kpix_xtrace_workbook_validate_sheet_name(lxw_workbook *wb, const char *name);
-lxw_worksheet *kpix_xtrace_workbook_add_worksheet(lxw_workbook *wb, const char *name);
-lxw_format *kpix_xtrace_workbook_add_format(lxw_workbook *wb);
-lxw_chart *kpix_xtrace_workbook_add_chart(lxw_workbook *wb, uint8_t type);
 lxw_error kpix_xtrace_workbook_close(lxw_workbook *wb);
 void kpix_xtrace_lxw_workbook_free(lxw_workbook *wb);
-
-void kpix_xtrace_format_set_bold(lxw_format *f);
-void kpix_xtrace_format_set_italic(lxw_format *f);
-void kpix_xtrace_format_set_text_wrap(lxw_format *f);
-void kpix_xtrace_format_set_align(lxw_format *f, uint8_t v);
-void kpix_xtrace_format_set_border(lxw_format *f, uint8_t v);
-void kpix_xtrace_format_set_bottom(lxw_format *f, uint8_t v);
-void kpix_xtrace_format_set_pattern(lxw_format *f, uint8_t v);
-void kpix_xtrace_format_set_bg_color(lxw_format *f, lxw_color_t c);
-void kpix_xtrace_format_set_font_color(lxw_format *f, lxw_color_t c);
-void kpix_xtrace_format_set_font_size(lxw_format *f, double size);
-void kpix_xtrace_format_set_num_format(lxw_format *f, const char *num_format);
-
-void kpix_xtrace_worksheet_set_paper(lxw_worksheet *ws, uint8_t paper);
-lxw_error kpix_xtrace_worksheet_write_string(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-                                             const char *s, lxw_format *f);
-lxw_error kpix_xtrace_worksheet_write_number(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-                                             double v, lxw_format *f);
-lxw_error kpix_xtrace_worksheet_write_blank(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-                                            lxw_format *f);
-lxw_error kpix_xtrace_worksheet_set_column(lxw_worksheet *ws, lxw_col_t first, lxw_col_t last,
-                                           double width, lxw_format *f);
-lxw_error kpix_xtrace_worksheet_set_row(lxw_worksheet *ws, lxw_row_t row, double height,
-                                        lxw_format *f);
-void kpix_xtrace_worksheet_freeze_panes(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col);
-lxw_error kpix_xtrace_worksheet_autofilter(lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1,
-                                           lxw_row_t r2, lxw_col_t c2);
-void kpix_xtrace_worksheet_set_landscape(lxw_worksheet *ws);
-void kpix_xtrace_worksheet_set_portrait(lxw_worksheet *ws);
-void kpix_xtrace_worksheet_fit_to_pages(lxw_worksheet *ws, uint16_t width, uint16_t height);
-lxw_error kpix_xtrace_worksheet_repeat_rows(lxw_worksheet *ws, lxw_row_t first, lxw_row_t last);
-lxw_error kpix_xtrace_worksheet_set_header(lxw_worksheet *ws, const char *s);
-lxw_error kpix_xtrace_worksheet_set_footer(lxw_worksheet *ws, const char *s);
-lxw_error kpix_xtrace_worksheet_print_area(lxw_worksheet *ws, lxw_row_t r1, lxw_col_t c1,
-                                           lxw_row_t r2, lxw_col_t c2);
-lxw_error kpix_xtrace_worksheet_set_h_pagebreaks(lxw_worksheet *ws, lxw_row_t breaks[]);
-lxw_error kpix_xtrace_worksheet_insert_chart_opt(lxw_worksheet *ws, lxw_row_t row, lxw_col_t col,
-                                                 lxw_chart *ch, lxw_chart_options *o);
-void kpix_xtrace_worksheet_hide(lxw_worksheet *ws);
-lxw_error kpix_xtrace_worksheet_data_validation_range(lxw_worksheet *ws, lxw_row_t r1,
-                                                      lxw_col_t c1, lxw_row_t r2, lxw_col_t c2,
-                                                      lxw_data_validation *v);
-
-void kpix_xtrace_chart_title_set_name(lxw_chart *ch, const char *name);
-void kpix_xtrace_chart_title_set_name_font(lxw_chart *ch, lxw_chart_font *font);
-lxw_chart_series *kpix_xtrace_chart_add_series(lxw_chart *ch, const char *categories,
-                                               const char *values);
-void kpix_xtrace_chart_series_set_name(lxw_chart_series *se, const char *name);
-void kpix_xtrace_chart_series_set_line(lxw_chart_series *se, lxw_chart_line *line);
-void kpix_xtrace_chart_series_set_marker_type(lxw_chart_series *se, uint8_t type);
-void kpix_xtrace_chart_series_set_marker_size(lxw_chart_series *se, uint8_t size);
-void kpix_xtrace_chart_series_set_marker_fill(lxw_chart_series *se, lxw_chart_fill *fill);
-void kpix_xtrace_chart_series_set_marker_line(lxw_chart_series *se, lxw_chart_line *line);
 void kpix_xtrace_chart_axis_set_num_format(lxw_chart_axis *axis, const char *num_format);
-void kpix_xtrace_chart_legend_set_position(lxw_chart *ch, uint8_t position);
-void kpix_xtrace_chart_show_blanks_as(lxw_chart *ch, uint8_t option);
 
+/* What xlsx.c calls by libxlsxwriter's names (a macro cannot define a
+ * macro, so these are not made from the tables). */
 #ifndef KPIX_XTRACE_NO_REDIRECT
 #define workbook_new_opt(...) kpix_xtrace_workbook_new_opt(__VA_ARGS__)
 #define workbook_set_properties(...) kpix_xtrace_workbook_set_properties(__VA_ARGS__)

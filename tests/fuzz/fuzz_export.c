@@ -130,7 +130,7 @@ static int check_cells(void *ctx, uint64_t row, const char *const *cells, const 
 }
 
 /* The manifest holds what DIR holds, and adds up. */
-static void check_manifest(const kpix_export_result *r)
+static void check_manifest(const kpix_result *r)
 {
 	char path[512];
 	snprintf(path, sizeof(path), "%s/manifest.json", out);
@@ -139,7 +139,7 @@ static void check_manifest(const kpix_export_result *r)
 	FUZZ_CHECK(m != NULL);
 	json_t *outputs = json_object_get(m, "outputs");
 	FUZZ_CHECK(json_is_array(outputs));
-	FUZZ_CHECK(json_array_size(outputs) == kpix_export_output_count(r));
+	FUZZ_CHECK(json_array_size(outputs) == kpix_result_output_count(r));
 	for (size_t i = 0; i < json_array_size(outputs); i++) {
 		json_t *o = json_array_get(outputs, i);
 		const char *name = json_string_value(json_object_get(o, "name"));
@@ -147,7 +147,7 @@ static void check_manifest(const kpix_export_result *r)
 		json_t *size = json_object_get(o, "size");
 		const char *format = json_string_value(json_object_get(o, "format"));
 		FUZZ_CHECK(name && sha && json_is_integer(size) && format);
-		FUZZ_CHECK(strcmp(name, kpix_export_output_name(r, i)) == 0);
+		FUZZ_CHECK(strcmp(name, kpix_result_output_name(r, i)) == 0);
 		snprintf(path, sizeof(path), "%s/%s", out, name);
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		FUZZ_CHECK(fd >= 0);
@@ -165,7 +165,7 @@ static void check_manifest(const kpix_export_result *r)
 	json_int_t exported = json_integer_value(json_object_get(rec, "rows_exported"));
 	json_int_t rejected = json_integer_value(json_object_get(rec, "rows_rejected"));
 	FUZZ_CHECK(read == exported + rejected);
-	const kpix_report *rep = kpix_export_report(r);
+	const kpix_report *rep = kpix_result_report(r);
 	uint64_t total = 0;
 	for (size_t i = 0; i < kpix_report_file_count(rep); i++) {
 		const char *file, *encoding;
@@ -204,23 +204,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
 	opts.out_dir = out;
-	kpix_export_result *r = NULL;
+	kpix_result *r = NULL;
 	int rc = kpix_export(&r, schemas[which], files, 1, &opts);
 	FUZZ_CHECK(r != NULL);
 	if (rc != 0)
 		FUZZ_CHECK(kpix_error_last()[0] != '\0');
-	bool written = kpix_export_written(r);
+	bool written = kpix_result_written(r);
 	if (written) {
 		FUZZ_CHECK(rc == 0);
-		size_t n = kpix_export_output_count(r);
+		size_t n = kpix_result_output_count(r);
 		FUZZ_CHECK(n > 0);
 		for (size_t i = 0; i < n; i++)
-			FUZZ_CHECK(is_file(kpix_export_output_name(r, i)));
+			FUZZ_CHECK(is_file(kpix_result_output_name(r, i)));
 		FUZZ_CHECK(is_file("manifest.json"));
 		FUZZ_CHECK(entries(out) == (int)n + 1); /* nothing else: no temporary */
 		check_manifest(r);
 	}
-	kpix_export_free(r);
+	kpix_result_free(r);
 	/* not written: the DIR kpix made is gone once the result is freed
 	 * (the result holds it, locked, until then) */
 	if (!written)

@@ -173,10 +173,10 @@ static void set_up(void)
 	eo.out_dir = out;
 	eo.params = export_params;
 	eo.nparams = COUNT(export_params);
-	kpix_export_result *ex = NULL;
+	kpix_result *ex = NULL;
 	FUZZ_CHECK(kpix_export(&ex, schema, export_inputs, COUNT(export_inputs), &eo) == 0);
-	FUZZ_CHECK(kpix_export_written(ex));
-	kpix_export_free(ex);
+	FUZZ_CHECK(kpix_result_written(ex));
+	kpix_result_free(ex);
 	kpix_schema_free(schema);
 	keep_outputs(out);
 
@@ -189,10 +189,10 @@ static void set_up(void)
 	snprintf(out, sizeof out, "%s/pack", env.top);
 	po.out_dir = out;
 	po.period = "2025-26 Q2";
-	kpix_pack_result *pr = NULL;
+	kpix_result *pr = NULL;
 	FUZZ_CHECK(kpix_pack(&pr, schema, def, pack_inputs, COUNT(pack_inputs), &po) == 0);
-	FUZZ_CHECK(kpix_pack_written(pr));
-	kpix_pack_free(pr);
+	FUZZ_CHECK(kpix_result_written(pr));
+	kpix_result_free(pr);
 	kpix_schema_free(schema);
 	kpix_packdef_free(def);
 	keep_outputs(out);

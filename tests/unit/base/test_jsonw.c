@@ -148,6 +148,20 @@ static void jsonw__empty_containers_at_the_top_are_brackets_alone(void **state)
 	free(got);
 }
 
+static void jsonw__a_member_is_its_key_then_its_value(void **state)
+{
+	(void)state;
+	kpix_jsonw *w = kpix_jsonw_new(NULL, 2);
+	kpix_jsonw_object(w);
+	kpix_jsonw_member_string(w, "name", "q2.csv");
+	kpix_jsonw_member_string(w, "none", NULL);
+	kpix_jsonw_member_int(w, "rows", -21);
+	kpix_jsonw_end(w);
+	char *got = text_of(w);
+	assert_string_equal(got, "{\n  \"name\": \"q2.csv\",\n  \"none\": null,\n  \"rows\": -21\n}");
+	free(got);
+}
+
 static void jsonw__bytes_that_are_not_utf8_become_replacement_characters(void **state)
 {
 	(void)state;
@@ -218,6 +232,7 @@ int main(void)
 		cmocka_unit_test(jsonw__compact_output_is_jansson_s_byte_for_byte),
 		cmocka_unit_test(jsonw__ascii_output_is_jansson_s_ensure_ascii_byte_for_byte),
 		cmocka_unit_test(jsonw__empty_containers_at_the_top_are_brackets_alone),
+		cmocka_unit_test(jsonw__a_member_is_its_key_then_its_value),
 		cmocka_unit_test(jsonw__bytes_that_are_not_utf8_become_replacement_characters),
 		cmocka_unit_test(jsonw__a_file_writer_passes_everything_on_at_finish),
 		cmocka_unit_test(jsonw__a_failed_write_is_an_io_error),

@@ -68,11 +68,11 @@ static void api__export_refuses_options_of_another_version(void **state)
 	opts.version = 99;
 	opts.out_dir = f->out;
 	const char *files[] = {HISTORY};
-	kpix_export_result *r = NULL;
+	kpix_result *r = NULL;
 	int rc = kpix_export(&r, f->schema, files, 1, &opts);
 	assert_refused_as_usage(f, rc, "export options");
-	assert_null(kpix_export_report(r));
-	kpix_export_free(r);
+	assert_null(kpix_result_report(r));
+	kpix_result_free(r);
 }
 
 static void api__pack_refuses_options_of_another_version(void **state)
@@ -83,11 +83,11 @@ static void api__pack_refuses_options_of_another_version(void **state)
 	opts.out_dir = f->out;
 	opts.period = "2025-26 Q2";
 	const char *files[] = {HISTORY};
-	kpix_pack_result *r = NULL;
+	kpix_result *r = NULL;
 	int rc = kpix_pack(&r, f->schema, f->def, files, 1, &opts);
 	assert_refused_as_usage(f, rc, "pack options");
-	assert_null(kpix_pack_report(r));
-	kpix_pack_free(r);
+	assert_null(kpix_result_report(r));
+	kpix_result_free(r);
 }
 
 static void api__template_refuses_options_of_another_version(void **state)
@@ -134,14 +134,14 @@ static void api__a_loaded_definition_and_schema_make_a_pack(void **state)
 	opts.period = "2025-26 Q2";
 	const char *files[] = {HISTORY};
 	for (int run = 0; run < 2; run++) {
-		kpix_pack_result *r = NULL;
+		kpix_result *r = NULL;
 		int rc = kpix_pack(&r, f->schema, f->def, files, 1, &opts);
 		if (rc)
 			fail_msg("%s", kpix_error_last());
-		assert_true(kpix_pack_written(r));
-		assert_int_equal(kpix_pack_output_count(r), 2);
-		assert_string_equal(kpix_pack_output_name(r, 0), "housing-board-2025-26-Q2.xlsx");
-		kpix_pack_free(r);
+		assert_true(kpix_result_written(r));
+		assert_int_equal(kpix_result_output_count(r), 2);
+		assert_string_equal(kpix_result_output_name(r, 0), "housing-board-2025-26-Q2.xlsx");
+		kpix_result_free(r);
 	}
 }
 
@@ -153,16 +153,16 @@ static void api__a_definition_used_with_another_schema_is_refused(void **state)
 	opts.out_dir = f->out;
 	opts.period = "2025-26 Q2";
 	const char *files[] = {HISTORY};
-	kpix_pack_result *r = NULL;
+	kpix_result *r = NULL;
 	assert_int_equal(kpix_pack(&r, f->schema, f->def, files, 1, &opts), 0);
-	kpix_pack_free(r);
+	kpix_result_free(r);
 	kpix_schema *again = NULL;
 	assert_int_equal(kpix_packdef_load_schema(&again, f->def, SCHEMAS), 0);
 	r = NULL;
 	assert_int_equal(kpix_pack(&r, again, f->def, files, 1, &opts), KPIX_EUSAGE);
 	assert_non_null(strstr(kpix_error_last(), "another schema"));
-	assert_false(kpix_pack_written(r));
-	kpix_pack_free(r);
+	assert_false(kpix_result_written(r));
+	kpix_result_free(r);
 	kpix_schema_free(again);
 }
 

@@ -72,7 +72,7 @@ static int setup(void **state)
 	write_file(f->data, DATA);
 	mkdir(f->scratch, 0777);
 	kpix_schema *s = NULL;
-	kpix_export_result *ex = NULL;
+	kpix_result *ex = NULL;
 	kpix_export_options eo = KPIX_EXPORT_OPTIONS_INIT;
 	const char *params[] = {"contact=Performance team"};
 	const char *files[] = {f->data};
@@ -80,8 +80,8 @@ static int setup(void **state)
 	eo.params = params;
 	eo.nparams = 1;
 	int rc = kpix_schema_load(&s, f->schema, NULL) || kpix_export(&ex, s, files, 1, &eo) ||
-	         !kpix_export_written(ex);
-	kpix_export_free(ex);
+	         !kpix_result_written(ex);
+	kpix_result_free(ex);
 	kpix_schema_free(s);
 	*state = f;
 	return rc ? -1 : 0;
@@ -405,15 +405,15 @@ static void verify__last_periods_file_is_checked_and_used_again(void **state)
 	char *manifest = kpix_xasprintf("%s/outp/manifest.json", f->dir);
 	write_file(last, "org,code,value\nNorth Hill,A1,1.5\n");
 	kpix_schema *s = NULL;
-	kpix_export_result *ex = NULL;
+	kpix_result *ex = NULL;
 	kpix_export_options eo = KPIX_EXPORT_OPTIONS_INIT;
 	const char *files[] = {f->data};
 	eo.out_dir = out;
 	eo.previous = last;
 	assert_int_equal(kpix_schema_load(&s, f->schema, NULL), 0);
 	assert_int_equal(kpix_export(&ex, s, files, 1, &eo), 0);
-	assert_true(kpix_export_written(ex));
-	kpix_export_free(ex);
+	assert_true(kpix_result_written(ex));
+	kpix_result_free(ex);
 	kpix_schema_free(s);
 
 	kpix_verify_options o = KPIX_VERIFY_OPTIONS_INIT;
@@ -527,14 +527,14 @@ static int setup_pack(void **state)
 	po.period = "2025-26 Q2";
 	kpix_packdef *def = NULL;
 	kpix_schema *schema = NULL;
-	kpix_pack_result *pr = NULL;
+	kpix_result *pr = NULL;
 	int rc = kpix_packdef_load(&def, f->def, f->nowhere);
 	if (!rc)
 		rc = kpix_schema_load(&schema, f->schema, f->nowhere);
 	if (!rc)
 		rc = kpix_pack(&pr, schema, def, (const char *const *)f->history, NHISTORY, &po);
-	bool written = kpix_pack_written(pr);
-	kpix_pack_free(pr);
+	bool written = kpix_result_written(pr);
+	kpix_result_free(pr);
 	kpix_schema_free(schema);
 	kpix_packdef_free(def);
 	*state = f;

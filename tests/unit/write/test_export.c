@@ -22,7 +22,7 @@
 typedef struct {
 	char dir[64];
 	kpix_schema *schema;
-	kpix_export_result *result;
+	kpix_result *result;
 } fx;
 
 static int setup(void **state)
@@ -38,7 +38,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	kpix_export_free(f->result);
+	kpix_result_free(f->result);
 	kpix_schema_free(f->schema);
 	remove_tree(f->dir);
 	free(f);
@@ -117,7 +117,7 @@ static int run_export(fx *f, const char *csv_text, const char *out, const char *
 	opts.out_dir = out;
 	opts.params = params;
 	opts.nparams = nparams;
-	kpix_export_free(f->result);
+	kpix_result_free(f->result);
 	f->result = NULL;
 	const char *files[] = {data};
 	int rc = kpix_export(&f->result, f->schema, files, 1, &opts);
@@ -135,8 +135,8 @@ static void export__writes_each_export_and_a_manifest_into_the_directory(void **
 	                               "North Hill,A2,-1,=SUM(A1:A9)\n",
 	                            out, params, 1),
 	                 KPIX_OK);
-	assert_true(kpix_export_written(f->result));
-	assert_int_equal(kpix_export_report(f->result) ? kpix_report_errors(kpix_export_report(f->result)) : 1, 0);
+	assert_true(kpix_result_written(f->result));
+	assert_int_equal(kpix_result_report(f->result) ? kpix_report_errors(kpix_result_report(f->result)) : 1, 0);
 	char *names = listing(out);
 	assert_string_equal(names, "manifest.json return-North-Hill.csv return-North-Hill.xlsx");
 	free(names);
@@ -227,8 +227,8 @@ static void export__data_with_an_error_writes_nothing(void **state)
 	char *out = kpix_xasprintf("%s/out", f->dir);
 	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,lots,\n", out, NULL, 0),
 	                 KPIX_OK);
-	assert_false(kpix_export_written(f->result));
-	assert_int_equal(kpix_report_errors(kpix_export_report(f->result)), 1);
+	assert_false(kpix_result_written(f->result));
+	assert_int_equal(kpix_report_errors(kpix_result_report(f->result)), 1);
 	char *names = listing(out);
 	assert_string_equal(names, "(none)");
 	free(names);
@@ -260,8 +260,8 @@ static void export__an_export_of_invalid_data_leaves_no_file_open(void **state)
 	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,2,\nNorth Hill,A2,lots,\n",
 	                            out, params, 1),
 	                 KPIX_OK);
-	assert_false(kpix_export_written(f->result));
-	kpix_export_free(f->result);
+	assert_false(kpix_result_written(f->result));
+	kpix_result_free(f->result);
 	f->result = NULL;
 	assert_int_equal(open_files(), before);
 	free(out);
@@ -295,7 +295,7 @@ static void export__a_file_name_field_that_changes_between_rows_is_an_error(void
 	assert_int_equal(run_export(f, "org,code,value,note\nNorth Hill,A1,1,\nSouth Vale,A2,2,\n",
 	                            out, NULL, 0),
 	                 KPIX_OK);
-	const kpix_report *r = kpix_export_report(f->result);
+	const kpix_report *r = kpix_result_report(f->result);
 	assert_int_equal(kpix_report_errors(r), 1);
 	const kpix_diag *d = kpix_report_get(r, 0);
 	assert_string_equal(d->code, "inconsistent-value");
@@ -323,10 +323,10 @@ static void export__an_empty_required_file_name_field_is_not_another_return(void
 	static const char *const codes[] = {"blank-row", "blank-row", "constraint-error"};
 	for (size_t i = 0; i < 3; i++) {
 		assert_int_equal(run_export(f, data[i], out, NULL, 0), KPIX_OK);
-		const kpix_report *r = kpix_export_report(f->result);
+		const kpix_report *r = kpix_result_report(f->result);
 		assert_int_equal(kpix_report_errors(r), 1);
 		assert_string_equal(kpix_report_get(r, 0)->code, codes[i]);
-		assert_false(kpix_export_written(f->result));
+		assert_false(kpix_result_written(f->result));
 	}
 	char *names = listing(out);
 	assert_string_equal(names, "(none)");
@@ -409,7 +409,7 @@ static void export__the_council_example_exports_both_files(void **state)
 	opts.out_dir = out;
 	const char *files[] = {data};
 	assert_int_equal(kpix_export(&f->result, f->schema, files, 1, &opts), KPIX_OK);
-	assert_true(kpix_export_written(f->result));
+	assert_true(kpix_result_written(f->result));
 	char *names = listing(out);
 	assert_string_equal(names, "kpi-return-Example-Borough-Council-2025-26-Q2.csv "
 	                           "kpi-return-Example-Borough-Council-2025-26-Q2.xlsx manifest.json");

@@ -2,8 +2,9 @@
  * to its promises one by one: its files are committed all together or not
  * at all, giving up removes its temporary files and a directory it made,
  * no output may replace an input, a file read that is not a regular file is
- * refused when a manifest is kept, nothing is begun after the commit, and
- * the manifest lists the outputs in the order they were begun. */
+ * refused when a manifest is kept, nothing is begun after the commit, the
+ * manifest lists the outputs in the order they were begun, and the job
+ * handed over as a kpix_result names its outputs only once committed. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,7 +64,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fx *f = *state;
-	kpix_job_free(f->job);
+	kpix_result_free(f->job);
 	kpix_schema_free(f->schema);
 	remove_tree(f->dir);
 	free(f->data);
@@ -141,11 +142,60 @@ static void job__a_commit_that_fails_puts_nothing_in_place(void **state)
 	assert_int_equal(kpix_job_commit(f->job), KPIX_EIO);
 	assert_false(exists(f->out, "a.csv"));
 	assert_false(exists(f->out, "manifest.json"));
-	kpix_job_free(f->job);
+	kpix_result_free(f->job);
 	f->job = NULL;
 	assert_int_equal(entries(f->out), 1); /* only the directory in the way */
 	assert_int_equal(rmdir(b), 0);
 	free(b);
+}
+
+static void job__as_a_result_it_names_its_outputs_once_committed(void **state)
+{
+	fx *f = *state;
+	start(f);
+	output(f, "a.csv", "a\n");
+	output(f, "b.csv", "b\n");
+	assert_false(kpix_result_written(f->job));
+	assert_int_equal(kpix_result_output_count(f->job), 0);
+	assert_int_equal(kpix_job_commit(f->job), 0);
+	kpix_result *r = kpix_job_result(&f->job);
+	assert_null(f->job);
+	assert_true(kpix_result_written(r));
+	assert_non_null(kpix_result_report(r));
+	assert_int_equal(kpix_result_output_count(r), 2);
+	assert_string_equal(kpix_result_output_name(r, 0), "a.csv");
+	assert_string_equal(kpix_result_output_name(r, 1), "b.csv");
+	assert_null(kpix_result_output_name(r, 2));
+	kpix_result_free(r);
+}
+
+static void job__as_a_result_a_failed_commit_wrote_nothing(void **state)
+{
+	fx *f = *state;
+	start(f);
+	output(f, "a.csv", "a\n");
+	char *a = kpix_xasprintf("%s/a.csv", f->out);
+	assert_int_equal(mkdir(a, 0700), 0); /* in the way of the commit */
+	assert_int_equal(kpix_job_commit(f->job), KPIX_EIO);
+	kpix_result *r = kpix_job_result(&f->job);
+	assert_false(kpix_result_written(r));
+	assert_int_equal(kpix_result_output_count(r), 0);
+	assert_null(kpix_result_output_name(r, 0));
+	kpix_result_free(r);
+	assert_int_equal(rmdir(a), 0);
+	free(a);
+}
+
+static void job__a_job_never_made_is_an_empty_result(void **state)
+{
+	(void)state;
+	kpix_job *none = NULL;
+	kpix_result *r = kpix_job_result(&none);
+	assert_non_null(r);
+	assert_null(kpix_result_report(r));
+	assert_false(kpix_result_written(r));
+	assert_int_equal(kpix_result_output_count(r), 0);
+	kpix_result_free(r);
 }
 
 static void job__abandoning_removes_the_temporaries_and_the_directory_it_made(void **state)
@@ -156,7 +206,7 @@ static void job__abandoning_removes_the_temporaries_and_the_directory_it_made(vo
 	assert_int_equal(entries(f->out), 1);
 	kpix_job_abandon(f->job);
 	assert_int_equal(entries(f->out), -1);    /* made by the job, and gone */
-	assert_non_null(kpix_job_report(f->job)); /* the report stays */
+	assert_non_null(kpix_result_report(f->job)); /* the report stays */
 }
 
 static void job__abandoning_leaves_a_directory_it_did_not_make(void **state)
@@ -190,7 +240,7 @@ static void job__an_input_that_is_not_a_regular_file_is_refused_with_a_manifest(
 	f->spec.files = files;
 	assert_int_equal(kpix_job_new(&f->job, &f->spec), KPIX_EIO);
 	assert_non_null(strstr(kpix_error_last(), "pipe.csv"));
-	kpix_job_free(f->job);
+	kpix_result_free(f->job);
 	f->job = NULL;
 	/* a template keeps no manifest and reads no data: nothing to refuse */
 	f->spec.manifest = false;
@@ -247,7 +297,7 @@ static void job__a_date_no_workbook_can_carry_is_refused(void **state)
 	f->spec.created = 67768036191676800;
 	assert_int_equal(kpix_job_new(&f->job, &f->spec), KPIX_EUSAGE);
 	assert_non_null(strstr(kpix_error_last(), "between 1980 and 2100"));
-	kpix_job_free(f->job);
+	kpix_result_free(f->job);
 	f->spec.created = KPIX_CREATED_MAX;
 	assert_int_equal(kpix_job_new(&f->job, &f->spec), 0);
 }
@@ -262,6 +312,12 @@ int main(void)
 	        cmocka_unit_test_setup_teardown(
 	                job__abandoning_removes_the_temporaries_and_the_directory_it_made, setup,
 	                teardown),
+	        cmocka_unit_test_setup_teardown(job__as_a_result_it_names_its_outputs_once_committed,
+	                                        setup, teardown),
+	        cmocka_unit_test_setup_teardown(job__as_a_result_a_failed_commit_wrote_nothing, setup,
+	                                        teardown),
+	        cmocka_unit_test_setup_teardown(job__a_job_never_made_is_an_empty_result, setup,
+	                                        teardown),
 	        cmocka_unit_test_setup_teardown(job__abandoning_leaves_a_directory_it_did_not_make,
 	                                        setup, teardown),
 	        cmocka_unit_test_setup_teardown(job__an_input_is_refused_as_an_output, setup,
