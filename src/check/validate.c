@@ -118,8 +118,12 @@ struct kpix_validator {
 	comp_state *comp;
 	bool *rule_error_reported;
 
+	field_plan *ind_plan; /* per indicator with a "value": its plan, on the value field */
+
 	/* the return's figures (figures.h): this run's, then last period's */
 	kpix_val *fig;
+	char **fig_text;     /* per slot of fig: its own copy of a text figure, or NULL */
+	bool *fig_given;     /* per figure: a row gave it, valid or not */
 	struct fig_at {
 		const char *file;
 		uint64_t row;
@@ -1120,17 +1124,159 @@ static void finish_completeness(kpix_validator *v)
 
 /* ---------------------------------------------------------------- figures */
 
-/* Keeps the figure a valid row gives, and where it came from. A figure given
- * twice keeps the last; completeness reports the repeat. */
+/* Sets the figure in slot (of the figures' scope) to val, or to null when
+ * val is NULL or not a number, text or true/false; text is copied. */
+static void set_figure(kpix_validator *v, size_t slot, const kpix_val *val)
+{
+	free(v->fig_text[slot]);
+	v->fig_text[slot] = NULL;
+	kpix_val x = val ? *val : (kpix_val){.kind = KPIX_VAL_NULL};
+	if (x.kind == KPIX_VAL_STRING) {
+		x.str = v->fig_text[slot] = kpix_xstrndup(x.str, x.len);
+	} else if (x.kind != KPIX_VAL_NUMBER && x.kind != KPIX_VAL_BOOL) {
+		x = (kpix_val){.kind = KPIX_VAL_NULL};
+	}
+	v->fig[slot] = x;
+}
+
+/* Notes that this row gives its figure, and keeps the figure when the row
+ * is valid, with where it came from. A figure given twice keeps the last;
+ * completeness or the primary key reports the repeat. */
 static void note_figure(kpix_validator *v)
 {
 	const kpix_figures *fg = &v->s->figures;
 	long i = row_figure(v, row_indicator(v));
 	if (i < 0)
 		return;
-	const kpix_val *val = &v->slots[fg->value_field];
-	v->fig[i] = val->kind == KPIX_VAL_NUMBER ? *val : (kpix_val){.kind = KPIX_VAL_NULL};
+	v->fig_given[i] = true;
+	if (v->row_error)
+		return;
+	set_figure(v, (size_t)i, &v->slots[fg->value_field]);
 	v->fig_at[i] = (struct fig_at){v->file->path, v->row, col_of(v, (size_t)fg->value_field)};
+}
+
+/* A data point's value: once the row's indicator is known, its cell is
+ * read again as the indicator's "value" says. */
+static void check_data_point(kpix_validator *v)
+{
+	long vf = v->s->figures.value_field;
+	const kpix_indicator *def = row_indicator(v);
+	if (!def || !def->value || v->field_bad[vf] || v->slots[vf].kind == KPIX_VAL_NULL)
+		return;
+	field_plan *p = &v->ind_plan[def - v->s->indicators];
+	check_cell(v, p, v->field_cell[vf], col_of(v, (size_t)vf));
+}
+
+/* The names a figure check's message may use: {given} and {calculated},
+ * the indicator's {ind.<attr>}, and the figures. */
+typedef struct {
+	kpix_validator *v;
+	const kpix_indicator *ind;
+	const kpix_val *given, *calculated;
+} check_names;
+
+static void put_value(kpix_buf *out, const kpix_val *val, int decimals)
+{
+	char num[KPIX_FIXED_MAX];
+	if (!val || val->kind == KPIX_VAL_NULL) {
+		kpix_buf_adds(out, "no value");
+	} else if (val->kind == KPIX_VAL_NUMBER) {
+		if (decimals >= 0)
+			kpix_format_fixed(val->num, decimals, num);
+		else
+			kpix_format_number(val->num, num);
+		kpix_buf_adds(out, num);
+	} else {
+		append_val(out, val);
+	}
+}
+
+static bool put_check_name(void *ctx, const char *name, size_t len, kpix_buf *out)
+{
+	const check_names *cn = ctx;
+	const kpix_scope *sc = &cn->v->s->scope;
+	if (len == 5 && memcmp(name, "given", 5) == 0) {
+		put_value(out, cn->given, -1);
+		return true;
+	}
+	if (len == 10 && memcmp(name, "calculated", 10) == 0) {
+		put_value(out, cn->calculated, cn->ind->decimals);
+		return true;
+	}
+	int a = kpix_scope_ind_attr(sc, name, len);
+	if (a >= 0) {
+		append_val(out, &cn->ind->attrs[a]);
+		return true;
+	}
+	return kpix_figures_put_name(sc, cn->v->fig, name, len, out);
+}
+
+/* Reports a figure check about indicator ind's figure i: at the row that
+ * gave it, or, when none did, with the first file. */
+static void report_check(kpix_validator *v, const kpix_figure_check *c, const kpix_indicator *ind,
+                         size_t i, const kpix_val *calculated)
+{
+	const kpix_figures *fg = &v->s->figures;
+	const struct fig_at *at = &v->fig_at[i];
+	const kpix_val *given = at->row ? &v->fig[i] : NULL;
+	check_names cn = {v, ind, given, calculated};
+	kpix_buf m = KPIX_BUF_INIT, num = KPIX_BUF_INIT;
+	kpix_expand_names(&m, c->message, put_check_name, &cn);
+	if (given)
+		put_value(&num, given, -1);
+	const char *file = at->file ? at->file
+	                            : v->report.nfiles ? v->report.files[0].path : NULL;
+	kpix_diag d = {"figure-constraint", c->severity, file, at->row, at->col,
+	               at->row ? v->s->fields[fg->value_field].name : NULL,
+	               given ? num.data : NULL, c->code, m.data ? m.data : ""};
+	kpix_report_add(&v->report, &d, c->code, num.len);
+	kpix_buf_free(&m);
+	kpix_buf_free(&num);
+}
+
+/* A return of data points, once every row has been read: each figure that
+ * does not apply is reported when given and then set aside; each
+ * calculated one is worked out, in catalogue order, and checked against
+ * the figure the file gave; each that applies and was not given is
+ * reported missing. */
+static void judge_data_points(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	const kpix_figures *fg = &s->figures;
+	for (size_t k = 0; k < s->nindicators; k++) {
+		kpix_indicator *ind = &s->indicators[k];
+		size_t i = fg->first[k];
+		kpix_val applies = {.kind = KPIX_VAL_BOOL, .b = true};
+		if (ind->applies && kpix_expr_eval(ind->applies, v->fig, &applies) != 0)
+			applies.kind = KPIX_VAL_NULL;
+		bool yes = applies.kind == KPIX_VAL_BOOL && applies.b;
+		bool no = applies.kind == KPIX_VAL_BOOL && !applies.b;
+		if (no) {
+			if (v->fig_at[i].row && fg->not_applicable.code)
+				report_check(v, &fg->not_applicable, ind, i, NULL);
+			set_figure(v, i, NULL);
+			continue;
+		}
+		if (ind->calculate) {
+			kpix_val r;
+			if (kpix_expr_eval(ind->calculate, v->fig, &r) != 0)
+				r.kind = KPIX_VAL_NULL;
+			if (r.kind == KPIX_VAL_NUMBER)
+				r.num = kpix_round(r.num, ind->decimals);
+			const kpix_val *given = &v->fig[i];
+			if (v->fig_at[i].row && fg->calculated.code) {
+				bool same = given->kind == KPIX_VAL_NUMBER && r.kind == KPIX_VAL_NUMBER
+				                    ? kpix_round(given->num, ind->decimals) == r.num
+				                    : given->kind == r.kind && r.kind == KPIX_VAL_NULL;
+				if (!same)
+					report_check(v, &fg->calculated, ind, i, &r);
+			}
+			set_figure(v, i, &r);
+			continue;
+		}
+		if (yes && !ind->optional && !v->fig_given[i] && fg->missing.code)
+			report_check(v, &fg->missing, ind, i, NULL);
+	}
 }
 
 /* The rules on the figures, once every row has been read. A problem is
@@ -1140,6 +1286,8 @@ static void finish_figures(kpix_validator *v)
 {
 	const kpix_figures *fg = &v->s->figures;
 	const char *fname = fg->value_field >= 0 ? v->s->fields[fg->value_field].name : NULL;
+	if (fg->data_points || fg->missing.code)
+		judge_data_points(v);
 	kpix_buf m = KPIX_BUF_INIT;
 	for (size_t i = 0; i < fg->nrules; i++) {
 		const kpix_rule *r = &fg->rules[i];
@@ -1188,7 +1336,7 @@ int kpix_validator_add_previous(kpix_validator *v, const char *path)
 		/* last period's figures as its valid rows give them; its other
 		 * problems are its own return's, not this one's */
 		for (size_t i = 0; i < fg->n; i++)
-			v->fig[kpix_scope_figure_slot(&v->s->scope, i, true)] = prev->fig[i];
+			set_figure(v, kpix_scope_figure_slot(&v->s->scope, i, true), &prev->fig[i]);
 	}
 	kpix_validator_free(prev);
 	return rc;
@@ -1270,12 +1418,14 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 	for (size_t c = n; c < rec->ncells; c++)
 		extra_cell(v, rec, c, "beyond the columns of the header",
 		           "remove it or add the missing heading");
+	if (v->ind_plan)
+		check_data_point(v);
 	check_primary_key(v);
 	check_foreign_keys(v);
 	check_rules(v);
 	if (s->ncompleteness && s->indicator_field >= 0)
 		note_completeness(v);
-	if (s->figures.value_field >= 0 && !v->row_error)
+	if (s->figures.value_field >= 0)
 		note_figure(v);
 }
 
@@ -1323,6 +1473,40 @@ void kpix_validator_set_row_hook(kpix_validator *v, kpix_row_hook fn, void *ctx)
 
 /* -------------------------------------------------------------- lifecycle */
 
+/* Works out once the checks a cell of f needs (all but uniqueness, and
+ * the primary key's need of a value, which depend on the table); the
+ * cell's value goes to slot index. */
+static void plan_field(field_plan *p, const kpix_field *f, size_t index)
+{
+	p->f = f;
+	p->index = index;
+	p->checks = (f->has_minimum || f->has_maximum ? CHECK_RANGE : 0) |
+	            (f->min_length >= 0 || f->max_length >= 0 ? CHECK_LENGTH : 0) |
+	            (f->re ? CHECK_PATTERN : 0) | (f->enum_text.n ? CHECK_ENUM : 0);
+	p->needed = f->required;
+	if (f->re)
+		p->shape = kpix_shape_compile(f->pattern);
+	bool short_enum = f->enum_text.n && !f->enum_num && f->enum_text.n <= MAX_WORD_ENUM;
+	for (size_t i = 0; i < f->enum_text.n && short_enum; i++)
+		short_enum = strlen(f->enum_text.items[i]) <= 8;
+	if (short_enum) {
+		p->enum_word = kpix_xcalloc(f->enum_text.n, sizeof(*p->enum_word));
+		p->enum_len = kpix_xcalloc(f->enum_text.n, sizeof(*p->enum_len));
+		for (size_t i = 0; i < f->enum_text.n; i++) {
+			const char *t = f->enum_text.items[i];
+			p->enum_len[i] = (unsigned char)strlen(t);
+			p->enum_word[i] = text_word(t, p->enum_len[i]);
+		}
+	}
+}
+
+static void plan_free(field_plan *p)
+{
+	free(p->enum_word);
+	free(p->enum_len);
+	kpix_shape_free(p->shape);
+}
+
 int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_validate_options *opts)
 {
 	*out = NULL;
@@ -1341,6 +1525,8 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 	v->slots = kpix_xcalloc(s->scope.nrow, sizeof(kpix_val));
 	v->fig = kpix_xcalloc(s->scope.nfig + 1, sizeof(kpix_val));
 	v->fig_at = kpix_xcalloc(s->figures.n + 1, sizeof(*v->fig_at));
+	v->fig_text = kpix_xcalloc(s->scope.nfig + 1, sizeof(char *));
+	v->fig_given = kpix_xcalloc(s->figures.n + 1, sizeof(bool));
 	v->plan = kpix_xcalloc(s->nfields ? s->nfields : 1, sizeof(*v->plan));
 	v->field_cell = kpix_xcalloc(s->nfields, sizeof(*v->field_cell));
 	v->field_bad = kpix_xcalloc(s->nfields, sizeof(bool));
@@ -1357,31 +1543,19 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 		v->unique[f] = s->npk == 1 && s->pk[0] == f ? v->pk : kpix_keyset_new();
 	}
 	for (size_t fi = 0; fi < s->nfields; fi++) {
-		const kpix_field *f = &s->fields[fi];
 		field_plan *p = &v->plan[fi];
-		p->f = f;
-		p->index = fi;
-		p->checks = (f->has_minimum || f->has_maximum ? CHECK_RANGE : 0) |
-		            (f->min_length >= 0 || f->max_length >= 0 ? CHECK_LENGTH : 0) |
-		            (f->re ? CHECK_PATTERN : 0) | (f->enum_text.n ? CHECK_ENUM : 0) |
-		            (v->unique[fi] && v->unique[fi] != v->pk ? CHECK_UNIQUE : 0);
-		p->needed = f->required;
+		plan_field(p, &s->fields[fi], fi);
+		if (v->unique[fi] && v->unique[fi] != v->pk)
+			p->checks |= CHECK_UNIQUE;
 		for (size_t i = 0; i < s->npk; i++)
 			p->needed = p->needed || s->pk[i] == fi;
-		if (f->re)
-			p->shape = kpix_shape_compile(f->pattern);
-		bool short_enum = f->enum_text.n && !f->enum_num && f->enum_text.n <= MAX_WORD_ENUM;
-		for (size_t i = 0; i < f->enum_text.n && short_enum; i++)
-			short_enum = strlen(f->enum_text.items[i]) <= 8;
-		if (short_enum) {
-			p->enum_word = kpix_xcalloc(f->enum_text.n, sizeof(*p->enum_word));
-			p->enum_len = kpix_xcalloc(f->enum_text.n, sizeof(*p->enum_len));
-			for (size_t i = 0; i < f->enum_text.n; i++) {
-				const char *t = f->enum_text.items[i];
-				p->enum_len[i] = (unsigned char)strlen(t);
-				p->enum_word[i] = text_word(t, p->enum_len[i]);
-			}
-		}
+	}
+	for (size_t k = 0; k < s->nindicators && s->figures.value_field >= 0; k++) {
+		if (!s->indicators[k].value)
+			continue;
+		if (!v->ind_plan)
+			v->ind_plan = kpix_xcalloc(s->nindicators, sizeof(*v->ind_plan));
+		plan_field(&v->ind_plan[k], s->indicators[k].value, (size_t)s->figures.value_field);
 	}
 	v->fk_self = kpix_xcalloc(s->nfkeys ? s->nfkeys : 1, sizeof(*v->fk_self));
 	for (size_t i = 0; i < s->nfkeys; i++)
@@ -1497,12 +1671,14 @@ void kpix_validator_free(kpix_validator *v)
 	free(v->slots);
 	free(v->fig);
 	free(v->fig_at);
-	for (size_t f = 0; f < s->nfields; f++) {
-		free(v->plan[f].enum_word);
-		free(v->plan[f].enum_len);
-		kpix_shape_free(v->plan[f].shape);
-	}
+	kpix_strings_free(v->fig_text, s->scope.nfig);
+	free(v->fig_given);
+	for (size_t f = 0; f < s->nfields; f++)
+		plan_free(&v->plan[f]);
 	free(v->plan);
+	for (size_t k = 0; v->ind_plan && k < s->nindicators; k++)
+		plan_free(&v->ind_plan[k]);
+	free(v->ind_plan);
 	free(v->field_cell);
 	free(v->field_bad);
 	free(v->field_col);

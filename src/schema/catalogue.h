@@ -5,6 +5,8 @@
 #ifndef KPIX_CATALOGUE_H
 #define KPIX_CATALOGUE_H
 
+#include <stdbool.h>
+
 #include "expr.h"
 #include "json.h"
 #include "scope.h"
@@ -13,6 +15,10 @@ typedef enum { KPIX_POL_NONE, KPIX_POL_HIGHER, KPIX_POL_LOWER } kpix_polarity;
 
 /* What "polarity" may say, in the order of kpix_polarity; NULL-ended. */
 extern const char *const kpix_polarity_words[];
+
+/* A field: a column of the table (schema.h), or what the value of one
+ * indicator's rows must be. */
+typedef struct kpix_field kpix_field;
 
 typedef struct {
 	char *code;
@@ -28,6 +34,13 @@ typedef struct {
 	kpix_strlist due_in;
 	kpix_strlist breakdowns;
 	kpix_val attrs[KPIX_IND_NATTRS]; /* the ind.* values; strings point at the fields above */
+	/* a return of data points (docs/schema-format.md, "Data points") */
+	char *section, *question, *data_point; /* where the form asks for it */
+	kpix_field *value;     /* what a row's value must be, named by the code; or NULL */
+	char *calculate_src, *applies_src; /* as written, or NULL */
+	kpix_expr *calculate;  /* works the whole figure out from the others, or NULL */
+	kpix_expr *applies;    /* whether the figure is asked for, or NULL: always */
+	bool optional;         /* never reported missing */
 } kpix_indicator;
 
 #endif

@@ -326,6 +326,11 @@ static kpix_val text_of(const kpix_val *x, const kpix_val *decimals, char *buf)
 	return v;
 }
 
+double kpix_round(double x, int places)
+{
+	return round_excel(x, places);
+}
+
 size_t kpix_format_fixed(double x, int places, char *out)
 {
 	if (!isfinite(x)) {

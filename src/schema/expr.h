@@ -122,6 +122,10 @@ int kpix_expr_eval(kpix_expr *e, const kpix_val *slots, kpix_val *out);
  * and text() give the same digits for the same value. */
 size_t kpix_format_fixed(double x, int places, char *out);
 
+/* x rounded to places decimals as the expression language's round(x,
+ * places) rounds it: halves away from zero, as Excel does. */
+double kpix_round(double x, int places);
+
 /* Frees e; NULL is allowed. */
 void kpix_expr_free(kpix_expr *e);
 

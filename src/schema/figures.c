@@ -49,7 +49,8 @@ static int name_figures(kpix_figures *out, const kpix_json_doc *doc, const kpix_
 int kpix_figures_load(kpix_figures *out, const kpix_json_doc *doc, const kpix_json *j,
                       const kpix_scope *sc, const kpix_indicator *inds, size_t ninds)
 {
-	static const char *const keys[] = {"valueField", "breakdownField", "rules", NULL};
+	static const char *const keys[] = {"valueField", "breakdownField", "rules", "missing",
+	                                   "notApplicable", "calculated", NULL};
 	memset(out, 0, sizeof(*out));
 	out->value_field = out->breakdown_field = -1;
 	if (!j)
@@ -83,8 +84,112 @@ out:
 	return rc;
 }
 
+static int load_check(const kpix_json_doc *doc, const kpix_json *j, const char *key,
+                      kpix_figure_check *out)
+{
+	static const char *const keys[] = {"code", "severity", "message", NULL};
+	const kpix_json *c = kpix_json_get(j, key);
+	if (!c)
+		return 0;
+	char *path = kpix_json_path("figures", key);
+	int rc = 0;
+	if (!kpix_json_is_object(c))
+		rc = kpix_json_fail(doc, path, "expected an object with code, severity and message");
+	if (!rc)
+		rc = kpix_json_only_keys(doc, path, c, keys);
+	if (!rc)
+		rc = kpix_json_get_str(doc, path, c, "code", &out->code, true);
+	if (!rc)
+		rc = kpix_rule_severity(doc, path, c, &out->severity);
+	if (!rc)
+		rc = kpix_json_get_str(doc, path, c, "message", &out->message, true);
+	free(path);
+	return rc;
+}
+
+/* Resolves a calculation's names in the figures' scope, refusing a figure
+ * that an indicator from "from" on in the catalogue works out. */
+typedef struct {
+	const kpix_scope *sc;
+	const size_t *calculated_by; /* figure -> its calculating indicator + 1, or 0 */
+	size_t from;
+	const char *refused;         /* the refused name, for the message */
+	size_t refused_len;
+} calc_names;
+
+static int resolve_calc(void *ctx, const char *name, size_t len)
+{
+	calc_names *cn = ctx;
+	int slot = kpix_scope_slot(cn->sc, KPIX_SCOPE_FIGURES, name, len);
+	if (slot >= 0 && cn->calculated_by && (size_t)slot < cn->sc->nfigures &&
+	    cn->calculated_by[slot] > cn->from) {
+		cn->refused = name;
+		cn->refused_len = len;
+		return -1;
+	}
+	return slot;
+}
+
+int kpix_figures_compile(kpix_figures *f, const kpix_json_doc *doc, const kpix_json *j,
+                         const kpix_scope *sc, kpix_indicator *inds, size_t ninds)
+{
+	int rc;
+	if ((rc = load_check(doc, j, "missing", &f->missing)) ||
+	    (rc = load_check(doc, j, "notApplicable", &f->not_applicable)) ||
+	    (rc = load_check(doc, j, "calculated", &f->calculated)))
+		return rc;
+	size_t *by = f->n ? kpix_xcalloc(f->n, sizeof(size_t)) : NULL;
+	for (size_t k = 0; k < ninds && !rc; k++) {
+		kpix_indicator *ind = &inds[k];
+		if (!ind->calculate_src && !ind->applies_src)
+			continue;
+		char *path = kpix_xasprintf("indicators[%zu]", k);
+		if (f->value_field < 0)
+			rc = kpix_json_fail(doc, path, "\"calculate\" and \"appliesWhen\" work on the "
+			                               "return's figures: the schema needs \"figures\"");
+		else if (ind->calculate_src)
+			by[f->first[k]] = k + 1;
+		free(path);
+		f->data_points = true;
+	}
+	for (size_t k = 0; k < ninds && !rc; k++) {
+		kpix_indicator *ind = &inds[k];
+		char *path = kpix_xasprintf("indicators[%zu]", k);
+		calc_names cn = {sc, by, k, NULL, 0};
+		if (ind->calculate_src) {
+			rc = kpix_rule_compile(doc, path, "calculate", ind->calculate_src, resolve_calc, &cn,
+			                       &ind->calculate);
+			if (rc && cn.refused) {
+				char *p = kpix_json_path(path, "calculate");
+				rc = kpix_json_fail(doc, p, "'%.*s' is worked out by this entry or one after it in "
+				                            "the catalogue; a calculation may use only figures the "
+				                            "return gives or that an earlier entry works out",
+				                    (int)cn.refused_len, cn.refused);
+				free(p);
+			}
+		}
+		if (!rc && ind->applies_src) {
+			cn.calculated_by = NULL;
+			rc = kpix_rule_compile(doc, path, "appliesWhen", ind->applies_src, resolve_calc, &cn,
+			                       &ind->applies);
+		}
+		free(path);
+	}
+	free(by);
+	return rc;
+}
+
+static void check_free(kpix_figure_check *c)
+{
+	free(c->code);
+	free(c->message);
+}
+
 void kpix_figures_free(kpix_figures *f)
 {
+	check_free(&f->missing);
+	check_free(&f->not_applicable);
+	check_free(&f->calculated);
 	kpix_strings_free(f->names, f->n);
 	free(f->first);
 	kpix_keyset_free(f->index);
@@ -114,20 +219,31 @@ typedef struct {
 	const kpix_val *slots;
 } figure_names;
 
-static bool put_figure(void *ctx, const char *name, size_t len, kpix_buf *out)
+bool kpix_figures_put_name(const kpix_scope *sc, const kpix_val *slots, const char *name,
+                           size_t len, kpix_buf *out)
 {
-	const figure_names *fn = ctx;
-	int slot = kpix_scope_slot(fn->sc, KPIX_SCOPE_FIGURES, name, len);
+	int slot = kpix_scope_slot(sc, KPIX_SCOPE_FIGURES, name, len);
 	if (slot < 0)
 		return false;
-	if (fn->slots[slot].kind == KPIX_VAL_NUMBER) {
+	const kpix_val *v = &slots[slot];
+	if (v->kind == KPIX_VAL_NUMBER) {
 		char num[32];
-		kpix_format_number(fn->slots[slot].num, num);
+		kpix_format_number(v->num, num);
 		kpix_buf_adds(out, num);
+	} else if (v->kind == KPIX_VAL_STRING) {
+		kpix_buf_add(out, v->str, v->len);
+	} else if (v->kind == KPIX_VAL_BOOL) {
+		kpix_buf_adds(out, v->b ? "true" : "false");
 	} else {
 		kpix_buf_adds(out, "none");
 	}
 	return true;
+}
+
+static bool put_figure(void *ctx, const char *name, size_t len, kpix_buf *out)
+{
+	const figure_names *fn = ctx;
+	return kpix_figures_put_name(fn->sc, fn->slots, name, len, out);
 }
 
 void kpix_figures_message(const kpix_scope *sc, const kpix_val *slots, const char *tmpl,

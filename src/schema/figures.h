@@ -10,14 +10,25 @@
 #ifndef KPIX_FIGURES_H
 #define KPIX_FIGURES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "catalogue.h"
 #include "json.h"
 #include "keyset.h"
+#include "kpix/kpix.h"
 #include "rule.h"
 #include "scope.h"
 #include "util.h"
+
+/* What a return of data points (docs/schema-format.md, "Data points")
+ * reports about a figure as a whole: missing, given where it does not
+ * apply, or given other than kpix works it out. */
+typedef struct {
+	char *code;              /* NULL when the schema does not ask for the check */
+	kpix_severity severity;
+	char *message;           /* {ind.*}, {NAME} of a figure; {given}, {calculated} */
+} kpix_figure_check;
 
 typedef struct {
 	long value_field;        /* the field a row's figure is in; -1 when no "figures" */
@@ -28,6 +39,8 @@ typedef struct {
 	kpix_keyset *index;      /* name -> figure + 1 */
 	kpix_rule *rules;        /* the rules on the figures (KPIX_SCOPE_FIGURES) */
 	size_t nrules;
+	kpix_figure_check missing, not_applicable, calculated;
+	bool data_points;        /* an indicator has "calculate" or "appliesWhen" */
 } kpix_figures;
 
 /* Reads the schema's "figures" object j (NULL: the schema has none) once
@@ -38,6 +51,13 @@ typedef struct {
  * freed with kpix_figures_free either way. */
 int kpix_figures_load(kpix_figures *out, const kpix_json_doc *doc, const kpix_json *j,
                       const kpix_scope *sc, const kpix_indicator *inds, size_t ninds);
+/* Once the scope is laid out: reads the checks of a return of data points
+ * ("missing", "notApplicable", "calculated" in j) and compiles each
+ * indicator's "calculate" and "appliesWhen" in the figures' scope. A
+ * calculation may name only figures no indicator calculates, or that one
+ * earlier in the catalogue does. Returns 0 or KPIX_ESCHEMA. */
+int kpix_figures_compile(kpix_figures *f, const kpix_json_doc *doc, const kpix_json *j,
+                         const kpix_scope *sc, kpix_indicator *inds, size_t ninds);
 void kpix_figures_free(kpix_figures *f);
 
 /* The figure a row of catalogue indicator inds[ind] with this breakdown
@@ -51,5 +71,10 @@ long kpix_figures_of(const kpix_figures *f, const kpix_indicator *inds, size_t i
  * when it is missing; other text is kept as it is. */
 void kpix_figures_message(const kpix_scope *sc, const kpix_val *slots, const char *tmpl,
                           kpix_buf *out);
+/* Appends figure (or prev.figure) name's value, as kpix_figures_message
+ * writes it, to out; false, appending nothing, when the scope has no such
+ * figure. */
+bool kpix_figures_put_name(const kpix_scope *sc, const kpix_val *slots, const char *name,
+                           size_t len, kpix_buf *out);
 
 #endif

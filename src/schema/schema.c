@@ -229,7 +229,11 @@ static int load_constraints(loader *ld, const char *path, const kpix_json *c, kp
 	return 0;
 }
 
-static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_field *f)
+/* Reads the field described by fj; named by its "name", or, when name is
+ * not NULL, by name (a data point's value, which has no "name" of its
+ * own). */
+static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_field *f,
+                      const char *name)
 {
 	static const char *const keys[] = {"name",        "title",       "description", "example",
 	                                   "type",        "format",      "decimalChar", "groupChar",
@@ -238,9 +242,12 @@ static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_fi
 	int rc;
 	f->min_length = f->max_length = -1;
 	f->numfmt = (kpix_numfmt)KPIX_NUMFMT_INIT;
+	if (name)
+		f->name = kpix_xstrdup(name);
 	if (!kpix_json_is_object(fj))
 		return kpix_json_fail(ld->doc, path, "expected an object describing a field");
-	if ((rc = kpix_json_only_keys(ld->doc, path, fj, keys)) || (rc = kpix_json_get_str(ld->doc, path, fj, "name", &f->name, true)) ||
+	if ((rc = kpix_json_only_keys(ld->doc, path, fj, name ? keys + 1 : keys)) ||
+	    (!name && (rc = kpix_json_get_str(ld->doc, path, fj, "name", &f->name, true))) ||
 	    (rc = kpix_json_get_str(ld->doc, path, fj, "title", &f->title, false)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, fj, "description", &f->description, false)))
 		return rc;
@@ -514,6 +521,8 @@ out:
 
 /* ------------------------------------------------------------- catalogue */
 
+static void field_free(kpix_field *f);
+
 const char *const kpix_polarity_words[] = {"none", "higher", "lower", NULL};
 
 static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix_indicator *ind)
@@ -521,7 +530,9 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	static const char *const keys[] = {"code",  "part", "title",      "description", "unit",
 	                                   "decimals", "polarity", "frequency",   "dueIn",
 	                                   "derivation", "min",    "max",         "breakdowns",
-	                                   "target", "source",     NULL};
+	                                   "target", "source",     "section",     "question",
+	                                   "dataPoint", "value",   "calculate",   "appliesWhen",
+	                                   "optional", NULL};
 	static const char *const dkeys[] = {"numerator", "denominator", "multiplier", NULL};
 	static const char *const units[] = {"percent", "per1000", "count", "days", "money",
 	                                    "ratio",   "score",   NULL};
@@ -540,8 +551,23 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	    (rc = kpix_json_get_str(ld->doc, path, j, "source", &ind->source, false)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "polarity", &pol, false)) ||
 	    (rc = kpix_json_get_strlist(ld->doc, path, j, "dueIn", &ind->due_in, false, NULL)) ||
-	    (rc = kpix_json_get_strlist(ld->doc, path, j, "breakdowns", &ind->breakdowns, false, NULL)))
+	    (rc = kpix_json_get_strlist(ld->doc, path, j, "breakdowns", &ind->breakdowns, false, NULL)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "section", &ind->section, false)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "question", &ind->question, false)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "dataPoint", &ind->data_point, false)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "calculate", &ind->calculate_src, false)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "appliesWhen", &ind->applies_src, false)) ||
+	    (rc = kpix_json_get_bool(ld->doc, path, j, "optional", &ind->optional)))
 		goto out;
+	const kpix_json *value = kpix_json_get(j, "value");
+	if (value) {
+		char *p = kpix_json_path(path, "value");
+		ind->value = kpix_xcalloc(1, sizeof(kpix_field));
+		rc = load_field(ld, p, value, ind->value, ind->code);
+		free(p);
+		if (rc)
+			goto out;
+	}
 	int polarity = KPIX_POL_NONE;
 	if ((ind->unit && (rc = kpix_json_one_of(ld->doc, path, "unit", ind->unit, units,
 	                                         "one of: percent, per1000, count, days, money, "
@@ -801,7 +827,7 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	}
 	s->fields = kpix_xcalloc(kpix_json_size(fields), sizeof(kpix_field));
 	EACH_ARRAY("fields", "fields", {
-		rc = load_field(&ld, path, item, &s->fields[i]);
+		rc = load_field(&ld, path, item, &s->fields[i], NULL);
 		s->nfields = i + 1;
 		if (!rc && !kpix_scope_add_field(&s->scope, s->fields[i].name))
 			rc = kpix_json_fail(ld.doc, path,
@@ -882,7 +908,9 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 		goto fail;
 	kpix_scope_lay_out(&s->scope, ind, fg->value_field >= 0 ? s->fields[fg->value_field].name : NULL,
 	                   fg->index, fg->n);
-	if ((rc = kpix_rules_load(ld.doc, "figures.rules", kpix_json_get(figures, "rules"), &s->scope,
+	if ((rc = kpix_figures_compile(fg, ld.doc, figures, &s->scope, s->indicators,
+	                               s->nindicators)) ||
+	    (rc = kpix_rules_load(ld.doc, "figures.rules", kpix_json_get(figures, "rules"), &s->scope,
 	                          KPIX_SCOPE_FIGURES, &fg->rules, &fg->nrules)) ||
 	    (rc = kpix_rules_load(ld.doc, "rules", kpix_json_get(root, "rules"), &s->scope,
 	                          KPIX_SCOPE_ROW, &s->rules, &s->nrules)))
@@ -1106,6 +1134,17 @@ void kpix_schema_free(kpix_schema *s)
 		kpix_strlist_free(&ind->due_in);
 		kpix_strlist_free(&ind->breakdowns);
 		free(ind->part);
+		free(ind->section);
+		free(ind->question);
+		free(ind->data_point);
+		if (ind->value) {
+			field_free(ind->value);
+			free(ind->value);
+		}
+		free(ind->calculate_src);
+		free(ind->applies_src);
+		kpix_expr_free(ind->calculate);
+		kpix_expr_free(ind->applies);
 	}
 	free(s->indicators);
 	kpix_keyset_free(s->indicator_index);

@@ -33,7 +33,7 @@ typedef enum {
 	KPIX_T_ANY
 } kpix_type;
 
-typedef struct {
+struct kpix_field {
 	char *name;
 	char *title;
 	char *description;
@@ -56,7 +56,7 @@ typedef struct {
 	struct kpix_regex *re; /* pattern compiled (schema_re.h), or NULL when none */
 	kpix_strlist enum_text;
 	double *enum_num;      /* for numeric types: the enum as numbers */
-} kpix_field;
+};
 
 typedef enum { KPIX_REF_SELF, KPIX_REF_CATALOGUE, KPIX_REF_LIST, KPIX_REF_FILE } kpix_ref_kind;
 

@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "kpix/kpix.h"
+#include "cast.h"
+#include "schema.h"
 #include "util.h"
 #include "validate.h"
 
@@ -1110,6 +1112,173 @@ static void validate__a_row_rule_sees_its_figure_in_last_periods_file(void **sta
 	free(data);
 }
 
+/* ---------------------------------------------------------- data points */
+
+static void use_data_points(fx *f)
+{
+	int rc = kpix_schema_load(&f->schema, KPIX_TEST_DATA "/unit/check/data-points.json", NULL);
+	if (rc != 0)
+		fail_msg("schema refused (%d): %s", rc, kpix_error_last());
+}
+
+/* The figure named name after the run, as text ("null" when it has none). */
+static const char *figure(fx *f, const char *name)
+{
+	int slot = kpix_scope_slot(&f->schema->scope, KPIX_SCOPE_FIGURES, name, strlen(name));
+	if (slot < 0)
+		fail_msg("no figure %s", name);
+	const kpix_val *v = &kpix_validator_figures(f->v)[slot];
+	kpix_buf b = KPIX_BUF_INIT;
+	if (v->kind == KPIX_VAL_NUMBER) {
+		char num[32];
+		kpix_format_number(v->num, num);
+		kpix_buf_adds(&b, num);
+	} else if (v->kind == KPIX_VAL_STRING) {
+		kpix_buf_add(&b, v->str, v->len);
+	} else {
+		kpix_buf_adds(&b, "null");
+	}
+	free(f->list);
+	f->list = kpix_buf_detach(&b);
+	return f->list;
+}
+
+static void validate__data_points_are_read_as_their_catalogue_entry_says(void **state)
+{
+	fx *f = *state;
+	use_data_points(f);
+	validate_csv(f, NULL,
+	             "field,value\n"
+	             "Survey_LCHO,No\n"
+	             "VS_LCRA,3\n"
+	             "VD_LCRA,1\n");
+	assert_string_equal(diags(f), "");
+	/* text figures keep their text; calculated ones are worked out and rounded */
+	assert_string_equal(figure(f, "Survey_LCHO"), "No");
+	assert_string_equal(figure(f, "Sat_LCRA"), "75");
+	assert_string_equal(figure(f, "Sat_LCHO"), "null");
+	assert_string_equal(figure(f, "Sat_Both"), "75");
+}
+
+static void validate__a_data_points_value_is_checked_by_its_own_type_and_constraints(void **state)
+{
+	fx *f = *state;
+	use_data_points(f);
+	validate_csv(f, NULL,
+	             "field,value\n"
+	             "Survey_LCHO,Maybe\n"
+	             "VS_LCRA,three\n"
+	             "VD_LCRA,-1\n");
+	/* given but unreadable: each is reported once, never also as missing */
+	assert_string_equal(diags(f), "2:2:constraint-error:enum\n"
+	                              "3:2:type-error:-\n"
+	                              "4:2:constraint-error:minimum\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "'Maybe' is not one of the values allowed for Survey_LCHO: Yes, No");
+	assert_string_equal(diag(f, 2)->message, "-1 is below the minimum of 0 allowed for VD_LCRA");
+	assert_string_equal(figure(f, "Sat_LCRA"), "null");
+}
+
+static void validate__a_data_point_that_applies_is_required_and_one_that_does_not_is_refused(void **state)
+{
+	fx *f = *state;
+	use_data_points(f);
+	validate_csv(f, NULL,
+	             "field,value\n"
+	             "Survey_LCHO,No\n"
+	             "VS_LCRA,3\n"
+	             "VS_LCHO,2\n");
+	/* VD_LCRA always applies; the LCHO count does not when there was no LCHO survey,
+	 * and VD_LCHO, which does not apply either, is not asked for */
+	assert_string_equal(diags(f), "0:0:figure-constraint:T-MISSING\n"
+	                              "4:2:figure-constraint:T-NOT-COVERED\n");
+	assert_string_equal(diag(f, 0)->message, "Very dissatisfied (LCRA) (VD_LCRA) is missing.");
+	assert_non_null(diag(f, 0)->file);
+	assert_string_equal(diag(f, 1)->message, "VS_LCHO is given, but Survey_LCHO is No.");
+	assert_string_equal(figure(f, "VS_LCHO"), "null");
+}
+
+static void validate__a_data_point_whose_condition_is_unknown_is_neither_asked_for_nor_refused(void **state)
+{
+	fx *f = *state;
+	use_data_points(f);
+	validate_csv(f, NULL,
+	             "field,value\n"
+	             "VS_LCRA,3\n"
+	             "VD_LCRA,1\n"
+	             "VS_LCHO,2\n");
+	/* Survey_LCHO itself is missing: that is the one problem */
+	assert_string_equal(diags(f), "0:0:figure-constraint:T-MISSING\n");
+	assert_string_equal(diag(f, 0)->message, "Did you survey shared owners? (Survey_LCHO) is missing.");
+}
+
+static void validate__a_calculated_value_given_in_the_file_is_checked_against_kpixs_own(void **state)
+{
+	fx *f = *state;
+	use_data_points(f);
+	validate_csv(f, NULL,
+	             "field,value\n"
+	             "Survey_LCHO,Yes\n"
+	             "VS_LCRA,2\n"
+	             "VD_LCRA,1\n"
+	             "Sat_LCRA,66.66\n"
+	             "VS_LCHO,0\n"
+	             "VD_LCHO,0\n"
+	             "Sat_LCHO,0\n"
+	             "Sat_Both,70\n");
+	/* 66.66 is 66.7 at the one decimal place the figure is reported to; a zero
+	 * denominator gives no value, never 0 */
+	assert_string_equal(diags(f), "8:2:figure-constraint:T-CALC\n"
+	                              "9:2:figure-constraint:T-CALC\n");
+	assert_string_equal(diag(f, 0)->message, "Sat_LCHO is given as 0; kpix works out no value.");
+	assert_string_equal(diag(f, 0)->value, "0");
+	assert_string_equal(diag(f, 1)->message, "Sat_Both is given as 70; kpix works out 66.7.");
+	/* kpix's own figures are the ones kept */
+	assert_string_equal(figure(f, "Sat_LCRA"), "66.7");
+	assert_string_equal(figure(f, "Sat_LCHO"), "null");
+	assert_string_equal(figure(f, "Sat_Both"), "66.7");
+}
+
+static void validate__rules_on_data_points_compare_text_figures(void **state)
+{
+	fx *f = *state;
+	use_data_points(f);
+	validate_csv(f, NULL, "field,value\nSurvey_LCHO,No\nVS_LCRA,2.5\nVD_LCRA,1\n");
+	assert_string_equal(diags(f), "3:2:figure-constraint:T-WHOLE\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "VS_LCRA is 2.5; a count is whole unless the responses were weighted.");
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	validate_csv(f, NULL, "field,value\nSurvey_LCHO,No\nWeighted,Yes\nVS_LCRA,2.5\nVD_LCRA,1\n");
+	assert_string_equal(diags(f), "");
+	assert_string_equal(figure(f, "Sat_LCRA"), "71.4");
+}
+
+static void validate__a_calculation_may_use_only_figures_worked_out_before_it(void **state)
+{
+	fx *f = *state;
+	char *path = path_in(f, "s.json");
+	kpix_schema *s = NULL;
+	write_file(f, "s.json",
+	           SCHEMA("\"fields\": [{\"name\": \"field\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                  "\"indicatorField\": \"field\",\n"
+	                  "\"indicators\": [{\"code\": \"A\", \"title\": \"A\", \"calculate\": \"B * 2\"},\n"
+	                  "  {\"code\": \"B\", \"title\": \"B\", \"calculate\": \"C + 1\"},\n"
+	                  "  {\"code\": \"C\", \"title\": \"C\"}],\n"
+	                  "\"figures\": {\"valueField\": \"value\"}"));
+	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
+	assert_non_null(strstr(kpix_error_last(),
+	                       "indicators[0].calculate: 'B' is worked out by this entry or one after it "
+	                       "in the catalogue"));
+	write_file(f, "s.json",
+	           SCHEMA("\"fields\": [{\"name\": \"field\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                  "\"indicatorField\": \"field\",\n"
+	                  "\"indicators\": [{\"code\": \"A\", \"title\": \"A\", \"appliesWhen\": \"A > 1\"}]"));
+	assert_int_equal(kpix_schema_load(&s, path, NULL), KPIX_ESCHEMA);
+	assert_non_null(strstr(kpix_error_last(), "the schema needs \"figures\""));
+	free(path);
+}
+
 /* A sheet of one row of figures may name figures, but not what changes from
  * row to row. */
 static void validate__a_row_of_figures_names_figures_not_row_values(void **state)
@@ -1732,6 +1901,13 @@ static void validate__no_file_can_be_added_after_finish(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		T(validate__data_points_are_read_as_their_catalogue_entry_says),
+		T(validate__a_data_points_value_is_checked_by_its_own_type_and_constraints),
+		T(validate__a_data_point_that_applies_is_required_and_one_that_does_not_is_refused),
+		T(validate__a_data_point_whose_condition_is_unknown_is_neither_asked_for_nor_refused),
+		T(validate__a_calculated_value_given_in_the_file_is_checked_against_kpixs_own),
+		T(validate__rules_on_data_points_compare_text_figures),
+		T(validate__a_calculation_may_use_only_figures_worked_out_before_it),
 		T(validate__integers_accept_group_chars_only_where_the_schema_allows),
 		T(validate__group_chars_must_separate_thousands),
 		T(validate__numbers_allow_signs_around_them_only_when_not_bare),

@@ -149,7 +149,8 @@ static void schema__an_unknown_indicator_keyword_is_refused(void **state)
 	               KPIX_ESCHEMA,
 	               ":7:41: indicators[1].dueln: unknown keyword 'dueln'; expected one of: code, "
 	               "part, title, description, unit, decimals, polarity, frequency, dueIn, derivation, "
-	               "min, max, breakdowns, target, source");
+	               "min, max, breakdowns, target, source, section, question, dataPoint, value, "
+	               "calculate, appliesWhen, optional");
 }
 
 static void schema__an_unknown_rule_keyword_is_refused(void **state)
