@@ -1,0 +1,471 @@
+#!/usr/bin/python3
+"""Write kpix's data-point TSM schemas from the regulator's data dictionary and a hand-written spec.
+
+    tools/rsh-tsm/gen-schema.py [--check] [SPEC ...]
+
+Each SPEC (default: every tools/rsh-tsm/spec-*.json) names the dictionary it reads and the schema
+it writes (its "output", relative to the repository). A spec with "base" takes the base spec and
+replaces the keys it gives (so a year whose form did not change differs only in its id, version,
+title and source). With --check nothing is written: the exit status is 1, naming each file, when a
+committed schema differs from what the spec and dictionary give now. Standard library only; the
+output depends on nothing but the two inputs, so running it twice gives the same bytes.
+"""
+
+import glob
+import json
+import os
+import re
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+HEADER = ("Table | Column Heading | Data Field Name | Survey_Datapoint | Survey_QuestionReference | "
+          "Survey Question | Survey_Section | Source")
+WORDS = {"and", "or", "not", "in", "is", "null", "true", "false", "prev",
+         "abs", "round", "ceil", "floor", "min", "max", "len", "isnull", "coalesce", "if", "text"}
+
+
+class SpecError(Exception):
+    pass
+
+
+def load_spec(path):
+    with open(path, encoding="utf-8") as f:
+        spec = json.load(f)
+    if "base" in spec:
+        base = load_spec(os.path.join(os.path.dirname(path), spec["base"]))
+        for key, value in spec.items():
+            if key == "schema":
+                merged = dict(base["schema"])
+                merged.update(value)
+                base["schema"] = merged
+            elif key != "base":
+                base[key] = value
+        spec = base
+    spec["_dir"] = os.path.dirname(path)
+    return spec
+
+
+def clean(text):
+    """The dictionary's text without zero-width spaces, doubled spaces or a trailing ' -'."""
+    text = text.replace("\u200b", "").replace("\u00a0", " ")
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"\s*-$", "", text).strip()
+    return text
+
+
+def read_dictionary(path):
+    """Rows of the dictionary that are data fields of the return, in the dictionary's order."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    if len(lines) < 4 or lines[2] != HEADER:
+        raise SpecError(f"{path}: line 3 is not the dictionary's header '{HEADER}'")
+    rows = []
+    for number, line in enumerate(lines[3:], start=4):
+        if not line:
+            continue
+        cols = line.split(" | ")
+        if len(cols) != 8:
+            raise SpecError(f"{path}:{number}: {len(cols)} columns, expected 8")
+        table, heading, name, point, question, wording, section, _ = cols
+        if name == "System Property":
+            continue
+        rows.append({"table": table, "title": clean(heading), "code": name, "dataPoint": point,
+                     "question": question, "description": clean(wording), "section": section,
+                     "line": number})
+    return rows
+
+
+def first(patterns, code):
+    for item in patterns:
+        m = re.fullmatch(item["match"], code)
+        if m:
+            return item, m
+    return None, None
+
+
+def fill(template, match):
+    return template.format(**match.groupdict()) if match.groupdict() else template
+
+
+def margin_expr(spec, population):
+    bands = spec["marginOfError"]["bands"]
+    expr = str(bands[-1]["e"])
+    for band in reversed(bands[:-1]):
+        expr = f"if({population} < {band['below']}, {band['e']}, {expr})"
+    return expr
+
+
+def catalogue(spec):
+    """The catalogue entries, in the form's order, and the kpix-made notes about each."""
+    rows = read_dictionary(os.path.join(spec["_dir"], spec["dictionary"]))
+    entries, seen = [], {}
+    points = {}
+    for row in rows:
+        names = [row["code"]]
+        dps = [row["dataPoint"]]
+        notes = []
+        if row["code"] in spec.get("splits", {}):
+            split = spec["splits"][row["code"]]
+            names = row["code"].split("/")
+            dps = row["dataPoint"].split("/")
+            if len(names) != len(dps) or len(names) != len(split["titles"]):
+                raise SpecError(f"split of {row['code']}: names, data points and titles differ in number")
+            notes.append(split["why"])
+        elif "/" in row["code"] or " " in row["code"]:
+            if row["code"] not in spec.get("renames", {}):
+                raise SpecError(f"dictionary line {row['line']}: '{row['code']}' needs a rename or a split in the spec")
+        for i, name in enumerate(names):
+            entry = dict(row)
+            entry["code"], entry["dataPoint"], entry["dictName"] = name, dps[i], row["code"]
+            entry["notes"] = list(notes)
+            if len(names) > 1:
+                entry["title"] = spec["splits"][row["code"]]["titles"][i]
+            if name in spec.get("renames", {}):
+                entry["notes"].append(spec["renames"][name]["why"])
+                entry["code"] = spec["renames"][name]["code"]
+            code = entry["code"]
+            if code in seen:
+                other = seen[code]
+                if other["dataPoint"] != entry["dataPoint"]:
+                    raise SpecError(f"{code}: given twice with different data points")
+                other["tables"].append(entry["table"])
+                continue
+            entry["tables"] = [entry["table"]]
+            if entry["dataPoint"] in points:
+                entry["notes"].append(f"The dictionary gives this data point the same survey reference "
+                                      f"({entry['dataPoint']}) as {points[entry['dataPoint']]}.")
+            else:
+                points[entry["dataPoint"]] = code
+            seen[code] = entry
+            entries.append(entry)
+    for code, note in spec.get("notes", {}).items():
+        if code not in seen:
+            raise SpecError(f"notes: no data field {code}")
+        seen[code]["notes"].append(note)
+    return entries
+
+
+def sort_key(entry):
+    m = re.fullmatch(r"Q(\d+)([a-z]?)(?:L(\d+))?(?:C(\d+))?([a-z]?)", entry["question"])
+    if not m:
+        raise SpecError(f"{entry['code']}: question reference '{entry['question']}' not understood")
+    q, sub, line, col, tail = m.groups()
+    line, col = int(line or 0), int(col or 0)
+    calculated = 1 if entry.get("calculate") else 0
+    if entry["section"] in ("Section4", "Section5", "Section6") and q == "5" and col:
+        grid = (col, calculated, line)
+    else:
+        grid = (line, calculated, col)
+    return (entry["section"], int(q), sub, grid, tail, entry["line"])
+
+
+def build_indicators(spec):
+    entries = catalogue(spec)
+    for entry in entries:
+        code = entry["code"]
+        item, m = first(spec["calculations"], code)
+        if item:
+            entry["calculate"] = fill(item["calculate"], m)
+            entry["calc"] = item
+    entries.sort(key=sort_key)
+    kpix = spec.get("kpixEntries", [])
+    start = [dict(k) for k in kpix if k["position"] == "start"]
+    end = [dict(k) for k in kpix if k["position"] == "end"]
+    ordered = start + entries + end
+    for k in kpix:
+        if isinstance(k["position"], dict):
+            after = k["position"]["after"]
+            at = [i for i, e in enumerate(ordered) if e["code"] == after]
+            if not at:
+                raise SpecError(f"kpixEntries: {k['code']} is to follow {after}, which is not in the catalogue")
+            ordered.insert(at[0] + 1, dict(k))
+    out = []
+    codes = set()
+    for entry in ordered:
+        code = entry["code"]
+        if code in codes:
+            raise SpecError(f"{code}: two catalogue entries")
+        codes.add(code)
+        kpix_made = "tables" not in entry
+        ind = {"code": code, "title": entry["title"]}
+        if entry.get("description"):
+            ind["description"] = entry["description"]
+        calc, m = first(spec["calculations"], code)
+        if calc:
+            expr = calc["calculate"]
+            groups = m.groupdict()
+            if "{e}" in expr:
+                groups["e"] = margin_expr(spec, f"Relevant_ten_pop_size_{groups['s']}")
+            ind["calculate"] = expr.format(**groups)
+            ind["value"] = {"type": "number"}
+            for key in ("unit", "decimals", "polarity", "min", "max"):
+                if key in calc:
+                    ind[key] = calc[key]
+        else:
+            vt, _ = first(spec["valueTypes"], code)
+            if not vt:
+                raise SpecError(f"{code}: no value type in the spec's valueTypes")
+            ind["value"] = vt["value"]
+            for key in ("unit", "decimals"):
+                if key in vt:
+                    ind[key] = vt[key]
+        conditions = []
+        for item in spec["appliesWhen"]:
+            mm = re.fullmatch(item["match"], code)
+            if mm:
+                conditions.append(fill(item["when"], mm))
+        if conditions:
+            ind["appliesWhen"] = " and ".join(conditions)
+        if not calc and any(re.fullmatch(p, code) for p in spec["optional"]):
+            ind["optional"] = True
+        for key in ("section", "question", "dataPoint"):
+            if entry.get(key):
+                ind[key] = entry[key]
+        if kpix_made:
+            source = entry.get("source")
+            for prefix, text in spec.get("kpixEntrySources", {}).items():
+                if code.startswith(prefix):
+                    source = text
+            if not source:
+                raise SpecError(f"{code}: a kpix entry needs a source")
+            ind["source"] = source
+        else:
+            source = (f"RSH TSM data dictionary {spec['dictionaryYear']}, "
+                      f"{', '.join(entry['tables'])}; data field '{entry['dictName']}'.")
+            if entry["notes"]:
+                source += " " + " ".join(entry["notes"])
+            ind["source"] = source
+        out.append(ind)
+    return out
+
+
+def names_in(expr):
+    expr = re.sub(r"'(?:[^']|'')*'", "''", expr)
+    expr = re.sub(r"prev\.", "", expr)
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", expr)) - WORDS
+
+
+def codeify(name):
+    return name.upper().replace("_", "-")
+
+
+def expand(template, values):
+    def one(text):
+        for key, value in values.items():
+            text = text.replace(f"<<{key}>>", str(value))
+        if "<<" in text:
+            raise SpecError(f"rule template: '{text}' has a name this rule's forEach does not give")
+        return text
+    rule = {}
+    for key in ("code", "title", "severity", "when", "check", "cells", "message"):
+        if key not in template:
+            continue
+        if key == "cells":
+            cells = []
+            for cell in template["cells"]:
+                if cell.startswith("<<") and cell.endswith(">>") and isinstance(values.get(cell[2:-2]), list):
+                    cells.extend(values[cell[2:-2]])
+                else:
+                    cells.append(one(cell))
+            rule["cells"] = cells
+        else:
+            rule[key] = one(template[key])
+    return rule
+
+
+def contexts(kind, spec, codes, indicators):
+    """Each set of template values a rule's forEach gives, in a fixed order."""
+    by_code = {i["code"]: i for i in indicators}
+    census = spec["marginOfError"]["censusUpTo"]
+    if kind == "none":
+        return [{}]
+    out = []
+    if kind in ("survey", "measure", "filterMeasure", "weightedCount", "tenure", "tenureStage"):
+        for survey in spec["surveys"]:
+            s, t = survey["letter"], survey["tenure"]
+            if f"Total_sample_size_{s}" not in codes:
+                continue
+            base = {"s": s, "T": t, "name": survey["name"]}
+            if kind == "survey":
+                methods = [c for c in codes if re.fullmatch(rf"Res(po|op)nses_[A-Za-z]+_{s}", c)]
+                other = [c for c in methods if c.endswith(f"_Other_{s}")]
+                unweighted = [c for c in codes if re.fullmatch(rf"Unweighted_TP01_[A-Za-z]+_{s}", c)]
+                pop = f"Relevant_ten_pop_size_{s}"
+                e = margin_expr(spec, pop)
+                out.append(dict(base, methods=methods,
+                                methodsAny=" or ".join(f"{c} is not null" for c in methods),
+                                methodsSum=" + ".join(f"coalesce({c}, 0)" for c in methods),
+                                methodsList=" + ".join(f"{c} {{{c}}}" for c in methods),
+                                otherMethods=other[0],
+                                unweightedSum=" + ".join(unweighted),
+                                minSample=f"{pop} / ({pop} * {e} * {e} / (1.96 * 1.96 * 0.25) + 1)",
+                                censusUpTo=census))
+            elif kind in ("measure", "filterMeasure"):
+                for code in codes:
+                    mm = re.fullmatch(rf"(TP\d\d)_VS_{t}", code)
+                    if not mm:
+                        continue
+                    m = mm.group(1)
+                    has_filter = f"{m}_Filter_Yes_{t}" in codes
+                    if has_filter != (kind == "filterMeasure"):
+                        continue
+                    answers = [f"{m}_{a}_{t}" for a in ("VS", "FS", "NSD", "FD", "VD")]
+                    parts = list(answers)
+                    if f"{m}_NADK_{t}" in codes:
+                        parts.append(f"coalesce({m}_NADK_{t}, 0)")
+                        answers.append(f"{m}_NADK_{t}")
+                    out.append(dict(base, m=m, answersSum=" + ".join(parts),
+                                    answersList=", ".join(f"{a} {{{a}}}" for a in answers)))
+            elif kind == "weightedCount":
+                for code in codes:
+                    vt, _ = first(spec["valueTypes"], code)
+                    if vt and vt.get("weighted") and re.fullmatch(rf".*_{t}", code) and "calculate" not in by_code[code]:
+                        out.append(dict(base, X=code, CODE=codeify(code)))
+            elif kind == "tenure":
+                if f"CH01_1_Denominator_{t}" in codes:
+                    out.append(base)
+            elif kind == "tenureStage":
+                for n, stage in (("1", "one"), ("2", "two")):
+                    if f"CH02_{n}_Denominator_{t}" in codes:
+                        out.append(dict(base, n=n, stage=stage))
+        return out
+    if kind == "numDen":
+        for code in codes:
+            ind = by_code[code]
+            if "calculate" not in ind or ind.get("unit") != "percent":
+                continue
+            mm = re.fullmatch(r"(.*)_Calculated_Value(_[A-Z]+)?", code)
+            if not mm:
+                continue
+            num = f"{mm.group(1)}_Numerator{mm.group(2) or ''}"
+            den = f"{mm.group(1)}_Denominator{mm.group(2) or ''}"
+            if num in codes and den in codes:
+                out.append({"X": code, "CODE": codeify(code), "N": num, "D": den})
+        return out
+    if kind == "range":
+        for code in codes:
+            item, _ = first(spec["ranges"], code)
+            if not item:
+                continue
+            low, high = item.get("low"), item.get("high")
+            checks, words = [], []
+            if low is not None:
+                checks.append(f"{code} >= {low}")
+            if high is not None:
+                checks.append(f"{code} <= {high}")
+            unit = by_code[code].get("unit")
+            suffix = "%" if unit == "percent" else " per 1,000 homes" if unit == "per1000" else ""
+            if low is not None and high is not None:
+                text = f"{low}{suffix} to {high}{suffix}"
+            elif low is not None:
+                text = f"{low}{suffix} or more"
+            else:
+                text = f"{high}{suffix} or less"
+            out.append({"X": code, "CODE": codeify(code), "rangeCheck": " and ".join(checks), "rangeText": text})
+        return out
+    if kind == "moved":
+        yoy = spec["yearOnYear"]
+        for code in codes:
+            ind = by_code[code]
+            if ("calculate" in ind and ind.get("unit") in yoy["units"] and ind.get("decimals") == 1
+                    and not code.startswith("Unweighted_")):
+                out.append({"X": code, "CODE": codeify(code), "points": yoy["points"]})
+        return out
+    raise SpecError(f"rules: forEach '{kind}' is not one the generator knows")
+
+
+def build_rules(spec, indicators):
+    codes = [i["code"] for i in indicators]
+    known = set(codes)
+    rules, seen = [], set()
+    for template in spec["rules"]:
+        for values in contexts(template["forEach"], spec, codes, indicators):
+            rule = expand(template, values)
+            if rule["code"] in seen:
+                raise SpecError(f"rules: a second rule with the code {rule['code']}")
+            seen.add(rule["code"])
+            for key in ("when", "check"):
+                if key in rule:
+                    unknown = names_in(rule[key]) - known
+                    if unknown:
+                        raise SpecError(f"{rule['code']}: {key} names {sorted(unknown)}, not in the catalogue")
+            for cell in rule["cells"]:
+                if cell not in known:
+                    raise SpecError(f"{rule['code']}: cell {cell} is not in the catalogue")
+            for name in re.findall(r"\{(?:prev\.)?([A-Za-z_][A-Za-z0-9_]*)\}", rule["message"]):
+                if name not in known:
+                    raise SpecError(f"{rule['code']}: the message names {name}, not in the catalogue")
+            rules.append(rule)
+    return rules
+
+
+def build(spec):
+    meta = spec["schema"]
+    indicators = build_indicators(spec)
+    known = {i["code"] for i in indicators}
+    for ind in indicators:
+        for key in ("calculate", "appliesWhen"):
+            if key in ind:
+                unknown = names_in(ind[key]) - known
+                if unknown:
+                    raise SpecError(f"{ind['code']}: {key} names {sorted(unknown)}, not in the catalogue")
+    figures = {"valueField": "value"}
+    figures.update(spec["figureItems"])
+    figures["rules"] = build_rules(spec, indicators)
+    schema = {
+        "$kpix": "schema/1",
+        "id": meta["id"],
+        "version": meta["version"],
+        "title": meta["title"],
+        "description": meta["description"],
+        "source": meta["source"],
+        "fieldsMatch": "equal",
+        "fields": [
+            {"name": "field", "title": "Data field name",
+             "description": "The data point's Data Field Name, exactly as the regulator's data dictionary spells it (TP01_VS_LCRA, TP02_Fiter_No_LCRA), or one of kpix's own (Coverage_LCRA, Approach_b_Timing).",
+             "example": "TP01_VS_LCRA", "type": "string", "constraints": {"required": True}},
+            {"name": "value", "title": "Value",
+             "description": "The data point's value as the form asks for it: a count, a Yes/No answer, a text or a web address. A value kpix calculates may be left out.",
+             "example": "412", "type": "string"},
+        ],
+        "primaryKey": ["field"],
+        "foreignKeys": [{"fields": "field", "reference": {"resource": "#indicators", "fields": "code"}}],
+        "indicatorField": "field",
+        "indicators": indicators,
+        "figures": figures,
+        "parameters": spec["parameters"],
+    }
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv):
+    check = "--check" in argv
+    paths = [a for a in argv if a != "--check"] or sorted(glob.glob(os.path.join(HERE, "spec-*.json")))
+    status = 0
+    for path in paths:
+        try:
+            spec = load_spec(path)
+            text = build(spec)
+        except (SpecError, KeyError, ValueError, OSError) as e:
+            print(f"gen-schema: {path}: {e}", file=sys.stderr)
+            return 2
+        out = os.path.join(ROOT, spec["output"])
+        if check:
+            try:
+                with open(out, encoding="utf-8") as f:
+                    same = f.read() == text
+            except OSError:
+                same = False
+            if not same:
+                print(f"gen-schema: {spec['output']} is not what {os.path.relpath(path, ROOT)} and "
+                      f"{spec['dictionary']} give: run tools/rsh-tsm/gen-schema.py and commit both", file=sys.stderr)
+                status = 1
+        else:
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(text)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
