@@ -530,7 +530,7 @@ static void figures_rows(exporter *r)
  * reads as the data row that gives the figure would (the indicator field
  * holds the code, the value field the figure, the other fields nothing),
  * with the entry's ind.* attributes. */
-static void catalogue_rows(kpix_export_result *r)
+static void catalogue_rows(exporter *r)
 {
 	const kpix_schema *s = r->s;
 	const kpix_figures *fg = &s->figures;
