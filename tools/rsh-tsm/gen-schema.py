@@ -76,6 +76,61 @@ def read_dictionary(path):
     return rows
 
 
+def read_tables(path):
+    """Every column of each of the regulator's tables, in the dictionary's order: (table, heading,
+    data field name or 'System Property')."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    tables = {}
+    for line in lines[3:]:
+        if line:
+            table, heading, name = line.split(" | ")[:3]
+            tables.setdefault(table, []).append((clean(heading), name))
+    return tables
+
+
+def regulator_layout(spec, codes):
+    """The export that sets the return out as the regulator publishes it: a sheet per table of its
+    dataset, in its column order and headings, with one row of this landlord's figures."""
+    lay = spec["regulatorLayout"]
+    tables = read_tables(os.path.join(spec["_dir"], spec["dictionary"]))
+    renames = {k: v["code"] for k, v in spec.get("renames", {}).items()}
+    decimals = {}
+    for item in spec["calculations"]:
+        for code in codes:
+            if re.fullmatch(item["match"], code) and "decimals" in item:
+                decimals[code] = item["decimals"]
+    sheets = [{"name": lay["coverage"]["name"], "title": lay["coverage"]["title"], "rows": "figures",
+               "columns": lay["coverage"]["columns"]}]
+    for table, columns in tables.items():
+        sheet = lay["sheets"][table]
+        system = {c["heading"]: c for c in lay["systemColumns"]}
+        out = []
+        for heading, name in columns:
+            col = {"heading": heading}
+            if name == "System Property":
+                known = system.get(heading)
+                if not known:
+                    raise SpecError(f"regulatorLayout: no systemColumns entry for '{heading}' ({table})")
+                col.update({k: v.replace("<s>", sheet["s"]).replace("<t>", sheet["t"])
+                            if isinstance(v, str) else v
+                            for k, v in known.items() if k != "heading"})
+                if "value" not in col:
+                    col["value"] = "null"
+            else:
+                parts = [renames.get(n, n) for n in name.split("/")]
+                for n in parts:
+                    if n not in codes:
+                        raise SpecError(f"regulatorLayout: {table}'s column {name} is not in the catalogue")
+                col["value"] = parts[0] if len(parts) == 1 else "coalesce(" + ", ".join(parts) + ")"
+                if parts[0] in decimals:
+                    col["decimals"] = decimals[parts[0]]
+            out.append(col)
+        sheets.append({"name": sheet["name"], "title": sheet["title"], "rows": "figures", "columns": out})
+    return {"name": lay["name"], "title": lay["title"], "format": "xlsx", "file": lay["file"],
+            "properties": lay.get("properties", {}), "sheets": sheets}
+
+
 def first(patterns, code):
     for item in patterns:
         m = re.fullmatch(item["match"], code)
@@ -436,6 +491,15 @@ def build(spec):
         "figures": figures,
         "parameters": spec["parameters"],
     }
+    exports = list(spec.get("exports", []))
+    if "regulatorLayout" in spec:
+        exports.append(regulator_layout(spec, known))
+    if exports:
+        # the year's file and sheet names: %YEAR% (2024-25) and %SHEET% (TSM25)
+        text = json.dumps(exports)
+        for token, key in (("%YEAR%", "fileYear"), ("%SHEET%", "sheetPrefix")):
+            text = text.replace(token, spec[key])
+        schema["exports"] = json.loads(text)
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
