@@ -1215,7 +1215,7 @@ static bool put_check_name(void *ctx, const char *name, size_t len, kpix_buf *ou
 		append_val(out, &cn->ind->attrs[a]);
 		return true;
 	}
-	return kpix_figures_put_name(sc, cn->v->fig, name, len, out);
+	return kpix_figures_put_name(&cn->v->s->figures, sc, cn->v->fig, name, len, out);
 }
 
 /* Reports a figure check about indicator ind's figure i: at the row that
@@ -1314,7 +1314,7 @@ static void finish_figures(kpix_validator *v)
 			kpix_report_add(&v->report, &d, "rule-error", 0);
 			continue;
 		}
-		kpix_figures_message(&v->s->scope, v->fig, r->message, &m);
+		kpix_figures_message(fg, &v->s->scope, v->fig, r->message, &m);
 		kpix_diag d = {"figure-constraint", r->severity, at->file, at->row, at->col, fname,
 		               *num ? num : NULL, r->code, m.data ? m.data : ""};
 		kpix_report_add(&v->report, &d, r->code, strlen(num));

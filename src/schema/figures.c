@@ -139,6 +139,9 @@ int kpix_figures_compile(kpix_figures *f, const kpix_json_doc *doc, const kpix_j
 	    (rc = load_check(doc, j, "calculated", &f->calculated)))
 		return rc;
 	size_t *by = f->n ? kpix_xcalloc(f->n, sizeof(size_t)) : NULL;
+	f->decimals = kpix_xcalloc(f->n + 1, sizeof(int));
+	for (size_t i = 0; i < f->n; i++)
+		f->decimals[i] = -1;
 	for (size_t k = 0; k < ninds && !rc; k++) {
 		kpix_indicator *ind = &inds[k];
 		if (!ind->calculate_src && !ind->applies_src)
@@ -147,8 +150,10 @@ int kpix_figures_compile(kpix_figures *f, const kpix_json_doc *doc, const kpix_j
 		if (f->value_field < 0)
 			rc = kpix_json_fail(doc, path, "\"calculate\" and \"appliesWhen\" work on the "
 			                               "return's figures: the schema needs \"figures\"");
-		else if (ind->calculate_src)
+		else if (ind->calculate_src) {
 			by[f->first[k]] = k + 1;
+			f->decimals[f->first[k]] = ind->decimals;
+		}
 		free(path);
 		f->data_points = true;
 	}
@@ -190,6 +195,7 @@ void kpix_figures_free(kpix_figures *f)
 	check_free(&f->missing);
 	check_free(&f->not_applicable);
 	check_free(&f->calculated);
+	free(f->decimals);
 	kpix_strings_free(f->names, f->n);
 	free(f->first);
 	kpix_keyset_free(f->index);
@@ -215,20 +221,26 @@ long kpix_figures_of(const kpix_figures *f, const kpix_indicator *inds, size_t i
 }
 
 typedef struct {
+	const kpix_figures *f;
 	const kpix_scope *sc;
 	const kpix_val *slots;
 } figure_names;
 
-bool kpix_figures_put_name(const kpix_scope *sc, const kpix_val *slots, const char *name,
-                           size_t len, kpix_buf *out)
+bool kpix_figures_put_name(const kpix_figures *f, const kpix_scope *sc, const kpix_val *slots,
+                           const char *name, size_t len, kpix_buf *out)
 {
 	int slot = kpix_scope_slot(sc, KPIX_SCOPE_FIGURES, name, len);
 	if (slot < 0)
 		return false;
 	const kpix_val *v = &slots[slot];
+	size_t fig = (size_t)slot < f->n ? (size_t)slot : (size_t)slot - f->n;
+	int places = f->decimals && fig < f->n ? f->decimals[fig] : -1;
 	if (v->kind == KPIX_VAL_NUMBER) {
-		char num[32];
-		kpix_format_number(v->num, num);
+		char num[KPIX_FIXED_MAX];
+		if (places >= 0)
+			kpix_format_fixed(v->num, places, num);
+		else
+			kpix_format_number(v->num, num);
 		kpix_buf_adds(out, num);
 	} else if (v->kind == KPIX_VAL_STRING) {
 		kpix_buf_add(out, v->str, v->len);
@@ -243,12 +255,12 @@ bool kpix_figures_put_name(const kpix_scope *sc, const kpix_val *slots, const ch
 static bool put_figure(void *ctx, const char *name, size_t len, kpix_buf *out)
 {
 	const figure_names *fn = ctx;
-	return kpix_figures_put_name(fn->sc, fn->slots, name, len, out);
+	return kpix_figures_put_name(fn->f, fn->sc, fn->slots, name, len, out);
 }
 
-void kpix_figures_message(const kpix_scope *sc, const kpix_val *slots, const char *tmpl,
-                          kpix_buf *out)
+void kpix_figures_message(const kpix_figures *f, const kpix_scope *sc, const kpix_val *slots,
+                          const char *tmpl, kpix_buf *out)
 {
-	figure_names fn = {sc, slots};
+	figure_names fn = {f, sc, slots};
 	kpix_expand_names(out, tmpl, put_figure, &fn);
 }

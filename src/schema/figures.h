@@ -40,6 +40,7 @@ typedef struct {
 	kpix_rule *rules;        /* the rules on the figures (KPIX_SCOPE_FIGURES) */
 	size_t nrules;
 	kpix_figure_check missing, not_applicable, calculated;
+	int *decimals;           /* per figure: the places a calculated one is written with, or -1 */
 	bool data_points;        /* an indicator has "calculate" or "appliesWhen" */
 } kpix_figures;
 
@@ -67,14 +68,15 @@ long kpix_figures_of(const kpix_figures *f, const kpix_indicator *inds, size_t i
                      const char *bd, size_t bdlen);
 
 /* Writes tmpl with each {NAME} or {prev.NAME} of the figures' scope sc
- * replaced by that figure as kpix writes numbers in messages, or "none"
- * when it is missing; other text is kept as it is. */
-void kpix_figures_message(const kpix_scope *sc, const kpix_val *slots, const char *tmpl,
-                          kpix_buf *out);
+ * replaced by that figure as kpix writes numbers in messages (a calculated
+ * one with its entry's decimals), or "none" when it is missing; other text
+ * is kept as it is. */
+void kpix_figures_message(const kpix_figures *f, const kpix_scope *sc, const kpix_val *slots,
+                          const char *tmpl, kpix_buf *out);
 /* Appends figure (or prev.figure) name's value, as kpix_figures_message
- * writes it, to out; false, appending nothing, when the scope has no such
- * figure. */
-bool kpix_figures_put_name(const kpix_scope *sc, const kpix_val *slots, const char *name,
-                           size_t len, kpix_buf *out);
+ * writes it (a calculated figure with its entry's decimals), to out; false,
+ * appending nothing, when the scope has no such figure. */
+bool kpix_figures_put_name(const kpix_figures *f, const kpix_scope *sc, const kpix_val *slots,
+                           const char *name, size_t len, kpix_buf *out);
 
 #endif

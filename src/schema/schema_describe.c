@@ -81,6 +81,32 @@ const char *kpix_unit_words(const char *unit)
 	return unit;
 }
 
+/* A data point of a return of data points: its name and heading, where
+ * the form asks it, what its value must be, and when it is asked or how
+ * kpix works it out. */
+static void describe_data_point(kpix_buf *b, const kpix_indicator *ind)
+{
+	kpix_buf_printf(b, "  %s  %s\n", ind->code, ind->title);
+	const char *in = "           ";
+	if (ind->section || ind->question)
+		kpix_buf_printf(b, "%s%s%s%s\n", in, ind->section ? ind->section : "",
+		                ind->section && ind->question ? ", " : "",
+		                ind->question ? ind->question : "");
+	if (ind->calculate_src) {
+		kpix_buf_printf(b, "%sworked out by kpix, to %d decimal place%s: %s\n", in, ind->decimals,
+		                ind->decimals == 1 ? "" : "s", ind->calculate_src);
+	} else {
+		kpix_buf_adds(b, in);
+		if (ind->value)
+			kpix_field_expectation(b, ind->value, true);
+		else
+			kpix_buf_adds(b, kpix_unit_words(ind->unit));
+		kpix_buf_adds(b, ind->optional ? "; may be left out\n" : "\n");
+	}
+	if (ind->applies_src)
+		kpix_buf_printf(b, "%sasked only when %s\n", in, ind->applies_src);
+}
+
 char *kpix_schema_describe(const kpix_schema *s)
 {
 	kpix_buf b = KPIX_BUF_INIT;
@@ -108,7 +134,11 @@ char *kpix_schema_describe(const kpix_schema *s)
 		kpix_buf_printf(&b, "%s must be %s.\n", s->fields[fk->fields[0]].name, fk->describe);
 	}
 
-	if (s->nindicators) {
+	if (s->nindicators && s->figures.data_points) {
+		kpix_buf_printf(&b, "\nData points, in the form's order (%zu):\n", s->nindicators);
+		for (size_t i = 0; i < s->nindicators; i++)
+			describe_data_point(&b, &s->indicators[i]);
+	} else if (s->nindicators) {
 		kpix_buf_printf(&b, "\nIndicators (%zu):\n", s->nindicators);
 		for (size_t i = 0; i < s->nindicators; i++) {
 			const kpix_indicator *ind = &s->indicators[i];

@@ -1261,6 +1261,16 @@ static void validate__rules_on_data_points_compare_text_figures(void **state)
 	assert_string_equal(figure(f, "Sat_LCRA"), "71.4");
 }
 
+static void validate__a_calculated_figure_is_shown_with_its_decimals_in_messages(void **state)
+{
+	fx *f = *state;
+	use_data_points(f);
+	validate_csv(f, NULL, "field,value\nSurvey_LCHO,No\nVS_LCRA,1\nVD_LCRA,3\n");
+	/* a calculated figure: as reported, 25.0; counts as read */
+	assert_string_equal(diags(f), "0:0:figure-constraint:T-LOW\n");
+	assert_string_equal(diag(f, 0)->message, "Sat_LCRA is 25.0, below 50 (VS_LCRA 1, VD_LCRA 3).");
+}
+
 static void validate__a_calculation_may_use_only_figures_worked_out_before_it(void **state)
 {
 	fx *f = *state;
@@ -1914,6 +1924,7 @@ int main(void)
 		T(validate__a_data_point_whose_condition_is_unknown_is_neither_asked_for_nor_refused),
 		T(validate__a_calculated_value_given_in_the_file_is_checked_against_kpixs_own),
 		T(validate__rules_on_data_points_compare_text_figures),
+		T(validate__a_calculated_figure_is_shown_with_its_decimals_in_messages),
 		T(validate__a_calculation_may_use_only_figures_worked_out_before_it),
 		T(validate__integers_accept_group_chars_only_where_the_schema_allows),
 		T(validate__group_chars_must_separate_thousands),
