@@ -73,10 +73,18 @@ size_t kpix_suggest(kpix_buf *out, const char *word, size_t len, const char *con
 		if (npick < MOST)
 			pick[npick++] = i;
 	}
-	for (size_t k = 0; k < npick; k++) {
-		if (k)
-			kpix_buf_adds(out, k + 1 == npick ? " or " : ", ");
-		kpix_buf_printf(out, "'%s'", cands[pick[k]]);
-	}
+	const char *words[MOST];
+	for (size_t k = 0; k < npick; k++)
+		words[k] = cands[pick[k]];
+	kpix_quote_words(out, words, npick);
 	return npick;
+}
+
+void kpix_quote_words(kpix_buf *out, const char *const *words, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (k)
+			kpix_buf_adds(out, k + 1 == n ? " or " : ", ");
+		kpix_buf_printf(out, "'%s'", words[k]);
+	}
 }

@@ -24,4 +24,7 @@ size_t kpix_edit_distance(const char *a, size_t alen, const char *b, size_t blen
 size_t kpix_suggest(kpix_buf *out, const char *word, size_t len, const char *const *cands,
                     size_t n);
 
+/* Appends the n words, quoted and joined as kpix_suggest joins them. */
+void kpix_quote_words(kpix_buf *out, const char *const *words, size_t n);
+
 #endif

@@ -16,6 +16,7 @@
 #include "json.h"
 #include "schema_re.h"
 #include "source.h"
+#include "suggest.h"
 #include "util.h"
 
 #ifndef KPIX_SCHEMA_DIR
@@ -1018,21 +1019,48 @@ char *kpix_schema_find(const char *id, const char *search_path)
 	return kpix_path_find(search_path, "", id);
 }
 
+/* The shipped schemas an unknown id may have meant, for "did you mean":
+ * those whose id begins with it (rsh-tsm: rsh-tsm-2024-25 and the other
+ * schemas of a year), else those a slip away (council-kpi-quartely). */
+static void schema_suggest(kpix_buf *out, const char *ref, const char *search_path)
+{
+	char **ids;
+	size_t n;
+	kpix_schema_list(&ids, &n, search_path);
+	size_t len = strlen(ref), nfamily = 0;
+	const char *family[3];
+	for (size_t i = 0; i < n && nfamily < 3; i++)
+		if (strncmp(ids[i], ref, len) == 0 && ids[i][len] != '\0')
+			family[nfamily++] = ids[i];
+	if (nfamily)
+		kpix_quote_words(out, family, nfamily);
+	else
+		kpix_suggest(out, ref, len, (const char *const *)ids, n);
+	kpix_strings_free(ids, n);
+}
+
 int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path)
 {
 	*out = NULL;
+	int rc;
 	kpix_error_clear();
 	if (!ref || !*ref)
 		return kpix_fail(KPIX_EUSAGE, "no schema given");
 	if (looks_like_path(ref))
 		return load_file(out, ref);
 	char *file = kpix_schema_find(ref, search_path);
-	if (!file)
-		return kpix_fail(KPIX_ENOTFOUND,
-		                 "no schema '%s': it is not a file and not the id of a shipped schema "
-		                 "(see 'kpix schemas list')",
-		                 ref);
-	int rc = load_file(out, file);
+	if (!file) {
+		kpix_buf near = KPIX_BUF_INIT;
+		schema_suggest(&near, ref, search_path);
+		rc = kpix_fail(KPIX_ENOTFOUND,
+		               "no schema '%s': it is not a file and not the id of a shipped schema%s%s%s "
+		               "(see 'kpix schemas list')",
+		               ref, near.len ? "; did you mean " : "", near.len ? near.data : "",
+		               near.len ? "?" : "");
+		kpix_buf_free(&near);
+		return rc;
+	}
+	rc = load_file(out, file);
 	if (rc == 0 && strcmp((*out)->id, ref) != 0) {
 		rc = kpix_fail(KPIX_ESCHEMA,
 		               "%s: the schema's id is '%s', but a schema looked up as "

@@ -674,6 +674,17 @@ static void schema__an_unknown_id_is_not_found_with_advice(void **state)
 	assert_string_equal(kpix_error_last(),
 	                    "no schema 'council-kpi-monthly': it is not a file and not the id of a "
 	                    "shipped schema (see 'kpix schemas list')");
+	/* a slip names the id meant; an id that is the stem of a schema per year names those */
+	assert_int_equal(kpix_schema_load(&s, "council-kpi-quartely", SHIPPED_SCHEMAS), KPIX_ENOTFOUND);
+	assert_string_equal(kpix_error_last(),
+	                    "no schema 'council-kpi-quartely': it is not a file and not the id of a "
+	                    "shipped schema; did you mean 'council-kpi-quarterly'? (see 'kpix schemas "
+	                    "list')");
+	assert_int_equal(kpix_schema_load(&s, "rsh-tsm-20", SHIPPED_SCHEMAS), KPIX_ENOTFOUND);
+	assert_string_equal(kpix_error_last(),
+	                    "no schema 'rsh-tsm-20': it is not a file and not the id of a shipped "
+	                    "schema; did you mean 'rsh-tsm-2024-25' or 'rsh-tsm-2025-26'? (see 'kpix "
+	                    "schemas list')");
 }
 
 static void schema__a_missing_schema_file_is_not_found(void **state)
