@@ -618,6 +618,13 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 		goto done;
 	}
 	if (x->format == KPIX_XF_HTML) {
+		/* a page has no document properties or date, and lists no warnings */
+		static const char *const no[] = {"properties", "date", "validationSheet", NULL};
+		for (size_t i = 0; no[i]; i++)
+			if (kpix_json_get(j, no[i])) {
+				rc = not_in_format(ld, path, no[i]);
+				goto done;
+			}
 		x->validation_sheet = false;
 		if ((rc = load_page(ld, path, j, x)))
 			goto done;
