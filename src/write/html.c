@@ -21,9 +21,10 @@ static const char STYLE[] =
 	"h2{font-size:1.35rem;line-height:1.3;margin:2.25rem 0 .5rem;padding-bottom:.25rem;"
 	"border-bottom:2px solid #1f4e79}\n"
 	"p{margin:.5rem 0;max-width:65rem;white-space:pre-line}\n"
-	"dl{display:grid;grid-template-columns:max-content auto;gap:.25rem 1.5rem;margin:.75rem 0}\n"
+	"dl{display:grid;grid-template-columns:fit-content(40%) minmax(0,1fr);gap:.25rem 1.5rem;"
+	"margin:.75rem 0}\n"
 	"dt{font-weight:bold}\n"
-	"dd{margin:0;white-space:pre-line}\n"
+	"dd{margin:0;white-space:pre-line;overflow-wrap:anywhere}\n"
 	"table{border-collapse:collapse;margin:.75rem 0 1.5rem;width:100%}\n"
 	"caption{text-align:left;font-weight:bold;padding:.25rem 0}\n"
 	/* read by a screen reader, not shown: a caption that would repeat the
