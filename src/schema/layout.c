@@ -127,6 +127,14 @@ static void tmpl_free(kpix_tmpl *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* Frees n templates and the array that holds them. */
+static void tmpls_free(kpix_tmpl *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tmpl_free(&t[i]);
+	free(t);
+}
+
 /* Splits "text {expr} text" into parts; "{{" and "}}" are literal braces. */
 static int tmpl_parse(loader *ld, const char *path, const char *key, char *src, kpix_tmpl *t,
                       bool *fixed)
@@ -673,12 +681,8 @@ static void export_free(kpix_xlayout *x)
 	free(x->title);
 	tmpl_free(&x->page_title);
 	free(x->lang);
-	for (size_t i = 0; i < x->nintro; i++)
-		tmpl_free(&x->intro[i]);
-	free(x->intro);
-	for (size_t i = 0; i < x->nfooter; i++)
-		tmpl_free(&x->footer[i]);
-	free(x->footer);
+	tmpls_free(x->intro, x->nintro);
+	tmpls_free(x->footer, x->nfooter);
 	tmpl_free(&x->file);
 	for (int i = 0; i < KPIX_XPROP_N; i++)
 		tmpl_free(&x->props[i]);

@@ -173,42 +173,57 @@ static void export__writes_each_export_and_a_manifest_into_the_directory(void **
 	free(out);
 }
 
-/* A return of data points set out as the form asks: a row for each figure
- * that has a value, calculated ones included, in the catalogue's order. */
-static void export__a_catalogue_table_lists_each_figure_in_the_forms_order(void **state)
+/* Exports csv with the schema text into DIR/out, which must succeed. */
+static void export_with(fx *f, const char *schema_text, const char *csv)
 {
-	fx *f = *state;
-	char *schema_path = write_file(
-	    f, "points.json",
-	    "{\"$kpix\": \"schema/1\", \"id\": \"points\", \"version\": \"1\",\n"
-	    "\"fields\": [{\"name\": \"field\"}, {\"name\": \"value\"}], \"primaryKey\": [\"field\"],\n"
-	    "\"indicatorField\": \"field\",\n"
-	    "\"indicators\": [\n"
-	    "  {\"code\": \"Sat\", \"title\": \"Satisfied\", \"section\": \"S4\", \"question\": \"Q5L9\",\n"
-	    "   \"description\": \"Share satisfied\", \"decimals\": 1, \"value\": {\"type\": \"number\"},\n"
-	    "   \"calculate\": \"if(VS + VD == 0, null, VS / (VS + VD) * 100)\"},\n"
-	    "  {\"code\": \"Note\", \"title\": \"Note\", \"section\": \"S1\", \"question\": \"Q1\"},\n"
-	    "  {\"code\": \"VS\", \"title\": \"Very satisfied\", \"section\": \"S4\", \"question\": \"Q5L3\",\n"
-	    "   \"value\": {\"type\": \"number\"}},\n"
-	    "  {\"code\": \"VD\", \"title\": \"Very dissatisfied\", \"section\": \"S4\", \"question\": \"Q5L7\",\n"
-	    "   \"value\": {\"type\": \"number\"}}],\n"
-	    "\"figures\": {\"valueField\": \"value\"},\n"
-	    "\"exports\": [{\"name\": \"points\", \"format\": \"csv\", \"file\": \"points.csv\",\n"
-	    "  \"rows\": \"catalogue\", \"columns\": [\n"
-	    "    {\"heading\": \"section\", \"value\": \"ind.section\"},\n"
-	    "    {\"heading\": \"question\", \"value\": \"ind.question\"},\n"
-	    "    {\"heading\": \"field\", \"value\": \"field\"},\n"
-	    "    {\"heading\": \"wording\", \"value\": \"ind.description\"},\n"
-	    "    {\"heading\": \"value\", \"value\": \"value\", \"decimals\": \"ind.decimals\"}]}]}\n");
+	char *schema_path = write_file(f, "schema.json", schema_text);
 	assert_int_equal(kpix_schema_load(&f->schema, schema_path, NULL), KPIX_OK);
-	/* rows in another order than the form's; Note has no value and no row */
-	char *data = write_file(f, "data.csv", "field,value\nVD,1\nVS,2\n");
+	char *data = write_file(f, "data.csv", csv);
 	char *out = kpix_xasprintf("%s/out", f->dir);
 	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
 	opts.out_dir = out;
 	const char *files[] = {data};
 	assert_int_equal(kpix_export(&f->result, f->schema, files, 1, &opts), KPIX_OK);
-	char *path = kpix_xasprintf("%s/points.csv", out);
+	assert_true(kpix_export_written(f->result));
+	free(out);
+	free(data);
+	free(schema_path);
+}
+
+/* A return of four data points, one calculated, in the form's order: all
+ * of a schema but its exports. */
+#define POINTS_SCHEMA_HEAD                                                                      \
+	"{\"$kpix\": \"schema/1\", \"id\": \"points\", \"version\": \"1\",\n"                         \
+	"\"fields\": [{\"name\": \"field\"}, {\"name\": \"value\"}], \"primaryKey\": [\"field\"],\n"   \
+	"\"indicatorField\": \"field\",\n"                                                               \
+	"\"indicators\": [\n"                                                                           \
+	"  {\"code\": \"Sat\", \"title\": \"Satisfied\", \"section\": \"S4\", \"question\": \"Q5L9\",\n"  \
+	"   \"description\": \"Share satisfied\", \"decimals\": 1, \"value\": {\"type\": \"number\"},\n"  \
+	"   \"calculate\": \"if(VS + VD == 0, null, VS / (VS + VD) * 100)\"},\n"                         \
+	"  {\"code\": \"Note\", \"title\": \"Note\", \"section\": \"S1\", \"question\": \"Q1\"},\n"       \
+	"  {\"code\": \"VS\", \"title\": \"Very satisfied\", \"section\": \"S4\", \"question\": \"Q5L3\",\n" \
+	"   \"value\": {\"type\": \"number\"}},\n"                                                      \
+	"  {\"code\": \"VD\", \"title\": \"Very dissatisfied\", \"section\": \"S4\", \"question\": \"Q5L7\",\n" \
+	"   \"value\": {\"type\": \"number\"}}],\n"                                                     \
+	"\"figures\": {\"valueField\": \"value\"},\n"
+
+/* A return of data points set out as the form asks: a row for each figure
+ * that has a value, calculated ones included, in the catalogue's order. */
+static void export__a_catalogue_table_lists_each_figure_in_the_forms_order(void **state)
+{
+	fx *f = *state;
+	/* rows in another order than the form's; Note has no value and no row */
+	export_with(f,
+	            POINTS_SCHEMA_HEAD
+	            "\"exports\": [{\"name\": \"points\", \"format\": \"csv\", \"file\": \"points.csv\",\n"
+	            "  \"rows\": \"catalogue\", \"columns\": [\n"
+	            "    {\"heading\": \"section\", \"value\": \"ind.section\"},\n"
+	            "    {\"heading\": \"question\", \"value\": \"ind.question\"},\n"
+	            "    {\"heading\": \"field\", \"value\": \"field\"},\n"
+	            "    {\"heading\": \"wording\", \"value\": \"ind.description\"},\n"
+	            "    {\"heading\": \"value\", \"value\": \"value\", \"decimals\": \"ind.decimals\"}]}]}\n",
+	            "field,value\nVD,1\nVS,2\n");
+	char *path = kpix_xasprintf("%s/out/points.csv", f->dir);
 	char *csv = read_file(path);
 	assert_string_equal(csv, "section,question,field,wording,value\r\n"
 	                         "S4,Q5L9,Sat,Share satisfied,66.7\r\n"
@@ -216,9 +231,6 @@ static void export__a_catalogue_table_lists_each_figure_in_the_forms_order(void 
 	                         "S4,Q5L7,VD,,1\r\n");
 	free(csv);
 	free(path);
-	free(out);
-	free(data);
-	free(schema_path);
 }
 
 static void export__data_with_an_error_writes_nothing(void **state)
@@ -450,8 +462,8 @@ static char *page_text(fx *f, const char *name)
 static void export__an_html_page_sets_out_the_rows_with_the_data_escaped(void **state)
 {
 	fx *f = *state;
-	char *schema_path = write_file(
-	    f, "page.json",
+	export_with(
+	    f,
 	    PAGE_SCHEMA_HEAD
 	    " \"exports\": [{\"name\": \"page\", \"format\": \"html\", \"file\": \"{org}.html\",\n"
 	    "   \"title\": \"Return for {org}\", \"intro\": \"Figures for {org}.\",\n"
@@ -460,18 +472,10 @@ static void export__an_html_page_sets_out_the_rows_with_the_data_escaped(void **
 	    "     \"details\": [{\"label\": \"Organisation\", \"value\": \"org\"}],\n"
 	    "     \"columns\": [{\"heading\": \"Code\", \"value\": \"code\", \"rowHeader\": true},\n"
 	    "       {\"heading\": \"Value\", \"value\": \"value\", \"decimals\": 2},\n"
-	    "       {\"heading\": \"Note\", \"value\": \"note\"}]}]}]}\n");
-	assert_int_equal(kpix_schema_load(&f->schema, schema_path, NULL), KPIX_OK);
-	char *data = write_file(f, "data.csv",
-	                        "org,code,value,note\n"
-	                        "North Hill,A1,1234.5,<script>alert(1)</script>\n"
-	                        "North Hill,A2,-1234567,\"\"\"><img src=x onerror=alert(1)>\"\n");
-	char *out = kpix_xasprintf("%s/out", f->dir);
-	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
-	opts.out_dir = out;
-	const char *files[] = {data};
-	assert_int_equal(kpix_export(&f->result, f->schema, files, 1, &opts), KPIX_OK);
-	assert_true(kpix_export_written(f->result));
+	    "       {\"heading\": \"Note\", \"value\": \"note\"}]}]}]}\n",
+	    "org,code,value,note\n"
+	    "North Hill,A1,1234.5,<script>alert(1)</script>\n"
+	    "North Hill,A2,-1234567,\"\"\"><img src=x onerror=alert(1)>\"\n");
 	char *page = page_text(f, "North-Hill.html");
 	const char *body = strstr(page, "<body>\n");
 	assert_non_null(body);
@@ -505,9 +509,6 @@ static void export__an_html_page_sets_out_the_rows_with_the_data_escaped(void **
 	assert_int_equal(json_integer_value(json_object_get(o, "rows")), 2);
 	json_decref(m);
 	free(manifest);
-	free(out);
-	free(data);
-	free(schema_path);
 }
 
 /* A publication page: sections that each choose their figures from the
@@ -516,19 +517,9 @@ static void export__an_html_page_sets_out_the_rows_with_the_data_escaped(void **
 static void export__an_html_page_chooses_each_sections_figures_and_says_when_none(void **state)
 {
 	fx *f = *state;
-	char *schema_path = write_file(
-	    f, "points.json",
-	    "{\"$kpix\": \"schema/1\", \"id\": \"points\", \"version\": \"1\",\n"
-	    "\"fields\": [{\"name\": \"field\"}, {\"name\": \"value\"}], \"primaryKey\": [\"field\"],\n"
-	    "\"indicatorField\": \"field\",\n"
-	    "\"indicators\": [\n"
-	    "  {\"code\": \"Sat\", \"title\": \"Satisfied\", \"section\": \"S4\", \"decimals\": 1,\n"
-	    "   \"value\": {\"type\": \"number\"},\n"
-	    "   \"calculate\": \"if(VS + VD == 0, null, VS / (VS + VD) * 100)\"},\n"
-	    "  {\"code\": \"Note\", \"title\": \"Note\", \"section\": \"S1\"},\n"
-	    "  {\"code\": \"VS\", \"title\": \"Very satisfied\", \"section\": \"S4\", \"value\": {\"type\": \"number\"}},\n"
-	    "  {\"code\": \"VD\", \"title\": \"Very dissatisfied\", \"section\": \"S4\", \"value\": {\"type\": \"number\"}}],\n"
-	    "\"figures\": {\"valueField\": \"value\"},\n"
+	export_with(
+	    f,
+	    POINTS_SCHEMA_HEAD
 	    "\"exports\": [{\"name\": \"page\", \"format\": \"html\", \"file\": \"page.html\", \"lang\": \"cy\",\n"
 	    "  \"title\": \"Results\", \"intro\": [\"{text(Sat, 1)}% satisfied.\"],\n"
 	    "  \"sheets\": [\n"
@@ -538,14 +529,8 @@ static void export__an_html_page_chooses_each_sections_figures_and_says_when_non
 	    "      {\"heading\": \"Result\", \"value\": \"value\", \"decimals\": \"ind.decimals\"}]},\n"
 	    "   {\"name\": \"Notes\", \"rows\": \"catalogue\", \"where\": \"ind.section == 'S1'\",\n"
 	    "    \"empty\": \"No notes.\",\n"
-	    "    \"columns\": [{\"heading\": \"Note\", \"value\": \"value\"}]}]}]}\n");
-	assert_int_equal(kpix_schema_load(&f->schema, schema_path, NULL), KPIX_OK);
-	char *data = write_file(f, "data.csv", "field,value\nVD,1\nVS,2\n");
-	char *out = kpix_xasprintf("%s/out", f->dir);
-	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
-	opts.out_dir = out;
-	const char *files[] = {data};
-	assert_int_equal(kpix_export(&f->result, f->schema, files, 1, &opts), KPIX_OK);
+	    "    \"columns\": [{\"heading\": \"Note\", \"value\": \"value\"}]}]}]}\n",
+	    "field,value\nVD,1\nVS,2\n");
 	char *page = page_text(f, "page.html");
 	assert_non_null(strstr(page, "<html lang=\"cy\">"));
 	const char *main = strstr(page, "<main>\n");
@@ -565,9 +550,6 @@ static void export__an_html_page_chooses_each_sections_figures_and_says_when_non
 	char *manifest = page_text(f, "manifest.json");
 	assert_non_null(strstr(manifest, "\"rows\": 1,\n      \"export\": \"page\",\n      \"format\": \"html\""));
 	free(manifest);
-	free(out);
-	free(data);
-	free(schema_path);
 }
 
 /* What a page cannot do is refused when the schema is loaded, naming the
