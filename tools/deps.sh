@@ -8,9 +8,11 @@ set -euo pipefail
 # locales: a golden export runs under LC_ALL=de_DE.UTF-8 (a decimal comma)
 # to show that the bytes kpix writes do not depend on the locale.
 # valgrind: tools/memcheck.sh runs the tests under valgrind memcheck.
+# chromium: tests/browser/ loads the HTML pages kpix writes in a real browser
+# (headless) and checks what it shows.
 packages=(build-essential cmake pkg-config libcsv-dev libxlsxwriter-dev libjansson-dev
           libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev python3
-          python3-openpyxl locales valgrind)
+          python3-openpyxl locales valgrind chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -10,11 +10,29 @@
 
 #define MAX_SHEET_NAME 31
 
+static char *member(const char *path, const char *key)
+{
+	return kpix_xasprintf("%s.%s", path, key);
+}
+
 typedef struct {
 	const kpix_json_doc *doc;
 	const kpix_scope *sc;
 	const kpix_layouts *l; /* the parameters, read before the exports */
+	kpix_xformat format;   /* of the export being read */
+	bool late;             /* its texts are worked out once every row is read (a page's,
+	                        * but its file name), so they may use the figures */
 } loader;
+
+/* For a key that only another format has: "an HTML page has no width". */
+static int not_in_format(loader *ld, const char *path, const char *key)
+{
+	static const char *const what[] = {"a CSV export", "an XLSX export", "an HTML page"};
+	char *at = member(path, key);
+	int rc = kpix_json_fail(ld->doc, at, "%s has no %s", what[ld->format], key);
+	free(at);
+	return rc;
+}
 
 /* False when name was given to first_name before with the same seen set:
  * the check for a repeated name, made at once however many names there
@@ -69,11 +87,6 @@ static int resolve(void *vctx, const char *name, size_t len)
 	return -1;
 }
 
-static char *member(const char *path, const char *key)
-{
-	return kpix_xasprintf("%s.%s", path, key);
-}
-
 /* Compiles an expression. With fixed, the expression makes a text that
  * stands for the whole export (a file name, a title, a detail): the fields
  * it uses are marked in fixed, as they must be the same on every row, and
@@ -96,10 +109,11 @@ static int compile_in(loader *ld, const char *path, const char *key, const char 
 	return rc;
 }
 
+/* A text for the whole export; see loader.late. */
 static int compile(loader *ld, const char *path, const char *key, const char *src,
                    bool *fixed, kpix_expr **out)
 {
-	return compile_in(ld, path, key, src, fixed, false, out);
+	return compile_in(ld, path, key, src, fixed, ld->late, out);
 }
 
 static void tmpl_free(kpix_tmpl *t)
@@ -111,6 +125,14 @@ static void tmpl_free(kpix_tmpl *t)
 	free(t->parts);
 	free(t->src);
 	memset(t, 0, sizeof(*t));
+}
+
+/* Frees n templates and the array that holds them. */
+static void tmpls_free(kpix_tmpl *t, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		tmpl_free(&t[i]);
+	free(t);
 }
 
 /* Splits "text {expr} text" into parts; "{{" and "}}" are literal braces. */
@@ -239,7 +261,11 @@ static int load_column(loader *ld, const char *path, const kpix_json *j, kpix_xc
 	/* in the order of kpix_xvalue_type */
 	static const char *const value_types[] = {"auto", "text", "date", NULL};
 	static const char *const keys[] = {"heading", "label", "value", "type", "decimals",
-	                                   "numberFormat", "width", "wrap", "fill", "hint", NULL};
+	                                   "numberFormat", "width", "wrap", "fill", "hint",
+	                                   "rowHeader", NULL};
+	/* what a page cannot show: it has no cell formats, and wraps and sizes
+	 * its columns itself */
+	static const char *const not_html[] = {"numberFormat", "width", "wrap", "fill", "hint", NULL};
 	c->decimals = -1;
 	if (!kpix_json_is_object(j))
 		return kpix_json_fail(ld->doc, path, "expected an object with %s and \"value\"",
@@ -250,6 +276,12 @@ static int load_column(loader *ld, const char *path, const kpix_json *j, kpix_xc
 	const char *name_key = detail ? "label" : "heading";
 	if (kpix_json_get(j, detail ? "heading" : "label"))
 		return kpix_json_fail(ld->doc, path, "use \"%s\" here", name_key);
+	for (size_t i = 0; ld->format == KPIX_XF_HTML && not_html[i]; i++)
+		if (kpix_json_get(j, not_html[i]))
+			return not_in_format(ld, path, not_html[i]);
+	if (kpix_json_get(j, "rowHeader") && (ld->format != KPIX_XF_HTML || detail))
+		return detail ? kpix_json_fail(ld->doc, path, "a detail has no rowHeader")
+		              : not_in_format(ld, path, "rowHeader");
 	char *type = NULL;
 	bool has_width = false;
 	if ((rc = kpix_json_get_str(ld->doc, path, j, name_key, &c->heading, true)) ||
@@ -260,6 +292,7 @@ static int load_column(loader *ld, const char *path, const kpix_json *j, kpix_xc
 	    (rc = kpix_json_get_num(ld->doc, path, j, "width", &has_width, &c->width)) ||
 	    (rc = kpix_json_get_bool(ld->doc, path, j, "wrap", &c->wrap)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "hint", &c->hint, false)) ||
+	    (rc = kpix_json_get_bool(ld->doc, path, j, "rowHeader", &c->row_header)) ||
 	    (rc = load_fills(ld, path, kpix_json_get(j, "fill"), c)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "type", &type, false)))
 		goto done;
@@ -369,22 +402,33 @@ done:
 	return rc;
 }
 
+/* A sheet of a workbook, a section of an HTML page, or (csv) the CSV
+ * export itself, whose keys load_export checks. */
 static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsheet *sh, bool csv,
                       bool *fixed)
 {
-	static const char *const keys[] = {"name", "title", "details", "columns", "freeze", "filter",
-	                                   "print", "rows", NULL};
+	static const char *const xlsx_keys[] = {"name", "title", "details", "columns", "freeze",
+	                                        "filter", "print", "rows", "where", NULL};
+	static const char *const html_keys[] = {"name", "title", "details", "columns", "rows",
+	                                        "where", "caption", "empty", NULL};
+	static const char *const xlsx_only[] = {"freeze", "filter", "print", NULL};
+	bool html = ld->format == KPIX_XF_HTML;
 	if (!kpix_json_is_object(j))
 		return kpix_json_fail(ld->doc, path, "expected an object");
-	/* a CSV's columns sit in the export itself, whose keys are checked there */
-	int rc = csv ? 0 : kpix_json_only_keys(ld->doc, path, j, keys);
-	if (rc)
+	int rc = 0;
+	for (size_t i = 0; html && xlsx_only[i]; i++)
+		if (kpix_json_get(j, xlsx_only[i]))
+			return not_in_format(ld, path, xlsx_only[i]);
+	if (!csv && (rc = kpix_json_only_keys(ld->doc, path, j, html ? html_keys : xlsx_keys)))
 		return rc;
 	sh->freeze = sh->filter = true;
 	if (!csv) {
 		if ((rc = kpix_json_get_str(ld->doc, path, j, "name", &sh->name, true)))
 			return rc;
-		const char *why = sheet_name_problem(sh->name);
+		/* a section's name is its heading: any text but none */
+		const char *why = html ? (*sh->name ? NULL : "a section's name is its heading, so it "
+		                                             "may not be empty")
+		                       : sheet_name_problem(sh->name);
 		if (why) {
 			char *at = member(path, "name");
 			rc = kpix_json_fail(ld->doc, at, "'%s': %s", sh->name, why);
@@ -393,7 +437,9 @@ static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsh
 		}
 		if ((rc = get_tmpl(ld, path, j, "title", &sh->title, false, fixed)) ||
 		    (rc = load_columns(ld, path, j, "details", &sh->details, &sh->ndetails, false,
-		                       false, fixed)) ||
+		                       html, fixed)) ||
+		    (rc = get_tmpl(ld, path, j, "caption", &sh->caption, false, fixed)) ||
+		    (rc = get_tmpl(ld, path, j, "empty", &sh->empty, false, fixed)) ||
 		    (rc = kpix_json_get_bool(ld->doc, path, j, "freeze", &sh->freeze)) ||
 		    (rc = kpix_json_get_bool(ld->doc, path, j, "filter", &sh->filter)) ||
 		    (rc = load_print(ld, path, kpix_json_get(j, "print"), sh, fixed)))
@@ -415,6 +461,19 @@ static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsh
 		free(at);
 		return rc;
 	}
+	if ((rc = kpix_json_get_str(ld->doc, path, j, "where", &sh->where_src, false)))
+		return rc;
+	if (sh->where_src && sh->rows != KPIX_XROWS_CATALOGUE) {
+		char *at = member(path, "where");
+		rc = kpix_json_fail(ld->doc, at, "\"where\" chooses among the rows of a table with "
+		                          "\"rows\": \"catalogue\"; this table's rows are %s",
+		                    sh->rows == KPIX_XROWS_DATA ? "the data's" : "one row of figures");
+		free(at);
+		return rc;
+	}
+	if (sh->where_src &&
+	    (rc = compile_in(ld, path, "where", sh->where_src, NULL, false, &sh->where)))
+		return rc;
 	return load_columns(ld, path, j, "columns", &sh->columns, &sh->ncolumns, true,
 	                    sh->rows == KPIX_XROWS_FIGURES, fixed);
 }
@@ -423,6 +482,10 @@ static void sheet_free(kpix_xsheet *sh)
 {
 	free(sh->name);
 	tmpl_free(&sh->title);
+	tmpl_free(&sh->caption);
+	tmpl_free(&sh->empty);
+	free(sh->where_src);
+	kpix_expr_free(sh->where);
 	tmpl_free(&sh->header);
 	tmpl_free(&sh->footer);
 	for (size_t i = 0; i < sh->ndetails; i++)
@@ -450,15 +513,73 @@ static int load_properties(loader *ld, const char *path, const kpix_json *j, kpi
 	return rc;
 }
 
+/* A text or a list of texts, each a template: paragraphs of a page. */
+static int load_paragraphs(loader *ld, const char *path, const kpix_json *j, const char *key,
+                           kpix_tmpl **out, size_t *n, bool *fixed)
+{
+	const kpix_json *v = kpix_json_get(j, key);
+	if (!v)
+		return 0;
+	char *where = member(path, key);
+	size_t count = kpix_json_is_array(v) ? kpix_json_size(v) : 1;
+	*out = kpix_xcalloc(count, sizeof(kpix_tmpl));
+	int rc = 0;
+	for (size_t i = 0; i < count && !rc; i++) {
+		const kpix_json *item = kpix_json_is_array(v) ? kpix_json_at(v, i) : v;
+		if (!kpix_json_is_string(item)) {
+			rc = kpix_json_fail(ld->doc, where, "expected a text, or a list of texts (one a "
+			                          "paragraph)");
+			break;
+		}
+		char *at = kpix_xasprintf("%s[%zu]", key, i);
+		rc = tmpl_parse(ld, path, at, kpix_xstrdup(kpix_json_string(item)), &(*out)[i], fixed);
+		*n = i + 1;
+		free(at);
+	}
+	free(where);
+	return rc;
+}
+
+/* What only a page has: its title (required: a page's name in a browser's
+ * tab and for a screen reader), language, introduction and footer. */
+static int load_page(loader *ld, const char *path, const kpix_json *j, kpix_xlayout *x)
+{
+	int rc;
+	if ((rc = get_tmpl(ld, path, j, "title", &x->page_title, true, x->fixed_fields)) ||
+	    (rc = kpix_json_get_str(ld->doc, path, j, "lang", &x->lang, false)) ||
+	    (rc = load_paragraphs(ld, path, j, "intro", &x->intro, &x->nintro, x->fixed_fields)) ||
+	    (rc = load_paragraphs(ld, path, j, "footer", &x->footer, &x->nfooter, x->fixed_fields)))
+		return rc;
+	if (!x->lang)
+		x->lang = kpix_xstrdup("en-GB");
+	/* a language tag's shape (BCP 47): letters and digits in parts of 1 to 8, joined by '-' */
+	size_t part = 0;
+	bool ok = *x->lang != '\0';
+	for (const char *p = x->lang; *p && ok; p++) {
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9');
+		part = alnum ? part + 1 : 0;
+		ok = (alnum || (*p == '-' && p != x->lang && p[1])) && part <= 8;
+	}
+	if (!ok) {
+		char *at = member(path, "lang");
+		rc = kpix_json_fail(ld->doc, at, "'%s' is not a language tag; write one such as \"en-GB\" "
+		                          "or \"cy\"", x->lang);
+		free(at);
+	}
+	return rc;
+}
+
 static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xlayout *x)
 {
 	static const char *const keys[] = {"name", "title", "format", "file", "properties", "date",
-	                                   "sheets", "columns", "validationSheet", "rows", NULL};
+	                                   "sheets", "columns", "validationSheet", "rows", "where",
+	                                   "lang", "intro", "footer", NULL};
 	if (!kpix_json_is_object(j))
 		return kpix_json_fail(ld->doc, path, "expected an object");
 	char *format = NULL;
 	int rc;
 	x->validation_sheet = true;
+	ld->late = false; /* the file is named when the first row is read */
 	x->fixed_fields = kpix_xcalloc(ld->sc->nfields + 1, sizeof(bool));
 	if ((rc = kpix_json_only_keys(ld->doc, path, j, keys)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "name", &x->name, true)) ||
@@ -467,12 +588,21 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 	    (rc = get_tmpl(ld, path, j, "file", &x->file, true, x->fixed_fields)))
 		goto done;
 	/* in the order of kpix_xformat */
-	static const char *const formats[] = {"csv", "xlsx", NULL};
+	static const char *const formats[] = {"csv", "xlsx", "html", NULL};
 	int found = KPIX_XF_CSV;
-	if ((rc = kpix_json_one_of(ld->doc, path, "format", format, formats, "csv or xlsx",
+	if ((rc = kpix_json_one_of(ld->doc, path, "format", format, formats, "csv, xlsx or html",
 	                           &found)))
 		goto done;
-	x->format = (kpix_xformat)found;
+	x->format = ld->format = (kpix_xformat)found;
+	ld->late = x->format == KPIX_XF_HTML;
+	if (x->format != KPIX_XF_HTML) {
+		static const char *const html_only[] = {"lang", "intro", "footer"};
+		for (size_t i = 0; i < sizeof(html_only) / sizeof(html_only[0]); i++)
+			if (kpix_json_get(j, html_only[i])) {
+				rc = not_in_format(ld, path, html_only[i]);
+				goto done;
+			}
+	}
 	if (x->format == KPIX_XF_CSV) {
 		static const char *const no[] = {"properties", "date", "sheets", "validationSheet"};
 		for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
@@ -487,12 +617,26 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 		rc = load_sheet(ld, path, j, x->sheets, true, x->fixed_fields);
 		goto done;
 	}
-	if (kpix_json_get(j, "columns") || kpix_json_get(j, "rows")) {
-		rc = kpix_json_fail(ld->doc, path, "an XLSX export gives its %s in each of its \"sheets\"",
-		                  kpix_json_get(j, "columns") ? "columns" : "rows");
+	if (kpix_json_get(j, "columns") || kpix_json_get(j, "rows") || kpix_json_get(j, "where")) {
+		rc = kpix_json_fail(ld->doc, path, "%s gives its %s in each of its \"sheets\"",
+		                    x->format == KPIX_XF_HTML ? "an HTML page" : "an XLSX export",
+		                    kpix_json_get(j, "columns") ? "columns"
+		                    : kpix_json_get(j, "rows")  ? "rows"
+		                                                : "where");
 		goto done;
 	}
-	if ((rc = load_properties(ld, path, kpix_json_get(j, "properties"), x)) ||
+	if (x->format == KPIX_XF_HTML) {
+		/* a page has no document properties or date, and lists no warnings */
+		static const char *const no[] = {"properties", "date", "validationSheet", NULL};
+		for (size_t i = 0; no[i]; i++)
+			if (kpix_json_get(j, no[i])) {
+				rc = not_in_format(ld, path, no[i]);
+				goto done;
+			}
+		x->validation_sheet = false;
+		if ((rc = load_page(ld, path, j, x)))
+			goto done;
+	} else if ((rc = load_properties(ld, path, kpix_json_get(j, "properties"), x)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "date", &x->date_src, false)) ||
 	    (x->date_src && (rc = compile(ld, path, "date", x->date_src, x->fixed_fields, &x->date))) ||
 	    (rc = kpix_json_get_bool(ld->doc, path, j, "validationSheet", &x->validation_sheet)))
@@ -513,7 +657,7 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 		char *at = kpix_xasprintf("%s[%zu]", where, i);
 		rc = load_sheet(ld, at, item, &x->sheets[i], false, x->fixed_fields);
 		x->nsheets = i + 1;
-		if (!rc && !first_name(names, x->sheets[i].name, true))
+		if (!rc && x->format == KPIX_XF_XLSX && !first_name(names, x->sheets[i].name, true))
 			rc = kpix_json_fail(ld->doc, at, "a second sheet named '%s' (Excel ignores case)",
 			                  x->sheets[i].name);
 		if (!rc && x->validation_sheet && strcasecmp(x->sheets[i].name, "Validation") == 0)
@@ -535,6 +679,10 @@ static void export_free(kpix_xlayout *x)
 {
 	free(x->name);
 	free(x->title);
+	tmpl_free(&x->page_title);
+	free(x->lang);
+	tmpls_free(x->intro, x->nintro);
+	tmpls_free(x->footer, x->nfooter);
 	tmpl_free(&x->file);
 	for (int i = 0; i < KPIX_XPROP_N; i++)
 		tmpl_free(&x->props[i]);

@@ -52,6 +52,7 @@ typedef struct {
 	size_t nfills;           /* cell text -> fill colour ("#RRGGBB") */
 	char **fill_text, **fill_colour;
 	char *hint;              /* for templates: the input message on the heading */
+	bool row_header;         /* HTML: the cell names its row (<th scope="row">) */
 } kpix_xcolumn;
 
 typedef struct {
@@ -63,11 +64,16 @@ typedef struct {
 	size_t ncolumns;
 	bool freeze, filter;
 	kpix_xrows rows;         /* what each row of the table is */
+	char *where_src;         /* catalogue rows: which entries the table lists, or NULL: all */
+	kpix_expr *where;
+	kpix_tmpl caption, empty; /* HTML: the table's caption (src NULL: the name), and the
+	                          * text written instead of a table without rows (src NULL:
+	                          * the table with its headings only) */
 	bool landscape, fit_width;
 	kpix_tmpl header, footer; /* page header and footer, Excel's &P/&N codes allowed */
 } kpix_xsheet;
 
-typedef enum { KPIX_XF_CSV, KPIX_XF_XLSX } kpix_xformat;
+typedef enum { KPIX_XF_CSV, KPIX_XF_XLSX, KPIX_XF_HTML } kpix_xformat;
 
 typedef struct {
 	char *name;              /* short id, e.g. "council-csv" */
@@ -77,7 +83,12 @@ typedef struct {
 	kpix_tmpl props[7];      /* document properties, in kpix_xprop order */
 	char *date_src;          /* the workbook's date, from the data */
 	kpix_expr *date;
-	kpix_xsheet *sheets;     /* a CSV has exactly one, with columns only */
+	kpix_xsheet *sheets;     /* a CSV has exactly one, with columns only; an HTML page's
+	                          * are its sections */
+	kpix_tmpl page_title;    /* HTML: the page's <title> and h1, from "title" */
+	char *lang;              /* HTML: the page's language, "en-GB" unless given */
+	kpix_tmpl *intro, *footer; /* HTML: paragraphs under the h1, and in the page's footer */
+	size_t nintro, nfooter;
 	size_t nsheets;
 	bool validation_sheet;   /* an XLSX lists validation warnings on a last sheet */
 	bool *fixed_fields;      /* per field: used by a file name, title or detail, so the

@@ -218,10 +218,13 @@ char *kpix_schema_describe(const kpix_schema *s)
 		for (size_t i = 0; i < l->nexports; i++) {
 			const kpix_xlayout *x = &l->exports[i];
 			kpix_buf_printf(&b, "  %-22s %s, %s%s%s\n", x->name,
-			                x->format == KPIX_XF_CSV ? "CSV" : "XLSX", x->file.src,
-			                x->title ? ": " : "", x->title ? x->title : "");
-			for (size_t k = 0; x->format == KPIX_XF_XLSX && k < x->nsheets; k++)
-				kpix_buf_printf(&b, "      sheet %s: %zu column%s%s\n", x->sheets[k].name,
+			                x->format == KPIX_XF_CSV    ? "CSV"
+			                : x->format == KPIX_XF_XLSX ? "XLSX"
+			                                            : "HTML",
+			                x->file.src, x->title ? ": " : "", x->title ? x->title : "");
+			for (size_t k = 0; x->format != KPIX_XF_CSV && k < x->nsheets; k++)
+				kpix_buf_printf(&b, "      %s %s: %zu column%s%s\n",
+				                x->format == KPIX_XF_XLSX ? "sheet" : "section", x->sheets[k].name,
 				                x->sheets[k].ncolumns, x->sheets[k].ncolumns == 1 ? "" : "s",
 				                x->sheets[k].rows == KPIX_XROWS_FIGURES ? ", one row of the figures"
 				                : x->sheets[k].rows == KPIX_XROWS_CATALOGUE ? ", a row for each figure"

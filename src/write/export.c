@@ -7,6 +7,9 @@
  * they are renamed into place together with manifest.json. Workbooks are
  * written in constant-memory mode, so memory does not grow with the rows.
  *
+ * An HTML page is written whole once every row is read: its sections'
+ * tables are held in memory until then (html.h writes them).
+ *
  * What goes where is read from the schema (layout.h); nothing here knows
  * a return's file names, headings or formats. */
 
@@ -18,6 +21,7 @@
 
 #include "cast.h"
 #include "csvwrite.h"
+#include "html.h"
 #include "job.h"
 #include "manifest.h"
 #include "report_xlsx.h"
@@ -44,6 +48,10 @@ typedef struct {
 	FILE *csv;
 	kpix_xlsx *wb;
 	sheet_out *sheets;
+	FILE *html;            /* an HTML page, written at the end */
+	kpix_buf *body;        /* per section of a page: its table's rows so far */
+	uint64_t *nbody;       /* per section: how many rows */
+	bool **text_in;        /* per section and column: a cell that is not a number seen */
 	uint64_t rows;
 } output;
 
@@ -361,6 +369,155 @@ static void xlsx_sheet_finish(exporter *r, output *o, size_t si)
 	free(footer);
 }
 
+/* --------------------------------------------------------------- HTML */
+
+/* A number's text for a person: thousands separated by commas in the
+ * whole part ("20,780", "-1,014.99"), as a workbook shows it. Text that
+ * is not digits with a sign and a point ("1e+20", a date) stays. */
+static void group_thousands(kpix_buf *t)
+{
+	size_t start = t->len && t->data[0] == '-', end = start;
+	while (end < t->len && t->data[end] >= '0' && t->data[end] <= '9')
+		end++;
+	for (size_t i = end; i < t->len; i++)
+		if (!(t->data[i] >= '0' && t->data[i] <= '9') && !(i == end && t->data[i] == '.'))
+			return;
+	if (end - start <= 3)
+		return;
+	kpix_buf g = KPIX_BUF_INIT;
+	kpix_buf_add(&g, t->data, start);
+	for (size_t i = start; i < end; i++) {
+		if (i > start && (end - i) % 3 == 0)
+			kpix_buf_addc(&g, ',');
+		kpix_buf_addc(&g, t->data[i]);
+	}
+	kpix_buf_add(&g, t->data + end, t->len - end);
+	kpix_buf_clear(t);
+	kpix_buf_add(t, g.data, g.len);
+	kpix_buf_free(&g);
+}
+
+/* A cell's value as a page shows it, in r->text; true when it is a number
+ * (right-aligned). */
+static bool html_value(exporter *r, const kpix_xcolumn *c, const kpix_val *slots)
+{
+	kpix_val v;
+	eval_value(c->value, slots, &v);
+	kpix_buf_clear(&r->text);
+	value_text(&v, c->type, column_decimals(c, slots), &r->text);
+	bool number = v.kind == KPIX_VAL_NUMBER && c->type == KPIX_XV_AUTO;
+	if (number)
+		group_thousands(&r->text);
+	return number;
+}
+
+static void html_row(exporter *r, output *o, size_t si)
+{
+	const kpix_xsheet *sh = &o->x->sheets[si];
+	kpix_buf *b = &o->body[si];
+	kpix_html_open(b, "tr", NULL);
+	for (size_t c = 0; c < sh->ncolumns; c++) {
+		bool number = html_value(r, &sh->columns[c], r->slots);
+		o->text_in[si][c] |= !number && r->text.len;
+		kpix_html_cell(b, sh->columns[c].row_header ? KPIX_HTML_ROW_HEADER : KPIX_HTML_DATA,
+		               number, r->text.data ? r->text.data : "", r->text.len);
+	}
+	kpix_html_close(b, "tr");
+	o->nbody[si]++;
+}
+
+/* Appends the template's text, as a page shows it, to out. */
+static void html_tmpl(const kpix_tmpl *t, const kpix_val *slots, const char *tag, kpix_buf *out)
+{
+	kpix_buf t_text = KPIX_BUF_INIT;
+	tmpl_text(t, slots, &t_text);
+	kpix_html_element(out, tag, NULL, t_text.data ? t_text.data : "", t_text.len);
+	kpix_buf_free(&t_text);
+}
+
+/* One section of a page: the sheet's name as its heading, its title, its
+ * details as a definition list, and its table (or the "empty" text when
+ * the table has no rows and the schema gives one). */
+static void html_section(exporter *r, output *o, size_t si, kpix_buf *page)
+{
+	const kpix_xsheet *sh = &o->x->sheets[si];
+	kpix_html_open(page, "section", NULL);
+	kpix_html_element(page, "h2", NULL, sh->name, strlen(sh->name));
+	if (sh->title.src)
+		html_tmpl(&sh->title, r->slots, "p", page);
+	if (sh->ndetails) {
+		kpix_html_open(page, "dl", NULL);
+		for (size_t i = 0; i < sh->ndetails; i++) {
+			const kpix_xcolumn *d = &sh->details[i];
+			kpix_html_element(page, "dt", NULL, d->heading, strlen(d->heading));
+			/* a number beside its label, not across the page */
+			html_value(r, d, r->slots);
+			kpix_html_element(page, "dd", NULL, r->text.data ? r->text.data : "",
+			                  r->text.len);
+		}
+		kpix_html_close(page, "dl");
+	}
+	if (o->nbody[si] == 0 && sh->empty.src) {
+		html_tmpl(&sh->empty, r->slots, "p", page);
+	} else {
+		/* without a caption of its own, the table is named by its section's
+		 * heading, for a screen reader only: shown, it would repeat it */
+		kpix_buf caption = KPIX_BUF_INIT;
+		if (sh->caption.src)
+			tmpl_text(&sh->caption, r->slots, &caption);
+		else
+			kpix_buf_adds(&caption, sh->name);
+		kpix_html_table_begin(page, caption.data ? caption.data : "", caption.len,
+		                      sh->caption.src != NULL);
+		kpix_buf_free(&caption);
+		kpix_html_open(page, "thead", NULL);
+		kpix_html_open(page, "tr", NULL);
+		for (size_t c = 0; c < sh->ncolumns; c++) {
+			/* a column of numbers has its heading over the numbers */
+			const kpix_xcolumn *col = &sh->columns[c];
+			kpix_html_cell(page, KPIX_HTML_COL_HEADER, o->nbody[si] && !o->text_in[si][c],
+			               col->heading, strlen(col->heading));
+		}
+		kpix_html_close(page, "tr");
+		kpix_html_close(page, "thead");
+		kpix_html_open(page, "tbody", NULL);
+		kpix_buf_add(page, o->body[si].data, o->body[si].len);
+		kpix_html_close(page, "tbody");
+		kpix_html_table_end(page);
+	}
+	kpix_html_close(page, "section");
+}
+
+/* The whole page, from the rows held, into its temporary file. */
+static int html_finish(exporter *r, output *o)
+{
+	const kpix_xlayout *x = o->x;
+	kpix_buf page = KPIX_BUF_INIT, title = KPIX_BUF_INIT;
+	tmpl_text(&x->page_title, r->slots, &title);
+	kpix_html_page_begin(&page, x->lang, title.data ? title.data : "", title.len);
+	kpix_html_open(&page, "main", NULL);
+	kpix_html_element(&page, "h1", NULL, title.data ? title.data : "", title.len);
+	kpix_buf_free(&title);
+	for (size_t i = 0; i < x->nintro; i++)
+		html_tmpl(&x->intro[i], r->slots, "p", &page);
+	for (size_t si = 0; si < x->nsheets; si++)
+		html_section(r, o, si, &page);
+	kpix_html_close(&page, "main");
+	if (x->nfooter) {
+		kpix_html_open(&page, "footer", NULL);
+		for (size_t i = 0; i < x->nfooter; i++)
+			html_tmpl(&x->footer[i], r->slots, "p", &page);
+		kpix_html_close(&page, "footer");
+	}
+	kpix_html_page_end(&page);
+	size_t n = fwrite(page.data, 1, page.len, o->html);
+	bool ok = n == page.len;
+	kpix_buf_free(&page);
+	return ok ? 0
+	          : kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
+	                      strerror(errno));
+}
+
 /* ----------------------------------------------------------- the rows */
 
 static void xlsx_row(exporter *r, output *o, size_t si)
@@ -370,6 +527,15 @@ static void xlsx_row(exporter *r, output *o, size_t si)
 	for (size_t c = 0; c < sh->ncolumns; c++)
 		xlsx_cell(r, so, so->next_row, (uint16_t)c, &sh->columns[c], r->slots, c);
 	so->next_row++;
+}
+
+/* One row of the table of sheet (or section) si of a workbook or a page. */
+static void table_row(exporter *r, output *o, size_t si)
+{
+	if (o->html)
+		html_row(r, o, si);
+	else
+		xlsx_row(r, o, si);
 }
 
 static void copy_row(exporter *r, const kpix_val *slots)
@@ -392,6 +558,18 @@ static int begin_outputs(exporter *r)
 				return kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
 				                 strerror(errno));
 			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, true);
+			continue;
+		}
+		if (o->x->format == KPIX_XF_HTML) {
+			o->html = fopen(o->tmp, "wb");
+			if (!o->html)
+				return kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
+				                 strerror(errno));
+			o->body = kpix_xcalloc(o->x->nsheets, sizeof(kpix_buf));
+			o->nbody = kpix_xcalloc(o->x->nsheets, sizeof(uint64_t));
+			o->text_in = kpix_xcalloc(o->x->nsheets, sizeof(bool *));
+			for (size_t s = 0; s < o->x->nsheets; s++)
+				o->text_in[s] = kpix_xcalloc(o->x->sheets[s].ncolumns, sizeof(bool));
 			continue;
 		}
 		if ((rc = kpix_xlsx_open(&o->wb, o->tmp, shown)))
@@ -490,7 +668,7 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 			bool data = false;
 			for (size_t s = 0; s < o->x->nsheets; s++)
 				if (o->x->sheets[s].rows == KPIX_XROWS_DATA) {
-					xlsx_row(r, o, s);
+					table_row(r, o, s);
 					data = true;
 				}
 			o->rows += data;
@@ -516,33 +694,36 @@ static void figures_rows(exporter *r)
 			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, false);
 			o->rows = 1;
 		}
-		/* a workbook's rows are its data rows, or 1 when it has only figures */
-		for (size_t s = 0; o->wb && s < o->x->nsheets; s++)
+		/* a workbook's or a page's rows are its data rows, or 1 when it has
+		 * only figures */
+		for (size_t s = 0; !o->csv && s < o->x->nsheets; s++)
 			if (o->x->sheets[s].rows == KPIX_XROWS_FIGURES) {
-				xlsx_row(r, o, s);
+				table_row(r, o, s);
 				o->rows += o->rows == 0;
 			}
 	}
 }
 
-/* A row for each catalogue entry whose figure has a value, in the
- * catalogue's order, once the figures are known (figures_rows): each row
- * reads as the data row that gives the figure would (the indicator field
- * holds the code, the value field the figure, the other fields nothing),
- * with the entry's ind.* attributes. */
+/* A row for each catalogue entry whose figure has a value (and that the
+ * table's "where" lets through), in the catalogue's order, once the
+ * figures are known (figures_rows): each row reads as the data row that
+ * gives the figure would (the indicator field holds the code, the value
+ * field the figure, the other fields nothing), with the entry's ind.*
+ * attributes. */
 static void catalogue_rows(exporter *r)
 {
 	const kpix_schema *s = r->s;
 	const kpix_figures *fg = &s->figures;
 	const kpix_scope *sc = &s->scope;
 	const kpix_val *fig = kpix_validator_figures(r->v);
+	size_t nsheets = 0;
 	bool any = false;
 	for (size_t i = 0; i < r->nouts; i++)
-		for (size_t k = 0; k < r->outs[i].x->nsheets; k++)
+		for (size_t k = 0; k < r->outs[i].x->nsheets; k++, nsheets++)
 			any = any || r->outs[i].x->sheets[k].rows == KPIX_XROWS_CATALOGUE;
 	if (!any || fg->value_field < 0 || s->indicator_field < 0)
 		return;
-	uint64_t ncat = 0;
+	uint64_t *count = kpix_xcalloc(nsheets, sizeof(uint64_t)); /* rows per table */
 	for (size_t k = 0; k < s->nindicators; k++) {
 		const kpix_indicator *ind = &s->indicators[k];
 		size_t f = fg->first[k];
@@ -556,32 +737,41 @@ static void catalogue_rows(exporter *r)
 		r->slots[fg->value_field] = fig[f];
 		memcpy(r->slots + sc->ind_at, ind->attrs, sizeof(ind->attrs));
 		r->slots[sc->prev_value] = fig[kpix_scope_figure_slot(sc, f, true)];
+		size_t at = 0;
 		for (size_t i = 0; i < r->nouts; i++) {
 			output *o = &r->outs[i];
-			if (o->csv && o->x->sheets[0].rows == KPIX_XROWS_CATALOGUE) {
-				csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots,
-				        false);
-				o->rows++;
+			for (size_t si = 0; si < o->x->nsheets; si++, at++) {
+				const kpix_xsheet *sh = &o->x->sheets[si];
+				if (sh->rows != KPIX_XROWS_CATALOGUE)
+					continue;
+				kpix_val keep;
+				if (sh->where && (eval_value(sh->where, r->slots, &keep),
+				                  keep.kind != KPIX_VAL_BOOL || !keep.b))
+					continue;
+				if (o->csv)
+					csv_row(r, o, sh->columns, sh->ncolumns, r->slots, false);
+				else
+					table_row(r, o, si);
+				count[at]++;
 			}
-			for (size_t si = 0; o->wb && si < o->x->nsheets; si++)
-				if (o->x->sheets[si].rows == KPIX_XROWS_CATALOGUE)
-					xlsx_row(r, o, si);
 		}
-		ncat++;
 	}
-	/* a workbook's rows are its data rows; without any, its longest table's */
+	/* a CSV's rows are its table's; a workbook's or a page's its data rows,
+	 * and without any, its longest table's */
+	size_t at = 0;
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
-		bool data = false, cat = false;
-		for (size_t si = 0; o->wb && si < o->x->nsheets; si++) {
+		bool data = false;
+		uint64_t most = 0;
+		for (size_t si = 0; si < o->x->nsheets; si++, at++) {
 			data = data || o->x->sheets[si].rows == KPIX_XROWS_DATA;
-			cat = cat || o->x->sheets[si].rows == KPIX_XROWS_CATALOGUE;
+			most = count[at] > most ? count[at] : most;
 		}
-		if (cat && !data && o->rows < ncat)
-			o->rows = ncat;
+		if (o->csv ? o->x->sheets[0].rows == KPIX_XROWS_CATALOGUE : !data && o->rows < most)
+			o->rows = most;
 	}
+	free(count);
 }
-
 
 /* The workbook's date: SOURCE_DATE_EPOCH's when the caller gives it, else
  * the export's "date" worked out from the data, else 1 January 1980 (the
@@ -632,8 +822,17 @@ static int close_outputs(exporter *r)
 	keep_fixed_slots(r);
 	figures_rows(r);
 	catalogue_rows(r);
+	/* the catalogue's rows took the fields' slots: the whole-export texts
+	 * below (titles, details, page headers, properties) need them back */
+	keep_fixed_slots(r);
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
+		if (o->html) {
+			int hrc = html_finish(r, o);
+			if (hrc && !rc)
+				rc = hrc;
+			continue;
+		}
 		if (!o->wb)
 			continue;
 		const kpix_xlayout *x = o->x;
@@ -669,6 +868,9 @@ static void discard_outputs(exporter *r)
 		if (o->csv)
 			fclose(o->csv);
 		o->csv = NULL;
+		if (o->html)
+			fclose(o->html);
+		o->html = NULL;
 	}
 }
 
@@ -692,7 +894,8 @@ static void record(exporter *r)
 		f->has_rows = true;
 		f->rows = r->outs[i].rows;
 		f->export = kpix_xstrdup(r->outs[i].x->name);
-		f->format = kpix_xstrdup(r->outs[i].x->format == KPIX_XF_CSV ? "csv" : "xlsx");
+		static const char *const format[] = {"csv", "xlsx", "html"}; /* kpix_xformat's */
+		f->format = kpix_xstrdup(format[r->outs[i].x->format]);
 	}
 	m->rows_read = r->rows_read;
 	m->rows_exported = r->rows_exported;
@@ -808,6 +1011,13 @@ static void exporter_free(exporter *r)
 		for (size_t s = 0; o->sheets && s < o->x->nsheets; s++)
 			free(o->sheets[s].width);
 		free(o->sheets);
+		for (size_t s = 0; o->body && s < o->x->nsheets; s++) {
+			kpix_buf_free(&o->body[s]);
+			free(o->text_in[s]);
+		}
+		free(o->body);
+		free(o->text_in);
+		free(o->nbody);
 		free(o->name);
 	}
 	free(r->outs);
@@ -865,11 +1075,12 @@ static int run(exporter *r, const char *const *files, size_t nfiles,
 		return rc;
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
-		if (!o->csv)
+		FILE **fp = o->csv ? &o->csv : o->html ? &o->html : NULL;
+		if (!fp)
 			continue;
-		bool bad = ferror(o->csv) != 0;
-		int e = fclose(o->csv) != 0 ? errno : bad ? EIO : 0;
-		o->csv = NULL;
+		bool bad = ferror(*fp) != 0;
+		int e = fclose(*fp) != 0 ? errno : bad ? EIO : 0;
+		*fp = NULL;
 		if (e)
 			return kpix_fail(KPIX_EIO, "cannot write '%s/%s': %s", r->opts.out_dir, o->name,
 			                 strerror(e));

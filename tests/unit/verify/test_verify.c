@@ -440,6 +440,52 @@ static void verify__last_periods_file_is_checked_and_used_again(void **state)
 	free(manifest);
 }
 
+/* An HTML page (issue 13) is recorded with its format, re-run and compared
+ * byte for byte as a workbook is, and a page edited after the export is
+ * named. */
+static void verify__an_html_page_is_rerun_and_an_edited_one_named(void **state)
+{
+	fx *f = *state;
+	char *schema = kpix_xasprintf("%s/page.json", f->dir);
+	char *out = kpix_xasprintf("%s/page-out", f->dir);
+	write_file(schema,
+	           "{\"$kpix\": \"schema/1\", \"id\": \"page\", \"version\": \"1\",\n"
+	           " \"fields\": [{\"name\": \"org\", \"constraints\": {\"required\": true}},\n"
+	           "   {\"name\": \"code\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	           " \"exports\": [{\"name\": \"page\", \"format\": \"html\", \"file\": \"{org}.html\",\n"
+	           "   \"title\": \"Return for {org}\", \"sheets\": [{\"name\": \"Rows\",\n"
+	           "   \"columns\": [{\"heading\": \"Code\", \"value\": \"code\"},\n"
+	           "     {\"heading\": \"Value\", \"value\": \"value\"}]}]}]}\n");
+	kpix_schema *s = NULL;
+	kpix_result *ex = NULL;
+	kpix_export_options eo = KPIX_EXPORT_OPTIONS_INIT;
+	const char *files[] = {f->data};
+	eo.out_dir = out;
+	assert_int_equal(kpix_schema_load(&s, schema, NULL), KPIX_OK);
+	assert_int_equal(kpix_export(&ex, s, files, 1, &eo), KPIX_OK);
+	assert_true(kpix_result_written(ex));
+	kpix_result_free(ex);
+	kpix_schema_free(s);
+
+	free(f->schema);
+	free(f->out);
+	free(f->manifest);
+	f->schema = schema;
+	f->out = out;
+	f->manifest = kpix_xasprintf("%s/manifest.json", out);
+	assert_int_equal(verify(f), KPIX_OK);
+	assert_true(kpix_verify_ok(f->result));
+	const kpix_verify_file *o = file_named(f, KPIX_VERIFY_OUTPUT, "North-Hill.html");
+	assert_int_equal(o->state, KPIX_VERIFY_SAME);
+	assert_int_equal(o->rerun, KPIX_VERIFY_SAME);
+
+	alter(f, "North-Hill.html");
+	assert_int_equal(verify(f), KPIX_OK);
+	assert_false(kpix_verify_ok(f->result));
+	assert_int_equal(file_named(f, KPIX_VERIFY_OUTPUT, "North-Hill.html")->state,
+	                 KPIX_VERIFY_CHANGED);
+}
+
 static void verify__another_working_directory_and_time_zone_still_verify(void **state)
 {
 	fx *f = *state;
@@ -876,6 +922,7 @@ int main(void)
 		T(verify__a_data_file_that_is_not_a_recorded_input_is_a_usage_error),
 		T(verify__last_periods_file_is_checked_and_used_again),
 		T(verify__another_working_directory_and_time_zone_still_verify),
+		T(verify__an_html_page_is_rerun_and_an_edited_one_named),
 		T(verify__a_pack_given_for_an_exports_manifest_is_a_usage_error),
 		T(verify__a_file_that_is_not_a_regular_file_is_refused),
 #define P(t) cmocka_unit_test_setup_teardown(t, setup_pack, teardown_pack)

@@ -173,42 +173,57 @@ static void export__writes_each_export_and_a_manifest_into_the_directory(void **
 	free(out);
 }
 
-/* A return of data points set out as the form asks: a row for each figure
- * that has a value, calculated ones included, in the catalogue's order. */
-static void export__a_catalogue_table_lists_each_figure_in_the_forms_order(void **state)
+/* Exports csv with the schema text into DIR/out, which must succeed. */
+static void export_with(fx *f, const char *schema_text, const char *csv)
 {
-	fx *f = *state;
-	char *schema_path = write_file(
-	    f, "points.json",
-	    "{\"$kpix\": \"schema/1\", \"id\": \"points\", \"version\": \"1\",\n"
-	    "\"fields\": [{\"name\": \"field\"}, {\"name\": \"value\"}], \"primaryKey\": [\"field\"],\n"
-	    "\"indicatorField\": \"field\",\n"
-	    "\"indicators\": [\n"
-	    "  {\"code\": \"Sat\", \"title\": \"Satisfied\", \"section\": \"S4\", \"question\": \"Q5L9\",\n"
-	    "   \"description\": \"Share satisfied\", \"decimals\": 1, \"value\": {\"type\": \"number\"},\n"
-	    "   \"calculate\": \"if(VS + VD == 0, null, VS / (VS + VD) * 100)\"},\n"
-	    "  {\"code\": \"Note\", \"title\": \"Note\", \"section\": \"S1\", \"question\": \"Q1\"},\n"
-	    "  {\"code\": \"VS\", \"title\": \"Very satisfied\", \"section\": \"S4\", \"question\": \"Q5L3\",\n"
-	    "   \"value\": {\"type\": \"number\"}},\n"
-	    "  {\"code\": \"VD\", \"title\": \"Very dissatisfied\", \"section\": \"S4\", \"question\": \"Q5L7\",\n"
-	    "   \"value\": {\"type\": \"number\"}}],\n"
-	    "\"figures\": {\"valueField\": \"value\"},\n"
-	    "\"exports\": [{\"name\": \"points\", \"format\": \"csv\", \"file\": \"points.csv\",\n"
-	    "  \"rows\": \"catalogue\", \"columns\": [\n"
-	    "    {\"heading\": \"section\", \"value\": \"ind.section\"},\n"
-	    "    {\"heading\": \"question\", \"value\": \"ind.question\"},\n"
-	    "    {\"heading\": \"field\", \"value\": \"field\"},\n"
-	    "    {\"heading\": \"wording\", \"value\": \"ind.description\"},\n"
-	    "    {\"heading\": \"value\", \"value\": \"value\", \"decimals\": \"ind.decimals\"}]}]}\n");
+	char *schema_path = write_file(f, "schema.json", schema_text);
 	assert_int_equal(kpix_schema_load(&f->schema, schema_path, NULL), KPIX_OK);
-	/* rows in another order than the form's; Note has no value and no row */
-	char *data = write_file(f, "data.csv", "field,value\nVD,1\nVS,2\n");
+	char *data = write_file(f, "data.csv", csv);
 	char *out = kpix_xasprintf("%s/out", f->dir);
 	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
 	opts.out_dir = out;
 	const char *files[] = {data};
 	assert_int_equal(kpix_export(&f->result, f->schema, files, 1, &opts), KPIX_OK);
-	char *path = kpix_xasprintf("%s/points.csv", out);
+	assert_true(kpix_result_written(f->result));
+	free(out);
+	free(data);
+	free(schema_path);
+}
+
+/* A return of four data points, one calculated, in the form's order: all
+ * of a schema but its exports. */
+#define POINTS_SCHEMA_HEAD                                                                      \
+	"{\"$kpix\": \"schema/1\", \"id\": \"points\", \"version\": \"1\",\n"                         \
+	"\"fields\": [{\"name\": \"field\"}, {\"name\": \"value\"}], \"primaryKey\": [\"field\"],\n"   \
+	"\"indicatorField\": \"field\",\n"                                                               \
+	"\"indicators\": [\n"                                                                           \
+	"  {\"code\": \"Sat\", \"title\": \"Satisfied\", \"section\": \"S4\", \"question\": \"Q5L9\",\n"  \
+	"   \"description\": \"Share satisfied\", \"decimals\": 1, \"value\": {\"type\": \"number\"},\n"  \
+	"   \"calculate\": \"if(VS + VD == 0, null, VS / (VS + VD) * 100)\"},\n"                         \
+	"  {\"code\": \"Note\", \"title\": \"Note\", \"section\": \"S1\", \"question\": \"Q1\"},\n"       \
+	"  {\"code\": \"VS\", \"title\": \"Very satisfied\", \"section\": \"S4\", \"question\": \"Q5L3\",\n" \
+	"   \"value\": {\"type\": \"number\"}},\n"                                                      \
+	"  {\"code\": \"VD\", \"title\": \"Very dissatisfied\", \"section\": \"S4\", \"question\": \"Q5L7\",\n" \
+	"   \"value\": {\"type\": \"number\"}}],\n"                                                     \
+	"\"figures\": {\"valueField\": \"value\"},\n"
+
+/* A return of data points set out as the form asks: a row for each figure
+ * that has a value, calculated ones included, in the catalogue's order. */
+static void export__a_catalogue_table_lists_each_figure_in_the_forms_order(void **state)
+{
+	fx *f = *state;
+	/* rows in another order than the form's; Note has no value and no row */
+	export_with(f,
+	            POINTS_SCHEMA_HEAD
+	            "\"exports\": [{\"name\": \"points\", \"format\": \"csv\", \"file\": \"points.csv\",\n"
+	            "  \"rows\": \"catalogue\", \"columns\": [\n"
+	            "    {\"heading\": \"section\", \"value\": \"ind.section\"},\n"
+	            "    {\"heading\": \"question\", \"value\": \"ind.question\"},\n"
+	            "    {\"heading\": \"field\", \"value\": \"field\"},\n"
+	            "    {\"heading\": \"wording\", \"value\": \"ind.description\"},\n"
+	            "    {\"heading\": \"value\", \"value\": \"value\", \"decimals\": \"ind.decimals\"}]}]}\n",
+	            "field,value\nVD,1\nVS,2\n");
+	char *path = kpix_xasprintf("%s/out/points.csv", f->dir);
 	char *csv = read_file(path);
 	assert_string_equal(csv, "section,question,field,wording,value\r\n"
 	                         "S4,Q5L9,Sat,Share satisfied,66.7\r\n"
@@ -216,9 +231,6 @@ static void export__a_catalogue_table_lists_each_figure_in_the_forms_order(void 
 	                         "S4,Q5L7,VD,,1\r\n");
 	free(csv);
 	free(path);
-	free(out);
-	free(data);
-	free(schema_path);
 }
 
 static void export__data_with_an_error_writes_nothing(void **state)
@@ -428,6 +440,168 @@ static void export__the_council_example_exports_both_files(void **state)
 	free(schema);
 }
 
+/* ------------------------------------------------------------ HTML pages */
+
+#define PAGE_SCHEMA_HEAD                                                                       \
+	"{\"$kpix\": \"schema/1\", \"id\": \"page\", \"version\": \"1\",\n"                          \
+	" \"fields\": [{\"name\": \"org\", \"constraints\": {\"required\": true}},\n"                 \
+	"   {\"name\": \"code\"}, {\"name\": \"value\", \"type\": \"number\"}, {\"name\": \"note\"}],\n"
+
+static char *page_text(fx *f, const char *name)
+{
+	char *path = kpix_xasprintf("%s/out/%s", f->dir, name);
+	char *text = read_file(path);
+	free(path);
+	assert_non_null(text);
+	return text;
+}
+
+/* A page of the data's rows: the title a template over the data, a section
+ * per sheet, numbers right-aligned with thousands separated, and whatever
+ * markup the data holds written as text. */
+static void export__an_html_page_sets_out_the_rows_with_the_data_escaped(void **state)
+{
+	fx *f = *state;
+	export_with(
+	    f,
+	    PAGE_SCHEMA_HEAD
+	    " \"exports\": [{\"name\": \"page\", \"format\": \"html\", \"file\": \"{org}.html\",\n"
+	    "   \"title\": \"Return for {org}\", \"intro\": \"Figures for {org}.\",\n"
+	    "   \"footer\": [\"Made by kpix.\", \"Ask the performance team.\"],\n"
+	    "   \"sheets\": [{\"name\": \"Rows & notes\", \"title\": \"One row per code.\",\n"
+	    "     \"details\": [{\"label\": \"Organisation\", \"value\": \"org\"}],\n"
+	    "     \"columns\": [{\"heading\": \"Code\", \"value\": \"code\", \"rowHeader\": true},\n"
+	    "       {\"heading\": \"Value\", \"value\": \"value\", \"decimals\": 2},\n"
+	    "       {\"heading\": \"Note\", \"value\": \"note\"}]}]}]}\n",
+	    "org,code,value,note\n"
+	    "North Hill,A1,1234.5,<script>alert(1)</script>\n"
+	    "North Hill,A2,-1234567,\"\"\"><img src=x onerror=alert(1)>\"\n");
+	char *page = page_text(f, "North-Hill.html");
+	const char *body = strstr(page, "<body>\n");
+	assert_non_null(body);
+	assert_string_equal(body,
+	                    "<body>\n<main>\n<h1>Return for North Hill</h1>\n"
+	                    "<p>Figures for North Hill.</p>\n"
+	                    "<section>\n<h2>Rows &amp; notes</h2>\n<p>One row per code.</p>\n"
+	                    "<dl>\n<dt>Organisation</dt>\n<dd>North Hill</dd>\n</dl>\n"
+	                    "<table>\n<caption class=\"hidden\">Rows &amp; notes</caption>\n"
+	                    "<thead>\n<tr>\n<th scope=\"col\">Code</th>\n"
+	                    "<th scope=\"col\" class=\"num\">Value</th>\n<th scope=\"col\">Note</th>\n"
+	                    "</tr>\n</thead>\n<tbody>\n"
+	                    "<tr>\n<th scope=\"row\">A1</th>\n<td class=\"num\">1,234.50</td>\n"
+	                    "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>\n</tr>\n"
+	                    "<tr>\n<th scope=\"row\">A2</th>\n<td class=\"num\">-1,234,567.00</td>\n"
+	                    "<td>&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</td>\n</tr>\n"
+	                    "</tbody>\n</table>\n</section>\n</main>\n"
+	                    "<footer>\n<p>Made by kpix.</p>\n<p>Ask the performance team.</p>\n"
+	                    "</footer>\n</body>\n</html>\n");
+	assert_non_null(strstr(page, "<title>Return for North Hill</title>"));
+	assert_non_null(strstr(page, "<html lang=\"en-GB\">"));
+	free(page);
+
+	char *manifest = page_text(f, "manifest.json");
+	json_error_t err;
+	json_t *m = json_loads(manifest, 0, &err);
+	assert_non_null(m);
+	json_t *o = json_array_get(json_object_get(m, "outputs"), 0);
+	assert_string_equal(json_string_value(json_object_get(o, "format")), "html");
+	assert_string_equal(json_string_value(json_object_get(o, "export")), "page");
+	assert_int_equal(json_integer_value(json_object_get(o, "rows")), 2);
+	json_decref(m);
+	free(manifest);
+}
+
+/* A publication page: sections that each choose their figures from the
+ * catalogue ("where"), a section with none says so ("empty"), and the page's
+ * texts may quote the figures, as the page is written after the last row. */
+static void export__an_html_page_chooses_each_sections_figures_and_says_when_none(void **state)
+{
+	fx *f = *state;
+	export_with(
+	    f,
+	    POINTS_SCHEMA_HEAD
+	    "\"exports\": [{\"name\": \"page\", \"format\": \"html\", \"file\": \"page.html\", \"lang\": \"cy\",\n"
+	    "  \"title\": \"Results\", \"intro\": [\"{text(Sat, 1)}% satisfied.\"],\n"
+	    "  \"sheets\": [\n"
+	    "   {\"name\": \"Measures\", \"rows\": \"catalogue\", \"where\": \"ind.code == 'Sat'\",\n"
+	    "    \"caption\": \"Measures, {text(VS + VD)} answers\",\n"
+	    "    \"columns\": [{\"heading\": \"Measure\", \"value\": \"ind.title\", \"rowHeader\": true},\n"
+	    "      {\"heading\": \"Result\", \"value\": \"value\", \"decimals\": \"ind.decimals\"}]},\n"
+	    "   {\"name\": \"Notes\", \"rows\": \"catalogue\", \"where\": \"ind.section == 'S1'\",\n"
+	    "    \"empty\": \"No notes.\",\n"
+	    "    \"columns\": [{\"heading\": \"Note\", \"value\": \"value\"}]}]}]}\n",
+	    "field,value\nVD,1\nVS,2\n");
+	char *page = page_text(f, "page.html");
+	assert_non_null(strstr(page, "<html lang=\"cy\">"));
+	const char *main = strstr(page, "<main>\n");
+	assert_non_null(main);
+	assert_string_equal(main,
+	                    "<main>\n<h1>Results</h1>\n<p>66.7% satisfied.</p>\n"
+	                    "<section>\n<h2>Measures</h2>\n"
+	                    "<table>\n<caption>Measures, 3 answers</caption>\n"
+	                    "<thead>\n<tr>\n<th scope=\"col\">Measure</th>\n"
+	                    "<th scope=\"col\" class=\"num\">Result</th>\n</tr>\n</thead>\n<tbody>\n"
+	                    "<tr>\n<th scope=\"row\">Satisfied</th>\n<td class=\"num\">66.7</td>\n</tr>\n"
+	                    "</tbody>\n</table>\n</section>\n"
+	                    "<section>\n<h2>Notes</h2>\n<p>No notes.</p>\n</section>\n"
+	                    "</main>\n</body>\n</html>\n");
+	free(page);
+	/* the page's rows are its longest table's */
+	char *manifest = page_text(f, "manifest.json");
+	assert_non_null(strstr(manifest, "\"rows\": 1,\n      \"export\": \"page\",\n      \"format\": \"html\""));
+	free(manifest);
+}
+
+/* What a page cannot do is refused when the schema is loaded, naming the
+ * key, and so are an HTML page's keys in another format. */
+static void export__keys_a_page_cannot_use_are_refused_with_the_reason(void **state)
+{
+	fx *f = *state;
+	static const struct {
+		const char *export, *message;
+	} cases[] = {
+		{"{\"name\": \"p\", \"format\": \"html\", \"file\": \"p.html\", \"title\": \"T\",\n"
+		 " \"sheets\": [{\"name\": \"S\", \"freeze\": false, \"columns\": [{\"heading\": \"C\", \"value\": \"code\"}]}]}",
+		 "exports[0].sheets[0].freeze: an HTML page has no freeze"},
+		{"{\"name\": \"p\", \"format\": \"html\", \"file\": \"p.html\", \"title\": \"T\",\n"
+		 " \"sheets\": [{\"name\": \"S\", \"columns\": [{\"heading\": \"C\", \"value\": \"code\", \"width\": 9}]}]}",
+		 "exports[0].sheets[0].columns[0].width: an HTML page has no width"},
+		{"{\"name\": \"p\", \"format\": \"html\", \"file\": \"p.html\", \"title\": \"T\", \"date\": \"1\",\n"
+		 " \"sheets\": [{\"name\": \"S\", \"columns\": [{\"heading\": \"C\", \"value\": \"code\"}]}]}",
+		 "exports[0].date: an HTML page has no date"},
+		{"{\"name\": \"p\", \"format\": \"html\", \"file\": \"p.html\",\n"
+		 " \"sheets\": [{\"name\": \"S\", \"columns\": [{\"heading\": \"C\", \"value\": \"code\"}]}]}",
+		 "exports[0]: 'title' is missing; it is required here"},
+		{"{\"name\": \"p\", \"format\": \"html\", \"file\": \"p.html\", \"title\": \"T\", \"lang\": \"en_GB\",\n"
+		 " \"sheets\": [{\"name\": \"S\", \"columns\": [{\"heading\": \"C\", \"value\": \"code\"}]}]}",
+		 "exports[0].lang: 'en_GB' is not a language tag"},
+		{"{\"name\": \"p\", \"format\": \"html\", \"file\": \"p.html\", \"title\": \"T\",\n"
+		 " \"sheets\": [{\"name\": \"S\", \"where\": \"code == 'A'\", \"columns\": [{\"heading\": \"C\", \"value\": \"code\"}]}]}",
+		 "exports[0].sheets[0].where: \"where\" chooses among the rows of a table with \"rows\": "
+		 "\"catalogue\"; this table's rows are the data's"},
+		{"{\"name\": \"c\", \"format\": \"csv\", \"file\": \"c.csv\",\n"
+		 " \"columns\": [{\"heading\": \"C\", \"value\": \"code\", \"rowHeader\": true}]}",
+		 "exports[0].columns[0].rowHeader: a CSV export has no rowHeader"},
+		{"{\"name\": \"x\", \"format\": \"xlsx\", \"file\": \"x.xlsx\", \"intro\": \"Hello\",\n"
+		 " \"sheets\": [{\"name\": \"S\", \"columns\": [{\"heading\": \"C\", \"value\": \"code\"}]}]}",
+		 "exports[0].intro: an XLSX export has no intro"},
+		{"{\"name\": \"x\", \"format\": \"pdf\", \"file\": \"x.pdf\"}",
+		 "csv, xlsx or html"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *text = kpix_xasprintf(PAGE_SCHEMA_HEAD " \"exports\": [%s]}\n", cases[i].export);
+		char *path = write_file(f, "bad.json", text);
+		kpix_schema *s = NULL;
+		if (kpix_schema_load(&s, path, NULL) != KPIX_ESCHEMA)
+			fail_msg("case %zu is not refused: %s", i, kpix_error_last());
+		if (!strstr(kpix_error_last(), cases[i].message))
+			fail_msg("case %zu: '%s' does not say '%s'", i, kpix_error_last(), cases[i].message);
+		kpix_schema_free(s);
+		free(path);
+		free(text);
+	}
+}
+
 int main(void)
 {
 #define T(t) cmocka_unit_test_setup_teardown(t, setup, teardown)
@@ -443,6 +617,9 @@ int main(void)
 		T(export__an_unknown_parameter_is_a_usage_error),
 		T(export__the_same_data_gives_the_same_bytes_in_another_directory_and_time_zone),
 		T(export__the_council_example_exports_both_files),
+		T(export__an_html_page_sets_out_the_rows_with_the_data_escaped),
+		T(export__an_html_page_chooses_each_sections_figures_and_says_when_none),
+		T(export__keys_a_page_cannot_use_are_refused_with_the_reason),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
