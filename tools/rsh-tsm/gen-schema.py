@@ -131,6 +131,31 @@ def regulator_layout(spec, codes):
             "properties": lay.get("properties", {}), "sheets": sheets}
 
 
+def publication_page(spec, indicators):
+    """The landlord's own publication page, as a web page and as a CSV: each section's data points
+    chosen by the spec's patterns, in the catalogue's order."""
+    page = spec["publicationPage"]
+    codes = [i["code"] for i in indicators]
+    chosen = []
+    sheets = []
+    for section in page["sections"]:
+        picked = [c for c in codes if any(re.fullmatch(m, c) for m in section["codes"])]
+        if not picked:
+            raise SpecError(f"publicationPage: section '{section['name']}' matches no data point")
+        chosen += [c for c in picked if c not in chosen]
+        sheet = {k: v for k, v in section.items() if k != "codes"}
+        sheet["rows"] = "catalogue"
+        sheet["where"] = "ind.code in (" + ", ".join(f"'{c}'" for c in picked) + ")"
+        sheet["columns"] = page["columns"]
+        sheets.append(sheet)
+    html = {k: page[k] for k in ("name", "title", "lang", "intro", "footer") if k in page}
+    html.update({"format": "html", "file": page["file"], "sheets": sheets})
+    csv = dict(page["csv"])
+    csv.update({"format": "csv", "rows": "catalogue",
+                "where": "ind.code in (" + ", ".join(f"'{c}'" for c in codes if c in chosen) + ")"})
+    return [html, csv]
+
+
 def first(patterns, code):
     for item in patterns:
         m = re.fullmatch(item["match"], code)
@@ -494,6 +519,8 @@ def build(spec):
     exports = list(spec.get("exports", []))
     if "regulatorLayout" in spec:
         exports.append(regulator_layout(spec, known))
+    if "publicationPage" in spec:
+        exports += publication_page(spec, indicators)
     if exports:
         # the year's file and sheet names: %YEAR% (2024-25) and %SHEET% (TSM25)
         text = json.dumps(exports)
