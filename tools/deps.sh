@@ -8,8 +8,10 @@ set -euo pipefail
 # locales: a golden export runs under LC_ALL=de_DE.UTF-8 (a decimal comma)
 # to show that the bytes kpix writes do not depend on the locale.
 # valgrind: tools/memcheck.sh runs the tests under valgrind memcheck.
+# libminizip-dev, libexpat1-dev: reading .xlsx workbooks (the zip archive and
+# its XML); Debian's libxlsxwriter already links the minizip library.
 packages=(build-essential cmake pkg-config libcsv-dev libxlsxwriter-dev libjansson-dev
-          libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev python3
+          libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev libminizip-dev libexpat1-dev python3
           python3-openpyxl locales valgrind)
 missing=()
 for p in "${packages[@]}"; do
