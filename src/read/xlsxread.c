@@ -648,7 +648,9 @@ static void end_cell(xlsx_source *x)
 		put_cell(x, v, x->text_seen > vlen ? x->base.opts.max_field_bytes + 1 : vlen);
 		return;
 	}
-	if (x->has_f && !x->has_v && x->ctype != 'i') {
+	/* openpyxl writes a formula's missing value as an empty <v/> */
+	bool no_value = !x->has_v || (!vlen && x->ctype != 'S' && x->ctype != 's');
+	if (x->has_f && no_value && x->ctype != 'i') {
 		cell_problem(x, "formula-without-value", KPIX_SEVERITY_ERROR, x->col, NULL,
 		             "%s%s%" PRIu64 " holds a formula saved without its value (the workbook was "
 		             "written by a program that does not calculate); open the workbook in "

@@ -313,7 +313,8 @@ static void xlsx__errors_and_formulas_without_values_are_problems_at_their_cell(
 	        "<row r=\"1\"><c t=\"s\"><v>0</v></c><c t=\"s\"><v>0</v></c></row>"
 	        "<row r=\"2\"><c r=\"A2\" t=\"e\"><f>1/0</f><v>#DIV/0!</v></c>"
 	        "<c r=\"B2\"><f>SUM(A1:A3)</f></c></row>"
-	        "<row r=\"3\"><c t=\"e\"><v>#N/A</v></c><c><v>4</v></c></row>",
+	        "<row r=\"3\"><c t=\"e\"><v>#N/A</v></c><c><v>4</v></c></row>"
+	        "<row r=\"4\"><c><f>NA()</f><v></v></c><c t=\"str\"><f>\"\"</f><v></v></c></row>",
 	        false, true);
 	assert_string_equal(
 	        out, "R1:name|name\n"
@@ -325,7 +326,11 @@ static void xlsx__errors_and_formulas_without_values_are_problems_at_their_cell(
 	             "R2:|\n"
 	             "P3:1:excel-error: Data!A3 holds the Excel error #N/A (a lookup found no "
 	             "value), not a value; correct the formula or type the value in\n"
-	             "R3:|4\n");
+	             "R3:|4\n"
+	             "P4:1:formula-without-value: Data!A4 holds a formula saved without its value "
+	             "(the workbook was written by a program that does not calculate); open the "
+	             "workbook in Excel, save it, and send it again, or type the value in\n"
+	             "R4:|\n");
 	free(out);
 }
 
