@@ -168,10 +168,13 @@ typedef struct {
 	size_t max_columns;         /* a wider row is an error; 0 means 16384 */
 	kpix_progress_fn progress;
 	void *progress_ctx;
+	const char *sheet;          /* the sheet of a workbook (.xlsx) to read; NULL: the one
+	                             * named Data, else the first visible sheet */
 } kpix_validate_options;
 
 #define KPIX_VALIDATE_OPTIONS_VERSION 1
-#define KPIX_VALIDATE_OPTIONS_INIT {KPIX_VALIDATE_OPTIONS_VERSION, 0, KPIX_ENCODING_AUTO, 0, 0, NULL, NULL}
+#define KPIX_VALIDATE_OPTIONS_INIT \
+	{KPIX_VALIDATE_OPTIONS_VERSION, 0, KPIX_ENCODING_AUTO, 0, 0, NULL, NULL, NULL}
 
 typedef struct kpix_validator kpix_validator;
 

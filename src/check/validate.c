@@ -1444,7 +1444,7 @@ int kpix_validator_add_file(kpix_validator *v, const char *path)
 	if (rc)
 		return rc;
 	kpix_source_options o = {v->opts.encoding, v->opts.max_field_bytes, v->opts.max_columns,
-	                         v->opts.progress, v->opts.progress_ctx, v->sha256};
+	                         v->opts.progress, v->opts.progress_ctx, v->sha256, v->opts.sheet};
 	kpix_source *src;
 	if ((rc = kpix_source_open(&src, path, &o)) == 0)
 		rc = read_source(v, src);
