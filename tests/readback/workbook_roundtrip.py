@@ -20,7 +20,11 @@ CSV's short row has no workbook of its own). Both runs write the JSON report; th
 severity, row, column and field, and in value wherever Excel kept the text
 as typed (a value Excel turned into a number is compared as a number), and
 the verdict (exit status, error and warning counts, rows read and rejected)
-must be the same. openpyxl belongs to Debian's python3-openpyxl, hence
+must be the same. Then the other commands that read data take the
+workbooks too: `kpix export` of each valid workbook writes what the export
+of its CSV writes (the same files, the same CSV bytes) and `kpix verify`
+re-runs it; `kpix pack` of the housing board's workbooks writes the same
+CSV as the pack of its CSV files. openpyxl belongs to Debian's python3-openpyxl, hence
 /usr/bin/python3. Exit status 0 when every file round-trips, 1 otherwise.
 """
 
@@ -117,6 +121,60 @@ def same_value(a, b):
     return number(a) is not None and number(a) == number(b)
 
 
+def run(kpix, *args, cwd=None):
+    return subprocess.run([kpix] + list(args), capture_output=True, text=True, cwd=cwd,
+                          env=dict(os.environ, SOURCE_DATE_EPOCH="1700000000"))
+
+
+def csv_outputs(out_dir):
+    found = {}
+    for name in sorted(os.listdir(out_dir)):
+        if name.endswith(".csv"):
+            with open(os.path.join(out_dir, name), "rb") as f:
+                found[name] = f.read()
+    return found
+
+
+def other_commands(kpix, tmp, books):
+    """export, verify and pack on the workbooks, against the same on the CSVs."""
+    failures = []
+    for sid, example, base, rc in books:
+        if rc != 0 or sid != "council-kpi-quarterly":
+            continue
+        name = os.path.relpath(example, ROOT)
+        a, b = run(kpix, "export", base + ".csv", "--schema", sid, "--out", base + "-csv-out", "-q"), \
+            run(kpix, "export", base + ".xlsx", "--schema", sid, "--out", base + "-xlsx-out", "-q")
+        if a.returncode != 0 or b.returncode != 0:
+            failures.append(f"export {name}: exit {a.returncode} for the CSV, {b.returncode} for "
+                            f"the workbook ({b.stderr.strip()})")
+            continue
+        if csv_outputs(base + "-csv-out") != csv_outputs(base + "-xlsx-out"):
+            failures.append(f"export {name}: the workbook's export differs from the CSV's")
+        v = run(kpix, "verify", os.path.join(base + "-xlsx-out", "manifest.json"), cwd=tmp)
+        if v.returncode != 0:
+            failures.append(f"verify of the export of {name}'s workbook: exit {v.returncode}: "
+                            f"{v.stdout.strip()} {v.stderr.strip()}")
+        print(f"{sid} {name}: export and verify of the workbook "
+              f"{'same' if not failures else 'DIFFERENT'}")
+    history = [b for b in books if "housing-board" in b[1] and b[3] == 0]
+    if history:
+        args = ["--pack", "housing-board", "--period", "2025-26 Q2", "-q"]
+        a = run(kpix, "pack", *[b[2] + ".csv" for b in history], *args,
+                "--out", os.path.join(tmp, "pack-csv"))
+        b = run(kpix, "pack", *[b[2] + ".xlsx" for b in history], *args,
+                "--out", os.path.join(tmp, "pack-xlsx"))
+        if a.returncode != 0 or b.returncode != 0:
+            failures.append(f"pack: exit {a.returncode} for the CSVs, {b.returncode} for the "
+                            f"workbooks ({b.stderr.strip()})")
+        elif csv_outputs(os.path.join(tmp, "pack-csv")) != csv_outputs(os.path.join(tmp, "pack-xlsx")):
+            failures.append("pack: the workbooks' pack differs from the CSVs'")
+        else:
+            print(f"housing-board pack of {len(history)} workbooks: same")
+    else:
+        failures.append("pack: no housing board history to pack")
+    return failures
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--kpix", required=True)
@@ -124,6 +182,7 @@ def main():
     kpix = os.path.abspath(args.kpix)
     failures = []
     checked = 0
+    books = []  # (schema id, example, base path of its .csv and .xlsx, exit status)
     with tempfile.TemporaryDirectory() as tmp:
         for schema in sorted(glob.glob(os.path.join(ROOT, "schemas", "*.json"))):
             sid = os.path.splitext(os.path.basename(schema))[0]
@@ -148,6 +207,7 @@ def main():
                 rc_csv, csv_report, _ = validate(kpix, base + ".csv", schema, base + ".csv.json")
                 rc_xlsx, xlsx_report, err = validate(kpix, book, schema, book + ".json")
                 checked += 1
+                books.append((sid, example, base, rc_csv))
                 problems = []
                 if rc_csv != rc_xlsx:
                     problems.append(f"exit status {rc_csv} for the CSV, {rc_xlsx} for the "
@@ -178,6 +238,7 @@ def main():
                       f"{'same' if not problems else 'DIFFERENT'}")
                 for p in problems[:20]:
                     failures.append(f"{sid} {name}: {p}")
+        failures += other_commands(kpix, tmp, books)
     for f in failures:
         print("FAIL " + f)
     if checked == 0:
