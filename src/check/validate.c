@@ -409,7 +409,8 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 	case KPIX_T_YEARMONTH: {
 		/* days since 1970, a year, or year * 12 + month - 1 */
 		int32_t n;
-		if ((f->type == KPIX_T_DATE   ? kpix_cast_date(c->data, c->len, f->format, &n)
+		/* a workbook's date cell is a date whatever its format: ISO */
+		if ((f->type == KPIX_T_DATE   ? kpix_cast_date(c->data, c->len, c->date ? NULL : f->format, &n)
 		     : f->type == KPIX_T_YEAR ? kpix_cast_year(c->data, c->len, &n)
 		                              : kpix_cast_yearmonth(c->data, c->len, &n)) != 0)
 			return -1;

@@ -52,6 +52,7 @@
 typedef struct {
 	const char *data; /* UTF-8, NUL-terminated */
 	size_t len;
+	bool date;        /* a workbook's date, written as YYYY-MM-DD whatever the cell's format */
 } kpix_cell;
 
 typedef struct {

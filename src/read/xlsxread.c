@@ -141,6 +141,7 @@ typedef struct {
 typedef struct {
 	uint32_t col;
 	size_t off, len;
+	bool date; /* a date, written YYYY-MM-DD */
 } row_cell;
 
 typedef struct {
@@ -354,10 +355,10 @@ static void end_row(xlsx_source *x)
 		x->out = kpix_xrealloc(x->out, width * sizeof(*x->out));
 	}
 	for (size_t i = 0; i < width; i++)
-		x->out[i] = (kpix_cell){"", 0};
+		x->out[i] = (kpix_cell){"", 0, false};
 	for (size_t i = 0; i < x->ncells && x->cells[i].col <= width; i++)
-		x->out[x->cells[i].col - 1] =
-		        (kpix_cell){x->rowtext.data + x->cells[i].off, x->cells[i].len};
+		x->out[x->cells[i].col - 1] = (kpix_cell){x->rowtext.data + x->cells[i].off,
+		                                          x->cells[i].len, x->cells[i].date};
 	if (!x->stop && hand_over(x, x->row, x->out, width, seen, x->row_malformed) == 0) {
 		x->emitted = x->row;
 		if (!x->header_done && width) {
@@ -390,7 +391,7 @@ static void put_cell(xlsx_source *x, const char *s, size_t len)
 		x->cells_cap = x->cells_cap ? x->cells_cap * 2 : 32;
 		x->cells = kpix_xrealloc(x->cells, x->cells_cap * sizeof(*x->cells));
 	}
-	x->cells[x->ncells++] = (row_cell){x->col, x->rowtext.len, len};
+	x->cells[x->ncells++] = (row_cell){x->col, x->rowtext.len, len, false};
 	kpix_buf_add(&x->rowtext, s, len);
 	kpix_buf_addc(&x->rowtext, '\0');
 }
@@ -612,6 +613,13 @@ static void percent_text(double v, char *buf)
 	strcpy(o, "%");
 }
 
+/* Marks the cell just kept as a date (YYYY-MM-DD), when date. */
+static void mark_date(xlsx_source *x, bool date)
+{
+	if (date && x->ncells && x->cells[x->ncells - 1].col == x->col)
+		x->cells[x->ncells - 1].date = true;
+}
+
 /* What an Excel error value means, for the message. */
 static const char *excel_error_meaning(const char *e)
 {
@@ -704,6 +712,7 @@ static void end_cell(xlsx_source *x)
 		if (vlen > 10 && v[10] == 'T' && strspn(v + 11, "0:.") == vlen - 11)
 			vlen = 10;
 		put_cell(x, v, vlen);
+		mark_date(x, vlen == 10);
 		return;
 	default: {
 		double d;
@@ -712,11 +721,15 @@ static void end_cell(xlsx_source *x)
 			put_cell(x, v, vlen);
 			return;
 		}
+		bool date = false;
 		if (x->ckind == K_PERCENT)
 			percent_text(d, buf);
 		else if (x->ckind == K_NUMBER || !serial_text(x, d, x->ckind, buf))
 			kpix_format_number(d, buf);
+		else
+			date = x->ckind == K_DATE;
 		put_cell(x, buf, strlen(buf));
+		mark_date(x, date);
 	}
 	}
 }

@@ -11,7 +11,8 @@
  * otherwise the first visible sheet.
  *
  * Cells are handed over as the text a person sees in them, in the form the
- * validator reads: shared and inline strings as written; a number as the
+ * validator reads (a date marked as one, so that a date field takes it
+ * whatever format its schema gives for text): shared and inline strings as written; a number as the
  * shortest text that reads back as the same double (kpix_format_number);
  * a number under a date format as an ISO date (YYYY-MM-DD, with THH:MM:SS
  * when the format shows a time too; HH:MM:SS for a time alone), in the

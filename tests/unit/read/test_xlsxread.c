@@ -18,7 +18,8 @@
 #include "util.h"
 #include "xlsxread.h"
 
-/* "R<row>:cell|cell" per record ("!" after the row when malformed),
+/* "R<row>:cell|cell" per record ("!" after the row when malformed, "@"
+ * after a cell marked as a date),
  * "P<row>:<col>:<code>" per problem; with messages, ": message" after it. */
 typedef struct {
 	kpix_buf out;
@@ -34,7 +35,8 @@ static int on_record(void *ctx, const kpix_record *rec)
 	                rec->malformed ? "!" : "");
 	for (size_t i = 0; i < rec->ncells; i++) {
 		assert_int_equal(strlen(rec->cells[i].data), rec->cells[i].len);
-		kpix_buf_printf(&s->out, "%s%s", i ? "|" : "", rec->cells[i].data);
+		kpix_buf_printf(&s->out, "%s%s%s", i ? "|" : "", rec->cells[i].data,
+		                rec->cells[i].date ? "@" : "");
 	}
 	kpix_buf_addc(&s->out, '\n');
 	return s->stop_after && ++s->records >= s->stop_after;
@@ -220,7 +222,7 @@ static void xlsx__libxlsxwriter_cells_are_read_as_excel_shows_them(void **state)
 	kpix_source_info info;
 	char *out = read_path(path, NULL, false, &info);
 	assert_string_equal(out, "R1:name|when|rate|count|ok|money\n"
-	                         "R2:Ann |2024-04-01|82%|0.1|TRUE|27318904\n"
+	                         "R2:Ann |2024-04-01@|82%|0.1|TRUE|27318904\n"
 	                         "R3:\n"
 	                         "R4:1e+20|||0.6666666666666666|FALSE|\n"
 	                         "R5:merged|||||\n"
@@ -283,8 +285,8 @@ static void xlsx__strings_numbers_and_formats(void **state)
 	        "<c s=\"99\"><v>3</v></c></row>",
 	        false, false);
 	assert_string_equal(out, "R1:name| spaced |rich text|line\rbreak _x0041_|in\n"
-	                         "R2:2024-04-01|2024-04-01T18:00:00|36:00:00|82.45%|12.5\n"
-	                         "R3:-5%|150%|7|text|2024-04-01\n"
+	                         "R2:2024-04-01@|2024-04-01T18:00:00|36:00:00|82.45%|12.5\n"
+	                         "R3:-5%|150%|7|text|2024-04-01@\n"
 	                         "R4:0.01|0.30000000000000004|3||\n");
 	free(out);
 }
@@ -297,12 +299,12 @@ static void xlsx__dates_in_both_date_systems_with_excels_1900_leap_day(void **st
 	                   "<c s=\"1\"><v>2958465</v></c><c s=\"1\"><v>2958466</v></c>"
 	                   "<c s=\"1\"><v>0</v></c><c s=\"1\"><v>-1</v></c></row>";
 	char *out = read_rows(rows, false, false);
-	assert_string_equal(out, "R1:1900-01-01|1900-02-28|1900-02-29|1900-03-01|9999-12-31|"
+	assert_string_equal(out, "R1:1900-01-01@|1900-02-28@|1900-02-29@|1900-03-01@|9999-12-31@|"
 	                         "2958466|0|-1\n");
 	free(out);
 	out = read_rows(rows, true, false);
-	assert_string_equal(out, "R1:1904-01-02|1904-02-29|1904-03-01|1904-03-02|2958465|"
-	                         "2958466|1904-01-01|-1\n");
+	assert_string_equal(out, "R1:1904-01-02@|1904-02-29@|1904-03-01@|1904-03-02@|2958465|"
+	                         "2958466|1904-01-01@|-1\n");
 	free(out);
 }
 
