@@ -97,6 +97,8 @@ typedef struct {
 	const char *encoding;  /* how the text was written, such as "utf-8"; a literal */
 	bool complete;         /* read to the end: not stopped by a source-error or by on_record */
 	char sha256[KPIX_SHA256_HEX_SIZE]; /* of the bytes read, every one, a byte-order mark included */
+	char sheet[128];       /* of a workbook, the name of the sheet read (at most 31
+	                        * characters, Excel's limit, cut beyond that); "" otherwise */
 } kpix_source_info;
 
 typedef struct kpix_source kpix_source;

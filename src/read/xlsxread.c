@@ -239,15 +239,14 @@ static KPIX_PRINTF(3, 4) void fatal(xlsx_source *x, uint64_t row, const char *fm
 	kpix_buf_free(&msg);
 }
 
-/* Column number col (1-based) as letters, into buf (at least 4 bytes). */
-static void letters(uint32_t col, char *buf)
+void kpix_column_letters(uint32_t column, char buf[8])
 {
-	char tmp[4];
+	char tmp[8];
 	int n = 0;
-	while (col && n < 3) {
-		col--;
-		tmp[n++] = (char)('A' + col % 26);
-		col /= 26;
+	while (column && n < 7) {
+		column--;
+		tmp[n++] = (char)('A' + column % 26);
+		column /= 26;
 	}
 	for (int i = 0; i < n; i++)
 		buf[i] = tmp[n - 1 - i];
@@ -378,7 +377,7 @@ static void put_cell(xlsx_source *x, const char *s, size_t len)
 	x->row_content = true;
 	if (len > x->base.opts.max_field_bytes) {
 		char ref[8];
-		letters(x->col, ref);
+		kpix_column_letters(x->col, ref);
 		cell_problem(x, "field-too-large", KPIX_SEVERITY_ERROR, x->col, NULL,
 		             "%s%s%" PRIu64 " holds more than the %zu bytes kpix accepts in one cell; "
 		             "the row is not checked",
@@ -649,7 +648,7 @@ static void end_cell(xlsx_source *x)
 	if (!x->cell_ok || x->stop)
 		return;
 	char ref[8];
-	letters(x->col, ref);
+	kpix_column_letters(x->col, ref);
 	const char *v = x->text.data ? x->text.data : "";
 	size_t vlen = x->text.len;
 	if (x->text_seen > x->base.opts.max_field_bytes) {
@@ -832,29 +831,33 @@ static void start_styles(xlsx_source *x, const char *el, const char **atts)
 	}
 }
 
-/* A shared string is the text of its <t>s: its own or its runs'. */
+/* A string (shared, or inline in a cell) is the text of its <t>s, its
+ * own or its runs', without those of its phonetic guide (<rPh>): the
+ * start or end of element el inside one. */
+static void string_part(xlsx_source *x, const char *el, bool start)
+{
+	if (strcmp(el, "t") == 0)
+		x->capture = start;
+	else if (strcmp(el, "rPh") == 0 && (start || x->skip_depth > 0))
+		x->skip_depth += start ? 1 : -1;
+}
+
 static void start_strings(xlsx_source *x, const char *el)
 {
 	if (strcmp(el, "si") == 0) {
 		start_text(x);
 		x->capture = false;
-	} else if (strcmp(el, "t") == 0) {
-		x->capture = true;
-	} else if (strcmp(el, "rPh") == 0) {
-		x->skip_depth++;
+	} else {
+		string_part(x, el, true);
 	}
 }
 
 static void end_strings(xlsx_source *x, const char *el)
 {
-	if (strcmp(el, "rPh") == 0) {
-		x->skip_depth--;
+	if (strcmp(el, "si") != 0) {
+		string_part(x, el, false);
 		return;
 	}
-	if (strcmp(el, "t") == 0)
-		x->capture = false;
-	if (strcmp(el, "si") != 0)
-		return;
 	x->capture = false;
 	if (x->nsst + 2 > x->sst_cap) {
 		if (x->nsst + 1 >= MAX_STRINGS) {
@@ -972,7 +975,7 @@ static void start_sheet(xlsx_source *x, const char *el, const char **atts)
 		}
 		if (col <= x->col) {
 			char before[8];
-			letters(x->col, before);
+			kpix_column_letters(x->col, before);
 			cell_problem(x, "workbook-error", KPIX_SEVERITY_ERROR, col, NULL,
 			             "%s%s comes after %s%" PRIu64 " in the workbook, where cells are "
 			             "kept in order; the workbook is damaged, and the row is not checked",
@@ -1005,10 +1008,8 @@ static void start_sheet(xlsx_source *x, const char *el, const char **atts)
 	} else if (strcmp(el, "is") == 0) {
 		start_text(x);
 		x->capture = false;
-	} else if (strcmp(el, "t") == 0) {
-		x->capture = true;
-	} else if (strcmp(el, "rPh") == 0) {
-		x->skip_depth++;
+	} else {
+		string_part(x, el, true);
 	}
 }
 
@@ -1028,10 +1029,8 @@ static void end_sheet(xlsx_source *x, const char *el)
 	} else if (strcmp(el, "v") == 0) {
 		x->capture = false;
 		x->has_v = true;
-	} else if (strcmp(el, "t") == 0) {
-		x->capture = false;
-	} else if (strcmp(el, "rPh") == 0) {
-		x->skip_depth--;
+	} else if (x->cell_ok) {
+		string_part(x, el, false);
 	}
 }
 
@@ -1414,6 +1413,12 @@ static int xlsx_read(kpix_source *src, const kpix_source_handler *h)
 		styles = t ? resolve(dir, t->target) : NULL;
 		free(x->where);
 		x->where = sheet_prefix(se->name);
+		size_t keep = strlen(se->name) < sizeof(src->info.sheet) ? strlen(se->name)
+		                                                         : sizeof(src->info.sheet) - 1;
+		while (keep && ((unsigned char)se->name[keep] & 0xc0) == 0x80)
+			keep--; /* not inside a character */
+		memcpy(src->info.sheet, se->name, keep);
+		src->info.sheet[keep] = '\0';
 		if (!target)
 			fatal(x, 0, "the workbook is damaged: it does not say where its sheet '%s' is",
 			      se->name);

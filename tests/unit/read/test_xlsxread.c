@@ -229,12 +229,14 @@ static void xlsx__libxlsxwriter_cells_are_read_as_excel_shows_them(void **state)
 	                         "P5:1:merged-cells(w)\n");
 	assert_true(info.complete);
 	assert_int_equal(info.records, 5);
+	assert_string_equal(info.sheet, "Data");
 	free(out);
 
 	/* another sheet by name; a name that is not there lists the sheets */
 	kpix_source_options o = {.sheet = "guide"};
-	out = read_path(path, &o, false, NULL);
+	out = read_path(path, &o, false, &info);
 	assert_string_equal(out, "R1:not this sheet\n");
+	assert_string_equal(info.sheet, "Guide");
 	free(out);
 	o.sheet = "Summary";
 	out = read_path(path, &o, true, &info);
@@ -603,9 +605,25 @@ static void xlsx__caps_and_stopping(void **state)
 	free(path);
 }
 
+static void xlsx__column_letters(void **state)
+{
+	(void)state;
+	const struct {
+		uint32_t col;
+		const char *letters;
+	} cases[] = {{0, ""}, {1, "A"}, {26, "Z"}, {27, "AA"}, {702, "ZZ"}, {703, "AAA"},
+	             {16384, "XFD"}, {UINT32_MAX, "MWLQKWU"}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char buf[8];
+		kpix_column_letters(cases[i].col, buf);
+		assert_string_equal(buf, cases[i].letters);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(xlsx__column_letters),
 		cmocka_unit_test(xlsx__libxlsxwriter_cells_are_read_as_excel_shows_them),
 		cmocka_unit_test(xlsx__without_data_the_first_visible_sheet_is_read),
 		cmocka_unit_test(xlsx__strings_numbers_and_formats),
