@@ -37,6 +37,8 @@
 #define MAX_SHEETS 4096
 #define MAX_STYLES 262144                       /* cell formats (Excel's own limit is 64,000) */
 #define MAX_MERGES_REPORTED 100
+#define MAX_TEXT_RATIO 1000                     /* cell text handed over per byte of sheet XML ... */
+#define TEXT_RATIO_FREE (UINT64_C(256) << 20)   /* ... once past 256 MiB */
 #define EXCEL_ROWS 1048576u
 #define EXCEL_COLS 16384u
 #define CHUNK (64 * 1024)
@@ -140,6 +142,7 @@ typedef struct {
 
 typedef struct {
 	uint32_t col;
+	const char *text; /* a shared string's, NUL-terminated; NULL: at off in rowtext */
 	size_t off, len;
 	bool date; /* a date, written YYYY-MM-DD */
 } row_cell;
@@ -156,6 +159,8 @@ typedef struct {
 	part_kind part;
 	const char *part_name; /* the member being parsed */
 	const char *part_what; /* what it is, for messages */
+	uint64_t part_bytes;   /* of the part being parsed, uncompressed so far */
+	uint64_t handed;       /* bytes of cell text kept from the sheet */
 	bool stop;             /* reading is over: a source-error, or on_record said stop */
 
 	rel *rels;
@@ -356,8 +361,9 @@ static void end_row(xlsx_source *x)
 	for (size_t i = 0; i < width; i++)
 		x->out[i] = (kpix_cell){"", 0, false};
 	for (size_t i = 0; i < x->ncells && x->cells[i].col <= width; i++)
-		x->out[x->cells[i].col - 1] = (kpix_cell){x->rowtext.data + x->cells[i].off,
-		                                          x->cells[i].len, x->cells[i].date};
+		x->out[x->cells[i].col - 1] =
+		        (kpix_cell){x->cells[i].text ? x->cells[i].text : x->rowtext.data + x->cells[i].off,
+		                    x->cells[i].len, x->cells[i].date};
 	if (!x->stop && hand_over(x, x->row, x->out, width, seen, x->row_malformed) == 0) {
 		x->emitted = x->row;
 		if (!x->header_done && width) {
@@ -369,12 +375,24 @@ static void end_row(xlsx_source *x)
 	kpix_buf_clear(&x->rowtext);
 }
 
-/* Keeps len bytes at s as the text of the cell being read. */
-static void put_cell(xlsx_source *x, const char *s, size_t len)
+/* Keeps len bytes at s as the text of the cell being read; shared (a
+ * shared string, NUL-terminated at len, that lasts while the sheet is
+ * read) is pointed to rather than copied. */
+static void put_text(xlsx_source *x, const char *s, size_t len, bool shared)
 {
 	if (!len)
 		return;
 	x->row_content = true;
+	/* a tiny sheet can name one long shared string in cell after cell:
+	 * the text it hands over is held to a multiple of its own size */
+	x->handed += len;
+	if (x->handed > TEXT_RATIO_FREE && x->handed / (x->part_bytes + 1) > MAX_TEXT_RATIO) {
+		fatal(x, x->row, "the sheet %.*s repeats the workbook's shared strings to more than "
+		                 "%d times its own size, as no real workbook does; kpix stopped "
+		                 "reading it",
+		      (int)strlen(x->where) - 1, x->where, MAX_TEXT_RATIO);
+		return;
+	}
 	if (len > x->base.opts.max_field_bytes) {
 		char ref[8];
 		kpix_column_letters(x->col, ref);
@@ -385,14 +403,22 @@ static void put_cell(xlsx_source *x, const char *s, size_t len)
 		len = len < 64 ? len : 64; /* the start of the cell, for the record */
 		while (len && ((unsigned char)s[len] & 0xc0) == 0x80)
 			len--;
+		shared = false;
 	}
 	if (x->ncells == x->cells_cap) {
 		x->cells_cap = x->cells_cap ? x->cells_cap * 2 : 32;
 		x->cells = kpix_xrealloc(x->cells, x->cells_cap * sizeof(*x->cells));
 	}
-	x->cells[x->ncells++] = (row_cell){x->col, x->rowtext.len, len, false};
-	kpix_buf_add(&x->rowtext, s, len);
-	kpix_buf_addc(&x->rowtext, '\0');
+	x->cells[x->ncells++] = (row_cell){x->col, shared ? s : NULL, x->rowtext.len, len, false};
+	if (!shared) {
+		kpix_buf_add(&x->rowtext, s, len);
+		kpix_buf_addc(&x->rowtext, '\0');
+	}
+}
+
+static void put_cell(xlsx_source *x, const char *s, size_t len)
+{
+	put_text(x, s, len, false);
 }
 
 /* ------------------------------------------------------------- the values */
@@ -682,7 +708,7 @@ static void end_cell(xlsx_source *x)
 		}
 		uint64_t off = x->sst_off[i];
 		uint64_t len = x->sst_off[i + 1] - off - 1;
-		put_cell(x, x->sst.data + off, (size_t)len);
+		put_text(x, x->sst.data + off, (size_t)len, true);
 		return;
 	}
 	case 'i':
@@ -1136,6 +1162,7 @@ static int parse_part(xlsx_source *x, const char *name, part_kind kind, const ch
 			break;
 		}
 		total += (uint64_t)n;
+		x->part_bytes = total;
 		if (total > cap) {
 			fatal(x, x->row, "the workbook's %s (%s) holds more than the %" PRIu64 " MiB kpix "
 			                 "reads in it",

@@ -26,6 +26,7 @@ typedef struct {
 	bool messages;
 	int stop_after; /* records to take before asking to stop; 0: all */
 	int records;
+	bool lengths; /* each cell's length in place of its text */
 } seen;
 
 static int on_record(void *ctx, const kpix_record *rec)
@@ -35,8 +36,11 @@ static int on_record(void *ctx, const kpix_record *rec)
 	                rec->malformed ? "!" : "");
 	for (size_t i = 0; i < rec->ncells; i++) {
 		assert_int_equal(strlen(rec->cells[i].data), rec->cells[i].len);
-		kpix_buf_printf(&s->out, "%s%s%s", i ? "|" : "", rec->cells[i].data,
-		                rec->cells[i].date ? "@" : "");
+		if (s->lengths)
+			kpix_buf_printf(&s->out, "%s%zu", i ? "|" : "", rec->cells[i].len);
+		else
+			kpix_buf_printf(&s->out, "%s%s%s", i ? "|" : "", rec->cells[i].data,
+			                rec->cells[i].date ? "@" : "");
 	}
 	kpix_buf_addc(&s->out, '\n');
 	return s->stop_after && ++s->records >= s->stop_after;
@@ -433,6 +437,53 @@ static void xlsx__a_zip_bomb_is_stopped(void **state)
 	free(path);
 }
 
+static void xlsx__one_long_shared_string_in_many_cells_is_stopped(void **state)
+{
+	(void)state;
+	/* a 1,000,000-byte shared string, named by 400 cells of 20 bytes each */
+	size_t big = 1000000;
+	char *sst = kpix_xmalloc(big + 200);
+	int n = sprintf(sst, "<sst " NS "><si><t>");
+	memset(sst + n, 'x', big);
+	strcpy(sst + n + big, "</t></si></sst>");
+	kpix_buf rows = KPIX_BUF_INIT;
+	for (int r = 1; r <= 40; r++) {
+		kpix_buf_printf(&rows, "<row r=\"%d\">", r);
+		for (int c = 0; c < 10; c++)
+			kpix_buf_adds(&rows, "<c t=\"s\"><v>0</v></c>");
+		kpix_buf_adds(&rows, "</row>");
+	}
+	char *sheet = kpix_xasprintf("<worksheet " NS "><sheetData>%s</sheetData></worksheet>",
+	                             rows.data);
+	part parts[] = {{"_rels/.rels", root_rels, 0},
+	                {"xl/workbook.xml", book_1900, 0},
+	                {"xl/_rels/workbook.xml.rels", book_rels, 0},
+	                {"xl/styles.xml", styles, 0},
+	                {"xl/sharedStrings.xml", sst, 0},
+	                {"xl/worksheets/sheet1.xml", sheet, 0}};
+	char *path = temp_path(".xlsx");
+	write_zip(path, parts, 6);
+	kpix_source *src;
+	assert_int_equal(kpix_source_open(&src, path, NULL), 0);
+	seen s = {KPIX_BUF_INIT, true, 0, 0, true};
+	kpix_source_handler h = {on_record, on_problem, &s};
+	assert_int_equal(kpix_source_read(src, &h), 0);
+	assert_false(kpix_source_info_get(src)->complete);
+	assert_non_null(strstr(s.out.data, "R26:1000000|1000000|1000000|1000000|1000000|"));
+	assert_int_equal(kpix_source_info_get(src)->records, 26); /* 268 cells: past 256 MiB */
+	assert_non_null(strstr(s.out.data, "P27:0:source-error: the sheet Data repeats the "
+	                                   "workbook's shared strings to more than 1000 times its "
+	                                   "own size, as no real workbook does; kpix stopped "
+	                                   "reading it\n"));
+	kpix_source_close(src);
+	kpix_buf_free(&s.out);
+	kpix_buf_free(&rows);
+	free(sheet);
+	free(sst);
+	unlink(path);
+	free(path);
+}
+
 static void xlsx__damaged_and_cut_short_archives(void **state)
 {
 	(void)state;
@@ -632,6 +683,7 @@ int main(void)
 		cmocka_unit_test(xlsx__damaged_cells_and_rows),
 		cmocka_unit_test(xlsx__a_document_type_is_refused),
 		cmocka_unit_test(xlsx__a_zip_bomb_is_stopped),
+		cmocka_unit_test(xlsx__one_long_shared_string_in_many_cells_is_stopped),
 		cmocka_unit_test(xlsx__damaged_and_cut_short_archives),
 		cmocka_unit_test(xlsx__other_files_are_one_sentence),
 		cmocka_unit_test(xlsx__caps_and_stopping),
