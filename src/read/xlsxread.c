@@ -645,6 +645,34 @@ static void mark_date(xlsx_source *x, bool date)
 		x->cells[x->ncells - 1].date = true;
 }
 
+/* True when the number written s (len bytes) is already what
+ * kpix_format_number writes for it, so it need not be read and written
+ * again (most numbers of a sheet): plain decimal digits, no leading zero
+ * but one before the point, none at the end of a fraction, at most 15
+ * significant digits (two such decimals never read as the same double,
+ * so no shorter one reads as this one), and a magnitude that %g writes
+ * without an exponent (an integer below 10^15, or a fraction with at
+ * most three zeros after the point). */
+static bool shortest_already(const char *s, size_t len)
+{
+	size_t i = s[0] == '-', ints = 0, zeros = 0, fracs = 0;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, ints++;
+	if (!ints || ints > 15 || (ints > 1 && s[i - ints] == '0'))
+		return false;
+	if (i == len)
+		return !(s[0] == '-' && s[1] == '0'); /* "-0" is written 0 */
+	if (s[i++] != '.')
+		return false;
+	bool zero_int = ints == 1 && s[i - 2] == '0';
+	while (i < len && s[i] == '0' && zero_int)
+		i++, zeros++;
+	while (i < len && s[i] >= '0' && s[i] <= '9')
+		i++, fracs++;
+	return i == len && fracs && s[len - 1] != '0' && zeros <= 3 &&
+	       (zero_int ? fracs : ints + zeros + fracs) <= 15;
+}
+
 /* What an Excel error value means, for the message. */
 static const char *excel_error_meaning(const char *e)
 {
@@ -740,6 +768,10 @@ static void end_cell(xlsx_source *x)
 		mark_date(x, vlen == 10);
 		return;
 	default: {
+		if (x->ckind == K_NUMBER && vlen && shortest_already(v, vlen)) {
+			put_cell(x, v, vlen);
+			return;
+		}
 		double d;
 		kpix_numfmt nf = KPIX_NUMFMT_INIT;
 		if (kpix_cast_number(v, vlen, &nf, &d) != 0) {

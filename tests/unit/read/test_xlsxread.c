@@ -14,6 +14,7 @@
 #include <xlsxwriter.h>
 #include <zip.h>
 
+#include "cast.h"
 #include "source.h"
 #include "util.h"
 #include "xlsxread.h"
@@ -295,6 +296,39 @@ static void xlsx__strings_numbers_and_formats(void **state)
 	                         "R3:-5%|150%|7|text|2024-04-01@\n"
 	                         "R4:0.01|0.30000000000000004|3||\n");
 	free(out);
+}
+
+/* Every number is handed over as kpix_format_number writes the double
+ * its text reads as, whether or not the reader had to read it. */
+static void xlsx__numbers_are_written_as_kpix_writes_them(void **state)
+{
+	(void)state;
+	static const char *const texts[] = {
+		"0", "-0", "1", "-1", "7", "1200", "-1200", "123456789012345", "1234567890123456",
+		"100000000000000", "1000000000000000", "0.0001", "0.00001", "0.00012", "-0.0005",
+		"12.50", "012", "1.0", "0.1", "-0.5", "10.05", "3.14159265358979",
+		"3.141592653589793", "1E3", "1e-7", "99999999999999.9", "0.000123456789012345",
+		"0.30000000000000004", "123456789.123456", "12345678901234.5", "5e-324",
+		"1.7976931348623157E+308", "00.5", "-.5", "1.", "0.10",
+	};
+	size_t n = sizeof(texts) / sizeof(texts[0]);
+	kpix_buf rows = KPIX_BUF_INIT, want = KPIX_BUF_INIT;
+	kpix_numfmt nf = KPIX_NUMFMT_INIT;
+	for (size_t i = 0; i < n; i++) {
+		kpix_buf_printf(&rows, "<row r=\"%zu\"><c><v>%s</v></c></row>", i + 1, texts[i]);
+		double d;
+		char buf[32];
+		if (kpix_cast_number(texts[i], strlen(texts[i]), &nf, &d) == 0)
+			kpix_format_number(d, buf);
+		else
+			strcpy(buf, texts[i]);
+		kpix_buf_printf(&want, "R%zu:%s\n", i + 1, buf);
+	}
+	char *out = read_rows(rows.data, false, false);
+	assert_string_equal(out, want.data);
+	free(out);
+	kpix_buf_free(&rows);
+	kpix_buf_free(&want);
 }
 
 static void xlsx__dates_in_both_date_systems_with_excels_1900_leap_day(void **state)
@@ -678,6 +712,7 @@ int main(void)
 		cmocka_unit_test(xlsx__libxlsxwriter_cells_are_read_as_excel_shows_them),
 		cmocka_unit_test(xlsx__without_data_the_first_visible_sheet_is_read),
 		cmocka_unit_test(xlsx__strings_numbers_and_formats),
+		cmocka_unit_test(xlsx__numbers_are_written_as_kpix_writes_them),
 		cmocka_unit_test(xlsx__dates_in_both_date_systems_with_excels_1900_leap_day),
 		cmocka_unit_test(xlsx__errors_and_formulas_without_values_are_problems_at_their_cell),
 		cmocka_unit_test(xlsx__damaged_cells_and_rows),
