@@ -10,8 +10,10 @@ set -euo pipefail
 # valgrind: tools/memcheck.sh runs the tests under valgrind memcheck.
 # chromium: tests/browser/ loads the HTML pages kpix writes in a real browser
 # (headless) and checks what it shows.
+# libminizip-dev, libexpat1-dev: reading .xlsx workbooks (the zip archive and
+# its XML); Debian's libxlsxwriter already links the minizip library.
 packages=(build-essential cmake pkg-config libcsv-dev libxlsxwriter-dev libjansson-dev
-          libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev python3
+          libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev libminizip-dev libexpat1-dev python3
           python3-openpyxl locales valgrind chromium)
 missing=()
 for p in "${packages[@]}"; do

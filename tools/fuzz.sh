@@ -9,7 +9,7 @@
 #   --work DIR      where the scratch corpora, crash artifacts and logs go
 #                   (default build-fuzz/run; emptied first, per target)
 #   --build-only    build the targets and stop
-#   TARGET          csv, schema, expr, validate, export or verify (default: all)
+#   TARGET          csv, schema, expr, validate, export, verify or xlsx (default: all)
 #
 # Prints a table: per target the seconds, executions, executions a second,
 # coverage (libFuzzer's cov: and ft:), corpus size and PASS or FAIL. Exits
@@ -27,13 +27,13 @@ while (($#)); do
     --time) seconds=${2:?--time needs a number of seconds}; shift 2 ;;
     --work) work=${2:?--work needs a directory}; shift 2 ;;
     --build-only) build_only=1; shift ;;
-    csv|schema|expr|validate|export|verify) targets+=("$1"); shift ;;
-    *) echo "fuzz.sh: unknown argument '$1'; usage: tools/fuzz.sh [--time SECONDS] [--work DIR] [--build-only] [csv|schema|expr|validate|export|verify...]" >&2
+    csv|schema|expr|validate|export|verify|xlsx) targets+=("$1"); shift ;;
+    *) echo "fuzz.sh: unknown argument '$1'; usage: tools/fuzz.sh [--time SECONDS] [--work DIR] [--build-only] [csv|schema|expr|validate|export|verify|xlsx...]" >&2
        exit 2 ;;
   esac
 done
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "fuzz.sh: --time takes whole seconds, not '$seconds'" >&2; exit 2; }
-((${#targets[@]})) || targets=(csv schema expr validate export verify)
+((${#targets[@]})) || targets=(csv schema expr validate export verify xlsx)
 
 bash tools/deps.sh || exit 1
 missing=()

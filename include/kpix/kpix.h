@@ -144,6 +144,10 @@ typedef enum {
 	KPIX_ENCODING_CP1252     /* Windows-1252, converted */
 } kpix_encoding;
 
+/* Column number column (1-based) as letters, as a spreadsheet shows it: 1 is
+ * A, 27 is AA, 16384 is XFD. buf holds 8 bytes; 0 gives "". */
+void kpix_column_letters(uint32_t column, char buf[8]);
+
 /* The encoding named s, as --encoding and a manifest's options name it:
  * "auto", "utf-8" (or "utf8"), "windows-1252" (or "cp1252"). 0 with *out
  * set, or -1 for any other name (*out untouched). */
@@ -168,10 +172,13 @@ typedef struct {
 	size_t max_columns;         /* a wider row is an error; 0 means 16384 */
 	kpix_progress_fn progress;
 	void *progress_ctx;
+	const char *sheet;          /* the sheet of a workbook (.xlsx) to read; NULL: the one
+	                             * named Data, else the first visible sheet */
 } kpix_validate_options;
 
 #define KPIX_VALIDATE_OPTIONS_VERSION 1
-#define KPIX_VALIDATE_OPTIONS_INIT {KPIX_VALIDATE_OPTIONS_VERSION, 0, KPIX_ENCODING_AUTO, 0, 0, NULL, NULL}
+#define KPIX_VALIDATE_OPTIONS_INIT \
+	{KPIX_VALIDATE_OPTIONS_VERSION, 0, KPIX_ENCODING_AUTO, 0, 0, NULL, NULL, NULL}
 
 typedef struct kpix_validator kpix_validator;
 

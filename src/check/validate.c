@@ -414,7 +414,8 @@ static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 	case KPIX_T_YEARMONTH: {
 		/* days since 1970, a year, or year * 12 + month - 1 */
 		int32_t n;
-		if ((f->type == KPIX_T_DATE   ? kpix_cast_date(c->data, c->len, f->format, &n)
+		/* a workbook's date cell is a date whatever its format: ISO */
+		if ((f->type == KPIX_T_DATE   ? kpix_cast_date(c->data, c->len, c->date ? NULL : f->format, &n)
 		     : f->type == KPIX_T_YEAR ? kpix_cast_year(c->data, c->len, &n)
 		                              : kpix_cast_yearmonth(c->data, c->len, &n)) != 0)
 			return -1;
@@ -1625,7 +1626,7 @@ int kpix_validator_add_file(kpix_validator *v, const char *path)
 	if (rc)
 		return rc;
 	kpix_source_options o = {v->opts.encoding, v->opts.max_field_bytes, v->opts.max_columns,
-	                         v->opts.progress, v->opts.progress_ctx, v->sha256};
+	                         v->opts.progress, v->opts.progress_ctx, v->sha256, v->opts.sheet};
 	kpix_source *src;
 	if ((rc = kpix_source_open(&src, path, &o)) == 0)
 		rc = read_source(v, src);

@@ -218,6 +218,7 @@ int cli_validate_options(const cli_command *cmd, const cli_args *a, kpix_validat
 {
 	const char *max_errors = cli_value(cmd, a, "max-errors");
 	const char *encoding = cli_value(cmd, a, "encoding");
+	opts->sheet = cli_value(cmd, a, "sheet");
 	if (max_errors && parse_max_errors(max_errors, &opts->max_errors) != 0)
 		return -1;
 	if (encoding && parse_encoding(encoding, &opts->encoding) != 0)

@@ -20,6 +20,7 @@ static const cli_option options[] = {
 	{"max-errors", 0, "N", "keep at most N diagnostics in the report (default 1000; all are counted)"},
 	CLI_OPTION_ENCODING,
 	CLI_OPTION_PREVIOUS,
+	{"sheet", 0, "NAME", "the sheet to read in a workbook (default: Data, else the first visible)"},
 	{"quiet", 'q', NULL, "no progress on the terminal"},
 	CLI_OPTIONS_END,
 };
@@ -148,11 +149,15 @@ const cli_command cmd_validate = {
 	"validate",
 	"check data files against a schema",
 	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json] [--max-errors N]\n"
-	"                     [--previous FILE] [--encoding auto|utf-8|windows-1252] [-q]",
+	"                     [--previous FILE] [--encoding auto|utf-8|windows-1252] [--sheet NAME] [-q]",
 	"Reads each file once, streaming, and reports every problem with its file, row\n"
 	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
 	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
 	"across all the files given, as one table.\n"
+	"\n"
+	"A file is a CSV file or an Excel workbook (.xlsx), told apart by its\n"
+	"content; of a workbook kpix reads the sheet named Data, else the first\n"
+	"visible sheet, or the sheet --sheet names.\n"
 	"\n"
 	"exit codes: 0 the data is valid (warnings allowed), 1 the data has errors,\n"
 	"2 a usage or schema error, 3 a file could not be read or written,\n"

@@ -22,21 +22,6 @@ int kpix_render_parse_format(const char *name, kpix_render_format *out)
 	return 0;
 }
 
-/* Column letters as a spreadsheet shows them: 1 -> A, 27 -> AA. */
-static void column_letters(uint32_t col, char *buf)
-{
-	char tmp[8];
-	int n = 0;
-	while (col > 0 && n < 7) {
-		col--;
-		tmp[n++] = (char)('A' + col % 26);
-		col /= 26;
-	}
-	for (int i = 0; i < n; i++)
-		buf[i] = tmp[n - 1 - i];
-	buf[n] = '\0';
-}
-
 static const char *severity_name(kpix_severity s)
 {
 	return s == KPIX_SEVERITY_WARNING ? "warning" : "error";
@@ -80,12 +65,12 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 		char where[96];
 		char letters[8];
 		if (d->row && d->column) {
-			column_letters(d->column, letters);
+			kpix_column_letters(d->column, letters);
 			snprintf(where, sizeof(where), "row %" PRIu64 ", column %s", d->row, letters);
 		} else if (d->row) {
 			snprintf(where, sizeof(where), "row %" PRIu64, d->row);
 		} else if (d->column) {
-			column_letters(d->column, letters);
+			kpix_column_letters(d->column, letters);
 			snprintf(where, sizeof(where), "column %s", letters);
 		} else {
 			snprintf(where, sizeof(where), "whole table");

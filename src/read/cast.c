@@ -824,7 +824,15 @@ void kpix_format_number(double v, char *buf)
 		return;
 	}
 	static const kpix_numfmt fmt = KPIX_NUMFMT_INIT;
-	for (int prec = 1; prec <= 17; prec++) {
+	/* The shortest text is found from 15 digits up: a double whose shortest
+	 * decimal has k <= 15 digits lies so near it that %.15g rounds to that
+	 * decimal, and %g drops the zeros after it; and %.15g chooses an
+	 * exponent where %.kg would, but for integers, written in full below
+	 * either way. One to three tries rather than up to seventeen. Not for
+	 * subnormal numbers (below 2.2250738585072014e-308), which hold fewer
+	 * digits: those are tried from one digit up. */
+	bool normal = v >= 2.2250738585072014e-308 || v <= -2.2250738585072014e-308;
+	for (int prec = normal ? 15 : 1; prec <= 17; prec++) {
 		snprintf(buf, 32, "%.*g", prec, v);
 		/* whatever the locale made of the decimal point, make it '.' */
 		for (char *c = buf; *c; c++)

@@ -3,12 +3,16 @@
 #include "source.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvread.h"
 #include "jsonw.h"
 #include "util.h"
+#include "xlsxread.h"
 
 #define DEFAULT_MAX_FIELD_BYTES (1024 * 1024)
 #define DEFAULT_MAX_COLUMNS 16384
@@ -27,23 +31,141 @@ void kpix_source_init(kpix_source *src, const kpix_source_ops *ops,
 	src->info.encoding = "ascii";
 }
 
-/* The formats kpix reads, each with the function that opens a file as its
- * source. The first whose claim answers yes for the path opens it; the
- * last claims every file. */
+/* ------------------------------------------------ files that are not data */
+
+/* A file kpix knows is not a table it reads (a legacy Excel workbook, a
+ * PDF, a program): reading it reports one source-error, the sentence
+ * saying what the file is and what to do, and hands over no record. */
+typedef struct {
+	kpix_source base;
+	const char *why; /* a literal */
+} refused_source;
+
+static int refused_read(kpix_source *src, const kpix_source_handler *h)
+{
+	refused_source *rs = (refused_source *)src;
+	if (h->on_problem)
+		h->on_problem(h->ctx, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, rs->why);
+	src->info.complete = false;
+	return 0;
+}
+
+static void refused_close(kpix_source *src)
+{
+	free(src);
+}
+
+static const kpix_source_ops refused_ops = {refused_read, refused_close};
+
+/* The files kpix recognises by their first bytes and refuses, each with
+ * what to do instead. */
 static const struct {
-	bool (*claims)(const char *path);
-	int (*open)(kpix_source **out, const char *path, const kpix_source_options *opts);
-} formats[] = {
-	{NULL, kpix_csv_source_open},
+	const char *magic;
+	size_t len;
+	const char *why;
+} refused_kinds[] = {
+	{"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8,
+	 "the file is in the old Office format of Excel 97-2003 (.xls), or is a workbook "
+	 "protected by a password, which Excel saves in that format too; kpix reads .xlsx "
+	 "workbooks and CSV files: open it in Excel and save it (without a password) as "
+	 "'Excel Workbook (.xlsx)' or 'CSV UTF-8 (Comma delimited)'"},
+	{"%PDF-", 5,
+	 "the file is a PDF document, not a table of data; kpix reads .xlsx workbooks and CSV "
+	 "files: send the spreadsheet the PDF was made from"},
+	{"\x1f\x8b", 2,
+	 "the file is compressed with gzip; kpix reads .xlsx workbooks and CSV files: "
+	 "uncompress it first (gunzip)"},
+	{"{\\rtf", 5,
+	 "the file is a Rich Text document, not a table of data; kpix reads .xlsx workbooks "
+	 "and CSV files"},
+	{"\x89PNG", 4, "the file is a PNG picture, not a table of data; kpix reads .xlsx "
+	                "workbooks and CSV files"},
+	{"\xff\xd8\xff", 3, "the file is a JPEG picture, not a table of data; kpix reads .xlsx "
+	                    "workbooks and CSV files"},
+	{"\x7f" "ELF", 4, "the file is a program, not a table of data; kpix reads .xlsx "
+	                 "workbooks and CSV files"},
+	{"7z\xbc\xaf\x27\x1c", 6, "the file is a 7-Zip archive; kpix reads .xlsx workbooks and CSV "
+	                         "files: take the table out of the archive first"},
+	{"Rar!", 4, "the file is a RAR archive; kpix reads .xlsx workbooks and CSV files: take "
+	            "the table out of the archive first"},
 };
 
+/* Binary content that is none of the kinds above: more than one byte in
+ * four of the file's first 4 KiB (at least 32 bytes) a control character,
+ * where text has almost none (a CSV with a stray NUL here and there is
+ * left to the CSV reader, which names each). UTF-16 text (NUL in every other byte) is left to the CSV reader,
+ * which says how to save it. */
+static bool looks_binary(const unsigned char *d, size_t n)
+{
+	if (n >= 2 && ((d[0] == 0xff && d[1] == 0xfe) || (d[0] == 0xfe && d[1] == 0xff)))
+		return false;
+	if (n >= 4 && ((d[0] && !d[1] && d[2] && !d[3]) || (!d[0] && d[1] && !d[2] && d[3])))
+		return false;
+	size_t control = 0;
+	for (size_t i = 0; i < n; i++)
+		control += (d[i] < 0x20 && d[i] != '\t' && d[i] != '\n' && d[i] != '\r' &&
+		            d[i] != '\f') ||
+		           d[i] == 0x7f;
+	return n >= 32 && control * 4 > n;
+}
+
+/* What the first bytes of the file at path say it is: 'z' a zip archive,
+ * 'r' a kind refused (*why set), 'c' anything else, read as CSV. A file
+ * that cannot be read is left to the CSV reader, which reports it. */
+static char sniff(const char *path, const char **why)
+{
+	struct stat st;
+	if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+		return 'c'; /* a pipe is read once, by the CSV reader */
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return 'c';
+	unsigned char head[4096];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+	close(fd);
+	if (n <= 0)
+		return 'c';
+	size_t len = (size_t)n;
+	if (len >= 4 && head[0] == 'P' && head[1] == 'K' &&
+	    ((head[2] == 3 && head[3] == 4) || (head[2] == 5 && head[3] == 6) ||
+	     (head[2] == 7 && head[3] == 8)))
+		return 'z';
+	for (size_t i = 0; i < sizeof(refused_kinds) / sizeof(refused_kinds[0]); i++)
+		if (len >= refused_kinds[i].len &&
+		    memcmp(head, refused_kinds[i].magic, refused_kinds[i].len) == 0) {
+			*why = refused_kinds[i].why;
+			return 'r';
+		}
+	if (looks_binary(head, len)) {
+		*why = "the file is not text: it holds bytes that never appear in a CSV file (NUL and "
+		       "other control characters), so it is some other kind of file or is damaged; "
+		       "kpix reads .xlsx workbooks and CSV files";
+		return 'r';
+	}
+	return 'c';
+}
+
+/* Opens the file at path as the source its first bytes call for: a zip
+ * archive as a workbook (xlsxread.h), a kind of file kpix knows it does
+ * not read as one sentence saying so, anything else as CSV. The name of
+ * the file plays no part: a workbook saved as .csv is still read. */
 int kpix_source_open(kpix_source **out, const char *path, const kpix_source_options *opts)
 {
 	*out = NULL;
-	size_t i = 0;
-	while (formats[i].claims && !formats[i].claims(path))
-		i++;
-	return formats[i].open(out, path, opts);
+	const char *why = NULL;
+	switch (sniff(path, &why)) {
+	case 'z':
+		return kpix_xlsx_source_open(out, path, opts);
+	case 'r': {
+		refused_source *rs = kpix_xcalloc(1, sizeof(*rs));
+		kpix_source_init(&rs->base, &refused_ops, opts);
+		rs->why = why;
+		*out = &rs->base;
+		return 0;
+	}
+	default:
+		return kpix_csv_source_open(out, path, opts);
+	}
 }
 
 int kpix_source_read(kpix_source *src, const kpix_source_handler *h)

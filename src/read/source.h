@@ -2,9 +2,10 @@
  *
  * Validation, the schema's reference files and csv-dump read their data
  * through this interface and know nothing of the format underneath. The
- * CSV reader (csvread.h) is the first source; another format is another
- * source: a file that fills in a kpix_source_ops, and its line in the
- * table of formats that kpix_source_open picks from (source.c).
+ * CSV reader (csvread.h) is the first source, a sheet of an Excel workbook
+ * (xlsxread.h) the second; another format is another source: a file that
+ * fills in a kpix_source_ops, and the test of the file's first bytes that
+ * kpix_source_open picks it by (source.c).
  *
  * A source hands its records over (pushes them) rather than being asked
  * for each: a reader over a parser that calls back, as libcsv and the XML
@@ -51,6 +52,7 @@
 typedef struct {
 	const char *data; /* UTF-8, NUL-terminated */
 	size_t len;
+	bool date;        /* a workbook's date, written as YYYY-MM-DD whatever the cell's format */
 } kpix_cell;
 
 typedef struct {
@@ -80,6 +82,7 @@ typedef struct {
 	kpix_progress_fn progress;  /* NULL for none */
 	void *progress_ctx;
 	bool sha256;                /* hash the bytes as they are read, into the info's sha256 */
+	const char *sheet;          /* a workbook's sheet to read; NULL: see xlsxread.h */
 } kpix_source_options;
 
 /* What a source has read; final once kpix_source_read has returned.
@@ -94,6 +97,8 @@ typedef struct {
 	const char *encoding;  /* how the text was written, such as "utf-8"; a literal */
 	bool complete;         /* read to the end: not stopped by a source-error or by on_record */
 	char sha256[KPIX_SHA256_HEX_SIZE]; /* of the bytes read, every one, a byte-order mark included */
+	char sheet[128];       /* of a workbook, the name of the sheet read (at most 31
+	                        * characters, Excel's limit, cut beyond that); "" otherwise */
 } kpix_source_info;
 
 typedef struct kpix_source kpix_source;
@@ -120,9 +125,13 @@ struct kpix_source {
 void kpix_source_init(kpix_source *src, const kpix_source_ops *ops,
                       const kpix_source_options *opts);
 
-/* Opens the file at path as the source its format needs (today every file
- * is read as CSV). Returns 0, or KPIX_EIO with *out NULL. The caller frees
- * the source with kpix_source_close. */
+/* Opens the file at path as the source its format needs, judged by its
+ * first bytes and never by its name: a zip archive as a workbook
+ * (xlsxread.h), a file of a kind kpix knows it does not read (a legacy
+ * .xls workbook, a PDF, other binary content) as a source whose reading
+ * reports one source-error saying what to do, anything else as CSV.
+ * Returns 0, or KPIX_EIO with *out NULL. The caller frees the source with
+ * kpix_source_close. */
 int kpix_source_open(kpix_source **out, const char *path, const kpix_source_options *opts);
 
 /* Hands every record of the source to h (see above). Returns 0, or

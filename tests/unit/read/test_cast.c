@@ -1294,9 +1294,62 @@ static void date__hostile_dates_are_read_or_refused_with_a_reason(void **state)
 	}
 }
 
+/* kpix_format_number as it was written first: every precision from one
+ * digit up, the first whose text reads back as v. */
+static void format_number_slowly(double v, char *buf)
+{
+	if (v == 0) {
+		strcpy(buf, "0");
+		return;
+	}
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, 32, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	if (strchr(buf, 'e') && v < 1e15 && v > -1e15 && v == (double)(long long)v)
+		snprintf(buf, 32, "%lld", (long long)v);
+}
+
+/* It tries precisions from 15 up (from 1 for subnormal numbers): the same
+ * text as trying them all, on doubles of every kind and size. */
+static void number__format_finds_the_shortest_text_as_trying_every_precision(void **state)
+{
+	(void)state;
+	uint64_t s = 88172645463325252u;
+	for (long i = 0; i < 100000; i++) {
+		s ^= s << 13;
+		s ^= s >> 7;
+		s ^= s << 17;
+		double v;
+		switch (i % 4) {
+		case 0: /* any bits: subnormal, huge, tiny */
+			memcpy(&v, &s, sizeof(v));
+			if (!isfinite(v))
+				continue;
+			break;
+		case 1: /* decimals as data has them */
+			v = (double)(int64_t)(s % 2000000000000000u) / pow(10, (double)(s >> 60));
+			break;
+		case 2: /* short mantissas at every scale */
+			v = (double)(s % 100000) * pow(10, (int)(s >> 58) - 32);
+			break;
+		default: /* full-precision fractions */
+			v = (double)(s >> 11) / 9007199254740992.0 * pow(10, (int)((s >> 3) % 40) - 20);
+			break;
+		}
+		char want[32], got[32];
+		format_number_slowly(v, want);
+		kpix_format_number(v, got);
+		if (strcmp(want, got) != 0)
+			fail_msg("%.17g: %s, not %s", v, got, want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(number__format_finds_the_shortest_text_as_trying_every_precision),
 		cmocka_unit_test(number__plain_digits_read_exactly),
 		cmocka_unit_test(number__hostile_values_are_read_or_refused_with_a_reason),
 		cmocka_unit_test(date__hostile_dates_are_read_or_refused_with_a_reason),
