@@ -29,6 +29,36 @@ class SpecError(Exception):
     pass
 
 
+def item_key(item):
+    """What names an item of one of the spec's lists: its code, match or heading."""
+    for key in ("code", "match", "heading"):
+        if isinstance(item, dict) and key in item:
+            return item[key]
+    raise SpecError(f"edits: an item with no code, match or heading: {item}")
+
+
+def edit_list(items, edits, where):
+    """The list items changed as edits says: 'drop' the items so named, 'set' (replace in place)
+    an item with the same name, then 'prepend' and 'append' new ones. Naming an item that is not
+    there is an error, so that an edit cannot outlive the base it was written for."""
+    items = list(items)
+    names = [item_key(i) for i in items]
+    for name in edits.get("drop", []):
+        if name not in names:
+            raise SpecError(f"edits of {where}: nothing named '{name}' to drop")
+        at = names.index(name)
+        del items[at], names[at]
+    for item in edits.get("set", []):
+        name = item_key(item)
+        if name not in names:
+            raise SpecError(f"edits of {where}: nothing named '{name}' to set")
+        items[names.index(name)] = item
+    unknown = set(edits) - {"drop", "set", "prepend", "append"}
+    if unknown:
+        raise SpecError(f"edits of {where}: {sorted(unknown)} not understood (drop, set, prepend, append)")
+    return list(edits.get("prepend", [])) + items + list(edits.get("append", []))
+
+
 def load_spec(path):
     with open(path, encoding="utf-8") as f:
         spec = json.load(f)
@@ -39,6 +69,14 @@ def load_spec(path):
                 merged = dict(base["schema"])
                 merged.update(value)
                 base["schema"] = merged
+            elif key == "edits":
+                for name, edits in value.items():
+                    target = base
+                    for part in name.split("."):
+                        if part not in target:
+                            raise SpecError(f"edits: the base spec has no '{name}'")
+                        parent, target = target, target[part]
+                    parent[part] = edit_list(target, edits, name)
             elif key != "base":
                 base[key] = value
         spec = base
@@ -181,10 +219,15 @@ def catalogue(spec):
     rows = read_dictionary(os.path.join(spec["_dir"], spec["dictionary"]))
     entries, seen = [], {}
     points = {}
+    swapped = spec.get("swappedColumns", {})
     for row in rows:
         names = [row["code"]]
-        dps = [row["dataPoint"]]
         notes = []
+        if (row["table"] in swapped.get("tables", []) and re.fullmatch(r"Q\w+(/Q\w+)*", row["dataPoint"])
+                and re.fullmatch(r"DP_\w+(/DP_\w+)*", row["question"])):
+            row["dataPoint"], row["question"] = row["question"], row["dataPoint"]
+            notes.append(swapped["why"])
+        dps = [row["dataPoint"]]
         if row["code"] in spec.get("splits", {}):
             split = spec["splits"][row["code"]]
             names = row["code"].split("/")
@@ -192,15 +235,22 @@ def catalogue(spec):
             if len(names) != len(dps) or len(names) != len(split["titles"]):
                 raise SpecError(f"split of {row['code']}: names, data points and titles differ in number")
             notes.append(split["why"])
+            questions = row["question"].split("/")
+            if len(questions) not in (1, len(names)):
+                raise SpecError(f"split of {row['code']}: question references '{row['question']}' differ in number")
         elif "/" in row["code"] or " " in row["code"]:
             if row["code"] not in spec.get("renames", {}):
                 raise SpecError(f"dictionary line {row['line']}: '{row['code']}' needs a rename or a split in the spec")
         for i, name in enumerate(names):
             entry = dict(row)
             entry["code"], entry["dataPoint"], entry["dictName"] = name, dps[i], row["code"]
+            if len(names) > 1 and "/" in row["question"]:
+                entry["question"] = row["question"].split("/")[i]
             entry["notes"] = list(notes)
             if len(names) > 1:
                 entry["title"] = spec["splits"][row["code"]]["titles"][i]
+                if "descriptions" in spec["splits"][row["code"]]:
+                    entry["description"] = spec["splits"][row["code"]]["descriptions"][i]
             if name in spec.get("renames", {}):
                 entry["notes"].append(spec["renames"][name]["why"])
                 entry["code"] = spec["renames"][name]["code"]
@@ -362,12 +412,19 @@ def contexts(kind, spec, codes, indicators):
         return [{}]
     out = []
     if kind in ("survey", "measure", "filterMeasure", "weightedCount", "tenure", "tenureStage"):
+        letters = set()
         for survey in spec["surveys"]:
             s, t = survey["letter"], survey["tenure"]
             if f"Total_sample_size_{s}" not in codes:
                 continue
             base = {"s": s, "T": t, "name": survey["name"]}
             if kind == "survey":
+                # a survey section that serves two tenures (2023/24's Section1a, LCRA or combined)
+                # is checked once, under the first tenure's code and its surveyName
+                if s in letters:
+                    continue
+                letters.add(s)
+                base["name"] = survey.get("surveyName", survey["name"])
                 methods = [c for c in codes if re.fullmatch(rf"Res(po|op)nses_[A-Za-z]+_{s}", c)]
                 other = [c for c in methods if c.endswith(f"_Other_{s}")]
                 unweighted = [c for c in codes if re.fullmatch(rf"Unweighted_TP01_[A-Za-z]+_{s}", c)]

@@ -737,12 +737,13 @@ static void schema__list_finds_the_shipped_schemas(void **state)
 	char **ids = NULL;
 	size_t n = 0;
 	assert_int_equal(kpix_schema_list(&ids, &n, SHIPPED_SCHEMAS), 0);
-	assert_int_equal(n, 5);
+	assert_int_equal(n, 6);
 	assert_string_equal(ids[0], "council-kpi-quarterly");
 	assert_string_equal(ids[1], "onesource-kpi");
 	assert_string_equal(ids[2], "rsh-tsm");
-	assert_string_equal(ids[3], "rsh-tsm-2024-25");
-	assert_string_equal(ids[4], "rsh-tsm-2025-26");
+	assert_string_equal(ids[3], "rsh-tsm-2023-24");
+	assert_string_equal(ids[4], "rsh-tsm-2024-25");
+	assert_string_equal(ids[5], "rsh-tsm-2025-26");
 	kpix_strings_free(ids, n);
 	/* and each loads */
 	kpix_schema *s = NULL;
@@ -750,6 +751,9 @@ static void schema__list_finds_the_shipped_schemas(void **state)
 	kpix_schema_free(s);
 	s = NULL;
 	assert_int_equal(kpix_schema_load(&s, "rsh-tsm", SHIPPED_SCHEMAS), 0);
+	kpix_schema_free(s);
+	s = NULL;
+	assert_int_equal(kpix_schema_load(&s, "rsh-tsm-2023-24", SHIPPED_SCHEMAS), 0);
 	kpix_schema_free(s);
 	s = NULL;
 	assert_int_equal(kpix_schema_load(&s, "rsh-tsm-2024-25", SHIPPED_SCHEMAS), 0);
