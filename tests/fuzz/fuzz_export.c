@@ -4,9 +4,11 @@
  *
  * Input: the CSV data, or a line naming one of the shipped schemas that
  * have exports, then the CSV:
- *     rsh-tsm
+ *     rsh-tsm-2024-25
  *     CSV
- * (council-kpi-quarterly when the first line names neither). The schemas
+ * (council-kpi-quarterly when the first line names neither; a schema's
+ * required parameters are given, as examples/rsh-tsm/README.md gives
+ * them, so that its exports run). The schemas
  * are loaded once from the repository's schemas/; the CSV is handed to
  * kpix as a file that lives in memory (memfd, /proc/self/fd/N). Each run
  * exports into DIR, a directory that does not exist yet, with TMPDIR a
@@ -43,8 +45,16 @@
 #error "KPIX_FUZZ_SCHEMA_DIR must name the repository's schemas/"
 #endif
 
-static const char *const schema_ids[] = {"council-kpi-quarterly", "rsh-tsm"};
+static const char *const schema_ids[] = {"council-kpi-quarterly", "rsh-tsm-2024-25"};
 #define NSCHEMAS (sizeof(schema_ids) / sizeof(schema_ids[0]))
+
+/* The --param values each schema's exports require, by schema_ids. */
+static const char *const tsm_params[] = {"provider_code=X0001", "provider_name=Example Borough Council",
+                                         "provider_type=LA"};
+static const struct {
+	const char *const *params;
+	size_t n;
+} schema_params[NSCHEMAS] = {{NULL, 0}, {tsm_params, 3}};
 
 static kpix_schema *schemas[NSCHEMAS];
 static char base[64]; /* this process's scratch area: base/tmp is TMPDIR */
@@ -204,6 +214,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
 	opts.out_dir = out;
+	opts.params = schema_params[which].params;
+	opts.nparams = schema_params[which].n;
 	kpix_result *r = NULL;
 	int rc = kpix_export(&r, schemas[which], files, 1, &opts);
 	FUZZ_CHECK(r != NULL);

@@ -106,8 +106,10 @@ def validate_seeds():
         ("council-kpi-quarterly", "examples/council-kpi-quarterly/q2-2025-26-mistakes.csv", None),
         ("council-kpi-quarterly", "examples/housing-board/2025-26-q1.csv", None),
         ("onesource-kpi", "examples/onesource/okpi1-history.csv", None),
-        ("rsh-tsm", "examples/rsh-tsm/tsm-2024-25.csv", "examples/rsh-tsm/tsm-2023-24.csv"),
-        ("rsh-tsm", "examples/rsh-tsm/tsm-2024-25-mistakes.csv", "examples/rsh-tsm/tsm-2023-24.csv"),
+        ("rsh-tsm-2024-25", "examples/rsh-tsm/tsm-2024-25-council.csv",
+         "examples/rsh-tsm/tsm-2023-24-council.csv"),
+        ("rsh-tsm-2024-25", "examples/rsh-tsm/tsm-2024-25-association.csv", None),
+        ("rsh-tsm-2024-25", "examples/rsh-tsm/tsm-2024-25-association-mistakes.csv", None),
         ("tests/golden/fixtures/tiny.json", "tests/golden/fixtures/quoting.csv", None),
         ("tests/golden/fixtures/tiny.json", "tests/golden/fixtures/bom-crlf.csv", None),
         ("tests/golden/fixtures/tiny.json", "tests/golden/fixtures/cp1252.csv", None),
@@ -197,9 +199,10 @@ def export_seeds():
         (None, "examples/council-kpi-quarterly/q2-2025-26-mistakes.csv"),
         (None, "examples/housing-board/2025-26-q2.csv"),
         (None, "tests/golden/fixtures/council-warnings-and-formula-text.csv"),
-        ("rsh-tsm", "examples/rsh-tsm/tsm-2024-25.csv"),
-        ("rsh-tsm", "examples/rsh-tsm/tsm-2023-24.csv"),
-        ("rsh-tsm", "examples/rsh-tsm/tsm-2024-25-mistakes.csv"),
+        ("rsh-tsm-2024-25", "examples/rsh-tsm/tsm-2024-25-council.csv"),
+        ("rsh-tsm-2024-25", "examples/rsh-tsm/tsm-2023-24-council.csv"),
+        ("rsh-tsm-2024-25", "examples/rsh-tsm/tsm-2024-25-association.csv"),
+        ("rsh-tsm-2024-25", "examples/rsh-tsm/tsm-2024-25-association-mistakes.csv"),
     ]
     for schema, csv in cases:
         with open(csv, "rb") as fh:

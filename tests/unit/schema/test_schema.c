@@ -680,11 +680,18 @@ static void schema__an_unknown_id_is_not_found_with_advice(void **state)
 	                    "no schema 'council-kpi-quartely': it is not a file and not the id of a "
 	                    "shipped schema; did you mean 'council-kpi-quarterly'? (see 'kpix schemas "
 	                    "list')");
+	/* rsh-tsm, the long-format schema retired by issue 13, names the schemas of each year */
+	assert_int_equal(kpix_schema_load(&s, "rsh-tsm", SHIPPED_SCHEMAS), KPIX_ENOTFOUND);
+	assert_null(s);
+	assert_string_equal(kpix_error_last(),
+	                    "no schema 'rsh-tsm': it is not a file and not the id of a shipped "
+	                    "schema; did you mean 'rsh-tsm-2023-24', 'rsh-tsm-2024-25' or 'rsh-tsm-2025-26'? "
+	                    "(see 'kpix schemas list')");
 	assert_int_equal(kpix_schema_load(&s, "rsh-tsm-20", SHIPPED_SCHEMAS), KPIX_ENOTFOUND);
 	assert_string_equal(kpix_error_last(),
 	                    "no schema 'rsh-tsm-20': it is not a file and not the id of a shipped "
-	                    "schema; did you mean 'rsh-tsm-2024-25' or 'rsh-tsm-2025-26'? (see 'kpix "
-	                    "schemas list')");
+	                    "schema; did you mean 'rsh-tsm-2023-24', 'rsh-tsm-2024-25' or 'rsh-tsm-2025-26'? "
+	                    "(see 'kpix schemas list')");
 }
 
 static void schema__a_missing_schema_file_is_not_found(void **state)
@@ -737,20 +744,16 @@ static void schema__list_finds_the_shipped_schemas(void **state)
 	char **ids = NULL;
 	size_t n = 0;
 	assert_int_equal(kpix_schema_list(&ids, &n, SHIPPED_SCHEMAS), 0);
-	assert_int_equal(n, 6);
+	assert_int_equal(n, 5);
 	assert_string_equal(ids[0], "council-kpi-quarterly");
 	assert_string_equal(ids[1], "onesource-kpi");
-	assert_string_equal(ids[2], "rsh-tsm");
-	assert_string_equal(ids[3], "rsh-tsm-2023-24");
-	assert_string_equal(ids[4], "rsh-tsm-2024-25");
-	assert_string_equal(ids[5], "rsh-tsm-2025-26");
+	assert_string_equal(ids[2], "rsh-tsm-2023-24");
+	assert_string_equal(ids[3], "rsh-tsm-2024-25");
+	assert_string_equal(ids[4], "rsh-tsm-2025-26");
 	kpix_strings_free(ids, n);
 	/* and each loads */
 	kpix_schema *s = NULL;
 	assert_int_equal(kpix_schema_load(&s, "onesource-kpi", SHIPPED_SCHEMAS), 0);
-	kpix_schema_free(s);
-	s = NULL;
-	assert_int_equal(kpix_schema_load(&s, "rsh-tsm", SHIPPED_SCHEMAS), 0);
 	kpix_schema_free(s);
 	s = NULL;
 	assert_int_equal(kpix_schema_load(&s, "rsh-tsm-2023-24", SHIPPED_SCHEMAS), 0);
