@@ -839,6 +839,17 @@ static void start_rels(xlsx_source *x, const char *el, const char **atts)
 	                            kpix_xstrdup(type ? type : "")};
 }
 
+/* Whether a list of the workbook's that holds n things has room for one
+ * more, at most max; when not, reading stops with a message naming what
+ * (in the plural). */
+static bool room(xlsx_source *x, size_t n, size_t max, const char *what)
+{
+	if (n < max)
+		return true;
+	fatal(x, 0, "the workbook has more than %zu %s, more than kpix reads", max, what);
+	return false;
+}
+
 static void start_workbook(xlsx_source *x, const char *el, const char **atts)
 {
 	if (strcmp(el, "workbookPr") == 0) {
@@ -849,11 +860,8 @@ static void start_workbook(xlsx_source *x, const char *el, const char **atts)
 		const char *state = attr(atts, "state");
 		if (!name || !rid)
 			return;
-		if (x->nsheets == MAX_SHEETS) {
-			fatal(x, 0, "the workbook has more than %d sheets, more than kpix reads",
-			      MAX_SHEETS);
+		if (!room(x, x->nsheets, MAX_SHEETS, "sheets"))
 			return;
-		}
 		x->sheets = kpix_xrealloc(x->sheets, (x->nsheets + 1) * sizeof(*x->sheets));
 		x->sheets[x->nsheets++] = (sheet_entry){kpix_xstrdup(name), kpix_xstrdup(rid),
 		                                        state && strcmp(state, "visible") != 0};
@@ -866,11 +874,8 @@ static void start_styles(xlsx_source *x, const char *el, const char **atts)
 		const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
 		if (!id || !code)
 			return;
-		if (x->nfmts == MAX_STYLES) {
-			fatal(x, 0, "the workbook has more than %d number formats, more than kpix reads",
-			      MAX_STYLES);
+		if (!room(x, x->nfmts, MAX_STYLES, "number formats"))
 			return;
-		}
 		x->fmt_id = kpix_xrealloc(x->fmt_id, (x->nfmts + 1) * sizeof(*x->fmt_id));
 		x->fmt_kind = kpix_xrealloc(x->fmt_kind, x->nfmts + 1);
 		x->fmt_id[x->nfmts] = (uint32_t)strtoul(id, NULL, 10);
@@ -878,11 +883,8 @@ static void start_styles(xlsx_source *x, const char *el, const char **atts)
 	} else if (strcmp(el, "cellXfs") == 0) {
 		x->in_cellxfs = true;
 	} else if (strcmp(el, "xf") == 0 && x->in_cellxfs) {
-		if (x->nxf == MAX_STYLES) {
-			fatal(x, 0, "the workbook has more than %d cell formats, more than kpix reads",
-			      MAX_STYLES);
+		if (!room(x, x->nxf, MAX_STYLES, "cell formats"))
 			return;
-		}
 		const char *id = attr(atts, "numFmtId");
 		x->xf_kind = kpix_xrealloc(x->xf_kind, x->nxf + 1);
 		x->xf_kind[x->nxf++] = numfmt_kind(x, id ? (uint32_t)strtoul(id, NULL, 10) : 0);

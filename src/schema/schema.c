@@ -1147,6 +1147,24 @@ static void field_free(kpix_field *f)
 	free(f->enum_num);
 }
 
+/* Frees what a catalogue entry owns. */
+static void indicator_free(kpix_indicator *ind)
+{
+	char *owned[] = {ind->code,       ind->part,          ind->title,      ind->description,
+	                 ind->unit,       ind->frequency,     ind->source,     ind->numerator,
+	                 ind->denominator, ind->section,      ind->question,   ind->data_point,
+	                 ind->calculate_src, ind->applies_src};
+	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		free(owned[i]);
+	kpix_strlist_free(&ind->due_in);
+	kpix_strlist_free(&ind->breakdowns);
+	if (ind->value)
+		field_free(ind->value);
+	free(ind->value);
+	kpix_expr_free(ind->calculate);
+	kpix_expr_free(ind->applies);
+}
+
 void kpix_schema_free(kpix_schema *s)
 {
 	if (!s)
@@ -1166,31 +1184,8 @@ void kpix_schema_free(kpix_schema *s)
 		kpix_strlist_free(&fk->choices);
 	}
 	free(s->fkeys);
-	for (size_t i = 0; i < s->nindicators; i++) {
-		kpix_indicator *ind = &s->indicators[i];
-		free(ind->code);
-		free(ind->title);
-		free(ind->description);
-		free(ind->unit);
-		free(ind->frequency);
-		free(ind->source);
-		free(ind->numerator);
-		free(ind->denominator);
-		kpix_strlist_free(&ind->due_in);
-		kpix_strlist_free(&ind->breakdowns);
-		free(ind->part);
-		free(ind->section);
-		free(ind->question);
-		free(ind->data_point);
-		if (ind->value) {
-			field_free(ind->value);
-			free(ind->value);
-		}
-		free(ind->calculate_src);
-		free(ind->applies_src);
-		kpix_expr_free(ind->calculate);
-		kpix_expr_free(ind->applies);
-	}
+	for (size_t i = 0; i < s->nindicators; i++)
+		indicator_free(&s->indicators[i]);
 	free(s->indicators);
 	kpix_keyset_free(s->indicator_index);
 	kpix_layouts_free(&s->layouts);
