@@ -833,7 +833,15 @@ void kpix_format_number(double v, char *buf)
 	 * digits: those are tried from one digit up. */
 	bool normal = v >= 2.2250738585072014e-308 || v <= -2.2250738585072014e-308;
 	for (int prec = normal ? 15 : 1; prec <= 17; prec++) {
-		snprintf(buf, 32, "%.*g", prec, v);
+		/* at most 24 characters ("-1.2345678901234567e-308"); written
+		 * through a buffer the compiler can see is large enough for any
+		 * precision, as it cannot follow prec */
+		char tmp[48];
+		int n = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
+		if (n < 0 || n >= 32)
+			n = 0;
+		memcpy(buf, tmp, (size_t)n);
+		buf[n] = '\0';
 		/* whatever the locale made of the decimal point, make it '.' */
 		for (char *c = buf; *c; c++)
 			if (*c == ',')
