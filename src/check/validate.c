@@ -94,6 +94,9 @@ struct kpix_validator {
 	size_t width;        /* columns a row should have: the header's, or the schema's
 	                      * fields when they must match exactly and are more */
 	long *field_col;     /* field -> column, -1 when the file lacks it */
+	bool header_unmatched; /* the first row named no field: is the next the header? */
+	bool rows_unchecked; /* no header was found: rows are counted, not checked */
+	kpix_buf header_shown; /* the first row's first labels, for the message */
 	uint64_t problem_row; /* the last row the reader reported an error in */
 
 	field_plan *plan;
@@ -255,6 +258,61 @@ static void clear_fields(kpix_validator *v)
 	}
 }
 
+/* Matches the header's labels to fields by name: each field to the first
+ * column that names it. Returns how many fields were matched. */
+static size_t match_by_name(kpix_validator *v, const kpix_record *rec)
+{
+	const kpix_schema *s = v->s;
+	size_t named = 0;
+	for (size_t c = 0; c < rec->ncells; c++) {
+		v->col_field[c] = -1;
+		for (size_t f = 0; f < s->nfields; f++)
+			if (v->field_col[f] < 0 && same_label(&rec->cells[c], s->fields[f].name)) {
+				v->col_field[c] = (long)f;
+				v->field_col[f] = (long)c;
+				named++;
+				break;
+			}
+	}
+	return named;
+}
+
+/* Whether any label of rec names a field of the schema. */
+static bool names_a_field(const kpix_schema *s, const kpix_record *rec)
+{
+	for (size_t c = 0; c < rec->ncells; c++)
+		for (size_t f = 0; f < s->nfields; f++)
+			if (same_label(&rec->cells[c], s->fields[f].name))
+				return true;
+	return false;
+}
+
+/* The first row named none of the schema's fields: one diagnostic says
+ * so, quoting the row (kept in header_shown). title_row is the row after
+ * it when that row does name fields, so that the first row is a title
+ * above the header (as a report pasted into a sheet has), or 0. */
+static void report_unmatched_header(kpix_validator *v, uint64_t title_row)
+{
+	const char *shown = v->header_shown.len ? v->header_shown.data : "empty";
+	if (title_row)
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
+		      "row 1 (%s) is a title, not the header: the column names are in row %llu; "
+		      "delete the rows above them so that the header is the first row",
+		      shown, (unsigned long long)title_row);
+	else
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
+		      "the first row (%s) names none of the columns of the schema %s, such as '%s', "
+		      "so kpix cannot check the rows; the first row must be the header, holding the "
+		      "column names of the template",
+		      shown, v->s->id, v->s->fields[0].name);
+}
+
+/* Columns are matched to fields by name whenever the header names every
+ * field, so that columns in another order are checked as what they are;
+ * only "exact" matches by position a header that lacks a field, and only
+ * "exact" reports the order (frictionless-py's incorrect-label). A header
+ * that names no field is one diagnostic (see report_unmatched_header),
+ * reported once the next row shows whether the header is below it. */
 static void check_header(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
@@ -264,80 +322,101 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 	v->width = exact && s->nfields > n ? s->nfields : n;
 	free(v->col_field);
 	v->col_field = kpix_xcalloc(v->width ? v->width : 1, sizeof(long));
-	/* beyond the header, an exact match still puts field c in column c */
-	for (size_t c = n; c < v->width; c++)
-		v->col_field[c] = (long)c;
 	for (size_t f = 0; f < s->nfields; f++)
 		v->field_col[f] = -1;
 	clear_fields(v);
+	free(v->col_plan);
+	v->col_plan = kpix_xcalloc(v->width ? v->width : 1, sizeof(*v->col_plan));
+	size_t named = match_by_name(v, rec);
+	if (s->nfields && named == 0 && !v->header_unmatched) {
+		/* decided at the next row, or at the end of the file */
+		v->header_unmatched = true;
+		kpix_buf_clear(&v->header_shown);
+		for (size_t c = 0, k = 0; c < n && k < 3; c++)
+			if (rec->cells[c].len)
+				kpix_buf_printf(&v->header_shown, "%s'%s'", k++ ? ", " : "",
+				                rec->cells[c].data);
+		return;
+	}
+	v->header_unmatched = false;
+	bool by_name = !exact || named == s->nfields;
+	if (!by_name) {
+		for (size_t f = 0; f < s->nfields; f++)
+			v->field_col[f] = f < n ? (long)f : -1;
+		for (size_t c = 0; c < n; c++)
+			v->col_field[c] = c < s->nfields ? (long)c : -1;
+	}
+	/* beyond the header, an exact match still puts field c in column c */
+	for (size_t c = n; c < v->width; c++)
+		v->col_field[c] = (long)c;
 	bool want_extra = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
 	                  s->fields_match == KPIX_MATCH_SUPERSET;
 	bool want_missing = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
 	                    s->fields_match == KPIX_MATCH_SUBSET;
+	/* a field an extra column's heading is a slip for: named there, and
+	 * not reported again as missing */
+	bool *suggested = kpix_xcalloc(s->nfields ? s->nfields : 1, sizeof(bool));
+	const char **absent = kpix_xcalloc(s->nfields ? s->nfields : 1, sizeof(char *));
+	size_t nabsent = 0;
+	for (size_t f = 0; f < s->nfields; f++)
+		if (v->field_col[f] < 0)
+			absent[nabsent++] = s->fields[f].name;
 
 	for (size_t c = 0; c < n; c++) {
 		const kpix_cell *label = &rec->cells[c];
 		uint32_t col = (uint32_t)(c + 1);
-		v->col_field[c] = -1;
-		if (exact && c < s->nfields) {
-			v->col_field[c] = (long)c;
-			v->field_col[c] = (long)c;
-		} else if (!exact) {
-			for (size_t f = 0; f < s->nfields; f++)
-				if (v->field_col[f] < 0 && same_label(label, s->fields[f].name)) {
-					v->col_field[c] = (long)f;
-					v->field_col[f] = (long)c;
-					break;
-				}
-		}
 		const char *fname = v->col_field[c] >= 0 ? s->fields[v->col_field[c]].name : NULL;
 		bool dup = false;
 		for (size_t p = 0; p < c && !dup; p++)
 			dup = label->len && rec->cells[p].len == label->len &&
 			      memcmp(rec->cells[p].data, label->data, label->len) == 0;
 		if (label->len == 0 && !fname && c + 1 == n && n > 1) {
-			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, 1, col, NULL, "", 0, NULL,
+			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, rec->row, col, NULL, "", 0, NULL,
 			      "column %u has no heading: the header row ends with a comma, which "
 			      "makes an empty last column; remove that comma",
 			      col);
 		} else if (label->len == 0) {
-			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, 1, col, fname, "", 0, NULL,
+			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, rec->row, col, fname, "", 0, NULL,
 			      "column %u has no heading%s%s%s", col, fname ? "; it should be '" : "",
 			      fname ? fname : "", fname ? "'" : "");
 		} else if (dup) {
-			emitf(v, "duplicate-label", KPIX_SEVERITY_ERROR, 1, col, fname, label->data,
+			emitf(v, "duplicate-label", KPIX_SEVERITY_ERROR, rec->row, col, fname, label->data,
 			      label->len, NULL, "the heading '%s' appears twice; each column needs its own",
 			      label->data);
 		} else if (exact && c < s->nfields && !same_label(label, s->fields[c].name)) {
-			emitf(v, "incorrect-label", KPIX_SEVERITY_ERROR, 1, col, fname, label->data,
-			      label->len, NULL, "column %u is headed '%s' but the schema expects '%s' here",
-			      col, label->data, s->fields[c].name);
+			emitf(v, "incorrect-label", KPIX_SEVERITY_ERROR, rec->row, col, s->fields[c].name,
+			      label->data, label->len, NULL,
+			      "column %u is headed '%s' but the schema expects '%s' here%s", col,
+			      label->data, s->fields[c].name,
+			      by_name ? "; kpix checked the columns by their headings" : "");
 		} else if (v->col_field[c] < 0 && want_extra) {
-			emitf(v, "extra-label", KPIX_SEVERITY_ERROR, 1, col, NULL, label->data, label->len,
-			      NULL, "the column '%s' is not in the schema %s", label->data, s->id);
+			kpix_buf near = KPIX_BUF_INIT;
+			kpix_suggest(&near, label->data, label->len, absent, nabsent);
+			for (size_t f = 0; f < s->nfields && near.len; f++) {
+				kpix_buf q = KPIX_BUF_INIT;
+				kpix_buf_printf(&q, "'%s'", s->fields[f].name);
+				if (v->field_col[f] < 0 && strstr(near.data, q.data))
+					suggested[f] = true;
+				kpix_buf_free(&q);
+			}
+			emitf(v, "extra-label", KPIX_SEVERITY_ERROR, rec->row, col, NULL, label->data, label->len,
+			      NULL, "the column '%s' is not in the schema %s%s%s%s", label->data, s->id,
+			      near.len ? "; did you mean " : "", near.len ? near.data : "",
+			      near.len ? "?" : "");
+			kpix_buf_free(&near);
 		}
 	}
 	for (size_t f = 0; f < s->nfields; f++) {
-		if (v->field_col[f] >= 0 || !want_missing)
+		if (v->field_col[f] >= 0 || !want_missing || suggested[f])
 			continue;
 		uint32_t col = exact ? (uint32_t)(f + 1) : 0;
-		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, col, s->fields[f].name, NULL, 0, NULL,
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, rec->row, col, s->fields[f].name, NULL, 0, NULL,
 		      "the file has no column '%s', which the schema requires", s->fields[f].name);
 	}
-	free(v->col_plan);
-	v->col_plan = kpix_xcalloc(v->width ? v->width : 1, sizeof(*v->col_plan));
+	free(suggested);
+	free(absent);
 	for (size_t c = 0; c < v->width; c++)
 		v->col_plan[c] = v->col_field[c] >= 0 ? &v->plan[v->col_field[c]] : NULL;
-	if (s->fields_match == KPIX_MATCH_PARTIAL && s->nfields) {
-		bool any = false;
-		for (size_t f = 0; f < s->nfields && !any; f++)
-			any = v->field_col[f] >= 0;
-		if (!any)
-			emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
-			      "none of the columns is one the schema %s knows, such as '%s'; check that "
-			      "this is the right file for this schema",
-			      s->id, s->fields[0].name);
-	}
 }
 
 /* ------------------------------------------------------------------ cells */
@@ -1445,7 +1524,21 @@ static int on_record(void *ctx, const kpix_record *rec)
 		check_header(v, rec);
 		return 0;
 	}
+	if (v->header_unmatched) {
+		if (names_a_field(v->s, rec)) {
+			report_unmatched_header(v, rec->row);
+			check_header(v, rec);
+			return 0;
+		}
+		report_unmatched_header(v, 0);
+		v->header_unmatched = false;
+		v->rows_unchecked = true;
+	}
 	v->file->rows++;
+	if (v->rows_unchecked) {
+		v->file->rejected++;
+		return 0;
+	}
 	v->row_error = v->problem_row == rec->row;
 	if (!rec->malformed)
 		check_row(v, rec);
@@ -1591,6 +1684,8 @@ static int begin_file(kpix_validator *v, const char *name)
 	v->file_index = r->nfiles++;
 	v->file = &r->files[v->file_index];
 	v->header_seen = false;
+	v->header_unmatched = false;
+	v->rows_unchecked = false;
 	v->ncols = 0;
 	v->width = 0;
 	v->problem_row = 0;
@@ -1609,6 +1704,10 @@ static int read_source(kpix_validator *v, kpix_source *src)
 	v->file->encoding = st->encoding ? st->encoding : "ascii";
 	if (rc != 0 || !st->complete)
 		return rc;
+	if (v->header_unmatched) {
+		v->header_unmatched = false;
+		report_unmatched_header(v, 0);
+	}
 	if (st->records == 0 && st->bytes > 0) /* what the reader strips: a byte-order mark */
 		emit(v, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, NULL, 0, NULL, NULL,
 		     "the file holds only a byte-order mark (the 3 bytes that mark UTF-8 text) and "
@@ -1693,6 +1792,7 @@ void kpix_validator_free(kpix_validator *v)
 	free(v->col_plan);
 	kpix_buf_free(&v->key);
 	kpix_buf_free(&v->msg);
+	kpix_buf_free(&v->header_shown);
 	pcre2_match_data_free(v->md);
 	pcre2_match_context_free(v->mctx);
 	for (size_t f = 0; f < s->nfields; f++)
