@@ -119,6 +119,11 @@ uint64_t kpix_report_errors(const kpix_report *report);
 uint64_t kpix_report_warnings(const kpix_report *report);
 /* True when more diagnostics were found than kept. */
 bool kpix_report_truncated(const kpix_report *report);
+/* Problems that only follow from one already reported (a duplicate or a
+ * missing indicator because a cell was mistyped, the indicators "missing"
+ * from an organisation named only on rows with errors): counted, not
+ * reported, and not in the errors and warnings. */
+uint64_t kpix_report_suppressed(const kpix_report *report);
 
 /* Per-code totals, sorted by code. */
 size_t kpix_report_code_count(const kpix_report *report);

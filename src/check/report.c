@@ -133,6 +133,8 @@ const kpix_diag *kpix_report_get(const kpix_report *r, size_t i) { return i < r-
 uint64_t kpix_report_errors(const kpix_report *r) { return r->errors; }
 uint64_t kpix_report_warnings(const kpix_report *r) { return r->warnings; }
 bool kpix_report_truncated(const kpix_report *r) { return r->truncated; }
+
+uint64_t kpix_report_suppressed(const kpix_report *r) { return r->suppressed; }
 size_t kpix_report_code_count(const kpix_report *r) { return r->ncodes; }
 
 void kpix_report_code_get(const kpix_report *r, size_t i, const char **code, uint64_t *errors,

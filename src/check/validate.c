@@ -34,6 +34,7 @@ typedef struct {
 	char *key;     /* the groupBy values, joined */
 	char *period;  /* the period value, or NULL */
 	const char *file;
+	bool clean;    /* a row without an error names this group */
 } comp_group;
 
 typedef struct {
@@ -41,7 +42,22 @@ typedef struct {
 	comp_group *list;
 	size_t n, cap;
 	kpix_keyset *seen;   /* group index, code, breakdown -> count */
+	/* rows with errors, whose indicator is not missing but mistyped or
+	 * sent astray: code, part, breakdown -> rows whose group fields were
+	 * wrong; and the rows whose indicator was wrong (up to MAX_UNNAMED) */
+	kpix_keyset *astray;
+	struct unnamed {
+		uint64_t group;
+		char *code, *breakdown; /* as the row had them */
+		bool known;             /* code is in the catalogue (its part was wrong) */
+		bool used;              /* already taken for a missing indicator */
+	} *unnamed;
+	size_t nunnamed;
 } comp_state;
+
+/* Rows naming no indicator of the catalogue that are remembered to explain
+ * a missing one: beyond these, a missing indicator is reported. */
+#define MAX_UNNAMED 1024
 
 /* The checks a cell of a field needs beyond its type, worked out once from
  * the schema so that the row loop tests one word per cell. */
@@ -97,6 +113,10 @@ struct kpix_validator {
 	bool header_unmatched; /* the first row named no field: is the next the header? */
 	bool rows_unchecked; /* no header was found: rows are counted, not checked */
 	kpix_buf header_shown; /* the first row's first labels, for the message */
+	/* the empty rows not yet judged (between rows, or at the end): the
+	 * first's number and how many, one a line */
+	uint64_t blank_first;
+	size_t nblanks;
 	uint64_t problem_row; /* the last row the reader reported an error in */
 
 	field_plan *plan;
@@ -216,12 +236,16 @@ static void write_diag(kpix_validator *v, const char *code, kpix_severity sev, u
 	(kpix_report_full(&(v)->report) ? skip(v, code, sev, row, col)                            \
 	                                : write_diag(v, code, sev, row, col, __VA_ARGS__))
 
+static void flush_blank_rows(kpix_validator *v);
+
 /* The reader's problems become diagnostics of the file being read. */
 static void on_problem(void *ctx, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
                        const char *value, const char *message)
 {
 	kpix_validator *v = ctx;
 	const char *field = NULL;
+	if (v->nblanks && row >= v->blank_first + v->nblanks)
+		flush_blank_rows(v); /* they are not at the end: a row follows */
 	if (col > 0 && col <= v->ncols && v->col_field && v->col_field[col - 1] >= 0)
 		field = v->s->fields[v->col_field[col - 1]].name;
 	if (sev == KPIX_SEVERITY_ERROR)
@@ -813,6 +837,12 @@ static void check_primary_key(kpix_validator *v)
 		*first = WHERE(v);
 		return;
 	}
+	for (size_t i = 0; i < s->npk; i++)
+		if (v->field_bad[s->pk[i]]) {
+			/* a key holding a value already reported is no news as a duplicate */
+			v->report.suppressed++;
+			return;
+		}
 	kpix_buf d = KPIX_BUF_INIT, w = KPIX_BUF_INIT;
 	if (!kpix_report_full(&v->report)) {
 		describe_key(v, &d, s->pk, s->npk);
@@ -862,6 +892,14 @@ static void check_foreign_keys(kpix_validator *v)
 			continue;
 		if (kpix_keyset_find(fk->values, v->key.data, v->key.len))
 			continue;
+		bool bad = false;
+		for (size_t k = 0; k < fk->nfields && !bad; k++)
+			bad = v->field_bad[fk->fields[k]];
+		if (bad) {
+			/* the cell's own form is already reported */
+			v->report.suppressed++;
+			continue;
+		}
 		const kpix_cell *c = v->field_cell[fk->fields[0]];
 		const char *fname = s->fields[fk->fields[0]].name;
 		kpix_buf near = KPIX_BUF_INIT;
@@ -1029,9 +1067,29 @@ static void check_rules(kpix_validator *v)
 
 /* ----------------------------------------------------------- completeness */
 
+/* Appends the part and breakdown of this row to v->key: "part\x1fbreakdown". */
+static void add_part_and_breakdown(kpix_validator *v, const kpix_completeness *c)
+{
+	long pf = v->s->part_field;
+	if (pf >= 0 && v->field_cell[pf] && v->slots[pf].kind != KPIX_VAL_NULL)
+		kpix_buf_add(&v->key, v->field_cell[pf]->data, v->field_cell[pf]->len);
+	kpix_buf_addc(&v->key, '\x1f');
+	if (c->breakdown_field >= 0) {
+		const kpix_cell *bc = v->field_cell[c->breakdown_field];
+		if (bc && v->slots[c->breakdown_field].kind != KPIX_VAL_NULL)
+			kpix_buf_add(&v->key, bc->data, bc->len);
+	}
+}
+
+/* Counts this row in its group's indicators. A row whose group or
+ * indicator is wrong is remembered instead, so that the indicator it was
+ * meant to give is not also reported missing (see finish_completeness). */
 static void note_completeness(kpix_validator *v)
 {
 	const kpix_schema *s = v->s;
+	long indf = s->indicator_field;
+	bool ind_ok = v->slots[indf].kind != KPIX_VAL_NULL && !v->field_bad[indf] &&
+	              row_indicator(v) != NULL;
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		const kpix_completeness *c = &s->completeness[i];
 		comp_state *st = &v->comp[i];
@@ -1049,10 +1107,18 @@ static void note_completeness(kpix_validator *v)
 				kpix_buf_add(&v->key, cell->data, cell->len);
 			}
 		}
-		long indf = s->indicator_field;
-		if (!ok || v->slots[indf].kind == KPIX_VAL_NULL || v->field_bad[indf])
-			continue;
 		bool added;
+		if (!ok) {
+			if (ind_ok && v->row_error) {
+				const kpix_cell *ic = v->field_cell[indf];
+				kpix_buf_clear(&v->key);
+				kpix_buf_add(&v->key, ic->data, ic->len);
+				kpix_buf_addc(&v->key, '\x1f');
+				add_part_and_breakdown(v, c);
+				(*kpix_keyset_upsert(st->astray, v->key.data, v->key.len, &added))++;
+			}
+			continue;
+		}
 		uint64_t *gi = kpix_keyset_upsert(st->groups, v->key.data, v->key.len, &added);
 		if (added) {
 			if (st->n == st->cap) {
@@ -1062,26 +1128,70 @@ static void note_completeness(kpix_validator *v)
 			const kpix_cell *pc = c->period_field >= 0 ? v->field_cell[c->period_field] : NULL;
 			st->list[st->n] = (comp_group){kpix_xstrndup(v->key.data, v->key.len),
 			                               pc ? kpix_xstrndup(pc->data, pc->len) : NULL,
-			                               v->file->path};
+			                               v->file->path, false};
 			*gi = ++st->n;
 		}
 		uint64_t group = *gi;
+		if (!v->row_error)
+			st->list[group - 1].clean = true;
 		kpix_buf_clear(&v->key);
 		kpix_buf_add(&v->key, &group, sizeof(group));
+		if (!ind_ok) {
+			if (v->row_error && st->nunnamed < MAX_UNNAMED) {
+				if (!st->unnamed)
+					st->unnamed = kpix_xcalloc(MAX_UNNAMED, sizeof(*st->unnamed));
+				const kpix_cell *ic = v->field_cell[indf];
+				const kpix_cell *bc = c->breakdown_field >= 0 &&
+				                              v->slots[c->breakdown_field].kind != KPIX_VAL_NULL
+				                          ? v->field_cell[c->breakdown_field]
+				                          : NULL;
+				struct unnamed *u = &st->unnamed[st->nunnamed++];
+				*u = (struct unnamed){group, kpix_xstrndup(ic ? ic->data : "", ic ? ic->len : 0),
+				                      kpix_xstrndup(bc ? bc->data : "", bc ? bc->len : 0),
+				                      false, false};
+				for (size_t k = 0; k < s->nindicators && !u->known; k++)
+					u->known = strcmp(s->indicators[k].code, u->code) == 0;
+			}
+			continue;
+		}
 		const kpix_cell *ic = v->field_cell[indf];
 		kpix_buf_add(&v->key, ic->data, ic->len);
 		kpix_buf_addc(&v->key, '\x1f');
-		long pf = s->part_field;
-		if (pf >= 0 && v->field_cell[pf] && v->slots[pf].kind != KPIX_VAL_NULL)
-			kpix_buf_add(&v->key, v->field_cell[pf]->data, v->field_cell[pf]->len);
-		kpix_buf_addc(&v->key, '\x1f');
-		if (c->breakdown_field >= 0) {
-			const kpix_cell *bc = v->field_cell[c->breakdown_field];
-			if (bc && v->slots[c->breakdown_field].kind != KPIX_VAL_NULL)
-				kpix_buf_add(&v->key, bc->data, bc->len);
-		}
+		add_part_and_breakdown(v, c);
 		(*kpix_keyset_upsert(st->seen, v->key.data, v->key.len, &added))++;
 	}
+}
+
+/* Whether the missing indicator ind (key: the group's 8 bytes, then its
+ * code, part and breakdown) follows from a row already reported: a row
+ * gave it with a wrong group (an organisation or period mistyped), or
+ * gave the group with the same breakdown and this code with a wrong part
+ * (RP02 without its part) or a code not in the catalogue a slip from it
+ * (RENTO1). Each such row
+ * accounts for one missing indicator. */
+static bool missing_follows(comp_state *st, const kpix_buf *key, uint64_t group,
+                            const kpix_indicator *ind, const char *bd)
+{
+	uint64_t *n = kpix_keyset_find(st->astray, key->data + 8, key->len - 8);
+	if (n && *n) {
+		(*n)--;
+		return true;
+	}
+	for (size_t i = 0; i < st->nunnamed; i++) {
+		struct unnamed *u = &st->unnamed[i];
+		if (u->used || u->group != group || strcmp(u->breakdown, bd) != 0)
+			continue;
+		kpix_buf near = KPIX_BUF_INIT;
+		const char *code = ind->code;
+		bool slip = strcmp(u->code, code) == 0 ||
+		            (!u->known && kpix_suggest(&near, u->code, strlen(u->code), &code, 1) > 0);
+		kpix_buf_free(&near);
+		if (slip) {
+			u->used = true;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Whether ind is due in the group's period (period.h); a group without a
@@ -1192,6 +1302,12 @@ static void finish_completeness(kpix_validator *v)
 					uint64_t *count = kpix_keyset_find(st->seen, key.data, key.len);
 					if (count && (*count == 1 || !report_dups))
 						continue;
+					/* a group named only on rows with errors, or an
+					 * indicator given on such a row, is no news */
+					if (!count && (!grp->clean || missing_follows(st, &key, group, ind, bd))) {
+						v->report.suppressed++;
+						continue;
+					}
 					completeness_message(v, &msg, c, grp, ind, bd);
 					if (count) {
 						kpix_buf_printf(&msg, " (it appears %llu times; it must appear once)",
@@ -1481,13 +1597,6 @@ static void extra_cell(kpix_validator *v, const kpix_record *rec, size_t c, cons
 static void check_row(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
-	if (blank(rec)) {
-		/* no cell is checked, so no field may keep the row before's value */
-		clear_fields(v);
-		emit(v, "blank-row", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL, NULL,
-		     "this row is empty; delete it");
-		return;
-	}
 	bool exact = s->fields_match == KPIX_MATCH_EXACT;
 	size_t n = rec->ncells < v->width ? rec->ncells : v->width;
 	for (size_t c = 0; c < n; c++) {
@@ -1515,6 +1624,44 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 		note_figure(v);
 }
 
+/* The empty rows held back, now that a row with cells follows them: each
+ * is an error, as a gap in the table may hide rows left out. No field
+ * keeps the value of the row before them. */
+static void flush_blank_rows(kpix_validator *v)
+{
+	for (size_t i = 0; i < v->nblanks; i++) {
+		v->row = v->blank_first + i;
+		v->file->rows++;
+		v->row_error = v->problem_row == v->row;
+		clear_fields(v);
+		if (!v->rows_unchecked)
+			emit(v, "blank-row", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL, NULL,
+			     "this row is empty; delete it");
+		v->file->rejected++;
+		if (v->row_hook && !v->rows_unchecked)
+			v->row_hook(v->row_hook_ctx, v->slots, v->row, false);
+	}
+	v->nblanks = 0;
+}
+
+/* The empty rows at the end of a file, which a spreadsheet writes when
+ * cells below the table were once used: ignored, with one note. */
+static void note_trailing_blank_rows(kpix_validator *v)
+{
+	if (!v->nblanks)
+		return;
+	uint64_t first = v->blank_first, last = first + v->nblanks - 1;
+	if (v->nblanks == 1)
+		emitf(v, "blank-row", KPIX_SEVERITY_WARNING, first, 0, NULL, NULL, 0, NULL,
+		      "the file ends with an empty row (row %llu), which kpix ignored",
+		      (unsigned long long)first);
+	else
+		emitf(v, "blank-row", KPIX_SEVERITY_WARNING, first, 0, NULL, NULL, 0, NULL,
+		      "the file ends with %zu empty rows (rows %llu to %llu), which kpix ignored",
+		      v->nblanks, (unsigned long long)first, (unsigned long long)last);
+	v->nblanks = 0;
+}
+
 static int on_record(void *ctx, const kpix_record *rec)
 {
 	kpix_validator *v = ctx;
@@ -1534,6 +1681,15 @@ static int on_record(void *ctx, const kpix_record *rec)
 		v->header_unmatched = false;
 		v->rows_unchecked = true;
 	}
+	if (!rec->malformed && blank(rec)) {
+		/* judged at the next row that is not empty, or at the end */
+		if (!v->nblanks++)
+			v->blank_first = rec->row;
+		return 0;
+	}
+	if (v->nblanks)
+		flush_blank_rows(v);
+	v->row = rec->row;
 	v->file->rows++;
 	if (v->rows_unchecked) {
 		v->file->rejected++;
@@ -1665,6 +1821,7 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		v->comp[i].groups = kpix_keyset_new();
 		v->comp[i].seen = kpix_keyset_new();
+		v->comp[i].astray = kpix_keyset_new();
 	}
 	v->rule_error_reported = kpix_xcalloc(s->nrules ? s->nrules : 1, sizeof(bool));
 	*out = v;
@@ -1686,6 +1843,7 @@ static int begin_file(kpix_validator *v, const char *name)
 	v->header_seen = false;
 	v->header_unmatched = false;
 	v->rows_unchecked = false;
+	v->nblanks = 0;
 	v->ncols = 0;
 	v->width = 0;
 	v->problem_row = 0;
@@ -1708,6 +1866,7 @@ static int read_source(kpix_validator *v, kpix_source *src)
 		v->header_unmatched = false;
 		report_unmatched_header(v, 0);
 	}
+	note_trailing_blank_rows(v);
 	if (st->records == 0 && st->bytes > 0) /* what the reader strips: a byte-order mark */
 		emit(v, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, NULL, 0, NULL, NULL,
 		     "the file holds only a byte-order mark (the 3 bytes that mark UTF-8 text) and "
@@ -1808,6 +1967,12 @@ void kpix_validator_free(kpix_validator *v)
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		kpix_keyset_free(v->comp[i].groups);
 		kpix_keyset_free(v->comp[i].seen);
+		kpix_keyset_free(v->comp[i].astray);
+		for (size_t u = 0; u < v->comp[i].nunnamed; u++) {
+			free(v->comp[i].unnamed[u].code);
+			free(v->comp[i].unnamed[u].breakdown);
+		}
+		free(v->comp[i].unnamed);
 		for (size_t g = 0; g < v->comp[i].n; g++) {
 			free(v->comp[i].list[g].key);
 			free(v->comp[i].list[g].period);

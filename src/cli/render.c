@@ -98,6 +98,13 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 		kpix_render_visible(out, d->message);
 		fprintf(out, " [%s]\n", by_rule ? d->rule : d->code);
 	}
+	/* what follows from the problems listed: counted, not listed */
+	uint64_t suppressed = kpix_report_suppressed(r);
+	if (suppressed == 1)
+		fputs("  (1 more problem follows from these and is not listed)\n", out);
+	else if (suppressed)
+		fprintf(out, "  (%" PRIu64 " more problems follow from these and are not listed)\n",
+		        suppressed);
 	if (kpix_report_truncated(r)) {
 		uint64_t all = kpix_report_errors(r) + kpix_report_warnings(r);
 		size_t shown = kpix_report_count(r);

@@ -928,6 +928,80 @@ static void validate__a_row_with_a_mistyped_period_starts_no_group(void **state)
 	assert_string_equal(diags(f), "3:1:constraint-error:pattern\n");
 }
 
+/* Issue 15: one slip, one message; what follows from it is only counted. */
+#define KNOCK_ON_SCHEMA                                                                              \
+	SCHEMA("\"fields\": [{\"name\": \"org\", \"constraints\": {\"pattern\": \"[A-Z][a-z]+\"}},\n"      \
+	       "  {\"name\": \"period\", \"constraints\": {\"pattern\": \"20[0-9]{2}-[0-9]{2} Q[1-4]\"}},\n" \
+	       "  {\"name\": \"indicator\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"                \
+	       "\"primaryKey\": [\"org\", \"period\", \"indicator\"],\n"                                  \
+	       "\"foreignKeys\": [{\"fields\": \"indicator\",\n"                                            \
+	       "  \"reference\": {\"resource\": \"#indicators\", \"fields\": \"code\"}},\n"                 \
+	       "  {\"fields\": \"org\", \"reference\": {\"resource\": \"#orgs\", \"fields\": \"name\"}}],\n"  \
+	       "\"lists\": {\"orgs\": [{\"name\": \"Ashby\"}, {\"name\": \"Barton\"}, {\"name\": \"A b\"}]},\n" \
+	       "\"indicatorField\": \"indicator\",\n"                                                       \
+	       "\"indicators\": [{\"code\": \"REP01\", \"title\": \"Repairs in time\"},\n"                   \
+	       "  {\"code\": \"REP02\", \"title\": \"Repairs right first time\"}],\n"                        \
+	       "\"completeness\": [{\"code\": \"MISSING\", \"groupBy\": [\"org\", \"period\"],\n"           \
+	       "  \"periodField\": \"period\", \"require\": \"indicators\",\n"                              \
+	       "  \"message\": \"{indicator} is missing for {org} {period}.\"}]")
+
+static void validate__a_mistyped_code_or_period_is_not_also_a_missing_indicator(void **state)
+{
+	fx *f = *state;
+	use_schema(f, KNOCK_ON_SCHEMA);
+	validate_csv(f, NULL,
+	             "org,period,indicator,value\n"
+	             "Ashby,2025-26 Q1,REPO1,1\n"
+	             "Ashby,2025-26 Q1,REP02,1\n"
+	             "Barton,2025-26 Q1,REP01,1\n"
+	             "Barton,Q1 2025/26,REP02,1\n");
+	assert_string_equal(diags(f), "2:3:foreign-key:-\n"
+	                              "5:2:constraint-error:pattern\n");
+	assert_int_equal(kpix_report_suppressed(f->r), 2);
+	assert_int_equal(kpix_report_errors(f->r), 2);
+}
+
+static void validate__a_group_named_only_on_rows_with_errors_is_not_judged(void **state)
+{
+	fx *f = *state;
+	use_schema(f, KNOCK_ON_SCHEMA);
+	validate_csv(f, NULL,
+	             "org,period,indicator,value\n"
+	             "Ashby,2025-26 Q1,REP01,1\n"
+	             "Ashby,2025-26 Q1,REP02,1\n"
+	             "Barton,2025-26 Q2,REP01,x\n");
+	/* Barton Q2 is named only on a row with an error: its REP02 is not asked for */
+	assert_string_equal(diags(f), "4:4:type-error:-\n");
+	assert_int_equal(kpix_report_suppressed(f->r), 1);
+}
+
+static void validate__a_cell_of_the_wrong_form_is_not_also_a_duplicate_or_unknown(void **state)
+{
+	fx *f = *state;
+	use_schema(f, KNOCK_ON_SCHEMA);
+	validate_csv(f, NULL,
+	             "org,period,indicator,value\n"
+	             "A b,2025-26 Q1,REP01,1\n"
+	             "A b,2025-26 Q1,REP01,1\n"
+	             "Ashby,2025-26 Q1,REP01,1\n"
+	             "Ashby,2025-26 Q1,REP02,1\n");
+	/* 'A b' fails the pattern of org: not also a duplicate key on row 3, and
+	 * its group, named only on rows with errors, is not judged */
+	assert_string_equal(diags(f), "2:1:constraint-error:pattern\n"
+	                              "3:1:constraint-error:pattern\n");
+	assert_int_equal(kpix_report_suppressed(f->r), 1);
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	validate_csv(f, NULL,
+	             "org,period,indicator,value\n"
+	             "Ashby,2025-26 Q1,REP01,1\n"
+	             "Ashby,2025-26 Q1,REP02,1\n"
+	             "cx,2025-26 Q1,REP01,1\n");
+	/* 'cx' fails its pattern: not also an organisation missing from the list */
+	assert_string_equal(diags(f), "4:1:constraint-error:pattern\n");
+	assert_int_equal(kpix_report_suppressed(f->r), 1);
+}
+
 static void validate__completeness_requires_each_listed_breakdown_and_the_whole(void **state)
 {
 	fx *f = *state;
@@ -1748,6 +1822,28 @@ static void validate__blank_rows_are_reported(void **state)
 	expect_file_totals(f, 0, 4, 2, NULL);
 }
 
+/* Issue 15: the rows of empty cells Excel leaves at the end of a saved CSV
+ * blocked the export, one error each. */
+static void validate__empty_rows_at_the_end_are_ignored_with_one_warning(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\"}, {\"name\": \"b\"}]"));
+	validate_csv(f, NULL, "a,b\n1,2\n,\n3,4\n,\n,\n\n");
+	assert_string_equal(diags(f), "3:0:blank-row:-\n"
+	                              "5:0:blank-row:-\n");
+	assert_int_equal(diag(f, 0)->severity, KPIX_SEVERITY_ERROR);
+	assert_int_equal(diag(f, 1)->severity, KPIX_SEVERITY_WARNING);
+	assert_string_equal(diag(f, 1)->message,
+	                    "the file ends with 3 empty rows (rows 5 to 7), which kpix ignored");
+	expect_file_totals(f, 0, 3, 1, NULL);
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	validate_csv(f, NULL, "a,b\n1,2\n,\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "the file ends with an empty row (row 3), which kpix ignored");
+	expect_file_totals(f, 0, 1, 0, NULL);
+}
+
 static void validate__an_empty_file_is_a_source_error(void **state)
 {
 	fx *f = *state;
@@ -2031,6 +2127,9 @@ int main(void)
 		T(validate__completeness_requires_only_the_indicators_due_in_the_period),
 		T(validate__a_row_with_a_mistyped_period_starts_no_group),
 		T(validate__completeness_requires_each_listed_breakdown_and_the_whole),
+		T(validate__a_mistyped_code_or_period_is_not_also_a_missing_indicator),
+		T(validate__a_group_named_only_on_rows_with_errors_is_not_judged),
+		T(validate__a_cell_of_the_wrong_form_is_not_also_a_duplicate_or_unknown),
 		T(validate__an_indicator_reported_in_parts_is_found_by_code_and_part),
 		T(validate__each_part_and_breakdown_is_required_without_a_whole_row),
 		T(validate__a_part_without_a_part_field_is_a_schema_error),
@@ -2065,6 +2164,7 @@ int main(void)
 		T(validate__cells_larger_than_max_field_bytes_are_reported),
 		T(validate__the_row_of_a_quoted_cell_past_the_cap_is_counted),
 		T(validate__blank_rows_are_reported),
+		T(validate__empty_rows_at_the_end_are_ignored_with_one_warning),
 		T(validate__an_empty_file_is_a_source_error),
 		T(validate__a_file_of_only_a_byte_order_mark_is_said_to_be_so),
 		T(validate__a_trailing_comma_is_named_in_the_header_and_in_rows),
