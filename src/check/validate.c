@@ -83,6 +83,8 @@ typedef struct {
 	unsigned char *enum_len;
 	kpix_shape *shape;  /* the pattern when it is a simple shape, matched without PCRE2 */
 	unsigned costly;    /* cells the pattern was too costly for; at REGEX_GIVE_UP it is dropped */
+	bool in_key;        /* part of the primary key or of a completeness group: a space at
+	                     * either end of its text would make another key */
 } field_plan;
 
 typedef struct {
@@ -659,6 +661,59 @@ static int match_pattern(kpix_validator *v, const field_plan *p, const kpix_cell
 	return m >= 0 ? 1 : m == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
+/* The length of a space (a blank, a tab or a no-break space) at the
+ * start of s, or 0. */
+static size_t space_at(const char *s, size_t len)
+{
+	if (len && (s[0] == ' ' || s[0] == '\t'))
+		return 1;
+	return len >= 2 && (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0 ? 2 : 0;
+}
+
+/* The length of a space at the end of s, or 0. */
+static size_t space_before_end(const char *s, size_t len)
+{
+	if (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		return 1;
+	return len >= 2 && (unsigned char)s[len - 2] == 0xc2 && (unsigned char)s[len - 1] == 0xa0
+	           ? 2
+	           : 0;
+}
+
+/* Where a cell has spaces ("a space at the end", ...) and the text
+ * between them (*core), or NULL when it has none at either end. */
+static const char *spaces_of(const kpix_cell *c, kpix_cell *core)
+{
+	size_t a = 0, b = c->len, n;
+	while ((n = space_at(c->data + a, b - a)) != 0)
+		a += n;
+	while (b > a && (n = space_before_end(c->data + a, b - a)) != 0)
+		b -= n;
+	if (a == 0 && b == c->len)
+		return NULL;
+	*core = (kpix_cell){c->data + a, b - a};
+	return a && b < c->len ? "spaces at both ends"
+	       : a             ? "a space at the start"
+	                       : "a space at the end";
+}
+
+/* A cell of a key field with spaces at either end: one error that says so,
+ * as the spaces would make a key of its own (an organisation of its own,
+ * missing every indicator). Returns whether it reported one. */
+static bool check_key_spaces(kpix_validator *v, const field_plan *p, const kpix_cell *c,
+                             uint32_t col)
+{
+	kpix_cell core;
+	const char *sp = spaces_of(c, &core);
+	if (!sp)
+		return false;
+	emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, p->f->name, c->data, c->len,
+	      "spaces", "'%s' has %s; remove %s: kpix would take '%.*s' with %s for another %s",
+	      c->data, sp, strcmp(sp, "spaces at both ends") == 0 ? "them" : "it", (int)core.len,
+	      core.data, strcmp(sp, "spaces at both ends") == 0 ? "them" : "it", p->f->name);
+	return true;
+}
+
 static void check_constraints(kpix_validator *v, field_plan *p, const kpix_cell *c,
                               uint32_t col)
 {
@@ -705,7 +760,15 @@ static void check_constraints(kpix_validator *v, field_plan *p, const kpix_cell 
 				      "no more cells of %s against it",
 				      fname, REGEX_GIVE_UP, fname);
 		} else if (m == 0) {
-			if (f->example)
+			kpix_cell core;
+			const char *sp = spaces_of(c, &core);
+			if (sp && !kpix_report_full(&v->report) && match_pattern(v, p, &core) == 1)
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				      c->len, "pattern", "'%s' has %s; without %s, '%.*s' is in the form %s "
+				      "expects",
+				      c->data, sp, strcmp(sp, "spaces at both ends") == 0 ? "them" : "it",
+				      (int)core.len, core.data, fname);
+			else if (f->example)
 				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
 				      c->len, "pattern", "'%s' is not in the form %s expects, such as '%s'",
 				      c->data, fname, f->example);
@@ -723,14 +786,33 @@ static void check_constraints(kpix_validator *v, field_plan *p, const kpix_cell 
 			for (size_t i = 0; i < f->enum_text.n && !ok; i++)
 				ok = f->enum_num ? val->kind == KPIX_VAL_NUMBER && val->num == f->enum_num[i]
 				                 : same(c, f->enum_text.items[i]);
-		if (!ok) {
-			kpix_buf list = KPIX_BUF_INIT;
-			if (!kpix_report_full(&v->report))
-				enum_list(f, &list);
+		kpix_cell core;
+		const char *sp = ok ? NULL : spaces_of(c, &core);
+		bool core_ok = false;
+		for (size_t i = 0; sp && !f->enum_num && i < f->enum_text.n && !core_ok; i++)
+			core_ok = same(&core, f->enum_text.items[i]);
+		if (core_ok) {
 			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
-			      "enum", "'%s' is not one of the values allowed for %s: %s", c->data, fname,
-			      list.data ? list.data : "");
+			      "enum", "'%s' has %s; without %s, '%.*s' is one of the values allowed for %s",
+			      c->data, sp, strcmp(sp, "spaces at both ends") == 0 ? "them" : "it",
+			      (int)core.len, core.data, fname);
+		} else if (!ok) {
+			kpix_buf list = KPIX_BUF_INIT, near = KPIX_BUF_INIT;
+			if (!kpix_report_full(&v->report) && !f->enum_num)
+				kpix_suggest(&near, c->data, c->len, (const char *const *)f->enum_text.items,
+				             f->enum_text.n);
+			if (!kpix_report_full(&v->report) && !near.len)
+				enum_list(f, &list);
+			if (near.len)
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				      c->len, "enum", "'%s' is not one of the values allowed for %s; did you "
+				      "mean %s?", c->data, fname, near.data);
+			else
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				      c->len, "enum", "'%s' is not one of the values allowed for %s: %s",
+				      c->data, fname, list.data ? list.data : "");
 			kpix_buf_free(&list);
+			kpix_buf_free(&near);
 		}
 	}
 	/* a field that is the whole primary key is checked with the key */
@@ -777,6 +859,8 @@ static void check_cell(kpix_validator *v, field_plan *p, const kpix_cell *c, uin
 		      reason ? ": " : "", reason ? reason : "");
 		return;
 	}
+	if (p->in_key && check_key_spaces(v, p, c, col))
+		return;
 	check_constraints(v, p, c, col);
 }
 
@@ -902,6 +986,15 @@ static void check_foreign_keys(kpix_validator *v)
 		}
 		const kpix_cell *c = v->field_cell[fk->fields[0]];
 		const char *fname = s->fields[fk->fields[0]].name;
+		kpix_cell core;
+		const char *sp = fk->nfields == 1 ? spaces_of(c, &core) : NULL;
+		if (sp && kpix_keyset_find(fk->values, core.data, core.len)) {
+			emitf(v, "foreign-key", KPIX_SEVERITY_ERROR, v->row, col_of(v, fk->fields[0]), fname,
+			      c->data, c->len, NULL, "'%s' has %s; without %s, '%.*s' is %s", c->data, sp,
+			      strcmp(sp, "spaces at both ends") == 0 ? "them" : "it", (int)core.len,
+			      core.data, fk->describe);
+			continue;
+		}
 		kpix_buf near = KPIX_BUF_INIT;
 		if (fk->choices.n && !kpix_report_full(&v->report))
 			kpix_suggest(&near, c->data, c->len, (const char *const *)fk->choices.items,
@@ -1805,6 +1898,12 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 			p->checks |= CHECK_UNIQUE;
 		for (size_t i = 0; i < s->npk; i++)
 			p->needed = p->needed || s->pk[i] == fi;
+		for (size_t i = 0; i < s->npk; i++)
+			p->in_key = p->in_key || s->pk[i] == fi;
+		for (size_t i = 0; i < s->ncompleteness; i++)
+			for (size_t g = 0; g < s->completeness[i].ngroup_by; g++)
+				p->in_key = p->in_key || s->completeness[i].group_by[g] == fi;
+		p->in_key = p->in_key && s->fields[fi].type == KPIX_T_STRING;
 	}
 	for (size_t k = 0; k < s->nindicators && s->figures.value_field >= 0; k++) {
 		if (!s->indicators[k].value)

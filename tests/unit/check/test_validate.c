@@ -449,8 +449,12 @@ static void validate__an_enum_of_a_number_field_compares_numbers(void **state)
 	                              "4:2:constraint-error:enum\n"
 	                              "5:2:constraint-error:enum\n");
 	assert_string_equal(diag(f, 0)->message, "'3' is not one of the values allowed for score: 1, 2.5");
+	/* issue 15: a slip is answered with the value meant, a space named as such */
 	assert_string_equal(diag(f, 1)->message,
-	                    "'lcra' is not one of the values allowed for tenure: LCRA, LCHO");
+	                    "'lcra' is not one of the values allowed for tenure; did you mean 'LCRA'?");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'LCRA ' has a space at the end; without it, 'LCRA' is one of the values "
+	                    "allowed for tenure");
 }
 
 static void validate__an_enum_of_strings_accepts_only_whole_values(void **state)
@@ -482,7 +486,12 @@ static void validate__an_enum_of_strings_accepts_only_whole_values(void **state)
 	                              "8:1:constraint-error:enum\n"
 	                              "8:2:constraint-error:enum\n");
 	assert_string_equal(diag(f, 1)->message,
-	                    "'ABC' is not one of the values allowed for s: A, AB, ABCDEFGH");
+	                    "'ABC' is not one of the values allowed for s; did you mean 'AB'?");
+	assert_string_equal(diag(f, 10)->message,
+	                    "'a' is not one of the values allowed for s; did you mean 'A'?");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'ABCDEFGH' is not one of the values allowed for t; did you mean "
+	                    "'ABCDEFGHI'?");
 }
 
 /* ---------------------------------------------------------------- keys */
@@ -1000,6 +1009,30 @@ static void validate__a_cell_of_the_wrong_form_is_not_also_a_duplicate_or_unknow
 	/* 'cx' fails its pattern: not also an organisation missing from the list */
 	assert_string_equal(diags(f), "4:1:constraint-error:pattern\n");
 	assert_int_equal(kpix_report_suppressed(f->r), 1);
+}
+
+/* Issue 15: 'Northfield Homes ' on one row was an organisation of its own,
+ * missing every indicator, with no word about the space. */
+static void validate__a_space_at_either_end_of_a_key_is_named_once(void **state)
+{
+	fx *f = *state;
+	use_schema(f, KNOCK_ON_SCHEMA);
+	validate_csv(f, NULL,
+	             "org,period,indicator,value\n"
+	             "Ashby ,2025-26 Q1,REP01,1\n"
+	             "Ashby,2025-26 Q1, REP02 ,1\n"
+	             "Ashby,2025-26 Q1,REP01,1\n");
+	assert_string_equal(diags(f), "2:1:constraint-error:spaces\n"
+	                              "3:3:constraint-error:spaces\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "'Ashby ' has a space at the end; remove it: kpix would take 'Ashby' with "
+	                    "it for another org");
+	assert_string_equal(diag(f, 1)->message,
+	                    "' REP02 ' has spaces at both ends; remove them: kpix would take 'REP02' "
+	                    "with them for another indicator");
+	/* 'Ashby ' is not also missing from the list of organisations, ' REP02 '
+	 * not also an unknown code, nor REP02 missing */
+	assert_int_equal(kpix_report_suppressed(f->r), 3);
 }
 
 static void validate__completeness_requires_each_listed_breakdown_and_the_whole(void **state)
@@ -2130,6 +2163,7 @@ int main(void)
 		T(validate__a_mistyped_code_or_period_is_not_also_a_missing_indicator),
 		T(validate__a_group_named_only_on_rows_with_errors_is_not_judged),
 		T(validate__a_cell_of_the_wrong_form_is_not_also_a_duplicate_or_unknown),
+		T(validate__a_space_at_either_end_of_a_key_is_named_once),
 		T(validate__an_indicator_reported_in_parts_is_found_by_code_and_part),
 		T(validate__each_part_and_breakdown_is_required_without_a_whole_row),
 		T(validate__a_part_without_a_part_field_is_a_schema_error),
