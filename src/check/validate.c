@@ -1120,11 +1120,6 @@ static bool put_row_name(void *ctx, const char *name, size_t len, kpix_buf *out)
 	return true;
 }
 
-static void expand_message(kpix_validator *v, kpix_buf *out, const char *tmpl)
-{
-	kpix_expand_names(out, tmpl, put_row_name, v);
-}
-
 static void check_rules(kpix_validator *v)
 {
 	const kpix_schema *s = v->s;
@@ -1151,7 +1146,7 @@ static void check_rules(kpix_validator *v)
 		}
 		kpix_buf m = KPIX_BUF_INIT;
 		if (!kpix_report_full(&v->report))
-			expand_message(v, &m, r->message);
+			kpix_rule_message(r, v->slots, put_row_name, v, &m);
 		emit(v, "row-constraint", r->severity, v->row, col, fname, c ? c->data : NULL,
 		     c ? c->len : 0, r->code, r->code, m.data ? m.data : "");
 		kpix_buf_free(&m);

@@ -859,6 +859,31 @@ static void validate__rules_report_rows_where_when_holds_and_check_fails(void **
 	expect_file_totals(f, 0, 4, 2, NULL);
 }
 
+/* Issue 15: "gives a different figure" without saying which. */
+static void validate__a_rule_message_may_give_a_figure_kpix_worked_out(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"n\", \"type\": \"number\"}, {\"name\": \"d\", \"type\": \"number\"},\n"
+	                     "  {\"name\": \"value\", \"type\": \"number\"}, {\"name\": \"x\"}],\n"
+	                     "\"rules\": [{\"code\": \"R\", \"check\": \"value == round(n / d * 100, 1)\",\n"
+	                     "  \"message\": \"{value} is not {= text(n / d * 100, 1)} ({= n > d}, {=d}, {= x}, {x}) {= n\",\n"
+	                     "  \"fields\": \"value\"}]"));
+	validate_csv(f, NULL, "n,d,value,x\n1,8,12.5,\n1,8,1.25,\n");
+	assert_string_equal(diags(f), "3:3:row-constraint:R\n");
+	assert_string_equal(diag(f, 0)->message, "1.25 is not 12.5 (false, 8, no value, ) {= n");
+	/* an expression of the message is checked when the schema is read */
+	write_file(f, "bad.json",
+	           SCHEMA("\"fields\": [{\"name\": \"n\", \"type\": \"number\"}],\n"
+	                  "\"rules\": [{\"code\": \"R\", \"check\": \"n > 0\", \"message\": \"{= m + 1}\",\n"
+	                  "  \"fields\": \"n\"}]"));
+	char *path = path_in(f, "bad.json");
+	kpix_schema *bad = NULL;
+	assert_int_equal(kpix_schema_load(&bad, path, NULL), KPIX_ESCHEMA);
+	assert_non_null(strstr(kpix_error_last(), "rules[0].message"));
+	kpix_schema_free(bad);
+	free(path);
+}
+
 static void validate__a_rule_that_comes_out_null_does_not_apply(void **state)
 {
 	fx *f = *state;
@@ -2155,6 +2180,7 @@ int main(void)
 		T(validate__a_row_whose_second_self_reference_alone_fails_is_rejected),
 		T(validate__an_unresolved_self_reference_of_several_fields_is_shown_plainly),
 		T(validate__rules_report_rows_where_when_holds_and_check_fails),
+		T(validate__a_rule_message_may_give_a_figure_kpix_worked_out),
 		T(validate__a_rule_that_comes_out_null_does_not_apply),
 		T(validate__a_rule_that_cannot_be_worked_out_is_reported_once_as_a_warning),
 		T(validate__completeness_requires_only_the_indicators_due_in_the_period),
