@@ -110,6 +110,12 @@ typedef struct {
 
 typedef struct kpix_report kpix_report;
 
+/* "Did you mean": the words of cands (n of them) nearest to word, quoted
+ * and joined as a sentence says them ("'validate'", "'A' or 'B'"), or ""
+ * when none is a small slip away (docs: kpix_suggest in src/base/suggest.h).
+ * The caller frees the string. */
+char *kpix_did_you_mean(const char *word, const char *const *cands, size_t n);
+
 /* Diagnostics kept (at most the max_errors the validator was given). */
 size_t kpix_report_count(const kpix_report *report);
 const kpix_diag *kpix_report_get(const kpix_report *report, size_t i);

@@ -995,6 +995,21 @@ static void check_foreign_keys(kpix_validator *v)
 			      core.data, fk->describe);
 			continue;
 		}
+		/* a code with its part in brackets, as the regulator prints it */
+		const char *open = fk->kind == KPIX_REF_CATALOGUE && s->part_field >= 0 && c->len > 3 &&
+		                           c->data[c->len - 1] == ')'
+		                       ? memchr(c->data, '(', c->len)
+		                       : NULL;
+		if (open && open > c->data &&
+		    kpix_schema_indicator(s, c->data, (size_t)(open - c->data), open + 1,
+		                          (size_t)(c->data + c->len - 1 - (open + 1)))) {
+			emitf(v, "foreign-key", KPIX_SEVERITY_ERROR, v->row, col_of(v, fk->fields[0]), fname,
+			      c->data, c->len, NULL,
+			      "'%s' is not %s: write %.*s in %s and %.*s in %s", c->data, fk->describe,
+			      (int)(open - c->data), c->data, fname, (int)(c->data + c->len - 2 - open),
+			      open + 1, s->fields[s->part_field].name);
+			continue;
+		}
 		kpix_buf near = KPIX_BUF_INIT;
 		if (fk->choices.n && !kpix_report_full(&v->report))
 			kpix_suggest(&near, c->data, c->len, (const char *const *)fk->choices.items,

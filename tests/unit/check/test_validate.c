@@ -1121,6 +1121,30 @@ static void validate__an_indicator_reported_in_parts_is_found_by_code_and_part(v
 	assert_string_equal(diag(f, 1)->message, "CH02 part 3 is not in the catalogue");
 }
 
+/* Issue 15: RP02(1), copied from the regulator's tables, was only "not an
+ * indicator code"; kpix schemas show now gives codes as input takes them. */
+static void validate__a_code_with_its_part_in_brackets_says_where_each_goes(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"measure\"}, {\"name\": \"part\"}, {\"name\": \"value\", \"type\": \"number\"}],\n"
+	                     "\"foreignKeys\": [{\"fields\": \"measure\", \"reference\": {\"resource\": \"#indicators\", \"fields\": \"code\"}}],\n"
+	                     "\"indicatorField\": \"measure\", \"partField\": \"part\",\n"
+	                     "\"indicators\": [{\"code\": \"CH02\", \"part\": \"1\", \"title\": \"Stage one in time\"},\n"
+	                     "  {\"code\": \"CH02\", \"part\": \"2\", \"title\": \"Stage two in time\"}]"));
+	validate_csv(f, NULL, "measure,part,value\nCH02(2),,90\nCH02(3),,90\n");
+	assert_string_equal(diags(f), "2:1:foreign-key:-\n"
+	                              "3:1:foreign-key:-\n");
+	assert_string_equal(diag(f, 0)->message,
+	                    "'CH02(2)' is not an indicator code in the schema's catalogue: write CH02 in "
+	                    "measure and 2 in part");
+	assert_null(strstr(diag(f, 1)->message, "write"));
+	char *text = kpix_schema_describe(f->schema);
+	assert_non_null(strstr(text, "  CH02     Stage two in time\n"
+	                             "           part 2: measure CH02 with part 2\n"));
+	assert_null(strstr(text, "CH02(2)"));
+	free(text);
+}
+
 static void validate__each_part_and_breakdown_is_required_without_a_whole_row(void **state)
 {
 	fx *f = *state;
@@ -2191,6 +2215,7 @@ int main(void)
 		T(validate__a_cell_of_the_wrong_form_is_not_also_a_duplicate_or_unknown),
 		T(validate__a_space_at_either_end_of_a_key_is_named_once),
 		T(validate__an_indicator_reported_in_parts_is_found_by_code_and_part),
+		T(validate__a_code_with_its_part_in_brackets_says_where_each_goes),
 		T(validate__each_part_and_breakdown_is_required_without_a_whole_row),
 		T(validate__a_part_without_a_part_field_is_a_schema_error),
 		T(validate__rules_on_figures_compare_rows_and_point_at_the_first_cell),
