@@ -131,6 +131,19 @@ bool kpix_report_truncated(const kpix_report *report);
  * reported, and not in the errors and warnings. */
 uint64_t kpix_report_suppressed(const kpix_report *report);
 
+/* The likeliest cause of the errors listed, when most of them share one. */
+typedef struct {
+	bool same_value;         /* they are one value repeated in one column, not only one column */
+	uint64_t count;          /* the errors listed that share it */
+	uint64_t errors;         /* all the errors listed */
+	const kpix_diag *first;  /* the first of them: its file, row, column, field and value */
+} kpix_report_cause;
+
+/* Fills *out and returns true when at least 3 errors listed, and more than
+ * half of them, are in one column of one file (same_value when they also
+ * hold one value there); else returns false. Valid while the report is. */
+bool kpix_report_likely_cause(const kpix_report *report, kpix_report_cause *out);
+
 /* Per-code totals, sorted by code. */
 size_t kpix_report_code_count(const kpix_report *report);
 void kpix_report_code_get(const kpix_report *report, size_t i, const char **code,

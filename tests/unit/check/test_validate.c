@@ -1926,6 +1926,32 @@ static void validate__empty_rows_at_the_end_are_ignored_with_one_warning(void **
 	expect_file_totals(f, 0, 1, 0, NULL);
 }
 
+/* Issue 15: the first line points at the cause when most errors share one. */
+static void validate__the_likely_cause_is_a_column_or_a_value_most_errors_share(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fields\": [{\"name\": \"a\", \"type\": \"integer\"}, {\"name\": \"b\", \"type\": \"integer\"}]"));
+	kpix_report_cause cause;
+	validate_csv(f, NULL, "a,b\nx,1\nx,2\nx,y\nx,4\n");
+	assert_true(kpix_report_likely_cause(f->r, &cause));
+	assert_true(cause.same_value);
+	assert_int_equal(cause.count, 4);
+	assert_int_equal(cause.errors, 5);
+	assert_int_equal(cause.first->row, 2);
+	assert_string_equal(cause.first->field, "a");
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	validate_csv(f, NULL, "a,b\nx,1\nq,2\nr,y\ns,4\n");
+	assert_true(kpix_report_likely_cause(f->r, &cause));
+	assert_false(cause.same_value);
+	assert_int_equal(cause.count, 4);
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	/* no column holds more than half */
+	validate_csv(f, NULL, "a,b\nx,1\nq,2\n1,y\n2,z\n");
+	assert_false(kpix_report_likely_cause(f->r, &cause));
+}
+
 static void validate__an_empty_file_is_a_source_error(void **state)
 {
 	fx *f = *state;
@@ -2250,6 +2276,7 @@ int main(void)
 		T(validate__the_row_of_a_quoted_cell_past_the_cap_is_counted),
 		T(validate__blank_rows_are_reported),
 		T(validate__empty_rows_at_the_end_are_ignored_with_one_warning),
+		T(validate__the_likely_cause_is_a_column_or_a_value_most_errors_share),
 		T(validate__an_empty_file_is_a_source_error),
 		T(validate__a_file_of_only_a_byte_order_mark_is_said_to_be_so),
 		T(validate__a_trailing_comma_is_named_in_the_header_and_in_rows),
