@@ -1286,7 +1286,11 @@ static bool missing_follows(comp_state *st, const kpix_buf *key, uint64_t group,
 			continue;
 		kpix_buf near = KPIX_BUF_INIT;
 		const char *code = ind->code;
+		size_t len = strlen(code);
+		/* the same code, one a slip away, or the code with its part in
+		 * brackets (RP02(2)) */
 		bool slip = strcmp(u->code, code) == 0 ||
+		            (!u->known && strncmp(u->code, code, len) == 0 && u->code[len] == '(') ||
 		            (!u->known && kpix_suggest(&near, u->code, strlen(u->code), &code, 1) > 0);
 		kpix_buf_free(&near);
 		if (slip) {
