@@ -114,6 +114,8 @@ struct kpix_validator {
 	long *field_col;     /* field -> column, -1 when the file lacks it */
 	bool header_unmatched; /* the first row named no field: is the next the header? */
 	bool rows_unchecked; /* no header was found: rows are counted, not checked */
+	bool header_incomplete; /* a file lacked a column the schema requires: what is
+	                         * missing from the return follows from that */
 	kpix_buf header_shown; /* the first row's first labels, for the message */
 	/* the empty rows not yet judged (between rows, or at the end): the
 	 * first's number and how many, one a line */
@@ -320,17 +322,19 @@ static bool names_a_field(const kpix_schema *s, const kpix_record *rec)
 static void report_unmatched_header(kpix_validator *v, uint64_t title_row)
 {
 	const char *shown = v->header_shown.len ? v->header_shown.data : "empty";
-	if (title_row)
+	if (title_row) {
 		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
 		      "row 1 (%s) is a title, not the header: the column names are in row %llu; "
 		      "delete the rows above them so that the header is the first row",
 		      shown, (unsigned long long)title_row);
-	else
-		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
-		      "the first row (%s) names none of the columns of the schema %s, such as '%s', "
-		      "so kpix cannot check the rows; the first row must be the header, holding the "
-		      "column names of the template",
-		      shown, v->s->id, v->s->fields[0].name);
+		return;
+	}
+	v->header_incomplete = true;
+	emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
+	      "the first row (%s) names none of the columns of the schema %s, such as '%s', so "
+	      "kpix cannot check the rows; the first row must be the header, holding the column "
+	      "names of the template",
+	      shown, v->s->id, v->s->fields[0].name);
 }
 
 /* Columns are matched to fields by name whenever the header names every
@@ -436,6 +440,7 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 		if (v->field_col[f] >= 0 || !want_missing || suggested[f])
 			continue;
 		uint32_t col = exact ? (uint32_t)(f + 1) : 0;
+		v->header_incomplete = true;
 		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, rec->row, col, s->fields[f].name, NULL, 0, NULL,
 		      "the file has no column '%s', which the schema requires", s->fields[f].name);
 	}
@@ -1411,7 +1416,8 @@ static void finish_completeness(kpix_validator *v)
 						continue;
 					/* a group named only on rows with errors, or an
 					 * indicator given on such a row, is no news */
-					if (!count && (!grp->clean || missing_follows(st, &key, group, ind, bd))) {
+					if (!count && (v->header_incomplete || !grp->clean ||
+					               missing_follows(st, &key, group, ind, bd))) {
 						v->report.suppressed++;
 						continue;
 					}
@@ -1583,8 +1589,12 @@ static void judge_data_points(kpix_validator *v)
 			set_figure(v, i, &r);
 			continue;
 		}
-		if (yes && !ind->optional && !v->fig_given[i] && fg->missing.code)
-			report_check(v, &fg->missing, ind, i, NULL);
+		if (yes && !ind->optional && !v->fig_given[i] && fg->missing.code) {
+			if (v->header_incomplete)
+				v->report.suppressed++; /* follows from the column the file lacks */
+			else
+				report_check(v, &fg->missing, ind, i, NULL);
+		}
 	}
 }
 

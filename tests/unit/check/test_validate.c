@@ -979,61 +979,80 @@ static void validate__a_row_with_a_mistyped_period_starts_no_group(void **state)
 	       "  \"periodField\": \"period\", \"require\": \"indicators\",\n"                              \
 	       "  \"message\": \"{indicator} is missing for {org} {period}.\"}]")
 
+/* Validates csv against KNOCK_ON_SCHEMA and checks the diagnostics listed
+ * ("row:column:code:rule" lines) and the number of knock-ons counted. */
+static void expect_knock_ons(fx *f, const char *csv, const char *listed, uint64_t suppressed)
+{
+	if (!f->schema)
+		use_schema(f, KNOCK_ON_SCHEMA);
+	kpix_validator_free(f->v);
+	f->v = NULL;
+	validate_csv(f, NULL, csv);
+	assert_string_equal(diags(f), listed);
+	assert_int_equal(kpix_report_suppressed(f->r), suppressed);
+}
+
 static void validate__a_mistyped_code_or_period_is_not_also_a_missing_indicator(void **state)
 {
 	fx *f = *state;
-	use_schema(f, KNOCK_ON_SCHEMA);
-	validate_csv(f, NULL,
-	             "org,period,indicator,value\n"
-	             "Ashby,2025-26 Q1,REPO1,1\n"
-	             "Ashby,2025-26 Q1,REP02,1\n"
-	             "Barton,2025-26 Q1,REP01,1\n"
-	             "Barton,Q1 2025/26,REP02,1\n");
-	assert_string_equal(diags(f), "2:3:foreign-key:-\n"
-	                              "5:2:constraint-error:pattern\n");
-	assert_int_equal(kpix_report_suppressed(f->r), 2);
+	expect_knock_ons(f,
+	                 "org,period,indicator,value\n"
+	                 "Ashby,2025-26 Q1,REPO1,1\n"
+	                 "Ashby,2025-26 Q1,REP02,1\n"
+	                 "Barton,2025-26 Q1,REP01,1\n"
+	                 "Barton,Q1 2025/26,REP02,1\n",
+	                 "2:3:foreign-key:-\n"
+	                 "5:2:constraint-error:pattern\n",
+	                 2);
 	assert_int_equal(kpix_report_errors(f->r), 2);
 }
 
 static void validate__a_group_named_only_on_rows_with_errors_is_not_judged(void **state)
 {
-	fx *f = *state;
-	use_schema(f, KNOCK_ON_SCHEMA);
-	validate_csv(f, NULL,
-	             "org,period,indicator,value\n"
-	             "Ashby,2025-26 Q1,REP01,1\n"
-	             "Ashby,2025-26 Q1,REP02,1\n"
-	             "Barton,2025-26 Q2,REP01,x\n");
 	/* Barton Q2 is named only on a row with an error: its REP02 is not asked for */
-	assert_string_equal(diags(f), "4:4:type-error:-\n");
-	assert_int_equal(kpix_report_suppressed(f->r), 1);
+	expect_knock_ons(*state,
+	                 "org,period,indicator,value\n"
+	                 "Ashby,2025-26 Q1,REP01,1\n"
+	                 "Ashby,2025-26 Q1,REP02,1\n"
+	                 "Barton,2025-26 Q2,REP01,x\n",
+	                 "4:4:type-error:-\n", 1);
 }
 
 static void validate__a_cell_of_the_wrong_form_is_not_also_a_duplicate_or_unknown(void **state)
 {
-	fx *f = *state;
-	use_schema(f, KNOCK_ON_SCHEMA);
-	validate_csv(f, NULL,
-	             "org,period,indicator,value\n"
-	             "A b,2025-26 Q1,REP01,1\n"
-	             "A b,2025-26 Q1,REP01,1\n"
-	             "Ashby,2025-26 Q1,REP01,1\n"
-	             "Ashby,2025-26 Q1,REP02,1\n");
 	/* 'A b' fails the pattern of org: not also a duplicate key on row 3, and
 	 * its group, named only on rows with errors, is not judged */
-	assert_string_equal(diags(f), "2:1:constraint-error:pattern\n"
-	                              "3:1:constraint-error:pattern\n");
-	assert_int_equal(kpix_report_suppressed(f->r), 1);
-	kpix_validator_free(f->v);
-	f->v = NULL;
-	validate_csv(f, NULL,
-	             "org,period,indicator,value\n"
-	             "Ashby,2025-26 Q1,REP01,1\n"
-	             "Ashby,2025-26 Q1,REP02,1\n"
-	             "cx,2025-26 Q1,REP01,1\n");
+	expect_knock_ons(*state,
+	                 "org,period,indicator,value\n"
+	                 "A b,2025-26 Q1,REP01,1\n"
+	                 "A b,2025-26 Q1,REP01,1\n"
+	                 "Ashby,2025-26 Q1,REP01,1\n"
+	                 "Ashby,2025-26 Q1,REP02,1\n",
+	                 "2:1:constraint-error:pattern\n"
+	                 "3:1:constraint-error:pattern\n",
+	                 1);
 	/* 'cx' fails its pattern: not also an organisation missing from the list */
-	assert_string_equal(diags(f), "4:1:constraint-error:pattern\n");
-	assert_int_equal(kpix_report_suppressed(f->r), 1);
+	expect_knock_ons(*state,
+	                 "org,period,indicator,value\n"
+	                 "Ashby,2025-26 Q1,REP01,1\n"
+	                 "Ashby,2025-26 Q1,REP02,1\n"
+	                 "cx,2025-26 Q1,REP01,1\n",
+	                 "4:1:constraint-error:pattern\n", 1);
+}
+
+/* Issue 15: a file that lacks a column is not also missing every indicator. */
+static void validate__a_file_lacking_a_column_is_not_also_missing_its_indicators(void **state)
+{
+	fx *f = *state;
+	use_schema(f, SCHEMA("\"fieldsMatch\": \"equal\",\n"
+	                     "\"fields\": [{\"name\": \"period\"}, {\"name\": \"indicator\"}, {\"name\": \"value\"}],\n"
+	                     "\"indicatorField\": \"indicator\",\n"
+	                     "\"indicators\": [{\"code\": \"REP01\", \"title\": \"Repairs in time\"}],\n"
+	                     "\"completeness\": [{\"code\": \"MISSING\", \"groupBy\": [\"period\"],\n"
+	                     "  \"require\": \"indicators\", \"message\": \"{indicator} is missing for {period}\"}]"));
+	validate_csv(f, NULL, "period,value\n2025-26 Q1,1\n2025-26 Q2,1\n");
+	assert_string_equal(diags(f), "1:0:missing-label:-\n");
+	assert_int_equal(kpix_report_suppressed(f->r), 2);
 }
 
 /* Issue 15: 'Northfield Homes ' on one row was an organisation of its own,
@@ -1041,23 +1060,22 @@ static void validate__a_cell_of_the_wrong_form_is_not_also_a_duplicate_or_unknow
 static void validate__a_space_at_either_end_of_a_key_is_named_once(void **state)
 {
 	fx *f = *state;
-	use_schema(f, KNOCK_ON_SCHEMA);
-	validate_csv(f, NULL,
-	             "org,period,indicator,value\n"
-	             "Ashby ,2025-26 Q1,REP01,1\n"
-	             "Ashby,2025-26 Q1, REP02 ,1\n"
-	             "Ashby,2025-26 Q1,REP01,1\n");
-	assert_string_equal(diags(f), "2:1:constraint-error:spaces\n"
-	                              "3:3:constraint-error:spaces\n");
+	/* 'Ashby ' is not also missing from the list of organisations, ' REP02 '
+	 * not also an unknown code, nor REP02 missing */
+	expect_knock_ons(f,
+	                 "org,period,indicator,value\n"
+	                 "Ashby ,2025-26 Q1,REP01,1\n"
+	                 "Ashby,2025-26 Q1, REP02 ,1\n"
+	                 "Ashby,2025-26 Q1,REP01,1\n",
+	                 "2:1:constraint-error:spaces\n"
+	                 "3:3:constraint-error:spaces\n",
+	                 3);
 	assert_string_equal(diag(f, 0)->message,
 	                    "'Ashby ' has a space at the end; remove it: kpix would take 'Ashby' with "
 	                    "it for another org");
 	assert_string_equal(diag(f, 1)->message,
 	                    "' REP02 ' has spaces at both ends; remove them: kpix would take 'REP02' "
 	                    "with them for another indicator");
-	/* 'Ashby ' is not also missing from the list of organisations, ' REP02 '
-	 * not also an unknown code, nor REP02 missing */
-	assert_int_equal(kpix_report_suppressed(f->r), 3);
 }
 
 static void validate__completeness_requires_each_listed_breakdown_and_the_whole(void **state)
@@ -2239,6 +2257,7 @@ int main(void)
 		T(validate__a_mistyped_code_or_period_is_not_also_a_missing_indicator),
 		T(validate__a_group_named_only_on_rows_with_errors_is_not_judged),
 		T(validate__a_cell_of_the_wrong_form_is_not_also_a_duplicate_or_unknown),
+		T(validate__a_file_lacking_a_column_is_not_also_missing_its_indicators),
 		T(validate__a_space_at_either_end_of_a_key_is_named_once),
 		T(validate__an_indicator_reported_in_parts_is_found_by_code_and_part),
 		T(validate__a_code_with_its_part_in_brackets_says_where_each_goes),
