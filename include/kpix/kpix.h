@@ -110,6 +110,12 @@ typedef struct {
 
 typedef struct kpix_report kpix_report;
 
+/* "Did you mean": the words of cands (n of them) nearest to word, quoted
+ * and joined as a sentence says them ("'validate'", "'A' or 'B'"), or ""
+ * when none is a small slip away (docs: kpix_suggest in src/base/suggest.h).
+ * The caller frees the string. */
+char *kpix_did_you_mean(const char *word, const char *const *cands, size_t n);
+
 /* Diagnostics kept (at most the max_errors the validator was given). */
 size_t kpix_report_count(const kpix_report *report);
 const kpix_diag *kpix_report_get(const kpix_report *report, size_t i);
@@ -119,6 +125,24 @@ uint64_t kpix_report_errors(const kpix_report *report);
 uint64_t kpix_report_warnings(const kpix_report *report);
 /* True when more diagnostics were found than kept. */
 bool kpix_report_truncated(const kpix_report *report);
+/* Problems that only follow from one already reported (a duplicate or a
+ * missing indicator because a cell was mistyped, the indicators "missing"
+ * from an organisation named only on rows with errors): counted, not
+ * reported, and not in the errors and warnings. */
+uint64_t kpix_report_suppressed(const kpix_report *report);
+
+/* The likeliest cause of the errors listed, when most of them share one. */
+typedef struct {
+	bool same_value;         /* they are one value repeated in one column, not only one column */
+	uint64_t count;          /* the errors listed that share it */
+	uint64_t errors;         /* all the errors listed */
+	const kpix_diag *first;  /* the first of them: its file, row, column, field and value */
+} kpix_report_cause;
+
+/* Fills *out and returns true when at least 3 errors listed, and more than
+ * half of them, are in one column of one file (same_value when they also
+ * hold one value there); else returns false. Valid while the report is. */
+bool kpix_report_likely_cause(const kpix_report *report, kpix_report_cause *out);
 
 /* Per-code totals, sorted by code. */
 size_t kpix_report_code_count(const kpix_report *report);

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kpix/kpix.h"
+
 static unsigned char fold(unsigned char c)
 {
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
@@ -78,6 +80,14 @@ size_t kpix_suggest(kpix_buf *out, const char *word, size_t len, const char *con
 		words[k] = cands[pick[k]];
 	kpix_quote_words(out, words, npick);
 	return npick;
+}
+
+char *kpix_did_you_mean(const char *word, const char *const *cands, size_t n)
+{
+	kpix_buf b = KPIX_BUF_INIT;
+	if (!kpix_suggest(&b, word, strlen(word), cands, n))
+		kpix_buf_adds(&b, "");
+	return kpix_buf_detach(&b);
 }
 
 void kpix_quote_words(kpix_buf *out, const char *const *words, size_t n)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keyset.h"
+
 #define MAX_VALUE_SHOWN 200
 #define MAX_MESSAGE 1000
 
@@ -133,6 +135,80 @@ const kpix_diag *kpix_report_get(const kpix_report *r, size_t i) { return i < r-
 uint64_t kpix_report_errors(const kpix_report *r) { return r->errors; }
 uint64_t kpix_report_warnings(const kpix_report *r) { return r->warnings; }
 bool kpix_report_truncated(const kpix_report *r) { return r->truncated; }
+
+uint64_t kpix_report_suppressed(const kpix_report *r) { return r->suppressed; }
+
+/* The key of a diagnostic's column (its file's address, the column and
+ * the field the diagnostic names: in a return of data points one column
+ * holds every data point's value, and errors of different data points
+ * share no cause), and with value its value too. */
+static void cause_key(kpix_buf *k, const kpix_diag *d, bool value)
+{
+	kpix_buf_clear(k);
+	kpix_buf_add(k, &d->file, sizeof(d->file));
+	kpix_buf_add(k, &d->column, sizeof(d->column));
+	if (d->field)
+		kpix_buf_adds(k, d->field);
+	kpix_buf_addc(k, '\0');
+	if (value && d->value)
+		kpix_buf_adds(k, d->value);
+}
+
+/* The group, of columns or of values in a column, that most errors share:
+ * its count, and the first error of it. */
+static uint64_t largest_group(const kpix_report *r, bool value, const kpix_diag **first)
+{
+	kpix_keyset *seen = kpix_keyset_new();
+	kpix_buf k = KPIX_BUF_INIT;
+	uint64_t best = 0;
+	*first = NULL;
+	for (size_t i = 0; i < r->ndiags; i++) {
+		const kpix_diag *d = &r->diags[i];
+		if (d->severity != KPIX_SEVERITY_ERROR || !d->column || !d->row ||
+		    (value && (!d->value || !*d->value)))
+			continue;
+		cause_key(&k, d, value);
+		bool added;
+		uint64_t *n = kpix_keyset_upsert(seen, k.data, k.len, &added);
+		if (added)
+			*n = 0;
+		if (++*n > best)
+			best = *n;
+	}
+	/* the first error of the first group to reach that count */
+	for (size_t i = 0; i < r->ndiags && best && !*first; i++) {
+		const kpix_diag *d = &r->diags[i];
+		if (d->severity != KPIX_SEVERITY_ERROR || !d->column || !d->row ||
+		    (value && (!d->value || !*d->value)))
+			continue;
+		cause_key(&k, d, value);
+		if (*kpix_keyset_find(seen, k.data, k.len) == best)
+			*first = d;
+	}
+	kpix_buf_free(&k);
+	kpix_keyset_free(seen);
+	return best;
+}
+
+bool kpix_report_likely_cause(const kpix_report *r, kpix_report_cause *out)
+{
+	memset(out, 0, sizeof(*out));
+	for (size_t i = 0; i < r->ndiags; i++)
+		out->errors += r->diags[i].severity == KPIX_SEVERITY_ERROR;
+	if (out->errors < 3)
+		return false;
+	for (int value = 1; value >= 0; value--) {
+		const kpix_diag *first;
+		uint64_t n = largest_group(r, value, &first);
+		if (n >= 3 && n * 2 > out->errors) {
+			out->same_value = value;
+			out->count = n;
+			out->first = first;
+			return true;
+		}
+	}
+	return false;
+}
 size_t kpix_report_code_count(const kpix_report *r) { return r->ncodes; }
 
 void kpix_report_code_get(const kpix_report *r, size_t i, const char **code, uint64_t *errors,

@@ -24,6 +24,7 @@ struct kpix_report {
 	uint64_t max_kept;
 	uint64_t errors, warnings;
 	bool truncated;
+	uint64_t suppressed; /* knock-ons of problems reported: counted here only */
 	kpix_code_total *codes;
 	size_t ncodes;
 	size_t last_code; /* the code counted last: the next is most often the same */

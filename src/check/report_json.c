@@ -34,6 +34,7 @@ int kpix_report_write_json(const kpix_report *r, const kpix_schema *schema, FILE
 	kpix_jsonw_member_int(w, "warnings", r->warnings);
 	kpix_jsonw_key(w, "truncated");
 	kpix_jsonw_bool(w, r->truncated);
+	kpix_jsonw_member_int(w, "suppressed", r->suppressed);
 
 	kpix_jsonw_key(w, "files");
 	kpix_jsonw_array(w);

@@ -34,6 +34,7 @@ typedef struct {
 	char *key;     /* the groupBy values, joined */
 	char *period;  /* the period value, or NULL */
 	const char *file;
+	bool clean;    /* a row without an error names this group */
 } comp_group;
 
 typedef struct {
@@ -41,7 +42,22 @@ typedef struct {
 	comp_group *list;
 	size_t n, cap;
 	kpix_keyset *seen;   /* group index, code, breakdown -> count */
+	/* rows with errors, whose indicator is not missing but mistyped or
+	 * sent astray: code, part, breakdown -> rows whose group fields were
+	 * wrong; and the rows whose indicator was wrong (up to MAX_UNNAMED) */
+	kpix_keyset *astray;
+	struct unnamed {
+		uint64_t group;
+		char *code, *breakdown; /* as the row had them */
+		bool known;             /* code is in the catalogue (its part was wrong) */
+		bool used;              /* already taken for a missing indicator */
+	} *unnamed;
+	size_t nunnamed;
 } comp_state;
+
+/* Rows naming no indicator of the catalogue that are remembered to explain
+ * a missing one: beyond these, a missing indicator is reported. */
+#define MAX_UNNAMED 1024
 
 /* The checks a cell of a field needs beyond its type, worked out once from
  * the schema so that the row loop tests one word per cell. */
@@ -67,6 +83,8 @@ typedef struct {
 	unsigned char *enum_len;
 	kpix_shape *shape;  /* the pattern when it is a simple shape, matched without PCRE2 */
 	unsigned costly;    /* cells the pattern was too costly for; at REGEX_GIVE_UP it is dropped */
+	bool in_key;        /* part of the primary key or of a completeness group: a space at
+	                     * either end of its text would make another key */
 } field_plan;
 
 typedef struct {
@@ -94,6 +112,15 @@ struct kpix_validator {
 	size_t width;        /* columns a row should have: the header's, or the schema's
 	                      * fields when they must match exactly and are more */
 	long *field_col;     /* field -> column, -1 when the file lacks it */
+	bool header_unmatched; /* the first row named no field: is the next the header? */
+	bool rows_unchecked; /* no header was found: rows are counted, not checked */
+	bool header_incomplete; /* a file lacked a column the schema requires: what is
+	                         * missing from the return follows from that */
+	kpix_buf header_shown; /* the first row's first labels, for the message */
+	/* the empty rows not yet judged (between rows, or at the end): the
+	 * first's number and how many, one a line */
+	uint64_t blank_first;
+	size_t nblanks;
 	uint64_t problem_row; /* the last row the reader reported an error in */
 
 	field_plan *plan;
@@ -213,12 +240,16 @@ static void write_diag(kpix_validator *v, const char *code, kpix_severity sev, u
 	(kpix_report_full(&(v)->report) ? skip(v, code, sev, row, col)                            \
 	                                : write_diag(v, code, sev, row, col, __VA_ARGS__))
 
+static void flush_blank_rows(kpix_validator *v);
+
 /* The reader's problems become diagnostics of the file being read. */
 static void on_problem(void *ctx, const char *code, kpix_severity sev, uint64_t row, uint32_t col,
                        const char *value, const char *message)
 {
 	kpix_validator *v = ctx;
 	const char *field = NULL;
+	if (v->nblanks && row >= v->blank_first + v->nblanks)
+		flush_blank_rows(v); /* they are not at the end: a row follows */
 	if (col > 0 && col <= v->ncols && v->col_field && v->col_field[col - 1] >= 0)
 		field = v->s->fields[v->col_field[col - 1]].name;
 	if (sev == KPIX_SEVERITY_ERROR)
@@ -255,6 +286,63 @@ static void clear_fields(kpix_validator *v)
 	}
 }
 
+/* Matches the header's labels to fields by name: each field to the first
+ * column that names it. Returns how many fields were matched. */
+static size_t match_by_name(kpix_validator *v, const kpix_record *rec)
+{
+	const kpix_schema *s = v->s;
+	size_t named = 0;
+	for (size_t c = 0; c < rec->ncells; c++) {
+		v->col_field[c] = -1;
+		for (size_t f = 0; f < s->nfields; f++)
+			if (v->field_col[f] < 0 && same_label(&rec->cells[c], s->fields[f].name)) {
+				v->col_field[c] = (long)f;
+				v->field_col[f] = (long)c;
+				named++;
+				break;
+			}
+	}
+	return named;
+}
+
+/* Whether any label of rec names a field of the schema. */
+static bool names_a_field(const kpix_schema *s, const kpix_record *rec)
+{
+	for (size_t c = 0; c < rec->ncells; c++)
+		for (size_t f = 0; f < s->nfields; f++)
+			if (same_label(&rec->cells[c], s->fields[f].name))
+				return true;
+	return false;
+}
+
+/* The first row named none of the schema's fields: one diagnostic says
+ * so, quoting the row (kept in header_shown). title_row is the row after
+ * it when that row does name fields, so that the first row is a title
+ * above the header (as a report pasted into a sheet has), or 0. */
+static void report_unmatched_header(kpix_validator *v, uint64_t title_row)
+{
+	const char *shown = v->header_shown.len ? v->header_shown.data : "empty";
+	if (title_row) {
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
+		      "row 1 (%s) is a title, not the header: the column names are in row %llu; "
+		      "delete the rows above them so that the header is the first row",
+		      shown, (unsigned long long)title_row);
+		return;
+	}
+	v->header_incomplete = true;
+	emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
+	      "the first row (%s) names none of the columns of the schema %s, such as '%s', so "
+	      "kpix cannot check the rows; the first row must be the header, holding the column "
+	      "names of the template",
+	      shown, v->s->id, v->s->fields[0].name);
+}
+
+/* Columns are matched to fields by name whenever the header names every
+ * field, so that columns in another order are checked as what they are;
+ * only "exact" matches by position a header that lacks a field, and only
+ * "exact" reports the order (frictionless-py's incorrect-label). A header
+ * that names no field is one diagnostic (see report_unmatched_header),
+ * reported once the next row shows whether the header is below it. */
 static void check_header(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
@@ -264,80 +352,102 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 	v->width = exact && s->nfields > n ? s->nfields : n;
 	free(v->col_field);
 	v->col_field = kpix_xcalloc(v->width ? v->width : 1, sizeof(long));
-	/* beyond the header, an exact match still puts field c in column c */
-	for (size_t c = n; c < v->width; c++)
-		v->col_field[c] = (long)c;
 	for (size_t f = 0; f < s->nfields; f++)
 		v->field_col[f] = -1;
 	clear_fields(v);
+	free(v->col_plan);
+	v->col_plan = kpix_xcalloc(v->width ? v->width : 1, sizeof(*v->col_plan));
+	size_t named = match_by_name(v, rec);
+	if (s->nfields && named == 0 && !v->header_unmatched) {
+		/* decided at the next row, or at the end of the file */
+		v->header_unmatched = true;
+		kpix_buf_clear(&v->header_shown);
+		for (size_t c = 0, k = 0; c < n && k < 3; c++)
+			if (rec->cells[c].len)
+				kpix_buf_printf(&v->header_shown, "%s'%s'", k++ ? ", " : "",
+				                rec->cells[c].data);
+		return;
+	}
+	v->header_unmatched = false;
+	bool by_name = !exact || named == s->nfields;
+	if (!by_name) {
+		for (size_t f = 0; f < s->nfields; f++)
+			v->field_col[f] = f < n ? (long)f : -1;
+		for (size_t c = 0; c < n; c++)
+			v->col_field[c] = c < s->nfields ? (long)c : -1;
+	}
+	/* beyond the header, an exact match still puts field c in column c */
+	for (size_t c = n; c < v->width; c++)
+		v->col_field[c] = (long)c;
 	bool want_extra = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
 	                  s->fields_match == KPIX_MATCH_SUPERSET;
 	bool want_missing = s->fields_match == KPIX_MATCH_EXACT || s->fields_match == KPIX_MATCH_EQUAL ||
 	                    s->fields_match == KPIX_MATCH_SUBSET;
+	/* a field an extra column's heading is a slip for: named there, and
+	 * not reported again as missing */
+	bool *suggested = kpix_xcalloc(s->nfields ? s->nfields : 1, sizeof(bool));
+	const char **absent = kpix_xcalloc(s->nfields ? s->nfields : 1, sizeof(char *));
+	size_t nabsent = 0;
+	for (size_t f = 0; f < s->nfields; f++)
+		if (v->field_col[f] < 0)
+			absent[nabsent++] = s->fields[f].name;
 
 	for (size_t c = 0; c < n; c++) {
 		const kpix_cell *label = &rec->cells[c];
 		uint32_t col = (uint32_t)(c + 1);
-		v->col_field[c] = -1;
-		if (exact && c < s->nfields) {
-			v->col_field[c] = (long)c;
-			v->field_col[c] = (long)c;
-		} else if (!exact) {
-			for (size_t f = 0; f < s->nfields; f++)
-				if (v->field_col[f] < 0 && same_label(label, s->fields[f].name)) {
-					v->col_field[c] = (long)f;
-					v->field_col[f] = (long)c;
-					break;
-				}
-		}
 		const char *fname = v->col_field[c] >= 0 ? s->fields[v->col_field[c]].name : NULL;
 		bool dup = false;
 		for (size_t p = 0; p < c && !dup; p++)
 			dup = label->len && rec->cells[p].len == label->len &&
 			      memcmp(rec->cells[p].data, label->data, label->len) == 0;
 		if (label->len == 0 && !fname && c + 1 == n && n > 1) {
-			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, 1, col, NULL, "", 0, NULL,
+			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, rec->row, col, NULL, "", 0, NULL,
 			      "column %u has no heading: the header row ends with a comma, which "
 			      "makes an empty last column; remove that comma",
 			      col);
 		} else if (label->len == 0) {
-			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, 1, col, fname, "", 0, NULL,
+			emitf(v, "blank-label", KPIX_SEVERITY_ERROR, rec->row, col, fname, "", 0, NULL,
 			      "column %u has no heading%s%s%s", col, fname ? "; it should be '" : "",
 			      fname ? fname : "", fname ? "'" : "");
 		} else if (dup) {
-			emitf(v, "duplicate-label", KPIX_SEVERITY_ERROR, 1, col, fname, label->data,
+			emitf(v, "duplicate-label", KPIX_SEVERITY_ERROR, rec->row, col, fname, label->data,
 			      label->len, NULL, "the heading '%s' appears twice; each column needs its own",
 			      label->data);
 		} else if (exact && c < s->nfields && !same_label(label, s->fields[c].name)) {
-			emitf(v, "incorrect-label", KPIX_SEVERITY_ERROR, 1, col, fname, label->data,
-			      label->len, NULL, "column %u is headed '%s' but the schema expects '%s' here",
-			      col, label->data, s->fields[c].name);
+			emitf(v, "incorrect-label", KPIX_SEVERITY_ERROR, rec->row, col, s->fields[c].name,
+			      label->data, label->len, NULL,
+			      "column %u is headed '%s' but the schema expects '%s' here%s", col,
+			      label->data, s->fields[c].name,
+			      by_name ? "; kpix checked the columns by their headings" : "");
 		} else if (v->col_field[c] < 0 && want_extra) {
-			emitf(v, "extra-label", KPIX_SEVERITY_ERROR, 1, col, NULL, label->data, label->len,
-			      NULL, "the column '%s' is not in the schema %s", label->data, s->id);
+			kpix_buf near = KPIX_BUF_INIT;
+			kpix_suggest(&near, label->data, label->len, absent, nabsent);
+			for (size_t f = 0; f < s->nfields && near.len; f++) {
+				kpix_buf q = KPIX_BUF_INIT;
+				kpix_buf_printf(&q, "'%s'", s->fields[f].name);
+				if (v->field_col[f] < 0 && strstr(near.data, q.data))
+					suggested[f] = true;
+				kpix_buf_free(&q);
+			}
+			emitf(v, "extra-label", KPIX_SEVERITY_ERROR, rec->row, col, NULL, label->data, label->len,
+			      NULL, "the column '%s' is not in the schema %s%s%s%s", label->data, s->id,
+			      near.len ? "; did you mean " : "", near.len ? near.data : "",
+			      near.len ? "?" : "");
+			kpix_buf_free(&near);
 		}
 	}
 	for (size_t f = 0; f < s->nfields; f++) {
-		if (v->field_col[f] >= 0 || !want_missing)
+		if (v->field_col[f] >= 0 || !want_missing || suggested[f])
 			continue;
 		uint32_t col = exact ? (uint32_t)(f + 1) : 0;
-		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, col, s->fields[f].name, NULL, 0, NULL,
+		v->header_incomplete = true;
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, rec->row, col, s->fields[f].name, NULL, 0, NULL,
 		      "the file has no column '%s', which the schema requires", s->fields[f].name);
 	}
-	free(v->col_plan);
-	v->col_plan = kpix_xcalloc(v->width ? v->width : 1, sizeof(*v->col_plan));
+	free(suggested);
+	free(absent);
 	for (size_t c = 0; c < v->width; c++)
 		v->col_plan[c] = v->col_field[c] >= 0 ? &v->plan[v->col_field[c]] : NULL;
-	if (s->fields_match == KPIX_MATCH_PARTIAL && s->nfields) {
-		bool any = false;
-		for (size_t f = 0; f < s->nfields && !any; f++)
-			any = v->field_col[f] >= 0;
-		if (!any)
-			emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
-			      "none of the columns is one the schema %s knows, such as '%s'; check that "
-			      "this is the right file for this schema",
-			      s->id, s->fields[0].name);
-	}
 }
 
 /* ------------------------------------------------------------------ cells */
@@ -557,6 +667,59 @@ static int match_pattern(kpix_validator *v, const field_plan *p, const kpix_cell
 	return m >= 0 ? 1 : m == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 
+/* The length of a space (a blank, a tab or a no-break space) at the
+ * start of s, or 0. */
+static size_t space_at(const char *s, size_t len)
+{
+	if (len && (s[0] == ' ' || s[0] == '\t'))
+		return 1;
+	return len >= 2 && (unsigned char)s[0] == 0xc2 && (unsigned char)s[1] == 0xa0 ? 2 : 0;
+}
+
+/* The length of a space at the end of s, or 0. */
+static size_t space_before_end(const char *s, size_t len)
+{
+	if (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		return 1;
+	return len >= 2 && (unsigned char)s[len - 2] == 0xc2 && (unsigned char)s[len - 1] == 0xa0
+	           ? 2
+	           : 0;
+}
+
+/* Where a cell has spaces ("a space at the end", ...) and the text
+ * between them (*core), or NULL when it has none at either end. */
+static const char *spaces_of(const kpix_cell *c, kpix_cell *core)
+{
+	size_t a = 0, b = c->len, n;
+	while ((n = space_at(c->data + a, b - a)) != 0)
+		a += n;
+	while (b > a && (n = space_before_end(c->data + a, b - a)) != 0)
+		b -= n;
+	if (a == 0 && b == c->len)
+		return NULL;
+	*core = (kpix_cell){c->data + a, b - a};
+	return a && b < c->len ? "spaces at both ends"
+	       : a             ? "a space at the start"
+	                       : "a space at the end";
+}
+
+/* A cell of a key field with spaces at either end: one error that says so,
+ * as the spaces would make a key of its own (an organisation of its own,
+ * missing every indicator). Returns whether it reported one. */
+static bool check_key_spaces(kpix_validator *v, const field_plan *p, const kpix_cell *c,
+                             uint32_t col)
+{
+	kpix_cell core;
+	const char *sp = spaces_of(c, &core);
+	if (!sp)
+		return false;
+	emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, p->f->name, c->data, c->len,
+	      "spaces", "'%s' has %s; remove %s: kpix would take '%.*s' with %s for another %s",
+	      c->data, sp, strcmp(sp, "spaces at both ends") == 0 ? "them" : "it", (int)core.len,
+	      core.data, strcmp(sp, "spaces at both ends") == 0 ? "them" : "it", p->f->name);
+	return true;
+}
+
 static void check_constraints(kpix_validator *v, field_plan *p, const kpix_cell *c,
                               uint32_t col)
 {
@@ -603,7 +766,15 @@ static void check_constraints(kpix_validator *v, field_plan *p, const kpix_cell 
 				      "no more cells of %s against it",
 				      fname, REGEX_GIVE_UP, fname);
 		} else if (m == 0) {
-			if (f->example)
+			kpix_cell core;
+			const char *sp = spaces_of(c, &core);
+			if (sp && !kpix_report_full(&v->report) && match_pattern(v, p, &core) == 1)
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				      c->len, "pattern", "'%s' has %s; without %s, '%.*s' is in the form %s "
+				      "expects",
+				      c->data, sp, strcmp(sp, "spaces at both ends") == 0 ? "them" : "it",
+				      (int)core.len, core.data, fname);
+			else if (f->example)
 				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
 				      c->len, "pattern", "'%s' is not in the form %s expects, such as '%s'",
 				      c->data, fname, f->example);
@@ -621,14 +792,33 @@ static void check_constraints(kpix_validator *v, field_plan *p, const kpix_cell 
 			for (size_t i = 0; i < f->enum_text.n && !ok; i++)
 				ok = f->enum_num ? val->kind == KPIX_VAL_NUMBER && val->num == f->enum_num[i]
 				                 : same(c, f->enum_text.items[i]);
-		if (!ok) {
-			kpix_buf list = KPIX_BUF_INIT;
-			if (!kpix_report_full(&v->report))
-				enum_list(f, &list);
+		kpix_cell core;
+		const char *sp = ok ? NULL : spaces_of(c, &core);
+		bool core_ok = false;
+		for (size_t i = 0; sp && !f->enum_num && i < f->enum_text.n && !core_ok; i++)
+			core_ok = same(&core, f->enum_text.items[i]);
+		if (core_ok) {
 			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
-			      "enum", "'%s' is not one of the values allowed for %s: %s", c->data, fname,
-			      list.data ? list.data : "");
+			      "enum", "'%s' has %s; without %s, '%.*s' is one of the values allowed for %s",
+			      c->data, sp, strcmp(sp, "spaces at both ends") == 0 ? "them" : "it",
+			      (int)core.len, core.data, fname);
+		} else if (!ok) {
+			kpix_buf list = KPIX_BUF_INIT, near = KPIX_BUF_INIT;
+			if (!kpix_report_full(&v->report) && !f->enum_num)
+				kpix_suggest(&near, c->data, c->len, (const char *const *)f->enum_text.items,
+				             f->enum_text.n);
+			if (!kpix_report_full(&v->report) && !near.len)
+				enum_list(f, &list);
+			if (near.len)
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				      c->len, "enum", "'%s' is not one of the values allowed for %s; did you "
+				      "mean %s?", c->data, fname, near.data);
+			else
+				emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data,
+				      c->len, "enum", "'%s' is not one of the values allowed for %s: %s",
+				      c->data, fname, list.data ? list.data : "");
 			kpix_buf_free(&list);
+			kpix_buf_free(&near);
 		}
 	}
 	/* a field that is the whole primary key is checked with the key */
@@ -675,6 +865,8 @@ static void check_cell(kpix_validator *v, field_plan *p, const kpix_cell *c, uin
 		      reason ? ": " : "", reason ? reason : "");
 		return;
 	}
+	if (p->in_key && check_key_spaces(v, p, c, col))
+		return;
 	check_constraints(v, p, c, col);
 }
 
@@ -735,6 +927,12 @@ static void check_primary_key(kpix_validator *v)
 		*first = WHERE(v);
 		return;
 	}
+	for (size_t i = 0; i < s->npk; i++)
+		if (v->field_bad[s->pk[i]]) {
+			/* a key holding a value already reported is no news as a duplicate */
+			v->report.suppressed++;
+			return;
+		}
 	kpix_buf d = KPIX_BUF_INIT, w = KPIX_BUF_INIT;
 	if (!kpix_report_full(&v->report)) {
 		describe_key(v, &d, s->pk, s->npk);
@@ -784,8 +982,40 @@ static void check_foreign_keys(kpix_validator *v)
 			continue;
 		if (kpix_keyset_find(fk->values, v->key.data, v->key.len))
 			continue;
+		bool bad = false;
+		for (size_t k = 0; k < fk->nfields && !bad; k++)
+			bad = v->field_bad[fk->fields[k]];
+		if (bad) {
+			/* the cell's own form is already reported */
+			v->report.suppressed++;
+			continue;
+		}
 		const kpix_cell *c = v->field_cell[fk->fields[0]];
 		const char *fname = s->fields[fk->fields[0]].name;
+		kpix_cell core;
+		const char *sp = fk->nfields == 1 ? spaces_of(c, &core) : NULL;
+		if (sp && kpix_keyset_find(fk->values, core.data, core.len)) {
+			emitf(v, "foreign-key", KPIX_SEVERITY_ERROR, v->row, col_of(v, fk->fields[0]), fname,
+			      c->data, c->len, NULL, "'%s' has %s; without %s, '%.*s' is %s", c->data, sp,
+			      strcmp(sp, "spaces at both ends") == 0 ? "them" : "it", (int)core.len,
+			      core.data, fk->describe);
+			continue;
+		}
+		/* a code with its part in brackets, as the regulator prints it */
+		const char *open = fk->kind == KPIX_REF_CATALOGUE && s->part_field >= 0 && c->len > 3 &&
+		                           c->data[c->len - 1] == ')'
+		                       ? memchr(c->data, '(', c->len)
+		                       : NULL;
+		if (open && open > c->data &&
+		    kpix_schema_indicator(s, c->data, (size_t)(open - c->data), open + 1,
+		                          (size_t)(c->data + c->len - 1 - (open + 1)))) {
+			emitf(v, "foreign-key", KPIX_SEVERITY_ERROR, v->row, col_of(v, fk->fields[0]), fname,
+			      c->data, c->len, NULL,
+			      "'%s' is not %s: write %.*s in %s and %.*s in %s", c->data, fk->describe,
+			      (int)(open - c->data), c->data, fname, (int)(c->data + c->len - 2 - open),
+			      open + 1, s->fields[s->part_field].name);
+			continue;
+		}
 		kpix_buf near = KPIX_BUF_INIT;
 		if (fk->choices.n && !kpix_report_full(&v->report))
 			kpix_suggest(&near, c->data, c->len, (const char *const *)fk->choices.items,
@@ -911,11 +1141,6 @@ static bool put_row_name(void *ctx, const char *name, size_t len, kpix_buf *out)
 	return true;
 }
 
-static void expand_message(kpix_validator *v, kpix_buf *out, const char *tmpl)
-{
-	kpix_expand_names(out, tmpl, put_row_name, v);
-}
-
 static void check_rules(kpix_validator *v)
 {
 	const kpix_schema *s = v->s;
@@ -942,7 +1167,7 @@ static void check_rules(kpix_validator *v)
 		}
 		kpix_buf m = KPIX_BUF_INIT;
 		if (!kpix_report_full(&v->report))
-			expand_message(v, &m, r->message);
+			kpix_rule_message(r, v->slots, put_row_name, v, &m);
 		emit(v, "row-constraint", r->severity, v->row, col, fname, c ? c->data : NULL,
 		     c ? c->len : 0, r->code, r->code, m.data ? m.data : "");
 		kpix_buf_free(&m);
@@ -951,9 +1176,29 @@ static void check_rules(kpix_validator *v)
 
 /* ----------------------------------------------------------- completeness */
 
+/* Appends the part and breakdown of this row to v->key: "part\x1fbreakdown". */
+static void add_part_and_breakdown(kpix_validator *v, const kpix_completeness *c)
+{
+	long pf = v->s->part_field;
+	if (pf >= 0 && v->field_cell[pf] && v->slots[pf].kind != KPIX_VAL_NULL)
+		kpix_buf_add(&v->key, v->field_cell[pf]->data, v->field_cell[pf]->len);
+	kpix_buf_addc(&v->key, '\x1f');
+	if (c->breakdown_field >= 0) {
+		const kpix_cell *bc = v->field_cell[c->breakdown_field];
+		if (bc && v->slots[c->breakdown_field].kind != KPIX_VAL_NULL)
+			kpix_buf_add(&v->key, bc->data, bc->len);
+	}
+}
+
+/* Counts this row in its group's indicators. A row whose group or
+ * indicator is wrong is remembered instead, so that the indicator it was
+ * meant to give is not also reported missing (see finish_completeness). */
 static void note_completeness(kpix_validator *v)
 {
 	const kpix_schema *s = v->s;
+	long indf = s->indicator_field;
+	bool ind_ok = v->slots[indf].kind != KPIX_VAL_NULL && !v->field_bad[indf] &&
+	              row_indicator(v) != NULL;
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		const kpix_completeness *c = &s->completeness[i];
 		comp_state *st = &v->comp[i];
@@ -971,10 +1216,18 @@ static void note_completeness(kpix_validator *v)
 				kpix_buf_add(&v->key, cell->data, cell->len);
 			}
 		}
-		long indf = s->indicator_field;
-		if (!ok || v->slots[indf].kind == KPIX_VAL_NULL || v->field_bad[indf])
-			continue;
 		bool added;
+		if (!ok) {
+			if (ind_ok && v->row_error) {
+				const kpix_cell *ic = v->field_cell[indf];
+				kpix_buf_clear(&v->key);
+				kpix_buf_add(&v->key, ic->data, ic->len);
+				kpix_buf_addc(&v->key, '\x1f');
+				add_part_and_breakdown(v, c);
+				(*kpix_keyset_upsert(st->astray, v->key.data, v->key.len, &added))++;
+			}
+			continue;
+		}
 		uint64_t *gi = kpix_keyset_upsert(st->groups, v->key.data, v->key.len, &added);
 		if (added) {
 			if (st->n == st->cap) {
@@ -984,26 +1237,74 @@ static void note_completeness(kpix_validator *v)
 			const kpix_cell *pc = c->period_field >= 0 ? v->field_cell[c->period_field] : NULL;
 			st->list[st->n] = (comp_group){kpix_xstrndup(v->key.data, v->key.len),
 			                               pc ? kpix_xstrndup(pc->data, pc->len) : NULL,
-			                               v->file->path};
+			                               v->file->path, false};
 			*gi = ++st->n;
 		}
 		uint64_t group = *gi;
+		if (!v->row_error)
+			st->list[group - 1].clean = true;
 		kpix_buf_clear(&v->key);
 		kpix_buf_add(&v->key, &group, sizeof(group));
+		if (!ind_ok) {
+			if (v->row_error && st->nunnamed < MAX_UNNAMED) {
+				if (!st->unnamed)
+					st->unnamed = kpix_xcalloc(MAX_UNNAMED, sizeof(*st->unnamed));
+				const kpix_cell *ic = v->field_cell[indf];
+				const kpix_cell *bc = c->breakdown_field >= 0 &&
+				                              v->slots[c->breakdown_field].kind != KPIX_VAL_NULL
+				                          ? v->field_cell[c->breakdown_field]
+				                          : NULL;
+				struct unnamed *u = &st->unnamed[st->nunnamed++];
+				*u = (struct unnamed){group, kpix_xstrndup(ic ? ic->data : "", ic ? ic->len : 0),
+				                      kpix_xstrndup(bc ? bc->data : "", bc ? bc->len : 0),
+				                      false, false};
+				for (size_t k = 0; k < s->nindicators && !u->known; k++)
+					u->known = strcmp(s->indicators[k].code, u->code) == 0;
+			}
+			continue;
+		}
 		const kpix_cell *ic = v->field_cell[indf];
 		kpix_buf_add(&v->key, ic->data, ic->len);
 		kpix_buf_addc(&v->key, '\x1f');
-		long pf = s->part_field;
-		if (pf >= 0 && v->field_cell[pf] && v->slots[pf].kind != KPIX_VAL_NULL)
-			kpix_buf_add(&v->key, v->field_cell[pf]->data, v->field_cell[pf]->len);
-		kpix_buf_addc(&v->key, '\x1f');
-		if (c->breakdown_field >= 0) {
-			const kpix_cell *bc = v->field_cell[c->breakdown_field];
-			if (bc && v->slots[c->breakdown_field].kind != KPIX_VAL_NULL)
-				kpix_buf_add(&v->key, bc->data, bc->len);
-		}
+		add_part_and_breakdown(v, c);
 		(*kpix_keyset_upsert(st->seen, v->key.data, v->key.len, &added))++;
 	}
+}
+
+/* Whether the missing indicator ind (key: the group's 8 bytes, then its
+ * code, part and breakdown) follows from a row already reported: a row
+ * gave it with a wrong group (an organisation or period mistyped), or
+ * gave the group with the same breakdown and this code with a wrong part
+ * (RP02 without its part) or a code not in the catalogue a slip from it
+ * (RENTO1). Each such row
+ * accounts for one missing indicator. */
+static bool missing_follows(comp_state *st, const kpix_buf *key, uint64_t group,
+                            const kpix_indicator *ind, const char *bd)
+{
+	uint64_t *n = kpix_keyset_find(st->astray, key->data + 8, key->len - 8);
+	if (n && *n) {
+		(*n)--;
+		return true;
+	}
+	for (size_t i = 0; i < st->nunnamed; i++) {
+		struct unnamed *u = &st->unnamed[i];
+		if (u->used || u->group != group || strcmp(u->breakdown, bd) != 0)
+			continue;
+		kpix_buf near = KPIX_BUF_INIT;
+		const char *code = ind->code;
+		size_t len = strlen(code);
+		/* the same code, one a slip away, or the code with its part in
+		 * brackets (RP02(2)) */
+		bool slip = strcmp(u->code, code) == 0 ||
+		            (!u->known && strncmp(u->code, code, len) == 0 && u->code[len] == '(') ||
+		            (!u->known && kpix_suggest(&near, u->code, strlen(u->code), &code, 1) > 0);
+		kpix_buf_free(&near);
+		if (slip) {
+			u->used = true;
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Whether ind is due in the group's period (period.h); a group without a
@@ -1114,6 +1415,13 @@ static void finish_completeness(kpix_validator *v)
 					uint64_t *count = kpix_keyset_find(st->seen, key.data, key.len);
 					if (count && (*count == 1 || !report_dups))
 						continue;
+					/* a group named only on rows with errors, or an
+					 * indicator given on such a row, is no news */
+					if (!count && (v->header_incomplete || !grp->clean ||
+					               missing_follows(st, &key, group, ind, bd))) {
+						v->report.suppressed++;
+						continue;
+					}
 					completeness_message(v, &msg, c, grp, ind, bd);
 					if (count) {
 						kpix_buf_printf(&msg, " (it appears %llu times; it must appear once)",
@@ -1282,8 +1590,12 @@ static void judge_data_points(kpix_validator *v)
 			set_figure(v, i, &r);
 			continue;
 		}
-		if (yes && !ind->optional && !v->fig_given[i] && fg->missing.code)
-			report_check(v, &fg->missing, ind, i, NULL);
+		if (yes && !ind->optional && !v->fig_given[i] && fg->missing.code) {
+			if (v->header_incomplete)
+				v->report.suppressed++; /* follows from the column the file lacks */
+			else
+				report_check(v, &fg->missing, ind, i, NULL);
+		}
 	}
 }
 
@@ -1403,13 +1715,6 @@ static void extra_cell(kpix_validator *v, const kpix_record *rec, size_t c, cons
 static void check_row(kpix_validator *v, const kpix_record *rec)
 {
 	const kpix_schema *s = v->s;
-	if (blank(rec)) {
-		/* no cell is checked, so no field may keep the row before's value */
-		clear_fields(v);
-		emit(v, "blank-row", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL, NULL,
-		     "this row is empty; delete it");
-		return;
-	}
 	bool exact = s->fields_match == KPIX_MATCH_EXACT;
 	size_t n = rec->ncells < v->width ? rec->ncells : v->width;
 	for (size_t c = 0; c < n; c++) {
@@ -1437,6 +1742,44 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 		note_figure(v);
 }
 
+/* The empty rows held back, now that a row with cells follows them: each
+ * is an error, as a gap in the table may hide rows left out. No field
+ * keeps the value of the row before them. */
+static void flush_blank_rows(kpix_validator *v)
+{
+	for (size_t i = 0; i < v->nblanks; i++) {
+		v->row = v->blank_first + i;
+		v->file->rows++;
+		v->row_error = v->problem_row == v->row;
+		clear_fields(v);
+		if (!v->rows_unchecked)
+			emit(v, "blank-row", KPIX_SEVERITY_ERROR, v->row, 0, NULL, NULL, 0, NULL, NULL,
+			     "this row is empty; delete it");
+		v->file->rejected++;
+		if (v->row_hook && !v->rows_unchecked)
+			v->row_hook(v->row_hook_ctx, v->slots, v->row, false);
+	}
+	v->nblanks = 0;
+}
+
+/* The empty rows at the end of a file, which a spreadsheet writes when
+ * cells below the table were once used: ignored, with one note. */
+static void note_trailing_blank_rows(kpix_validator *v)
+{
+	if (!v->nblanks)
+		return;
+	uint64_t first = v->blank_first, last = first + v->nblanks - 1;
+	if (v->nblanks == 1)
+		emitf(v, "blank-row", KPIX_SEVERITY_WARNING, first, 0, NULL, NULL, 0, NULL,
+		      "the file ends with an empty row (row %llu), which kpix ignored",
+		      (unsigned long long)first);
+	else
+		emitf(v, "blank-row", KPIX_SEVERITY_WARNING, first, 0, NULL, NULL, 0, NULL,
+		      "the file ends with %zu empty rows (rows %llu to %llu), which kpix ignored",
+		      v->nblanks, (unsigned long long)first, (unsigned long long)last);
+	v->nblanks = 0;
+}
+
 static int on_record(void *ctx, const kpix_record *rec)
 {
 	kpix_validator *v = ctx;
@@ -1446,7 +1789,30 @@ static int on_record(void *ctx, const kpix_record *rec)
 		check_header(v, rec);
 		return 0;
 	}
+	if (v->header_unmatched) {
+		if (names_a_field(v->s, rec)) {
+			report_unmatched_header(v, rec->row);
+			check_header(v, rec);
+			return 0;
+		}
+		report_unmatched_header(v, 0);
+		v->header_unmatched = false;
+		v->rows_unchecked = true;
+	}
+	if (!rec->malformed && blank(rec)) {
+		/* judged at the next row that is not empty, or at the end */
+		if (!v->nblanks++)
+			v->blank_first = rec->row;
+		return 0;
+	}
+	if (v->nblanks)
+		flush_blank_rows(v);
+	v->row = rec->row;
 	v->file->rows++;
+	if (v->rows_unchecked) {
+		v->file->rejected++;
+		return 0;
+	}
 	v->row_error = v->problem_row == rec->row;
 	if (!rec->malformed)
 		check_row(v, rec);
@@ -1557,6 +1923,12 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 			p->checks |= CHECK_UNIQUE;
 		for (size_t i = 0; i < s->npk; i++)
 			p->needed = p->needed || s->pk[i] == fi;
+		for (size_t i = 0; i < s->npk; i++)
+			p->in_key = p->in_key || s->pk[i] == fi;
+		for (size_t i = 0; i < s->ncompleteness; i++)
+			for (size_t g = 0; g < s->completeness[i].ngroup_by; g++)
+				p->in_key = p->in_key || s->completeness[i].group_by[g] == fi;
+		p->in_key = p->in_key && s->fields[fi].type == KPIX_T_STRING;
 	}
 	for (size_t k = 0; k < s->nindicators && s->figures.value_field >= 0; k++) {
 		if (!s->indicators[k].value)
@@ -1573,6 +1945,7 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		v->comp[i].groups = kpix_keyset_new();
 		v->comp[i].seen = kpix_keyset_new();
+		v->comp[i].astray = kpix_keyset_new();
 	}
 	v->rule_error_reported = kpix_xcalloc(s->nrules ? s->nrules : 1, sizeof(bool));
 	*out = v;
@@ -1592,6 +1965,9 @@ static int begin_file(kpix_validator *v, const char *name)
 	v->file_index = r->nfiles++;
 	v->file = &r->files[v->file_index];
 	v->header_seen = false;
+	v->header_unmatched = false;
+	v->rows_unchecked = false;
+	v->nblanks = 0;
 	v->ncols = 0;
 	v->width = 0;
 	v->problem_row = 0;
@@ -1610,6 +1986,11 @@ static int read_source(kpix_validator *v, kpix_source *src)
 	v->file->encoding = st->encoding ? st->encoding : "ascii";
 	if (rc != 0 || !st->complete)
 		return rc;
+	if (v->header_unmatched) {
+		v->header_unmatched = false;
+		report_unmatched_header(v, 0);
+	}
+	note_trailing_blank_rows(v);
 	if (st->records == 0 && st->bytes > 0) /* what the reader strips: a byte-order mark */
 		emit(v, "source-error", KPIX_SEVERITY_ERROR, 0, 0, NULL, NULL, 0, NULL, NULL,
 		     "the file holds only a byte-order mark (the 3 bytes that mark UTF-8 text) and "
@@ -1694,6 +2075,7 @@ void kpix_validator_free(kpix_validator *v)
 	free(v->col_plan);
 	kpix_buf_free(&v->key);
 	kpix_buf_free(&v->msg);
+	kpix_buf_free(&v->header_shown);
 	pcre2_match_data_free(v->md);
 	pcre2_match_context_free(v->mctx);
 	for (size_t f = 0; f < s->nfields; f++)
@@ -1709,6 +2091,12 @@ void kpix_validator_free(kpix_validator *v)
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		kpix_keyset_free(v->comp[i].groups);
 		kpix_keyset_free(v->comp[i].seen);
+		kpix_keyset_free(v->comp[i].astray);
+		for (size_t u = 0; u < v->comp[i].nunnamed; u++) {
+			free(v->comp[i].unnamed[u].code);
+			free(v->comp[i].unnamed[u].breakdown);
+		}
+		free(v->comp[i].unnamed);
 		for (size_t g = 0; g < v->comp[i].n; g++) {
 			free(v->comp[i].list[g].key);
 			free(v->comp[i].list[g].period);

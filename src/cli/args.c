@@ -69,8 +69,37 @@ int cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *out)
 			o = a[2] == '\0' ? find(cmd, NULL, 0, a[1], &idx) : NULL;
 		}
 		if (!o) {
-			cli_error("unknown option '%s' for 'kpix %s'; see 'kpix %s --help'", a, cmd->name,
-			          cmd->name);
+			/* the long options as typed, for "did you mean" */
+			char **names = calloc(nopts + 1, sizeof(char *));
+			char *near = NULL;
+			size_t n = 0;
+			for (; names && a[1] == '-' && n < nopts; n++) {
+				size_t len = strlen(cmd->options[n].name) + 3;
+				if (!(names[n] = malloc(len)))
+					break;
+				snprintf(names[n], len, "--%s", cmd->options[n].name);
+			}
+			if (names && n == nopts && a[1] == '-') {
+				size_t len = strcspn(a, "=");
+				char *typed = malloc(len + 1);
+				if (typed) {
+					memcpy(typed, a, len);
+					typed[len] = '\0';
+				}
+				near = typed ? kpix_did_you_mean(typed, (const char *const *)names, n) : NULL;
+				free(typed);
+			}
+			if (near && *near)
+				cli_error("unknown option '%s' for 'kpix %s'; did you mean %s? See 'kpix %s "
+				          "--help'",
+				          a, cmd->name, near, cmd->name);
+			else
+				cli_error("unknown option '%s' for 'kpix %s'; see 'kpix %s --help'", a,
+				          cmd->name, cmd->name);
+			free(near);
+			for (size_t k = 0; names && k < n; k++)
+				free(names[k]);
+			free(names);
 			return EXIT_USAGE;
 		}
 		if (!o->arg) {

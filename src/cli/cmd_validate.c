@@ -21,7 +21,7 @@ static const cli_option options[] = {
 	CLI_OPTION_ENCODING,
 	CLI_OPTION_PREVIOUS,
 	{"sheet", 0, "NAME", "the sheet to read in a workbook (default: Data, else the first visible)"},
-	{"quiet", 'q', NULL, "no progress on the terminal"},
+	{"quiet", 'q', NULL, "print nothing but the report: no progress, and with --report no summary"},
 	CLI_OPTIONS_END,
 };
 
@@ -75,7 +75,8 @@ static int run(const cli_args *a)
 	kpix_validate_options opts = KPIX_VALIDATE_OPTIONS_INIT;
 	if (cli_validate_options(&cmd_validate, a, &opts) != 0)
 		goto done;
-	progress_state ps = {!cli_value(&cmd_validate, a, "quiet") && isatty(STDERR_FILENO), false};
+	bool quiet = cli_value(&cmd_validate, a, "quiet") != NULL;
+	progress_state ps = {!quiet && isatty(STDERR_FILENO), false};
 	opts.progress = progress;
 	opts.progress_ctx = &ps;
 
@@ -130,9 +131,10 @@ static int run(const cli_args *a)
 			rc = cli_failure(crc);
 			goto done;
 		}
-		fprintf(stderr, "kpix: %s: %" PRIu64 " errors, %" PRIu64 " warnings; report in %s\n",
-		        kpix_report_errors(report) ? "invalid" : "valid", kpix_report_errors(report),
-		        kpix_report_warnings(report), report_path);
+		if (!quiet)
+			fprintf(stderr, "kpix: %s: %" PRIu64 " errors, %" PRIu64 " warnings; report in %s\n",
+			        kpix_report_errors(report) ? "invalid" : "valid", kpix_report_errors(report),
+			        kpix_report_warnings(report), report_path);
 	} else if ((rc = cli_flush("the report")) != EXIT_VALID) {
 		goto done;
 	}

@@ -130,6 +130,16 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i]->name, name) == 0)
 			return run_command(commands[i], argc - 1, argv + 1);
-	cli_error("'%s' is not a kpix command; see 'kpix --help'", name);
+	const char *names[NCOMMANDS];
+	size_t n = 0;
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (!commands[i]->hidden)
+			names[n++] = commands[i]->name;
+	char *near = kpix_did_you_mean(name, names, n);
+	if (*near)
+		cli_error("'%s' is not a kpix command; did you mean %s? See 'kpix --help'", name, near);
+	else
+		cli_error("'%s' is not a kpix command; see 'kpix --help'", name);
+	free(near);
 	return EXIT_USAGE;
 }

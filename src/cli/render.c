@@ -54,6 +54,29 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 		   *bold = colour ? "\033[1m" : "", *reset = colour ? "\033[0m" : "";
 	const char *current = NULL;
 	bool any_general = false;
+	/* the first line points at the cause when most errors share one */
+	kpix_report_cause cause;
+	if (kpix_report_likely_cause(r, &cause)) {
+		const kpix_diag *d = cause.first;
+		char letters[8];
+		kpix_column_letters(d->column, letters);
+		fprintf(out, "%slikely cause%s: %" PRIu64 " of the %" PRIu64 " errors listed are ", bold,
+		        reset, cause.count, cause.errors);
+		if (cause.same_value) {
+			fputs("the value '", out);
+			kpix_render_visible(out, d->value);
+			fputs("' in ", out);
+		} else {
+			fputs("in ", out);
+		}
+		fprintf(out, "column %s%s%s%s", letters, d->field ? " (" : "", d->field ? d->field : "",
+		        d->field ? ")" : "");
+		if (kpix_report_file_count(r) > 1 && d->file)
+			fprintf(out, " of %s", d->file);
+		fprintf(out, ", the first in row %" PRIu64 ": ", d->row);
+		kpix_render_visible(out, d->message);
+		fputs("\n\n", out);
+	}
 	for (size_t i = 0; i < kpix_report_count(r); i++) {
 		const kpix_diag *d = kpix_report_get(r, i);
 		const char *file = d->file ? d->file : "(all files)";
@@ -83,6 +106,13 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 		kpix_render_visible(out, d->message);
 		fprintf(out, " [%s]\n", by_rule ? d->rule : d->code);
 	}
+	/* what follows from the problems listed: counted, not listed */
+	uint64_t suppressed = kpix_report_suppressed(r);
+	if (suppressed == 1)
+		fputs("  (1 more problem follows from these and is not listed)\n", out);
+	else if (suppressed)
+		fprintf(out, "  (%" PRIu64 " more problems follow from these and are not listed)\n",
+		        suppressed);
 	if (kpix_report_truncated(r)) {
 		uint64_t all = kpix_report_errors(r) + kpix_report_warnings(r);
 		size_t shown = kpix_report_count(r);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cast.h"
 #include "keyset.h"
 #include "util.h"
 
@@ -137,6 +138,34 @@ static int load_cells(const kpix_json_doc *doc, const char *path, const kpix_jso
 	return 0;
 }
 
+/* Compiles the "{= expression}" parts of a row rule's message, so that a
+ * mistake in one is found when the schema is read. */
+static int load_shown(const kpix_json_doc *doc, const char *path, in_scope *in, kpix_rule *r)
+{
+	for (const char *p = r->message; (p = strstr(p, "{=")) != NULL;) {
+		const char *close = strchr(p, '}');
+		if (!close)
+			break; /* stays as written, as any '{' with no '}' after it */
+		if (r->scope != KPIX_SCOPE_ROW) {
+			char *at = kpix_json_path(path, "message");
+			int rc = kpix_json_fail(doc, at, "only the message of a rule on rows may work out "
+			                                 "an expression ({= ...})");
+			free(at);
+			return rc;
+		}
+		char *src = kpix_xstrndup(p + 2, (size_t)(close - p - 2));
+		r->shown = kpix_xrealloc(r->shown, (r->nshown + 1) * sizeof(*r->shown));
+		r->shown[r->nshown] = NULL;
+		int rc = kpix_rule_compile(doc, path, "message", src, resolve, in, &r->shown[r->nshown]);
+		free(src);
+		r->nshown++;
+		if (rc)
+			return rc;
+		p = close + 1;
+	}
+	return 0;
+}
+
 static int load_rule(const kpix_json_doc *doc, const char *path, const kpix_json *j,
                      const kpix_scope *sc, kpix_scope_kind kind, kpix_rule *r)
 {
@@ -163,7 +192,9 @@ static int load_rule(const kpix_json_doc *doc, const char *path, const kpix_json
 	if (r->when_src &&
 	    (rc = kpix_rule_compile(doc, path, "when", r->when_src, resolve, &in, &r->when)))
 		return rc;
-	return kpix_rule_compile(doc, path, "check", r->check_src, resolve, &in, &r->check);
+	if ((rc = kpix_rule_compile(doc, path, "check", r->check_src, resolve, &in, &r->check)))
+		return rc;
+	return load_shown(doc, path, &in, r);
 }
 
 int kpix_rules_load(const kpix_json_doc *doc, const char *path, const kpix_json *arr,
@@ -214,6 +245,50 @@ kpix_rule_outcome kpix_rule_check(const kpix_rule *r, const kpix_val *slots)
 	return res.kind == KPIX_VAL_BOOL && !res.b ? KPIX_RULE_FAILS : KPIX_RULE_HOLDS;
 }
 
+typedef struct {
+	const kpix_rule *r;
+	const kpix_val *slots;
+	kpix_put_name_fn put;
+	void *ctx;
+	size_t next; /* the "{= ...}" part to come */
+} message_names;
+
+static bool put_message_name(void *ctx, const char *name, size_t len, kpix_buf *out)
+{
+	message_names *mn = ctx;
+	if (len == 0 || name[0] != '=')
+		return mn->put(mn->ctx, name, len, out);
+	if (mn->next >= mn->r->nshown)
+		return false;
+	kpix_val v;
+	if (kpix_expr_eval(mn->r->shown[mn->next++], mn->slots, &v) != 0)
+		v.kind = KPIX_VAL_NULL;
+	char num[32];
+	switch (v.kind) {
+	case KPIX_VAL_NUMBER:
+		kpix_format_number(v.num, num);
+		kpix_buf_adds(out, num);
+		break;
+	case KPIX_VAL_STRING:
+		kpix_buf_add(out, v.str, v.len);
+		break;
+	case KPIX_VAL_BOOL:
+		kpix_buf_adds(out, v.b ? "true" : "false");
+		break;
+	default:
+		kpix_buf_adds(out, "no value");
+		break;
+	}
+	return true;
+}
+
+void kpix_rule_message(const kpix_rule *r, const kpix_val *slots, kpix_put_name_fn put, void *ctx,
+                       kpix_buf *out)
+{
+	message_names mn = {r, slots, put, ctx, 0};
+	kpix_expand_names(out, r->message, put_message_name, &mn);
+}
+
 void kpix_rules_free(kpix_rule *rules, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -225,6 +300,9 @@ void kpix_rules_free(kpix_rule *rules, size_t n)
 		kpix_expr_free(r->when);
 		kpix_expr_free(r->check);
 		free(r->message);
+		for (size_t k = 0; k < r->nshown; k++)
+			kpix_expr_free(r->shown[k]);
+		free(r->shown);
 		free(r->about);
 	}
 	free(rules);

@@ -22,6 +22,8 @@ typedef struct {
 	char *when_src, *check_src;
 	kpix_expr *when, *check;  /* when is NULL when the rule always applies */
 	char *message;
+	kpix_expr **shown;        /* the message's "{= expression}" parts, in order */
+	size_t nshown;
 	size_t *about;            /* the fields (a row's rule) or figures (a rule on the
 	                           * figures) the problem is about; the first is reported */
 	size_t nabout;
@@ -46,6 +48,13 @@ typedef enum {
 } kpix_rule_outcome;
 
 kpix_rule_outcome kpix_rule_check(const kpix_rule *r, const kpix_val *slots);
+
+/* Writes r's message into out (cleared first): each "{name}" as put says
+ * (kpix_expand_names), and each "{= expression}" as the expression's
+ * value in slots, written as text: a number as kpix_format_number writes
+ * it (give text(x, n) for fixed decimals), "no value" for null. */
+void kpix_rule_message(const kpix_rule *r, const kpix_val *slots, kpix_put_name_fn put, void *ctx,
+                       kpix_buf *out);
 
 /* Reads obj's "severity": "error" (the default) or "warning". */
 int kpix_rule_severity(const kpix_json_doc *doc, const char *path, const kpix_json *obj,

@@ -142,13 +142,12 @@ char *kpix_schema_describe(const kpix_schema *s)
 		kpix_buf_printf(&b, "\nIndicators (%zu):\n", s->nindicators);
 		for (size_t i = 0; i < s->nindicators; i++) {
 			const kpix_indicator *ind = &s->indicators[i];
-			if (ind->part) {
-				char code[64];
-				snprintf(code, sizeof(code), "%s(%s)", ind->code, ind->part);
-				kpix_buf_printf(&b, "  %-8s %s\n", code, ind->title);
-			} else {
-				kpix_buf_printf(&b, "  %-8s %s\n", ind->code, ind->title);
-			}
+			kpix_buf_printf(&b, "  %-8s %s\n", ind->code, ind->title);
+			/* the code as input takes it: a part goes in its own column */
+			if (ind->part && s->indicator_field >= 0 && s->part_field >= 0)
+				kpix_buf_printf(&b, "           part %s: %s %s with %s %s\n", ind->part,
+				                s->fields[s->indicator_field].name, ind->code,
+				                s->fields[s->part_field].name, ind->part);
 			kpix_buf_printf(&b, "           %s, %d decimal place%s", kpix_unit_words(ind->unit),
 			                ind->decimals, ind->decimals == 1 ? "" : "s");
 			if (ind->polarity != KPIX_POL_NONE)
