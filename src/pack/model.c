@@ -212,8 +212,10 @@ bool kpix_pack_model_has_period(const kpix_pack_model *m)
 /* --------------------------------------------------------------- judging */
 
 /* The target of a figure for period p: the definition's for that period,
- * else the definition's for every period, else the row's own, else (for a
- * breakdown) the whole organisation's row's, else the catalogue's. */
+ * else the definition's for every period (both the pack's own, which its
+ * ragNote explains), else the row's own, else the catalogue's: a
+ * breakdown without a target of its own has none, as in every other
+ * document (schema/rating.h). */
 static kpix_opt target_for(const kpix_pack_series *se, size_t bd, int p)
 {
 	const kpix_pack_indicator *pi = se->pi;
@@ -226,8 +228,6 @@ static kpix_opt target_for(const kpix_pack_series *se, size_t bd, int p)
 		return KPIX_SOME(pi->target);
 	const kpix_pack_figure *f = find(se, bd, p);
 	if (f && f->target.has)
-		return f->target;
-	if (bd && (f = find(se, 0, p)) && f->target.has)
 		return f->target;
 	const kpix_val *t = &pi->ind->attrs[KPIX_IND_target];
 	return t->kind == KPIX_VAL_NUMBER ? KPIX_SOME(t->num) : KPIX_NONE;

@@ -21,61 +21,46 @@ static char *at(const char *path, const char *key)
 	return kpix_xasprintf("%s%s%s", path, *path ? "." : "", key);
 }
 
-/* "rag": {"method": "tolerance" | "comparative", "tolerance": {"points": N}
- * or {"percentOfTarget": N}}; the comparative method's tolerance is 10% of
- * the target unless given. */
-static int load_rag(const kpix_json_doc *doc, const char *path, const kpix_json *j, kpix_rag_rule *out)
-{
-	static const char *const keys[] = {"method", "tolerance", NULL};
-	static const char *const tkeys[] = {"points", "percentOfTarget", NULL};
-	/* in the order of kpix_rag_method */
-	static const char *const methods[] = {"tolerance", "comparative", NULL};
-	if (!kpix_json_is_object(j))
-		return kpix_json_fail(doc, path, "expected an object with a method and a tolerance");
-	int method = KPIX_RAG_TOLERANCE;
-	int rc;
-	if ((rc = kpix_json_only_keys(doc, path, j, keys)) ||
-	    (rc = kpix_json_get_one_of(doc, path, j, "method", methods,
-	                               "tolerance (a band below the target) or comparative (the "
-	                               "Havering form)",
-	                               true, &method)))
-		return rc;
-	out->method = (kpix_rag_method)method;
-	const kpix_json *t = kpix_json_get(j, "tolerance");
-	if (!t) {
-		if (out->method == KPIX_RAG_TOLERANCE)
-			return kpix_json_fail(doc, path, "'tolerance' is missing: how far short of the target "
-			                              "is still amber, as {\"points\": 5} or "
-			                              "{\"percentOfTarget\": 10}");
-		out->tolerance = 10;
-		out->relative = true;
-		return 0;
-	}
-	char *tp = at(path, "tolerance");
-	bool has_pts = false, has_pct = false;
-	double pts = 0, pct = 0;
-	if (!kpix_json_is_object(t))
-		rc = kpix_json_fail(doc, tp, "expected {\"points\": N} or {\"percentOfTarget\": N}");
-	else if (!(rc = kpix_json_only_keys(doc, tp, t, tkeys)) &&
-	         !(rc = kpix_json_get_num(doc, tp, t, "points", &has_pts, &pts)) &&
-	         !(rc = kpix_json_get_num(doc, tp, t, "percentOfTarget", &has_pct, &pct))) {
-		if (has_pts == has_pct)
-			rc = kpix_json_fail(doc, tp, "give one of points and percentOfTarget");
-		else if ((has_pts ? pts : pct) < 0)
-			rc = kpix_json_fail(doc, tp, "a tolerance cannot be negative");
-		out->tolerance = has_pts ? pts : pct;
-		out->relative = has_pct;
-	}
-	free(tp);
-	return rc;
-}
-
 static int load_rag_at(const kpix_json_doc *doc, const char *path, const kpix_json *j, kpix_rag_rule *out)
 {
 	char *p = at(path, "rag");
-	int rc = load_rag(doc, p, j, out);
+	int rc = kpix_rag_rule_load(doc, p, j, out);
 	free(p);
 	return rc;
+}
+
+/* An indicator's "ragNote": required when the pack gives it its own rule,
+ * target or polarity (each rates it differently from the schema), unless
+ * the pack's "ragNote" already says why; refused otherwise. */
+static int own_note(const kpix_json_doc *doc, const char *path, const kpix_json *e,
+                    kpix_pack_indicator *pi)
+{
+	static const char *const own[] = {"rag", "target", "targets", "polarity", NULL};
+	const char *which = NULL;
+	for (size_t k = 0; own[k] && !which; k++)
+		if (kpix_json_get(e, own[k]))
+			which = own[k];
+	char *note = NULL;
+	int rc = kpix_json_get_str(doc, path, e, "ragNote", &note, false);
+	if (rc)
+		return rc;
+	if (note && !which) {
+		free(note);
+		return kpix_json_fail(doc, path, "'ragNote' says why the pack rates this indicator "
+		                              "differently from the schema, but it gives no 'rag', "
+		                              "'target', 'targets' or 'polarity' of its own");
+	}
+	if (which && !note && !pi->rag_note)
+		return kpix_json_fail(doc, path, "'%s' here rates the indicator differently from the "
+		                              "schema, so give 'ragNote' as well: why, in words shown on "
+		                              "each row of it (docs/packs.md, \"RAG\")",
+		                    which);
+	if (note) {
+		free(pi->rag_note);
+		pi->rag_note = note;
+	}
+	pi->own_rag |= kpix_json_get(e, "rag") != NULL;
+	return 0;
 }
 
 static int load_tables(const kpix_json_doc *doc, const char *path, const kpix_json *j, kpix_pack_indicator *pi)
@@ -181,7 +166,7 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 	*out = p;
 	static const char *const keys[] = {"$kpix",  "id",     "version", "title", "organisation",
 	                                   "schema", "periods", "periodNames", "fields", "rag",
-	                                   "groups", NULL};
+	                                   "ragNote", "groups", NULL};
 	if (!kpix_json_is_object(root))
 		return kpix_json_fail(doc, "", "expected a JSON object at the top of the pack definition");
 	const kpix_json *marker = kpix_json_get(root, "$kpix");
@@ -232,12 +217,19 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 			p->name_texts.items[p->name_texts.n++] = kpix_xstrdup(kpix_json_string(v));
 		}
 	}
+	/* the pack rates by the schema's rules unless it says why not */
 	const kpix_json *rag = kpix_json_get(root, "rag");
-	if (!rag)
-		return kpix_json_fail(doc, "", "'rag' is missing: how the pack rates a figure against its "
-		                            "target (docs/packs.md, \"RAG\")");
-	if ((rc = load_rag(doc, "rag", rag, &p->rag)))
+	if ((rc = kpix_json_get_str(doc, "", root, "ragNote", &p->rag_note, false)) ||
+	    (rag && (rc = kpix_rag_rule_load(doc, "rag", rag, &p->rag))))
 		return rc;
+	p->has_rag = p->own_rag = rag != NULL;
+	if (rag && !p->rag_note)
+		return kpix_json_fail(doc, "rag", "a pack's own 'rag' rates differently from the schema, "
+		                               "so give 'ragNote' as well: why, in words shown on each "
+		                               "row it rates (docs/packs.md, \"RAG\")");
+	if (!rag && p->rag_note)
+		return kpix_json_fail(doc, "ragNote", "'ragNote' says why the pack's own 'rag' differs "
+		                                   "from the schema's, but the pack has no 'rag'");
 	const kpix_json *groups = kpix_json_get(root, "groups");
 	if (!kpix_json_is_array(groups) || !kpix_json_size(groups))
 		return kpix_json_fail(doc, groups ? "groups" : "",
@@ -248,7 +240,7 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 	kpix_json_array_foreach(groups, gi, g) {
 		static const char *const gkeys[] = {"title", "indicators", NULL};
 		static const char *const ikeys[] = {"code",   "part", "target",     "targets",
-		                                    "polarity", "rag", "breakdowns", NULL};
+		                                    "polarity", "rag", "ragNote", "breakdowns", NULL};
 		char *gp = kpix_xasprintf("groups[%zu]", gi);
 		kpix_pack_group *grp = &p->groups[p->ngroups++];
 		const kpix_json *inds = kpix_json_is_object(g) ? kpix_json_get(g, "indicators") : NULL;
@@ -270,7 +262,10 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 			char *ip = kpix_xasprintf("%s.indicators[%zu]", gp, ii);
 			kpix_pack_indicator *pi = &grp->inds[grp->ninds++];
 			pi->rag = p->rag;
+			pi->own_rag = p->own_rag;
 			pi->show_breakdowns = true;
+			if (p->rag_note)
+				pi->rag_note = kpix_xstrdup(p->rag_note);
 			if (kpix_json_is_string(e)) {
 				free(ip);
 				continue;
@@ -282,7 +277,8 @@ int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_pa
 			else if (!(rc = kpix_json_only_keys(doc, ip, e, ikeys)) &&
 			         !(rc = kpix_json_get_num(doc, ip, e, "target", &pi->has_target, &pi->target)) &&
 			         !(rc = kpix_json_get_str(doc, ip, e, "polarity", &pol, false)) &&
-			         !(rc = r ? load_rag_at(doc, ip, r, &pi->rag) : 0)) {
+			         !(rc = r ? load_rag_at(doc, ip, r, &pi->rag) : 0) &&
+			         !(rc = own_note(doc, ip, e, pi))) {
 				char *tp = at(ip, "targets"), *bp = at(ip, "breakdowns");
 				rc = load_targets(doc, tp, kpix_json_get(e, "targets"), pi);
 				if (!rc)
@@ -358,6 +354,10 @@ int kpix_packdef_bind(kpix_packdef *p, const kpix_schema *s)
 		                    "the pack needs the fields that hold the period and the value; the "
 		                    "schema %s has no field '%s' (name it in \"fields\")",
 		                    s->id, p->fields[KPIX_PF_PERIOD] < 0 ? "period" : "value");
+	if (!p->has_rag && s->has_rag) {
+		p->rag = s->rag;
+		p->has_rag = true;
+	}
 	const kpix_json *groups = kpix_json_get(root, "groups");
 	for (size_t gi = 0; gi < p->ngroups; gi++) {
 		const kpix_json *inds = kpix_json_get(kpix_json_at(groups, gi), "indicators");
@@ -384,6 +384,15 @@ int kpix_packdef_bind(kpix_packdef *p, const kpix_schema *s)
 						rc = kpix_json_fail(doc, ip, "%s is already in the pack (groups[%zu]."
 						                          "indicators[%zu]); each indicator appears once",
 						                  code, gj, ij);
+			if (!rc && !pi->own_rag) {
+				pi->rag = pi->ind->rag;
+				if (!pi->ind->has_rag && pi->ind->polarity != KPIX_POL_NONE)
+					rc = kpix_json_fail(doc, ip, "the schema %s gives %s no RAG rule: add 'rag' "
+					                          "to the schema or to its indicator "
+					                          "(docs/schema-format.md, \"RAG\"), or give the "
+					                          "pack its own 'rag' with a 'ragNote'",
+					                  s->id, code);
+			}
 			if (!rc) {
 				pi->polarity = pi->ind->polarity;
 				const char *pol = kpix_json_is_object(e) ? kpix_json_string(kpix_json_get(e, "polarity"))
@@ -428,6 +437,7 @@ void kpix_packdef_free(kpix_packdef *p)
 				kpix_strlist_free(&pi->tables[t].values);
 			}
 			free(pi->tables);
+			free(pi->rag_note);
 		}
 		free(grp->inds);
 		free(grp->title);
@@ -441,6 +451,7 @@ void kpix_packdef_free(kpix_packdef *p)
 	free(p->title);
 	free(p->organisation);
 	free(p->schema_ref);
+	free(p->rag_note);
 	kpix_json_free(p->doc);
 	free(p);
 }

@@ -47,7 +47,11 @@ typedef struct {
 	double target;                 /* the pack's target for every period */
 	kpix_pack_target *targets;     /* per period, before the above */
 	size_t ntargets;
-	kpix_rag_rule rag;
+	kpix_rag_rule rag;             /* the schema's rule, or the pack's own */
+	bool own_rag;                  /* the pack's "rag" rates it, not the schema's */
+	char *rag_note;                /* why this pack rates it differently from the schema
+	                                * (its own rule, target or polarity), shown on its
+	                                * rows; NULL when it rates as the schema does */
 	bool show_breakdowns;
 	kpix_pack_breakdowns *tables;  /* none with show_breakdowns: one table of all */
 	size_t ntables;
@@ -67,7 +71,10 @@ struct kpix_packdef { /* the public handle of kpix.h */
 	int periods;                   /* how many periods a trend shows */
 	kpix_strlist name_periods, name_texts; /* periodNames: period -> what to call it */
 	long fields[KPIX_PF_N];
-	kpix_rag_rule rag;
+	kpix_rag_rule rag;             /* the pack's own "rag", else the schema's */
+	bool has_rag;                  /* false: neither has one rule for every indicator */
+	bool own_rag;                  /* the rule is the pack's own */
+	char *rag_note;                /* the pack's "ragNote", or NULL */
 	kpix_pack_group *groups;
 	size_t ngroups;
 	/* the document, kept until kpix_packdef_bind so that its problems are

@@ -1,4 +1,4 @@
-/* rag.c - RAG status, direction of travel and drafted sentences (rag.h). */
+/* rag.c - direction of travel and drafted sentences (rag.h). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -7,13 +7,6 @@
 
 #define EPS 1e-9
 
-/* v as the pack shows it: rounded to decimals places. */
-static double shown(double v, int decimals)
-{
-	double scale = pow(10.0, decimals < 0 ? 0 : decimals > 9 ? 9 : decimals);
-	return round(v * scale) / scale;
-}
-
 /* How far v falls short of target (positive when short, 0 or less when at
  * or better), for a figure where pol says which way is better. */
 static double shortfall(kpix_polarity pol, double v, double target)
@@ -21,44 +14,11 @@ static double shortfall(kpix_polarity pol, double v, double target)
 	return pol == KPIX_POL_HIGHER ? target - v : v - target;
 }
 
-kpix_rag kpix_rag_rate(const kpix_rag_rule *rule, kpix_polarity pol, int decimals, bool due,
-                       kpix_opt value, kpix_opt target, kpix_opt last_year)
-{
-	if (!due && !value.has)
-		return KPIX_RAG_NOT_DUE;
-	if (!value.has)
-		return KPIX_RAG_NO_DATA;
-	if (pol == KPIX_POL_NONE)
-		return KPIX_RAG_NOT_RATED;
-	if (!target.has)
-		return KPIX_RAG_NO_TARGET;
-	double v = shown(value.v, decimals), t = shown(target.v, decimals);
-	double gap = shortfall(pol, v, t);
-	if (gap <= EPS)
-		return KPIX_RAG_GREEN;
-	double tol = rule->relative ? fabs(t) * rule->tolerance / 100.0 : rule->tolerance;
-	bool within = gap <= tol + EPS;
-	if (rule->method == KPIX_RAG_TOLERANCE)
-		return within ? KPIX_RAG_AMBER : KPIX_RAG_RED;
-	if (within)
-		return KPIX_RAG_GREEN;
-	if (last_year.has && shortfall(pol, v, shown(last_year.v, decimals)) <= EPS)
-		return KPIX_RAG_AMBER;
-	return KPIX_RAG_RED;
-}
-
-const char *kpix_rag_name(kpix_rag r)
-{
-	static const char *const names[KPIX_RAG_N] = {"Green",     "Amber",   "Red",    "No target",
-	                                              "Not rated", "No data", "Not due"};
-	return r < KPIX_RAG_N ? names[r] : "";
-}
-
 kpix_dot kpix_dot_compare(kpix_polarity pol, int decimals, kpix_opt now, kpix_opt then)
 {
 	if (!now.has || !then.has)
 		return KPIX_DOT_NONE;
-	double a = shown(now.v, decimals), b = shown(then.v, decimals);
+	double a = kpix_rag_shown(now.v, decimals), b = kpix_rag_shown(then.v, decimals);
 	if (fabs(a - b) <= EPS)
 		return KPIX_DOT_SAME;
 	bool up = a > b;
@@ -129,7 +89,7 @@ static void gap_words(kpix_buf *out, double gap, int decimals, const char *unit)
 {
 	if (unit && strcmp(unit, "percent") == 0) {
 		kpix_figure_words(out, gap, decimals, NULL);
-		kpix_buf_adds(out, shown(gap, decimals) == 1.0 ? " point" : " points");
+		kpix_buf_adds(out, kpix_rag_shown(gap, decimals) == 1.0 ? " point" : " points");
 	} else {
 		kpix_figure_words(out, gap, decimals, unit);
 	}
@@ -150,9 +110,9 @@ void kpix_draft_sentence(kpix_buf *out, const kpix_draft_facts *f)
 		return;
 	}
 	int d = f->decimals;
-	double v = shown(f->value.v, d);
+	double v = kpix_rag_shown(f->value.v, d);
 	if (f->previous.has) {
-		double p = shown(f->previous.v, d);
+		double p = kpix_rag_shown(f->previous.v, d);
 		if (fabs(v - p) <= EPS) {
 			kpix_buf_adds(out, "Unchanged at ");
 		} else {
@@ -165,7 +125,7 @@ void kpix_draft_sentence(kpix_buf *out, const kpix_draft_facts *f)
 	}
 	kpix_figure_words(out, v, d, f->unit);
 	if (f->polarity != KPIX_POL_NONE && f->target.has) {
-		double t = shown(f->target.v, d);
+		double t = kpix_rag_shown(f->target.v, d);
 		double gap = shortfall(f->polarity, v, t);
 		bool higher = f->polarity == KPIX_POL_HIGHER;
 		kpix_buf_adds(out, ", ");

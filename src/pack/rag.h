@@ -1,6 +1,7 @@
-/* rag.h - the judgements a board pack makes of one figure: its RAG status
- * against the target, its direction of travel against an earlier figure,
- * and a drafted sentence saying what the figures say.
+/* rag.h - the judgements a board pack makes of one figure besides its RAG
+ * status (which the one rule of schema/rating.h gives): its direction of
+ * travel against an earlier figure, and a drafted sentence saying what the
+ * figures say.
  *
  * Pure functions of their arguments: no I/O, no allocation beyond the
  * kpix_buf a sentence is written into, so that every method, polarity and
@@ -11,58 +12,9 @@
 
 #include <stdbool.h>
 
+#include "rating.h"
 #include "schema.h"
 #include "util.h"
-
-/* A figure that may be missing. */
-typedef struct {
-	bool has;
-	double v;
-} kpix_opt;
-
-#define KPIX_NONE ((kpix_opt){false, 0})
-#define KPIX_SOME(x) ((kpix_opt){true, (x)})
-
-typedef enum {
-	KPIX_RAG_GREEN,
-	KPIX_RAG_AMBER,
-	KPIX_RAG_RED,
-	KPIX_RAG_NO_TARGET,  /* a figure, but no target to judge it by */
-	KPIX_RAG_NOT_RATED,  /* a figure for which neither higher nor lower is better */
-	KPIX_RAG_NO_DATA,    /* due this period, and no figure was given */
-	KPIX_RAG_NOT_DUE,    /* not reported in this period (a biannual or annual measure) */
-	KPIX_RAG_N
-} kpix_rag;
-
-typedef enum {
-	/* green at or better than the target; amber when short of it by no
-	 * more than the tolerance; red beyond */
-	KPIX_RAG_TOLERANCE,
-	/* the Havering form: green on target or short of it by no more than
-	 * the tolerance; further off, amber when at least as good as the same
-	 * period last year, red when worse or when there is no such figure */
-	KPIX_RAG_COMPARATIVE
-} kpix_rag_method;
-
-typedef struct {
-	kpix_rag_method method;
-	double tolerance;      /* how far short of the target still counts as amber
-	                        * (tolerance) or green (comparative) */
-	bool relative;         /* tolerance is a percentage of the target, not
-	                        * points in the figure's own unit */
-} kpix_rag_rule;
-
-/* The status of value against target. Figures are compared as the pack
- * shows them, rounded to decimals places, so that a figure shown as 80.0
- * against a target of 80 is on target. due false gives NOT_DUE whatever
- * the figures; a missing value NO_DATA; polarity NONE NOT_RATED; a missing
- * target NO_TARGET. last_year is the figure for the same period a year
- * before, used by the comparative method only. */
-kpix_rag kpix_rag_rate(const kpix_rag_rule *rule, kpix_polarity pol, int decimals, bool due,
-                       kpix_opt value, kpix_opt target, kpix_opt last_year);
-
-/* "Green", "Amber", "Red", "No target", "Not rated", "No data", "Not due". */
-const char *kpix_rag_name(kpix_rag r);
 
 typedef enum {
 	KPIX_DOT_NONE,   /* one of the two figures is missing */

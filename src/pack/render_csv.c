@@ -9,7 +9,7 @@
 /* The columns, in order (docs/packs.md, "The summary CSV"). */
 static const char header[] = "group,code,indicator,polarity,target,this_period,previous_period,"
                              "same_period_last_year,rag,vs_previous,vs_last_year,commentary,"
-                             "commentary_drafted,action\r\n";
+                             "commentary_drafted,action,rag_note\r\n";
 
 /* The words of the CSV's coded columns. */
 static const char *const polarity_codes[] = {
@@ -58,6 +58,7 @@ void kpix_pack_render_csv(kpix_buf *out, const kpix_pack_model *m)
 		text(out, l->commentary ? l->commentary : l->drafted, false);
 		text(out, l->commentary ? "no" : "yes", false);
 		text(out, l->action, false);
+		text(out, se->pi->rag_note, false);
 		kpix_buf_adds(out, "\r\n");
 	}
 }

@@ -235,13 +235,23 @@ static void figure_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, const k
 	kpix_xlsx_number(ws, row, col, v.v, &st);
 }
 
-static void rag_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, kpix_rag rag)
+/* The status in words and colour; note, when not NULL, says under it why
+ * the pack rates this line differently from the schema. */
+static void rag_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, kpix_rag rag,
+                     const char *note)
 {
 	/* wrap: the cells of a table line up at the top */
 	kpix_xstyle st = {.bold = true, .border = true, .center = true, .wrap = true,
 	                  .fill = rag_colours[rag].fill, .color = rag_colours[rag].color};
 	const char *t = kpix_rag_name(rag);
-	kpix_xlsx_text(ws, row, col, t, strlen(t), &st);
+	if (!note) {
+		kpix_xlsx_text(ws, row, col, t, strlen(t), &st);
+		return;
+	}
+	kpix_buf b = KPIX_BUF_INIT;
+	kpix_buf_printf(&b, "%s\n(%s)", t, note);
+	kpix_xlsx_text(ws, row, col, b.data, b.len, &st);
+	kpix_buf_free(&b);
 }
 
 static void dot_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, kpix_dot d, kpix_opt now,
@@ -263,7 +273,7 @@ static void judged_cells(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, const 
 	figure_cell(ws, row, col + 1, ind, l->now, l->due ? words.no_data : words.not_due);
 	figure_cell(ws, row, col + 2, ind, l->prev, words.no_data);
 	figure_cell(ws, row, col + 3, ind, l->last_year, words.no_data);
-	rag_cell(ws, row, col + 4, l->rag);
+	rag_cell(ws, row, col + 4, l->rag, l->series->pi->rag_note);
 	dot_cell(ws, row, col + 5, l->vs_prev, l->now, l->prev);
 	dot_cell(ws, row, col + 6, l->vs_year, l->now, l->last_year);
 }
@@ -452,7 +462,10 @@ static void fact_glance(const render *c, kpix_buf *b)
 
 static void fact_rag(const render *c, kpix_buf *b)
 {
-	rag_rule_words(&c->m->def->rag, b);
+	if (c->m->def->has_rag)
+		rag_rule_words(&c->m->def->rag, b);
+	else
+		kpix_buf_adds(b, "By each indicator's own rule, as the Definitions sheet gives it.");
 }
 
 static void fact_direction(const render *c, kpix_buf *b)
@@ -536,7 +549,7 @@ static void cover_sheet(const render *c)
 	text(ws, ++row, 0, words.key, C_BOLD);
 	row++;
 	for (int k = 0; k < KPIX_RAG_N; k++, row++) {
-		rag_cell(ws, row, 0, (kpix_rag)k);
+		rag_cell(ws, row, 0, (kpix_rag)k, NULL);
 		text(ws, row, 1, key[k], C_PLAIN);
 	}
 	print_setup(c, ws, -1, -1, row, 1);
@@ -550,7 +563,7 @@ static void summary_counts(const render *c, kpix_xlsx_sheet *ws)
 	size_t n = sizeof counted / sizeof counted[0];
 	text(ws, 1, 1, words.indicators, C_BOLD);
 	for (size_t i = 0; i < n; i++)
-		rag_cell(ws, 1, (uint16_t)(3 + i), counted[i]);
+		rag_cell(ws, 1, (uint16_t)(3 + i), counted[i], NULL);
 	kpix_xlsx_number(ws, 2, 1, (double)c->m->nseries, &styles[C_TOTAL]);
 	for (size_t i = 0; i < n; i++)
 		kpix_xlsx_number(ws, 2, (uint16_t)(3 + i), (double)c->m->rag_counts[counted[i]],

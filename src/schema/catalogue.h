@@ -9,12 +9,8 @@
 
 #include "expr.h"
 #include "json.h"
+#include "rating.h" /* kpix_polarity, the RAG rule */
 #include "scope.h"
-
-typedef enum { KPIX_POL_NONE, KPIX_POL_HIGHER, KPIX_POL_LOWER } kpix_polarity;
-
-/* What "polarity" may say, in the order of kpix_polarity; NULL-ended. */
-extern const char *const kpix_polarity_words[];
 
 /* A field: a column of the table (schema.h), or what the value of one
  * indicator's rows must be. */
@@ -31,6 +27,8 @@ typedef struct {
 	char *numerator, *denominator; /* derivation, in words */
 	int decimals;
 	kpix_polarity polarity;
+	kpix_rag_rule rag;     /* how a figure is rated: its own "rag", or the schema's */
+	bool has_rag;          /* false: neither gives a rule, and nothing rates it */
 	kpix_strlist due_in;
 	kpix_strlist breakdowns;
 	kpix_val attrs[KPIX_IND_NATTRS]; /* the ind.* values; strings point at the fields above */

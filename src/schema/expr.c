@@ -16,6 +16,7 @@
 
 #include "cast.h"
 #include "period.h"
+#include "rating.h"
 #include "util.h"
 
 #include <math.h>
@@ -37,6 +38,12 @@
  * 400); the compiler checks each program's exact need against it anyway. */
 #define STACK_MAX 512
 
+/* rag(value, target[, last_year]) rates by the row's indicator: the
+ * compiler adds these names of the indicator's rule to the arguments. */
+static const char *const rag_names[] = {"ind.polarity", "ind.decimals", "ind.rag",
+                                        "ind.ragPoints", "ind.ragPercent", "ind.target"};
+#define RAG_OPERANDS (3 + (int)(sizeof rag_names / sizeof rag_names[0]))
+
 /* Short names for the kinds, to keep the evaluator's tests on one line. */
 #define VNULL KPIX_VAL_NULL
 #define VNUM KPIX_VAL_NUMBER
@@ -48,7 +55,7 @@ enum {
 	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
 	OP_AND_JMP, OP_AND, OP_OR_JMP, OP_OR, OP_JNN, OP_JF, OP_JMP, OP_IN_BEGIN, OP_IN_TEST, OP_IN_END,
 	OP_ROUND, OP_MM_BEGIN, OP_MIN, OP_MAX, OP_MM_END, OP_QSTART, OP_QEND, OP_YEND,
-	OP_TEXT, OP_TEXT_FIXED, OP_SAMPLE, OP_COUNT
+	OP_TEXT, OP_TEXT_FIXED, OP_SAMPLE, OP_RAG, OP_COUNT
 };
 
 /* How each instruction changes the stack height, on every path through it
@@ -62,7 +69,7 @@ static const signed char stack_effect[OP_COUNT] = {
 	[OP_EQ] = -1, [OP_NE] = -1, [OP_LT] = -1, [OP_LE] = -1, [OP_GT] = -1, [OP_GE] = -1,
 	[OP_AND] = -1, [OP_OR] = -1, [OP_JF] = -1, [OP_IN_BEGIN] = 1, [OP_IN_TEST] = -1, [OP_IN_END] = -1,
 	[OP_ROUND] = -1, [OP_MIN] = -1, [OP_MAX] = -1, [OP_TEXT_FIXED] = -1,
-	[OP_SAMPLE] = -1 /* all others: 0 */
+	[OP_SAMPLE] = -1, [OP_RAG] = -(RAG_OPERANDS - 1) /* all others: 0 */
 };
 
 typedef struct {
@@ -234,6 +241,41 @@ static kpix_val sample_size(double n, double e)
 		return null_val;
 	double n0 = 1.96 * 1.96 * 0.25 / (e * e);
 	return num_val(ceil(round_excel(n0 / (1 + (n0 - 1) / n), 9)));
+}
+
+/* A number operand of rag(): false for a type error (text or true/false). */
+static bool rag_figure(const kpix_val *v, kpix_opt *out)
+{
+	*out = v->kind == VNUM ? KPIX_SOME(v->num) : KPIX_NONE;
+	return v->kind == VNUM || v->kind == VNULL;
+}
+
+/* rag(): in[0..2] the value, the target and last year's figure as the
+ * expression gave them, in[3..8] the indicator's polarity, decimals,
+ * rule and target (rag_names), the last used when the target given is null. Writes the status's name (static storage) to *out,
+ * which may alias in, or null when the indicator has no rule or there is
+ * no value; -1 on a type error. */
+static int rag_of(const kpix_val *in, kpix_val *out)
+{
+	kpix_opt v, t, ly;
+	if (!rag_figure(&in[0], &v) || !rag_figure(&in[1], &t) || !rag_figure(&in[2], &ly))
+		return -1;
+	if (!t.has && in[8].kind == VNUM)
+		t = KPIX_SOME(in[8].num);
+	kpix_rag_rule rule;
+	int pol = KPIX_POL_NONE;
+	for (int k = 0; kpix_polarity_words[k]; k++)
+		if (in[3].kind == VSTR && strlen(kpix_polarity_words[k]) == in[3].len &&
+		    !memcmp(kpix_polarity_words[k], in[3].str, in[3].len))
+			pol = k;
+	if (!v.has || !kpix_rag_rule_of_attrs(&in[5], &in[6], &in[7], &rule)) {
+		*out = null_val;
+		return 0;
+	}
+	int decimals = in[4].kind == VNUM ? (int)in[4].num : 0;
+	const char *name = kpix_rag_name(kpix_rag_rate(&rule, (kpix_polarity)pol, decimals, true, v, t, ly));
+	*out = (kpix_val){KPIX_VAL_STRING, false, 0.0, name, strlen(name)};
+	return 0;
 }
 
 /* Character classes by hand: <ctype.h> would depend on the locale. */
@@ -498,6 +540,12 @@ int kpix_expr_eval(kpix_expr *e, const kpix_val *slots, kpix_val *out)
 				*a = null_val;
 			else
 				*a = sample_size(a->num, b->num);
+			break;
+		case OP_RAG:
+			sp -= RAG_OPERANDS - 1;
+			a = sp - 1;
+			if (rag_of(a, a) < 0)
+				goto type_error;
 			break;
 		/* min and max fold their arguments into an accumulator whose b
 		 * field (unused by numbers and strings) records that a null was
@@ -817,7 +865,7 @@ static const struct {
 	{"coalesce", OP_JNN, 1, -1, "at least 1 argument"}, {"if", OP_JF, 3, 3, "3 arguments"},
 	{"quarter_start", OP_QSTART, 1, 1, "1 argument"}, {"quarter_end", OP_QEND, 1, 1, "1 argument"},
 	{"year_end", OP_YEND, 1, 1, "1 argument"}, {"text", OP_TEXT, 1, 2, "1 or 2 arguments"},
-	{"sample_size", OP_SAMPLE, 2, 2, "2 arguments"}
+	{"sample_size", OP_SAMPLE, 2, 2, "2 arguments"}, {"rag", OP_RAG, 2, 3, "2 or 3 arguments"}
 };
 
 /* name '(' args? ')' with the name in t and p->tok on the '('. min and max
@@ -871,6 +919,19 @@ static int parse_call(parser *p, token t)
 		return emit(p, OP_MM_END, 0);
 	if (op == OP_ROUND && nargs == 1 && emit_const(p, num_val(0.0)))
 		return -1;
+	if (op == OP_RAG) {
+		if (nargs == 2 && emit_const(p, null_val))
+			return -1;
+		for (size_t k = 0; k < sizeof rag_names / sizeof rag_names[0]; k++) {
+			int slot = p->resolve ? p->resolve(p->ctx, rag_names[k], strlen(rag_names[k])) : -1;
+			if (slot < 0)
+				return fail(p, t.off, "rag() rates a row by its indicator's rule, and this "
+				                      "expression has no indicator (the schema needs an "
+				                      "indicatorField and a catalogue)");
+			if (emit(p, OP_LOAD, slot))
+				return -1;
+		}
+	}
 	if (op == OP_TEXT) /* fewer than 4096 calls of TEXT_MAX bytes: no overflow */
 		return emit(p, nargs == 2 ? OP_TEXT_FIXED : OP_TEXT, p->ntext++ * TEXT_MAX);
 	return emit(p, op, 0);

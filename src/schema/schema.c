@@ -543,7 +543,7 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	                                   "derivation", "min",    "max",         "breakdowns",
 	                                   "target", "source",     "section",     "question",
 	                                   "dataPoint", "value",   "calculate",   "appliesWhen",
-	                                   "optional", NULL};
+	                                   "optional", "rag", NULL};
 	static const char *const dkeys[] = {"numerator", "denominator", "multiplier", NULL};
 	static const char *const units[] = {"percent", "per1000", "count", "days", "money",
 	                                    "ratio",   "score",   NULL};
@@ -599,6 +599,16 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 		goto out;
 	}
 	ind->decimals = dec ? (int)kpix_json_integer(dec) : 0;
+	const kpix_json *rag = kpix_json_get(j, "rag");
+	ind->rag = ld->s->rag;
+	ind->has_rag = ld->s->has_rag || rag;
+	if (rag) {
+		char *p = kpix_json_path(path, "rag");
+		rc = kpix_rag_rule_load(ld->doc, p, rag, &ind->rag);
+		free(p);
+		if (rc)
+			goto out;
+	}
 
 	kpix_val *a = ind->attrs;
 	for (int i = 0; i < KPIX_IND_NATTRS; i++)
@@ -623,6 +633,8 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	a[KPIX_IND_polarity] = (kpix_val){KPIX_VAL_STRING, false, 0, pol_names[ind->polarity],
 	                                  strlen(pol_names[ind->polarity])};
 	a[KPIX_IND_decimals] = (kpix_val){KPIX_VAL_NUMBER, false, ind->decimals, NULL, 0};
+	kpix_rag_rule_attrs(&ind->rag, ind->has_rag, &a[KPIX_IND_rag], &a[KPIX_IND_ragPoints],
+	                    &a[KPIX_IND_ragPercent]);
 	const char *nums[] = {"min", "max", "target"};
 	const int slots[] = {KPIX_IND_min, KPIX_IND_max, KPIX_IND_target};
 	for (int i = 0; i < 3; i++) {
@@ -790,7 +802,8 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	                                   "description", "source",      "fields",       "missingValues",
 	                                   "primaryKey",  "foreignKeys", "indicatorField", "partField", "indicators",
 	                                   "lists",       "rules",       "completeness", "fieldsMatch",
-	                                   "parameters",  "exports",     "figures",     NULL};
+	                                   "parameters",  "exports",     "figures",     "rag",
+	                                   NULL};
 	if (!kpix_json_is_object(root)) {
 		rc = kpix_json_fail(ld.doc, "", "expected a JSON object at the top of the schema");
 		goto fail;
@@ -866,6 +879,10 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 		rc = kpix_json_fail(ld.doc, "partField", "needs \"indicatorField\" as well");
 		goto fail;
 	}
+	const kpix_json *rag = kpix_json_get(root, "rag");
+	if (rag && (rc = kpix_rag_rule_load(ld.doc, "rag", rag, &s->rag)))
+		goto fail;
+	s->has_rag = rag != NULL;
 	const kpix_json *inds = kpix_json_get(root, "indicators");
 	if (inds && kpix_json_is_array(inds)) {
 		s->indicators = kpix_xcalloc(kpix_json_size(inds) + 1, sizeof(kpix_indicator));

@@ -111,6 +111,8 @@ struct kpix_schema {
 	size_t nfkeys;
 	long indicator_field;  /* -1 when none */
 	long part_field;       /* -1 when no indicator is reported in parts */
+	kpix_rag_rule rag;     /* the schema's "rag": how its indicators are rated */
+	bool has_rag;          /* false: only indicators with their own "rag" are rated */
 	kpix_indicator *indicators;
 	size_t nindicators;
 	kpix_keyset *indicator_index; /* kpix_indicator_key -> index + 1 */

@@ -30,7 +30,7 @@
 /* Indicator attributes a rule can name as ind.<attr>, in slot order. */
 #define KPIX_IND_ATTRS \
 	X(code) X(part) X(title) X(unit) X(decimals) X(polarity) X(frequency) X(multiplier) X(min) X(max) X(target) \
-	X(description) X(section) X(question) X(dataPoint)
+	X(description) X(section) X(question) X(dataPoint) X(rag) X(ragPoints) X(ragPercent)
 
 enum {
 #define X(a) KPIX_IND_##a,

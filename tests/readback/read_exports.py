@@ -11,8 +11,8 @@ python3-openpyxl, which only /usr/bin/python3 sees; tools/deps.sh installs it)
 and each CSV with Python's csv module, and checks them against the input data
 and the schema: sheet names, title, details block, headings, each data row
 (numbers stored as numbers with the indicator's decimals as their number
-format, the RAG status worked out here from the indicator's polarity, and
-its fill), frozen headings, filter, print set-up, header and footer, document
+format, the RAG status worked out here from the schema's rule and the
+indicator's polarity, and its fill), frozen headings, filter, print set-up, header and footer, document
 properties and date, the Validation sheet against `kpix validate --format
 json`, and that no cell anywhere holds a formula while text starting with =
 is kept as text (and written to CSV behind an apostrophe).
@@ -85,14 +85,29 @@ def fixed(d, places):
     return str(d.quantize(q, rounding=decimal.ROUND_HALF_UP))
 
 
-def rag(polarity, value, target):
-    """The council schema's RAG rule: green on or past target, amber within 5%
-    of it, red beyond; lower-is-better indicators the other way round."""
+def rag(schema, i, value, target):
+    """The schema's RAG rule as docs/schema-format.md ("RAG") gives it: the
+    indicator's own "rag" or the schema's; figures compared as shown, at the
+    indicator's decimals; the catalogue's target when the row has none; green
+    at or better than the target, amber short of it by no more than the
+    tolerance (points, or a percentage of the target), red beyond."""
+    if i.get("polarity", "none") == "none":
+        return "Not rated"
+    if target is None and i.get("target") is not None:
+        target = decimal.Decimal(str(i["target"]))
     if target is None:
         return "No target"
-    if polarity == "lower":
-        return "Green" if value <= target else "Amber" if value <= target * decimal.Decimal("1.05") else "Red"
-    return "Green" if value >= target else "Amber" if value >= target * decimal.Decimal("0.95") else "Red"
+    rule = i.get("rag", schema.get("rag"))
+    places = i.get("decimals", 0)
+    v, t = decimal.Decimal(fixed(value, places)), decimal.Decimal(fixed(target, places))
+    short = t - v if i["polarity"] == "higher" else v - t
+    if short <= 0:
+        return "Green"
+    assert rule["method"] == "tolerance", "this reading knows the tolerance method only"
+    tol = rule["tolerance"]
+    band = (decimal.Decimal(str(tol["points"])) if "points" in tol
+            else abs(t) * decimal.Decimal(str(tol["percentOfTarget"])) / 100)
+    return "Amber" if short <= band else "Red"
 
 
 def polarity_text(polarity):
@@ -211,7 +226,7 @@ def check_workbook(c, path, rows, schema, contact, created, warnings):
         else:
             c.eq("Variance", (cell.data_type, cell.value), ("n", float(fixed(value - target, places))))
         c.eq("Variance number format", cell.number_format, number_format(places))
-        status = rag(i["polarity"], value, target)
+        status = rag(schema, i, value, target)
         cell = get("RAG")
         c.eq("RAG", (cell.data_type, cell.value), ("s", status))
         if status in fills:
@@ -294,7 +309,7 @@ def check_csv(c, path, rows, schema):
             "value": fixed(value, places),
             "target": fixed(target, places) if target is not None else "",
             "variance": fixed(value - target, places) if target is not None else "",
-            "rag": rag(i["polarity"], value, target),
+            "rag": rag(schema, i, value, target),
             "commentary": ("'" if r["commentary"][:1] and r["commentary"][0] in FORMULA_START else "")
             + r["commentary"],
             "action": ("'" if r["action"][:1] and r["action"][0] in FORMULA_START else "") + r["action"],

@@ -202,7 +202,8 @@ def check_housing(c, kpix, tmp, period):
     with open(os.path.join(ROOT, "schemas", "packs", "housing-board.json"), encoding="utf-8") as f:
         pack = json.load(f)
     with open(os.path.join(ROOT, "schemas", "council-kpi-quarterly.json"), encoding="utf-8") as f:
-        cat = {i["code"]: i for i in json.load(f)["indicators"]}
+        schema = json.load(f)
+    cat = {i["code"]: i for i in schema["indicators"]}
     hist = {}
     for path in files:
         with open(path, newline="", encoding="utf-8-sig") as f:
@@ -234,7 +235,8 @@ def check_housing(c, kpix, tmp, period):
             ly = hist.get((code, "", cur - 4))
             pv = dec(pv["value"]) if pv else None
             ly = dec(ly["value"]) if ly else None
-            rule = e.get("rag", pack["rag"])
+            # the pack's own rule, else the indicator's, else the schema's
+            rule = e.get("rag") or pack.get("rag") or ind.get("rag") or schema["rag"]
             want = rate(rule, ind["polarity"], places, value, target)
             if value is None and not is_due(cur):
                 want = "Not due"

@@ -17,10 +17,12 @@
 
 /* The names the tests may use, each resolving to its index as the slot. */
 enum { VALUE, NUMERATOR, DENOMINATOR, DECIMALS, SPACED, ANDROID, TENURE, INDICATOR,
-       NOTES, ISLAND, ORDER, NULLABLE, LEN_FIELD, S, NUL, FLAG, NSLOTS };
+       NOTES, ISLAND, ORDER, NULLABLE, LEN_FIELD, S, NUL, FLAG, POLARITY, RAG, RAG_POINTS,
+       RAG_PERCENT, IND_TARGET, TARGET, NSLOTS };
 static const char *const names[NSLOTS] = {
 	"value", "numerator", "denominator", "ind.decimals", "Field with space", "android",
-	"tenure", "indicator", "notes", "island", "order", "nullable", "len", "s", "nul", "flag"
+	"tenure", "indicator", "notes", "island", "order", "nullable", "len", "s", "nul", "flag",
+	"ind.polarity", "ind.rag", "ind.ragPoints", "ind.ragPercent", "ind.target", "target"
 };
 
 static int resolve(void *ctx, const char *name, size_t len)
@@ -1525,6 +1527,109 @@ static void if__deepest_nesting_with_pending_operands_runs(void **state)
 	free(ok);
 }
 
+/* ---- rag(): the one RAG rule (rating.h) -------------------------------- */
+
+static void assert_rag(const char *src, const char *want)
+{
+	kpix_val v;
+	if (run(src, &v) != 0)
+		fail_msg("\"%s\" gave a type error", src);
+	if (!want) {
+		if (v.kind != KPIX_VAL_NULL)
+			fail_msg("\"%s\" gave kind %d, want null", src, (int)v.kind);
+		return;
+	}
+	if (v.kind != KPIX_VAL_STRING || v.len != strlen(want) || memcmp(v.str, want, v.len))
+		fail_msg("\"%s\" gave '%.*s', want '%s'", src, (int)v.len, v.str ? v.str : "", want);
+}
+
+/* The council return's REP02 (higher is better, 2 points of tolerance). */
+static void rag_row_higher_2_points(void)
+{
+	slots[POLARITY] = str("higher");
+	slots[DECIMALS] = num(1);
+	slots[RAG] = str("tolerance");
+	slots[RAG_POINTS] = num(2);
+}
+
+static void rag__rates_by_the_row_indicators_rule(void **state)
+{
+	(void)state;
+	rag_row_higher_2_points();
+	slots[TARGET] = num(92);
+	slots[VALUE] = num(88.7);
+	assert_rag("rag(value, target)", "Red");
+	slots[VALUE] = num(90.0);
+	assert_rag("rag(value, target)", "Amber");
+	slots[VALUE] = num(91.96); /* shown as 92.0: on target */
+	assert_rag("rag(value, target)", "Green");
+	/* lower is better, a band of 10% of the target (VOID01) */
+	slots[POLARITY] = str("lower");
+	slots[RAG_POINTS] = (kpix_val){0};
+	slots[RAG_PERCENT] = num(10);
+	slots[TARGET] = num(35);
+	slots[VALUE] = num(37.6);
+	assert_rag("rag(value, target)", "Amber");
+	slots[VALUE] = num(39.5);
+	assert_rag("rag(value, target)", "Red");
+}
+
+static void rag__without_a_target_uses_the_catalogues_or_says_no_target(void **state)
+{
+	(void)state;
+	rag_row_higher_2_points();
+	slots[VALUE] = num(79);
+	assert_rag("rag(value, target)", "No target");
+	slots[IND_TARGET] = num(80);
+	assert_rag("rag(value, target)", "Amber");
+	assert_rag("rag(value, 75)", "Green");
+}
+
+static void rag__polarity_none_is_not_rated_and_no_rule_or_value_is_null(void **state)
+{
+	(void)state;
+	rag_row_higher_2_points();
+	slots[TARGET] = num(10);
+	slots[VALUE] = num(24.15);
+	slots[POLARITY] = str("none");
+	assert_rag("rag(value, target)", "Not rated");
+	slots[POLARITY] = str("higher");
+	slots[VALUE] = (kpix_val){0};
+	assert_rag("rag(value, target)", NULL);
+	slots[VALUE] = num(12);
+	slots[RAG] = (kpix_val){0};
+	assert_rag("rag(value, target)", NULL);
+}
+
+static void rag__comparative_uses_last_year_when_given(void **state)
+{
+	(void)state;
+	rag_row_higher_2_points();
+	slots[RAG] = str("comparative");
+	slots[RAG_POINTS] = (kpix_val){0};
+	slots[RAG_PERCENT] = num(10);
+	slots[VALUE] = num(70);
+	assert_rag("rag(value, 75)", "Green");
+	assert_rag("rag(value, 80, 69)", "Amber");
+	assert_rag("rag(value, 80, 71)", "Red");
+	assert_rag("rag(value, 80)", "Red");
+}
+
+static void rag__text_is_a_type_error_and_needs_an_indicator(void **state)
+{
+	(void)state;
+	rag_row_higher_2_points();
+	kpix_val v;
+	assert_int_equal(run("rag('82%', 80)", &v), -1);
+	assert_int_equal(v.kind, KPIX_VAL_NULL);
+	char err[200];
+	size_t col = 0;
+	assert_null(kpix_expr_compile("rag(1, 2)", NULL, NULL, err, sizeof err, &col));
+	assert_non_null(strstr(err, "rag() rates a row by its indicator's rule"));
+	assert_null(kpix_expr_compile("rag(1)", resolve, NULL, err, sizeof err, &col));
+	assert_string_equal(err, "rag takes 2 or 3 arguments");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1596,6 +1701,11 @@ int main(void)
 		cmocka_unit_test_setup(text__null_gives_null, reset_slots),
 		cmocka_unit_test_setup(text__decimals_that_are_not_numbers_are_type_errors, reset_slots),
 		cmocka_unit_test_setup(text__ignores_the_locale, reset_slots),
+		cmocka_unit_test_setup(rag__rates_by_the_row_indicators_rule, reset_slots),
+		cmocka_unit_test_setup(rag__without_a_target_uses_the_catalogues_or_says_no_target, reset_slots),
+		cmocka_unit_test_setup(rag__polarity_none_is_not_rated_and_no_rule_or_value_is_null, reset_slots),
+		cmocka_unit_test_setup(rag__comparative_uses_last_year_when_given, reset_slots),
+		cmocka_unit_test_setup(rag__text_is_a_type_error_and_needs_an_indicator, reset_slots),
 		cmocka_unit_test_setup(text__results_of_one_evaluation_do_not_share_bytes, reset_slots),
 		cmocka_unit_test_setup(text__result_lasts_until_the_next_evaluation, reset_slots),
 		cmocka_unit_test_setup(text__many_calls_each_have_room, reset_slots),

@@ -107,7 +107,7 @@ static void schema__an_unknown_top_level_keyword_is_refused_at_its_position(void
 	               "Expected one of: $kpix, id, version, "
 	               "title, description, source, fields, missingValues, primaryKey, foreignKeys, "
 	               "indicatorField, partField, indicators, lists, rules, completeness, fieldsMatch, "
-	               "parameters, exports, figures");
+	               "parameters, exports, figures, rag");
 }
 
 static void schema__an_unknown_field_keyword_is_refused_with_the_fields_path(void **state)
@@ -153,7 +153,7 @@ static void schema__an_unknown_indicator_keyword_is_refused(void **state)
 	               "Expected one of: code, "
 	               "part, title, description, unit, decimals, polarity, frequency, dueIn, derivation, "
 	               "min, max, breakdowns, target, source, section, question, dataPoint, value, "
-	               "calculate, appliesWhen, optional");
+	               "calculate, appliesWhen, optional, rag");
 }
 
 static void schema__an_unknown_rule_keyword_is_refused(void **state)
@@ -658,7 +658,7 @@ static void schema__a_shipped_schema_is_found_by_id_on_the_search_path(void **st
 	assert_int_equal(kpix_schema_load(&s, "council-kpi-quarterly", "/nonexistent:" SHIPPED_SCHEMAS), 0);
 	assert_non_null(s);
 	assert_string_equal(kpix_schema_id(s), "council-kpi-quarterly");
-	assert_string_equal(kpix_schema_version(s), "2025-26.2");
+	assert_string_equal(kpix_schema_version(s), "2025-26.3");
 	assert_string_equal(kpix_schema_title(s), "Council quarterly housing KPI return");
 	assert_string_equal(kpix_schema_path(s), SHIPPED_SCHEMAS "/council-kpi-quarterly.json");
 	assert_string_equal(kpix_error_last(), "");
@@ -774,7 +774,7 @@ static void schema__describe_mentions_every_field_indicator_and_rule(void **stat
 	char *text = kpix_schema_describe(s);
 	assert_non_null(text);
 	char line[256];
-	snprintf(line, sizeof(line), "council-kpi-quarterly 2025-26.2: %s\n", kpix_schema_title(s));
+	snprintf(line, sizeof(line), "council-kpi-quarterly 2025-26.3: %s\n", kpix_schema_title(s));
 	assert_true(strncmp(text, line, strlen(line)) == 0);
 	snprintf(line, sizeof(line), "\nColumns, in this order (%zu):\n", s->nfields);
 	assert_non_null(strstr(text, line));
