@@ -19,6 +19,8 @@
 #include "validate.h"
 
 #define DEFAULT_MAX_ERRORS 1000
+/* Unknown catalogue codes kept to find the data point each stood for. */
+#define MAX_ASTRAY 1000
 #define REGEX_MATCH_LIMIT 1000000
 /* JIT's match limit counts steps that may each scan the whole cell, so its
  * time grows with the cell's length: its limit is this budget over the
@@ -152,6 +154,9 @@ struct kpix_validator {
 	kpix_val *fig;
 	char **fig_text;     /* per slot of fig: its own copy of a text figure, or NULL */
 	bool *fig_given;     /* per figure: a row gave it, valid or not */
+	char **astray;       /* codes not in the catalogue that rows gave (a slip's
+	                      * data point is not also reported missing) */
+	size_t nastray;
 	struct fig_at {
 		const char *file;
 		uint64_t row;
@@ -1016,6 +1021,11 @@ static void check_foreign_keys(kpix_validator *v)
 			      open + 1, s->fields[s->part_field].name);
 			continue;
 		}
+		if (fk->kind == KPIX_REF_CATALOGUE && v->s->figures.missing.code &&
+		    v->nastray < MAX_ASTRAY) {
+			v->astray = kpix_xrealloc(v->astray, (v->nastray + 1) * sizeof(char *));
+			v->astray[v->nastray++] = kpix_xstrndup(c->data, c->len);
+		}
 		kpix_buf near = KPIX_BUF_INIT;
 		if (fk->choices.n && !kpix_report_full(&v->report))
 			kpix_suggest(&near, c->data, c->len, (const char *const *)fk->choices.items,
@@ -1550,6 +1560,26 @@ static void report_check(kpix_validator *v, const kpix_figure_check *c, const kp
 	kpix_buf_free(&num);
 }
 
+/* Whether a row gave code under a name a slip away from it, one that is
+ * not in the catalogue (reported there); each such name stands for one
+ * data point. */
+static bool given_astray(kpix_validator *v, const char *code)
+{
+	for (size_t i = 0; i < v->nastray; i++) {
+		if (!v->astray[i])
+			continue;
+		kpix_buf near = KPIX_BUF_INIT;
+		size_t n = kpix_suggest(&near, v->astray[i], strlen(v->astray[i]), &code, 1);
+		kpix_buf_free(&near);
+		if (n) {
+			free(v->astray[i]);
+			v->astray[i] = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A return of data points, once every row has been read: each figure that
  * does not apply is reported when given and then set aside; each
  * calculated one is worked out, in catalogue order, and checked against
@@ -1591,8 +1621,10 @@ static void judge_data_points(kpix_validator *v)
 			continue;
 		}
 		if (yes && !ind->optional && !v->fig_given[i] && fg->missing.code) {
-			if (v->header_incomplete)
-				v->report.suppressed++; /* follows from the column the file lacks */
+			/* follows from the column the file lacks, or from a row that
+			 * gave the data point under a name a slip away */
+			if (v->header_incomplete || given_astray(v, ind->code))
+				v->report.suppressed++;
 			else
 				report_check(v, &fg->missing, ind, i, NULL);
 		}
@@ -2061,6 +2093,7 @@ void kpix_validator_free(kpix_validator *v)
 	free(v->fig);
 	free(v->fig_at);
 	kpix_strings_free(v->fig_text, s->scope.nfig);
+	kpix_strings_free(v->astray, v->nastray);
 	free(v->fig_given);
 	for (size_t f = 0; f < s->nfields; f++)
 		plan_free(&v->plan[f]);

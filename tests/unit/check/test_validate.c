@@ -1435,6 +1435,18 @@ static void validate__rules_on_data_points_compare_text_figures(void **state)
 	assert_string_equal(figure(f, "Sat_LCRA"), "71.4");
 }
 
+static void validate__a_data_point_given_under_a_mistyped_name_is_not_also_missing(void **state)
+{
+	fx *f = *state;
+	use_data_points(f);
+	validate_csv(f, NULL, "field,value\nSurvey_LCHO,No\nVS_LCRA,3\nVD_LCRAA,1\n");
+	/* the slip is the one problem; VD_LCRA missing follows from it */
+	assert_string_equal(diags(f), "4:1:foreign-key:-\n");
+	assert_string_equal(diag(f, 0)->message, "'VD_LCRAA' is not an indicator code in the schema's "
+	                                         "catalogue; did you mean 'VD_LCRA'?");
+	assert_int_equal(kpix_report_suppressed(f->r), 1);
+}
+
 static void validate__a_calculated_figure_is_shown_with_its_decimals_in_messages(void **state)
 {
 	fx *f = *state;
@@ -2217,6 +2229,7 @@ int main(void)
 		T(validate__a_data_point_whose_condition_is_unknown_is_neither_asked_for_nor_refused),
 		T(validate__a_calculated_value_given_in_the_file_is_checked_against_kpixs_own),
 		T(validate__rules_on_data_points_compare_text_figures),
+		T(validate__a_data_point_given_under_a_mistyped_name_is_not_also_missing),
 		T(validate__a_calculated_figure_is_shown_with_its_decimals_in_messages),
 		T(validate__a_calculation_may_use_only_figures_worked_out_before_it),
 		T(validate__integers_accept_group_chars_only_where_the_schema_allows),
