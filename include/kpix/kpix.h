@@ -155,6 +155,23 @@ size_t kpix_report_file_count(const kpix_report *report);
 void kpix_report_file_get(const kpix_report *report, size_t i, const char **path,
                           uint64_t *rows, uint64_t *rejected, const char **encoding);
 
+/* The sheet of a workbook that file i of the report was read from
+ * ("Data"), or NULL for a CSV file. Owned by the report. */
+const char *kpix_report_file_sheet(const kpix_report *report, size_t i);
+
+/* The sheet of a workbook that the diagnostic's file was read from, or
+ * NULL (a CSV file, or a problem of no one file). Owned by the report. */
+const char *kpix_report_diag_sheet(const kpix_report *report, const kpix_diag *d);
+
+/* The diagnostic's cell as a spreadsheet names it, written into buf (size
+ * bytes, cut to fit; 160 hold every name): of a workbook with its sheet,
+ * "Data!C4" (a sheet's name that Excel quotes in a reference quoted as
+ * it does, 'My data'!C4), of a CSV file "C4"; "" when the diagnostic is not
+ * about one cell (no row or no column). Returns buf. d must be one of
+ * the report's own. */
+const char *kpix_report_cell(const kpix_report *report, const kpix_diag *d, char *buf,
+                             size_t size);
+
 /* Writes the report to out as a JSON document (docs/report-format.md),
  * naming the schema it was checked against, with a newline at the end.
  * Returns 0, or KPIX_EIO when writing to out failed. */

@@ -1,10 +1,13 @@
 /* report.c - storage and totals for diagnostics. */
 #include "report.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "keyset.h"
+#include "xlsxread.h"
 
 #define MAX_VALUE_SHOWN 200
 #define MAX_MESSAGE 1000
@@ -228,4 +231,49 @@ void kpix_report_file_get(const kpix_report *r, size_t i, const char **path, uin
 	*rows = r->files[i].rows;
 	*rejected = r->files[i].rejected;
 	*encoding = r->files[i].encoding;
+}
+
+void kpix_report_file_sheet_set(kpix_report *r, size_t i, const char *sheet)
+{
+	if (i >= r->nfiles || !sheet || !*sheet)
+		return;
+	r->files[i].sheet = kpix_arena_strndup(&r->strings, sheet, strlen(sheet));
+	char *prefix = kpix_xlsx_sheet_prefix(sheet);
+	r->files[i].sheet_ref = kpix_arena_strndup(&r->strings, prefix, strlen(prefix));
+	free(prefix);
+}
+
+const char *kpix_report_file_sheet(const kpix_report *r, size_t i)
+{
+	return i < r->nfiles ? r->files[i].sheet : NULL;
+}
+
+/* The totals of the file a diagnostic names, or NULL: a diagnostic's file
+ * is the very string its file's totals hold. */
+static const kpix_file_total *file_of(const kpix_report *r, const kpix_diag *d)
+{
+	for (size_t i = 0; d->file && i < r->nfiles; i++)
+		if (r->files[i].path == d->file)
+			return &r->files[i];
+	return NULL;
+}
+
+const char *kpix_report_diag_sheet(const kpix_report *r, const kpix_diag *d)
+{
+	const kpix_file_total *f = file_of(r, d);
+	return f ? f->sheet : NULL;
+}
+
+const char *kpix_report_cell(const kpix_report *r, const kpix_diag *d, char *buf, size_t size)
+{
+	if (!size)
+		return buf;
+	buf[0] = '\0';
+	if (!d->row || !d->column)
+		return buf;
+	const kpix_file_total *f = file_of(r, d);
+	char letters[8];
+	kpix_column_letters(d->column, letters);
+	snprintf(buf, size, "%s%s%" PRIu64, f && f->sheet_ref ? f->sheet_ref : "", letters, d->row);
+	return buf;
 }

@@ -16,6 +16,8 @@ typedef struct {
 	char *path;
 	uint64_t rows, rejected;
 	const char *encoding;
+	const char *sheet;     /* of a workbook, the sheet read; NULL for CSV (in strings) */
+	const char *sheet_ref; /* the sheet as a reference starts with it: Data! ('My data'!) */
 } kpix_file_total;
 
 struct kpix_report {
@@ -75,6 +77,10 @@ static inline bool kpix_report_full(const kpix_report *r)
 {
 	return r->ndiags >= r->max_kept;
 }
+
+/* Records that file i was read from the workbook sheet named sheet (""
+ * or NULL for a CSV file: nothing is recorded). */
+void kpix_report_file_sheet_set(kpix_report *r, size_t i, const char *sheet);
 
 /* Sorts the per-code totals; call once at the end. */
 void kpix_report_finish(kpix_report *r);

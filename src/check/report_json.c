@@ -45,6 +45,7 @@ int kpix_report_write_json(const kpix_report *r, const kpix_schema *schema, FILE
 		kpix_jsonw_member_int(w, "rows", f->rows);
 		kpix_jsonw_member_int(w, "rejected", f->rejected);
 		kpix_jsonw_member_string(w, "encoding", f->encoding);
+		kpix_jsonw_member_string(w, "sheet", f->sheet);
 		kpix_jsonw_end(w);
 	}
 	kpix_jsonw_end(w);
@@ -76,6 +77,8 @@ int kpix_report_write_json(const kpix_report *r, const kpix_schema *schema, FILE
 		kpix_jsonw_member_string(w, "value", d->value);
 		kpix_jsonw_member_string(w, "rule", d->rule);
 		kpix_jsonw_member_string(w, "message", d->message);
+		char cell[256];
+		kpix_jsonw_member_string(w, "cell", *kpix_report_cell(r, d, cell, sizeof(cell)) ? cell : NULL);
 		kpix_jsonw_end(w);
 	}
 	kpix_jsonw_end(w);

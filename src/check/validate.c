@@ -1991,7 +1991,7 @@ static int begin_file(kpix_validator *v, const char *name)
 		return kpix_fail(KPIX_EUSAGE, "the validator has already finished");
 	kpix_report *r = &v->report;
 	r->files = kpix_xrealloc(r->files, (r->nfiles + 1) * sizeof(*r->files));
-	r->files[r->nfiles] = (kpix_file_total){kpix_xstrdup(name), 0, 0, "ascii"};
+	r->files[r->nfiles] = (kpix_file_total){kpix_xstrdup(name), 0, 0, "ascii", NULL, NULL};
 	v->read = kpix_xrealloc(v->read, (r->nfiles + 1) * sizeof(*v->read));
 	memset(&v->read[r->nfiles], 0, sizeof(*v->read));
 	v->file_index = r->nfiles++;
@@ -2016,6 +2016,7 @@ static int read_source(kpix_validator *v, kpix_source *src)
 	const kpix_source_info *st = kpix_source_info_get(src);
 	v->read[v->file_index] = *st;
 	v->file->encoding = st->encoding ? st->encoding : "ascii";
+	kpix_report_file_sheet_set(&v->report, v->file_index, st->sheet);
 	if (rc != 0 || !st->complete)
 		return rc;
 	if (v->header_unmatched) {

@@ -73,7 +73,11 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 		        d->field ? ")" : "");
 		if (kpix_report_file_count(r) > 1 && d->file)
 			fprintf(out, " of %s", d->file);
-		fprintf(out, ", the first in row %" PRIu64 ": ", d->row);
+		char cell[256];
+		if (kpix_report_diag_sheet(r, d))
+			fprintf(out, ", the first in %s: ", kpix_report_cell(r, d, cell, sizeof(cell)));
+		else
+			fprintf(out, ", the first in row %" PRIu64 ": ", d->row);
 		kpix_render_visible(out, d->message);
 		fputs("\n\n", out);
 	}
@@ -85,9 +89,17 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 			current = file;
 		}
 		any_general = any_general || !d->file;
-		char where[96];
+		char where[256];
 		char letters[8];
-		if (d->row && d->column) {
+		const char *sheet = kpix_report_diag_sheet(r, d);
+		if (sheet && d->row && d->column) {
+			kpix_report_cell(r, d, where, sizeof(where));
+		} else if (sheet && d->row) {
+			snprintf(where, sizeof(where), "sheet %s, row %" PRIu64, sheet, d->row);
+		} else if (sheet && d->column) {
+			kpix_column_letters(d->column, letters);
+			snprintf(where, sizeof(where), "sheet %s, column %s", sheet, letters);
+		} else if (d->row && d->column) {
 			kpix_column_letters(d->column, letters);
 			snprintf(where, sizeof(where), "row %" PRIu64 ", column %s", d->row, letters);
 		} else if (d->row) {
@@ -185,7 +197,7 @@ static void csv_cell(FILE *out, const char *s, bool last)
 static void render_csv(FILE *out, const kpix_report *r)
 {
 	/* the byte-order mark makes Excel read the file as UTF-8, so "£" stays "£" */
-	fputs("\xef\xbb\xbf" "file,row,column,field,severity,code,rule,value,message\r\n", out);
+	fputs("\xef\xbb\xbf" "file,row,column,field,severity,code,rule,value,message,cell\r\n", out);
 	for (size_t i = 0; i < kpix_report_count(r); i++) {
 		const kpix_diag *d = kpix_report_get(r, i);
 		char row[24] = "", col[16] = "";
@@ -201,7 +213,9 @@ static void render_csv(FILE *out, const kpix_report *r)
 		csv_cell(out, d->code, false);
 		csv_cell(out, d->rule, false);
 		csv_cell(out, d->value, false);
-		csv_cell(out, d->message, true);
+		char cell[256];
+		csv_cell(out, d->message, false);
+		csv_cell(out, kpix_report_cell(r, d, cell, sizeof(cell)), true);
 	}
 }
 

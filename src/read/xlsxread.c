@@ -1343,9 +1343,7 @@ static void not_a_workbook(xlsx_source *x, const char *office)
 		            "table out of the archive, or save the workbook from Excel as .xlsx");
 }
 
-/* The reference prefix of a sheet's cells: Data! or, when the name needs
- * quoting, 'My data'! with any apostrophe doubled. Newly allocated. */
-static char *sheet_prefix(const char *name)
+char *kpix_xlsx_sheet_prefix(const char *name)
 {
 	bool plain = *name && !(*name >= '0' && *name <= '9');
 	for (const char *p = name; *p; p++)
@@ -1473,7 +1471,7 @@ static int xlsx_read(kpix_source *src, const kpix_source_handler *h)
 		t = find_rel(x, "/styles", NULL);
 		styles = t ? resolve(dir, t->target) : NULL;
 		free(x->where);
-		x->where = sheet_prefix(se->name);
+		x->where = kpix_xlsx_sheet_prefix(se->name);
 		size_t keep = strlen(se->name) < sizeof(src->info.sheet) ? strlen(se->name)
 		                                                         : sizeof(src->info.sheet) - 1;
 		while (keep && ((unsigned char)se->name[keep] & 0xc0) == 0x80)

@@ -53,4 +53,9 @@ int kpix_xlsx_source_open(kpix_source **out, const char *path, const kpix_source
 int kpix_xlsx_source_open_mem(kpix_source **out, const char *name, const void *data, size_t len,
                               const kpix_source_options *opts);
 
+/* The reference prefix of a sheet's cells as Excel writes it: Data! or,
+ * when the name needs quoting, 'My data'! with any apostrophe doubled.
+ * Newly allocated; the caller frees it. */
+char *kpix_xlsx_sheet_prefix(const char *name);
+
 #endif
