@@ -247,6 +247,32 @@ const kpix_report *kpix_validator_finish(kpix_validator *v);
 
 void kpix_validator_free(kpix_validator *v);
 
+/* Writes the report to out as an Excel workbook that a person opens
+ * (docs/report-format.md): a Summary sheet (the verdict, the likely cause,
+ * the counts per code, the files), a Problems sheet (one row per
+ * diagnostic kept, each linked to its cell; frozen headings and filters),
+ * and a copy of each data file on a sheet of its own, cells where they
+ * were, each cell with a problem filled (an error plain red, a warning
+ * striped amber) with a comment holding its messages, and a column after
+ * the data saying Error or Warning on each row with a problem. The data
+ * files are read again as the report names them, with opts (NULL for the
+ * defaults): give the options the validator was given, so that the same
+ * sheet is read the same way. Every cell is written as text, never as a
+ * formula; the same report and files give the same bytes. name is the
+ * report's name in messages. Returns 0, KPIX_EIO when a data file cannot
+ * be read again or the workbook cannot be written, or KPIX_EUSAGE for
+ * options of another version. */
+int kpix_report_write_xlsx(const kpix_report *report, const kpix_schema *schema,
+                           const kpix_validate_options *opts, const char *name, FILE *out);
+
+/* Writes the report to out as one self-contained HTML page for a person
+ * (no script, no file or address outside it; docs/report-format.md): the
+ * verdict, the likely cause, the counts per code, the problems grouped by
+ * row and by code, each with its cell and message. Everything from the
+ * data and the schema is escaped; the same report gives the same bytes.
+ * Returns 0, or KPIX_EIO when writing to out failed. */
+int kpix_report_write_html(const kpix_report *report, const kpix_schema *schema, FILE *out);
+
 /* ---------------------------------------------------------------- export */
 
 typedef struct {

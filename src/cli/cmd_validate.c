@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,7 +17,8 @@
 static const cli_option options[] = {
 	CLI_OPTION_SCHEMA,
 	{"report", 'r', "FILE", "write the report to FILE instead of the terminal"},
-	{"format", 'f', "FORMAT", "text, csv or json (default: text, or from the --report extension)"},
+	{"format", 'f', "FORMAT",
+	 "text, csv, json, html or xlsx (default: text, or from the --report extension)"},
 	{"max-errors", 0, "N", "keep at most N diagnostics in the report (default 1000; all are counted)"},
 	CLI_OPTION_ENCODING,
 	CLI_OPTION_PREVIOUS,
@@ -43,10 +45,19 @@ static void progress(void *ctx, const char *path, uint64_t done, uint64_t total)
 	p->shown = true;
 }
 
-static bool ends_with(const char *s, const char *suffix)
+/* The report's format as its name's extension says (any case): text for
+ * an extension kpix does not write. */
+static const char *report_format_of(const char *path)
 {
-	size_t n = strlen(s), m = strlen(suffix);
-	return n >= m && strcmp(s + n - m, suffix) == 0;
+	static const char *const ext[][2] = {{".json", "json"}, {".csv", "csv"}, {".html", "html"},
+	                                     {".htm", "html"},  {".xlsx", "xlsx"}};
+	size_t n = strlen(path);
+	for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+		size_t m = strlen(ext[i][0]);
+		if (n >= m && strcasecmp(path + n - m, ext[i][0]) == 0)
+			return ext[i][1];
+	}
+	return "text";
 }
 
 static const cli_needs needs = {{"schema"}, "data files"};
@@ -65,11 +76,14 @@ static int run(const cli_args *a)
 	rc = EXIT_USAGE;
 	kpix_render_format format = KPIX_RENDER_TEXT;
 	if (!format_name && report_path)
-		format_name = ends_with(report_path, ".json") ? "json"
-		              : ends_with(report_path, ".csv") ? "csv"
-		                                               : "text";
+		format_name = report_format_of(report_path);
 	if (format_name && kpix_render_parse_format(format_name, &format) != 0) {
-		cli_error("unknown report format '%s'; expected text, csv or json", format_name);
+		cli_error("unknown report format '%s'; expected text, csv, json, html or xlsx",
+		          format_name);
+		goto done;
+	}
+	if (format == KPIX_RENDER_XLSX && !report_path) {
+		cli_error("an xlsx report is a workbook: name its file with --report FILE.xlsx");
 		goto done;
 	}
 	kpix_validate_options opts = KPIX_VALIDATE_OPTIONS_INIT;
@@ -124,7 +138,17 @@ static int run(const cli_args *a)
 		fprintf(stderr, "\r\033[K");
 	const kpix_report *report = kpix_validator_finish(v);
 
-	kpix_render(out, format, schema, report, format == KPIX_RENDER_TEXT && !report_path && isatty(STDOUT_FILENO));
+	if (format == KPIX_RENDER_XLSX) {
+		/* the data files are read again, the way the validator read them */
+		int wrc = kpix_report_write_xlsx(report, schema, &opts, report_path, out);
+		if (wrc) {
+			rc = cli_failure(wrc);
+			goto done;
+		}
+	} else {
+		kpix_render(out, format, schema, report,
+		            format == KPIX_RENDER_TEXT && !report_path && isatty(STDOUT_FILENO));
+	}
 	if (report_path) {
 		int crc = kpix_outfile_commit(outfile);
 		if (crc) {
@@ -150,8 +174,9 @@ done:
 const cli_command cmd_validate = {
 	"validate",
 	"check data files against a schema",
-	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json] [--max-errors N]\n"
-	"                     [--previous FILE] [--encoding auto|utf-8|windows-1252] [--sheet NAME] [-q]",
+	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json|html|xlsx]\n"
+	"                     [--max-errors N] [--previous FILE] [--encoding auto|utf-8|windows-1252]\n"
+	"                     [--sheet NAME] [-q]",
 	"Reads each file once, streaming, and reports every problem with its file, row\n"
 	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
 	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
@@ -160,6 +185,11 @@ const cli_command cmd_validate = {
 	"A file is a CSV file or an Excel workbook (.xlsx), told apart by its\n"
 	"content; of a workbook kpix reads the sheet named Data, else the first\n"
 	"visible sheet, or the sheet --sheet names.\n"
+	"\n"
+	"The report is text for the terminal, CSV or JSON for programs, an HTML\n"
+	"page (--report FILE.html), or an annotated copy of the data as a workbook\n"
+	"(--report FILE.xlsx): each cell with a problem filled and commented, and\n"
+	"a Problems sheet linking to every one.\n"
 	"\n"
 	"exit codes: 0 the data is valid (warnings allowed), 1 the data has errors,\n"
 	"2 a usage or schema error, 3 a file could not be read or written,\n"

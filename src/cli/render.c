@@ -17,6 +17,10 @@ int kpix_render_parse_format(const char *name, kpix_render_format *out)
 		*out = KPIX_RENDER_CSV;
 	else if (strcmp(name, "json") == 0)
 		*out = KPIX_RENDER_JSON;
+	else if (strcmp(name, "html") == 0)
+		*out = KPIX_RENDER_HTML;
+	else if (strcmp(name, "xlsx") == 0)
+		*out = KPIX_RENDER_XLSX;
 	else
 		return -1;
 	return 0;
@@ -231,6 +235,11 @@ void kpix_render(FILE *out, kpix_render_format format, const kpix_schema *schema
 		break;
 	case KPIX_RENDER_JSON:
 		kpix_report_write_json(report, schema, out);
+		break;
+	case KPIX_RENDER_HTML:
+		kpix_report_write_html(report, schema, out);
+		break;
+	case KPIX_RENDER_XLSX:
 		break;
 	}
 }

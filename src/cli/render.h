@@ -8,7 +8,13 @@
 
 #include "kpix/kpix.h"
 
-typedef enum { KPIX_RENDER_TEXT, KPIX_RENDER_CSV, KPIX_RENDER_JSON } kpix_render_format;
+typedef enum {
+	KPIX_RENDER_TEXT,
+	KPIX_RENDER_CSV,
+	KPIX_RENDER_JSON,
+	KPIX_RENDER_HTML, /* a page for a person: kpix_report_write_html */
+	KPIX_RENDER_XLSX  /* an annotated copy of the data: kpix_report_write_xlsx, not kpix_render */
+} kpix_render_format;
 
 int kpix_render_parse_format(const char *name, kpix_render_format *out);
 
@@ -19,7 +25,8 @@ int kpix_render_parse_format(const char *name, kpix_render_format *out);
  * verify every line it prints. */
 void kpix_render_visible(FILE *out, const char *s);
 
-/* Writes the report; colour only when asked (a terminal). */
+/* Writes the report as text, CSV, JSON or HTML; colour only when asked (a
+ * terminal). */
 void kpix_render(FILE *out, kpix_render_format format, const kpix_schema *schema,
                  const kpix_report *report, bool colour);
 

@@ -203,6 +203,7 @@ static bool same_style(const kpix_xstyle *a, const kpix_xstyle *b)
 	return a->bold == b->bold && a->wrap == b->wrap && a->border == b->border &&
 	       a->color == b->color && a->italic == b->italic && a->center == b->center &&
 	       a->heading == b->heading && a->size == b->size && a->fill == b->fill &&
+	       a->stripes == b->stripes &&
 	       ((!a->number_format && !b->number_format) ||
 	        (a->number_format && b->number_format &&
 	         strcmp(a->number_format, b->number_format) == 0));
@@ -233,7 +234,12 @@ static lxw_format *format_of(kpix_xlsx *x, const kpix_xstyle *st)
 		format_set_bg_color(f, 0xD9D9D9);
 		format_set_pattern(f, LXW_PATTERN_SOLID);
 	}
-	if (st->fill) {
+	if (st->fill && st->stripes) {
+		/* a pattern's lines are its foreground, what shows between them its background */
+		format_set_bg_color(f, (lxw_color_t)(st->fill - 1));
+		format_set_fg_color(f, (lxw_color_t)(st->stripes - 1));
+		format_set_pattern(f, LXW_PATTERN_LIGHT_UP);
+	} else if (st->fill) {
 		format_set_bg_color(f, (lxw_color_t)(st->fill - 1));
 		format_set_pattern(f, LXW_PATTERN_SOLID);
 	}
@@ -647,4 +653,42 @@ static void xlsx_free(kpix_xlsx *x)
 const char *kpix_xlsx_version(void)
 {
 	return LXW_VERSION;
+}
+
+void kpix_xlsx_comment(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *text)
+{
+	if (!s || !text || !*text)
+		return;
+	const char *t = clean_text(s->x, text, strlen(text));
+	if (!*t)
+		return;
+	/* a box that shows the whole text: Excel does not grow it, and a
+	 * long message would be cut off where the pointer shows it */
+	size_t lines = 1, run = 0;
+	for (const char *p = t; *p; p++) {
+		if (*p == '\n' || run == 48) {
+			lines++;
+			run = 0;
+		} else if (((unsigned char)*p & 0xc0) != 0x80) {
+			run++;
+		}
+	}
+	lxw_comment_options o = {.width = 340,
+	                         .height = (uint16_t)(lines > 40 ? 620 : 20 + 15 * lines)};
+	keep_error(s->x, s->name, worksheet_write_comment_opt(s->ws, row, col, t, &o));
+}
+
+void kpix_xlsx_link(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const kpix_xlsx_sheet *to,
+                    uint32_t to_row, uint16_t to_col, const char *text, const kpix_xstyle *style)
+{
+	if (!s || !to)
+		return;
+	char target[160], url[176];
+	kpix_xlsx_range(target, sizeof(target), to, to_row, to_row, to_col);
+	snprintf(url, sizeof(url), "internal:%s", target);
+	const char *t = text && *text ? clean_text(s->x, text, strlen(text)) : "";
+	/* the text shown is given with the link, as text: never read as a formula */
+	keep_error(s->x, s->name,
+	           worksheet_write_url_opt(s->ws, row, col, url, format_of(s->x, style),
+	                                   *t ? t : target, NULL));
 }

@@ -40,6 +40,8 @@ typedef struct {
 	uint32_t color;       /* the font's colour, 0xRRGGBB + 1, or 0 for the default */
 	bool italic;
 	bool center;          /* centred across the cell */
+	uint32_t stripes;     /* with fill: diagonal stripes of this colour over it (0xRRGGBB + 1),
+	                       * which tell it from a plain fill in black and white; 0 for none */
 } kpix_xstyle;
 
 /* Starts a workbook at path; display is the name used in messages (the
@@ -160,5 +162,18 @@ void kpix_xlsx_discard(kpix_xlsx *x);
 
 /* "1.1.4" */
 const char *kpix_xlsx_version(void);
+
+/* A comment (a note) on cell (row, col): Excel marks the cell with a red
+ * triangle and shows the text when the pointer rests on it. The text is
+ * made safe and cut to Excel's 32,767 characters; an empty one is left
+ * out. The cell itself is written as any other (or left blank). */
+void kpix_xlsx_comment(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *text);
+
+/* Writes text into cell (row, col) as a link to cell (to_row, to_col) of
+ * the sheet to (in the same workbook): a click there goes to that cell.
+ * The text is made safe and always written as text; an empty one shows
+ * the target's reference instead. */
+void kpix_xlsx_link(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const kpix_xlsx_sheet *to,
+                    uint32_t to_row, uint16_t to_col, const char *text, const kpix_xstyle *style);
 
 #endif
