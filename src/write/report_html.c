@@ -77,13 +77,29 @@ static void code_table(kpix_buf *b, const kpix_report *r)
 	kpix_html_table_end(b);
 }
 
-/* The problems of one file (or of no file) in row order: a table whose
- * row headers are the rows. order[from, to) are its diagnostics. */
+/* Where d is, with its field: "row 4, column C (score)". */
+static void where_field(kpix_buf *out, const kpix_report *r, const kpix_diag *d)
+{
+	kpix_buf_clear(out);
+	kpix_report_where(out, r, d);
+	if (d->field)
+		kpix_buf_printf(out, " (%s)", d->field);
+}
+
+/* "Error: MESSAGE": the word first, so that it reads without colour. */
+static void problem(kpix_buf *b, kpix_buf *scratch, const kpix_diag *d)
+{
+	kpix_buf_clear(scratch);
+	kpix_buf_printf(scratch, "%s: %s", severity_word(d->severity), d->message);
+	kpix_html_cell(b, KPIX_HTML_DATA, false, scratch->data, scratch->len);
+}
+
+/* The problems of one file (or of no file) in row order, each row's
+ * place its row header. order[from, to) are its diagnostics. */
 static void row_table(kpix_buf *b, kpix_buf *scratch, const kpix_report *r, const size_t *order,
                       size_t from, size_t to)
 {
-	static const char *const heads[] = {"Row", "Where", "Severity", "Field", "Problem",
-	                                    "Code"};
+	static const char *const heads[] = {"Where", "Value", "Problem", "Code"};
 	const kpix_diag *d0 = kpix_report_get(r, order[from]);
 	const char *caption = d0->file ? d0->file : "The whole table";
 	const char *sheet = kpix_report_diag_sheet(r, d0);
@@ -91,21 +107,15 @@ static void row_table(kpix_buf *b, kpix_buf *scratch, const kpix_report *r, cons
 	kpix_buf_printf(scratch, "%s%s%s%s", caption, sheet ? " (sheet " : "", sheet ? sheet : "",
 	                sheet ? ")" : "");
 	kpix_html_table_begin(b, scratch->data, scratch->len, true);
-	head_row(b, heads, 6);
+	head_row(b, heads, 4);
 	kpix_html_open(b, "tbody", NULL);
 	for (size_t i = from; i < to; i++) {
 		const kpix_diag *d = kpix_report_get(r, order[i]);
-		char row[24] = "";
-		if (d->row)
-			snprintf(row, sizeof(row), "%" PRIu64, d->row);
 		kpix_html_open(b, "tr", NULL);
-		cell(b, KPIX_HTML_ROW_HEADER, true, row);
-		kpix_buf_clear(scratch);
-		kpix_report_where(scratch, r, d);
-		cell(b, KPIX_HTML_DATA, false, scratch->data);
-		cell(b, KPIX_HTML_DATA, false, severity_word(d->severity));
-		cell(b, KPIX_HTML_DATA, false, d->field);
-		cell(b, KPIX_HTML_DATA, false, d->message);
+		where_field(scratch, r, d);
+		kpix_html_cell(b, KPIX_HTML_ROW_HEADER, false, scratch->data, scratch->len);
+		cell(b, KPIX_HTML_DATA, false, d->value);
+		problem(b, scratch, d);
 		cell(b, KPIX_HTML_DATA, false, kpix_report_shown_code(d));
 		kpix_html_close(b, "tr");
 	}
@@ -117,7 +127,7 @@ static void row_table(kpix_buf *b, kpix_buf *scratch, const kpix_report *r, cons
 static void by_code(kpix_buf *b, kpix_buf *scratch, const kpix_report *r, const char *code,
                     uint64_t errors, uint64_t warnings)
 {
-	static const char *const heads[] = {"Where", "Severity", "File", "Problem"};
+	static const char *const heads[] = {"Where", "Value", "Problem"};
 	kpix_buf_clear(scratch);
 	kpix_buf_printf(scratch, "%s: ", code);
 	add_counts(scratch, errors, warnings);
@@ -130,19 +140,19 @@ static void by_code(kpix_buf *b, kpix_buf *scratch, const kpix_report *r, const 
 		return;
 	}
 	kpix_html_table_begin(b, code, strlen(code), false);
-	head_row(b, heads, 4);
+	head_row(b, heads, 3);
 	kpix_html_open(b, "tbody", NULL);
 	for (size_t i = 0; i < kpix_report_count(r); i++) {
 		const kpix_diag *d = kpix_report_get(r, i);
 		if (strcmp(kpix_report_shown_code(d), code) != 0)
 			continue;
 		kpix_html_open(b, "tr", NULL);
-		kpix_buf_clear(scratch);
-		kpix_report_where(scratch, r, d);
-		cell(b, KPIX_HTML_ROW_HEADER, false, scratch->data);
-		cell(b, KPIX_HTML_DATA, false, severity_word(d->severity));
-		cell(b, KPIX_HTML_DATA, false, d->file ? d->file : "(all files)");
-		cell(b, KPIX_HTML_DATA, false, d->message);
+		where_field(scratch, r, d);
+		if (kpix_report_file_count(r) > 1 && d->file)
+			kpix_buf_printf(scratch, " of %s", d->file);
+		kpix_html_cell(b, KPIX_HTML_ROW_HEADER, false, scratch->data, scratch->len);
+		cell(b, KPIX_HTML_DATA, false, d->value);
+		problem(b, scratch, d);
 		kpix_html_close(b, "tr");
 	}
 	kpix_html_close(b, "tbody");
