@@ -154,6 +154,8 @@ void kpix_report_code_get(const kpix_report *report, size_t i, const char **code
 size_t kpix_report_file_count(const kpix_report *report);
 void kpix_report_file_get(const kpix_report *report, size_t i, const char **path,
                           uint64_t *rows, uint64_t *rejected, const char **encoding);
+/* The data rows read and rejected, summed over the files. */
+void kpix_report_rows(const kpix_report *report, uint64_t *rows, uint64_t *rejected);
 
 /* The sheet of a workbook that file i of the report was read from
  * ("Data"), or NULL for a CSV file. Owned by the report. */

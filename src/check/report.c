@@ -233,6 +233,15 @@ void kpix_report_file_get(const kpix_report *r, size_t i, const char **path, uin
 	*encoding = r->files[i].encoding;
 }
 
+void kpix_report_rows(const kpix_report *r, uint64_t *rows, uint64_t *rejected)
+{
+	*rows = *rejected = 0;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		*rows += r->files[i].rows;
+		*rejected += r->files[i].rejected;
+	}
+}
+
 void kpix_report_file_sheet_set(kpix_report *r, size_t i, const char *sheet)
 {
 	if (i >= r->nfiles || !sheet || !*sheet)

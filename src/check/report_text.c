@@ -43,15 +43,9 @@ static void count(kpix_buf *out, uint64_t n, const char *one, const char *many)
 
 void kpix_report_verdict(kpix_buf *out, const kpix_report *r, const kpix_schema *schema)
 {
-	uint64_t rows = 0, rejected = 0;
+	uint64_t rows, rejected;
 	size_t nfiles = kpix_report_file_count(r);
-	for (size_t i = 0; i < nfiles; i++) {
-		const char *path, *enc;
-		uint64_t fr, fj;
-		kpix_report_file_get(r, i, &path, &fr, &fj, &enc);
-		rows += fr;
-		rejected += fj;
-	}
+	kpix_report_rows(r, &rows, &rejected);
 	uint64_t errors = kpix_report_errors(r);
 	kpix_buf_adds(out, errors ? "invalid: " : "valid: ");
 	count(out, nfiles, "file", "files");

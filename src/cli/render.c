@@ -137,15 +137,9 @@ static void render_text(FILE *out, const kpix_schema *schema, const kpix_report 
 		        shown, (unsigned long long)all, (unsigned long long)(all - shown));
 	}
 
-	uint64_t rows = 0, rejected = 0;
+	uint64_t rows, rejected;
 	size_t nfiles = kpix_report_file_count(r);
-	for (size_t i = 0; i < nfiles; i++) {
-		const char *path, *enc;
-		uint64_t fr, fj;
-		kpix_report_file_get(r, i, &path, &fr, &fj, &enc);
-		rows += fr;
-		rejected += fj;
-	}
+	kpix_report_rows(r, &rows, &rejected);
 	if (kpix_report_code_count(r)) {
 		fprintf(out, "\n%sproblems by code%s\n", bold, reset);
 		for (size_t i = 0; i < kpix_report_code_count(r); i++) {

@@ -167,6 +167,62 @@ class Browser:
         os.close(self.from_chrome)
 
 
+def arguments(doc):
+    """The options of a browser test (--kpix, --chromium, --screenshot) and
+    the chromium to run, or None, said on standard output, when there is
+    none."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--kpix", required=True)
+    ap.add_argument("--chromium", default=os.environ.get("KPIX_CHROMIUM", ""))
+    ap.add_argument("--screenshot")
+    args = ap.parse_args()
+    program = args.chromium or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not program:
+        print("SKIP: chromium is not installed (Debian: apt-get install chromium; "
+              "tools/deps.sh installs it), so the page was not checked in a browser")
+    return args, program
+
+
+def look(program, page, tmp, expressions, screenshot=None):
+    """Opens the file page in chromium (program), waits until it has
+    loaded, evaluates each expression in it and returns their values (each
+    an object) merged into one dict; saves a screenshot when asked. None,
+    said on standard output, when chromium cannot start here."""
+    try:
+        b = Browser(program, "about:blank", os.path.join(tmp, "profile"))
+        session = b.page_session()
+    except (OSError, RuntimeError) as e:
+        print("SKIP: chromium (%s) cannot start here: %s" % (program, e))
+        return None
+    got = {}
+    try:
+        url = "file://" + page
+        b.call("Page.navigate", {"url": url}, session)
+        for _ in range(200):
+            state = b.call("Runtime.evaluate", {
+                "expression": "location.href + ' ' + document.readyState",
+                "returnByValue": True}, session)["result"].get("value")
+            if state == url + " complete":
+                break
+            time.sleep(0.05)
+        else:
+            sys.exit("chromium did not load %s: %s" % (url, state))
+        for expression in expressions:
+            probe = b.call("Runtime.evaluate", {"expression": expression, "returnByValue": True},
+                           session)
+            if "exceptionDetails" in probe:
+                sys.exit("the probe failed in the page: %s" % json.dumps(probe["exceptionDetails"]))
+            got.update(probe["result"]["value"])
+        if screenshot:
+            shot = b.call("Page.captureScreenshot", {"format": "png"}, session)["data"]
+            import base64
+            with open(screenshot, "wb") as f:
+                f.write(base64.b64decode(shot))
+    finally:
+        b.close()
+    return got
+
+
 def export_page(kpix, tmp):
     """The golden case's data with markup typed into two answers, exported."""
     with open(os.path.join(FIXTURES, "publication-page.csv"), encoding="utf-8") as f:
@@ -189,50 +245,15 @@ def export_page(kpix, tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kpix", required=True)
-    ap.add_argument("--chromium", default=os.environ.get("KPIX_CHROMIUM", ""))
-    ap.add_argument("--screenshot")
-    args = ap.parse_args()
-    program = args.chromium or shutil.which("chromium") or shutil.which("chromium-browser")
+    args, program = arguments(__doc__)
     if not program:
-        print("SKIP: chromium is not installed (Debian: apt-get install chromium; "
-              "tools/deps.sh installs it), so the page was not checked in a browser")
         return SKIP
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kpix-browser.") as tmp:
         page = export_page(args.kpix, tmp)
-        try:
-            b = Browser(program, "about:blank", os.path.join(tmp, "profile"))
-            session = b.page_session()
-        except (OSError, RuntimeError) as e:
-            print("SKIP: chromium (%s) cannot start here: %s" % (program, e))
+        got = look(program, page, tmp, [PROBE], args.screenshot)
+        if got is None:
             return SKIP
-        try:
-            # open the page, wait until it has loaded, then ask it what it shows
-            url = "file://" + page
-            b.call("Page.navigate", {"url": url}, session)
-            for _ in range(200):
-                state = b.call("Runtime.evaluate", {
-                    "expression": "location.href + ' ' + document.readyState",
-                    "returnByValue": True}, session)["result"].get("value")
-                if state == url + " complete":
-                    break
-                time.sleep(0.05)
-            else:
-                sys.exit("chromium did not load %s: %s" % (url, state))
-            probe = b.call("Runtime.evaluate", {"expression": PROBE, "returnByValue": True},
-                           session)
-            if "exceptionDetails" in probe:
-                sys.exit("the probe failed in the page: %s" % json.dumps(probe["exceptionDetails"]))
-            got = probe["result"]["value"]
-            if args.screenshot:
-                shot = b.call("Page.captureScreenshot", {"format": "png"}, session)["data"]
-                import base64
-                with open(args.screenshot, "wb") as f:
-                    f.write(base64.b64decode(shot))
-        finally:
-            b.close()
     problems = []
 
     def expect(what, actual, wanted):

@@ -11,21 +11,19 @@ every text (WCAG 2.1 AA, 4.5:1).
     tests/browser/report_page.py --kpix KPIX [--chromium PROGRAM] [--screenshot FILE]
 
 Exits 0 when everything holds, 1 when something does not, 77 (skipped)
-only when chromium is not installed or cannot start. Drives chromium as
-html_page.py does, with its Browser and probe.
+only when chromium is not installed or cannot start. Drives chromium
+through html_page.py's look and probe.
 """
-import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import html_page  # noqa: E402  (the Browser and the probe)
+import html_page  # noqa: E402  (look and the probe)
 
 ROOT = html_page.ROOT
 SCHEMA = os.path.join(ROOT, "tests", "golden", "fixtures", "tiny.json")
@@ -64,15 +62,8 @@ def write_data(tmp):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--kpix", required=True)
-    ap.add_argument("--chromium", default=os.environ.get("KPIX_CHROMIUM", ""))
-    ap.add_argument("--screenshot")
-    args = ap.parse_args()
-    program = args.chromium or shutil.which("chromium") or shutil.which("chromium-browser")
+    args, program = html_page.arguments(__doc__)
     if not program:
-        print("SKIP: chromium is not installed (Debian: apt-get install chromium), so the "
-              "report page was not checked in a browser")
         return html_page.SKIP
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="kpix-report-page.") as tmp:
@@ -84,38 +75,9 @@ def main():
             sys.exit("kpix validate gave %d, expected 1: %s" % (run.returncode, run.stderr))
         with open(page, encoding="utf-8") as f:
             source = f.read()
-        try:
-            b = html_page.Browser(program, "about:blank", os.path.join(tmp, "profile"))
-            session = b.page_session()
-        except (OSError, RuntimeError) as e:
-            print("SKIP: chromium (%s) cannot start here: %s" % (program, e))
+        got = html_page.look(program, page, tmp, [html_page.PROBE, EXTRA], args.screenshot)
+        if got is None:
             return html_page.SKIP
-        try:
-            url = "file://" + page
-            b.call("Page.navigate", {"url": url}, session)
-            for _ in range(200):
-                state = b.call("Runtime.evaluate", {
-                    "expression": "location.href + ' ' + document.readyState",
-                    "returnByValue": True}, session)["result"].get("value")
-                if state == url + " complete":
-                    break
-                time.sleep(0.05)
-            else:
-                sys.exit("chromium did not load %s: %s" % (url, state))
-            got = {}
-            for expression in (html_page.PROBE, EXTRA):
-                probe = b.call("Runtime.evaluate", {"expression": expression,
-                                                    "returnByValue": True}, session)
-                if "exceptionDetails" in probe:
-                    sys.exit("the probe failed: %s" % json.dumps(probe["exceptionDetails"]))
-                got.update(probe["result"]["value"])
-            if args.screenshot:
-                import base64
-                shot = b.call("Page.captureScreenshot", {"format": "png"}, session)["data"]
-                with open(args.screenshot, "wb") as f:
-                    f.write(base64.b64decode(shot))
-        finally:
-            b.close()
     problems = []
 
     def expect(what, actual, wanted):
