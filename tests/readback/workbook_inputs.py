@@ -70,6 +70,15 @@ def book(path, sheets):
     wb.save(path)
 
 
+def same_csvs(a, b, dir_a, dir_b, what):
+    """Both runs succeeded and wrote the same CSV files, byte for byte."""
+    same = a.returncode == b.returncode == 0 and all(
+        open(os.path.join(dir_a, n), "rb").read() == open(os.path.join(dir_b, n), "rb").read()
+        for n in os.listdir(dir_a) if n.endswith(".csv"))
+    check(same, f"{what} (exit {b.returncode}"
+                f"{(': ' + b.stderr.strip()[:200]) if b.returncode else ''})")
+
+
 def where(d):
     return (d.get("code"), d.get("severity"), d.get("row"), d.get("column"), d.get("field"),
             d.get("rule"))
@@ -126,12 +135,8 @@ def sheet_named_for_export_pack_and_verify(tmp):
              "council-kpi-quarterly", "--param", CONTACT, "--out", os.path.join(tmp, "e-csv"), "-q")
     b = kpix("export", wb, "--sheet", "Q2 return", "--schema", "council-kpi-quarterly", "--param",
              CONTACT, "--out", os.path.join(tmp, "e-xlsx"), "-q")
-    same = a.returncode == b.returncode == 0 and all(
-        open(os.path.join(tmp, "e-csv", n), "rb").read() ==
-        open(os.path.join(tmp, "e-xlsx", n), "rb").read()
-        for n in os.listdir(os.path.join(tmp, "e-csv")) if n.endswith(".csv"))
-    check(same, f"export --sheet 'Q2 return' of a workbook writes the CSV export's files "
-                f"(exit {b.returncode}{(': ' + b.stderr.strip()[:200]) if b.returncode else ''})")
+    same_csvs(a, b, os.path.join(tmp, "e-csv"), os.path.join(tmp, "e-xlsx"),
+              "export --sheet 'Q2 return' of a workbook writes the CSV export's files")
     c = kpix("export", wb, "--schema", "council-kpi-quarterly", "--param", CONTACT,
              "--out", os.path.join(tmp, "e-cover"), "-q")
     check(c.returncode == 1 and not os.path.exists(os.path.join(tmp, "e-cover")),
@@ -162,12 +167,8 @@ def sheet_named_for_export_pack_and_verify(tmp):
             for b in books]
     a = kpix("pack", *hist, *args, "--out", os.path.join(tmp, "p-csv"))
     b = kpix("pack", *books, "--sheet", "History", *args, "--out", os.path.join(tmp, "p-xlsx"))
-    same = a.returncode == b.returncode == 0 and all(
-        open(os.path.join(tmp, "p-csv", n), "rb").read() ==
-        open(os.path.join(tmp, "p-xlsx", n), "rb").read()
-        for n in os.listdir(os.path.join(tmp, "p-csv")) if n.endswith(".csv"))
-    check(same, f"pack --sheet History of {len(books)} workbooks writes the CSV history's summary "
-                f"(exit {b.returncode}{(': ' + b.stderr.strip()[:200]) if b.returncode else ''})")
+    same_csvs(a, b, os.path.join(tmp, "p-csv"), os.path.join(tmp, "p-xlsx"),
+              f"pack --sheet History of {len(books)} workbooks writes the CSV history's summary")
     man = os.path.join(tmp, "p-xlsx", "manifest.json")
     with open(man, encoding="utf-8") as f:
         m = json.load(f)
