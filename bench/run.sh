@@ -18,6 +18,9 @@ usage: bench/run.sh [options]
   --no-js       do not measure the JavaScript peer
   --timeout S   kill one run after S seconds (default 900)
   --check       exit 1 unless kpix was measured and every target passed
+  --workbook    then run bench/workbook.sh (the same workbook read by kpix,
+                openpyxl and xlsx2csv + kpix) with the same --rows, --runs,
+                --kpix, --timeout and --check, its table after this one
   -h, --help    this text
 
 Environment: KPIX_SHARED (default: ../shared beside the repository),
@@ -33,6 +36,7 @@ work=${KPIX_BENCH_WORK:-$bench_dir/.work}
 shared=${KPIX_SHARED:-$repo/../shared}
 
 rows='' js_rows='' runs='' js_runs='' kpix=$repo/build/kpix quick=0 no_js=0 check=0 timeout=900
+workbook=0
 
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -51,6 +55,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; shift ;;
 	--no-js) no_js=1; shift ;;
 	--check) check=1; shift ;;
+	--workbook) workbook=1; shift ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; die "unknown option '$1'" ;;
 	esac
@@ -129,7 +134,13 @@ fi
 check_args=()
 [ "$check" = 1 ] && check_args=(--check)
 
-exec "$py" "$bench_dir/run.py" --work "$work" --peers "$peers" \
+csv_status=0
+"$py" "$bench_dir/run.py" --work "$work" --peers "$peers" \
 	--measure "$work/bin/measure" --csvcount "$work/bin/csvcount" --kpix "$kpix" \
 	--rows "$rows" --js-rows "$js_rows" --runs "$runs" --js-runs "$js_runs" \
-	--timeout "$timeout" "${js_args[@]}" "${check_args[@]}"
+	--timeout "$timeout" "${js_args[@]}" "${check_args[@]}" || csv_status=$?
+[ "$workbook" = 1 ] || exit "$csv_status"
+echo
+KPIX_BENCH_WORK=$work "$bench_dir/workbook.sh" --rows "$rows" --runs "$runs" --kpix "$kpix" \
+	--timeout "$timeout" "${check_args[@]}" || exit $?
+exit "$csv_status"

@@ -217,11 +217,19 @@ typedef struct {
 	void *progress_ctx;
 	const char *sheet;          /* the sheet of a workbook (.xlsx) to read; NULL: the one
 	                             * named Data, else the first visible sheet */
+	uint64_t header_row;        /* the row that holds the column names, the rows above it
+	                             * not data; 0: row 1 of a CSV, and in a workbook the
+	                             * first of its first KPIX_HEADER_SEARCH_ROWS rows that
+	                             * names a field of the schema */
 } kpix_validate_options;
+
+/* How far down a workbook's sheet kpix looks for its header: officers put
+ * a title and a blank row or two above it. */
+#define KPIX_HEADER_SEARCH_ROWS 20
 
 #define KPIX_VALIDATE_OPTIONS_VERSION 1
 #define KPIX_VALIDATE_OPTIONS_INIT \
-	{KPIX_VALIDATE_OPTIONS_VERSION, 0, KPIX_ENCODING_AUTO, 0, 0, NULL, NULL, NULL}
+	{KPIX_VALIDATE_OPTIONS_VERSION, 0, KPIX_ENCODING_AUTO, 0, 0, NULL, NULL, NULL, 0}
 
 typedef struct kpix_validator kpix_validator;
 

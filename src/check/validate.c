@@ -119,6 +119,11 @@ struct kpix_validator {
 	bool header_incomplete; /* a file lacked a column the schema requires: what is
 	                         * missing from the return follows from that */
 	kpix_buf header_shown; /* the first row's first labels, for the message */
+	const kpix_source *src; /* the source being read */
+	uint64_t header_row;  /* the row taken for the header: 1, --header-row's, or found */
+	uint64_t above;       /* rows above a workbook's header not yet known to be none */
+	kpix_cell *wide;      /* a workbook's row made as wide as its header */
+	size_t wide_cap;
 	/* the empty rows not yet judged (between rows, or at the end): the
 	 * first's number and how many, one a line */
 	uint64_t blank_first;
@@ -327,6 +332,15 @@ static bool names_a_field(const kpix_schema *s, const kpix_record *rec)
 static void report_unmatched_header(kpix_validator *v, uint64_t title_row)
 {
 	const char *shown = v->header_shown.len ? v->header_shown.data : "empty";
+	uint64_t at = v->header_row ? v->header_row : 1;
+	if (title_row && v->opts.header_row) {
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, at, 0, NULL, NULL, 0, NULL,
+		      "row %llu (%s), which --header-row names, is not the header: the column names "
+		      "are in row %llu; give --header-row %llu",
+		      (unsigned long long)at, shown, (unsigned long long)title_row,
+		      (unsigned long long)title_row);
+		return;
+	}
 	if (title_row) {
 		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
 		      "row 1 (%s) is a title, not the header: the column names are in row %llu; "
@@ -335,11 +349,86 @@ static void report_unmatched_header(kpix_validator *v, uint64_t title_row)
 		return;
 	}
 	v->header_incomplete = true;
-	emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
-	      "the first row (%s) names none of the columns of the schema %s, such as '%s', so "
-	      "kpix cannot check the rows; the first row must be the header, holding the column "
-	      "names of the template",
-	      shown, v->s->id, v->s->fields[0].name);
+	if (v->opts.header_row)
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, at, 0, NULL, NULL, 0, NULL,
+		      "row %llu (%s), which --header-row names, names none of the columns of the "
+		      "schema %s, such as '%s', so kpix cannot check the rows; give --header-row the "
+		      "row that holds the column names of the template",
+		      (unsigned long long)at, shown, v->s->id, v->s->fields[0].name);
+	else if (v->src && kpix_source_info_get(v->src)->sheet[0])
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, at, 0, NULL, NULL, 0, NULL,
+		      "none of the first %d rows of the sheet names a column of the schema %s, such "
+		      "as '%s' (the first row that is not empty: %s), so kpix cannot check the rows; "
+		      "the header must hold the column names of the template, or give its row with "
+		      "--header-row",
+		      KPIX_HEADER_SEARCH_ROWS, v->s->id, v->s->fields[0].name, shown);
+	else
+		emitf(v, "missing-label", KPIX_SEVERITY_ERROR, 1, 0, NULL, NULL, 0, NULL,
+		      "the first row (%s) names none of the columns of the schema %s, such as '%s', so "
+		      "kpix cannot check the rows; the first row must be the header, holding the "
+		      "column names of the template",
+		      shown, v->s->id, v->s->fields[0].name);
+}
+
+/* The first labels of rec, kept in header_shown for a message. */
+static void keep_shown(kpix_validator *v, const kpix_record *rec)
+{
+	kpix_buf_clear(&v->header_shown);
+	for (size_t c = 0, k = 0; c < rec->ncells && k < 3; c++)
+		if (rec->cells[c].len)
+			kpix_buf_printf(&v->header_shown, "%s'%s'", k++ ? ", " : "", rec->cells[c].data);
+}
+
+static bool blank(const kpix_record *rec);
+
+/* A workbook's search for its header found none: the first row that is not
+ * empty was the header and names no field (one error), and the rows after
+ * it are counted and not checked. Nothing when every row searched was
+ * empty: the next row is the header. */
+static void end_header_search(kpix_validator *v)
+{
+	if (!v->above)
+		return;
+	report_unmatched_header(v, 0);
+	v->header_seen = true;
+	v->rows_unchecked = true;
+	v->file->rows += v->above - 1;
+	v->file->rejected += v->above - 1;
+	v->above = 0;
+}
+
+/* Whether rec lies above the header, and is not data: a row before the one
+ * --header-row names; or, in a workbook, where a title and blank rows
+ * often sit above the header, one of the first KPIX_HEADER_SEARCH_ROWS rows
+ * before the first that names a field of the schema. When no such row
+ * names a field, the search ends at the row after them (or at the end of
+ * the sheet, through end_header_search) as a CSV's does at its first row:
+ * the first row that is not empty is taken for the header, named in one
+ * error, and the rows are counted, not checked. A CSV's header is its
+ * first row, as a CSV written by any program has it (a title above it is
+ * one error: see report_unmatched_header). */
+static bool above_header(kpix_validator *v, const kpix_record *rec)
+{
+	if (v->opts.header_row) {
+		v->header_row = v->opts.header_row;
+		return rec->row < v->opts.header_row;
+	}
+	if (!v->s->nfields || !v->src || !kpix_source_info_get(v->src)->sheet[0])
+		return false;
+	if (rec->row <= KPIX_HEADER_SEARCH_ROWS && !names_a_field(v->s, rec)) {
+		if (!blank(rec) && !v->above++) {
+			keep_shown(v, rec);
+			v->header_row = rec->row;
+		}
+		return true;
+	}
+	if (rec->row <= KPIX_HEADER_SEARCH_ROWS) {
+		v->header_row = rec->row;
+		v->above = 0;
+	} else {
+		end_header_search(v);
+	}
+	return false;
 }
 
 /* Columns are matched to fields by name whenever the header names every
@@ -366,11 +455,7 @@ static void check_header(kpix_validator *v, const kpix_record *rec)
 	if (s->nfields && named == 0 && !v->header_unmatched) {
 		/* decided at the next row, or at the end of the file */
 		v->header_unmatched = true;
-		kpix_buf_clear(&v->header_shown);
-		for (size_t c = 0, k = 0; c < n && k < 3; c++)
-			if (rec->cells[c].len)
-				kpix_buf_printf(&v->header_shown, "%s'%s'", k++ ? ", " : "",
-				                rec->cells[c].data);
+		keep_shown(v, rec);
 		return;
 	}
 	v->header_unmatched = false;
@@ -1812,10 +1897,35 @@ static void note_trailing_blank_rows(kpix_validator *v)
 	v->nblanks = 0;
 }
 
+/* A workbook's row, which has no end of its own (a sheet keeps no empty
+ * cell), as wide as its header: the reader widens each row to its first
+ * row's width, which is the header's only when the header is row 1. rec
+ * itself, or *wide over the validator's cells, valid until the next row. */
+static const kpix_record *as_wide_as_header(kpix_validator *v, const kpix_record *rec,
+                                            kpix_record *wide)
+{
+	if (rec->ncells >= v->ncols || !v->src || !kpix_source_info_get(v->src)->sheet[0])
+		return rec;
+	if (v->ncols > v->wide_cap) {
+		v->wide_cap = v->ncols;
+		v->wide = kpix_xrealloc(v->wide, v->wide_cap * sizeof(*v->wide));
+	}
+	for (size_t c = 0; c < v->ncols; c++)
+		v->wide[c] = c < rec->ncells ? rec->cells[c] : (kpix_cell){"", 0, false};
+	*wide = *rec;
+	wide->cells = v->wide;
+	wide->ncells = v->ncols;
+	return wide;
+}
+
 static int on_record(void *ctx, const kpix_record *rec)
 {
 	kpix_validator *v = ctx;
 	v->row = rec->row;
+	if (!v->header_seen) {
+		if (above_header(v, rec))
+			return 0;
+	}
 	if (!v->header_seen) {
 		v->header_seen = true;
 		check_header(v, rec);
@@ -1846,8 +1956,9 @@ static int on_record(void *ctx, const kpix_record *rec)
 		return 0;
 	}
 	v->row_error = v->problem_row == rec->row;
+	kpix_record wide;
 	if (!rec->malformed)
-		check_row(v, rec);
+		check_row(v, as_wide_as_header(v, rec, &wide));
 	if (v->row_error)
 		v->file->rejected++;
 	if (v->row_hook && !rec->malformed) {
@@ -1998,6 +2109,8 @@ static int begin_file(kpix_validator *v, const char *name)
 	v->file = &r->files[v->file_index];
 	v->header_seen = false;
 	v->header_unmatched = false;
+	v->header_row = 0;
+	v->above = 0;
 	v->rows_unchecked = false;
 	v->nblanks = 0;
 	v->ncols = 0;
@@ -2012,13 +2125,16 @@ static int begin_file(kpix_validator *v, const char *name)
 static int read_source(kpix_validator *v, kpix_source *src)
 {
 	kpix_source_handler h = {on_record, on_problem, v};
+	v->src = src;
 	int rc = kpix_source_read(src, &h);
+	v->src = NULL;
 	const kpix_source_info *st = kpix_source_info_get(src);
 	v->read[v->file_index] = *st;
 	v->file->encoding = st->encoding ? st->encoding : "ascii";
 	kpix_report_file_sheet_set(&v->report, v->file_index, st->sheet);
 	if (rc != 0 || !st->complete)
 		return rc;
+	end_header_search(v);
 	if (v->header_unmatched) {
 		v->header_unmatched = false;
 		report_unmatched_header(v, 0);
@@ -2110,6 +2226,7 @@ void kpix_validator_free(kpix_validator *v)
 	kpix_buf_free(&v->key);
 	kpix_buf_free(&v->msg);
 	kpix_buf_free(&v->header_shown);
+	free(v->wide);
 	pcre2_match_data_free(v->md);
 	pcre2_match_context_free(v->mctx);
 	for (size_t f = 0; f < s->nfields; f++)

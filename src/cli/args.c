@@ -243,12 +243,29 @@ static int parse_encoding(const char *s, kpix_encoding *out)
 	return 0;
 }
 
+/* --header-row N: a row between 1 and Excel's last, 1,048,576. */
+static int parse_header_row(const char *s, uint64_t *out)
+{
+	char *end;
+	errno = 0;
+	unsigned long long n = strtoull(s, &end, 10);
+	if (errno || *end || end == s || n == 0 || n > 1048576 || s[0] == '-') {
+		cli_error("--header-row takes a row number from 1 to 1048576, not '%s'", s);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
 int cli_validate_options(const cli_command *cmd, const cli_args *a, kpix_validate_options *opts)
 {
 	const char *max_errors = cli_value(cmd, a, "max-errors");
 	const char *encoding = cli_value(cmd, a, "encoding");
+	const char *header_row = cli_value(cmd, a, "header-row");
 	opts->sheet = cli_value(cmd, a, "sheet");
 	if (max_errors && parse_max_errors(max_errors, &opts->max_errors) != 0)
+		return -1;
+	if (header_row && parse_header_row(header_row, &opts->header_row) != 0)
 		return -1;
 	if (encoding && parse_encoding(encoding, &opts->encoding) != 0)
 		return -1;

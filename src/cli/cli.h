@@ -37,6 +37,10 @@ typedef struct {
 #define CLI_OPTION_ENCODING {"encoding", 0, "ENC", "auto (default), utf-8 or windows-1252"}
 #define CLI_OPTION_PREVIOUS                                                                       \
 	{"previous", 0, "FILE", "last period's data, for the schema's comparisons with it"}
+#define CLI_OPTION_SHEET                                                                          \
+	{"sheet", 0, "NAME", "the sheet to read in a workbook (default: Data, else the first visible)"}
+#define CLI_OPTION_HEADER_ROW                                                                     \
+	{"header-row", 0, "N", "the row of the column names (default: row 1; in a workbook, found in rows 1-20)"}
 #define CLI_OPTIONS_END {NULL, 0, NULL, NULL}
 
 /* A command: its name, help texts, options and what runs it (below). */

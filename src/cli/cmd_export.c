@@ -17,6 +17,8 @@ static const cli_option options[] = {
 	CLI_OPTION_MAX_ERRORS,
 	CLI_OPTION_ENCODING,
 	CLI_OPTION_PREVIOUS,
+	CLI_OPTION_SHEET,
+	CLI_OPTION_HEADER_ROW,
 	{"quiet", 'q', NULL, "no progress and no list of warnings on the terminal"},
 	CLI_OPTIONS_END,
 };
@@ -66,11 +68,14 @@ const cli_command cmd_export = {
 	"export",
 	"validate data, then write the submission files and manifest.json",
 	"DATA.csv... --schema ID|FILE --out DIR [--param NAME=VALUE]... [--only EXPORT]...\n"
-	"                   [--previous FILE] [--max-errors N] [--encoding auto|utf-8|windows-1252] [-q]",
-	"Checks the data exactly as 'kpix validate' does. When it has errors, they are\n"
-	"listed and nothing is written. Otherwise every export the schema describes is\n"
-	"written into DIR, with manifest.json recording the versions, the schema, each\n"
-	"input and output with its size and SHA-256, and the rows read and exported;\n"
+	"                   [--previous FILE] [--max-errors N] [--encoding auto|utf-8|windows-1252]\n"
+	"                   [--sheet NAME] [--header-row N] [-q]",
+	"Checks the data exactly as 'kpix validate' does, CSV files and workbooks alike\n"
+	"(--sheet and --header-row are recorded in the manifest for 'kpix verify').\n"
+	"When it has errors, they are listed and nothing is written. Otherwise every\n"
+	"export the schema describes is written into DIR, with manifest.json recording\n"
+	"the versions, the schema, each input and output with its size and SHA-256,\n"
+	"and the rows read and exported;\n"
 	"'kpix verify DIR/manifest.json' later checks the files against it and runs\n"
 	"the export again to show that it gives the same bytes. Files are written\n"
 	"whole or not at all, and never over an input.\n"

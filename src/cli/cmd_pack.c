@@ -15,6 +15,8 @@ static const cli_option options[] = {
 	CLI_OPTION_OUT,
 	CLI_OPTION_MAX_ERRORS,
 	CLI_OPTION_ENCODING,
+	CLI_OPTION_SHEET,
+	CLI_OPTION_HEADER_ROW,
 	{"quiet", 'q', NULL, "no list of warnings on the terminal"},
 	CLI_OPTIONS_END,
 };
@@ -55,7 +57,7 @@ const cli_command cmd_pack = {
 	"pack",
 	"write the quarterly Operational Board pack from a KPI history",
 	"HISTORY.csv... --pack ID|FILE --period PERIOD --out DIR [--max-errors N]\n"
-	"                   [--encoding auto|utf-8|windows-1252] [-q]",
+	"                   [--encoding auto|utf-8|windows-1252] [--sheet NAME] [--header-row N] [-q]",
 	"Reads every period of the history (one file or several), checks it exactly as\n"
 	"'kpix export' does against the schema the pack definition names, and writes\n"
 	"the board pack for PERIOD into DIR: a workbook (cover, summary with RAG and\n"

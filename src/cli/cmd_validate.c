@@ -22,7 +22,8 @@ static const cli_option options[] = {
 	{"max-errors", 0, "N", "keep at most N diagnostics in the report (default 1000; all are counted)"},
 	CLI_OPTION_ENCODING,
 	CLI_OPTION_PREVIOUS,
-	{"sheet", 0, "NAME", "the sheet to read in a workbook (default: Data, else the first visible)"},
+	CLI_OPTION_SHEET,
+	CLI_OPTION_HEADER_ROW,
 	{"quiet", 'q', NULL, "print nothing but the report: no progress, and with --report no summary"},
 	CLI_OPTIONS_END,
 };
@@ -176,7 +177,7 @@ const cli_command cmd_validate = {
 	"check data files against a schema",
 	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json|html|xlsx]\n"
 	"                     [--max-errors N] [--previous FILE] [--encoding auto|utf-8|windows-1252]\n"
-	"                     [--sheet NAME] [-q]",
+	"                     [--sheet NAME] [--header-row N] [-q]",
 	"Reads each file once, streaming, and reports every problem with its file, row\n"
 	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
 	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
@@ -184,7 +185,10 @@ const cli_command cmd_validate = {
 	"\n"
 	"A file is a CSV file or an Excel workbook (.xlsx), told apart by its\n"
 	"content; of a workbook kpix reads the sheet named Data, else the first\n"
-	"visible sheet, or the sheet --sheet names.\n"
+	"visible sheet, or the sheet --sheet names. A CSV's header is its first row;\n"
+	"a sheet's is the first of its first 20 rows that names a column of the\n"
+	"schema, so that a title and blank rows above it are not data. --header-row\n"
+	"names the row instead, in either, and the rows above it are not read.\n"
 	"\n"
 	"The report is text for the terminal, CSV or JSON for programs, an HTML\n"
 	"page (--report FILE.html), or an annotated copy of the data as a workbook\n"

@@ -348,7 +348,20 @@ typedef struct {
 	kpix_buf key;
 	int rc;
 	const char *path;
+	char *unreadable; /* the source-error that stopped the reading, if any */
 } refload;
+
+/* A reference file that kpix could open but not read as a table (a legacy
+ * .xls workbook, a damaged one, a PDF) is a schema that cannot be used,
+ * not a file of no values that every row then fails. */
+static void ref_problem(void *ctx, const char *code, kpix_severity sev, uint64_t row,
+                        uint32_t column, const char *value, const char *message)
+{
+	refload *r = ctx;
+	(void)sev, (void)row, (void)column, (void)value;
+	if (strcmp(code, "source-error") == 0 && !r->unreadable)
+		r->unreadable = kpix_xstrdup(message);
+}
 
 static int ref_record(void *ctx, const kpix_record *rec)
 {
@@ -397,20 +410,24 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 	                                      ? kpix_xstrdup(fk->resource)
 	                                      : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
 	refload r = {ld, fk, kpix_xcalloc(fk->ref_fields.n, sizeof(long)), false, KPIX_BUF_INIT, 0,
-	             path};
-	kpix_source_handler h = {ref_record, NULL, &r};
+	             path, NULL};
+	kpix_source_handler h = {ref_record, ref_problem, &r};
 	/* a device or a pipe (/dev/zero, say) could be read for ever */
 	struct stat sb;
 	const char *kind = stat(file, &sb) == 0 ? kpix_odd_file_kind(sb.st_mode) : NULL;
 	int rc;
 	if (kind)
 		rc = kpix_json_fail(ld->doc, path, "the reference file '%s' is %s, not a regular file: kpix reads "
-		                   "reference values only from a CSV file",
+		                   "reference values only from a CSV file or a workbook",
 		         fk->resource, kind);
 	else if ((rc = kpix_source_read_file(file, NULL, &h)) != 0)
 		rc = kpix_json_fail(ld->doc, path, "cannot read the reference file: %s", kpix_error_last());
+	else if (!r.rc && r.unreadable)
+		rc = kpix_json_fail(ld->doc, path, "the reference file '%s' cannot be read: %s",
+		                    fk->resource, r.unreadable);
 	else
 		rc = r.rc;
+	free(r.unreadable);
 	ld->ref_memory += kpix_keyset_memory(fk->values);
 	free(r.cols);
 	kpix_buf_free(&r.key);

@@ -495,6 +495,8 @@ static int rerun_export(kpix_verify_result *r, const char **files, const kpix_ve
 	kpix_export_options eo = KPIX_EXPORT_OPTIONS_INIT;
 	eo.validate.encoding = m->encoding;
 	eo.validate.max_errors = m->max_errors;
+	eo.validate.sheet = m->sheet;
+	eo.validate.header_row = m->header_row;
 	eo.params = (const char *const *)m->params;
 	eo.nparams = m->nparams;
 	eo.only = (const char *const *)m->exports;
@@ -546,6 +548,8 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 	kpix_pack_options po = KPIX_PACK_OPTIONS_INIT;
 	po.validate.encoding = m->encoding;
 	po.validate.max_errors = m->max_errors;
+	po.validate.sheet = m->sheet;
+	po.validate.header_row = m->header_row;
 	po.period = m->period;
 	po.created = m->created;
 	kpix_result *pr = NULL;

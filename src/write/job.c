@@ -242,6 +242,9 @@ int kpix_job_commit(kpix_job *j)
 		m->created = j->spec.created;
 		m->encoding = j->spec.validate->encoding;
 		m->max_errors = j->spec.validate->max_errors;
+		free(m->sheet);
+		m->sheet = j->spec.validate->sheet ? kpix_xstrdup(j->spec.validate->sheet) : NULL;
+		m->header_row = j->spec.validate->header_row;
 		const kpix_report *rep = kpix_result_report(j);
 		m->errors = kpix_report_errors(rep);
 		m->warnings = kpix_report_warnings(rep);

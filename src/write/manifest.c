@@ -227,9 +227,10 @@ static int read_options(const kpix_json_doc *doc, const kpix_json *root, kpix_ma
 {
 	static const char *const export_keys[] = {"parameters", "exports",  "source_date_epoch",
 	                                          "previous",   "encoding", "max_errors",
-	                                          NULL};
-	static const char *const pack_keys[] = {"period", "source_date_epoch", "encoding",
-	                                        "max_errors", NULL};
+	                                          "sheet",      "header_row", NULL};
+	static const char *const pack_keys[] = {"period",     "source_date_epoch", "encoding",
+	                                        "max_errors", "sheet",             "header_row",
+	                                        NULL};
 	bool pack = m->kind == KPIX_MANIFEST_PACK;
 	const kpix_json *opt, *params, *exports;
 	int rc;
@@ -279,6 +280,15 @@ static int read_options(const kpix_json_doc *doc, const kpix_json *root, kpix_ma
 	                  "a whole number of 1 or more, as --max-errors takes it", &has, &n)))
 		return rc;
 	m->max_errors = has ? (uint64_t)n : 0;
+	if ((rc = get_int(doc, "options", opt, "header_row", false, 1, 1048576,
+	                  "a row number from 1 to 1048576, as --header-row takes it", &has, &n)))
+		return rc;
+	m->header_row = has ? (uint64_t)n : 0;
+	if ((rc = get_text(doc, "options", opt, "sheet", false, false, &m->sheet)))
+		return rc;
+	if (m->sheet && !*m->sheet)
+		return kpix_json_fail(doc, "options.sheet", "expected the name of a sheet, as --sheet "
+		                                            "takes it");
 	if (!pack)
 		return 0;
 	kpix_period period;
@@ -491,6 +501,7 @@ void kpix_manifest_free(kpix_manifest *m)
 	free_files(m->inputs, m->ninputs);
 	free_file(&m->previous);
 	free(m->period);
+	free(m->sheet);
 	kpix_strings_free(m->params, m->nparams);
 	kpix_strings_free(m->exports, m->nexports);
 	free_files(m->outputs, m->noutputs);
@@ -619,6 +630,11 @@ static void put_options(writer *wr, const kpix_manifest *m)
 	/* it decides how many warnings a Validation sheet lists */
 	if (m->max_errors)
 		kpix_jsonw_member_int(wr->w, "max_errors", m->max_errors);
+	/* the re-run must read the same sheet, from the same row */
+	if (m->sheet)
+		put_str(wr, "sheet", m->sheet);
+	if (m->header_row)
+		kpix_jsonw_member_int(wr->w, "header_row", m->header_row);
 	kpix_jsonw_end(wr->w);
 }
 

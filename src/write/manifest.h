@@ -78,6 +78,8 @@ typedef struct {
 	int64_t created;                 /* source_date_epoch; -1 when not recorded */
 	kpix_encoding encoding;
 	uint64_t max_errors;             /* 0 when not recorded */
+	char *sheet;                     /* a workbook's sheet --sheet named; NULL: none */
+	uint64_t header_row;             /* --header-row; 0 when not given */
 	kpix_mfile *outputs;             /* with an export's rows, export and format */
 	size_t noutputs;
 	/* reconciliation: an export's, and a pack's (rows_read in both) */
