@@ -61,7 +61,7 @@ static const sheet_spec sheets[S_N] = {
                                        "Same period last year", H_FIXED),
                        {"Commentary", H_FIXED}, {"Corrective action", H_FIXED}}},
     [S_TRENDS] = {"Trends", false, false,
-                  "Trends: each indicator over the periods shown, with its target", {22, 12, 12, 2},
+                  "Trends: each indicator over the periods shown, with its target", {30, 12, 12, 2},
                   4, {{"Period", H_FIXED}, {"Figure", H_FIXED}, {"Target", H_FIXED}}},
     [S_BREAKDOWNS] = {"Breakdowns", false, true, "Breakdowns, ",
                       {26, 9, 10, 10, 10, 10, 10, 10, 55}, 9,
@@ -156,7 +156,7 @@ static const char *const quality_labels[Q_N] = {
 /* ----------------------------------------------------------- the styles */
 
 enum { C_TEXT, C_WRAP, C_BOLD, C_TITLE, C_SUBTITLE, C_HEAD, C_GROUP, C_NOTE, C_DRAFT, C_PLAIN,
-       C_COUNT, C_TOTAL, C_LONG, C_N };
+       C_COUNT, C_TOTAL, C_LONG, C_BOLD_WRAP, C_N };
 
 static const struct {
 	uint32_t fill, color;
@@ -184,6 +184,7 @@ static const kpix_xstyle styles[C_N] = {
     [C_COUNT] = {.bold = true, .border = true, .center = true, .size = 14},
     [C_TOTAL] = {.bold = true, .size = 14},
     [C_LONG] = {.size = 0}, /* a line that runs on across the empty cells to its right */
+    [C_BOLD_WRAP] = {.bold = true, .wrap = true},
 };
 
 /* ------------------------------------------------------------ the cells */
@@ -746,7 +747,9 @@ static uint32_t trend(const render *c, kpix_xlsx_sheet *ws, const kpix_pack_seri
 	uint32_t row = top;
 	kpix_buf title = KPIX_BUF_INIT;
 	kpix_buf_printf(&title, "%s %s", ind->code, ind->title);
-	text(ws, row++, 0, title.data, C_BOLD);
+	/* wrapped in its column: running on to the right, it would be hidden
+	 * under the chart */
+	text(ws, row++, 0, title.data, C_BOLD_WRAP);
 	headings(c, ws, S_TRENDS, row++, KPIX_PACK_NO_PERIOD, NULL);
 	uint32_t first = row;
 	bool any = false, targets = false, negative = false;
