@@ -349,6 +349,19 @@ static void do_worksheet_fit_to_pages(void)
 	worksheet_fit_to_pages(SHEET(1), (uint16_t)u(2), (uint16_t)u(3));
 }
 
+static void do_worksheet_repeat_columns(void)
+{
+	need(3);
+	check(worksheet_repeat_columns(SHEET(1), (lxw_col_t)u(2), (lxw_col_t)u(3)),
+	      "worksheet_repeat_columns");
+}
+
+static void do_worksheet_set_print_scale(void)
+{
+	need(2);
+	worksheet_set_print_scale(SHEET(1), (uint16_t)u(2));
+}
+
 static void do_worksheet_repeat_rows(void)
 {
 	need(3);
@@ -519,14 +532,32 @@ static void do_chart_series_set_marker_fill(void)
 	chart_series_set_marker_fill(SERIES(1), &f);
 }
 
-static void do_chart_axis_set_num_format(void)
+/* The axis named by fields 1 (the chart) and 2 ("x" or "y"). */
+static lxw_chart_axis *axis_of(void)
 {
-	need(3);
 	lxw_chart *ch = CHART(1);
 	const char *which = t(2);
 	if (!which || (strcmp(which, "x") != 0 && strcmp(which, "y") != 0))
 		bad("an axis is x or y");
-	chart_axis_set_num_format(*which == 'x' ? ch->x_axis : ch->y_axis, t(3));
+	return *which == 'x' ? ch->x_axis : ch->y_axis;
+}
+
+static void do_chart_axis_set_num_format(void)
+{
+	need(3);
+	chart_axis_set_num_format(axis_of(), t(3));
+}
+
+static void do_chart_axis_set_min(void)
+{
+	need(3);
+	chart_axis_set_min(axis_of(), d(3));
+}
+
+static void do_chart_axis_set_max(void)
+{
+	need(3);
+	chart_axis_set_max(axis_of(), d(3));
 }
 
 static void do_chart_legend_set_position(void)
@@ -550,6 +581,8 @@ typedef struct {
 #define CALL(name) {#name, do_##name}
 static const call calls[] = {
 	CALL(chart_add_series),
+	CALL(chart_axis_set_max),
+	CALL(chart_axis_set_min),
 	CALL(chart_axis_set_num_format),
 	CALL(chart_legend_set_position),
 	CALL(chart_series_set_line),
@@ -587,6 +620,7 @@ static const call calls[] = {
 	CALL(worksheet_hide),
 	CALL(worksheet_insert_chart_opt),
 	CALL(worksheet_print_area),
+	CALL(worksheet_repeat_columns),
 	CALL(worksheet_repeat_rows),
 	CALL(worksheet_set_column),
 	CALL(worksheet_set_footer),
@@ -594,6 +628,7 @@ static const call calls[] = {
 	CALL(worksheet_set_header),
 	CALL(worksheet_set_landscape),
 	CALL(worksheet_set_paper),
+	CALL(worksheet_set_print_scale),
 	CALL(worksheet_set_portrait),
 	CALL(worksheet_set_row),
 	CALL(worksheet_write_blank),

@@ -6,6 +6,7 @@
  * the cover's facts, contents and key, and the words for what is missing.
  * The functions below lay those out; the figures and judgements come from
  * the model. docs/packs.md, "The workbook", shows the result. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,30 +47,30 @@ enum { S_COVER, S_SUMMARY, S_EXCEPTIONS, S_TRENDS, S_BREAKDOWNS, S_DEFINITIONS, 
 	    {"RAG", H_FIXED}, {"vs previous", H_FIXED}, {"vs last year", H_FIXED}
 
 static const sheet_spec sheets[S_N] = {
-    [S_COVER] = {"Cover", false, false, NULL, {26, 100}, 2, {{NULL, H_FIXED}}},
+    [S_COVER] = {"Cover", false, false, NULL, {22, 100}, 2, {{NULL, H_FIXED}}},
     [S_SUMMARY] = {"Summary", true, true, ": summary, ",
-                   {9, 38, 11, 10, 11, 11, 11, 10, 11, 11, 60}, 11,
+                   {8, 30, 10, 9, 10, 10, 10, 10, 10, 10, 45}, 11,
                    {{"Code", H_FIXED}, {"Indicator", H_FIXED}, {"Polarity", H_FIXED},
                     JUDGED_HEADINGS("This period\n", H_NOW, "Previous period\n", H_PREVIOUS,
                                     "Same period last year\n", H_LAST_YEAR),
                     {"Commentary", H_FIXED}}},
     [S_EXCEPTIONS] = {"Exceptions", false, true, "Exceptions: red and amber figures, ",
-                      {9, 30, 14, 10, 11, 11, 11, 10, 11, 11, 44, 44}, 12,
+                      {7, 24, 12, 9, 10, 10, 10, 10, 10, 10, 25, 25}, 12,
                       {{"Code", H_FIXED}, {"Indicator", H_FIXED}, {"Breakdown", H_FIXED},
                        JUDGED_HEADINGS("This period", H_FIXED, "Previous period", H_FIXED,
                                        "Same period last year", H_FIXED),
                        {"Commentary", H_FIXED}, {"Corrective action", H_FIXED}}},
     [S_TRENDS] = {"Trends", false, false,
-                  "Trends: each indicator over the periods shown, with its target", {22, 12, 12, 2},
+                  "Trends: each indicator over the periods shown, with its target", {30, 12, 12, 2},
                   4, {{"Period", H_FIXED}, {"Figure", H_FIXED}, {"Target", H_FIXED}}},
     [S_BREAKDOWNS] = {"Breakdowns", false, true, "Breakdowns, ",
-                      {30, 10, 11, 11, 11, 10, 11, 11, 60}, 9,
+                      {26, 9, 10, 10, 10, 10, 10, 10, 55}, 9,
                       {{"Breakdown", H_FIXED},
                        JUDGED_HEADINGS("This period\n", H_NOW, "Previous period\n", H_PREVIOUS,
                                        "Same period last year\n", H_LAST_YEAR),
                        {"Commentary", H_FIXED}}},
     [S_DEFINITIONS] = {"Definitions", false, false, "Definitions: what each indicator measures",
-                       {9, 30, 50, 12, 14, 14, 30, 30, 40, 40}, 10,
+                       {7, 20, 34, 9, 10, 12, 18, 18, 22, 14}, 10,
                        {{"Code", H_FIXED}, {"Indicator", H_FIXED}, {"Description", H_FIXED},
                         {"Unit", H_FIXED}, {"Polarity", H_FIXED}, {"Reported", H_FIXED},
                         {"Numerator", H_FIXED}, {"Denominator", H_FIXED}, {"RAG", H_FIXED},
@@ -155,7 +156,7 @@ static const char *const quality_labels[Q_N] = {
 /* ----------------------------------------------------------- the styles */
 
 enum { C_TEXT, C_WRAP, C_BOLD, C_TITLE, C_SUBTITLE, C_HEAD, C_GROUP, C_NOTE, C_DRAFT, C_PLAIN,
-       C_COUNT, C_TOTAL, C_N };
+       C_COUNT, C_TOTAL, C_LONG, C_BOLD_WRAP, C_N };
 
 static const struct {
 	uint32_t fill, color;
@@ -182,6 +183,8 @@ static const kpix_xstyle styles[C_N] = {
     [C_PLAIN] = {.wrap = true},
     [C_COUNT] = {.bold = true, .border = true, .center = true, .size = 14},
     [C_TOTAL] = {.bold = true, .size = 14},
+    [C_LONG] = {.size = 0}, /* a line that runs on across the empty cells to its right */
+    [C_BOLD_WRAP] = {.bold = true, .wrap = true},
 };
 
 /* ------------------------------------------------------------ the cells */
@@ -216,9 +219,48 @@ static void number_format(const kpix_indicator *ind, char *buf, size_t size)
 	if (strcmp(u, "money") == 0)
 		snprintf(buf, size, "\"\u00A3\"#,##0%s", zeros);
 	else if (strcmp(u, "percent") == 0)
-		snprintf(buf, size, "#,##0%s\"%%\"", zeros);
+		snprintf(buf, size, "0%s%%", zeros); /* of a fraction: 0.9826 shows 98.3% */
 	else
 		snprintf(buf, size, "#,##0%s", zeros);
+}
+
+static bool is_percent(const kpix_indicator *ind)
+{
+	return ind->unit && strcmp(ind->unit, "percent") == 0;
+}
+
+/* A figure as the cell holds it: a percentage as the fraction it is (82%
+ * is 0.82, shown by its format), so that Excel's % button and formulas
+ * over the cells work. */
+static double stored(const kpix_indicator *ind, double v)
+{
+	if (!is_percent(ind))
+		return v;
+	/* 95.4 / 100 is 0.9540000000000001 in binary: the fraction is stored
+	 * as the nearest double to the decimal one, 0.954 */
+	char t[KPIX_FIXED_MAX];
+	int d = ind->decimals < 0 ? 0 : ind->decimals > 9 ? 9 : ind->decimals;
+	kpix_format_fixed(v, d, t);
+	size_t n = strlen(t), point = strcspn(t, ".");
+	/* move the point two places left: "95.4" -> "0.954" */
+	kpix_buf b = KPIX_BUF_INIT;
+	const char *digits = t + (t[0] == '-');
+	size_t ip = point - (size_t)(t[0] == '-');
+	if (t[0] == '-')
+		kpix_buf_addc(&b, '-');
+	if (ip > 2)
+		kpix_buf_add(&b, digits, ip - 2);
+	else
+		kpix_buf_addc(&b, '0');
+	kpix_buf_addc(&b, '.');
+	for (size_t k = ip < 2 ? 2 - ip : 0; k; k--)
+		kpix_buf_addc(&b, '0');
+	kpix_buf_add(&b, digits + (ip > 2 ? ip - 2 : 0), ip > 2 ? 2 : ip);
+	if (point < n)
+		kpix_buf_adds(&b, t + point + 1);
+	double r = strtod(b.data, NULL); /* kpix sets no locale: the point is '.' */
+	kpix_buf_free(&b);
+	return r;
 }
 
 /* A figure in the indicator's format, or the words for its absence. */
@@ -232,7 +274,7 @@ static void figure_cell(kpix_xlsx_sheet *ws, uint32_t row, uint16_t col, const k
 	char fmt[48];
 	number_format(ind, fmt, sizeof(fmt));
 	kpix_xstyle st = {.border = true, .wrap = true, .number_format = fmt};
-	kpix_xlsx_number(ws, row, col, v.v, &st);
+	kpix_xlsx_number(ws, row, col, stored(ind, v.v), &st);
 }
 
 /* The status in words and colour; note, when not NULL, says under it why
@@ -393,37 +435,6 @@ static void headings(const render *c, kpix_xlsx_sheet *ws, int s, uint32_t row, 
 	kpix_buf_free(&b);
 }
 
-/* Makes row of sheet s tall enough for its wrapped texts (texts[i] in
- * column i; NULL for a cell that does not wrap): spreadsheets do not grow
- * a row for wrapped text they did not lay out themselves. Call before the
- * row's cells are written. */
-static void fit_row(kpix_xlsx_sheet *ws, int s, uint32_t row, const char *const *texts)
-{
-	const sheet_spec *sp = &sheets[s];
-	size_t lines = 1;
-	for (size_t i = 0; i < sp->ncols; i++) {
-		if (!texts[i] || sp->widths[i] <= 0)
-			continue;
-		/* about 1.2 characters of ordinary text to a unit of column width */
-		size_t per_line = (size_t)(sp->widths[i] * 1.2) > 4 ? (size_t)(sp->widths[i] * 1.2) : 4;
-		size_t l = 0, run = 0;
-		for (const unsigned char *ch = (const unsigned char *)texts[i]; ; ch++) {
-			if (*ch == '\n' || !*ch) {
-				l += run / per_line + 1;
-				run = 0;
-				if (!*ch)
-					break;
-			} else if ((*ch & 0xC0) != 0x80) {
-				run++;
-			}
-		}
-		if (l > lines)
-			lines = l;
-	}
-	if (lines > 1)
-		kpix_xlsx_row_height(ws, row, 15.0 * (double)lines);
-}
-
 /* A row of cells in a group's colours, with title in the first. */
 static void group_row(kpix_xlsx_sheet *ws, uint32_t row, const char *title, uint16_t ncols)
 {
@@ -453,10 +464,10 @@ static void fact_figures_to(const render *c, kpix_buf *b)
 static void fact_glance(const render *c, kpix_buf *b)
 {
 	const size_t *n = c->m->rag_counts;
-	kpix_buf_printf(b, "%zu indicators: %zu green, %zu amber, %zu red, %zu with no data, "
+	kpix_buf_printf(b, "%zu indicator%s: %zu green, %zu amber, %zu red, %zu with no data, "
 	                   "%zu not due, %zu without a target or rating",
-	                c->m->nseries, n[KPIX_RAG_GREEN], n[KPIX_RAG_AMBER], n[KPIX_RAG_RED],
-	                n[KPIX_RAG_NO_DATA], n[KPIX_RAG_NOT_DUE],
+	                c->m->nseries, c->m->nseries == 1 ? "" : "s", n[KPIX_RAG_GREEN],
+	                n[KPIX_RAG_AMBER], n[KPIX_RAG_RED], n[KPIX_RAG_NO_DATA], n[KPIX_RAG_NOT_DUE],
 	                n[KPIX_RAG_NO_TARGET] + n[KPIX_RAG_NOT_RATED]);
 }
 
@@ -503,6 +514,7 @@ static void fact_producer(const render *c, kpix_buf *b)
 	kpix_buf_adds(b, "kpix " KPIX_VERSION);
 }
 
+/* The cover's facts, above its list of figures. */
 static const struct {
 	const char *label;
 	cover_fact *fact;
@@ -510,13 +522,73 @@ static const struct {
     {"Period", fact_period},
     {"Figures to", fact_figures_to},
     {"At a glance", fact_glance},
+};
+
+/* The cover's explanations, below its key. */
+static const struct {
+	const char *label;
+	cover_fact *fact;
+} cover_notes[] = {
     {"How RAG is set", fact_rag},
     {"Direction of travel", fact_direction},
+};
+
+/* What the pack was made from, at the head of the data quality sheet. */
+static const struct {
+	const char *label;
+	cover_fact *fact;
+} about_facts[] = {
     {"History", fact_history},
     {"Pack definition", fact_versions},
     {"Inputs fingerprint", fact_fingerprint},
     {"Produced by", fact_producer},
 };
+
+/* A figure in words as its cell shows it: "82%", "\u00A31,200", "4.5";
+ * or "no data". */
+static void figure_words(const kpix_indicator *ind, kpix_opt v, kpix_buf *b)
+{
+	if (!v.has) {
+		kpix_buf_adds(b, "no data");
+		return;
+	}
+	char n[KPIX_FIXED_MAX];
+	int d = ind->decimals < 0 ? 0 : ind->decimals > 9 ? 9 : ind->decimals;
+	kpix_format_fixed(v.v, d, n);
+	const char *u = ind->unit ? ind->unit : "";
+	kpix_buf_printf(b, "%s%s%s", strcmp(u, "money") == 0 ? "\u00A3" : "", n,
+	                is_percent(ind) ? "%" : "");
+}
+
+/* One line of the cover's figures: its RAG, and in words the indicator
+ * (and breakdown), this period's figure, the target and the previous. */
+static uint32_t cover_line(const render *c, kpix_xlsx_sheet *ws, uint32_t row,
+                           const kpix_pack_line *l, kpix_buf *b)
+{
+	(void)c;
+	const kpix_indicator *ind = l->series->pi->ind;
+	kpix_buf_clear(b);
+	kpix_buf_printf(b, "%s %s", ind->code, ind->title);
+	if (l->breakdown)
+		kpix_buf_printf(b, ", %s", kpix_pack_line_breakdown(l));
+	kpix_buf_adds(b, ": ");
+	if (!l->due && !l->now.has) {
+		kpix_buf_adds(b, "not due this period");
+	} else {
+		figure_words(ind, l->now, b);
+		if (l->target.has) {
+			kpix_buf_adds(b, " against a target of ");
+			figure_words(ind, l->target, b);
+		}
+		if (l->prev.has) {
+			kpix_buf_adds(b, "; previously ");
+			figure_words(ind, l->prev, b);
+		}
+	}
+	rag_cell(ws, row, 0, l->rag, NULL);
+	text(ws, row, 1, b->data, C_PLAIN);
+	return row + 1;
+}
 
 /* Writes rows of a label in bold and its value beside it, from row;
  * returns the row after. */
@@ -527,21 +599,31 @@ static uint32_t labelled(kpix_xlsx_sheet *ws, uint32_t row, const char *label, c
 	return row + 1;
 }
 
+/* The cover leads with the figures: the period, the count of each RAG,
+ * every indicator's figure against its target, and every red or amber
+ * breakdown; then the contents, the key and how RAG and direction of
+ * travel are judged. What the pack was made from is on the data quality
+ * sheet. */
 static void cover_sheet(const render *c)
 {
+	const kpix_pack_model *m = c->m;
 	kpix_xlsx_sheet *ws = begin_sheet(c, S_COVER);
-	text(ws, 0, 0, c->m->def->title, C_TITLE);
-	text(ws, 1, 0, c->m->def->organisation, C_SUBTITLE);
+	text(ws, 0, 0, m->def->title, C_TITLE);
+	text(ws, 1, 0, m->def->organisation, C_SUBTITLE);
 	uint32_t row = 3;
 	kpix_buf b = KPIX_BUF_INIT;
 	for (size_t i = 0; i < sizeof cover_facts / sizeof cover_facts[0]; i++) {
 		kpix_buf_clear(&b);
 		cover_facts[i].fact(c, &b);
-		const char *fit[2] = {NULL, b.data};
-		fit_row(ws, S_COVER, row, fit);
 		row = labelled(ws, row, cover_facts[i].label, b.data);
 	}
-	kpix_buf_free(&b);
+	text(ws, ++row, 0, words.indicators, C_BOLD);
+	row++;
+	for (size_t i = 0; i < m->nseries; i++)
+		row = cover_line(c, ws, row, &m->series[i].whole, &b);
+	for (size_t i = 0; i < m->nexceptions; i++)
+		if (m->exceptions[i]->breakdown)
+			row = cover_line(c, ws, row, m->exceptions[i], &b);
 	text(ws, ++row, 0, words.contents, C_BOLD);
 	row++;
 	for (size_t i = 0; i < sizeof contents / sizeof contents[0]; i++)
@@ -552,7 +634,14 @@ static void cover_sheet(const render *c)
 		rag_cell(ws, row, 0, (kpix_rag)k, NULL);
 		text(ws, row, 1, key[k], C_PLAIN);
 	}
-	print_setup(c, ws, -1, -1, row, 1);
+	row++;
+	for (size_t i = 0; i < sizeof cover_notes / sizeof cover_notes[0]; i++) {
+		kpix_buf_clear(&b);
+		cover_notes[i].fact(c, &b);
+		row = labelled(ws, row, cover_notes[i].label, b.data);
+	}
+	kpix_buf_free(&b);
+	print_setup(c, ws, -1, -1, row - 1, 1);
 }
 
 /* -------------------------------------------------------------- summary */
@@ -589,9 +678,6 @@ static void summary_sheet(const render *c)
 			const kpix_indicator *ind = se->pi->ind;
 			const char *polarity = words.polarity[se->pi->polarity];
 			const char *comment = commentary_of(&se->whole, &b);
-			const char *fit[11] = {NULL, ind->title, polarity};
-			fit[10] = comment;
-			fit_row(ws, S_SUMMARY, row, fit);
 			text(ws, row, 0, ind->code, C_TEXT);
 			text(ws, row, 1, ind->title, C_WRAP);
 			text(ws, row, 2, polarity, C_WRAP);
@@ -620,10 +706,6 @@ static void exceptions_sheet(const render *c)
 		const kpix_indicator *ind = l->series->pi->ind;
 		const char *bd = l->breakdown ? kpix_pack_line_breakdown(l) : words.whole;
 		const char *comment = commentary_of(l, &b);
-		const char *fit[12] = {NULL, ind->title, bd};
-		fit[10] = comment;
-		fit[11] = l->action;
-		fit_row(ws, S_EXCEPTIONS, row, fit);
 		text(ws, row, 0, ind->code, C_TEXT);
 		text(ws, row, 1, ind->title, C_WRAP);
 		text(ws, row, 2, bd, C_WRAP);
@@ -665,15 +747,19 @@ static uint32_t trend(const render *c, kpix_xlsx_sheet *ws, const kpix_pack_seri
 	uint32_t row = top;
 	kpix_buf title = KPIX_BUF_INIT;
 	kpix_buf_printf(&title, "%s %s", ind->code, ind->title);
-	text(ws, row++, 0, title.data, C_BOLD);
+	/* wrapped in its column: running on to the right, it would be hidden
+	 * under the chart */
+	text(ws, row++, 0, title.data, C_BOLD_WRAP);
 	headings(c, ws, S_TRENDS, row++, KPIX_PACK_NO_PERIOD, NULL);
 	uint32_t first = row;
-	bool any = false;
+	bool any = false, targets = false, negative = false;
 	for (size_t k = 0; k < se->ntrend; k++, row++) {
 		const kpix_pack_point *pt = &se->trend[k];
 		char pn[KPIX_PERIOD_TEXT_SIZE];
 		text(ws, row, 0, kpix_pack_period_name(c->m, pt->period, pn), C_TEXT);
 		any |= pt->value.has;
+		targets |= pt->target.has;
+		negative |= (pt->value.has && pt->value.v < 0) || (pt->target.has && pt->target.v < 0);
 		trend_cell(ws, row, 1, ind, pt->value);
 		trend_cell(ws, row, 2, ind, pt->target);
 	}
@@ -683,11 +769,20 @@ static uint32_t trend(const render *c, kpix_xlsx_sheet *ws, const kpix_pack_seri
 		kpix_xlsx_range(vals, sizeof(vals), ws, first, row - 1, 1);
 		kpix_xlsx_range(tgts, sizeof(tgts), ws, first, row - 1, 2);
 		number_format(ind, fmt, sizeof(fmt));
+		/* the target is a level for each period: a dash at each, never a
+		 * slope between periods; no legend entry when there is none */
 		kpix_xseries sr[2] = {
-		    {"Figure", cats, vals, RGB(0x1F4E79), false, true},
-		    {"Target", cats, tgts, RGB(0xC55A11), true, false},
+		    {.name = "Figure", .categories = cats, .values = vals, .color = RGB(0x1F4E79),
+		     .markers = true},
+		    {.name = "Target", .categories = cats, .values = tgts, .color = RGB(0xC55A11),
+		     .points = true},
 		};
-		kpix_xlsx_line_chart(ws, top, 4, title.data, sr, 2, fmt, CHART_W, CHART_H);
+		/* every percentage on the same 0-100% scale; other figures from 0
+		 * when none is below it, so that a small change looks small */
+		kpix_xaxis axis = {is_percent(ind) ? "0%" : fmt, negative ? NAN : 0,
+		                   is_percent(ind) && !negative ? 1 : NAN};
+		kpix_xlsx_line_chart(ws, top, 4, title.data, sr, targets ? 2 : 1, &axis, CHART_W,
+		                     CHART_H);
 	} else {
 		text(ws, row++, 0, words.no_trend, C_NOTE);
 	}
@@ -731,9 +826,6 @@ static uint32_t breakdown_table(const render *c, kpix_xlsx_sheet *ws, const kpix
 		const kpix_pack_line *l = &t->lines[e];
 		const char *bd = kpix_pack_line_breakdown(l);
 		const char *comment = commentary_of(l, &b);
-		const char *fit[9] = {bd};
-		fit[8] = comment;
-		fit_row(ws, S_BREAKDOWNS, row, fit);
 		text(ws, row, 0, bd, C_WRAP);
 		judged_cells(ws, row, 1, l);
 		commentary_cell(ws, row, 8, l, comment);
@@ -790,10 +882,6 @@ static void definitions_sheet(const render *c)
 		                         words.polarity[pi->polarity], reported.data,
 		                         ind->numerator,  ind->denominator,
 		                         rule.data,       ind->source};
-		const char *fit[10];
-		memcpy(fit, cells, sizeof(fit));
-		fit[0] = NULL;
-		fit_row(ws, S_DEFINITIONS, row, fit);
 		for (uint16_t col = 0; col < 10; col++)
 			text(ws, row, col, cells[col], col ? C_WRAP : C_TEXT);
 	}
@@ -821,7 +909,17 @@ static void quality_sheet(const render *c)
 	    [Q_ERRORS] = kpix_report_errors(rep),
 	    [Q_WARNINGS] = kpix_report_warnings(rep),
 	};
+	kpix_report_xlsx_columns(ws);
 	uint32_t row = 2;
+	kpix_buf b = KPIX_BUF_INIT;
+	for (size_t i = 0; i < sizeof about_facts / sizeof about_facts[0]; i++, row++) {
+		kpix_buf_clear(&b);
+		about_facts[i].fact(c, &b);
+		text(ws, row, 0, about_facts[i].label, C_BOLD);
+		text(ws, row, 1, b.data, C_LONG);
+	}
+	kpix_buf_free(&b);
+	row++;
 	for (size_t i = 0; i < Q_N; i++, row++) {
 		text(ws, row, 0, quality_labels[i], C_BOLD);
 		kpix_xlsx_number(ws, row, 4, (double)counts[i], NULL);
@@ -873,7 +971,12 @@ void kpix_pack_render_xlsx(kpix_xlsx *wb, const kpix_pack_model *m, const kpix_p
 	kpix_period p = kpix_period_of_index(m->period);
 	kpix_period_text(&p, c.period);
 	c.name = kpix_pack_period_name(m, m->period, c.name_buf);
-	kpix_period_end_words(&p, c.ends, sizeof c.ends);
+	/* a period the definition names (a survey round, "October 2017") is
+	 * the month the figures run to, not the quarter's last day */
+	if (strcmp(c.name, c.period))
+		snprintf(c.ends, sizeof c.ends, "%s", c.name);
+	else
+		kpix_period_end_words(&p, c.ends, sizeof c.ends);
 	cover_sheet(&c);
 	summary_sheet(&c);
 	exceptions_sheet(&c);

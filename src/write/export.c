@@ -312,6 +312,20 @@ static void xlsx_cell(exporter *r, sheet_out *so, uint32_t row, uint16_t col,
 	}
 }
 
+/* Sets each column of sheet si to its width: the layout's, or the widest
+ * text measured so far within MIN_WIDTH and MAX_WIDTH. */
+static void column_widths(output *o, size_t si)
+{
+	const kpix_xsheet *sh = &o->x->sheets[si];
+	sheet_out *so = &o->sheets[si];
+	for (size_t c = 0; c < sh->ncolumns; c++) {
+		double w = sh->columns[c].width > 0 ? sh->columns[c].width : so->width[c];
+		if (sh->columns[c].width <= 0)
+			w = w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
+		kpix_xlsx_column_width(so->ws, (uint16_t)c, w);
+	}
+}
+
 /* Title, details and headings: everything above the first data row. */
 static void xlsx_sheet_top(exporter *r, output *o, size_t si)
 {
@@ -329,6 +343,7 @@ static void xlsx_sheet_top(exporter *r, output *o, size_t si)
 	}
 	for (size_t i = 0; i < sh->ndetails; i++, row++) {
 		kpix_xstyle label = {.bold = true};
+		note_width(so, 0, display_chars(sh->details[i].heading, strlen(sh->details[i].heading)));
 		kpix_xlsx_text(so->ws, row, 0, sh->details[i].heading, strlen(sh->details[i].heading),
 		               &label);
 		xlsx_cell(r, so, row, 1, &sh->details[i], r->slots, 1);
@@ -339,9 +354,16 @@ static void xlsx_sheet_top(exporter *r, output *o, size_t si)
 	kpix_xstyle head = {.heading = true, .border = true};
 	for (size_t c = 0; c < sh->ncolumns; c++) {
 		const char *h = sh->columns[c].heading;
-		kpix_xlsx_text(so->ws, row, (uint16_t)c, h, strlen(h), &head);
 		/* headings wrap, so a long one need not widen its column far */
 		note_width(so, c, display_chars(h, strlen(h)) > 14 ? 14 : display_chars(h, strlen(h)));
+	}
+	/* the widths so far, which the rows below can only widen: the
+	 * headings and wrapped cells are measured against them for their
+	 * rows' heights (kpix_xlsx_text) */
+	column_widths(o, si);
+	for (size_t c = 0; c < sh->ncolumns; c++) {
+		const char *h = sh->columns[c].heading;
+		kpix_xlsx_text(so->ws, row, (uint16_t)c, h, strlen(h), &head);
 	}
 	so->next_row = row + 1;
 }
@@ -350,12 +372,7 @@ static void xlsx_sheet_finish(exporter *r, output *o, size_t si)
 {
 	const kpix_xsheet *sh = &o->x->sheets[si];
 	sheet_out *so = &o->sheets[si];
-	for (size_t c = 0; c < sh->ncolumns; c++) {
-		double w = sh->columns[c].width > 0 ? sh->columns[c].width : so->width[c];
-		if (sh->columns[c].width <= 0)
-			w = w < MIN_WIDTH ? MIN_WIDTH : w > MAX_WIDTH ? MAX_WIDTH : w;
-		kpix_xlsx_column_width(so->ws, (uint16_t)c, w);
-	}
+	column_widths(o, si);
 	uint16_t last_col = (uint16_t)(sh->ncolumns - 1);
 	if (sh->freeze)
 		kpix_xlsx_freeze(so->ws, so->heading_row + 1, 0);

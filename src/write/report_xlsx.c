@@ -4,17 +4,25 @@
 
 #include <string.h>
 
+/* The table's columns, their widths such that it prints one page wide in
+ * landscape with its text at 9 points or more. */
+static const char *const heads[] = {"File", "Row", "Column", "Field", "Code", "Rule", "Value",
+                                    "Message"};
+static const double widths[] = {20, 6, 7, 14, 18, 12, 16, 60};
+
+void kpix_report_xlsx_columns(kpix_xlsx_sheet *ws)
+{
+	for (uint16_t c = 0; c < 8; c++)
+		kpix_xlsx_column_width(ws, c, widths[c]);
+}
+
 uint32_t kpix_report_xlsx_warnings(kpix_xlsx_sheet *ws, uint32_t row, const kpix_report *rep)
 {
-	static const char *const heads[] = {"File", "Row", "Column", "Field", "Code", "Rule",
-	                                    "Value", "Message"};
-	static const double widths[] = {24, 8, 8, 16, 20, 14, 20, 90};
 	kpix_xstyle head = {.heading = true, .border = true};
 	kpix_xstyle cell = {.border = true}, wrap = {.border = true, .wrap = true};
-	for (uint16_t c = 0; c < 8; c++) {
+	kpix_report_xlsx_columns(ws); /* first: the headings are measured */
+	for (uint16_t c = 0; c < 8; c++)
 		kpix_xlsx_text(ws, row, c, heads[c], strlen(heads[c]), &head);
-		kpix_xlsx_column_width(ws, c, widths[c]);
-	}
 	uint32_t first = ++row;
 	for (size_t i = 0; i < kpix_report_count(rep); i++) {
 		const kpix_diag *d = kpix_report_get(rep, i);

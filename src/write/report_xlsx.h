@@ -16,4 +16,9 @@
  * than kept. Returns the first row after it. */
 uint32_t kpix_report_xlsx_warnings(kpix_xlsx_sheet *ws, uint32_t row, const kpix_report *rep);
 
+/* Sets the widths of the table's eight columns (kpix_report_xlsx_warnings
+ * does too): a sheet that writes rows above the table calls it first, so
+ * that their text is measured at the widths it will print at. */
+void kpix_report_xlsx_columns(kpix_xlsx_sheet *ws);
+
 #endif

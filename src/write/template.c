@@ -283,7 +283,6 @@ static void data_sheet(tpl *t)
 	for (size_t i = 0; i < s->nfields; i++) {
 		const kpix_field *f = &s->fields[i];
 		uint16_t col = (uint16_t)i;
-		text(t->data, 0, col, f->name, &head);
 
 		/* a column's cells keep the shape the validator reads: text stays
 		 * text (no 01234 turned into 1234), dates show as the schema
@@ -298,6 +297,7 @@ static void data_sheet(tpl *t)
 		size_t w = chars(f->name) > chars(f->example) ? chars(f->name) : chars(f->example);
 		double width = (double)w + 3 < 12 ? 12 : (double)w + 3 > 40 ? 40 : (double)w + 3;
 		kpix_xlsx_column_style(t->data, col, width, cells.number_format ? &cells : NULL);
+		text(t->data, 0, col, f->name, &head); /* after its width: it is measured */
 
 		char *title = kpix_xstrdup(f->title ? f->title : f->name);
 		char *message = hint(t, i);
@@ -316,6 +316,7 @@ static void data_sheet(tpl *t)
 	}
 	kpix_buf_free(&fmt);
 	kpix_xlsx_freeze(t->data, 1, 0);
+	kpix_xlsx_print(t->data, true, true, 0, 0, NULL, "&CPage &P of &N");
 }
 
 static void guide_sheet(tpl *t)
@@ -367,10 +368,10 @@ static void guide_sheet(tpl *t)
 
 	static const char *const heads[] = {"Column", "Heading", "Title", "Required",
 	                                    "What to enter", "Allowed values", "Description"};
-	static const double widths[] = {8, 18, 22, 10, 50, 40, 70};
+	static const double widths[] = {7, 14, 18, 9, 40, 32, 40};
 	for (uint16_t c = 0; c < 7; c++) {
+		kpix_xlsx_column_width(ws, c, widths[c]); /* first: the heading is measured */
 		text(ws, row, c, heads[c], &head);
-		kpix_xlsx_column_width(ws, c, widths[c]);
 	}
 	uint32_t table = row++;
 	for (size_t i = 0; i < s->nfields; i++, row++) {
@@ -418,10 +419,10 @@ static void indicators_sheet(tpl *t)
 	static const char *const heads[] = {"Code", "Title", "Unit", "Decimals", "Polarity",
 	                                    "Frequency", "Numerator", "Denominator", "Breakdowns",
 	                                    "Description"};
-	static const double widths[] = {10, 40, 12, 9, 10, 11, 30, 30, 18, 60};
+	static const double widths[] = {8, 28, 10, 9, 10, 11, 20, 20, 14, 34};
 	for (uint16_t c = 0; c < 10; c++) {
+		kpix_xlsx_column_width(ws, c, widths[c]); /* first: the heading is measured */
 		text(ws, 0, c, heads[c], &head);
-		kpix_xlsx_column_width(ws, c, widths[c]);
 	}
 	kpix_buf b = KPIX_BUF_INIT;
 	for (size_t i = 0; i < s->nindicators; i++) {

@@ -25,10 +25,26 @@ typedef struct {
 	lxw_format *format;
 } style_entry;
 
+/* What a sheet's printing needs and libxlsxwriter cannot tell: the
+ * widths its columns were given, the row being written and its height so
+ * far, the cells used, the smallest font written, and the print settings
+ * the caller asked for, applied when the workbook is closed (print_finish). */
 struct kpix_xlsx_sheet {
 	kpix_xlsx *x;
 	lxw_worksheet *ws;
 	char *name;
+	double *widths;      /* each column's width as set; 0 for the default */
+	size_t nwidths;
+	bool in_row;         /* a cell or height of row has been given */
+	uint32_t row;        /* the row being written */
+	double height;       /* its height so far in points; 0 for the default */
+	bool used;           /* a cell has been written: last_row, last_col hold */
+	uint32_t last_row;
+	uint16_t last_col;
+	double min_font;     /* the smallest font of a cell with text or a number */
+	bool landscape, fit_width, area_set, header_set, footer_set;
+	bool repeats;        /* rows are repeated at the top of each page */
+	uint16_t area_first_col, area_last_col;
 };
 
 struct kpix_xlsx {
@@ -193,6 +209,8 @@ kpix_xlsx_sheet *kpix_xlsx_add_sheet(kpix_xlsx *x, const char *raw)
 	s->x = x;
 	s->ws = ws;
 	s->name = name;
+	s->landscape = true;
+	s->fit_width = true;
 	x->sheets = kpix_xrealloc(x->sheets, (x->nsheets + 1) * sizeof(*x->sheets));
 	x->sheets[x->nsheets++] = s;
 	return s;
@@ -223,10 +241,11 @@ static lxw_format *format_of(kpix_xlsx *x, const kpix_xstyle *st)
 	}
 	if (st->bold || st->heading)
 		format_set_bold(f);
-	if (st->wrap || st->heading) {
+	/* every cell starts at the top of its row, as wrapped text does, so
+	 * that the cells of a row taller than one line read across */
+	format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
+	if (st->wrap || st->heading)
 		format_set_text_wrap(f);
-		format_set_align(f, LXW_ALIGN_VERTICAL_TOP);
-	}
 	if (st->border)
 		format_set_border(f, LXW_BORDER_THIN);
 	if (st->heading) {
@@ -264,6 +283,175 @@ static lxw_format *format_of(kpix_xlsx *x, const kpix_xstyle *st)
 	return f;
 }
 
+/* ------------------------------------------------ rows and printing */
+
+#define DEFAULT_FONT 11.0     /* libxlsxwriter's Calibri 11 */
+#define DEFAULT_WIDTH 8.43    /* a column's width in characters when none is set */
+#define DEFAULT_HEIGHT 15.0   /* a row's height in points for one line of DEFAULT_FONT */
+#define MIN_PRINTED_FONT 9.0  /* no text is printed smaller than this */
+#define MARGIN_LR (0.7 * 72)  /* libxlsxwriter's left and right margins, in points */
+#define A4_LONG 842.0         /* an A4 page's sides, in points */
+#define A4_SHORT 595.0
+
+static double font_of(const kpix_xstyle *st)
+{
+	return st && st->size > 0 ? st->size : DEFAULT_FONT;
+}
+
+static double width_of(const kpix_xlsx_sheet *s, uint16_t col)
+{
+	return col < s->nwidths && s->widths[col] > 0 ? s->widths[col] : DEFAULT_WIDTH;
+}
+
+static void note_width(kpix_xlsx_sheet *s, uint16_t col, double width)
+{
+	if (col >= s->nwidths) {
+		size_t n = (size_t)col + 1;
+		s->widths = kpix_xrealloc(s->widths, n * sizeof(*s->widths));
+		memset(s->widths + s->nwidths, 0, (n - s->nwidths) * sizeof(*s->widths));
+		s->nwidths = n;
+	}
+	s->widths[col] = width;
+}
+
+/* Makes row the row being written: a new one starts at the default height. */
+static void at_row(kpix_xlsx_sheet *s, uint32_t row)
+{
+	if (!s->in_row || s->row != row) {
+		s->in_row = true;
+		s->row = row;
+		s->height = 0;
+	}
+}
+
+/* Counts a cell into the sheet's used range and, when it shows something,
+ * its font into the smallest printed. */
+static void note_cell(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const kpix_xstyle *st,
+                      bool shows)
+{
+	at_row(s, row);
+	if (!s->used || row > s->last_row)
+		s->last_row = row;
+	if (!s->used || col > s->last_col)
+		s->last_col = col;
+	s->used = true;
+	if (shows && (!s->min_font || font_of(st) < s->min_font))
+		s->min_font = font_of(st);
+}
+
+/* (xlsx.h) Greedy word wrap, a character taken as wide as the fonts a
+ * spreadsheet may draw in Calibri's place (DejaVu Sans is about a fifth
+ * wider), so that the estimate errs towards a row taller than needed. */
+size_t kpix_xlsx_text_lines(const char *t, size_t len, double width, double size, bool bold)
+{
+	double per = (width - 0.5) * (bold ? 0.85 : 0.95) * DEFAULT_FONT / (size > 0 ? size : 1);
+	size_t cap = per < 1 ? 1 : (size_t)per;
+	size_t lines = 1, used = 0, word = 0;
+	for (size_t i = 0; i <= len; i++) {
+		unsigned char c = i < len ? (unsigned char)t[i] : '\n';
+		if (c != ' ' && c != '\n') {
+			word += (c & 0xC0) != 0x80;
+			continue;
+		}
+		/* the word ends: on this line after a space, or on the next */
+		if (used && used + 1 + word > cap) {
+			lines++;
+			used = 0;
+		} else if (used) {
+			used++;
+		}
+		used += word;
+		while (used > cap) { /* a word longer than a line is broken */
+			lines++;
+			used -= cap;
+		}
+		word = 0;
+		if (c == '\n' && i < len) {
+			lines++;
+			used = 0;
+		}
+	}
+	return lines;
+}
+
+/* Makes the row being written tall enough for text in col with style st:
+ * spreadsheets do not grow a row for wrapped text they did not lay out
+ * themselves (LibreOffice draws it over the next row, Gnumeric cuts it). */
+static void fit_height(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *t,
+                       const kpix_xstyle *st)
+{
+	double size = font_of(st);
+	bool wraps = st && (st->wrap || st->heading);
+	size_t lines = wraps ? kpix_xlsx_text_lines(t, strlen(t), width_of(s, col), size,
+	                                            st->bold || st->heading)
+	                     : 1;
+	/* whole pixels (0.75 point) */
+	double h = ceil((double)lines * DEFAULT_HEIGHT * size / DEFAULT_FONT / 0.75) * 0.75;
+	if (h <= DEFAULT_HEIGHT || h <= s->height)
+		return;
+	s->height = h;
+	keep_error(s->x, s->name, worksheet_set_row(s->ws, row, h, NULL));
+}
+
+/* A column's printed width in points, as Excel turns characters into
+ * pixels for Calibri 11. */
+static double column_points(double width)
+{
+	double px = width < 1 ? floor(width * 12 + 0.5) : floor(width * 7 + 0.5) + 5;
+	return px * 0.75;
+}
+
+/* Applies a sheet's print settings when the workbook is closed, when every
+ * column width and font is known: the orientation; the print area (the
+ * cells used, unless the caller gave one); a page header (the workbook's
+ * title and the sheet's name) and footer (page x of y) where the caller
+ * gave none; and the scale: one page wide when that keeps the smallest
+ * font at MIN_PRINTED_FONT or more, otherwise the scale that keeps it so,
+ * the columns running onto further pages (with the repeated rows, if
+ * any, at the top of each). No clock: no &D or &T. */
+static void print_finish(kpix_xlsx *x, kpix_xlsx_sheet *s)
+{
+	if (s->landscape)
+		worksheet_set_landscape(s->ws);
+	else
+		worksheet_set_portrait(s->ws);
+	if (!s->area_set) {
+		s->area_first_col = 0;
+		s->area_last_col = s->used ? s->last_col : 0;
+		keep_error(x, s->name, worksheet_print_area(s->ws, 0, 0, s->used ? s->last_row : 0,
+		                                            s->area_last_col));
+	}
+	kpix_buf b = KPIX_BUF_INIT;
+	if (!s->header_set) {
+		kpix_buf_adds(&b, "&L");
+		for (const char *p = x->props[0] ? x->props[0] : ""; *p; p++) {
+			if (*p == '&')
+				kpix_buf_addc(&b, '&');
+			kpix_buf_addc(&b, *p);
+		}
+		kpix_buf_adds(&b, "&R&A");
+		keep_error(x, "the page header", worksheet_set_header(s->ws, b.data));
+	}
+	if (!s->footer_set)
+		keep_error(x, "the page footer", worksheet_set_footer(s->ws, "&CPage &P of &N"));
+	kpix_buf_free(&b);
+	double total = 0;
+	for (uint32_t c = s->area_first_col; c <= s->area_last_col; c++)
+		total += column_points(width_of(s, (uint16_t)c));
+	double page = (s->landscape ? A4_LONG : A4_SHORT) - 2 * MARGIN_LR;
+	double font = s->min_font > 0 ? s->min_font : DEFAULT_FONT;
+	double fit = total > page ? page / total : 1;
+	if (s->fit_width && font * fit >= MIN_PRINTED_FONT)
+		worksheet_fit_to_pages(s->ws, 1, 0);
+	else if (font * fit < MIN_PRINTED_FONT && font > MIN_PRINTED_FONT)
+		worksheet_set_print_scale(s->ws, (uint16_t)ceil(100 * MIN_PRINTED_FONT / font));
+	/* a table that runs across pages keeps its first column (the code or
+	 * the name of each row) at the left of each */
+	if (s->repeats && font * fit < MIN_PRINTED_FONT && s->area_first_col == 0 &&
+	    s->area_last_col > 0)
+		keep_error(x, s->name, worksheet_repeat_columns(s->ws, 0, 0));
+}
+
 void kpix_xlsx_text(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *text, size_t len,
                     const kpix_xstyle *style)
 {
@@ -279,7 +467,9 @@ void kpix_xlsx_text(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *
 		return;
 	}
 	/* write_string stores text as text: "=1+1" stays a string, never a formula */
+	note_cell(s, row, col, style, true);
 	keep_error(s->x, s->name, worksheet_write_string(s->ws, row, col, t, format_of(s->x, style)));
+	fit_height(s, row, col, t, style);
 }
 
 void kpix_xlsx_number(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, double v,
@@ -295,6 +485,7 @@ void kpix_xlsx_number(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, double v,
 	/* -0.0 (from -x or 0 * -1 in an expression) would be written "-0" */
 	if (v == 0)
 		v = 0.0;
+	note_cell(s, row, col, style, true);
 	keep_error(s->x, s->name, worksheet_write_number(s->ws, row, col, v, format_of(s->x, style)));
 }
 
@@ -302,27 +493,37 @@ void kpix_xlsx_blank(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const kpix_
 {
 	if (!s || !style)
 		return;
+	note_cell(s, row, col, style, false);
 	keep_error(s->x, s->name, worksheet_write_blank(s->ws, row, col, format_of(s->x, style)));
 }
 
 void kpix_xlsx_column_width(kpix_xlsx_sheet *s, uint16_t col, double width)
 {
-	if (s)
-		keep_error(s->x, s->name, worksheet_set_column(s->ws, col, col, width, NULL));
+	if (!s)
+		return;
+	note_width(s, col, width);
+	keep_error(s->x, s->name, worksheet_set_column(s->ws, col, col, width, NULL));
 }
 
 void kpix_xlsx_column_style(kpix_xlsx_sheet *s, uint16_t col, double width,
                             const kpix_xstyle *style)
 {
-	if (s)
-		keep_error(s->x, s->name,
-		           worksheet_set_column(s->ws, col, col, width, format_of(s->x, style)));
+	if (!s)
+		return;
+	note_width(s, col, width);
+	keep_error(s->x, s->name,
+	           worksheet_set_column(s->ws, col, col, width, format_of(s->x, style)));
 }
 
 void kpix_xlsx_row_height(kpix_xlsx_sheet *s, uint32_t row, double height)
 {
-	if (s)
-		keep_error(s->x, s->name, worksheet_set_row(s->ws, row, height, NULL));
+	if (!s)
+		return;
+	at_row(s, row);
+	if (height <= s->height)
+		return; /* the row's text needs more */
+	s->height = height;
+	keep_error(s->x, s->name, worksheet_set_row(s->ws, row, height, NULL));
 }
 
 void kpix_xlsx_freeze(kpix_xlsx_sheet *s, uint32_t rows, uint16_t cols)
@@ -342,12 +543,9 @@ void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int rep
 {
 	if (!s)
 		return;
-	if (landscape)
-		worksheet_set_landscape(s->ws);
-	else
-		worksheet_set_portrait(s->ws);
-	if (fit_width)
-		worksheet_fit_to_pages(s->ws, 1, 0);
+	s->landscape = landscape;
+	s->fit_width = fit_width;
+	s->repeats |= repeat_first >= 0;
 	if (repeat_first >= 0)
 		keep_error(s->x, s->name,
 		           worksheet_repeat_rows(s->ws, (lxw_row_t)repeat_first, (lxw_row_t)repeat_last));
@@ -356,6 +554,8 @@ void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int rep
 		keep_error(s->x, "the page header", worksheet_set_header(s->ws, h));
 	if (f)
 		keep_error(s->x, "the page footer", worksheet_set_footer(s->ws, f));
+	s->header_set |= h != NULL;
+	s->footer_set |= f != NULL;
 	free(h);
 	free(f);
 }
@@ -363,9 +563,13 @@ void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int rep
 void kpix_xlsx_print_area(kpix_xlsx_sheet *s, uint32_t first_row, uint16_t first_col,
                           uint32_t last_row, uint16_t last_col)
 {
-	if (s)
-		keep_error(s->x, s->name,
-		           worksheet_print_area(s->ws, first_row, first_col, last_row, last_col));
+	if (!s)
+		return;
+	s->area_set = true;
+	s->area_first_col = first_col;
+	s->area_last_col = last_col;
+	keep_error(s->x, s->name,
+	           worksheet_print_area(s->ws, first_row, first_col, last_row, last_col));
 }
 
 void kpix_xlsx_page_breaks(kpix_xlsx_sheet *s, const uint32_t *rows, size_t n)
@@ -386,7 +590,7 @@ void kpix_xlsx_page_breaks(kpix_xlsx_sheet *s, const uint32_t *rows, size_t n)
 }
 
 void kpix_xlsx_line_chart(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *title,
-                          const kpix_xseries *series, size_t n, const char *number_format,
+                          const kpix_xseries *series, size_t n, const kpix_xaxis *axis,
                           uint32_t width, uint32_t height)
 {
 	if (!s)
@@ -414,22 +618,28 @@ void kpix_xlsx_line_chart(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const 
 			line.color = (lxw_color_t)(series[i].color - 1);
 		if (series[i].dashed)
 			line.dash_type = LXW_CHART_LINE_DASH_DASH;
+		line.none = series[i].points;
 		chart_series_set_line(cs, &line);
-		if (series[i].markers) {
-			chart_series_set_marker_type(cs, LXW_CHART_MARKER_CIRCLE);
-			chart_series_set_marker_size(cs, 6);
+		if (series[i].markers || series[i].points) {
+			chart_series_set_marker_type(cs, series[i].points ? LXW_CHART_MARKER_DIAMOND
+			                                                  : LXW_CHART_MARKER_CIRCLE);
+			chart_series_set_marker_size(cs, series[i].points ? 8 : 6);
 			lxw_chart_fill fill = {.color = line.color};
-			lxw_chart_line edge = {.color = line.color};
+			lxw_chart_line edge = {.color = line.color, .width = 2.25};
 			chart_series_set_marker_fill(cs, &fill);
 			chart_series_set_marker_line(cs, &edge);
 		} else {
 			chart_series_set_marker_type(cs, LXW_CHART_MARKER_NONE);
 		}
 	}
-	char *axis_format = cleaned(number_format, NO_LIMIT, false);
+	char *axis_format = axis ? cleaned(axis->number_format, NO_LIMIT, false) : NULL;
 	if (axis_format)
 		chart_axis_set_num_format(ch->y_axis, axis_format);
 	free(axis_format);
+	if (axis && !isnan(axis->min))
+		chart_axis_set_min(ch->y_axis, axis->min);
+	if (axis && !isnan(axis->max))
+		chart_axis_set_max(ch->y_axis, axis->max);
 	chart_legend_set_position(ch, LXW_CHART_LEGEND_BOTTOM);
 	chart_show_blanks_as(ch, LXW_CHART_BLANKS_AS_GAP);
 	lxw_chart_options opt = {.x_offset = 4, .y_offset = 4,
@@ -612,6 +822,8 @@ int kpix_xlsx_close(kpix_xlsx *x)
 {
 	if (!x)
 		return 0;
+	for (size_t i = 0; i < x->nsheets; i++)
+		print_finish(x, x->sheets[i]);
 	errno = 0;
 	lxw_error e = workbook_close(x->wb);
 	int err = errno;
@@ -638,6 +850,7 @@ static void xlsx_free(kpix_xlsx *x)
 	free(x->styles);
 	for (size_t i = 0; i < x->nsheets; i++) {
 		free(x->sheets[i]->name);
+		free(x->sheets[i]->widths);
 		free(x->sheets[i]);
 	}
 	free(x->sheets);

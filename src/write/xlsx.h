@@ -67,13 +67,33 @@ void kpix_xlsx_column_width(kpix_xlsx_sheet *s, uint16_t col, double width);
  * (a number format, so that what is typed there later keeps its shape). */
 void kpix_xlsx_column_style(kpix_xlsx_sheet *s, uint16_t col, double width,
                             const kpix_xstyle *style);
+/* Sets the height of row (the row being written, or the next: rows are
+ * written in order) in points, unless its text already needs more. A
+ * row's height also grows by itself for text written with wrap or heading
+ * (kpix_xlsx_text_lines at the column's width) or in a larger font:
+ * spreadsheets do not lay out again rows they did not write. A column's
+ * width must be set before the texts it wraps are written. */
 void kpix_xlsx_row_height(kpix_xlsx_sheet *s, uint32_t row, double height);
+
+/* How many lines the len bytes of text t take when wrapped at word breaks
+ * in a column width characters wide, in a font of size points, bold or
+ * not; each line break starts a line. Errs towards more lines. */
+size_t kpix_xlsx_text_lines(const char *t, size_t len, double width, double size, bool bold);
 void kpix_xlsx_freeze(kpix_xlsx_sheet *s, uint32_t rows, uint16_t cols);
 void kpix_xlsx_filter(kpix_xlsx_sheet *s, uint32_t first_row, uint32_t last_row, uint16_t last_col);
 /* Landscape or portrait, fit to one page wide, the rows [first, last] at
  * the top of every page, and a page header and footer (Excel's codes such
  * as &P and &N; NULL for none). The caller doubles each '&' of a text it
- * quotes (a name from the data), or Excel reads a code there. */
+ * quotes (a name from the data), or Excel reads a code there.
+ *
+ * Every sheet is printed, whether this is called or not, as the workbook
+ * is closed: landscape and one page wide unless asked otherwise; one page
+ * wide only when the smallest font written stays at 9 points or more
+ * (otherwise at the scale that keeps it so, the columns running onto
+ * further pages under the repeated rows); the cells written as its print
+ * area unless kpix_xlsx_print_area gives one; and, where none is given,
+ * the workbook's title and the sheet's name as the page header and
+ * "Page x of y" as the footer. No code for the date or time is added. */
 void kpix_xlsx_print(kpix_xlsx_sheet *s, bool landscape, bool fit_width, int repeat_first,
                      int repeat_last, const char *header, const char *footer);
 
@@ -93,15 +113,24 @@ typedef struct {
 	const char *values;
 	uint32_t color;       /* 0xRRGGBB + 1, or 0 for the default */
 	bool dashed;
-	bool markers;
+	bool markers;         /* a round marker at each value */
+	bool points;          /* no line: a diamond at each value (a target
+	                       * that is a level for the period, never a slope
+	                       * between periods); the legend shows the diamond */
 } kpix_xseries;
+
+/* The values' axis of a chart: its number format (NULL for General) and
+ * its ends (NAN for the chart's own choice). */
+typedef struct {
+	const char *number_format;
+	double min, max;
+} kpix_xaxis;
 
 /* A line chart of the series, with its top left corner in cell (row,
  * col), width by height pixels, the legend below, blank cells left as
- * gaps (never drawn as zero), and the values' axis in number_format (NULL
- * for General). */
+ * gaps (never drawn as zero), and the values' axis as axis says. */
 void kpix_xlsx_line_chart(kpix_xlsx_sheet *s, uint32_t row, uint16_t col, const char *title,
-                          const kpix_xseries *series, size_t n, const char *number_format,
+                          const kpix_xseries *series, size_t n, const kpix_xaxis *axis,
                           uint32_t width, uint32_t height);
 
 /* Hides a sheet (it must not be the first). */

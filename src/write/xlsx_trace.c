@@ -295,18 +295,43 @@ void kpix_xtrace_lxw_workbook_free(lxw_workbook *wb)
 	lxw_workbook_free(wb);
 }
 
+/* The chart that holds axis, or NULL. */
+static const lxw_chart *chart_of_axis(const lxw_chart_axis *axis)
+{
+	for (size_t i = 0; i < charts.n; i++) {
+		const lxw_chart *c = charts.p[i];
+		if (c->x_axis == axis || c->y_axis == axis)
+			return c;
+	}
+	return NULL;
+}
+
+/* an axis is named by its chart and which axis it is */
+#define AXIS_NAME(ch, axis) ((ch) && (ch)->x_axis == (axis) ? "x" : "y")
+
 void kpix_xtrace_chart_axis_set_num_format(lxw_chart_axis *axis, const char *num_format)
 {
 	if (trace) {
-		/* an axis is named by its chart and which axis it is */
-		const lxw_chart *ch = NULL;
-		for (size_t i = 0; i < charts.n && !ch; i++) {
-			const lxw_chart *c = charts.p[i];
-			if (c->x_axis == axis || c->y_axis == axis)
-				ch = c;
-		}
-		say("chart_axis_set_num_format", "Css", ch, ch && ch->x_axis == axis ? "x" : "y",
-		    num_format);
+		const lxw_chart *ch = chart_of_axis(axis);
+		say("chart_axis_set_num_format", "Css", ch, AXIS_NAME(ch, axis), num_format);
 	}
 	chart_axis_set_num_format(axis, num_format);
+}
+
+void kpix_xtrace_chart_axis_set_min(lxw_chart_axis *axis, double min)
+{
+	if (trace) {
+		const lxw_chart *ch = chart_of_axis(axis);
+		say("chart_axis_set_min", "Csd", ch, AXIS_NAME(ch, axis), min);
+	}
+	chart_axis_set_min(axis, min);
+}
+
+void kpix_xtrace_chart_axis_set_max(lxw_chart_axis *axis, double max)
+{
+	if (trace) {
+		const lxw_chart *ch = chart_of_axis(axis);
+		say("chart_axis_set_max", "Csd", ch, AXIS_NAME(ch, axis), max);
+	}
+	chart_axis_set_max(axis, max);
 }

@@ -83,6 +83,9 @@
 	X(void, worksheet_set_portrait, "W", (lxw_worksheet *ws), (ws)) \
 	X(void, worksheet_fit_to_pages, "Wuu", (lxw_worksheet *ws, uint16_t width, uint16_t height), \
 	  (ws, width, height)) \
+	X(void, worksheet_set_print_scale, "Wu", (lxw_worksheet *ws, uint16_t scale), (ws, scale)) \
+	X(lxw_error, worksheet_repeat_columns, "Wuu", \
+	  (lxw_worksheet *ws, lxw_col_t first, lxw_col_t last), (ws, first, last)) \
 	X(lxw_error, worksheet_repeat_rows, "Wuu", \
 	  (lxw_worksheet *ws, lxw_row_t first, lxw_row_t last), (ws, first, last)) \
 	X(lxw_error, worksheet_set_header, "Ws", (lxw_worksheet *ws, const char *s), (ws, s)) \
@@ -135,6 +138,8 @@ lxw_workbook *kpix_xtrace_workbook_new_opt(const char *path, lxw_workbook_option
 lxw_error kpix_xtrace_workbook_close(lxw_workbook *wb);
 void kpix_xtrace_lxw_workbook_free(lxw_workbook *wb);
 void kpix_xtrace_chart_axis_set_num_format(lxw_chart_axis *axis, const char *num_format);
+void kpix_xtrace_chart_axis_set_min(lxw_chart_axis *axis, double min);
+void kpix_xtrace_chart_axis_set_max(lxw_chart_axis *axis, double max);
 
 /* What xlsx.c calls by libxlsxwriter's names (a macro cannot define a
  * macro, so these are not made from the tables). */
@@ -169,6 +174,8 @@ void kpix_xtrace_chart_axis_set_num_format(lxw_chart_axis *axis, const char *num
 #define worksheet_set_landscape(...) kpix_xtrace_worksheet_set_landscape(__VA_ARGS__)
 #define worksheet_set_portrait(...) kpix_xtrace_worksheet_set_portrait(__VA_ARGS__)
 #define worksheet_fit_to_pages(...) kpix_xtrace_worksheet_fit_to_pages(__VA_ARGS__)
+#define worksheet_repeat_columns(...) kpix_xtrace_worksheet_repeat_columns(__VA_ARGS__)
+#define worksheet_set_print_scale(...) kpix_xtrace_worksheet_set_print_scale(__VA_ARGS__)
 #define worksheet_repeat_rows(...) kpix_xtrace_worksheet_repeat_rows(__VA_ARGS__)
 #define worksheet_set_header(...) kpix_xtrace_worksheet_set_header(__VA_ARGS__)
 #define worksheet_set_footer(...) kpix_xtrace_worksheet_set_footer(__VA_ARGS__)
@@ -188,6 +195,8 @@ void kpix_xtrace_chart_axis_set_num_format(lxw_chart_axis *axis, const char *num
 #define chart_series_set_marker_fill(...) kpix_xtrace_chart_series_set_marker_fill(__VA_ARGS__)
 #define chart_series_set_marker_line(...) kpix_xtrace_chart_series_set_marker_line(__VA_ARGS__)
 #define chart_axis_set_num_format(...) kpix_xtrace_chart_axis_set_num_format(__VA_ARGS__)
+#define chart_axis_set_min(...) kpix_xtrace_chart_axis_set_min(__VA_ARGS__)
+#define chart_axis_set_max(...) kpix_xtrace_chart_axis_set_max(__VA_ARGS__)
 #define chart_legend_set_position(...) kpix_xtrace_chart_legend_set_position(__VA_ARGS__)
 #define chart_show_blanks_as(...) kpix_xtrace_chart_show_blanks_as(__VA_ARGS__)
 #endif

@@ -70,10 +70,29 @@ def check_rag_cell(c, what, cell, want):
     c.eq(what + " RAG fill", cell.fill.fgColor.rgb, FILLS[want])
 
 
+def percent_as_shown(c, wb):
+    """Checks that every percentage is stored as the fraction it is, under a
+    true percentage format (0.9826 shown 98.26%, never 98.26 and a literal
+    "%"), and turns each into the figure a reader sees (98.26), so that the
+    checks below compare figures as the history gives them."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                fmt = cell.number_format or ""
+                if '"%"' in fmt or "\\%" in fmt:
+                    c.true("%s!%s: a true percentage format, not a literal %%" % (ws.title, cell.coordinate),
+                           False, fmt)
+                if isinstance(cell.value, (int, float)) and fmt.endswith("%"):
+                    c.true("%s!%s: a fraction under a percentage format" % (ws.title, cell.coordinate),
+                           -10 <= cell.value <= 10, cell.value)
+                    cell.value = float(round(decimal.Decimal(repr(cell.value)) * 100, 9))
+
+
 def check_print(c, wb, organisation):
     for ws in wb.worksheets:
         c.where = ws.title + ": "
         c.eq("landscape", ws.page_setup.orientation, "landscape")
+        # print.py checks the scale against the fonts; every sheet of a pack fits one page wide
         c.true("fit to page", ws.sheet_properties.pageSetUpPr.fitToPage)
         c.true("one page wide", ws.page_setup.fitToWidth in (None, 1))
         c.eq("pages tall", ws.page_setup.fitToHeight, 0)
@@ -90,6 +109,7 @@ def check_onesource(c, kpix, tmp):
     xlsx, csvf = run_pack(kpix, [data], "onesource-joint-committee", "2017-18 Q3",
                           os.path.join(tmp, "onesource"))
     wb = openpyxl.load_workbook(xlsx)
+    percent_as_shown(c, wb)
     c.where = "oneSource: "
     c.eq("sheets", wb.sheetnames, SHEETS)
     s = rows_of(wb["Summary"])
@@ -211,6 +231,7 @@ def check_housing(c, kpix, tmp, period):
                 hist[(r["indicator"], r["breakdown"], quarter_of(r["period"]))] = r
     cur = quarter_of(period)
     wb = openpyxl.load_workbook(xlsx)
+    percent_as_shown(c, wb)
     c.where = "housing board %s: " % period
     c.eq("sheets", wb.sheetnames, SHEETS)
     s = rows_of(wb["Summary"])
@@ -269,8 +290,22 @@ def check_housing(c, kpix, tmp, period):
         cells = ws[ref.split("!")[1].replace("$", "")]
         periods = [ws.cell(row=r[0].row, column=1).value for r in cells]
         code = ch.title.tx.rich.p[0].r[0].t.split(" ")[0] if ch.title and ch.title.tx.rich else None
-        c.true("chart %s has a figure series and a dashed target" % code,
-               len(ch.series) == 2 and ch.series[1].spPr.ln.prstDash == "dash")
+        # issue 16: the target is a mark at each period (no line, so no slope
+        # between periods), and the values' axis of a percentage runs 0-100%
+        targets = [h for (k, b, q), h in hist.items() if k == code and not b and h["target"]]
+        if not targets:
+            c.eq("chart %s without a target has no target series (nor legend entry)" % code,
+                 len(ch.series), 1)
+        else:
+            c.true("chart %s has a figure series and a target drawn as points" % code,
+                   len(ch.series) == 2 and ch.series[1].spPr.ln.noFill
+                   and ch.series[1].marker.symbol == "diamond")
+        fmt = ch.y_axis.numFmt.formatCode if ch.y_axis.numFmt else None
+        if fmt == "0%":
+            c.eq("chart %s percentage axis" % code, (ch.y_axis.scaling.min, ch.y_axis.scaling.max),
+                 (0, 1))
+        else:
+            c.eq("chart %s axis from zero" % code, ch.y_axis.scaling.min, 0)
         for r, p in zip(cells, periods):
             h = hist.get((code, "", quarter_of(p)))
             want = float(dec(h["value"])) if h else None

@@ -102,9 +102,10 @@ static void write_book(const char *path)
 	kpix_xseries series[] = {
 		{.name = "Figure", .categories = cats, .values = vals, .color = 0x1F4E79 + 1,
 		 .markers = true},
-		{.name = "Target", .categories = cats, .values = vals, .dashed = true},
+		{.name = "Target", .categories = cats, .values = vals, .points = true},
 	};
-	kpix_xlsx_line_chart(s, 6, 0, "A chart", series, 2, "0.0%", 620, 280);
+	kpix_xaxis axis = {"0.0%", 0, 1};
+	kpix_xlsx_line_chart(s, 6, 0, "A chart", series, 2, &axis, 620, 280);
 	const char *items[] = {"Green", "", "Red"};
 	kpix_xcheck list = {.kind = KPIX_XCHECK_LIST, .items = items, .nitems = 3,
 	                    .title = "RAG", .message = "Pick one", .error = "Not a RAG"};
