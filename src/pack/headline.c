@@ -16,6 +16,7 @@
 #define W_POSITION ", %s"                                /* "above it for the first time" */
 #define W_FROM "; %s from %s in %s"                      /* "up", figure, period */
 #define W_AND_FROM " and %s in %s"                       /* figure, period */
+#define W_WAS "; it was %s in %s"                        /* figure, period: moved the other way */
 #define W_STATUS ". %s."                                 /* status */
 #define W_BD_FELL "%s fell from %s to %s and is %s"      /* breakdown, previous, figure, status */
 #define W_BD_OFF "%s is %s at %s"                        /* breakdown, status, figure */
@@ -132,18 +133,23 @@ static void whole_sentence(kpix_pack_model *m, const kpix_pack_series *se)
 	}
 	/* the earlier figures of the trend, newest first, at most two */
 	size_t said = 0;
+	int first_way = 0;
 	for (size_t k = se->ntrend; k-- > 0 && said < 2;) {
 		const kpix_pack_point *pt = &se->trend[k];
 		if (pt->period >= m->period || !pt->value.has)
 			continue;
 		const char *name = kpix_pack_period_name(m, pt->period, pn);
+		double a = kpix_rag_shown(l->now.v, se->pi->ind->decimals);
+		double p = kpix_rag_shown(pt->value.v, se->pi->ind->decimals);
+		int way = a > p ? 1 : a < p ? -1 : 0;
 		if (said++ == 0) {
-			double a = kpix_rag_shown(l->now.v, se->pi->ind->decimals);
-			double p = kpix_rag_shown(pt->value.v, se->pi->ind->decimals);
-			kpix_buf_printf(&b, W_FROM, a > p ? "up" : a < p ? "down" : "unchanged",
+			first_way = way;
+			kpix_buf_printf(&b, W_FROM, way > 0 ? "up" : way < 0 ? "down" : "unchanged",
 			                fig(&f1, se, pt->value), name);
 		} else {
-			kpix_buf_printf(&b, W_AND_FROM, fig(&f1, se, pt->value), name);
+			/* "up from 75% and 72%" only when it is up from both */
+			kpix_buf_printf(&b, way == first_way ? W_AND_FROM : W_WAS, fig(&f1, se, pt->value),
+			                name);
 		}
 	}
 	const char *status = kpix_rag_name(l->rag);
