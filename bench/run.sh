@@ -18,6 +18,7 @@ usage: bench/run.sh [options]
   --no-js       do not measure the JavaScript peer
   --timeout S   kill one run after S seconds (default 900)
   --check       exit 1 unless kpix was measured and every target passed
+  --pdf [ARGS]  instead, the PDF board report benchmark: bench/pdf.sh ARGS
   -h, --help    this text
 
 Environment: KPIX_SHARED (default: ../shared beside the repository),
@@ -51,6 +52,7 @@ while [ $# -gt 0 ]; do
 	--quick) quick=1; shift ;;
 	--no-js) no_js=1; shift ;;
 	--check) check=1; shift ;;
+	--pdf) shift; exec bash "$bench_dir/pdf.sh" "$@" ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; die "unknown option '$1'" ;;
 	esac

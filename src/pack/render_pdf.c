@@ -13,7 +13,8 @@
  * pango and font files installed: the document's dates are the workbook's
  * (the period's end or SOURCE_DATE_EPOCH), pango's language is fixed rather
  * than taken from the locale, and cairo names font subsets from their
- * glyphs. The document is laid out twice, the first time to count its pages. */
+ * glyphs. Each page is recorded first and framed ("Page x of y") once all
+ * are known. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,7 +99,8 @@ typedef struct {
 	cairo_t *cr;
 	PangoLayout *layout;
 	PangoFontDescription *font;
-	int page, pages;       /* pages: the total, known on the second pass (0 on the first) */
+	int page, pages;       /* pages: the total, known once every page is drawn */
+	cairo_surface_t **recorded; /* each page's content, page[0..page) */
 	double y;              /* where the next block starts */
 	char period[KPIX_PERIOD_TEXT_SIZE], name_buf[KPIX_PERIOD_TEXT_SIZE], ends[32];
 	const char *name;      /* the period's name */
@@ -174,20 +176,24 @@ static void frame(pdf *d)
 		kpix_buf_printf(b, "Figures to %s", d->ends);
 	text(d, MARGIN, PAGE_H - 40, TEXT_W * 0.7, b->data, SMALL, PLAIN, grey, true);
 	kpix_buf_clear(b);
-	if (d->pages)
-		kpix_buf_printf(b, "Page %d of %d", d->page, d->pages);
-	else
-		kpix_buf_printf(b, "Page %d of %d", d->page, d->page);
+	kpix_buf_printf(b, "Page %d of %d", d->page, d->pages);
 	double w = text_width(d, b->data, SMALL, PLAIN);
 	text(d, PAGE_W - MARGIN - w, PAGE_H - 40, -1, b->data, SMALL, PLAIN, grey, true);
 }
 
+/* Each page is drawn on a recording surface of its own and put on the
+ * PDF's page at the end, under its frame, once the number of pages is
+ * known: the text is laid out once. */
 static void new_page(pdf *d)
 {
-	if (d->page)
-		cairo_show_page(d->cr);
-	d->page++;
-	frame(d);
+	if (d->cr)
+		cairo_destroy(d->cr);
+	const cairo_rectangle_t a4 = {0, 0, PAGE_W, PAGE_H};
+	cairo_surface_t *rec = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &a4);
+	d->recorded = kpix_xrealloc(d->recorded, (size_t)(d->page + 1) * sizeof(*d->recorded));
+	d->recorded[d->page++] = rec;
+	d->cr = cairo_create(rec);
+	pango_cairo_update_layout(d->cr, d->layout);
 	d->y = TOP;
 }
 
@@ -339,6 +345,17 @@ static void line_name(kpix_buf *b, const kpix_pack_line *l)
 		kpix_buf_printf(b, ": %s", bd);
 }
 
+/* The line's commentary, or kpix's drafted sentence marked as drafted, or
+ * nothing (a figure not given), into b. */
+static void commentary_words(kpix_buf *b, const kpix_pack_line *l)
+{
+	kpix_buf_clear(b);
+	if (l->commentary)
+		kpix_buf_adds(b, l->commentary);
+	else if (l->drafted)
+		kpix_buf_printf(b, "%s%s", words.drafted, l->drafted);
+}
+
 static void date_words(kpix_buf *b, kpix_opt days)
 {
 	char buf[16];
@@ -480,11 +497,7 @@ static void summary(pdf *d)
 		kpix_pack_due_words(se->pi->ind, &due);
 		if (due.len)
 			kpix_buf_printf(&name, " (%s)", due.data);
-		kpix_buf_clear(&com);
-		if (l->commentary)
-			kpix_buf_adds(&com, l->commentary);
-		else if (l->drafted)
-			kpix_buf_printf(&com, "%s%s", words.drafted, l->drafted);
+		commentary_words(&com, l);
 		if (se->pi->rag_note)
 			kpix_buf_printf(&com, "%sRated by the pack: %s", com.len ? "\n" : "", se->pi->rag_note);
 		char tg[64], nw[64], pv[64];
@@ -547,11 +560,7 @@ static void exceptions(pdf *d)
 		if (l->prev_period != KPIX_PACK_NO_PERIOD)
 			kpix_buf_printf(&f, "\n%s %s", kpix_pack_period_name(m, l->prev_period, pn),
 			                fig(&a, se, l->prev));
-		kpix_buf_clear(&com);
-		if (l->commentary)
-			kpix_buf_adds(&com, l->commentary);
-		else if (l->drafted)
-			kpix_buf_printf(&com, "%s%s", words.drafted, l->drafted);
+		commentary_words(&com, l);
 		action_words(&act, l);
 		cell c[] = {{name.data, PLAIN, -1, false},
 		            {kpix_rag_name(l->rag), BOLD, (int)l->rag, false},
@@ -633,25 +642,12 @@ static void breakdown_chart(pdf *d, const kpix_pack_table *tb)
 	double ty = y;
 	bool any_target = false;
 	double target = 0;
-	for (size_t i = 0; i < tb->n; i++) {
-		const kpix_pack_line *l = &tb->lines[i];
-		if (!l->now.has)
-			continue;
-		const char *bd = kpix_pack_line_breakdown(l);
-		text(d, MARGIN, ty + 1, label_w - 6, bd, SMALL, PLAIN, black, true);
-		double bw = fmax(0, fmin(1, l->now.v / top)) * w;
-		ink(d, rag_colours[l->rag].bar);
-		cairo_rectangle(d->cr, x0, ty, bw, bar_h);
-		cairo_fill(d->cr);
-		kpix_buf_clear(&b);
-		kpix_buf_printf(&b, "%s %s", fig(&d->tmp, se, l->now), kpix_rag_name(l->rag));
-		text(d, x0 + bw + 4, ty + 1, -1, b.data, SMALL, BOLD, rag_colours[l->rag].ink, true);
-		if (l->target.has) {
+	for (size_t i = 0; i < tb->n; i++)
+		if (tb->lines[i].now.has && tb->lines[i].target.has) {
 			any_target = true;
-			target = l->target.v;
+			target = tb->lines[i].target.v;
 		}
-		ty += bar_h + gap;
-	}
+	/* the target first, so that the bars' labels are drawn over it */
 	if (any_target) {
 		double x = x0 + fmax(0, fmin(1, target / top)) * w;
 		ink(d, target_red);
@@ -666,6 +662,26 @@ static void breakdown_chart(pdf *d, const kpix_pack_table *tb)
 		kpix_buf_printf(&b, "%s %s", words.target, fig(&d->tmp, se, KPIX_SOME(target)));
 		text(d, MARGIN, y + (double)n * (bar_h + gap) + 2, label_w - 6, b.data, SMALL, ITALIC,
 		     target_red, true);
+	}
+	for (size_t i = 0; i < tb->n; i++) {
+		const kpix_pack_line *l = &tb->lines[i];
+		if (!l->now.has)
+			continue;
+		const char *bd = kpix_pack_line_breakdown(l);
+		text(d, MARGIN, ty + 1, label_w - 6, bd, SMALL, PLAIN, black, true);
+		double bw = fmax(0, fmin(1, l->now.v / top)) * w;
+		ink(d, rag_colours[l->rag].bar);
+		cairo_rectangle(d->cr, x0, ty, bw, bar_h);
+		cairo_fill(d->cr);
+		kpix_buf_clear(&b);
+		kpix_buf_printf(&b, "%s %s", fig(&d->tmp, se, l->now), kpix_rag_name(l->rag));
+		/* on white, so that the scale's lines do not run through it */
+		double lw = text_width(d, b.data, SMALL, BOLD);
+		cairo_set_source_rgb(d->cr, 1, 1, 1);
+		cairo_rectangle(d->cr, x0 + bw + 2, ty, lw + 4, bar_h);
+		cairo_fill(d->cr);
+		text(d, x0 + bw + 4, ty + 1, -1, b.data, SMALL, BOLD, rag_colours[l->rag].ink, true);
+		ty += bar_h + gap;
 	}
 	d->y = y + h;
 	kpix_buf_free(&b);
@@ -702,11 +718,7 @@ static void breakdowns(pdf *d)
 				snprintf(tg, sizeof tg, "%s", fig(&a, se, l->target));
 				snprintf(nw, sizeof nw, "%s", fig(&a, se, l->now));
 				snprintf(pv, sizeof pv, "%s", fig(&a, se, l->prev));
-				kpix_buf_clear(&com);
-				if (l->commentary)
-					kpix_buf_adds(&com, l->commentary);
-				else if (l->drafted)
-					kpix_buf_printf(&com, "%s%s", words.drafted, l->drafted);
+				commentary_words(&com, l);
 				cell c[] = {{kpix_pack_line_breakdown(l), PLAIN, -1, false},
 				            {tg, PLAIN, -1, true},
 				            {nw, BOLD, -1, true},
@@ -1027,20 +1039,12 @@ static void iso_date(int64_t secs, char out[80])
 	         (long long)(rem % 60));
 }
 
-static cairo_status_t discard(void *closure, const unsigned char *data, unsigned int length)
-{
-	(void)closure;
-	(void)data;
-	(void)length;
-	return CAIRO_STATUS_SUCCESS;
-}
-
-/* Lays out and draws the whole document on surface; returns its pages. */
-static int draw(pdf *d, cairo_surface_t *surface)
+/* Lays out and draws the whole document on surface. */
+static void draw(pdf *d, cairo_surface_t *surface)
 {
 	d->surface = surface;
-	d->cr = cairo_create(surface);
-	d->layout = pango_cairo_create_layout(d->cr);
+	cairo_t *pdf_cr = cairo_create(surface);
+	d->layout = pango_cairo_create_layout(pdf_cr);
 	PangoContext *ctx = pango_layout_get_context(d->layout);
 	/* the same glyph positions whatever the locale or the screen */
 	pango_context_set_language(ctx, pango_language_from_string("en-gb"));
@@ -1063,11 +1067,23 @@ static int draw(pdf *d, cairo_surface_t *surface)
 	trends(d);
 	definitions(d);
 	quality(d);
-	cairo_show_page(d->cr);
+	cairo_destroy(d->cr);
+	/* every page: its content, then the frame with "Page x of y" */
+	d->pages = d->page;
+	d->cr = pdf_cr;
+	pango_cairo_update_layout(d->cr, d->layout);
+	for (int i = 0; i < d->pages; i++) {
+		cairo_set_source_surface(d->cr, d->recorded[i], 0, 0);
+		cairo_paint(d->cr);
+		d->page = i + 1;
+		frame(d);
+		cairo_show_page(d->cr);
+		cairo_surface_destroy(d->recorded[i]);
+	}
+	free(d->recorded);
 	pango_font_description_free(d->font);
 	g_object_unref(d->layout);
 	cairo_destroy(d->cr);
-	return d->page;
 }
 
 /* (render.h) */
@@ -1078,11 +1094,6 @@ int kpix_pack_render_pdf(const char *path, const kpix_pack_model *m, const kpix_
 	kpix_period_text(&p, d.period);
 	d.name = kpix_pack_period_name(m, m->period, d.name_buf);
 	kpix_period_end_words(&p, d.ends, sizeof d.ends);
-	/* first pass: count the pages */
-	cairo_surface_t *count = cairo_pdf_surface_create_for_stream(discard, NULL, PAGE_W, PAGE_H);
-	d.pages = 0;
-	int pages = draw(&d, count);
-	cairo_surface_destroy(count);
 	cairo_surface_t *s = cairo_pdf_surface_create(path, PAGE_W, PAGE_H);
 	char date[80];
 	iso_date(src->created >= 0 ? src->created : (int64_t)kpix_period_end(&p) * 86400, date);
@@ -1095,7 +1106,6 @@ int kpix_pack_render_pdf(const char *path, const kpix_pack_model *m, const kpix_
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
 	cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, date);
 	kpix_buf_free(&title);
-	d.pages = pages;
 	draw(&d, s);
 	cairo_surface_finish(s);
 	cairo_status_t st = cairo_surface_status(s);
