@@ -1044,8 +1044,12 @@ static void draw(pdf *d, cairo_surface_t *surface)
 {
 	d->surface = surface;
 	cairo_t *pdf_cr = cairo_create(surface);
-	d->layout = pango_cairo_create_layout(pdf_cr);
-	PangoContext *ctx = pango_layout_get_context(d->layout);
+	/* a font map of its own, freed at the end, rather than pango's
+	 * process-wide one, which would hold every font it has seen */
+	PangoFontMap *fm = pango_cairo_font_map_new();
+	PangoContext *ctx = pango_font_map_create_context(fm);
+	pango_cairo_update_context(pdf_cr, ctx);
+	d->layout = pango_layout_new(ctx);
 	/* the same glyph positions whatever the locale or the screen */
 	pango_context_set_language(ctx, pango_language_from_string("en-gb"));
 	/* a point of text is a point of the page (pango's default is 96 dpi) */
@@ -1083,6 +1087,8 @@ static void draw(pdf *d, cairo_surface_t *surface)
 	free(d->recorded);
 	pango_font_description_free(d->font);
 	g_object_unref(d->layout);
+	g_object_unref(ctx);
+	g_object_unref(fm);
 	cairo_destroy(d->cr);
 }
 
