@@ -21,6 +21,7 @@ usage: bench/run.sh [options]
   --workbook    then run bench/workbook.sh (the same workbook read by kpix,
                 openpyxl and xlsx2csv + kpix) with the same --rows, --runs,
                 --kpix, --timeout and --check, its table after this one
+  --pdf [ARGS]  instead, the PDF board report benchmark: bench/pdf.sh ARGS
   -h, --help    this text
 
 Environment: KPIX_SHARED (default: ../shared beside the repository),
@@ -56,6 +57,7 @@ while [ $# -gt 0 ]; do
 	--no-js) no_js=1; shift ;;
 	--check) check=1; shift ;;
 	--workbook) workbook=1; shift ;;
+	--pdf) shift; exec bash "$bench_dir/pdf.sh" "$@" ;;
 	-h | --help) usage; exit 0 ;;
 	*) usage >&2; die "unknown option '$1'" ;;
 	esac

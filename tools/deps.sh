@@ -12,9 +12,17 @@ set -euo pipefail
 # (headless) and checks what it shows.
 # libminizip-dev, libexpat1-dev: reading .xlsx workbooks (the zip archive and
 # its XML); Debian's libxlsxwriter already links the minizip library.
+# libcairo2-dev, libpango1.0-dev: kpix pack --pdf draws the board report
+# with cairo and lays out its text with pango (src/pack/render_pdf.c).
+# fonts-liberation2: the report's font, Liberation Sans (SIL Open Font
+# Licence), embedded in every PDF; a report made with another font file
+# differs in its bytes, so kpix verify needs the same one.
+# poppler-utils: tests/pdf/ reads the report with pdftotext, pdffonts and
+# pdfinfo, and bench/ renders pages with pdftoppm.
 packages=(build-essential cmake pkg-config libcsv-dev libxlsxwriter-dev libjansson-dev
           libcmocka-dev libpcre2-dev nettle-dev zlib1g-dev libminizip-dev libexpat1-dev python3
-          python3-openpyxl locales valgrind chromium)
+          python3-openpyxl locales valgrind chromium libcairo2-dev libpango1.0-dev
+          fonts-liberation2 poppler-utils)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -362,16 +362,18 @@ typedef struct {
 	const char *period;             /* the quarter the pack reports: "2025-26 Q2" */
 	int64_t created;                /* the workbook's date in seconds since 1970 (as
 	                                 * SOURCE_DATE_EPOCH gives it); -1: the period's end */
+	bool pdf;                       /* also the board report as a PDF (docs/packs.md) */
 } kpix_pack_options;
 
-#define KPIX_PACK_OPTIONS_VERSION 2
+#define KPIX_PACK_OPTIONS_VERSION 3
 #define KPIX_PACK_OPTIONS_INIT \
-	{KPIX_PACK_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, -1}
+	{KPIX_PACK_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, -1, false}
 
 /* Validates the history files as one table against schema and, when they
  * have no errors, writes the board pack that def describes for
  * opts->period into opts->out_dir: the workbook, a CSV of its summary
- * table and manifest.json, all of them or none (as kpix_export does).
+ * table, the PDF board report when opts->pdf is set, and manifest.json,
+ * all of them or none (as kpix_export does).
  * schema is usually the one the definition names
  * (kpix_packdef_load_schema). The call binds def to schema (each
  * indicator and field it names is found in the schema): def may be given

@@ -13,6 +13,7 @@ static const cli_option options[] = {
 	{"pack", 'k', "ID|FILE", "the pack definition: a shipped id (schemas/packs/ID.json) or a JSON file"},
 	{"period", 'P', "PERIOD", "the quarter the pack reports, such as \"2025-26 Q2\""},
 	CLI_OPTION_OUT,
+	{"pdf", 0, NULL, "also write the board report as a PDF into DIR"},
 	CLI_OPTION_MAX_ERRORS,
 	CLI_OPTION_ENCODING,
 	CLI_OPTION_SHEET,
@@ -35,6 +36,7 @@ static int run(const cli_args *a)
 	kpix_pack_options opts = KPIX_PACK_OPTIONS_INIT;
 	opts.out_dir = out_dir;
 	opts.period = cli_value(&cmd_pack, a, "period");
+	opts.pdf = cli_value(&cmd_pack, a, "pdf") != NULL;
 	if (cli_validate_options(&cmd_pack, a, &opts.validate) != 0 ||
 	    cli_source_date_epoch(&opts.created) != 0)
 		goto done;
@@ -56,13 +58,14 @@ done:
 const cli_command cmd_pack = {
 	"pack",
 	"write the quarterly Operational Board pack from a KPI history",
-	"HISTORY.csv... --pack ID|FILE --period PERIOD --out DIR [--max-errors N]\n"
+	"HISTORY.csv... --pack ID|FILE --period PERIOD --out DIR [--pdf] [--max-errors N]\n"
 	"                   [--encoding auto|utf-8|windows-1252] [--sheet NAME] [--header-row N] [-q]",
 	"Reads every period of the history (one file or several), checks it exactly as\n"
 	"'kpix export' does against the schema the pack definition names, and writes\n"
 	"the board pack for PERIOD into DIR: a workbook (cover, summary with RAG and\n"
 	"direction of travel, exceptions, trends with charts, breakdowns, definitions,\n"
-	"data quality), a CSV of the summary table, and manifest.json recording every\n"
+	"data quality), a CSV of the summary table, with --pdf the board report as a\n"
+	"PDF (page 1 in words, fonts embedded, A4), and manifest.json recording every\n"
 	"file read and written with its SHA-256. When the history has errors they are\n"
 	"listed and nothing is written. Files are written whole or not at all, and\n"
 	"never over an input.\n"

@@ -187,6 +187,8 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 	f->target = slot_num(role(m, slots, KPIX_PF_TARGET));
 	f->commentary = dup_text(role(m, slots, KPIX_PF_COMMENTARY));
 	f->action = dup_text(role(m, slots, KPIX_PF_ACTION));
+	f->action_owner = dup_text(role(m, slots, KPIX_PF_ACTION_OWNER));
+	f->action_due = slot_num(role(m, slots, KPIX_PF_ACTION_DUE));
 	if (p < m->first_period)
 		m->first_period = p;
 	m->rows_used++;
@@ -260,16 +262,16 @@ static void trend(const kpix_pack_model *m, kpix_pack_series *se)
 	}
 }
 
-/* The sentence kpix drafts for line l, which has no commentary. */
-static char *draft(const kpix_pack_model *m, const kpix_pack_line *l)
+/* Whether line l's figure met its target in any period of the history
+ * before the pack's; *any says whether there was such a period with a
+ * figure and a target. */
+static bool met_before(const kpix_pack_model *m, const kpix_pack_line *l, bool *any)
 {
-	const kpix_pack_series *se = l->series;
-	const kpix_pack_indicator *pi = se->pi;
-	const kpix_indicator *ind = pi->ind;
-	/* was the target met in any earlier period of the history? */
 	static const kpix_rag_rule met = {KPIX_RAG_TOLERANCE, 0, false};
-	kpix_draft_facts facts = {pi->polarity, ind->decimals, ind->unit, l->rag, l->now, l->prev,
-	                          l->target, NULL, false, false, NULL};
+	const kpix_pack_series *se = l->series;
+	const kpix_indicator *ind = se->pi->ind;
+	bool was = false;
+	*any = false;
 	for (size_t i = 0; i < se->nfigures; i++) {
 		const kpix_pack_figure *e = &se->figures[i];
 		if (e->breakdown != l->breakdown || e->period >= m->period || !e->value.has)
@@ -277,10 +279,22 @@ static char *draft(const kpix_pack_model *m, const kpix_pack_line *l)
 		kpix_opt t = target_for(se, l->breakdown, e->period);
 		if (!t.has)
 			continue;
-		facts.any_before = true;
-		facts.met_before |= kpix_rag_rate(&met, pi->polarity, ind->decimals, true, e->value, t,
-		                                  KPIX_NONE) == KPIX_RAG_GREEN;
+		*any = true;
+		was |= kpix_rag_rate(&met, se->pi->polarity, ind->decimals, true, e->value, t,
+		                     KPIX_NONE) == KPIX_RAG_GREEN;
 	}
+	return was;
+}
+
+/* The sentence kpix drafts for line l, which has no commentary. */
+static char *draft(const kpix_pack_model *m, const kpix_pack_line *l)
+{
+	const kpix_pack_series *se = l->series;
+	const kpix_pack_indicator *pi = se->pi;
+	const kpix_indicator *ind = pi->ind;
+	kpix_draft_facts facts = {pi->polarity, ind->decimals, ind->unit, l->rag, l->now, l->prev,
+	                          l->target, NULL, false, false, NULL};
+	facts.met_before = met_before(m, l, &facts.any_before);
 	kpix_buf words = KPIX_BUF_INIT, b = KPIX_BUF_INIT;
 	kpix_pack_due_words(ind, &words);
 	facts.due_words = words.len ? words.data : NULL;
@@ -315,8 +329,19 @@ static void judge(const kpix_pack_model *m, kpix_pack_line *l, const kpix_pack_s
 	const kpix_pack_figure *f = find(se, bd, cur);
 	l->commentary = f ? f->commentary : NULL;
 	l->action = f ? f->action : NULL;
-	if (!l->commentary)
+	l->action_owner = f ? f->action_owner : NULL;
+	l->action_due = f ? f->action_due : KPIX_NONE;
+	/* a missing figure is said by its status; a sentence would only repeat it */
+	if (!l->commentary && l->rag != KPIX_RAG_NO_DATA)
 		l->drafted = draft(m, l);
+	if (l->rag == KPIX_RAG_RED) {
+		kpix_period q = kpix_period_of_index(cur);
+		l->flags = (l->action ? 0 : KPIX_PACK_FLAG_NO_ACTION) |
+		           (l->action_owner ? 0 : KPIX_PACK_FLAG_NO_OWNER) |
+		           (l->action_due.has && l->action_due.v < kpix_period_end(&q)
+		                    ? KPIX_PACK_FLAG_OVERDUE
+		                    : 0);
+	}
 }
 
 /* The breakdown lines of a series, in order: the definition's tables (a
@@ -372,14 +397,21 @@ void kpix_pack_model_judge(kpix_pack_model *m)
 		nlines += 1 + se->nlines;
 	}
 	m->exceptions = kpix_xcalloc(nlines + 1, sizeof(kpix_pack_line *));
+	memcpy(m->headline_counts, m->rag_counts, sizeof(m->rag_counts));
 	for (size_t i = 0; i < m->nseries; i++) {
 		const kpix_pack_series *se = &m->series[i];
 		if (is_exception(&se->whole))
 			m->exceptions[m->nexceptions++] = &se->whole;
 		for (size_t k = 0; k < se->nlines; k++)
-			if (is_exception(&se->lines[k]))
+			if (is_exception(&se->lines[k])) {
 				m->exceptions[m->nexceptions++] = &se->lines[k];
+				m->headline_counts[se->lines[k].rag]++;
+				m->breakdown_exceptions++;
+			}
 	}
+	for (size_t i = 0; i < m->nexceptions; i++)
+		m->nflagged += m->exceptions[i]->flags != 0;
+	kpix_pack_headlines(m);
 }
 
 /* (model.h) */
@@ -407,6 +439,7 @@ static void series_free(kpix_pack_series *se)
 	for (size_t k = 0; k < se->nfigures; k++) {
 		free(se->figures[k].commentary);
 		free(se->figures[k].action);
+		free(se->figures[k].action_owner);
 	}
 	kpix_strings_free(se->breakdowns, se->nbreakdowns);
 	for (size_t k = 0; k < se->nlines; k++)
@@ -426,6 +459,10 @@ void kpix_pack_model_free(kpix_pack_model *m)
 	for (size_t i = 0; i < m->nseries; i++)
 		series_free(&m->series[i]);
 	kpix_buf_free(&m->text);
+	for (size_t i = 0; i < m->nheadlines; i++)
+		free(m->headlines[i].text);
+	free(m->headlines);
+	free(m->counts_sentence);
 	free(m->series);
 	free(m->exceptions);
 	free(m->series_of_ind);

@@ -33,7 +33,8 @@ typedef struct {
 	int period;
 	size_t breakdown;      /* index into the series' breakdowns; 0 is the whole */
 	kpix_opt value, target;
-	char *commentary, *action;
+	char *commentary, *action, *action_owner;
+	kpix_opt action_due;   /* days since 1970 */
 } kpix_pack_figure;
 
 typedef struct kpix_pack_series kpix_pack_series;
@@ -49,8 +50,36 @@ typedef struct {
 	kpix_rag rag;
 	kpix_dot vs_prev, vs_year;
 	const char *commentary, *action; /* the row's own, or NULL */
-	char *drafted;         /* kpix's sentence when there is no commentary, else NULL */
+	const char *action_owner; /* the row's own, or NULL */
+	kpix_opt action_due;   /* when it is to be back on target: days since 1970 */
+	char *drafted;         /* kpix's sentence when there is no commentary and there is
+	                        * a figure or the line is not due, else NULL */
+	unsigned flags;        /* of a red line: KPIX_PACK_FLAG_* the board should see */
 } kpix_pack_line;
+
+/* What a red line lacks, as kpix_pack_line.flags: no corrective action, no
+ * owner for it, or a date to be back on target that is already past at the
+ * end of the pack's period. */
+#define KPIX_PACK_FLAG_NO_ACTION 1u
+#define KPIX_PACK_FLAG_NO_OWNER 2u
+#define KPIX_PACK_FLAG_OVERDUE 4u
+
+/* The flags of a line in words ("no owner; date passed"), appended to b;
+ * nothing when there are none. */
+void kpix_pack_flag_words(unsigned flags, kpix_buf *b);
+
+/* What a headline sentence says, in the order page 1 gives them. */
+typedef enum {
+	KPIX_HEADLINE_IMPROVED,  /* a figure that got better */
+	KPIX_HEADLINE_FELL,      /* a figure that got worse */
+	KPIX_HEADLINE_OFF_TARGET /* red or amber without having fallen */
+} kpix_headline_kind;
+
+typedef struct {
+	kpix_headline_kind kind;
+	kpix_rag rag;          /* the worst status the sentence reports */
+	char *text;
+} kpix_pack_headline;
 
 /* A table of breakdown lines: lines[0..n) of the series, under title (NULL
  * when the definition names no tables: one table of every breakdown). */
@@ -98,6 +127,14 @@ typedef struct {
 	size_t rag_counts[KPIX_RAG_N]; /* of the series' whole lines */
 	const kpix_pack_line **exceptions; /* every red and amber line, in the pack's order */
 	size_t nexceptions;
+	/* page 1: the whole lines' counts with every red and amber breakdown
+	 * line added, and how many of those were added */
+	size_t headline_counts[KPIX_RAG_N];
+	size_t breakdown_exceptions;
+	kpix_pack_headline *headlines; /* what improved, what fell, what is off target */
+	size_t nheadlines;
+	char *counts_sentence;   /* "1 indicator: 1 green. Its breakdowns add 1 red and 1 amber." */
+	size_t nflagged;         /* red lines with a flag */
 	/* private to model.c */
 	size_t *series_of_ind; /* catalogue index -> series index + 1 (0: not shown) */
 	kpix_validator *v;
@@ -123,6 +160,10 @@ bool kpix_pack_model_has_period(const kpix_pack_model *m);
 
 /* Judges every line, trend and exception, once all rows are read. */
 void kpix_pack_model_judge(kpix_pack_model *m);
+
+/* Writes m's headlines and counts sentence (headline.c); called by
+ * kpix_pack_model_judge once every line is judged. */
+void kpix_pack_headlines(kpix_pack_model *m);
 
 /* What to call period p: its name in the definition ("October 2017") or
  * its text ("2025-26 Q2"), which is written into buf. Lives in buf or in

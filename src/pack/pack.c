@@ -79,7 +79,8 @@ static void record(packer *r)
 	for (size_t i = 0; i < m->noutputs; i++) {
 		size_t n = strlen(m->outputs[i].name);
 		bool csv = n > 4 && strcmp(m->outputs[i].name + n - 4, ".csv") == 0;
-		m->outputs[i].format = kpix_xstrdup(csv ? "csv" : "xlsx");
+		bool pdf = n > 4 && strcmp(m->outputs[i].name + n - 4, ".pdf") == 0;
+		m->outputs[i].format = kpix_xstrdup(csv ? "csv" : pdf ? "pdf" : "xlsx");
 	}
 	m->rows_read = r->model->rows_read;
 	m->rows_shown = r->model->rows_used;
@@ -139,18 +140,18 @@ static int write_outputs(packer *r, size_t nfiles)
 	const char *tmp[2] = {NULL, NULL}, *shown[2] = {NULL, NULL};
 	FILE *csv = NULL;
 	kpix_xlsx *wb = NULL;
+	const char **in = NULL;
 	if ((rc = hash_inputs(r)) || (rc = kpix_job_begin(r->job, names[0], &tmp[0], &shown[0])) ||
 	    (rc = kpix_xlsx_open(&wb, tmp[0], shown[0])))
 		goto done;
 	/* the files' names as the manifest records them */
 	const kpix_manifest *m = kpix_job_manifest(r->job);
-	const char **in = kpix_xcalloc(nfiles + 3, sizeof(char *));
+	in = kpix_xcalloc(nfiles + 3, sizeof(char *));
 	for (size_t i = 0; i < nfiles + 2; i++)
 		in[i] = i < nfiles ? m->inputs[i].name : i == nfiles ? m->schema.name : m->pack.name;
 	const kpix_pack_sources src = {in, nfiles, (const char *const *)r->file_hash,
 	                               r->fingerprint, kpix_validator_finish(r->v), r->opts.created};
 	kpix_pack_render_xlsx(wb, r->model, &src);
-	free(in);
 	rc = kpix_xlsx_close(wb);
 	wb = NULL;
 	if (rc || (rc = kpix_job_begin(r->job, names[1], &tmp[1], &shown[1])))
@@ -171,9 +172,20 @@ static int write_outputs(packer *r, size_t nfiles)
 		               strerror(e));
 		goto done;
 	}
+	if (r->opts.pdf) {
+		char *name = output_name(r, ".pdf");
+		const char *ptmp = NULL, *pshown = NULL;
+		rc = kpix_job_begin(r->job, name, &ptmp, &pshown);
+		if (!rc)
+			rc = kpix_pack_render_pdf(ptmp, r->model, &src);
+		free(name);
+		if (rc)
+			goto done;
+	}
 	record(r);
 	rc = kpix_job_commit(r->job);
 done:
+	free(in);
 	kpix_xlsx_discard(wb);
 	free(names[0]);
 	free(names[1]);

@@ -7,9 +7,9 @@
 #define FORMAT_MARKER "pack/1"
 #define MAX_PERIODS 40
 
-static const char *const field_roles[KPIX_PF_N] = {"organisation", "period",     "breakdown",
-                                                   "value",        "target",     "commentary",
-                                                   "action"};
+static const char *const field_roles[KPIX_PF_N] = {
+	"organisation", "period", "breakdown", "value", "target", "commentary", "action",
+	"action_owner", "action_due"};
 
 char *kpix_packdef_find(const char *id, const char *search_path)
 {
@@ -324,7 +324,8 @@ int kpix_packdef_bind(kpix_packdef *p, const kpix_schema *s)
 			char *fp = at("fields", k);
 			if (r == KPIX_PF_N)
 				rc = kpix_json_fail(doc, fp, "unknown role '%s'; expected organisation, period, "
-				                          "breakdown, value, target, commentary or action",
+				                          "breakdown, value, target, commentary, action, action_owner or "
+				                          "action_due",
 				                  k);
 			else if (!kpix_json_is_string(v) && !kpix_json_is_null(v))
 				rc = kpix_json_fail(doc, fp, "expected the name of a field of %s, or null for "
@@ -349,6 +350,12 @@ int kpix_packdef_bind(kpix_packdef *p, const kpix_schema *s)
 			return rc;
 		}
 	}
+	long due = p->fields[KPIX_PF_ACTION_DUE];
+	if (due >= 0 && s->fields[due].type != KPIX_T_DATE)
+		return kpix_json_fail(doc, fields ? "fields" : "schema",
+		                    "the field '%s' of %s holds the date an action is due, so it must "
+		                    "be of type date, not %s",
+		                    s->fields[due].name, s->id, kpix_type_name(s->fields[due].type));
 	if (p->fields[KPIX_PF_PERIOD] < 0 || p->fields[KPIX_PF_VALUE] < 0)
 		return kpix_json_fail(doc, fields ? "fields" : "schema",
 		                    "the pack needs the fields that hold the period and the value; the "

@@ -24,6 +24,8 @@ typedef enum {
 	KPIX_PF_TARGET,
 	KPIX_PF_COMMENTARY,
 	KPIX_PF_ACTION,
+	KPIX_PF_ACTION_OWNER, /* who answers for the action */
+	KPIX_PF_ACTION_DUE,   /* a date field: when the figure is to be back on target */
 	KPIX_PF_N
 } kpix_pack_field;
 

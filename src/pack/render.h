@@ -32,6 +32,14 @@ typedef struct {
  * kept by wb and returned by kpix_xlsx_close. */
 void kpix_pack_render_xlsx(kpix_xlsx *wb, const kpix_pack_model *m, const kpix_pack_sources *src);
 
+/* Writes the board report, a PDF (A4, fonts embedded), to path from the
+ * judged model m: page 1 in words (the model's headlines and exceptions),
+ * the summary table, exceptions, breakdowns with their charts, trends as
+ * small multiples, definitions, data quality and the fingerprint. The same
+ * model, sources and installed cairo, pango and fonts give the same bytes.
+ * Returns 0, or KPIX_EIO when the file cannot be written. */
+int kpix_pack_render_pdf(const char *path, const kpix_pack_model *m, const kpix_pack_sources *src);
+
 /* Appends the summary table of the judged model m to out as CSV (RFC 4180,
  * CRLF): a header and one line per indicator. */
 void kpix_pack_render_csv(kpix_buf *out, const kpix_pack_model *m);

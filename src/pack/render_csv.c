@@ -56,7 +56,7 @@ void kpix_pack_render_csv(kpix_buf *out, const kpix_pack_model *m)
 		text(out, dot_codes[l->vs_prev], false);
 		text(out, dot_codes[l->vs_year], false);
 		text(out, l->commentary ? l->commentary : l->drafted, false);
-		text(out, l->commentary ? "no" : "yes", false);
+		text(out, l->commentary || !l->drafted ? "no" : "yes", false);
 		text(out, l->action, false);
 		text(out, se->pi->rag_note, false);
 		kpix_buf_adds(out, "\r\n");

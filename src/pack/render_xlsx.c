@@ -326,7 +326,9 @@ static const char *commentary_of(const kpix_pack_line *l, kpix_buf *b)
 	kpix_buf_clear(b);
 	if (l->commentary)
 		return l->commentary;
-	kpix_buf_printf(b, "%s%s", words.drafted, l->drafted ? l->drafted : "");
+	if (!l->drafted) /* no figure: the status says so (issue 16) */
+		return "";
+	kpix_buf_printf(b, "%s%s", words.drafted, l->drafted);
 	return b->data;
 }
 

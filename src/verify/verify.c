@@ -552,6 +552,8 @@ static int rerun_pack(kpix_verify_result *r, const char **files, const kpix_veri
 	po.validate.header_row = m->header_row;
 	po.period = m->period;
 	po.created = m->created;
+	for (size_t i = 0; i < m->noutputs; i++) /* a pack made with --pdf */
+		po.pdf |= m->outputs[i].format && strcmp(m->outputs[i].format, "pdf") == 0;
 	kpix_result *pr = NULL;
 	kpix_packdef *def = NULL;
 	kpix_schema *schema = NULL;

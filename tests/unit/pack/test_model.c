@@ -80,7 +80,7 @@ static const char *history_of(fx *f, const char *header, const char *rows)
 static const char *history(fx *f, const char *rows)
 {
 	return history_of(f, "organisation,period,indicator,breakdown,numerator,denominator,value,"
-	                     "target,commentary,action\n",
+	                     "target,commentary,action,action_owner,action_due\n",
 	                  rows);
 }
 
@@ -271,8 +271,8 @@ static void a_quarter_the_indicator_is_not_due_in_is_not_due(void **state)
 	fx *f = *state;
 	/* OKPI1 is due in Q3 and Q4 only: a Q1 figure is shown, but nothing is
 	 * missing when there is none */
-	build(f, history(f, "oneSource,2017-18 Q3,OKPI1,,,,82%,80%,,\n"
-	                    "oneSource,2018-19 Q1,OKPI1,Havering,,,90%,,,\n"),
+	build(f, history(f, "oneSource,2017-18 Q3,OKPI1,,,,82%,80%,,,,\n"
+	                    "oneSource,2018-19 Q1,OKPI1,Havering,,,90%,,,,,\n"),
 	      "2018-19 Q1");
 	const kpix_pack_line *l = &f->m->series[0].whole;
 	assert_false(l->due);
@@ -288,8 +288,8 @@ static void a_quarter_the_indicator_is_not_due_in_is_not_due(void **state)
 static void rows_of_other_organisations_are_counted_and_left_out(void **state)
 {
 	fx *f = *state;
-	build(f, history(f, "oneSource,2017-18 Q3,OKPI1,,,,82%,80%,,\n"
-	                    "Havering,2017-18 Q3,OKPI1,,,,50%,80%,,\n"),
+	build(f, history(f, "oneSource,2017-18 Q3,OKPI1,,,,82%,80%,,,,\n"
+	                    "Havering,2017-18 Q3,OKPI1,,,,50%,80%,,,,\n"),
 	      "2017-18 Q3");
 	assert_int_equal(f->m->rows_other_org, 1);
 	assert_int_equal(f->m->rows_used, 1);
@@ -328,10 +328,123 @@ static void a_second_figure_for_the_same_line_is_an_error(void **state)
 	assert_string_equal(only_error(f), "pack-duplicate");
 }
 
+/* Issue 16: page 1 of the board report, in the committee's words. The
+ * headline sentences say what improved, what fell and what is off target,
+ * breakdowns included; no sentence is drafted for a figure not given. */
+static const char *headline_with(const fx *f, const char *part)
+{
+	for (size_t i = 0; i < f->m->nheadlines; i++)
+		if (strstr(f->m->headlines[i].text, part))
+			return f->m->headlines[i].text;
+	for (size_t i = 0; i < f->m->nheadlines; i++)
+		print_message("headline: %s\n", f->m->headlines[i].text);
+	fail_msg("no headline says '%s'", part);
+	return NULL;
+}
+
+static void onesource__page_one_tells_the_committee_story(void **state)
+{
+	fx *f = *state;
+	build(f, ONESOURCE_HISTORY, "2017-18 Q3");
+	assert_int_equal(f->m->nheadlines, 4);
+	assert_string_equal(f->m->headlines[0].text,
+	                    "Customer satisfaction with oneSource services: 82% against the 80% "
+	                    "target, above it for the first time; up from 75% in March 2017 and 72% "
+	                    "in October 2016. Green.");
+	assert_int_equal(f->m->headlines[0].kind, KPIX_HEADLINE_IMPROVED);
+	assert_string_equal(f->m->headlines[1].text,
+	                    "Havering and Newham are above target and improving: Havering from 82% "
+	                    "to 89%, Newham from 65% to 81% (Customer satisfaction with oneSource "
+	                    "services, by customer).");
+	/* Bexley's fall is said on page 1, as red */
+	assert_string_equal(f->m->headlines[2].text,
+	                    "Bexley fell from 89% to 55% and is red, 25 points below the 80% target "
+	                    "(Customer satisfaction with oneSource services, by customer).");
+	assert_int_equal(f->m->headlines[2].kind, KPIX_HEADLINE_FELL);
+	assert_int_equal(f->m->headlines[2].rag, KPIX_RAG_RED);
+	assert_non_null(headline_with(f, "oneSource fell from 83% to 78% and is amber, 2 points "
+	                                 "below the 80% target"));
+}
+
+static void onesource__counts_include_the_breakdown_exceptions(void **state)
+{
+	fx *f = *state;
+	build(f, ONESOURCE_HISTORY, "2017-18 Q3");
+	assert_int_equal(f->m->rag_counts[KPIX_RAG_RED], 0);
+	assert_int_equal(f->m->headline_counts[KPIX_RAG_GREEN], 1);
+	assert_int_equal(f->m->headline_counts[KPIX_RAG_RED], 1);
+	assert_int_equal(f->m->headline_counts[KPIX_RAG_AMBER], 1);
+	assert_int_equal(f->m->breakdown_exceptions, 2);
+	assert_string_equal(f->m->counts_sentence,
+	                    "1 indicator: 1 green. Breakdowns add 1 red and 1 amber.");
+}
+
+static void onesource__no_sentence_is_drafted_for_no_data(void **state)
+{
+	fx *f = *state;
+	build(f, ONESOURCE_HISTORY, "2017-18 Q3");
+	const kpix_pack_line *l = breakdown(f, "Printing Services");
+	assert_int_equal(l->rag, KPIX_RAG_NO_DATA);
+	assert_null(l->drafted);
+	assert_null(l->commentary);
+	for (size_t i = 0; i < f->m->nheadlines; i++)
+		assert_null(strstr(f->m->headlines[i].text, "Printing"));
+}
+
+static void onesource__bexley_has_an_owner_and_a_date_and_no_flag(void **state)
+{
+	fx *f = *state;
+	build(f, ONESOURCE_HISTORY, "2017-18 Q3");
+	const kpix_pack_line *l = breakdown(f, "Bexley");
+	assert_string_equal(l->action_owner, "Head of Business Improvement");
+	assert_true(l->action_due.has);
+	kpix_period q;
+	assert_int_equal(kpix_period_parse(&q, "2017-18 Q4", 10, KPIX_PERIOD_QUARTER), 0);
+	assert_true(l->action_due.v == kpix_period_end(&q)); /* 31 March 2018 */
+	assert_int_equal(l->flags, 0);
+	assert_int_equal(f->m->nflagged, 0);
+}
+
+/* A red with no action, no owner, or a date already past is flagged;
+ * amber is not. */
+static void a_red_without_action_or_owner_or_with_a_date_past_is_flagged(void **state)
+{
+	fx *f = *state;
+	build(f, history(f, "oneSource,2016-17 Q4,OKPI1,,,,75%,80%,,,,\n"
+	                    "oneSource,2017-18 Q3,OKPI1,,,,82%,80%,,,,\n"
+	                    "oneSource,2017-18 Q3,OKPI1,Havering,,,50%,,,,,\n"
+	                    "oneSource,2017-18 Q3,OKPI1,Newham,,,50%,,,Call every team.,,\n"
+	                    "oneSource,2017-18 Q3,OKPI1,Bexley,,,50%,,,Call every team.,Head,"
+	                    "2017-11-30\n"
+	                    "oneSource,2017-18 Q3,OKPI1,oneSource,,,78%,,,,,\n"),
+	      "2017-18 Q3");
+	assert_int_equal(kpix_report_errors(f->rep), 0);
+	assert_int_equal(breakdown(f, "Havering")->flags,
+	                 KPIX_PACK_FLAG_NO_ACTION | KPIX_PACK_FLAG_NO_OWNER);
+	assert_int_equal(breakdown(f, "Newham")->flags, KPIX_PACK_FLAG_NO_OWNER);
+	assert_int_equal(breakdown(f, "Bexley")->flags, KPIX_PACK_FLAG_OVERDUE);
+	assert_int_equal(breakdown(f, "oneSource")->rag, KPIX_RAG_AMBER);
+	assert_int_equal(breakdown(f, "oneSource")->flags, 0);
+	assert_int_equal(f->m->nflagged, 3);
+	kpix_buf b = KPIX_BUF_INIT;
+	kpix_pack_flag_words(breakdown(f, "Havering")->flags, &b);
+	assert_string_equal(b.data, "no corrective action recorded; no owner");
+	kpix_buf_free(&b);
+	/* three reds and an amber, none of which fell (no earlier figure) */
+	assert_string_equal(f->m->counts_sentence,
+	                    "1 indicator: 1 green. Breakdowns add 3 red and 1 amber.");
+	assert_non_null(headline_with(f, "Havering is red at 50%, 30 points below the 80% target"));
+}
+
 int main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 	const struct CMUnitTest tests[] = {
+	    T(onesource__page_one_tells_the_committee_story),
+	    T(onesource__counts_include_the_breakdown_exceptions),
+	    T(onesource__no_sentence_is_drafted_for_no_data),
+	    T(onesource__bexley_has_an_owner_and_a_date_and_no_flag),
+	    T(a_red_without_action_or_owner_or_with_a_date_past_is_flagged),
 	    T(onesource__october_2017_overall_is_green_above_target_for_the_first_time),
 	    T(onesource__bexley_is_red_with_its_commentary_and_action),
 	    T(onesource__havering_and_newham_green_and_improving_onesource_amber),
