@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 HEADER = ("Table | Column Heading | Data Field Name | Survey_Datapoint | Survey_QuestionReference | "
           "Survey Question | Survey_Section | Source")
 WORDS = {"and", "or", "not", "in", "is", "null", "true", "false", "prev",
-         "abs", "round", "ceil", "floor", "min", "max", "len", "isnull", "coalesce", "if", "text"}
+         "abs", "round", "ceil", "floor", "sqrt", "min", "max", "len", "isnull", "coalesce", "if", "text"}
 
 
 class SpecError(Exception):
