@@ -595,7 +595,7 @@ def contexts(kind, spec, codes, indicators):
         yoy = spec["yearOnYear"]
         for code in codes:
             ind = by_code[code]
-            if ("calculate" in ind and ind.get("unit") in yoy["units"] and ind.get("decimals") == 1
+            if ("calculate" in ind and "polarity" in ind and ind.get("unit") in yoy["units"] and ind.get("decimals") == 1
                     and not code.startswith("Unweighted_")):
                 out.append({"X": code, "CODE": codeify(code), "points": yoy["points"]})
         return out
