@@ -483,16 +483,18 @@ static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsh
 	}
 	if ((rc = kpix_json_get_str(ld->doc, path, j, "where", &sh->where_src, false)))
 		return rc;
-	if (sh->where_src && sh->rows != KPIX_XROWS_CATALOGUE) {
+	if (sh->where_src && sh->rows == KPIX_XROWS_DATA) {
 		char *at = member(path, "where");
 		rc = kpix_json_fail(ld->doc, at, "\"where\" chooses among the rows of a table with "
-		                          "\"rows\": \"catalogue\"; this table's rows are %s",
-		                    sh->rows == KPIX_XROWS_DATA ? "the data's" : "one row of figures");
+		                          "\"rows\": \"catalogue\", or whether a table of \"rows\": "
+		                          "\"figures\" has its row; this table's rows are the data's");
 		free(at);
 		return rc;
 	}
-	if (sh->where_src &&
-	    (rc = compile_in(ld, path, "where", sh->where_src, NULL, false, &sh->where)))
+	/* a table of figures: whether the return has its row, from the figures */
+	bool of_figures = sh->rows == KPIX_XROWS_FIGURES;
+	if (sh->where_src && (rc = compile_in(ld, path, "where", sh->where_src,
+	                                      of_figures ? fixed : NULL, of_figures, &sh->where)))
 		return rc;
 	return load_columns(ld, path, j, "columns", &sh->columns, &sh->ncolumns, true,
 	                    sh->rows == KPIX_XROWS_FIGURES, fixed);

@@ -682,6 +682,18 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 
 /* ------------------------------------------------------------- finish */
 
+/* Whether a table of figures has its row: its "where" is true (a table the
+ * return does not cover is written with its headings only, as the
+ * regulator's dataset has no row for a landlord it does not cover). */
+static bool has_row(exporter *r, const kpix_xsheet *sh)
+{
+	kpix_val keep;
+	if (!sh->where)
+		return true;
+	eval_value(sh->where, r->slots, &keep);
+	return keep.kind == KPIX_VAL_BOOL && keep.b;
+}
+
 /* The one row of each sheet made of the return's figures, written once
  * every row has been read and checked. */
 static void figures_rows(exporter *r)
@@ -693,14 +705,14 @@ static void figures_rows(exporter *r)
 	       r->s->scope.nfig * sizeof(kpix_val));
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
-		if (o->csv && o->x->sheets[0].rows == KPIX_XROWS_FIGURES) {
+		if (o->csv && o->x->sheets[0].rows == KPIX_XROWS_FIGURES && has_row(r, &o->x->sheets[0])) {
 			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, false);
 			o->rows = 1;
 		}
 		/* a workbook's or a page's rows are its data rows, or 1 when it has
 		 * only figures */
 		for (size_t s = 0; !o->csv && s < o->x->nsheets; s++)
-			if (o->x->sheets[s].rows == KPIX_XROWS_FIGURES) {
+			if (o->x->sheets[s].rows == KPIX_XROWS_FIGURES && has_row(r, &o->x->sheets[s])) {
 				table_row(r, o, s);
 				o->rows += o->rows == 0;
 			}

@@ -26,8 +26,11 @@ kpix, with Python's decimal module:
   tables and TSM25_Management_Info (and Validation), Table_Coverage's Yes/No
   per table, each table's headings on row 3 exactly the regulator's data
   dictionary's for that table (tools/rsh-tsm/tsm-2024-25-data-dictionary.txt,
-  whitespace normalised), and under each heading that names a data point the
-  value the data points CSV gives it (empty when it gives none);
+  whitespace normalised), and, in each table Table_Coverage says Yes to, one
+  row for the landlord with under each heading that names a data point the
+  value the data points CSV gives it (empty when it gives none); a table it
+  says No to has its headings and no row, as the regulator's dataset has no
+  row for a landlord in a table that does not cover it;
 - the council's Validation sheets list the one warning, TP09 moving more than
   10 points from last year; no cell holds a formula.
 
@@ -254,11 +257,14 @@ def check_case(c, kpix, case, schema, dictionary, tmp):
          ["Landlord name", "Landlord code", "Landlord type"] + TABLES)
     c.eq("Table_Coverage: the landlord and Yes/No per table", [ws.cell(4, col).value for col in range(1, 8)],
          [p["provider_name"], p["provider_code"], p["provider_type"]] + case["coverage"])
-    for table in TABLES:
+    for table, covered in zip(TABLES, case["coverage"]):
         ws = wb[table]
         c.where = "%s regulator layout, %s: " % (case["name"], table)
         heads = [ws.cell(3, col).value for col in range(1, ws.max_column + 1)]
         c.eq("headings on row 3 are the dictionary's", heads, [h for h, f in dictionary[table]])
+        if covered != "Yes":
+            c.eq("no row for the landlord in a table that does not cover it", ws.max_row, 3)
+            continue
         c.eq("one row for the landlord", ws.max_row, 4)
         c.eq("the landlord", [ws.cell(4, col).value for col in (1, 2, 3)],
              [p["provider_name"], p["provider_code"], p["provider_type"]])

@@ -178,6 +178,7 @@ def regulator_layout(spec, codes):
                 decimals[code] = item["decimals"]
     sheets = [{"name": lay["coverage"]["name"], "title": lay["coverage"]["title"], "rows": "figures",
                "columns": lay["coverage"]["columns"]}]
+
     for table, columns in tables.items():
         sheet = lay["sheets"][table]
         system = {c["heading"]: c for c in lay["systemColumns"]}
@@ -202,7 +203,12 @@ def regulator_layout(spec, codes):
                 if parts[0] in decimals:
                     col["decimals"] = decimals[parts[0]]
             out.append(col)
-        sheets.append({"name": sheet["name"], "title": sheet["title"], "rows": "figures", "columns": out})
+        entry = {"name": sheet["name"], "title": sheet["title"], "rows": "figures", "columns": out}
+        if "where" in sheet:
+            # a table the return does not cover has no row, as the regulator's has none for
+            # such a landlord (Table_Coverage says No)
+            entry["where"] = sheet["where"]
+        sheets.append(entry)
     return {"name": lay["name"], "title": lay["title"], "format": "xlsx", "file": lay["file"],
             "properties": lay.get("properties", {}), "sheets": sheets}
 
