@@ -297,11 +297,13 @@ typedef struct {
 	                                 * SOURCE_DATE_EPOCH gives it); -1: from the data */
 	const char *previous;           /* last period's file, for the rules on the
 	                                 * figures (kpix_validator_add_previous); or NULL */
+	const char *sector;             /* a regulator's published dataset, the schema's
+	                                 * "sector" reads (sector.<stat>); or NULL */
 } kpix_export_options;
 
 #define KPIX_EXPORT_OPTIONS_VERSION 1
 #define KPIX_EXPORT_OPTIONS_INIT \
-	{KPIX_EXPORT_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, 0, NULL, 0, -1, NULL}
+	{KPIX_EXPORT_OPTIONS_VERSION, KPIX_VALIDATE_OPTIONS_INIT, NULL, NULL, 0, NULL, 0, -1, NULL, NULL}
 
 /* What kpix_export or kpix_pack did: its validation report and the files it
  * wrote. */
@@ -405,7 +407,8 @@ typedef enum {
 	KPIX_VERIFY_INPUT,
 	KPIX_VERIFY_OUTPUT,
 	KPIX_VERIFY_PREVIOUS,    /* last period's file, read for comparisons (--previous) */
-	KPIX_VERIFY_PACK         /* a board pack's definition */
+	KPIX_VERIFY_PACK,        /* a board pack's definition */
+	KPIX_VERIFY_SECTOR       /* the sector's published dataset (an export's --sector) */
 } kpix_verify_kind;
 
 /* One file of a verification: the schema, the pack definition (a pack's

@@ -19,6 +19,7 @@ static const cli_option options[] = {
 	CLI_OPTION_PREVIOUS,
 	CLI_OPTION_SHEET,
 	CLI_OPTION_HEADER_ROW,
+	{"sector", 0, "FILE", "the regulator's published TSM dataset (.xlsx), to rank the measures"},
 	{"quiet", 'q', NULL, "no progress and no list of warnings on the terminal"},
 	CLI_OPTIONS_END,
 };
@@ -37,6 +38,7 @@ static int run(const cli_args *a)
 	kpix_export_options opts = KPIX_EXPORT_OPTIONS_INIT;
 	opts.out_dir = out_dir;
 	opts.previous = cli_value(&cmd_export, a, "previous");
+	opts.sector = cli_value(&cmd_export, a, "sector");
 	params = calloc(a->ngiven + 1, sizeof(char *));
 	only = calloc(a->ngiven + 1, sizeof(char *));
 	if (!params || !only) {
@@ -68,8 +70,8 @@ const cli_command cmd_export = {
 	"export",
 	"validate data, then write the submission files and manifest.json",
 	"DATA.csv... --schema ID|FILE --out DIR [--param NAME=VALUE]... [--only EXPORT]...\n"
-	"                   [--previous FILE] [--max-errors N] [--encoding auto|utf-8|windows-1252]\n"
-	"                   [--sheet NAME] [--header-row N] [-q]",
+	"                   [--previous FILE] [--sector FILE.xlsx] [--max-errors N]\n"
+	"                   [--encoding auto|utf-8|windows-1252] [--sheet NAME] [--header-row N] [-q]",
 	"Checks the data exactly as 'kpix validate' does, CSV files and workbooks alike\n"
 	"(--sheet and --header-row are recorded in the manifest for 'kpix verify').\n"
 	"When it has errors, they are listed and nothing is written. Otherwise every\n"
@@ -82,6 +84,11 @@ const cli_command cmd_export = {
 	"\n"
 	"The workbooks' date comes from the data (the period's end) or from\n"
 	"SOURCE_DATE_EPOCH, never from the clock, so the same inputs give the same bytes.\n"
+	"\n"
+	"With --sector, a schema with a sector comparison (rsh-tsm-*) reads the\n"
+	"regulator's published dataset and places each measure among all landlords'\n"
+	"(rank, quartile, median), in the exports that show it; the file is an input\n"
+	"recorded in the manifest.\n"
 	"\n"
 	"exit codes: 0 written (warnings allowed), 1 the data has errors (nothing\n"
 	"written), 2 a usage or schema error, 3 a file could not be read or written,\n"

@@ -91,6 +91,7 @@ static const char *kind_word(kpix_verify_kind k)
 	       : k == KPIX_VERIFY_PACK     ? "pack definition"
 	       : k == KPIX_VERIFY_INPUT    ? "input"
 	       : k == KPIX_VERIFY_PREVIOUS ? "last period's file"
+	       : k == KPIX_VERIFY_SECTOR   ? "sector's dataset"
 	                                   : "output";
 }
 
@@ -175,7 +176,8 @@ static void print_verdict(const kpix_verify_result *r, const char *dir, const ch
 			schema += f->state != KPIX_VERIFY_SAME;
 		} else if (f->kind == KPIX_VERIFY_PACK) {
 			pack += f->state != KPIX_VERIFY_SAME;
-		} else if (f->kind == KPIX_VERIFY_INPUT || f->kind == KPIX_VERIFY_PREVIOUS) {
+		} else if (f->kind == KPIX_VERIFY_INPUT || f->kind == KPIX_VERIFY_PREVIOUS ||
+		           f->kind == KPIX_VERIFY_SECTOR) {
 			changed += f->state == KPIX_VERIFY_CHANGED;
 			missing_in += f->state == KPIX_VERIFY_MISSING;
 		} else if (!f->recorded) {
@@ -267,7 +269,8 @@ static int run(const cli_args *a)
 		const kpix_verify_file *f = kpix_verify_file_get(result, i);
 		bool given = false;
 		for (size_t d = 0; d < opts.ndata && (f->kind == KPIX_VERIFY_INPUT ||
-		                                      f->kind == KPIX_VERIFY_PREVIOUS);
+		                                      f->kind == KPIX_VERIFY_PREVIOUS ||
+		                                      f->kind == KPIX_VERIFY_SECTOR);
 		     d++) {
 			const char *b = strrchr(opts.data[d], '/');
 			given |= strcmp(b ? b + 1 : opts.data[d], f->name) == 0;

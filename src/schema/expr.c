@@ -51,7 +51,7 @@ static const char *const rag_names[] = {"ind.polarity", "ind.decimals", "ind.rag
 #define VBOOL KPIX_VAL_BOOL
 
 enum {
-	OP_CONST, OP_LOAD, OP_POP, OP_NEG, OP_ABS, OP_CEIL, OP_FLOOR, OP_LEN, OP_NOT, OP_ISNULL, OP_NOTNULL,
+	OP_CONST, OP_LOAD, OP_POP, OP_NEG, OP_ABS, OP_CEIL, OP_FLOOR, OP_SQRT, OP_LEN, OP_NOT, OP_ISNULL, OP_NOTNULL,
 	OP_ADD, OP_SUB, OP_MUL, OP_DIV, OP_MOD, OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
 	OP_AND_JMP, OP_AND, OP_OR_JMP, OP_OR, OP_JNN, OP_JF, OP_JMP, OP_IN_BEGIN, OP_IN_TEST, OP_IN_END,
 	OP_ROUND, OP_MM_BEGIN, OP_MIN, OP_MAX, OP_MM_END, OP_QSTART, OP_QEND, OP_YEND,
@@ -440,6 +440,12 @@ int kpix_expr_eval(kpix_expr *e, const kpix_val *slots, kpix_val *out)
 		case OP_CEIL: case OP_FLOOR: /* zero comes out positive, as from round */
 			if (a->kind == VNUM)
 				a->num = (ins.op == OP_CEIL ? ceil(a->num) : floor(a->num)) + 0.0;
+			else if (a->kind != VNULL)
+				goto type_error;
+			break;
+		case OP_SQRT: /* of a negative number there is none: null, as x / 0 */
+			if (a->kind == VNUM)
+				*a = a->num >= 0 ? num_val(sqrt(a->num) + 0.0) : null_val;
 			else if (a->kind != VNULL)
 				goto type_error;
 			break;
@@ -860,6 +866,7 @@ static const struct {
 } functions[] = {
 	{"abs", OP_ABS, 1, 1, "1 argument"}, {"round", OP_ROUND, 1, 2, "1 or 2 arguments"},
 	{"ceil", OP_CEIL, 1, 1, "1 argument"}, {"floor", OP_FLOOR, 1, 1, "1 argument"},
+	{"sqrt", OP_SQRT, 1, 1, "1 argument"},
 	{"min", OP_MIN, 1, -1, "at least 1 argument"}, {"max", OP_MAX, 1, -1, "at least 1 argument"},
 	{"len", OP_LEN, 1, 1, "1 argument"}, {"isnull", OP_ISNULL, 1, 1, "1 argument"},
 	{"coalesce", OP_JNN, 1, -1, "at least 1 argument"}, {"if", OP_JF, 3, 3, "3 arguments"},

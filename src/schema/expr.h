@@ -24,6 +24,7 @@
  *     string  := '...' with '' for a quote inside
  * Functions: abs(x), round(x[, digits]) (half away from zero, as Excel does),
  * ceil(x), floor(x) (of the double as it is: 0.1 * 3 * 10 rounds up to 4),
+ * sqrt(x) (null for a negative x, as for a division by zero),
  * min(a, b, ...), max(a, b, ...), len(s), isnull(x), coalesce(a, b, ...),
  * if(cond, a, b) (a when cond is true, b when it is false or null; only the
  * argument chosen is evaluated, as with coalesce and with the right side of

@@ -6,6 +6,7 @@
 #include "keyset.h"
 #include "layout.h"
 #include "rule.h"
+#include "sector.h"
 #include "util.h"
 
 #define MAX_SHEET_NAME 31
@@ -57,6 +58,7 @@ typedef struct {
 	const loader *ld;
 	bool *fixed;   /* for a text that names the whole return: the fields it uses */
 	bool ind_used;
+	bool sector_used; /* a figure's place among the sector's (sector.<stat>) */
 	bool figures;  /* in a sheet of one row made of the return's figures */
 } resolve_ctx;
 
@@ -77,6 +79,13 @@ static int resolve(void *vctx, const char *name, size_t len)
 		return slot;
 	if (ctx->figures && (slot = kpix_scope_slot(sc, KPIX_SCOPE_FIGURES, name, len)) >= 0)
 		return (int)kpix_scope_export_figure(sc, (size_t)slot);
+	int stat = kpix_sector_stat(name, len);
+	if (stat >= 0) {
+		/* a figure's place among the sector's changes from row to row;
+		 * the dataset's name is the whole export's */
+		ctx->sector_used = ctx->sector_used || (ctx->fixed && stat != KPIX_SECTOR_dataset);
+		return (int)(sc->export_sector + (size_t)stat);
+	}
 	const kpix_layouts *l = ctx->ld->l;
 	if (len > 6 && memcmp(name, "param.", 6) == 0)
 		for (size_t i = 0; i < l->nparams; i++) {
@@ -94,8 +103,18 @@ static int resolve(void *vctx, const char *name, size_t len)
 static int compile_in(loader *ld, const char *path, const char *key, const char *src,
                       bool *fixed, bool figures, kpix_expr **out)
 {
-	resolve_ctx ctx = {ld, fixed, false, figures};
+	resolve_ctx ctx = {ld, fixed, false, false, figures};
 	int rc = kpix_rule_compile(ld->doc, path, key, src, resolve, &ctx, out);
+	if (!rc && ctx.sector_used && !ctx.ind_used) {
+		kpix_expr_free(*out);
+		*out = NULL;
+		char *at = member(path, key);
+		rc = kpix_json_fail(ld->doc, at, "'%s' uses a figure's place among the sector's "
+		                                 "(sector.%s), which changes from row to row; a file name, "
+		                                 "title, detail or date may use sector.dataset only",
+		                    src, "rank, n, quartile...");
+		free(at);
+	}
 	if (!rc && ctx.ind_used) {
 		kpix_expr_free(*out);
 		*out = NULL;
@@ -410,7 +429,7 @@ static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsh
 	static const char *const xlsx_keys[] = {"name", "title", "details", "columns", "freeze",
 	                                        "filter", "print", "rows", "where", NULL};
 	static const char *const html_keys[] = {"name", "title", "details", "columns", "rows",
-	                                        "where", "caption", "empty", NULL};
+	                                        "where", "caption", "empty", "needsSector", NULL};
 	static const char *const xlsx_only[] = {"freeze", "filter", "print", NULL};
 	bool html = ld->format == KPIX_XF_HTML;
 	if (!kpix_json_is_object(j))
@@ -440,6 +459,7 @@ static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsh
 		                       html, fixed)) ||
 		    (rc = get_tmpl(ld, path, j, "caption", &sh->caption, false, fixed)) ||
 		    (rc = get_tmpl(ld, path, j, "empty", &sh->empty, false, fixed)) ||
+		    (rc = kpix_json_get_bool(ld->doc, path, j, "needsSector", &sh->needs_sector)) ||
 		    (rc = kpix_json_get_bool(ld->doc, path, j, "freeze", &sh->freeze)) ||
 		    (rc = kpix_json_get_bool(ld->doc, path, j, "filter", &sh->filter)) ||
 		    (rc = load_print(ld, path, kpix_json_get(j, "print"), sh, fixed)))
@@ -463,16 +483,18 @@ static int load_sheet(loader *ld, const char *path, const kpix_json *j, kpix_xsh
 	}
 	if ((rc = kpix_json_get_str(ld->doc, path, j, "where", &sh->where_src, false)))
 		return rc;
-	if (sh->where_src && sh->rows != KPIX_XROWS_CATALOGUE) {
+	if (sh->where_src && sh->rows == KPIX_XROWS_DATA) {
 		char *at = member(path, "where");
 		rc = kpix_json_fail(ld->doc, at, "\"where\" chooses among the rows of a table with "
-		                          "\"rows\": \"catalogue\"; this table's rows are %s",
-		                    sh->rows == KPIX_XROWS_DATA ? "the data's" : "one row of figures");
+		                          "\"rows\": \"catalogue\", or whether a table of \"rows\": "
+		                          "\"figures\" has its row; this table's rows are the data's");
 		free(at);
 		return rc;
 	}
-	if (sh->where_src &&
-	    (rc = compile_in(ld, path, "where", sh->where_src, NULL, false, &sh->where)))
+	/* a table of figures: whether the return has its row, from the figures */
+	bool of_figures = sh->rows == KPIX_XROWS_FIGURES;
+	if (sh->where_src && (rc = compile_in(ld, path, "where", sh->where_src,
+	                                      of_figures ? fixed : NULL, of_figures, &sh->where)))
 		return rc;
 	return load_columns(ld, path, j, "columns", &sh->columns, &sh->ncolumns, true,
 	                    sh->rows == KPIX_XROWS_FIGURES, fixed);
@@ -573,7 +595,7 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 {
 	static const char *const keys[] = {"name", "title", "format", "file", "properties", "date",
 	                                   "sheets", "columns", "validationSheet", "rows", "where",
-	                                   "lang", "intro", "footer", NULL};
+	                                   "lang", "intro", "footer", "needsSector", NULL};
 	if (!kpix_json_is_object(j))
 		return kpix_json_fail(ld->doc, path, "expected an object");
 	char *format = NULL;
@@ -585,7 +607,8 @@ static int load_export(loader *ld, const char *path, const kpix_json *j, kpix_xl
 	    (rc = kpix_json_get_str(ld->doc, path, j, "name", &x->name, true)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "title", &x->title, false)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "format", &format, true)) ||
-	    (rc = get_tmpl(ld, path, j, "file", &x->file, true, x->fixed_fields)))
+	    (rc = get_tmpl(ld, path, j, "file", &x->file, true, x->fixed_fields)) ||
+	    (rc = kpix_json_get_bool(ld->doc, path, j, "needsSector", &x->needs_sector)))
 		goto done;
 	/* in the order of kpix_xformat */
 	static const char *const formats[] = {"csv", "xlsx", "html", NULL};

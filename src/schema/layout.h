@@ -71,6 +71,7 @@ typedef struct {
 	                          * the table with its headings only) */
 	bool landscape, fit_width;
 	kpix_tmpl header, footer; /* page header and footer, Excel's &P/&N codes allowed */
+	bool needs_sector;       /* HTML: a section written only with the sector's dataset */
 } kpix_xsheet;
 
 typedef enum { KPIX_XF_CSV, KPIX_XF_XLSX, KPIX_XF_HTML } kpix_xformat;
@@ -91,6 +92,7 @@ typedef struct {
 	size_t nintro, nfooter;
 	size_t nsheets;
 	bool validation_sheet;   /* an XLSX lists validation warnings on a last sheet */
+	bool needs_sector;       /* written only with the sector's dataset (--sector) */
 	bool *fixed_fields;      /* per field: used by a file name, title or detail, so the
 	                          * same on every row */
 } kpix_xlayout;

@@ -820,7 +820,7 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	                                   "primaryKey",  "foreignKeys", "indicatorField", "partField", "indicators",
 	                                   "lists",       "rules",       "completeness", "fieldsMatch",
 	                                   "parameters",  "exports",     "figures",     "rag",
-	                                   NULL};
+	                                   "sector",      NULL};
 	if (!kpix_json_is_object(root)) {
 		rc = kpix_json_fail(ld.doc, "", "expected a JSON object at the top of the schema");
 		goto fail;
@@ -976,7 +976,9 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	});
 
 	if ((rc = kpix_layouts_load(&s->layouts, ld.doc, kpix_json_get(root, "parameters"),
-	                            kpix_json_get(root, "exports"), &s->scope)))
+	                            kpix_json_get(root, "exports"), &s->scope)) ||
+	    (rc = kpix_sector_def_load(&s->sector, ld.doc, kpix_json_get(root, "sector"),
+	                               s->figures.index, &s->layouts)))
 		goto fail;
 
 	s->files = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
@@ -1223,6 +1225,7 @@ void kpix_schema_free(kpix_schema *s)
 	free(s->indicators);
 	kpix_keyset_free(s->indicator_index);
 	kpix_layouts_free(&s->layouts);
+	kpix_sector_def_free(&s->sector);
 	kpix_figures_free(&s->figures);
 	kpix_rules_free(s->rules, s->nrules);
 	kpix_scope_free(&s->scope);

@@ -20,6 +20,7 @@
 #include "layout.h"
 #include "rule.h"
 #include "scope.h"
+#include "sector.h"
 #include "util.h"
 
 typedef enum {
@@ -124,6 +125,7 @@ struct kpix_schema {
 	kpix_figures figures;  /* the return as named figures, and the rules on them */
 	kpix_scope scope;      /* the names expressions use, and their slots */
 	kpix_layouts layouts;  /* parameters and exports */
+	kpix_sector_def sector; /* where the figures are in a regulator's published dataset */
 };
 
 /* The slot of a name in a row's scope (scope.h), or -1. */

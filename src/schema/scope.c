@@ -44,7 +44,8 @@ void kpix_scope_lay_out(kpix_scope *sc, bool ind, const char *value_field,
 	sc->nrow = sc->prev_value + 1;
 	sc->nfig = 2 * nfigures;
 	sc->export_figures = sc->nrow;
-	sc->export_params = sc->export_figures + sc->nfig;
+	sc->export_sector = sc->export_figures + sc->nfig;
+	sc->export_params = sc->export_sector + KPIX_SECTOR_NSTATS;
 }
 
 int kpix_scope_ind_attr(const kpix_scope *sc, const char *name, size_t len)

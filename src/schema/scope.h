@@ -15,8 +15,8 @@
  *   nfigures + i.
  *
  * An export's expressions see a row's scope, then the figures' (in a sheet
- * made of the return's figures), then the export's param.<name>
- * parameters. This module is the one place that knows that order: the
+ * made of the return's figures), then the row's figure's place in the
+ * sector (sector.<stat>), then the export's param.<name> parameters. This module is the one place that knows that order: the
  * loader lays it out once, and the validator and the export fill slots
  * through it. */
 #ifndef KPIX_SCOPE_H
@@ -39,6 +39,20 @@ enum {
 	KPIX_IND_NATTRS
 };
 
+/* A figure's place among the sector's (sector.h), sector.<stat> in an
+ * export's scope, in slot order: each catalogue row's, then the one that
+ * stands for the whole export, the name of the dataset read (its
+ * layout's: "2023/24"). */
+#define KPIX_SECTOR_STATS \
+	X(n) X(rank) X(quartile) X(lower) X(median) X(upper) X(better) X(dataset)
+
+enum {
+#define X(a) KPIX_SECTOR_##a,
+	KPIX_SECTOR_STATS
+#undef X
+	KPIX_SECTOR_NSTATS
+};
+
 /* What a rule or an expression is about: a row, or the return's figures. */
 typedef enum { KPIX_SCOPE_ROW, KPIX_SCOPE_FIGURES } kpix_scope_kind;
 
@@ -56,6 +70,7 @@ typedef struct {
 	size_t nrow;                    /* how many slots a row's scope has */
 	size_t nfig;                    /* how many slots the figures' scope has */
 	size_t export_figures;          /* an export's: where the figures' scope starts */
+	size_t export_sector;           /* an export's: sector.<stat> is export_sector + KPIX_SECTOR_<stat> */
 	size_t export_params;           /* an export's: param i is export_params + i */
 } kpix_scope;
 

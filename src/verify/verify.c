@@ -83,6 +83,7 @@ static char *role(kpix_verify_kind kind, const char *name)
 	                : kind == KPIX_VERIFY_PACK     ? "the pack definition"
 	                : kind == KPIX_VERIFY_INPUT    ? "the input"
 	                : kind == KPIX_VERIFY_PREVIOUS ? "last period's file"
+	                : kind == KPIX_VERIFY_SECTOR   ? "the sector's dataset"
 	                                               : "the output";
 	return kpix_xasprintf("%s %s", k, name);
 }
@@ -203,8 +204,9 @@ static int match_data(const kpix_manifest *m, const kpix_verify_options *o, cons
 	const char *made = m->kind == KPIX_MANIFEST_PACK ? "pack" : "export";
 	for (size_t d = 0; d < o->ndata; d++) {
 		const char *name = kpix_base_name(o->data[d]);
-		if (m->has_previous && strcmp(m->previous.name, name) == 0)
-			continue; /* last period's file: check_previous takes it */
+		if ((m->has_previous && strcmp(m->previous.name, name) == 0) ||
+		    (m->has_sector && strcmp(m->sector.name, name) == 0))
+			continue; /* last period's file, the sector's: check_other takes them */
 		bool known = false, placed = false;
 		for (size_t i = 0; i < m->ninputs && !placed; i++) {
 			if (strcmp(m->inputs[i].name, name) != 0)
@@ -255,21 +257,22 @@ static int check_inputs(kpix_verify_result *r, const char *mdir, const kpix_veri
 	return rc;
 }
 
-/* Last period's file, when the export read one: given on the command line
- * by its name, or found where an input would be. */
-static int check_previous(kpix_verify_result *r, const char *mdir, const kpix_verify_options *o)
+/* Last period's file or the sector's dataset (kind), when the export read
+ * it (has): given on the command line by its name, or found where an input
+ * would be. */
+static int check_other(kpix_verify_result *r, const char *mdir, const kpix_verify_options *o,
+                       kpix_verify_kind kind, bool has, const kpix_mfile *mf)
 {
-	const kpix_manifest *m = r->m;
-	if (!m->has_previous)
+	if (!has)
 		return 0;
-	kpix_verify_file *vf = add_file(r, KPIX_VERIFY_PREVIOUS, m->previous.name);
+	kpix_verify_file *vf = add_file(r, kind, mf->name);
 	char *cands[2] = {NULL, NULL};
 	for (size_t d = 0; d < o->ndata && !cands[0]; d++)
-		if (strcmp(kpix_base_name(o->data[d]), m->previous.name) == 0)
+		if (strcmp(kpix_base_name(o->data[d]), mf->name) == 0)
 			cands[0] = kpix_xstrdup(o->data[d]);
 	if (!cands[0])
-		default_places(mdir, m->previous.name, cands);
-	int rc = locate(vf, &m->previous, cands, 2);
+		default_places(mdir, mf->name, cands);
+	int rc = locate(vf, mf, cands, 2);
 	free(cands[0]);
 	free(cands[1]);
 	return rc;
@@ -502,8 +505,12 @@ static int rerun_export(kpix_verify_result *r, const char **files, const kpix_ve
 	eo.only = (const char *const *)m->exports;
 	eo.nonly = m->nexports;
 	eo.created = m->created;
-	if (m->has_previous)
-		eo.previous = r->files[r->nfiles - 1].path;
+	for (size_t i = 0; i < r->nfiles; i++) {
+		if (r->files[i].kind == KPIX_VERIFY_PREVIOUS)
+			eo.previous = r->files[i].path;
+		if (r->files[i].kind == KPIX_VERIFY_SECTOR)
+			eo.sector = r->files[i].path;
+	}
 	kpix_result *ex = NULL;
 	if ((rc = kpix_scratch_make(&r->scratch, o->scratch_parent)) == 0) {
 		eo.out_dir = r->scratch;
@@ -626,13 +633,14 @@ int kpix_verify(kpix_verify_result **out, const char *manifest_path,
 	                                             : kpix_xstrndup(manifest_path,
 	                                                             (size_t)(slash - manifest_path));
 	/* the schema first, then a pack's definition, then the inputs in
-	 * order, then the outputs, then last period's file: rerun and
+	 * order, then the outputs, then last period's file and the sector's: rerun and
 	 * compare_rerun rely on this order */
 	if ((rc = check_schema(r, mdir, o)) || (rc = check_pack(r, mdir, o)))
 		goto fail;
 	r->first_input = r->nfiles;
 	if ((rc = check_inputs(r, mdir, o)) || (rc = check_outputs(r, mdir)) ||
-	    (rc = check_previous(r, mdir, o)))
+	    (rc = check_other(r, mdir, o, KPIX_VERIFY_PREVIOUS, r->m->has_previous, &r->m->previous)) ||
+	    (rc = check_other(r, mdir, o, KPIX_VERIFY_SECTOR, r->m->has_sector, &r->m->sector)))
 		goto fail;
 	check_versions(r);
 	bool inputs_same = true;

@@ -78,6 +78,8 @@ typedef struct {
 	char **param_values;
 	fixed_field *fixed;
 	bool started;          /* the outputs were begun (on the first row) */
+	kpix_sector sector;    /* the sector's published figures, with --sector */
+	bool has_sector;
 	uint64_t rows_read, rows_exported;
 	kpix_buf text, line;
 } exporter;
@@ -518,7 +520,8 @@ static int html_finish(exporter *r, output *o)
 	for (size_t i = 0; i < x->nintro; i++)
 		html_tmpl(&x->intro[i], r->slots, "p", &page);
 	for (size_t si = 0; si < x->nsheets; si++)
-		html_section(r, o, si, &page);
+		if (!x->sheets[si].needs_sector || r->has_sector)
+			html_section(r, o, si, &page);
 	kpix_html_close(&page, "main");
 	if (x->nfooter) {
 		kpix_html_open(&page, "footer", NULL);
@@ -696,6 +699,18 @@ static void on_row(void *ctx, const kpix_val *slots, uint64_t row, bool row_ok)
 
 /* ------------------------------------------------------------- finish */
 
+/* Whether a table of figures has its row: its "where" is true (a table the
+ * return does not cover is written with its headings only, as the
+ * regulator's dataset has no row for a landlord it does not cover). */
+static bool has_row(exporter *r, const kpix_xsheet *sh)
+{
+	kpix_val keep;
+	if (!sh->where)
+		return true;
+	eval_value(sh->where, r->slots, &keep);
+	return keep.kind == KPIX_VAL_BOOL && keep.b;
+}
+
 /* The one row of each sheet made of the return's figures, written once
  * every row has been read and checked. */
 static void figures_rows(exporter *r)
@@ -707,14 +722,14 @@ static void figures_rows(exporter *r)
 	       r->s->scope.nfig * sizeof(kpix_val));
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
-		if (o->csv && o->x->sheets[0].rows == KPIX_XROWS_FIGURES) {
+		if (o->csv && o->x->sheets[0].rows == KPIX_XROWS_FIGURES && has_row(r, &o->x->sheets[0])) {
 			csv_row(r, o, o->x->sheets[0].columns, o->x->sheets[0].ncolumns, r->slots, false);
 			o->rows = 1;
 		}
 		/* a workbook's or a page's rows are its data rows, or 1 when it has
 		 * only figures */
 		for (size_t s = 0; !o->csv && s < o->x->nsheets; s++)
-			if (o->x->sheets[s].rows == KPIX_XROWS_FIGURES) {
+			if (o->x->sheets[s].rows == KPIX_XROWS_FIGURES && has_row(r, &o->x->sheets[s])) {
 				table_row(r, o, s);
 				o->rows += o->rows == 0;
 			}
@@ -753,6 +768,8 @@ static void catalogue_rows(exporter *r)
 			r->slots[s->part_field] = ind->attrs[KPIX_IND_part];
 		r->slots[fg->value_field] = fig[f];
 		memcpy(r->slots + sc->ind_at, ind->attrs, sizeof(ind->attrs));
+		kpix_sector_place(r->has_sector ? &r->sector : NULL, f, &fig[f], (int)ind->polarity,
+		                  r->slots + sc->export_sector);
 		r->slots[sc->prev_value] = fig[kpix_scope_figure_slot(sc, f, true)];
 		size_t at = 0;
 		for (size_t i = 0; i < r->nouts; i++) {
@@ -1000,6 +1017,15 @@ static int choose_exports(exporter *r)
 		bool chosen = r->opts.nonly == 0;
 		for (size_t k = 0; k < r->opts.nonly && !chosen; k++)
 			chosen = strcmp(r->opts.only[k], l->exports[i].name) == 0;
+		/* an export of the sector comparison needs the sector's dataset:
+		 * left out without it, unless asked for by name */
+		if (chosen && l->exports[i].needs_sector && !r->opts.sector) {
+			if (r->opts.nonly)
+				return kpix_fail(KPIX_EUSAGE, "the export '%s' compares the return with the "
+				                              "sector: give the regulator's published dataset "
+				                              "with --sector FILE", l->exports[i].name);
+			chosen = false;
+		}
 		if (chosen)
 			r->outs[r->nouts++].x = &l->exports[i];
 	}
@@ -1020,8 +1046,34 @@ static int choose_exports(exporter *r)
 }
 
 /* Everything of a run but the job. */
+/* With --sector: the sector's published figures, read now, before any
+ * row, so that a workbook that is not the regulator's stops the export
+ * before anything is written. */
+static int read_sector(exporter *r)
+{
+	const kpix_sector_def *def = &r->s->sector;
+	if (!r->opts.sector)
+		return 0;
+	if (!def->defined)
+		return kpix_fail(KPIX_EUSAGE, "--sector: the schema %s has no sector comparison "
+		                              "(its \"sector\")", r->s->id);
+	const char *self = NULL;
+	for (size_t k = 0; def->self && k < r->s->layouts.nparams; k++)
+		if (strcmp(r->s->layouts.params[k].name, def->self) == 0)
+			self = r->param_values[k];
+	int rc = kpix_sector_read(&r->sector, def, r->s->figures.n, r->opts.sector, self);
+	r->has_sector = rc == 0;
+	if (!rc) {
+		kpix_val *name = &r->slots[r->s->scope.export_sector + KPIX_SECTOR_dataset];
+		*name = (kpix_val){.kind = KPIX_VAL_STRING, .str = r->sector.layout,
+		                   .len = strlen(r->sector.layout)};
+	}
+	return rc;
+}
+
 static void exporter_free(exporter *r)
 {
+	kpix_sector_free(&r->sector);
 	discard_outputs(r);
 	for (size_t i = 0; i < r->nouts; i++) {
 		output *o = &r->outs[i];
@@ -1067,12 +1119,15 @@ static int run(exporter *r, const char *const *files, size_t nfiles,
 		.files = files,
 		.nfiles = nfiles,
 		.previous = opts->previous,
+		.sector = opts->sector,
+		.sector_read = &r->sector,
 		.validate = &r->opts.validate,
 		.created = opts->created,
 	};
 	int rc;
 	if ((rc = kpix_job_new(&r->job, &spec)) || (rc = set_params(r)) ||
-	    (rc = choose_exports(r)) || (rc = kpix_job_start(r->job, on_row, r)))
+	    (rc = choose_exports(r)) || (rc = read_sector(r)) ||
+	    (rc = kpix_job_start(r->job, on_row, r)))
 		return rc;
 	r->v = kpix_job_validator(r->job);
 	if ((rc = kpix_job_read(r->job)))

@@ -37,10 +37,11 @@ int kpix_job_new(kpix_job **out, const kpix_job_spec *spec)
 		return kpix_fail(KPIX_EUSAGE, "the workbook's date must be seconds since 1970 between "
 		                              "1980 and 2100, not %lld", (long long)spec->created);
 	j->m = kpix_manifest_new(spec->kind);
-	const char *const others[] = {spec->previous, spec->schema->path, spec->definition};
+	const char *const others[] = {spec->previous, spec->schema->path, spec->definition,
+	                              spec->sector};
 	int rc;
 	if ((rc = kpix_require_regular_files(spec->files, spec->nfiles, spec->what)) ||
-	    (rc = kpix_require_regular_files(others, 3, spec->what)))
+	    (rc = kpix_require_regular_files(others, 4, spec->what)))
 		return rc;
 	return 0;
 }
@@ -58,7 +59,7 @@ int kpix_job_start(kpix_job *j, kpix_row_hook on_row, void *ctx)
 	/* every file read is an input that no output may replace */
 	size_t nschema;
 	const char *const *schema_files = kpix_schema_files(s, &nschema);
-	const char **inputs = kpix_xcalloc(sp->nfiles + nschema + 2, sizeof(char *));
+	const char **inputs = kpix_xcalloc(sp->nfiles + nschema + 3, sizeof(char *));
 	size_t n = 0;
 	for (size_t i = 0; i < sp->nfiles; i++)
 		inputs[n++] = sp->files[i];
@@ -68,6 +69,8 @@ int kpix_job_start(kpix_job *j, kpix_row_hook on_row, void *ctx)
 		inputs[n++] = schema_files[i];
 	if (sp->definition)
 		inputs[n++] = sp->definition;
+	if (sp->sector)
+		inputs[n++] = sp->sector;
 	rc = kpix_outdir_open(&j->od, sp->out_dir, inputs, n);
 	free(inputs);
 	if (!rc && j->v)
@@ -220,6 +223,9 @@ int kpix_job_hash_inputs(kpix_job *j)
 	if (sp->previous &&
 	    (rc = record_source(&m->previous, sp->previous, kpix_validator_previous_read(j->v))))
 		return rc;
+	m->has_sector = sp->sector != NULL;
+	if (sp->sector)
+		record_read(&m->sector, sp->sector, sp->sector_read->sha256, sp->sector_read->size);
 	const kpix_schema *s = sp->schema;
 	record_described(&m->schema, s->path, s->sha256, s->size, s->id, s->version);
 	if (sp->definition)

@@ -51,6 +51,9 @@ typedef struct {
 	const char *const *files;     /* the data, read as one table */
 	size_t nfiles;
 	const char *previous;         /* last period's file, or NULL */
+	const char *sector;           /* the sector's published dataset, or NULL */
+	const kpix_sector *sector_read; /* what was read of it, its size and SHA-256 among it
+	                              * (filled in before the job records its inputs) */
 	const char *definition;       /* a pack's definition file, or NULL */
 	const char *definition_id, *definition_version; /* as it says */
 	const char *definition_sha256; /* of the definition's bytes as its loader read them */

@@ -227,7 +227,8 @@ static int read_options(const kpix_json_doc *doc, const kpix_json *root, kpix_ma
 {
 	static const char *const export_keys[] = {"parameters", "exports",  "source_date_epoch",
 	                                          "previous",   "encoding", "max_errors",
-	                                          "sheet",      "header_row", NULL};
+	                                          "sheet",      "header_row", "sector",
+	                                          NULL};
 	static const char *const pack_keys[] = {"period",     "source_date_epoch", "encoding",
 	                                        "max_errors", "sheet",             "header_row",
 	                                        NULL};
@@ -260,11 +261,17 @@ static int read_options(const kpix_json_doc *doc, const kpix_json *root, kpix_ma
 		rc = kpix_json_fail(doc, "options.encoding",
 		                    "expected auto, utf-8 or windows-1252, not '%s'", s);
 	free(s);
-	if (rc || (rc = get_text(doc, "options", opt, "previous", false, true, &s)))
-		return rc;
-	if (s && kpix_name_problem(s, true))
-		rc = kpix_json_fail(doc, "options.previous", "expected a plain file name");
-	free(s);
+	for (int k = 0; k < 2 && !rc; k++) {
+		const char *key = k ? "sector" : "previous";
+		if ((rc = get_text(doc, "options", opt, key, false, true, &s)))
+			return rc;
+		if (s && kpix_name_problem(s, true)) {
+			char *at = kpix_json_path("options", key);
+			rc = kpix_json_fail(doc, at, "expected a plain file name");
+			free(at);
+		}
+		free(s);
+	}
 	if (rc)
 		return rc;
 	bool has = false;
@@ -329,7 +336,7 @@ static int read_manifest(const kpix_json_doc *doc, kpix_manifest *m)
 {
 	static const char *const export_keys[] = {
 	        "manifest", "command", "versions",       "schema",     "inputs", "previous",
-	        "options",  "outputs", "reconciliation", "validation", NULL};
+	        "sector",   "options", "outputs", "reconciliation", "validation", NULL};
 	static const char *const pack_keys[] = {
 	        "manifest",    "command", "versions", "schema",         "pack",       "inputs",
 	        "fingerprint", "options", "outputs",  "reconciliation", "validation", NULL};
@@ -386,7 +393,10 @@ static int read_manifest(const kpix_json_doc *doc, kpix_manifest *m)
 		return rc;
 	prev = pack ? NULL : kpix_json_get(root, "previous");
 	m->has_previous = prev != NULL;
+	const kpix_json *sector = pack ? NULL : kpix_json_get(root, "sector");
+	m->has_sector = sector != NULL;
 	if ((prev && (rc = read_file_entry(doc, "previous", prev, F_PREVIOUS, &m->previous))) ||
+	    (sector && (rc = read_file_entry(doc, "sector", sector, F_PREVIOUS, &m->sector))) ||
 	    (rc = read_file_list(doc, root, "inputs", F_INPUT, &m->inputs, &m->ninputs)) ||
 	    (rc = read_options(doc, root, m)) ||
 	    (rc = read_file_list(doc, root, "outputs", F_OUTPUT, &m->outputs, &m->noutputs)))
@@ -500,6 +510,7 @@ void kpix_manifest_free(kpix_manifest *m)
 	free_file(&m->pack);
 	free_files(m->inputs, m->ninputs);
 	free_file(&m->previous);
+	free_file(&m->sector);
 	free(m->period);
 	free(m->sheet);
 	kpix_strings_free(m->params, m->nparams);
@@ -626,6 +637,8 @@ static void put_options(writer *wr, const kpix_manifest *m)
 		kpix_jsonw_member_int(wr->w, "source_date_epoch", m->created);
 	if (!pack && m->has_previous)
 		put_str(wr, "previous", m->previous.name);
+	if (!pack && m->has_sector)
+		put_str(wr, "sector", m->sector.name);
 	put_str(wr, "encoding", encoding_name(m->encoding));
 	/* it decides how many warnings a Validation sheet lists */
 	if (m->max_errors)
@@ -683,6 +696,10 @@ static char *text_of(const kpix_manifest *m, const char **bad)
 	if (!pack && m->has_previous) {
 		kpix_jsonw_key(wr.w, "previous");
 		put_file(&wr, &m->previous);
+	}
+	if (!pack && m->has_sector) {
+		kpix_jsonw_key(wr.w, "sector");
+		put_file(&wr, &m->sector);
 	}
 	if (pack)
 		put_str(&wr, "fingerprint", m->fingerprint);

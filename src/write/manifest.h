@@ -68,6 +68,8 @@ typedef struct {
 	size_t ninputs;
 	bool has_previous;
 	kpix_mfile previous;             /* last period's file (an export's --previous) */
+	bool has_sector;
+	kpix_mfile sector;               /* the sector's published dataset (an export's --sector) */
 	char fingerprint[KPIX_SHA256_HEX_SIZE]; /* a pack's: of every file it read */
 	/* options */
 	char *period;                    /* a pack's: "2025-26 Q2" */

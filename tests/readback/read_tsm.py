@@ -26,8 +26,11 @@ kpix, with Python's decimal module:
   tables and TSM25_Management_Info (and Validation), Table_Coverage's Yes/No
   per table, each table's headings on row 3 exactly the regulator's data
   dictionary's for that table (tools/rsh-tsm/tsm-2024-25-data-dictionary.txt,
-  whitespace normalised), and under each heading that names a data point the
-  value the data points CSV gives it (empty when it gives none);
+  whitespace normalised), and, in each table Table_Coverage says Yes to, one
+  row for the landlord with under each heading that names a data point the
+  value the data points CSV gives it (empty when it gives none); a table it
+  says No to has its headings and no row, as the regulator's dataset has no
+  row for a landlord in a table that does not cover it;
 - the council's Validation sheets list the one warning, TP09 moving more than
   10 points from last year; no cell holds a formula.
 
@@ -89,6 +92,10 @@ def own_calculations(fig):
         e = D("0.05") if n < 2500 else D("0.04") if n < 10000 else D("0.03") if n < 25000 else D("0.02")
         n0 = D("1.96") ** 2 * D("0.25") / (e * e)
         out["Required_min_sample_" + s] = str(rounded(n0 * n / (n + n0), 2))
+        # the regulator's estimate of the margin of error achieved (p = 0.5)
+        got = fig.get("Total_sample_size_" + s)
+        if got and n > 1:
+            out["Margin_of_error_" + s] = str(rounded(D("1.96") * (D("0.25") / got * (n - got) / (n - 1)).sqrt() * 100, 1))
     for name in list(fig):
         m = re.fullmatch(r"(TP\d\d)_VS_(LCRA|LCHO|COMB)", name)
         if m:
@@ -250,11 +257,14 @@ def check_case(c, kpix, case, schema, dictionary, tmp):
          ["Landlord name", "Landlord code", "Landlord type"] + TABLES)
     c.eq("Table_Coverage: the landlord and Yes/No per table", [ws.cell(4, col).value for col in range(1, 8)],
          [p["provider_name"], p["provider_code"], p["provider_type"]] + case["coverage"])
-    for table in TABLES:
+    for table, covered in zip(TABLES, case["coverage"]):
         ws = wb[table]
         c.where = "%s regulator layout, %s: " % (case["name"], table)
         heads = [ws.cell(3, col).value for col in range(1, ws.max_column + 1)]
         c.eq("headings on row 3 are the dictionary's", heads, [h for h, f in dictionary[table]])
+        if covered != "Yes":
+            c.eq("no row for the landlord in a table that does not cover it", ws.max_row, 3)
+            continue
         c.eq("one row for the landlord", ws.max_row, 4)
         c.eq("the landlord", [ws.cell(4, col).value for col in (1, 2, 3)],
              [p["provider_name"], p["provider_code"], p["provider_type"]])
@@ -280,6 +290,8 @@ def main():
     dictionary = read_dictionary()
     c.eq("8,797 tenants at 4% need 561.91 responses",
          own_calculations({"Relevant_ten_pop_size_a": D(8797)})["Required_min_sample_a"], "561.91")
+    c.eq("8,797 tenants, 634 responses: a margin of error of 3.7 points",
+         own_calculations({"Relevant_ten_pop_size_a": D(8797), "Total_sample_size_a": D(634)})["Margin_of_error_a"], "3.7")
     c.eq("66.25 is rounded away from zero", own_calculations(
         {k + "_LCRA": D(v) for k, v in (("TP07_VS", 174), ("TP07_FS", 197), ("TP07_NSD", 101),
                                         ("TP07_FD", 56), ("TP07_VD", 32))})["TP07_Satisfied_Calc_LCRA"], "66.3")

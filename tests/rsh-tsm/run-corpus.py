@@ -88,6 +88,7 @@ SWAPPED_MIN_SAMPLE = {"4636", "4668"}
 
 CLASS_TENURE = "complaints given for a tenure the return does not cover, published (not given to kpix)"
 CLASS_SWAP = "minimum sample published as another landlord's (4636 and 4668 swapped)"
+CLASS_MARGIN_SWAP = "margin of error published as another landlord's (4636 and 4668 swapped)"
 
 
 class CorpusError(Exception):
@@ -235,19 +236,22 @@ def compare(code, cov, values, published, differences, dropped):
         else:
             out.append((field, f"UNEXPLAINED: kpix {mine or 'no value'}, published {theirs if theirs is not None else 'nothing'}"
                                + (f", reference.py {known['reckoned_1dp']} ({known['class']})" if known else "")))
-    # the regulator's minimum sample, which kpix works out as Required_min_sample_a/b
-    for s, kpix_s in (("a", "a"), ("b", "b"), ("c", "a")):
-        theirs = published.get(f"rsh:Required_min_sample_size_{s}")
-        if theirs is None:
-            continue
-        field = f"Required_min_sample_{kpix_s}"
-        mine = values.get(field, "")
-        if mine != "" and rounded(theirs, places(mine)) == mine:
-            out.append((field, "equal"))
-        elif code in SWAPPED_MIN_SAMPLE:
-            out.append((field, CLASS_SWAP))
-        else:
-            out.append((field, f"UNEXPLAINED: kpix {mine or 'no value'}, published {theirs}"))
+    # the regulator's minimum sample and margin of error, which kpix works out as
+    # Required_min_sample_a/b and Margin_of_error_a/b
+    for name, kpix_name, swap in (("Required_min_sample_size", "Required_min_sample", CLASS_SWAP),
+                                  ("Margin_of_error", "Margin_of_error", CLASS_MARGIN_SWAP)):
+        for s, kpix_s in (("a", "a"), ("b", "b"), ("c", "a")):
+            theirs = published.get(f"rsh:{name}_{s}")
+            if theirs is None:
+                continue
+            field = f"{kpix_name}_{kpix_s}"
+            mine = values.get(field, "")
+            if mine != "" and rounded(theirs, places(mine)) == mine:
+                out.append((field, "equal"))
+            elif code in SWAPPED_MIN_SAMPLE:
+                out.append((field, swap))
+            else:
+                out.append((field, f"UNEXPLAINED: kpix {mine or 'no value'}, published {theirs}"))
     return out
 
 

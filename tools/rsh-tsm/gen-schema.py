@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 HEADER = ("Table | Column Heading | Data Field Name | Survey_Datapoint | Survey_QuestionReference | "
           "Survey Question | Survey_Section | Source")
 WORDS = {"and", "or", "not", "in", "is", "null", "true", "false", "prev",
-         "abs", "round", "ceil", "floor", "min", "max", "len", "isnull", "coalesce", "if", "text"}
+         "abs", "round", "ceil", "floor", "sqrt", "min", "max", "len", "isnull", "coalesce", "if", "text"}
 
 
 class SpecError(Exception):
@@ -127,6 +127,44 @@ def read_tables(path):
     return tables
 
 
+def read_headings(path):
+    """Each sheet's column headings as the regulator's workbook has them, in order, from a listing
+    of the workbook's sheets ('=== SHEET name', then '  col N: heading')."""
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().split("\n")
+    sheets, current = {}, None
+    for line in lines:
+        m = re.fullmatch(r"=== SHEET (.*)", line)
+        if m:
+            current = sheets.setdefault(m.group(1), [])
+            continue
+        m = re.fullmatch(r"\s+col (\d+): (.*)", line)
+        if m and current is not None:
+            if int(m.group(1)) != len(current) + 1:
+                raise SpecError(f"{path}: column {m.group(1)} out of order")
+            current.append(m.group(2))
+    return sheets
+
+
+def published_heading(heading, published, table):
+    """The workbook's own heading for the dictionary's: the same text once the workbook's footnote
+    marks (digits after the closing bracket: '(BS02)5') are set aside, or else the one heading with
+    the same first five words and the same bracketed reference at its end (the 2024/25 workbook's
+    TP01 reads 'the overall service' where its dictionary says 'the service')."""
+    def bare(h):
+        return re.sub(r"\)[\d,]+( %)?$", ")", clean(h))
+    want = clean(heading)
+    found = [h for h in published if bare(h) == want]
+    if not found:
+        tail = re.search(r"\([^()]*\)$", want)
+        words = want.split(" ")[:5]
+        found = [h for h in published
+                 if tail and bare(h).endswith(tail.group(0)) and bare(h).split(" ")[:5] == words]
+    if len(found) != 1:
+        raise SpecError(f"sector: {table}: {len(found)} published headings for '{heading}'")
+    return re.sub(r"\s+", " ", found[0].replace("\u00a0", " ")).strip()
+
+
 def regulator_layout(spec, codes):
     """The export that sets the return out as the regulator publishes it: a sheet per table of its
     dataset, in its column order and headings, with one row of this landlord's figures."""
@@ -140,6 +178,7 @@ def regulator_layout(spec, codes):
                 decimals[code] = item["decimals"]
     sheets = [{"name": lay["coverage"]["name"], "title": lay["coverage"]["title"], "rows": "figures",
                "columns": lay["coverage"]["columns"]}]
+
     for table, columns in tables.items():
         sheet = lay["sheets"][table]
         system = {c["heading"]: c for c in lay["systemColumns"]}
@@ -164,9 +203,64 @@ def regulator_layout(spec, codes):
                 if parts[0] in decimals:
                     col["decimals"] = decimals[parts[0]]
             out.append(col)
-        sheets.append({"name": sheet["name"], "title": sheet["title"], "rows": "figures", "columns": out})
+        entry = {"name": sheet["name"], "title": sheet["title"], "rows": "figures", "columns": out}
+        if "where" in sheet:
+            # a table the return does not cover has no row, as the regulator's has none for
+            # such a landlord (Table_Coverage says No)
+            entry["where"] = sheet["where"]
+        sheets.append(entry)
     return {"name": lay["name"], "title": lay["title"], "format": "xlsx", "file": lay["file"],
             "properties": lay.get("properties", {}), "sheets": sheets}
+
+
+def sector(spec, indicators):
+    """Where each measure kpix calculates sits in the regulator's published datasets: for each
+    layout (a year's workbook), each table's sheet, the row of its headings and which heading holds
+    which figure, read from that year's dictionary (with the workbook's own headings where a listing
+    of them is given), its decimals and the heading of its denominator, where it has one. Only
+    measures whose calculation says which way is better (a polarity) are compared; a dictionary's
+    name the catalogue does not have is left out."""
+    sec = spec["sector"]
+    by_code = {i["code"]: i for i in indicators}
+    measures = {c for c, i in by_code.items() if "calculate" in i and "polarity" in i}
+    layouts = []
+    for lay in sec["layouts"]:
+        path = os.path.join(spec["_dir"], lay["dictionary"])
+        renames = {k: v["code"] for k, v in spec.get("renames", {}).items()} if lay.get("renames") else {}
+        tables = read_tables(path)
+        published = read_headings(os.path.join(spec["_dir"], lay["headings"])) if "headings" in lay else {}
+        sheets = []
+        for table, row in lay["headerRows"].items():
+            if table not in tables:
+                raise SpecError(f"sector: {lay['dictionary']} has no table {table}")
+            columns = []
+            pairs = [(h, renames.get(n, n)) for h, n in tables[table]]
+            heading_of = {code: h for h, code in pairs}
+            for heading, code in pairs:
+                if code not in measures:
+                    continue
+                col = {"heading": heading, "figure": code}
+                if "decimals" in by_code[code]:
+                    col["decimals"] = by_code[code]["decimals"]
+                m = re.fullmatch(r"(.*)_Calculated_Value(_[A-Z]+)?", code)
+                den = m and f"{m.group(1)}_Denominator{m.group(2) or ''}"
+                if den in heading_of:
+                    col["denominator"] = heading_of[den]
+                columns.append(col)
+            if published:
+                for col in columns:
+                    for key in ("heading", "denominator"):
+                        if key in col:
+                            col[key] = published_heading(col[key], published.get(table, []), table)
+            if len({c["heading"] for c in columns}) != len(columns):
+                raise SpecError(f"sector: {table} has a heading twice")
+            if not columns:
+                raise SpecError(f"sector: {table} of {lay['dictionary']} holds none of the measures")
+            sheets.append({"name": table, "headerRow": row, "columns": columns})
+        layouts.append({"name": lay["name"], "sheets": sheets})
+    out = {k: sec[k] for k in ("title", "description", "key", "self")}
+    out["layouts"] = layouts
+    return out
 
 
 def publication_page(spec, indicators):
@@ -184,7 +278,9 @@ def publication_page(spec, indicators):
         sheet = {k: v for k, v in section.items() if k != "codes"}
         sheet["rows"] = "catalogue"
         sheet["where"] = "ind.code in (" + ", ".join(f"'{c}'" for c in picked) + ")"
-        sheet["columns"] = page["columns"]
+        if "where" in section:
+            sheet["where"] = f"{sheet['where']} and {section['where']}"
+        sheet["columns"] = section.get("columns", page["columns"])
         sheets.append(sheet)
     html = {k: page[k] for k in ("name", "title", "lang", "intro", "footer") if k in page}
     html.update({"format": "html", "file": page["file"], "sheets": sheets})
@@ -505,7 +601,7 @@ def contexts(kind, spec, codes, indicators):
         yoy = spec["yearOnYear"]
         for code in codes:
             ind = by_code[code]
-            if ("calculate" in ind and ind.get("unit") in yoy["units"] and ind.get("decimals") == 1
+            if ("calculate" in ind and "polarity" in ind and ind.get("unit") in yoy["units"] and ind.get("decimals") == 1
                     and not code.startswith("Unweighted_")):
                 out.append({"X": code, "CODE": codeify(code), "points": yoy["points"]})
         return out
@@ -573,6 +669,8 @@ def build(spec):
         "figures": figures,
         "parameters": spec["parameters"],
     }
+    if "sector" in spec:
+        schema["sector"] = sector(spec, indicators)
     exports = list(spec.get("exports", []))
     if "regulatorLayout" in spec:
         exports.append(regulator_layout(spec, known))

@@ -631,6 +631,32 @@ static void ceil_floor__null_gives_null_and_text_is_type_error(void **state)
 	assert_type_error("ceil(s)");
 }
 
+static void sqrt__gives_the_root_and_null_for_a_negative(void **state)
+{
+	(void)state;
+	assert_num("sqrt(2.25)", 1.5);
+	assert_num("sqrt(0)", 0);
+	assert_num("sqrt(-0)", 0);
+	/* a survey's margin of error at 95%: 1.96 * sqrt(p(100 - p) / n) points;
+	 * 80% of 400 respondents is 1.96 * 2 = 3.92 */
+	assert_num("1.96 * sqrt(80 * (100 - 80) / 400)", 3.92);
+	slots[VALUE] = num(16);
+	assert_num("sqrt(value)", 4);
+	assert_null_result("sqrt(-1)");
+	assert_null_result("sqrt(value - 17)");
+	assert_null_result("sqrt(null)");
+	assert_null_result("sqrt(1 / 0)");
+	assert_type_error("sqrt('4')");
+	assert_type_error("sqrt(true)");
+}
+
+static void sqrt__takes_one_argument(void **state)
+{
+	(void)state;
+	assert_compile_error("sqrt()", "sqrt takes 1 argument", 1);
+	assert_compile_error("sqrt(1, 2)", "sqrt takes 1 argument", 1);
+}
+
 static void ceil__gives_the_regulators_minimum_survey_sample(void **state)
 {
 	(void)state;
@@ -1673,6 +1699,8 @@ int main(void)
 		cmocka_unit_test_setup(ceil_floor__of_negatives_go_up_and_down_not_toward_zero, reset_slots),
 		cmocka_unit_test_setup(ceil_floor__act_on_the_binary_value, reset_slots),
 		cmocka_unit_test_setup(ceil_floor__null_gives_null_and_text_is_type_error, reset_slots),
+		cmocka_unit_test_setup(sqrt__gives_the_root_and_null_for_a_negative, reset_slots),
+		cmocka_unit_test_setup(sqrt__takes_one_argument, reset_slots),
 		cmocka_unit_test_setup(ceil__gives_the_regulators_minimum_survey_sample, reset_slots),
 		cmocka_unit_test_setup(len__counts_utf8_code_points, reset_slots),
 		cmocka_unit_test_setup(isnull__gives_true_or_false_never_null, reset_slots),

@@ -107,7 +107,7 @@ static void schema__an_unknown_top_level_keyword_is_refused_at_its_position(void
 	               "Expected one of: $kpix, id, version, "
 	               "title, description, source, fields, missingValues, primaryKey, foreignKeys, "
 	               "indicatorField, partField, indicators, lists, rules, completeness, fieldsMatch, "
-	               "parameters, exports, figures, rag");
+	               "parameters, exports, figures, rag, sector");
 }
 
 static void schema__an_unknown_field_keyword_is_refused_with_the_fields_path(void **state)

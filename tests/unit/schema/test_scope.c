@@ -108,9 +108,11 @@ static void scope__an_export_sees_a_row_then_the_figures_then_its_parameters(voi
 	make(&sc, true, "value", figures);
 	assert_int_equal(kpix_scope_export_figure(&sc, 0), sc.nrow);
 	assert_int_equal(kpix_scope_export_figure(&sc, 3), sc.nrow + 3);
-	assert_int_equal(kpix_scope_export_param(&sc, 0), sc.nrow + 4);
-	assert_int_equal(kpix_scope_export_param(&sc, 1), sc.nrow + 5);
-	assert_int_equal(kpix_scope_export_slots(&sc, 2), sc.nrow + 6);
+	/* then a figure's place among the sector's, sector.n to sector.dataset */
+	assert_int_equal(sc.export_sector, sc.nrow + 4);
+	assert_int_equal(kpix_scope_export_param(&sc, 0), sc.nrow + 4 + KPIX_SECTOR_NSTATS);
+	assert_int_equal(kpix_scope_export_param(&sc, 1), sc.nrow + 5 + KPIX_SECTOR_NSTATS);
+	assert_int_equal(kpix_scope_export_slots(&sc, 2), sc.nrow + 6 + KPIX_SECTOR_NSTATS);
 	kpix_scope_free(&sc);
 	kpix_keyset_free(figures);
 }

@@ -578,7 +578,8 @@ static void export__keys_a_page_cannot_use_are_refused_with_the_reason(void **st
 		{"{\"name\": \"p\", \"format\": \"html\", \"file\": \"p.html\", \"title\": \"T\",\n"
 		 " \"sheets\": [{\"name\": \"S\", \"where\": \"code == 'A'\", \"columns\": [{\"heading\": \"C\", \"value\": \"code\"}]}]}",
 		 "exports[0].sheets[0].where: \"where\" chooses among the rows of a table with \"rows\": "
-		 "\"catalogue\"; this table's rows are the data's"},
+		 "\"catalogue\", or whether a table of \"rows\": \"figures\" has its row; this table's "
+		 "rows are the data's"},
 		{"{\"name\": \"c\", \"format\": \"csv\", \"file\": \"c.csv\",\n"
 		 " \"columns\": [{\"heading\": \"C\", \"value\": \"code\", \"rowHeader\": true}]}",
 		 "exports[0].columns[0].rowHeader: a CSV export has no rowHeader"},
