@@ -1662,8 +1662,44 @@ const char *const *kpix_schema_files(const kpix_schema *s, size_t *n)
 	return s->files;
 }
 
+/* A date or time pattern in the letters an officer knows: %d/%m/%Y is
+ * DD/MM/YYYY, %H:%M is hh:mm. Returns shape. */
+static const char *pattern_shape(const char *format, char *shape, size_t size)
+{
+	size_t n = 0;
+	for (const char *p = format; *p && n + 7 < size; p++) {
+		const char *w = NULL;
+		if (*p == '%' && p[1]) {
+			switch (*++p) {
+			case 'd': case 'e': w = "DD"; break;
+			case 'm': w = "MM"; break;
+			case 'Y': w = "YYYY"; break;
+			case 'y': w = "YY"; break;
+			case 'b': w = "Mon"; break;
+			case 'B': w = "Month"; break;
+			case 'H': case 'I': w = "hh"; break;
+			case 'M': w = "mm"; break;
+			case 'S': w = "ss"; break;
+			case 'f': w = "ffffff"; break;
+			case 'p': w = "AM"; break;
+			case 'z': w = "+hh:mm"; break;
+			default: w = "%"; break;
+			}
+		}
+		if (w) {
+			memcpy(shape + n, w, strlen(w));
+			n += strlen(w);
+		} else {
+			shape[n++] = *p;
+		}
+	}
+	shape[n] = '\0';
+	return shape;
+}
+
 const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 {
+	char shape[64];
 	switch (f->type) {
 	case KPIX_T_INTEGER:
 		snprintf(buf, buflen, "a whole number%s", f->numfmt.group_char ? " (thousands separators allowed)" : "");
@@ -1684,30 +1720,7 @@ const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 		else if (strcmp(f->format, "any") == 0)
 			snprintf(buf, buflen, "a date such as 2025-03-31 or 31/03/2025");
 		else {
-			/* the pattern in the letters an officer knows: %d/%m/%Y is DD/MM/YYYY */
-			char shape[64];
-			size_t n = 0;
-			for (const char *p = f->format; *p && n + 6 < sizeof(shape); p++) {
-				const char *w = NULL;
-				if (*p == '%' && p[1]) {
-					switch (*++p) {
-					case 'd': case 'e': w = "DD"; break;
-					case 'm': w = "MM"; break;
-					case 'Y': w = "YYYY"; break;
-					case 'y': w = "YY"; break;
-					case 'b': w = "Mon"; break;
-					case 'B': w = "Month"; break;
-					default: w = "%"; break;
-					}
-				}
-				if (w) {
-					memcpy(shape + n, w, strlen(w));
-					n += strlen(w);
-				} else {
-					shape[n++] = *p;
-				}
-			}
-			shape[n] = '\0';
+			pattern_shape(f->format, shape, sizeof(shape));
 			snprintf(buf, buflen, "a date written %s", shape);
 		}
 		break;
@@ -1719,14 +1732,16 @@ const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 		break;
 	case KPIX_T_TIME:
 		if (f->format && strcmp(f->format, "any") != 0)
-			snprintf(buf, buflen, "a time written %s", f->format);
+			snprintf(buf, buflen, "a time written %s",
+			         pattern_shape(f->format, shape, sizeof(shape)));
 		else
 			snprintf(buf, buflen, "a time such as 14:30:00%s",
 			         f->format ? " or 14:30" : " (hours, minutes and seconds)");
 		break;
 	case KPIX_T_DATETIME:
 		if (f->format && strcmp(f->format, "any") != 0)
-			snprintf(buf, buflen, "a date and time written %s", f->format);
+			snprintf(buf, buflen, "a date and time written %s",
+			         pattern_shape(f->format, shape, sizeof(shape)));
 		else
 			snprintf(buf, buflen, "a date and time such as 2025-03-31T14:30:00%s",
 			         f->format ? " or 31/03/2025 14:30" : " (a zone such as Z or +01:00 may follow)");

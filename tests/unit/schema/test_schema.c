@@ -1168,6 +1168,40 @@ static void schema__a_repeated_parameter_export_or_sheet_name_is_refused(void **
 #undef EXPORT
 }
 
+
+/* issue 17: a schema inside another document (a Data Package resource's
+ * inline schema) loads, and its problems are placed by the whole path */
+static void schema__a_schema_inside_a_document_loads_with_its_place_in_messages(void **state)
+{
+	(void)state;
+	const char *text = "{\"resources\": [\n"
+	                   "  {\"name\": \"r\", \"schema\": {\"fields\": [{\"name\": \"a\", \"type\": \"integer\"}]}},\n"
+	                   "  {\"name\": \"s\", \"schema\": {\"fields\": [{\"name\": \"a\", \"type\": \"integr\"}]}}]}\n";
+	kpix_json_doc *doc;
+	assert_int_equal(kpix_json_parse(&doc, "dir/datapackage.json", text, strlen(text), "package"), 0);
+	const kpix_json *res = kpix_json_get(kpix_json_root(doc), "resources");
+	kpix_schema *s = NULL;
+	kpix_json_set_base(doc, "resources[0].schema");
+	assert_int_equal(kpix_schema_load_value(&s, "dir/r", doc,
+	                                        kpix_json_get(kpix_json_at(res, 0), "schema"), "dir"),
+	                 0);
+	assert_string_equal(s->id, "r");
+	assert_string_equal(s->dir, "dir");
+	assert_int_equal(s->fields[0].type, KPIX_T_INTEGER);
+	kpix_schema_free(s);
+	kpix_json_set_base(doc, "resources[1].schema");
+	assert_int_equal(kpix_schema_load_value(&s, "dir/s", doc,
+	                                        kpix_json_get(kpix_json_at(res, 1), "schema"), NULL),
+	                 KPIX_ESCHEMA);
+	assert_null(s);
+	assert_non_null(strstr(kpix_error_last(), "dir/datapackage.json:3:53: "
+	                                          "resources[1].schema.fields[0].type: unknown type 'integr'"));
+	kpix_json_free(doc);
+	assert_int_equal(kpix_schema_load_text(&s, "t.json", "{\"fields\": [{\"name\": \"x\"}]}", 27, "/tmp"), 0);
+	assert_string_equal(s->dir, "/tmp");
+	kpix_schema_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1184,6 +1218,7 @@ int main(void)
 		T(schema__a_plain_table_schema_accepts_foreign_properties_but_not_slips),
 		T(schema__table_schema_2_keywords_are_read),
 		T(schema__every_table_schema_type_and_format_loads),
+		T(schema__a_schema_inside_a_document_loads_with_its_place_in_messages),
 		T(schema__a_different_format_marker_is_refused_at_the_marker),
 		T(schema__a_missing_id_or_version_is_refused),
 		T(schema__an_id_with_capitals_or_underscores_is_refused),
