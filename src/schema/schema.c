@@ -35,6 +35,21 @@ typedef struct {
 /* The most paths of ignored properties a schema remembers. */
 #define MAX_IGNORED 100
 
+/* Whether key is a property that Data Package descriptors and published
+ * Table Schemas commonly carry as metadata ("sources", "examples"): never
+ * a slip, however near a keyword it is. */
+static bool metadata_key(const char *key)
+{
+	static const char *const words[] = {
+		"name",     "profile",  "licenses", "homepage",     "sources",      "keywords",
+		"contributors", "created", "image", "resources",    "countryCode",  "lastModified",
+		"path",     "schema",   "examples", "publisher",    "encoding",     "mediatype", NULL};
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(key, words[i]) == 0)
+			return true;
+	return false;
+}
+
 /* Checks the keys of obj, a Table Schema object (the schema, a field, its
  * constraints, a foreign key): each must be one of known, "$comment", or
  * a namespaced key ("ns:prop"), which Table Schema leaves to extensions.
@@ -43,7 +58,8 @@ typedef struct {
  * are accepted and their paths kept in s->ignored, unless a key is one of
  * misplaced (a keyword of another level, such as "required" on a field,
  * said with where it belongs) or a slip away from a known keyword ("did
- * you mean"), which are errors as in kpix's own schemas. */
+ * you mean", unless it is common metadata: metadata_key), which are
+ * errors as in kpix's own schemas. */
 static int check_keys(loader *ld, const char *path, const kpix_json *obj,
                       const char *const *known, const char *const *misplaced,
                       const char *where)
@@ -88,8 +104,9 @@ static int check_keys(loader *ld, const char *path, const kpix_json *obj,
 			                               key, list.data);
 		} else if (moved) {
 			rc = kpix_json_fail(ld->doc, p, "'%s' belongs in %s, not here", key, where);
-		} else if (kpix_suggest(&near, key, strlen(key), known, nknown) ||
-		           (misplaced && kpix_suggest(&near, key, strlen(key), misplaced, nmis))) {
+		} else if (!metadata_key(key) &&
+		           (kpix_suggest(&near, key, strlen(key), known, nknown) ||
+		            (misplaced && kpix_suggest(&near, key, strlen(key), misplaced, nmis)))) {
 			rc = kpix_json_fail(ld->doc, p,
 			                    "unknown keyword '%s'; did you mean %s? (kpix leaves alone a "
 			                    "property it does not know, but this one looks like a slip; a "

@@ -218,13 +218,15 @@ static void schema__a_plain_table_schema_accepts_foreign_properties_but_not_slip
 		state, "t.json",
 		"{\"$schema\": \"https://datapackage.org/profiles/2.0/tableschema.json\",\n"
 		" \"name\": \"x\", \"licenses\": [{\"name\": \"CC0\"}], \"homepage\": \"https://x\",\n"
+		" \"sources\": [], \"resources\": [],\n"
 		" \"title\": {\"fr\": \"Titre\", \"en\": \"Title\"},\n"
 		" \"fields\": [{\"name\": \"a\", \"rdfType\": \"https://schema.org/name\",\n"
 		"   \"unit\": \"m\", \"x:note\": 1, \"constraints\": {\"jsonSchema\": {}}}]}\n");
 	assert_string_equal(s->title, "Title");
-	assert_int_equal(s->ignored.n, 5);
+	assert_int_equal(s->ignored.n, 7);
 	assert_string_equal(s->ignored.items[0], "name");
-	assert_string_equal(s->ignored.items[3], "fields[0].unit");
+	assert_string_equal(s->ignored.items[3], "sources");
+	assert_string_equal(s->ignored.items[5], "fields[0].unit");
 	kpix_schema_free(s);
 	expect_refused(state, "{\"fields\": [{\"name\": \"a\", \"tpye\": \"integer\"}]}\n",
 	               KPIX_ESCHEMA,
