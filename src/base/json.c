@@ -17,6 +17,7 @@ struct kpix_json_doc {
 	size_t len;
 	json_t *root;
 	int code;     /* what kpix_json_fail returns */
+	char *base;   /* kpix_json_set_base: the path others are relative to, or NULL */
 };
 
 /* A kpix_json is a json_t seen from outside: the cast is the whole type. */
@@ -155,6 +156,7 @@ void kpix_json_free(kpix_json_doc *doc)
 		return;
 	json_decref(doc->root);
 	free(doc->text);
+	free(doc->base);
 	free(doc->name);
 	free(doc);
 }
@@ -183,9 +185,20 @@ int kpix_json_vfail(const kpix_json_doc *doc, const char *path, const char *fmt,
 	char msg[700];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	int line = 0, col = 0;
+	char *full = NULL;
+	if (doc->base)
+		path = full = kpix_xasprintf("%s%s%s", doc->base, *path && *path != '[' ? "." : "", path);
 	kpix_json_locate(doc->text, doc->len, path, &line, &col);
-	return kpix_fail(doc->code, "%s:%d:%d: %s%s%s", doc->name, line, col, path,
-	                 *path ? ": " : "", msg);
+	int rc = kpix_fail(doc->code, "%s:%d:%d: %s%s%s", doc->name, line, col, path,
+	                   *path ? ": " : "", msg);
+	free(full);
+	return rc;
+}
+
+void kpix_json_set_base(kpix_json_doc *doc, const char *base)
+{
+	free(doc->base);
+	doc->base = base && *base ? kpix_xstrdup(base) : NULL;
 }
 
 int kpix_json_fail(const kpix_json_doc *doc, const char *path, const char *fmt, ...)

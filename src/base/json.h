@@ -76,6 +76,12 @@ const kpix_json *kpix_json_root(const kpix_json_doc *doc);
  * unless set otherwise (a manifest's problems are KPIX_EMANIFEST). */
 void kpix_json_set_error(kpix_json_doc *doc, int code);
 
+/* Makes the paths given to kpix_json_fail, and so to the member readers,
+ * relative to the value at base (such as "resources[2].schema", for a
+ * schema inside a Data Package): messages then give the whole path and its
+ * place in the file. base is copied; NULL or "" goes back to the root. */
+void kpix_json_set_base(kpix_json_doc *doc, const char *base);
+
 /* ------------------------------------------------------------ messages */
 
 /* Sets the message "FILE:LINE:COL: PATH: message" for the value at path (a

@@ -146,6 +146,7 @@ struct kpix_validator {
 	/* remembered across rows */
 	kpix_keyset *pk;
 	kpix_keyset **unique;   /* per field; may be the pk set itself */
+	kpix_keyset **ukeys;    /* per uniqueKeys entry, made at the first row */
 	kpix_keyset **fk_self;  /* per foreign key referring to this table */
 	pending_ref *pending;
 	size_t npending, pending_cap;
@@ -585,15 +586,55 @@ static size_t utf8_chars(const char *s, size_t len)
 	return n;
 }
 
+/* The Table Schema types whose cells are checked for their form and kept
+ * as text (duration, geopoint, geojson, object, array) and the string
+ * formats: 0 when the cell is in the form, -1 otherwise. */
+static int check_text_type(const kpix_field *f, const kpix_cell *c)
+{
+	double lon, lat;
+	switch (f->type) {
+	case KPIX_T_STRING:
+		return kpix_cast_string(c->data, c->len, f->strfmt);
+	case KPIX_T_DURATION:
+		return kpix_cast_duration(c->data, c->len);
+	case KPIX_T_GEOPOINT:
+		return kpix_cast_geopoint(c->data, c->len, f->format, &lon, &lat);
+	case KPIX_T_GEOJSON:
+		return kpix_cast_json(c->data, c->len, f->format ? KPIX_JSON_TOPOJSON : KPIX_JSON_GEOJSON);
+	case KPIX_T_OBJECT:
+		return kpix_cast_json(c->data, c->len, KPIX_JSON_OBJECT);
+	case KPIX_T_ARRAY:
+		return kpix_cast_json(c->data, c->len, KPIX_JSON_ARRAY);
+	default:
+		return 0;
+	}
+}
+
 /* Casts a cell; returns 0 with *out set, or -1 for a type error. */
 static int cast(const kpix_field *f, const kpix_cell *c, kpix_val *out)
 {
 	out->kind = KPIX_VAL_NUMBER;
 	switch (f->type) {
 	case KPIX_T_STRING:
+		if (f->strfmt != KPIX_STR_DEFAULT && check_text_type(f, c) != 0)
+			return -1;
+		*out = (kpix_val){KPIX_VAL_STRING, false, 0, c->data, c->len};
+		return 0;
+	case KPIX_T_DURATION:
+	case KPIX_T_GEOPOINT:
+	case KPIX_T_GEOJSON:
+	case KPIX_T_OBJECT:
+	case KPIX_T_ARRAY:
+		if (check_text_type(f, c) != 0)
+			return -1;
+		/* fall through */
 	case KPIX_T_ANY:
 		*out = (kpix_val){KPIX_VAL_STRING, false, 0, c->data, c->len};
 		return 0;
+	case KPIX_T_TIME:
+		return kpix_cast_time(c->data, c->len, f->format, &out->num);
+	case KPIX_T_DATETIME:
+		return kpix_cast_datetime(c->data, c->len, f->format, &out->num);
 	case KPIX_T_INTEGER: {
 		int64_t i;
 		if (kpix_cast_integer(c->data, c->len, &f->numfmt, &i))
@@ -820,7 +861,13 @@ static void check_constraints(kpix_validator *v, field_plan *p, const kpix_cell 
 	const kpix_field *f = p->f;
 	const kpix_val *val = &v->slots[fi];
 	const char *fname = f->name;
-	if ((checks & CHECK_RANGE) && val->kind == KPIX_VAL_NUMBER) {
+	if ((checks & CHECK_RANGE) && val->kind == KPIX_VAL_NUMBER &&
+	    ((f->min_exclusive && val->num == f->minimum) || (f->max_exclusive && val->num == f->maximum)))
+		emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
+		      f->min_exclusive && val->num == f->minimum ? "exclusiveMinimum" : "exclusiveMaximum",
+		      "%s must be %s %s, not equal to it", fname,
+		      f->min_exclusive && val->num == f->minimum ? "above" : "below", c->data);
+	else if ((checks & CHECK_RANGE) && val->kind == KPIX_VAL_NUMBER) {
 		if (f->has_minimum && val->num < f->minimum)
 			emitf(v, constraint_error, KPIX_SEVERITY_ERROR, v->row, col, fname, c->data, c->len,
 			      "minimum", "%s is below the minimum of %s allowed for %s", c->data,
@@ -1041,6 +1088,44 @@ static void check_primary_key(kpix_validator *v)
 	      d.data ? d.data : "", w.data ? w.data : "");
 	kpix_buf_free(&d);
 	kpix_buf_free(&w);
+}
+
+/* Table Schema's uniqueKeys: each set of fields together unique, in rows
+ * where none of them is missing (or already reported). */
+static void check_unique_keys(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	if (!s->nukeys)
+		return;
+	if (!v->ukeys) {
+		v->ukeys = kpix_xcalloc(s->nukeys, sizeof(*v->ukeys));
+		for (size_t i = 0; i < s->nukeys; i++)
+			v->ukeys[i] = kpix_keyset_new();
+	}
+	for (size_t i = 0; i < s->nukeys; i++) {
+		const kpix_unique_key *uk = &s->ukeys[i];
+		if (!build_typed_key(v, uk->fields, uk->nfields))
+			continue;
+		bool added;
+		uint64_t *first = kpix_keyset_upsert(v->ukeys[i], v->key.data, v->key.len, &added);
+		if (added) {
+			*first = WHERE(v);
+			continue;
+		}
+		kpix_buf d = KPIX_BUF_INIT, w = KPIX_BUF_INIT;
+		if (!kpix_report_full(&v->report)) {
+			describe_key(v, &d, uk->fields, uk->nfields);
+			describe_where(v, &w, *first);
+		}
+		size_t f0 = uk->fields[0];
+		const kpix_cell *c = v->field_cell[f0];
+		emitf(v, "unique-error", KPIX_SEVERITY_ERROR, v->row, col_of(v, f0), s->fields[f0].name,
+		      c ? c->data : NULL, c ? c->len : 0, "uniqueKeys",
+		      "this row repeats (%s) of %s; uniqueKeys says each combination may appear only once",
+		      d.data ? d.data : "", w.data ? w.data : "");
+		kpix_buf_free(&d);
+		kpix_buf_free(&w);
+	}
 }
 
 static void check_foreign_keys(kpix_validator *v)
@@ -1851,6 +1936,7 @@ static void check_row(kpix_validator *v, const kpix_record *rec)
 	if (v->ind_plan)
 		check_data_point(v);
 	check_primary_key(v);
+	check_unique_keys(v);
 	check_foreign_keys(v);
 	check_rules(v);
 	if (s->ncompleteness && s->indicator_field >= 0)
@@ -2233,6 +2319,9 @@ void kpix_validator_free(kpix_validator *v)
 		if (v->unique[f] && v->unique[f] != v->pk)
 			kpix_keyset_free(v->unique[f]);
 	free(v->unique);
+	for (size_t i = 0; v->ukeys && i < s->nukeys; i++)
+		kpix_keyset_free(v->ukeys[i]);
+	free(v->ukeys);
 	kpix_keyset_free(v->pk);
 	for (size_t i = 0; i < s->nfkeys; i++)
 		kpix_keyset_free(v->fk_self[i]);

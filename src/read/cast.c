@@ -311,8 +311,9 @@ static bool text_is(const char *s, size_t len, const char *lit)
 	return n == len && memcmp(s, lit, n) == 0;
 }
 
-/* Only finite numbers are read: Table Schema's NaN, INF and -INF are not
- * figures a return can hold, and a value too large for a double (1e309)
+/* Only finite numbers are read unless the format allows Table Schema's
+ * NaN, INF and -INF (a plain Table Schema): they are not figures a return
+ * can hold, and a value too large for a double (1e309)
  * fails rather than becoming infinite. Every zero, "-0" included, reads as
  * plain 0, so that no "-0" can reach a report or an export. Values too
  * small for a double round to zero or a subnormal like any correctly
@@ -324,6 +325,12 @@ int kpix_cast_number(const char *s, size_t len, const kpix_numfmt *fmt, double *
 	double v;
 	if (number_span(s, len, &fmt, &p, &e))
 		return -1;
+	if (fmt->special && (len == 3 || len == 4) && (s[0] == 'N' || s[0] == 'I' || s[0] == '-')) {
+		if (text_is(s, len, "NaN") || text_is(s, len, "INF") || text_is(s, len, "-INF")) {
+			*out = s[0] == 'N' ? NAN : s[0] == '-' ? -INFINITY : INFINITY;
+			return 0;
+		}
+	}
 
 	/* The everyday shape, "-123.45" with at most 15 digits, is exact as an
 	 * integer over a power of ten, so one division rounds it correctly. */
@@ -520,13 +527,67 @@ static int century_year(int yy)
 	return yy < 69 ? 2000 + yy : 1900 + yy;
 }
 
+/* What a date or time pattern read, as written: -1 for a part it did
+ * not hold. */
+struct stamp {
+	int y, m, d;
+	int hour, min, sec;
+	int hour12;        /* %I's hour, to be settled by %p */
+	int pm;            /* -1 none, 0 AM, 1 PM */
+	double frac;       /* of a second */
+	bool zone;
+	int zone_min;      /* minutes east of UTC */
+};
+
+/* %f: one to six digits after the point, as a fraction of a second. */
+static int read_fraction(const char *s, size_t len, size_t *i, double *out)
+{
+	double f = 0, scale = 0.1;
+	size_t n = 0;
+	while (n < 9 && *i < len && digit(s[*i]) < 10) {
+		f += digit(s[*i]) * scale;
+		scale /= 10;
+		(*i)++;
+		n++;
+	}
+	if (!n)
+		return -1;
+	*out = f;
+	return 0;
+}
+
+/* %z: Z, or a sign and hours and minutes, with or without a colon. */
+static int read_zone(const char *s, size_t len, size_t *i, struct stamp *st)
+{
+	if (*i < len && (s[*i] == 'Z' || s[*i] == 'z')) {
+		(*i)++;
+		st->zone = true;
+		st->zone_min = 0;
+		return 0;
+	}
+	if (*i >= len || (s[*i] != '+' && s[*i] != '-'))
+		return -1;
+	int sign = s[(*i)++] == '-' ? -1 : 1, h, m = 0;
+	if (read_digits(s, len, i, 2, 2, &h) || h > 23)
+		return -1;
+	if (*i < len && s[*i] == ':')
+		(*i)++;
+	if (*i < len && digit(s[*i]) < 10 && (read_digits(s, len, i, 2, 2, &m) || m > 59))
+		return -1;
+	st->zone = true;
+	st->zone_min = sign * (h * 60 + m);
+	return 0;
+}
+
 /* Matches the whole of s against a strptime-like pattern, giving the
- * year, month and day as written, whether or not that day exists. %d %e
- * %m take one or two digits, %Y exactly four, %y exactly two. */
-static int read_pattern(const char *s, size_t len, const char *f, int *yp, int *mp, int *dp)
+ * parts as written, whether or not that day exists. %d %e %m %H %I %M %S
+ * take one or two digits, %Y exactly four, %y exactly two, %f one to nine;
+ * %p is AM or PM, %z a zone. */
+static int read_stamp(const char *s, size_t len, const char *f, bool timed, struct stamp *st)
 {
 	size_t i = 0;
-	int y = -1, m = -1, d = -1, v = 0, rc;
+	int v = 0, rc;
+	*st = (struct stamp){-1, -1, -1, -1, -1, -1, -1, -1, 0, false, 0};
 
 	for (; *f; f++) {
 		if (*f != '%' || f[1] == '%') { /* a literal, %% included */
@@ -536,14 +597,30 @@ static int read_pattern(const char *s, size_t len, const char *f, int *yp, int *
 			i++;
 			continue;
 		}
+		if (!timed && strchr("HIMSfzp", f[1]))
+			return -1; /* a date's pattern has no time */
 		switch (*++f) {
-		case 'd': case 'e': rc = read_digits(s, len, &i, 1, 2, &d); break;
-		case 'm': rc = read_digits(s, len, &i, 1, 2, &m); break;
-		case 'b': case 'B': rc = read_month_name(s, len, &i, &m); break;
-		case 'Y': rc = read_digits(s, len, &i, 4, 4, &y); break;
+		case 'd': case 'e': rc = read_digits(s, len, &i, 1, 2, &st->d); break;
+		case 'm': rc = read_digits(s, len, &i, 1, 2, &st->m); break;
+		case 'b': case 'B': rc = read_month_name(s, len, &i, &st->m); break;
+		case 'Y': rc = read_digits(s, len, &i, 4, 4, &st->y); break;
 		case 'y':
 			rc = read_digits(s, len, &i, 2, 2, &v);
-			y = century_year(v);
+			st->y = century_year(v);
+			break;
+		case 'H': rc = read_digits(s, len, &i, 1, 2, &st->hour); break;
+		case 'I': rc = read_digits(s, len, &i, 1, 2, &st->hour12); break;
+		case 'M': rc = read_digits(s, len, &i, 1, 2, &st->min); break;
+		case 'S': rc = read_digits(s, len, &i, 1, 2, &st->sec); break;
+		case 'f': rc = read_fraction(s, len, &i, &st->frac); break;
+		case 'z': rc = read_zone(s, len, &i, st); break;
+		case 'p':
+			rc = -1;
+			if (prefix_ci(s + i, len - i, "am", 2) || prefix_ci(s + i, len - i, "pm", 2)) {
+				st->pm = s[i] == 'p' || s[i] == 'P';
+				i += 2;
+				rc = 0;
+			}
 			break;
 		default: /* includes a pattern ending in a lone '%' */
 			return -1;
@@ -551,11 +628,25 @@ static int read_pattern(const char *s, size_t len, const char *f, int *yp, int *
 		if (rc)
 			return -1;
 	}
-	if (i != len || y < 0 || m < 0 || d < 0)
+	if (i != len)
 		return -1;
-	*yp = y;
-	*mp = m;
-	*dp = d;
+	if (st->hour12 >= 0) {
+		if (st->hour12 < 1 || st->hour12 > 12 || st->hour >= 0)
+			return -1;
+		st->hour = st->hour12 % 12 + (st->pm == 1 ? 12 : 0);
+	}
+	return 0;
+}
+
+/* The year, month and day of a date pattern. */
+static int read_pattern(const char *s, size_t len, const char *f, int *yp, int *mp, int *dp)
+{
+	struct stamp st;
+	if (read_stamp(s, len, f, false, &st) || st.y < 0 || st.m < 0 || st.d < 0)
+		return -1;
+	*yp = st.y;
+	*mp = st.m;
+	*dp = st.d;
 	return 0;
 }
 
@@ -584,13 +675,18 @@ static int cast_iso(const char *s, size_t len, kpix_date *out)
 }
 
 /* "any" is not frictionless-py's free-form guess: it means ISO or the
- * UK's day-first D/M/YYYY, so 01/02/2024 is always 1 February. */
+ * UK's day-first D/M/YYYY (or D.M.YYYY, as much of Europe writes it), so
+ * 01/02/2024 is always 1 February. D-M-YYYY is refused: with dashes, the
+ * month often comes first. */
 int kpix_cast_date(const char *s, size_t len, const char *format, kpix_date *out)
 {
 	if (!format || strcmp(format, "default") == 0)
 		return cast_iso(s, len, out);
 	if (strcmp(format, "any") == 0)
-		return cast_iso(s, len, out) == 0 ? 0 : cast_pattern(s, len, "%d/%m/%Y", out);
+		return cast_iso(s, len, out) == 0 || cast_pattern(s, len, "%d/%m/%Y", out) == 0 ||
+		               cast_pattern(s, len, "%d.%m.%Y", out) == 0
+		           ? 0
+		           : -1;
 	return cast_pattern(s, len, format, out);
 }
 
@@ -618,6 +714,555 @@ int kpix_cast_yearmonth(const char *s, size_t len, int32_t *out)
 	return 0;
 }
 
+/* ---- times and dates with times ---- */
+
+/* Exactly two digits at s[*i]. */
+static int two_digits(const char *s, size_t len, size_t *i, int max, int *out)
+{
+	if (*i + 2 > len || digit(s[*i]) > 9 || digit(s[*i + 1]) > 9)
+		return -1;
+	int v = (int)(digit(s[*i]) * 10 + digit(s[*i + 1]));
+	if (v > max)
+		return -1;
+	*i += 2;
+	*out = v;
+	return 0;
+}
+
+/* ISO 8601 hh:mm:ss, with an optional fraction (. or ,) and zone, from
+ * s[*i] to the end; without_seconds lets hh:mm stand alone. */
+static int iso_time(const char *s, size_t len, size_t i, bool without_seconds, struct stamp *st)
+{
+	if (two_digits(s, len, &i, 23, &st->hour) || i >= len || s[i++] != ':' ||
+	    two_digits(s, len, &i, 59, &st->min))
+		return -1;
+	st->sec = 0;
+	if (i < len && s[i] == ':') {
+		i++;
+		if (two_digits(s, len, &i, 59, &st->sec))
+			return -1;
+		if (i < len && (s[i] == '.' || s[i] == ',')) {
+			i++;
+			if (read_fraction(s, len, &i, &st->frac))
+				return -1;
+		}
+	} else if (!without_seconds) {
+		return -1;
+	}
+	if (i < len && read_zone(s, len, &i, st))
+		return -1;
+	return i == len ? 0 : -1;
+}
+
+/* The seconds of a stamp's time of day, before its zone. */
+static double day_seconds(const struct stamp *st)
+{
+	return st->hour * 3600.0 + (st->min > 0 ? st->min : 0) * 60.0 +
+	       (st->sec > 0 ? st->sec : 0) + st->frac;
+}
+
+static bool time_valid(const struct stamp *st)
+{
+	return st->hour >= 0 && st->hour <= 23 && st->min <= 59 && st->sec <= 59;
+}
+
+int kpix_cast_time(const char *s, size_t len, const char *format, double *out)
+{
+	struct stamp st = {-1, -1, -1, -1, -1, -1, -1, -1, 0, false, 0};
+	bool iso = !format || strcmp(format, "default") == 0;
+	if (iso || strcmp(format, "any") == 0) {
+		if (iso_time(s, len, 0, !iso, &st))
+			return -1;
+	} else if (read_stamp(s, len, format, true, &st) || !time_valid(&st)) {
+		return -1;
+	}
+	double t = day_seconds(&st) - st.zone_min * 60.0;
+	*out = t < 0 ? t + 86400 : t >= 86400 ? t - 86400 : t;
+	return 0;
+}
+
+int kpix_cast_datetime(const char *s, size_t len, const char *format, double *out)
+{
+	struct stamp st = {-1, -1, -1, -1, -1, -1, -1, -1, 0, false, 0};
+	kpix_date day;
+	bool iso = !format || strcmp(format, "default") == 0;
+	if (iso || strcmp(format, "any") == 0) {
+		/* the date, then T (or, for any, a space), then the time */
+		size_t i = 0;
+		while (i < len && s[i] != 'T' && s[i] != ' ')
+			i++;
+		if (i == len || (!iso && i + 1 < len && s[i] == ' ' && s[i + 1] == ' '))
+			return -1;
+		if (iso ? s[i] != 'T' || cast_iso(s, i, &day)
+		        : kpix_cast_date(s, i, "any", &day))
+			return -1;
+		if (iso_time(s, len, i + 1, !iso, &st))
+			return -1;
+	} else {
+		if (read_stamp(s, len, format, true, &st) || !time_valid(&st) || st.y < 0 || st.m < 0 ||
+		    st.d < 0 || make_date(st.y, st.m, st.d, &day))
+			return -1;
+	}
+	*out = (double)day * 86400.0 + day_seconds(&st) - st.zone_min * 60.0;
+	return 0;
+}
+
+/* ---- durations ---- */
+
+/* ISO 8601: [sign] P, then date components among Y M W D in that order,
+ * then T and time components among H M S; each a number of digits, the
+ * last of all possibly with a fraction. */
+int kpix_cast_duration(const char *s, size_t len)
+{
+	size_t i = 0;
+	if (i < len && (s[i] == '+' || s[i] == '-'))
+		i++;
+	if (i >= len || s[i++] != 'P')
+		return -1;
+	static const char date_units[] = "YMWD", time_units[] = "HMS";
+	const char *units = date_units;
+	size_t next = 0; /* the first unit still allowed */
+	bool any = false, in_time = false, fraction = false;
+	while (i < len) {
+		if (s[i] == 'T') {
+			if (in_time)
+				return -1;
+			in_time = true;
+			units = time_units;
+			next = 0;
+			i++;
+			if (i == len)
+				return -1; /* T with no time after it */
+			continue;
+		}
+		if (fraction)
+			return -1; /* only the last component has a fraction */
+		size_t start = i;
+		while (i < len && digit(s[i]) < 10)
+			i++;
+		if (i == start)
+			return -1;
+		if (i < len && (s[i] == '.' || s[i] == ',')) {
+			size_t f = ++i;
+			while (i < len && digit(s[i]) < 10)
+				i++;
+			if (i == f)
+				return -1;
+			fraction = true;
+		}
+		if (i >= len)
+			return -1;
+		const char *u = strchr(units + next, s[i]);
+		if (!u || !*u)
+			return -1;
+		next = (size_t)(u - units) + 1;
+		any = true;
+		i++;
+	}
+	return any ? 0 : -1;
+}
+
+/* ---- JSON text ---- */
+
+/* A JSON scanner that checks syntax without building anything; it notes
+ * the members (or elements) of the outermost value, for the shape checks
+ * of geopoint and geojson. */
+#define JSON_MAX_DEPTH 64
+#define JSON_NOTED 8
+
+struct jnote {
+	const char *key; /* between the quotes, escapes as written; NULL for an element */
+	size_t klen;
+	char kind;       /* o a s n t f z (null) */
+	const char *val; /* the value's text (a string's, between its quotes) */
+	size_t vlen;
+};
+
+struct jscan {
+	const char *s;
+	size_t len, i;
+	struct jnote notes[JSON_NOTED];
+	size_t nnotes, nmembers; /* noted, and in all */
+};
+
+static void json_space(struct jscan *j)
+{
+	while (j->i < j->len && (j->s[j->i] == ' ' || j->s[j->i] == '\t' || j->s[j->i] == '\n' ||
+	                         j->s[j->i] == '\r'))
+		j->i++;
+}
+
+static bool is_hex(char c)
+{
+	return digit(c) < 10 || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* A string from its opening quote; [*start, *end) its content. */
+static int json_string(struct jscan *j, const char **start, size_t *n)
+{
+	if (j->i >= j->len || j->s[j->i] != '"')
+		return -1;
+	size_t b = ++j->i;
+	while (j->i < j->len && j->s[j->i] != '"') {
+		unsigned char c = (unsigned char)j->s[j->i];
+		if (c < 0x20)
+			return -1;
+		if (c == '\\') {
+			j->i++;
+			if (j->i >= j->len)
+				return -1;
+			char e = j->s[j->i];
+			if (e == 'u') {
+				for (int k = 1; k <= 4; k++)
+					if (j->i + k >= j->len || !is_hex(j->s[j->i + k]))
+						return -1;
+				j->i += 4;
+			} else if (!strchr("\"\\/bfnrt", e) || e == '\0') {
+				return -1;
+			}
+		}
+		j->i++;
+	}
+	if (j->i >= j->len)
+		return -1;
+	*start = j->s + b;
+	*n = j->i - b;
+	j->i++;
+	return 0;
+}
+
+/* A number as RFC 8259 writes it: -? int frac? exp? */
+static int json_number(struct jscan *j)
+{
+	size_t i = j->i;
+	const char *s = j->s;
+	if (i < j->len && s[i] == '-')
+		i++;
+	if (i < j->len && s[i] == '0')
+		i++;
+	else if (i < j->len && digit(s[i]) >= 1 && digit(s[i]) <= 9)
+		while (i < j->len && digit(s[i]) < 10)
+			i++;
+	else
+		return -1;
+	if (i < j->len && s[i] == '.') {
+		size_t f = ++i;
+		while (i < j->len && digit(s[i]) < 10)
+			i++;
+		if (i == f)
+			return -1;
+	}
+	if (i < j->len && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < j->len && (s[i] == '+' || s[i] == '-'))
+			i++;
+		size_t f = i;
+		while (i < j->len && digit(s[i]) < 10)
+			i++;
+		if (i == f)
+			return -1;
+	}
+	j->i = i;
+	return 0;
+}
+
+static bool json_word(struct jscan *j, const char *w)
+{
+	size_t n = strlen(w);
+	if (j->len - j->i < n || memcmp(j->s + j->i, w, n) != 0)
+		return false;
+	j->i += n;
+	return true;
+}
+
+/* One value at j->i; its kind, or 0 when it is not JSON. The members or
+ * elements of the value at depth 0 are noted. */
+static char json_value(struct jscan *j, int depth)
+{
+	if (depth > JSON_MAX_DEPTH)
+		return 0;
+	json_space(j);
+	if (j->i >= j->len)
+		return 0;
+	char c = j->s[j->i];
+	if (c == '{' || c == '[') {
+		bool object = c == '{';
+		char close = object ? '}' : ']';
+		j->i++;
+		json_space(j);
+		if (j->i < j->len && j->s[j->i] == close) {
+			j->i++;
+			return object ? 'o' : 'a';
+		}
+		for (;;) {
+			struct jnote note = {NULL, 0, 0, NULL, 0};
+			json_space(j);
+			if (object) {
+				if (json_string(j, &note.key, &note.klen))
+					return 0;
+				json_space(j);
+				if (j->i >= j->len || j->s[j->i++] != ':')
+					return 0;
+				json_space(j);
+			}
+			size_t vstart = j->i;
+			bool str = j->i < j->len && j->s[j->i] == '"';
+			note.kind = json_value(j, depth + 1);
+			if (!note.kind)
+				return 0;
+			note.val = j->s + vstart + str;
+			note.vlen = j->i - vstart - 2 * str;
+			if (depth == 0) {
+				if (j->nnotes < JSON_NOTED)
+					j->notes[j->nnotes++] = note;
+				j->nmembers++;
+			}
+			json_space(j);
+			if (j->i >= j->len)
+				return 0;
+			char sep = j->s[j->i++];
+			if (sep == close)
+				return object ? 'o' : 'a';
+			if (sep != ',')
+				return 0;
+		}
+	}
+	if (c == '"') {
+		const char *b;
+		size_t n;
+		return json_string(j, &b, &n) ? 0 : 's';
+	}
+	if (json_word(j, "true"))
+		return 't';
+	if (json_word(j, "false"))
+		return 'f';
+	if (json_word(j, "null"))
+		return 'z';
+	return json_number(j) ? 0 : 'n';
+}
+
+/* Scans the whole text as one JSON value: its kind, or 0. */
+static char json_scan(struct jscan *j, const char *s, size_t len)
+{
+	*j = (struct jscan){s, len, 0, {{0}}, 0, 0};
+	char kind = json_value(j, 0);
+	json_space(j);
+	return kind && j->i == len ? kind : 0;
+}
+
+/* The noted member named key, or NULL. */
+static const struct jnote *json_member(const struct jscan *j, const char *key)
+{
+	size_t n = strlen(key);
+	for (size_t k = 0; k < j->nnotes; k++)
+		if (j->notes[k].key && j->notes[k].klen == n && memcmp(j->notes[k].key, key, n) == 0)
+			return &j->notes[k];
+	return NULL;
+}
+
+static bool note_is(const struct jnote *m, char kind)
+{
+	return m && m->kind == kind;
+}
+
+/* RFC 7946's object types and the member each must have: coordinates (an
+ * array) for the geometries, geometries for a collection of them, geometry
+ * (an object or null) for a feature, features for a collection of them. */
+static int geojson_shape(const struct jscan *j)
+{
+	static const char *const geometries[] = {"Point",      "MultiPoint",      "LineString",
+	                                         "MultiLineString", "Polygon", "MultiPolygon", NULL};
+	const struct jnote *type = json_member(j, "type");
+	if (!note_is(type, 's'))
+		return -1;
+	for (size_t k = 0; geometries[k]; k++)
+		if (type->vlen == strlen(geometries[k]) && memcmp(type->val, geometries[k], type->vlen) == 0)
+			return note_is(json_member(j, "coordinates"), 'a') ? 0 : -1;
+#define TYPE_IS(lit) (type->vlen == sizeof(lit) - 1 && memcmp(type->val, lit, type->vlen) == 0)
+	if (TYPE_IS("GeometryCollection"))
+		return note_is(json_member(j, "geometries"), 'a') ? 0 : -1;
+	if (TYPE_IS("Feature")) {
+		const struct jnote *g = json_member(j, "geometry");
+		return g && (g->kind == 'o' || g->kind == 'z') ? 0 : -1;
+	}
+	if (TYPE_IS("FeatureCollection"))
+		return note_is(json_member(j, "features"), 'a') ? 0 : -1;
+	return -1;
+#undef TYPE_IS
+}
+
+int kpix_cast_json(const char *s, size_t len, kpix_json_kind kind)
+{
+	struct jscan j;
+	char top = json_scan(&j, s, len);
+	switch (kind) {
+	case KPIX_JSON_OBJECT:
+		return top == 'o' ? 0 : -1;
+	case KPIX_JSON_ARRAY:
+		return top == 'a' ? 0 : -1;
+	case KPIX_JSON_GEOJSON:
+		/* more members than are noted: the ones sought may be among the rest */
+		return top == 'o' && j.nmembers <= JSON_NOTED && geojson_shape(&j) == 0 ? 0 : -1;
+	case KPIX_JSON_TOPOJSON: {
+		const struct jnote *t = json_member(&j, "type");
+		return top == 'o' && j.nmembers <= JSON_NOTED && note_is(t, 's') && t->vlen == 8 &&
+		               memcmp(t->val, "Topology", 8) == 0 &&
+		               note_is(json_member(&j, "objects"), 'o')
+		           ? 0
+		           : -1;
+	}
+	}
+	return -1;
+}
+
+/* ---- geographic points ---- */
+
+static int coordinate(const char *s, size_t len, double *out)
+{
+	static const kpix_numfmt plain = KPIX_NUMFMT_INIT;
+	return kpix_cast_number(s, len, &plain, out);
+}
+
+int kpix_cast_geopoint(const char *s, size_t len, const char *format, double *lon, double *lat)
+{
+	double x, y;
+	if (!format || strcmp(format, "default") == 0) {
+		const char *comma = memchr(s, ',', len);
+		if (!comma)
+			return -1;
+		const char *b = comma + 1, *e = s + len;
+		while (b < e && *b == ' ')
+			b++;
+		if (coordinate(s, (size_t)(comma - s), &x) || coordinate(b, (size_t)(e - b), &y))
+			return -1;
+	} else {
+		struct jscan j;
+		char top = json_scan(&j, s, len);
+		if (strcmp(format, "array") == 0) {
+			if (top != 'a' || j.nmembers != 2 || !note_is(&j.notes[0], 'n') ||
+			    !note_is(&j.notes[1], 'n') || coordinate(j.notes[0].val, j.notes[0].vlen, &x) ||
+			    coordinate(j.notes[1].val, j.notes[1].vlen, &y))
+				return -1;
+		} else if (strcmp(format, "object") == 0) {
+			const struct jnote *o = json_member(&j, "lon"), *a = json_member(&j, "lat");
+			if (top != 'o' || j.nmembers != 2 || !note_is(o, 'n') || !note_is(a, 'n') ||
+			    coordinate(o->val, o->vlen, &x) || coordinate(a->val, a->vlen, &y))
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90))
+		return -1;
+	*lon = x;
+	*lat = y;
+	return 0;
+}
+
+/* ---- string formats ---- */
+
+static bool is_alnum(char c)
+{
+	return digit(c) < 10 || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A domain of two or more dot-separated labels of letters, digits and
+ * hyphens (or bytes of UTF-8 beyond ASCII), none starting or ending with a
+ * hyphen. */
+static bool domain_ok(const char *p, const char *e)
+{
+	size_t labels = 0;
+	while (p <= e) {
+		const char *dot = memchr(p, '.', (size_t)(e - p));
+		const char *end = dot ? dot : e;
+		if (end == p || end - p > 63 || *p == '-' || end[-1] == '-')
+			return false;
+		for (const char *q = p; q < end; q++)
+			if (!is_alnum(*q) && *q != '-' && (unsigned char)*q < 0x80)
+				return false;
+		labels++;
+		if (!dot)
+			break;
+		p = dot + 1;
+	}
+	return labels >= 2;
+}
+
+static int email_ok(const char *s, size_t len)
+{
+	const char *at = memchr(s, '@', len), *e = s + len;
+	if (!at || at == s || at + 1 >= e || memchr(at + 1, '@', (size_t)(e - at - 1)))
+		return -1;
+	if (*s == '.' || at[-1] == '.')
+		return -1;
+	for (const char *q = s; q < at; q++) {
+		unsigned char c = (unsigned char)*q;
+		if (c <= ' ' || c == 0x7f || strchr("\"(),:;<>[\\]", c) || (c == '.' && q[1] == '.'))
+			return -1;
+	}
+	return domain_ok(at + 1, e) ? 0 : -1;
+}
+
+static int uri_ok(const char *s, size_t len)
+{
+	size_t i = 0;
+	if (!len || !((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return -1;
+	while (i < len && (is_alnum(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.'))
+		i++;
+	if (i >= len || s[i] != ':' || i + 1 >= len)
+		return -1;
+	size_t rest = ++i;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c <= ' ' || c == 0x7f || strchr("\"<>\\^`{|}", c))
+			return -1;
+		if (c == '%' && (i + 2 >= len || !is_hex(s[i + 1]) || !is_hex(s[i + 2])))
+			return -1;
+	}
+	/* a path from the root needs an authority first: "https:/x" is a slip */
+	if (s[rest] == '/') {
+		if (len - rest < 3 || s[rest + 1] != '/' || s[rest + 2] == '/')
+			return -1;
+	}
+	return 0;
+}
+
+static int uuid_ok(const char *s, size_t len)
+{
+	if (len != 36)
+		return -1;
+	for (size_t i = 0; i < 36; i++)
+		if ((i == 8 || i == 13 || i == 18 || i == 23) ? s[i] != '-' : !is_hex(s[i]))
+			return -1;
+	return 0;
+}
+
+static int base64_ok(const char *s, size_t len)
+{
+	if (len % 4)
+		return -1;
+	size_t pad = 0;
+	while (pad < 2 && pad < len && s[len - 1 - pad] == '=')
+		pad++;
+	for (size_t i = 0; i < len - pad; i++)
+		if (!is_alnum(s[i]) && s[i] != '+' && s[i] != '/')
+			return -1;
+	return 0;
+}
+
+int kpix_cast_string(const char *s, size_t len, kpix_strfmt fmt)
+{
+	switch (fmt) {
+	case KPIX_STR_EMAIL: return email_ok(s, len);
+	case KPIX_STR_URI: return uri_ok(s, len);
+	case KPIX_STR_UUID: return uuid_ok(s, len);
+	case KPIX_STR_BINARY: return base64_ok(s, len);
+	case KPIX_STR_DEFAULT: break;
+	}
+	return 0;
+}
+
 #define U(c) "unsupported directive %" #c
 static const char *const unsupported_upper[26] = {
 	U(A), U(B), U(C), U(D), U(E), U(F), U(G), U(H), U(I), U(J), U(K), U(L), U(M),
@@ -636,25 +1281,35 @@ static int fail(const char **why, const char *reason)
 	return -1;
 }
 
-/* Accepts exactly the patterns cast_pattern can ever match: supported
- * directives only, and a day, a month and a year each present, since a
- * date missing one of them cannot be placed on the calendar. */
-int kpix_date_format_check(const char *format, const char **why)
+/* Accepts exactly the patterns the cast of kind can ever match:
+ * supported directives only, and the parts it needs: a date's day, month
+ * and year, since a date missing one cannot be placed on the calendar,
+ * and a time's hour. A date takes no time directives. */
+int kpix_stamp_format_check(const char *format, kpix_stamp_kind kind, const char **why)
 {
-	bool y = false, m = false, d = false;
+	bool y = false, m = false, d = false, h = false, h12 = false, p = false;
 	if (!format || strcmp(format, "default") == 0 || strcmp(format, "any") == 0)
 		return 0;
+	bool timed = kind != KPIX_STAMP_DATE, dated = kind != KPIX_STAMP_TIME;
 	for (const char *f = format; *f; f++) {
 		if (*f != '%')
 			continue;
 		char c = *++f;
 		switch (c) {
-		case 'd': case 'e': d = true; break;
-		case 'm': case 'b': case 'B': m = true; break;
-		case 'Y': case 'y': y = true; break;
+		case 'd': case 'e': d = dated; break;
+		case 'm': case 'b': case 'B': m = dated; break;
+		case 'Y': case 'y': y = dated; break;
+		case 'H': h = timed; break;
+		case 'I': h12 = timed; break;
+		case 'p': p = timed; break;
+		case 'M': case 'S': case 'f': case 'z': break;
 		case '%': break;
 		case '\0': return fail(why, "pattern ends with a lone %");
 		default:
+			break;
+		}
+		bool ok = c == '%' || (dated && strchr("demYybB", c)) || (timed && strchr("HIMSfzp", c));
+		if (!ok) {
 			if (c >= 'A' && c <= 'Z')
 				return fail(why, unsupported_upper[c - 'A']);
 			if (c >= 'a' && c <= 'z')
@@ -662,13 +1317,24 @@ int kpix_date_format_check(const char *format, const char **why)
 			return fail(why, "unsupported directive after %");
 		}
 	}
-	if (!d)
+	if (dated && !d)
 		return fail(why, "pattern has no day (%d or %e)");
-	if (!m)
+	if (dated && !m)
 		return fail(why, "pattern has no month (%m, %b or %B)");
-	if (!y)
+	if (dated && !y)
 		return fail(why, "pattern has no year (%Y or %y)");
+	if (timed && !h && !h12)
+		return fail(why, "pattern has no hour (%H, or %I with %p)");
+	if (h12 && !p)
+		return fail(why, "pattern has %I (a 12-hour clock) but no %p (AM or PM)");
+	if (h && h12)
+		return fail(why, "pattern has both %H and %I");
 	return 0;
+}
+
+int kpix_date_format_check(const char *format, const char **why)
+{
+	return kpix_stamp_format_check(format, KPIX_STAMP_DATE, why);
 }
 
 /* ---- why a cell was refused ---- */

@@ -29,7 +29,161 @@ typedef struct {
 	const kpix_json_doc *doc;
 	kpix_schema *s;
 	size_t ref_memory; /* what the reference files loaded so far keep in memory */
+	bool plain;        /* a plain Table Schema (no "$kpix"): see check_keys */
 } loader;
+
+/* The most paths of ignored properties a schema remembers. */
+#define MAX_IGNORED 100
+
+/* Whether key is a property that Data Package descriptors and published
+ * Table Schemas commonly carry as metadata ("sources", "examples"): never
+ * a slip, however near a keyword it is. */
+static bool metadata_key(const char *key)
+{
+	static const char *const words[] = {
+		"name",     "profile",  "licenses", "homepage",     "sources",      "keywords",
+		"contributors", "created", "image", "resources",    "countryCode",  "lastModified",
+		"path",     "schema",   "examples", "publisher",    "encoding",     "mediatype", NULL};
+	for (size_t i = 0; words[i]; i++)
+		if (strcmp(key, words[i]) == 0)
+			return true;
+	return false;
+}
+
+/* Checks the keys of obj, a Table Schema object (the schema, a field, its
+ * constraints, a foreign key): each must be one of known, "$comment", or
+ * a namespaced key ("ns:prop"), which Table Schema leaves to extensions.
+ * In a schema with "$kpix" any other key is refused, as it always was. A
+ * plain Table Schema "MAY contain any number of other properties": those
+ * are accepted and their paths kept in s->ignored, unless a key is one of
+ * misplaced (a keyword of another level, such as "required" on a field,
+ * said with where it belongs) or a slip away from a known keyword ("did
+ * you mean", unless it is common metadata: metadata_key), which are
+ * errors as in kpix's own schemas. */
+static int check_keys(loader *ld, const char *path, const kpix_json *obj,
+                      const char *const *known, const char *const *misplaced,
+                      const char *where)
+{
+	if (!ld->plain) {
+		kpix_json_iter it = kpix_json_members(obj);
+		const char *key;
+		const kpix_json *v;
+		bool namespaced = false;
+		while (kpix_json_next(&it, &key, &v))
+			namespaced = namespaced || strchr(key, ':');
+		if (!namespaced)
+			return kpix_json_only_keys(ld->doc, path, obj, known);
+	}
+	kpix_json_iter it = kpix_json_members(obj);
+	const char *key;
+	const kpix_json *v;
+	size_t nknown = 0, nmis = 0;
+	while (known[nknown])
+		nknown++;
+	while (misplaced && misplaced[nmis])
+		nmis++;
+	while (kpix_json_next(&it, &key, &v)) {
+		bool ok = strcmp(key, "$comment") == 0 || strchr(key, ':');
+		for (size_t i = 0; !ok && i < nknown; i++)
+			ok = strcmp(key, known[i]) == 0;
+		if (ok)
+			continue;
+		char *p = kpix_json_path(path, key);
+		int rc = 0;
+		kpix_buf list = KPIX_BUF_INIT, near = KPIX_BUF_INIT;
+		for (size_t i = 0; i < nknown; i++)
+			kpix_buf_printf(&list, "%s%s", i ? ", " : "", known[i]);
+		bool moved = false;
+		for (size_t i = 0; i < nmis && !moved; i++)
+			moved = strcmp(key, misplaced[i]) == 0;
+		if (!ld->plain) {
+			kpix_suggest(&near, key, strlen(key), known, nknown);
+			rc = near.len ? kpix_json_fail(ld->doc, p, "unknown keyword '%s'; did you mean %s? "
+			                               "Expected one of: %s", key, near.data, list.data)
+			              : kpix_json_fail(ld->doc, p, "unknown keyword '%s'; expected one of: %s",
+			                               key, list.data);
+		} else if (moved) {
+			rc = kpix_json_fail(ld->doc, p, "'%s' belongs in %s, not here", key, where);
+		} else if (!metadata_key(key) &&
+		           (kpix_suggest(&near, key, strlen(key), known, nknown) ||
+		            (misplaced && kpix_suggest(&near, key, strlen(key), misplaced, nmis)))) {
+			rc = kpix_json_fail(ld->doc, p,
+			                    "unknown keyword '%s'; did you mean %s? (kpix leaves alone a "
+			                    "property it does not know, but this one looks like a slip; a "
+			                    "property of your own may be written 'prefix:%s')",
+			                    key, near.data, key);
+		} else if (ld->s->ignored.n < MAX_IGNORED) {
+			ld->s->ignored.items = kpix_xrealloc(ld->s->ignored.items,
+			                                     (ld->s->ignored.n + 2) * sizeof(char *));
+			ld->s->ignored.items[ld->s->ignored.n++] = p;
+			ld->s->ignored.items[ld->s->ignored.n] = NULL;
+			p = NULL;
+		}
+		free(p);
+		kpix_buf_free(&list);
+		kpix_buf_free(&near);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* A title or a description: a string, or (as some Table Schemas write
+ * them in several languages) an object of strings, of which the "en" one
+ * or else the first is taken. */
+static int get_text(loader *ld, const char *path, const kpix_json *obj, const char *key,
+                    char **out)
+{
+	const kpix_json *v = kpix_json_get(obj, key);
+	if (!v || kpix_json_is_string(v))
+		return kpix_json_get_str(ld->doc, path, obj, key, out, false);
+	if (kpix_json_is_object(v)) {
+		const kpix_json *en = kpix_json_get(v, "en");
+		kpix_json_iter it = kpix_json_members(v);
+		const char *k;
+		const kpix_json *m;
+		if (!kpix_json_is_string(en))
+			for (en = NULL; !en && kpix_json_next(&it, &k, &m);)
+				en = kpix_json_is_string(m) ? m : NULL;
+		if (en) {
+			*out = kpix_xstrdup(kpix_json_string(en));
+			return 0;
+		}
+	}
+	char *p = kpix_json_path(path, key);
+	int rc = kpix_json_fail(ld->doc, p, "expected a string (or an object of strings by language)");
+	free(p);
+	return rc;
+}
+
+/* missingValues: a list of strings, or (Table Schema 2) of objects
+ * {"value": ..., "label": ...}, of which the values are kept. */
+static int get_missing(loader *ld, const char *path, const kpix_json *obj, kpix_strlist *out)
+{
+	const kpix_json *v = kpix_json_get(obj, "missingValues");
+	bool objects = false;
+	size_t i;
+	const kpix_json *item;
+	if (kpix_json_is_array(v))
+		kpix_json_array_foreach(v, i, item)
+			objects = objects || kpix_json_is_object(item);
+	if (!objects)
+		return kpix_json_get_strlist(ld->doc, path, obj, "missingValues", out, false, NULL);
+	out->items = kpix_xcalloc(kpix_json_size(v) + 1, sizeof(char *));
+	kpix_json_array_foreach(v, i, item) {
+		const kpix_json *value = kpix_json_is_object(item) ? kpix_json_get(item, "value") : item;
+		if (!kpix_json_is_string(value)) {
+			char *p = kpix_xasprintf("%s%smissingValues[%zu]", path, *path ? "." : "", i);
+			int rc = kpix_json_fail(ld->doc, p, "expected a string or {\"value\": \"...\", "
+			                                    "\"label\": \"...\"}");
+			free(p);
+			kpix_strlist_free(out);
+			return rc;
+		}
+		out->items[out->n++] = kpix_xstrdup(kpix_json_string(value));
+	}
+	return 0;
+}
 
 static void strlist_copy(kpix_strlist *dst, const kpix_strlist *src)
 {
@@ -73,13 +227,15 @@ static int resolve_fields(loader *ld, const char *path, const kpix_strlist *name
 /* ---------------------------------------------------------------- fields */
 
 /* The names of the types, in the order of kpix_type. */
-static const char *const type_names[] = {"string", "integer",   "number", "boolean", "date",
-                                         "year",   "yearmonth", "any",    NULL};
+static const char *const type_names[] = {
+	"string", "integer", "number",   "boolean",  "date",    "year",   "yearmonth", "any",
+	"time",   "datetime", "duration", "geopoint", "geojson", "object", "array",     NULL};
 
 const char *kpix_type_name(kpix_type t)
 {
-	return t <= KPIX_T_ANY ? type_names[t] : "string";
+	return t <= KPIX_T_LAST ? type_names[t] : "string";
 }
+
 
 /* Reads a bound (minimum or maximum) in the field's own terms. */
 static int read_bound(loader *ld, const char *path, kpix_field *f, const kpix_json *v, double *out,
@@ -131,6 +287,16 @@ static int read_bound(loader *ld, const char *path, kpix_field *f, const kpix_js
 		*out = ym;
 		break;
 	}
+	case KPIX_T_TIME:
+		ok = kpix_cast_time(s, n, NULL, out);
+		if (ok != 0 && f->format)
+			ok = kpix_cast_time(s, n, f->format, out);
+		break;
+	case KPIX_T_DATETIME:
+		ok = kpix_cast_datetime(s, n, NULL, out);
+		if (ok != 0 && f->format)
+			ok = kpix_cast_datetime(s, n, f->format, out);
+		break;
 	default:
 		return kpix_json_fail(ld->doc, path, "minimum and maximum apply to numbers and dates, not to a %s",
 		           kpix_type_name(f->type));
@@ -156,28 +322,64 @@ static int char_option(loader *ld, const char *path, const kpix_json *fj, const 
 	return 0;
 }
 
+/* The enum's values as numbers, for a numeric field. */
+static int enum_numbers(loader *ld, const char *path, kpix_field *f)
+{
+	if (f->type != KPIX_T_INTEGER && f->type != KPIX_T_NUMBER)
+		return 0;
+	free(f->enum_num);
+	f->enum_num = kpix_xcalloc(f->enum_text.n ? f->enum_text.n : 1, sizeof(double));
+	for (size_t i = 0; i < f->enum_text.n; i++) {
+		const char *t = f->enum_text.items[i];
+		if (kpix_cast_number(t, strlen(t), &f->numfmt, &f->enum_num[i]) != 0) {
+			char *p = kpix_xasprintf("%s[%zu]", path, i);
+			int rc = kpix_json_fail(ld->doc, p, "'%s' is not a number, but the field is", t);
+			free(p);
+			return rc;
+		}
+	}
+	return 0;
+}
+
 static int load_constraints(loader *ld, const char *path, const kpix_json *c, kpix_field *f)
 {
 	static const char *const keys[] = {"required", "unique", "minimum", "maximum", "minLength",
-	                                   "maxLength", "pattern", "enum", NULL};
+	                                   "maxLength", "pattern", "enum", "exclusiveMinimum",
+	                                   "exclusiveMaximum", NULL};
 	int rc;
 	if (!kpix_json_is_object(c))
 		return kpix_json_fail(ld->doc, path, "expected an object of constraints");
-	if ((rc = kpix_json_only_keys(ld->doc, path, c, keys)) || (rc = kpix_json_get_bool(ld->doc, path, c, "required", &f->required)) ||
+	if ((rc = check_keys(ld, path, c, keys, NULL, NULL)) || (rc = kpix_json_get_bool(ld->doc, path, c, "required", &f->required)) ||
 	    (rc = kpix_json_get_bool(ld->doc, path, c, "unique", &f->unique)))
 		return rc;
-	const char *bounds[2] = {"minimum", "maximum"};
-	for (int b = 0; b < 2; b++) {
-		const kpix_json *v = kpix_json_get(c, bounds[b]);
+	const char *bounds[4] = {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"};
+	for (int k = 0; k < 4; k++) {
+		const kpix_json *v = kpix_json_get(c, bounds[k]);
+		int b = k % 2;
+		bool exclusive = k >= 2;
 		if (!v)
 			continue;
-		char *p = kpix_json_path(path, bounds[b]);
-		rc = read_bound(ld, p, f, v, b ? &f->maximum : &f->minimum,
-		                b ? &f->maximum_text : &f->minimum_text);
+		char *p = kpix_json_path(path, bounds[k]);
+		double bound;
+		char *text = NULL;
+		rc = read_bound(ld, p, f, v, &bound, &text);
 		free(p);
 		if (rc)
 			return rc;
-		*(b ? &f->has_maximum : &f->has_minimum) = true;
+		/* with both an inclusive and an exclusive bound, the stricter holds */
+		bool *has = b ? &f->has_maximum : &f->has_minimum;
+		double *cur = b ? &f->maximum : &f->minimum;
+		bool stricter = !*has || (b ? bound < *cur : bound > *cur) || (bound == *cur && exclusive);
+		if (stricter) {
+			*has = true;
+			*cur = bound;
+			*(b ? &f->max_exclusive : &f->min_exclusive) = exclusive;
+			char **t = b ? &f->maximum_text : &f->minimum_text;
+			free(*t);
+			*t = text;
+		} else {
+			free(text);
+		}
 	}
 	const char *lens[2] = {"minLength", "maxLength"};
 	for (int b = 0; b < 2; b++) {
@@ -215,19 +417,123 @@ static int load_constraints(loader *ld, const char *path, const kpix_json *c, kp
 	}
 	if ((rc = kpix_json_get_strlist(ld->doc, path, c, "enum", &f->enum_text, false, kpix_format_number)))
 		return rc;
-	if (kpix_json_get(c, "enum") && (f->type == KPIX_T_INTEGER || f->type == KPIX_T_NUMBER)) {
-		f->enum_num = kpix_xcalloc(f->enum_text.n ? f->enum_text.n : 1, sizeof(double));
-		for (size_t i = 0; i < f->enum_text.n; i++) {
-			const char *t = f->enum_text.items[i];
-			if (kpix_cast_number(t, strlen(t), &f->numfmt, &f->enum_num[i]) != 0) {
-				char *p = kpix_xasprintf("%s.enum[%zu]", path, i);
-				rc = kpix_json_fail(ld->doc, p, "'%s' is not a number, but the field is", t);
-				free(p);
-				return rc;
-			}
+	if (kpix_json_get(c, "enum")) {
+		char *p = kpix_json_path(path, "enum");
+		rc = enum_numbers(ld, p, f);
+		free(p);
+	}
+	return rc;
+}
+
+/* Table Schema 2's categories: a list of values, or of objects
+ * {"value": ..., "label": ...}; a cell must hold one of the values, as
+ * with an enum (with both, one that is in both). */
+static int load_categories(loader *ld, const char *path, const kpix_json *fj, kpix_field *f)
+{
+	const kpix_json *cats = kpix_json_get(fj, "categories");
+	if (!cats)
+		return 0;
+	char *p = kpix_json_path(path, "categories");
+	int rc = 0;
+	if (!kpix_json_is_array(cats) || kpix_json_size(cats) == 0) {
+		rc = kpix_json_fail(ld->doc, p, "expected a list of values, or of {\"value\": ..., "
+		                                "\"label\": ...}");
+		free(p);
+		return rc;
+	}
+	kpix_strlist values = {kpix_xcalloc(kpix_json_size(cats) + 1, sizeof(char *)), 0};
+	size_t i;
+	const kpix_json *item;
+	kpix_json_array_foreach(cats, i, item) {
+		const kpix_json *v = kpix_json_is_object(item) ? kpix_json_get(item, "value") : item;
+		char num[32];
+		if (kpix_json_is_string(v)) {
+			values.items[values.n++] = kpix_xstrdup(kpix_json_string(v));
+		} else if (kpix_json_is_number(v)) {
+			kpix_format_number(kpix_json_number(v), num);
+			values.items[values.n++] = kpix_xstrdup(num);
+		} else {
+			char *ip = kpix_xasprintf("%s[%zu]", p, i);
+			rc = kpix_json_fail(ld->doc, ip, "expected a string or a number, or an object with "
+			                                 "one as its \"value\"");
+			free(ip);
+			goto out;
 		}
 	}
-	return 0;
+	if (kpix_json_get(kpix_json_get(fj, "constraints"), "enum")) {
+		/* keep the enum's values that are categories too */
+		size_t kept = 0;
+		for (size_t a = 0; a < f->enum_text.n; a++) {
+			bool in = false;
+			for (size_t b = 0; b < values.n && !in; b++)
+				in = strcmp(f->enum_text.items[a], values.items[b]) == 0;
+			if (in)
+				f->enum_text.items[kept++] = f->enum_text.items[a];
+			else
+				free(f->enum_text.items[a]);
+		}
+		f->enum_text.n = kept;
+		f->enum_text.items[kept] = NULL;
+		kpix_strlist_free(&values);
+	} else {
+		f->enum_text = values;
+		values = (kpix_strlist){0};
+	}
+	rc = enum_numbers(ld, p, f);
+out:
+	kpix_strlist_free(&values);
+	free(p);
+	return rc;
+}
+
+/* The field's "format", checked for its type and kept in f. */
+static int load_format(loader *ld, const char *path, kpix_field *f, char *format)
+{
+	static const char *const strfmts[] = {"default", "email", "uri", "uuid", "binary", NULL};
+	char *p = kpix_json_path(path, "format");
+	const char *why = NULL;
+	int rc = 0;
+	/* Table Schema 1.0-rc wrote a date pattern as "fmt:%d/%m/%Y" */
+	const char *pattern = strncmp(format, "fmt:", 4) == 0 ? format + 4 : format;
+	switch (f->type) {
+	case KPIX_T_STRING:
+		for (int i = 0; strfmts[i]; i++)
+			if (strcmp(format, strfmts[i]) == 0)
+				f->strfmt = (kpix_strfmt)i;
+		if (f->strfmt == KPIX_STR_DEFAULT && strcmp(format, "default") != 0)
+			rc = kpix_json_fail(ld->doc, p, "kpix does not know the string format '%s'; expected "
+			                                "default, email, uri, uuid or binary", format);
+		break;
+	case KPIX_T_DATE:
+	case KPIX_T_TIME:
+	case KPIX_T_DATETIME: {
+		kpix_stamp_kind kind = f->type == KPIX_T_DATE ? KPIX_STAMP_DATE
+		                       : f->type == KPIX_T_TIME ? KPIX_STAMP_TIME : KPIX_STAMP_DATETIME;
+		if (kpix_stamp_format_check(pattern, kind, &why) != 0)
+			rc = kpix_json_fail(ld->doc, p, "the %s format '%s' is not one kpix reads: %s",
+			                    kpix_type_name(f->type), format, why ? why : "unsupported");
+		else
+			f->format = kpix_xstrdup(pattern);
+		break;
+	}
+	case KPIX_T_GEOPOINT:
+		if (strcmp(format, "array") != 0 && strcmp(format, "object") != 0)
+			rc = kpix_json_fail(ld->doc, p, "expected the geopoint format default, array or object");
+		else
+			f->format = kpix_xstrdup(format);
+		break;
+	case KPIX_T_GEOJSON:
+		if (strcmp(format, "topojson") != 0)
+			rc = kpix_json_fail(ld->doc, p, "expected the geojson format default or topojson");
+		else
+			f->format = kpix_xstrdup(format);
+		break;
+	default:
+		rc = kpix_json_fail(ld->doc, p, "kpix does not check the format '%s' of a %s field", format,
+		                    kpix_type_name(f->type));
+	}
+	free(p);
+	return rc;
 }
 
 /* Reads the field described by fj; named by its "name", or, when name is
@@ -239,18 +545,32 @@ static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_fi
 	static const char *const keys[] = {"name",        "title",       "description", "example",
 	                                   "type",        "format",      "decimalChar", "groupChar",
 	                                   "bareNumber",  "trueValues",  "falseValues", "missingValues",
-	                                   "constraints", NULL};
+	                                   "constraints", "rdfType",     "categories",
+	                                   "categoriesOrdered", NULL};
+	static const char *const constraint_keys[] = {"required",  "unique",  "minimum",
+	                                              "maximum",   "minLength", "maxLength",
+	                                              "pattern",   "enum",    "exclusiveMinimum",
+	                                              "exclusiveMaximum", NULL};
 	int rc;
 	f->min_length = f->max_length = -1;
 	f->numfmt = (kpix_numfmt)KPIX_NUMFMT_INIT;
+	f->numfmt.special = ld->plain;
 	if (name)
 		f->name = kpix_xstrdup(name);
 	if (!kpix_json_is_object(fj))
 		return kpix_json_fail(ld->doc, path, "expected an object describing a field");
-	if ((rc = kpix_json_only_keys(ld->doc, path, fj, name ? keys + 1 : keys)) ||
+	if ((rc = check_keys(ld, path, fj, name ? keys + 1 : keys, constraint_keys,
+	                     "\"constraints\"")) ||
 	    (!name && (rc = kpix_json_get_str(ld->doc, path, fj, "name", &f->name, true))) ||
-	    (rc = kpix_json_get_str(ld->doc, path, fj, "title", &f->title, false)) ||
-	    (rc = kpix_json_get_str(ld->doc, path, fj, "description", &f->description, false)))
+	    (rc = get_text(ld, path, fj, "title", &f->title)) ||
+	    (rc = get_text(ld, path, fj, "description", &f->description)))
+		return rc;
+	char *rdf = NULL;
+	if ((rc = kpix_json_get_str(ld->doc, path, fj, "rdfType", &rdf, false)))
+		return rc;
+	free(rdf);
+	bool ordered = false;
+	if ((rc = kpix_json_get_bool(ld->doc, path, fj, "categoriesOrdered", &ordered)))
 		return rc;
 	const kpix_json *ex = kpix_json_get(fj, "example");
 	if (ex && kpix_json_is_string(ex))
@@ -263,31 +583,19 @@ static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_fi
 	int type = KPIX_T_STRING;
 	if ((rc = kpix_json_get_one_of(ld->doc, path, fj, "type", type_names,
 	                               "one of: string, integer, number, boolean, date, year, "
-	                               "yearmonth, any",
+	                               "yearmonth, any, time, datetime, duration, geopoint, "
+	                               "geojson, object, array",
 	                               false, &type)))
 		return rc;
 	f->type = (kpix_type)type;
 	char *format = NULL;
 	if ((rc = kpix_json_get_str(ld->doc, path, fj, "format", &format, false)))
 		return rc;
-	if (format && strcmp(format, "default") != 0) {
-		char *p = kpix_json_path(path, "format");
-		const char *why = NULL;
-		if (f->type != KPIX_T_DATE)
-			rc = kpix_json_fail(ld->doc, p, "kpix does not check the format '%s' of a %s field", format,
-			         kpix_type_name(f->type));
-		else if (strcmp(format, "any") != 0 && kpix_date_format_check(format, &why) != 0)
-			rc = kpix_json_fail(ld->doc, p, "the date format '%s' is not one kpix reads: %s", format,
-			         why ? why : "unsupported");
-		free(p);
-		if (rc) {
-			free(format);
-			return rc;
-		}
-		f->format = format;
-	} else {
-		free(format);
-	}
+	if (format && strcmp(format, "default") != 0)
+		rc = load_format(ld, path, f, format);
+	free(format);
+	if (rc)
+		return rc;
 	if ((rc = char_option(ld, path, fj, "decimalChar", &f->numfmt.decimal_char)) ||
 	    (rc = char_option(ld, path, fj, "groupChar", &f->numfmt.group_char)) ||
 	    (rc = kpix_json_get_bool(ld->doc, path, fj, "bareNumber", &f->numfmt.bare_number)))
@@ -301,7 +609,7 @@ static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_fi
 	    (rc = kpix_json_get_strlist(ld->doc, path, fj, "falseValues", &f->false_values, false, NULL)))
 		return rc;
 	if (kpix_json_get(fj, "missingValues")) {
-		if ((rc = kpix_json_get_strlist(ld->doc, path, fj, "missingValues", &f->missing, false, NULL)))
+		if ((rc = get_missing(ld, path, fj, &f->missing)))
 			return rc;
 	} else {
 		strlist_copy(&f->missing, &ld->s->missing);
@@ -320,7 +628,7 @@ static int load_field(loader *ld, const char *path, const kpix_json *fj, kpix_fi
 		if (rc)
 			return rc;
 	}
-	return 0;
+	return load_categories(ld, path, fj, f);
 }
 
 /* ------------------------------------------------------------- references */
@@ -489,7 +797,7 @@ static int load_fkey(loader *ld, const char *path, const kpix_json *j, const kpi
 	kpix_strlist names = {0};
 	if (!kpix_json_is_object(j))
 		return kpix_json_fail(ld->doc, path, "expected an object with \"fields\" and \"reference\"");
-	if ((rc = kpix_json_only_keys(ld->doc, path, j, keys)) ||
+	if ((rc = check_keys(ld, path, j, keys, NULL, NULL)) ||
 	    (rc = kpix_json_get_strlist(ld->doc, path, j, "fields", &names, true, NULL)))
 		return rc;
 	rc = resolve_fields(ld, path, &names, &fk->fields);
@@ -505,7 +813,7 @@ static int load_fkey(loader *ld, const char *path, const kpix_json *j, const kpi
 		rc = kpix_json_fail(ld->doc, path, "expected \"reference\": {\"resource\": ..., \"fields\": ...}");
 		goto out;
 	}
-	if ((rc = kpix_json_only_keys(ld->doc, rp, ref, refkeys)) ||
+	if ((rc = check_keys(ld, rp, ref, refkeys, NULL, NULL)) ||
 	    (rc = kpix_json_get_str(ld->doc, rp, ref, "resource", &fk->resource, false)) ||
 	    (rc = kpix_json_get_strlist(ld->doc, rp, ref, "fields", &fk->ref_fields, true, NULL)))
 		goto out;
@@ -800,45 +1108,151 @@ const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *co
 		}                                                                    \
 	} while (0)
 
-/* Loads the schema in doc (freed here), read from file, which names it in
- * messages and locates its reference files. */
-static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
+/* A plain Table Schema's id: the base name of file without ".json", in
+ * lower case, every run of other characters than letters and digits as
+ * one '-'; "table-schema" when nothing is left. */
+static char *id_from_name(const char *file)
 {
-	const kpix_json *root = kpix_json_root(doc);
+	const char *base = strrchr(file, '/');
+	base = base ? base + 1 : file;
+	size_t n = strlen(base);
+	if (n > 5 && strcmp(base + n - 5, ".json") == 0)
+		n -= 5;
+	char *id = kpix_xcalloc(n + 1, 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		char c = base[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			id[k++] = c;
+		else if (k && id[k - 1] != '-')
+			id[k++] = '-';
+	}
+	while (k && id[k - 1] == '-')
+		k--;
+	id[k] = '\0';
+	if (!k) {
+		free(id);
+		id = kpix_xstrdup("table-schema");
+	}
+	return id;
+}
+
+/* A plain Table Schema's id (from name) and version: its "version" as
+ * written (a string or a number), or "unversioned". */
+static int plain_identity(loader *ld, const kpix_json *root, const char *name)
+{
+	kpix_schema *s = ld->s;
+	const kpix_json *v = kpix_json_get(root, "version");
+	s->id = id_from_name(name);
+	if (kpix_json_is_number(v)) {
+		char num[32];
+		kpix_format_number(kpix_json_number(v), num);
+		s->version = kpix_xstrdup(num);
+	} else if (kpix_json_is_string(v) && kpix_json_string_len(v)) {
+		s->version = kpix_xstrdup(kpix_json_string(v));
+	} else if (v) {
+		return kpix_json_fail(ld->doc, "version", "expected a string or a number");
+	} else {
+		s->version = kpix_xstrdup("unversioned");
+	}
+	return 0;
+}
+
+/* uniqueKeys: a list of lists of field names (a name alone is a list of one). */
+static int load_unique_keys(loader *ld, const kpix_json *root)
+{
+	const kpix_json *uk = kpix_json_get(root, "uniqueKeys");
+	if (!uk)
+		return 0;
+	if (!kpix_json_is_array(uk))
+		return kpix_json_fail(ld->doc, "uniqueKeys", "expected a list of lists of field names");
+	kpix_schema *s = ld->s;
+	s->ukeys = kpix_xcalloc(kpix_json_size(uk) + 1, sizeof(kpix_unique_key));
+	size_t i;
+	const kpix_json *item;
+	kpix_json_array_foreach(uk, i, item) {
+		char *p = kpix_xasprintf("uniqueKeys[%zu]", i);
+		kpix_strlist names = {0};
+		int rc = 0;
+		if (kpix_json_is_string(item)) {
+			names.items = kpix_xcalloc(2, sizeof(char *));
+			names.items[names.n++] = kpix_xstrdup(kpix_json_string(item));
+		} else if (!kpix_json_is_array(item) || kpix_json_size(item) == 0) {
+			rc = kpix_json_fail(ld->doc, p, "expected a list of field names");
+		} else {
+			names.items = kpix_xcalloc(kpix_json_size(item) + 1, sizeof(char *));
+			size_t k;
+			const kpix_json *name;
+			kpix_json_array_foreach(item, k, name) {
+				if (!kpix_json_is_string(name)) {
+					rc = kpix_json_fail(ld->doc, p, "expected a list of field names");
+					break;
+				}
+				names.items[names.n++] = kpix_xstrdup(kpix_json_string(name));
+			}
+		}
+		if (!rc) {
+			rc = resolve_fields(ld, p, &names, &s->ukeys[i].fields);
+			s->ukeys[i].nfields = names.n;
+			s->nukeys = i + 1;
+		}
+		kpix_strlist_free(&names);
+		free(p);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+/* Loads the schema at root in doc (neither freed here), read from file,
+ * which names it and locates its reference files unless dir is given. */
+static int load_value(kpix_schema **out, const char *file, const kpix_json_doc *doc,
+                      const kpix_json *root, const char *dir)
+{
 	kpix_schema *s = kpix_xcalloc(1, sizeof(*s));
 	s->path = kpix_xstrdup(file);
 	kpix_json_sha256(doc, s->sha256, &s->size);
 	const char *slash = strrchr(file, '/');
-	s->dir = slash ? kpix_xstrndup(file, (size_t)(slash - file)) : kpix_xstrdup(".");
+	s->dir = dir ? kpix_xstrdup(dir)
+	         : slash ? kpix_xstrndup(file, (size_t)(slash - file)) : kpix_xstrdup(".");
 	s->indicator_field = -1;
 	s->figures.value_field = s->figures.breakdown_field = -1;
 	s->part_field = -1;
-	loader ld = {doc, s};
+	loader ld = {doc, s, 0, false};
 	int rc = 0;
 	static const char *const keys[] = {"$kpix",       "id",          "version",      "title",
 	                                   "description", "source",      "fields",       "missingValues",
 	                                   "primaryKey",  "foreignKeys", "indicatorField", "partField", "indicators",
 	                                   "lists",       "rules",       "completeness", "fieldsMatch",
 	                                   "parameters",  "exports",     "figures",     "rag",
-	                                   "sector",      NULL};
+	                                   "sector",      "$schema",     "uniqueKeys",  NULL};
 	if (!kpix_json_is_object(root)) {
 		rc = kpix_json_fail(ld.doc, "", "expected a JSON object at the top of the schema");
 		goto fail;
 	}
 	const kpix_json *marker = kpix_json_get(root, "$kpix");
-	if (!marker || !kpix_json_is_string(marker) || strcmp(kpix_json_string(marker), FORMAT_MARKER)) {
-		rc = kpix_json_fail(ld.doc, marker ? "$kpix" : "",
+	if (marker && (!kpix_json_is_string(marker) || strcmp(kpix_json_string(marker), FORMAT_MARKER))) {
+		rc = kpix_json_fail(ld.doc, "$kpix",
 		         "expected \"$kpix\": \"" FORMAT_MARKER "\" (this kpix reads schema format 1)");
 		goto fail;
 	}
-	char *fm = NULL;
-	if ((rc = kpix_json_only_keys(ld.doc, "", root, keys)) || (rc = kpix_json_get_str(ld.doc, "", root, "id", &s->id, true)) ||
-	    (rc = kpix_json_get_str(ld.doc, "", root, "version", &s->version, true)) ||
-	    (rc = kpix_json_get_str(ld.doc, "", root, "title", &s->title, false)) ||
-	    (rc = kpix_json_get_str(ld.doc, "", root, "description", &s->description, false)) ||
+	ld.plain = s->plain = !marker;
+	char *fm = NULL, *dollar_schema = NULL;
+	if ((rc = check_keys(&ld, "", root, keys, NULL, NULL)) ||
+	    (!ld.plain && (rc = kpix_json_get_str(ld.doc, "", root, "id", &s->id, true))) ||
+	    (!ld.plain && (rc = kpix_json_get_str(ld.doc, "", root, "version", &s->version, true))) ||
+	    (ld.plain && (rc = plain_identity(&ld, root, file))) ||
+	    (rc = kpix_json_get_str(ld.doc, "", root, "$schema", &dollar_schema, false)) ||
+	    (rc = get_text(&ld, "", root, "title", &s->title)) ||
+	    (rc = get_text(&ld, "", root, "description", &s->description)) ||
 	    (rc = kpix_json_get_str(ld.doc, "", root, "source", &s->source, false)) ||
-	    (rc = kpix_json_get_str(ld.doc, "", root, "fieldsMatch", &fm, false)))
+	    (rc = kpix_json_get_str(ld.doc, "", root, "fieldsMatch", &fm, false))) {
+		free(dollar_schema);
 		goto fail;
+	}
+	free(dollar_schema);
 	if (!kpix_schema_id_valid(s->id)) {
 		rc = kpix_json_fail(ld.doc, "id", "an id may hold only lower-case letters, digits and '-'");
 		free(fm);
@@ -857,7 +1271,7 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 		s->fields_match = (kpix_fields_match)k;
 	}
 	if (kpix_json_get(root, "missingValues")) {
-		if ((rc = kpix_json_get_strlist(ld.doc, "", root, "missingValues", &s->missing, false, NULL)))
+		if ((rc = get_missing(&ld, "", root, &s->missing)))
 			goto fail;
 	} else {
 		s->missing.items = kpix_xcalloc(2, sizeof(char *));
@@ -886,7 +1300,7 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	rc = resolve_fields(&ld, "primaryKey", &pk, &s->pk);
 	s->npk = pk.n;
 	kpix_strlist_free(&pk);
-	if (rc)
+	if (rc || (rc = load_unique_keys(&ld, root)))
 		goto fail;
 
 	if ((rc = get_field(&ld, root, "indicatorField", &s->indicator_field)) ||
@@ -986,12 +1400,18 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	for (size_t i = 0; i < s->nfkeys; i++)
 		if (s->fkeys[i].file)
 			s->files[s->nfiles++] = s->fkeys[i].file;
-	kpix_json_free(doc);
 	*out = s;
 	return 0;
 fail:
-	kpix_json_free(doc);
 	kpix_schema_free(s);
+	return rc;
+}
+
+/* Loads the whole of doc, which is freed here. */
+static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir)
+{
+	int rc = load_value(out, file, doc, kpix_json_root(doc), dir);
+	kpix_json_free(doc);
 	return rc;
 }
 
@@ -999,16 +1419,30 @@ static int load_file(kpix_schema **out, const char *file)
 {
 	kpix_json_doc *doc;
 	int rc = kpix_json_read(&doc, file, "schema");
-	return rc ? rc : load_doc(out, file, doc);
+	return rc ? rc : load_doc(out, file, doc, NULL);
 }
 
-int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, size_t len)
+int kpix_schema_load_text(kpix_schema **out, const char *name, const char *data, size_t len,
+                          const char *dir)
 {
 	*out = NULL;
 	kpix_error_clear();
 	kpix_json_doc *doc;
 	int rc = kpix_json_parse(&doc, name, data, len, "schema");
-	return rc ? rc : load_doc(out, name, doc);
+	return rc ? rc : load_doc(out, name, doc, dir);
+}
+
+int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, size_t len)
+{
+	return kpix_schema_load_text(out, name, data, len, NULL);
+}
+
+int kpix_schema_load_value(kpix_schema **out, const char *name, const kpix_json_doc *doc,
+                           const kpix_json *root, const char *dir)
+{
+	*out = NULL;
+	kpix_error_clear();
+	return load_value(out, name, doc, root, dir);
 }
 
 const char *kpix_default_schema_path(void)
@@ -1238,6 +1672,10 @@ void kpix_schema_free(kpix_schema *s)
 	free(s->completeness);
 	kpix_strlist_free(&s->missing);
 	free(s->pk);
+	for (size_t i = 0; i < s->nukeys; i++)
+		free(s->ukeys[i].fields);
+	free(s->ukeys);
+	kpix_strlist_free(&s->ignored);
 	free(s->files);
 	free(s->path);
 	free(s->dir);
@@ -1261,8 +1699,44 @@ const char *const *kpix_schema_files(const kpix_schema *s, size_t *n)
 	return s->files;
 }
 
+/* A date or time pattern in the letters an officer knows: %d/%m/%Y is
+ * DD/MM/YYYY, %H:%M is hh:mm. Returns shape. */
+static const char *pattern_shape(const char *format, char *shape, size_t size)
+{
+	size_t n = 0;
+	for (const char *p = format; *p && n + 7 < size; p++) {
+		const char *w = NULL;
+		if (*p == '%' && p[1]) {
+			switch (*++p) {
+			case 'd': case 'e': w = "DD"; break;
+			case 'm': w = "MM"; break;
+			case 'Y': w = "YYYY"; break;
+			case 'y': w = "YY"; break;
+			case 'b': w = "Mon"; break;
+			case 'B': w = "Month"; break;
+			case 'H': case 'I': w = "hh"; break;
+			case 'M': w = "mm"; break;
+			case 'S': w = "ss"; break;
+			case 'f': w = "ffffff"; break;
+			case 'p': w = "AM"; break;
+			case 'z': w = "+hh:mm"; break;
+			default: w = "%"; break;
+			}
+		}
+		if (w) {
+			memcpy(shape + n, w, strlen(w));
+			n += strlen(w);
+		} else {
+			shape[n++] = *p;
+		}
+	}
+	shape[n] = '\0';
+	return shape;
+}
+
 const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 {
+	char shape[64];
 	switch (f->type) {
 	case KPIX_T_INTEGER:
 		snprintf(buf, buflen, "a whole number%s", f->numfmt.group_char ? " (thousands separators allowed)" : "");
@@ -1283,30 +1757,7 @@ const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 		else if (strcmp(f->format, "any") == 0)
 			snprintf(buf, buflen, "a date such as 2025-03-31 or 31/03/2025");
 		else {
-			/* the pattern in the letters an officer knows: %d/%m/%Y is DD/MM/YYYY */
-			char shape[64];
-			size_t n = 0;
-			for (const char *p = f->format; *p && n + 6 < sizeof(shape); p++) {
-				const char *w = NULL;
-				if (*p == '%' && p[1]) {
-					switch (*++p) {
-					case 'd': case 'e': w = "DD"; break;
-					case 'm': w = "MM"; break;
-					case 'Y': w = "YYYY"; break;
-					case 'y': w = "YY"; break;
-					case 'b': w = "Mon"; break;
-					case 'B': w = "Month"; break;
-					default: w = "%"; break;
-					}
-				}
-				if (w) {
-					memcpy(shape + n, w, strlen(w));
-					n += strlen(w);
-				} else {
-					shape[n++] = *p;
-				}
-			}
-			shape[n] = '\0';
+			pattern_shape(f->format, shape, sizeof(shape));
 			snprintf(buf, buflen, "a date written %s", shape);
 		}
 		break;
@@ -1316,8 +1767,51 @@ const char *kpix_type_expectation(const kpix_field *f, char *buf, size_t buflen)
 	case KPIX_T_YEARMONTH:
 		snprintf(buf, buflen, "a year and month such as 2025-03");
 		break;
-	default:
-		snprintf(buf, buflen, "text");
+	case KPIX_T_TIME:
+		if (f->format && strcmp(f->format, "any") != 0)
+			snprintf(buf, buflen, "a time written %s",
+			         pattern_shape(f->format, shape, sizeof(shape)));
+		else
+			snprintf(buf, buflen, "a time such as 14:30:00%s",
+			         f->format ? " or 14:30" : " (hours, minutes and seconds)");
+		break;
+	case KPIX_T_DATETIME:
+		if (f->format && strcmp(f->format, "any") != 0)
+			snprintf(buf, buflen, "a date and time written %s",
+			         pattern_shape(f->format, shape, sizeof(shape)));
+		else
+			snprintf(buf, buflen, "a date and time such as 2025-03-31T14:30:00%s",
+			         f->format ? " or 31/03/2025 14:30" : " (a zone such as Z or +01:00 may follow)");
+		break;
+	case KPIX_T_DURATION:
+		snprintf(buf, buflen, "an ISO 8601 duration such as P1Y2M, P3D or PT4H30M");
+		break;
+	case KPIX_T_GEOPOINT:
+		snprintf(buf, buflen, "%s",
+		         !f->format ? "a point written 'longitude, latitude', such as '-0.13, 51.51'"
+		         : strcmp(f->format, "array") == 0
+		             ? "a point written as a JSON array [longitude, latitude], such as [-0.13, 51.51]"
+		             : "a point written as a JSON object such as {\"lon\": -0.13, \"lat\": 51.51}");
+		break;
+	case KPIX_T_GEOJSON:
+		snprintf(buf, buflen, "%s", f->format ? "a TopoJSON object (\"type\": \"Topology\" and "
+		                                        "\"objects\")"
+		                                      : "a GeoJSON object: a \"type\" such as Point and "
+		                                        "that type's members, such as \"coordinates\"");
+		break;
+	case KPIX_T_OBJECT:
+		snprintf(buf, buflen, "a JSON object, such as {\"a\": 1}");
+		break;
+	case KPIX_T_ARRAY:
+		snprintf(buf, buflen, "a JSON array, such as [1, 2]");
+		break;
+	default: {
+		static const char *const words[] = {"text", "an e-mail address such as name@example.org",
+		                                    "a URI such as https://example.org/page",
+		                                    "a UUID such as 123e4567-e89b-12d3-a456-426614174000",
+		                                    "base64 data, such as aGVsbG8="};
+		snprintf(buf, buflen, "%s", f->type == KPIX_T_STRING ? words[f->strfmt] : "text");
+	}
 	}
 	return buf;
 }

@@ -31,8 +31,17 @@ typedef enum {
 	KPIX_T_DATE,
 	KPIX_T_YEAR,
 	KPIX_T_YEARMONTH,
-	KPIX_T_ANY
+	KPIX_T_ANY,
+	KPIX_T_TIME,      /* seconds since midnight (UTC when the cell has a zone) */
+	KPIX_T_DATETIME,  /* seconds since 1970-01-01T00:00:00 */
+	KPIX_T_DURATION,  /* the rest are checked for their form and kept as text */
+	KPIX_T_GEOPOINT,
+	KPIX_T_GEOJSON,
+	KPIX_T_OBJECT,
+	KPIX_T_ARRAY
 } kpix_type;
+
+#define KPIX_T_LAST KPIX_T_ARRAY
 
 struct kpix_field {
 	char *name;
@@ -40,7 +49,9 @@ struct kpix_field {
 	char *description;
 	char *example;
 	kpix_type type;
-	char *format;          /* dates: NULL for the default */
+	char *format;          /* dates, times, geopoint ("array", "object") and geojson
+	                        * ("topojson"): NULL for the default */
+	kpix_strfmt strfmt;    /* a string's format: email, uri, uuid, binary */
 	kpix_numfmt numfmt;
 	kpix_strlist true_values, false_values; /* n == 0: the defaults */
 	kpix_strlist missing;  /* effective missing values */
@@ -50,7 +61,8 @@ struct kpix_field {
 	bool required;
 	bool unique;
 	bool has_minimum, has_maximum;
-	double minimum, maximum; /* in the type's own terms: days for dates */
+	bool min_exclusive, max_exclusive; /* exclusiveMinimum, exclusiveMaximum */
+	double minimum, maximum; /* in the type's own terms: days for dates, seconds for times */
 	char *minimum_text, *maximum_text;
 	int64_t min_length, max_length; /* -1 when absent */
 	char *pattern;
@@ -87,6 +99,13 @@ typedef struct {
 	char *whole_name;      /* what messages call a blank breakdown, or NULL */
 } kpix_completeness;
 
+/* A Table Schema uniqueKeys entry: these fields together are unique
+ * where none of them is missing. */
+typedef struct {
+	size_t *fields;
+	size_t nfields;
+} kpix_unique_key;
+
 typedef enum {
 	KPIX_MATCH_EXACT,
 	KPIX_MATCH_EQUAL,
@@ -108,6 +127,10 @@ struct kpix_schema {
 	kpix_strlist missing;
 	size_t *pk;
 	size_t npk;
+	kpix_unique_key *ukeys; /* uniqueKeys */
+	size_t nukeys;
+	bool plain;            /* read as a plain Table Schema: no "$kpix" */
+	kpix_strlist ignored;  /* the paths of properties kpix does not know and left alone */
 	kpix_fkey *fkeys;
 	size_t nfkeys;
 	long indicator_field;  /* -1 when none */
@@ -146,6 +169,19 @@ const char *kpix_type_name(kpix_type t);
  * loads a file: name stands for the file in messages, and reference files
  * are looked for in its directory. Returns what kpix_schema_load does. */
 int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, size_t len);
+/* Loads a schema from a JSON value: root, inside doc (borrowed; neither
+ * is freed here), which is the whole document or a part of it such as a
+ * Data Package resource's inline "schema" (then call kpix_json_set_base on
+ * doc first, so that messages give the whole path). name is the file the
+ * schema stands for: its path, and for a plain Table Schema its id (the
+ * base name without .json, in lower case, other characters as '-'). dir
+ * is where reference files are looked for (NULL: name's directory). The
+ * schema's digest is doc's. Returns what kpix_schema_load does. */
+int kpix_schema_load_value(kpix_schema **out, const char *name, const kpix_json_doc *doc,
+                           const kpix_json *root, const char *dir);
+/* The same for the len bytes of JSON at data, which messages call name. */
+int kpix_schema_load_text(kpix_schema **out, const char *name, const char *data, size_t len,
+                          const char *dir);
 /* The file a schema id is looked up as: the first "<dir>/<id>.json" that
  * exists, dir taken in order from search_path (NULL: the default path).
  * A new string the caller frees, or NULL when there is none. */

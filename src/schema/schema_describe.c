@@ -29,9 +29,9 @@ void kpix_field_expectation(kpix_buf *b, const kpix_field *f, bool with_values)
 	if (f->unique)
 		kpix_buf_adds(b, "; each value different");
 	if (f->has_minimum)
-		kpix_buf_printf(b, "; at least %s", f->minimum_text);
+		kpix_buf_printf(b, "; %s %s", f->min_exclusive ? "more than" : "at least", f->minimum_text);
 	if (f->has_maximum)
-		kpix_buf_printf(b, "; at most %s", f->maximum_text);
+		kpix_buf_printf(b, "; %s %s", f->max_exclusive ? "less than" : "at most", f->maximum_text);
 	if (f->min_length >= 0)
 		kpix_buf_printf(b, "; at least %lld characters", (long long)f->min_length);
 	if (f->max_length >= 0)

@@ -2,8 +2,12 @@
 """Conformance of `kpix validate` with frictionless-py's validation tests.
 
 Runs the built kpix on every case of tests/corpora/frictionless-py/cases.json
-and compares the [row, column, code] list of kpix's errors with the list the
-reference implementation reports (transcribed from its pytest assertions).
+and on every resource of the packages in tests/corpora/frictionless-test-data,
+each with its Table Schema exactly as the corpus has it (issue 17: no "$kpix",
+id or version is added; kpix reads a file without "$kpix" as a plain Table
+Schema), and compares the [row, column, code] list of kpix's errors with the
+list the corpus gives: frictionless-py's (transcribed from its pytest
+assertions), or the test-data README's sentences.
 
     tests/conformance/frictionless.py --kpix build/kpix [--verbose]
 
@@ -23,6 +27,33 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CORPUS = os.path.normpath(os.path.join(HERE, "..", "corpora", "frictionless-py"))
+DOCS = os.path.normpath(os.path.join(HERE, "..", "..", "docs", "conformance.md"))
+TEST_DATA = os.path.normpath(os.path.join(HERE, "..", "corpora", "frictionless-test-data"))
+
+# frictionless-test-data gives its expectations as English sentences in each
+# package's README.md (in tableschema-js's words, with no row numbers; the
+# rows follow from data.csv, whose header is row 1). Transcribed here, per
+# package/resource, as [row, column, code]. all-schema-types states none: it
+# is the corpus's example of every type, with valid data. invalid-data's
+# resources are named for their one fault (an extra cell, a missing cell).
+TEST_DATA_EXPECTED = {
+    "types-formats-and-constraints/constraints/constraints-data": [
+        [3, 1, "constraint-error"], [3, 2, "unique-error"], [3, 3, "constraint-error"],
+        [3, 4, "constraint-error"], [3, 5, "constraint-error"], [3, 6, "constraint-error"],
+        [3, 7, "constraint-error"], [3, 8, "constraint-error"]],
+    "types-formats-and-constraints/date/date-data": [[3, 1, "type-error"], [3, 3, "type-error"]],
+    "types-formats-and-constraints/datetime/datetime-data": [
+        [3, 1, "type-error"], [3, 2, "type-error"], [3, 3, "type-error"]],
+    "types-formats-and-constraints/string/string-data": [
+        [3, 1, "constraint-error"], [3, 2, "type-error"], [3, 3, "type-error"]],
+    "types-formats-and-constraints/time/time-data": [
+        [3, 1, "type-error"], [3, 2, "type-error"], [3, 3, "type-error"]],
+    "types-formats-and-constraints/year/year-data": [[2, 2, "type-error"]],
+    "types-formats-and-constraints/yearmonth/yearmonth-data": [[2, 2, "type-error"]],
+    "all-schema-types/all-schema-types": [],
+    "invalid-data/extra-column": [[2, 4, "extra-cell"]],
+    "invalid-data/missing-column": [[2, 3, "missing-cell"]],
+}
 
 # Cases where kpix deliberately reports something else than frictionless-py.
 # Each entry gives the reason and the exact list kpix is expected to report
@@ -51,6 +82,33 @@ DIFFERENCES = {
                   " (here column 2, cat = 6), where frictionless-py reports the row only",
         "expected": [[6, 2, "foreign-key"]],
     },
+    "schema-sync-required-null": {
+        "reason": "frictionless-py's detector option schema_sync matches the schema's"
+                  " fields to the header by name; kpix has no such option and, with the"
+                  " schema as it is (fieldsMatch exact by default), reports the header"
+                  " that differs from the fields in order and the cells that follow",
+        "expected": [[None, 2, "incorrect-label"], [None, 3, "incorrect-label"],
+                     [None, 4, "extra-label"], [2, 4, "extra-cell"], [3, 4, "extra-cell"],
+                     [4, 4, "extra-cell"]],
+    },
+    "types-formats-and-constraints/constraints/constraints-data": {
+        "reason": "Table Schema patterns match the whole value (XML Schema regex, as"
+                  " frictionless-py anchors them): 'ade' does not match [abc]+, so row 2"
+                  " column 7 is an error too; the README, written for tableschema-js,"
+                  " searched for the pattern anywhere in the value",
+        "expected": [
+            [2, 7, "constraint-error"],
+            [3, 1, "constraint-error"], [3, 2, "unique-error"], [3, 3, "constraint-error"],
+            [3, 4, "constraint-error"], [3, 5, "constraint-error"], [3, 6, "constraint-error"],
+            [3, 7, "constraint-error"], [3, 8, "constraint-error"]],
+    },
+    "types-formats-and-constraints/time/time-data": {
+        "reason": 'kpix reads a time of format "any" as hh:mm or hh:mm:ss (with a'
+                  " fraction or a zone), so row 3's 00:01 is a time and row 2's"
+                  " '2018-01-01 00:00:00', a date and a time, is not; tableschema-js's"
+                  " README expects the opposite of both",
+        "expected": [[2, 2, "type-error"], [3, 1, "type-error"], [3, 3, "type-error"]],
+    },
 }
 
 # Codes that describe the whole source rather than a row or a label.
@@ -62,19 +120,6 @@ TIMEOUT = 60
 
 class CaseError(Exception):
     """A case that cannot be run or whose output cannot be read."""
-
-
-def kpix_schema(case_id, body):
-    """The schema dict `body` with the top-level keys kpix requires.
-
-    A kpix schema id holds only lower-case letters, digits and '-'.
-    """
-    sid = "case-" + re.sub(r"[^a-z0-9-]+", "-", case_id.lower()).strip("-")
-    out = {"$kpix": "schema/1", "id": sid, "version": "1"}
-    for key, value in body.items():
-        if key not in out:
-            out[key] = value
-    return out
 
 
 def read_labels(path):
@@ -113,11 +158,13 @@ def parse_inferred(spec):
 
 
 def build_schema(case, data_path):
-    """The schema body (without kpix's keys) and notes on how it was made."""
+    """The schema for a case: a dict to write, or the path of the corpus's
+    own schema file; and notes on how it was made. Nothing is added to a
+    schema the corpus gives."""
     spec = case["schema"]
     notes = []
     if isinstance(spec, dict):
-        body = json.loads(json.dumps(spec))
+        body = spec
     elif spec.startswith("(inferred"):
         types = parse_inferred(spec)
         labels = read_labels(data_path)
@@ -128,15 +175,9 @@ def build_schema(case, data_path):
             notes.append("empty file: one-field schema")
         body = {"fields": inferred_fields(labels, types)}
     else:
-        with open(os.path.join(CORPUS, spec), encoding="utf-8") as f:
-            body = json.load(f)
-    opts = case.get("options", {})
-    if opts.get("detector.schema_sync"):
-        # frictionless's schema_sync maps schema fields to the labels by name,
-        # dropping schema fields that are absent and keeping extra columns:
-        # that is Table Schema's fieldsMatch "partial".
-        body["fieldsMatch"] = "partial"
-        notes.append('detector.schema_sync -> fieldsMatch "partial"')
+        body = os.path.join(CORPUS, spec)
+    if case.get("options", {}).get("detector.schema_sync"):
+        notes.append("detector.schema_sync has no kpix counterpart: the schema is used as it is")
     return body, notes
 
 
@@ -243,23 +284,40 @@ def describe_delta(expected, got):
     return lines
 
 
+def schema_file(tmp, cid, body):
+    """The path of a schema: a corpus file as it is, or a dict written
+    unchanged to a file of its own in tmp."""
+    if isinstance(body, str):
+        return body
+    path = os.path.join(tmp, "schema-%s.json" % re.sub(r"[^A-Za-z0-9-]+", "-", cid))
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump(body, f, indent=2)
+    return path
+
+
 def run_case(case, kpix, tmp, fields_match=None):
     """Returns (status, detail lines); status is PASS, FAIL or DIFF."""
     cid = case["id"] if fields_match is None else "%s[%s]" % (case["id"], fields_match)
     data_path = os.path.join(CORPUS, case["data"])
     body, notes = build_schema(case, data_path)
     if fields_match is not None:
-        body["fieldsMatch"] = fields_match
-    mode = body.get("fieldsMatch", "exact")
+        # --all-fields-match only: the variants the corpus gives for each mode
+        if isinstance(body, str):
+            with open(body, encoding="utf-8") as f:
+                body = json.load(f)
+        body = dict(body, fieldsMatch=fields_match)
+        notes.append('fieldsMatch "%s" (a variant of the case, not CI)' % fields_match)
+    mode = (body if isinstance(body, dict) else {}).get("fieldsMatch", "exact")
     upstream = upstream_expected(case, mode)
+    return compare(cid, kpix, data_path, schema_file(tmp, cid, body), upstream, notes,
+                   case.get("options", {}), case.get("expected_warning"))
+
+
+def compare(cid, kpix, data_path, schema_path, upstream, notes, opts, expected_warning=None):
+    """Runs kpix on one data file and compares its errors with upstream's
+    list, or with the DIFFERENCES entry for cid."""
     diff = DIFFERENCES.get(cid)
     expected = diff["expected"] if diff else upstream
-
-    schema_path = os.path.join(tmp, "schema-%s.json" % cid.replace("[", "-").replace("]", ""))
-    with open(schema_path, "w", encoding="utf-8") as f:
-        json.dump(kpix_schema(cid, body), f, indent=2)
-
-    opts = case.get("options", {})
     pick = opts.get("pick_errors")
     limit = opts.get("limit_errors")
     # frictionless applies pick_errors before limit_errors: with a pick, let
@@ -271,8 +329,8 @@ def run_case(case, kpix, tmp, fields_match=None):
     detail = ["  command: %s" % " ".join(cmd)]
     detail += ["  note: %s" % n for n in notes]
     problems = contract_problems(code, report)
-    if case.get("expected_warning") and report.get("truncated") is not True:
-        problems.append("expected truncated=true (%s)" % case["expected_warning"])
+    if expected_warning and report.get("truncated") is not True:
+        problems.append("expected truncated=true (%s)" % expected_warning)
 
     exp_sorted = sorted(expected, key=sort_key)
     got_sorted = sorted(got, key=sort_key)
@@ -291,6 +349,25 @@ def run_case(case, kpix, tmp, fields_match=None):
     return cid, ("DIFF" if diff else "PASS"), detail
 
 
+def test_data_runs():
+    """(id, data path, schema dict) for each resource of each package of
+    frictionless-test-data, its schema exactly as the package has it."""
+    runs = []
+    root = os.path.join(TEST_DATA, "packages")
+    for dirpath, _dirs, files in sorted(os.walk(root)):
+        if "datapackage.json" not in files:
+            continue
+        with open(os.path.join(dirpath, "datapackage.json"), encoding="utf-8") as f:
+            package = json.load(f)
+        rel = os.path.relpath(dirpath, root).replace(os.sep, "/")
+        for res in package.get("resources", []):
+            if not isinstance(res.get("schema"), dict):
+                continue
+            runs.append(("%s/%s" % (rel, res["name"]), os.path.join(dirpath, res["path"]),
+                         res["schema"]))
+    return runs
+
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--kpix", required=True, help="the kpix binary to test")
@@ -305,7 +382,18 @@ def main(argv):
         return 2
     with open(os.path.join(CORPUS, "cases.json"), encoding="utf-8") as f:
         cases = json.load(f)["cases"]
-    ids = [c["id"] for c in cases]
+    data_runs = test_data_runs()
+    ids = [c["id"] for c in cases] + [r[0] for r in data_runs]
+    for unknown in sorted(set(TEST_DATA_EXPECTED) - set(r[0] for r in data_runs)):
+        print("frictionless.py: TEST_DATA_EXPECTED names unknown resource %s" % unknown,
+              file=sys.stderr)
+        return 2
+    with open(DOCS, encoding="utf-8") as f:
+        docs = f.read()
+    for undocumented in sorted(c for c in DIFFERENCES if "`%s`" % c not in docs):
+        print("frictionless.py: the difference %s is not in docs/conformance.md" % undocumented,
+              file=sys.stderr)
+        return 2
     for unknown in sorted(set(DIFFERENCES) - set(ids)):
         print("frictionless.py: DIFFERENCES names unknown case %s" % unknown, file=sys.stderr)
         return 2
@@ -318,13 +406,26 @@ def main(argv):
                 if mode != "exact":
                     runs.append((case, mode))
 
+    for rid, data_path, schema in data_runs:
+        runs.append(((rid, data_path, schema), "test-data"))
+
     counts = collections.Counter()
     with tempfile.TemporaryDirectory(prefix="kpix-frictionless-") as tmp:
         for case, mode in runs:
             try:
-                cid, status, detail = run_case(case, kpix, tmp, mode)
+                if mode == "test-data":
+                    rid, data_path, schema = case
+                    if rid not in TEST_DATA_EXPECTED:
+                        raise CaseError("%s: the corpus states no expectation and the runner"
+                                        " has none transcribed" % rid)
+                    cid, status, detail = compare(rid, kpix, data_path,
+                                                  schema_file(tmp, rid, schema),
+                                                  TEST_DATA_EXPECTED[rid], [], {})
+                else:
+                    cid, status, detail = run_case(case, kpix, tmp, mode)
             except CaseError as exc:
-                cid = case["id"] if mode is None else "%s[%s]" % (case["id"], mode)
+                cid = case[0] if mode == "test-data" else (
+                    case["id"] if mode is None else "%s[%s]" % (case["id"], mode))
                 status, detail = "FAIL", ["  " + line for line in str(exc).split("\n")]
             counts[status] += 1
             if status == "DIFF":
@@ -336,11 +437,11 @@ def main(argv):
                     print(line)
 
     print()
-    print("Documented differences from frictionless-py:")
+    print("Documented differences (docs/conformance.md):")
     for cid, entry in DIFFERENCES.items():
         print("  %s: %s" % (cid, entry["reason"]))
-    print("%d passed, %d failed, %d documented differences"
-          % (counts["PASS"], counts["FAIL"], counts["DIFF"]))
+    print("%d cases: %d equal to the corpus, %d documented differences, %d failed"
+          % (sum(counts.values()), counts["PASS"], counts["DIFF"], counts["FAIL"]))
     return 1 if counts["FAIL"] else 0
 
 

@@ -134,6 +134,19 @@ def validate_seeds():
         name = name_for(os.path.basename(schema)) + "+" + name_for(csv)
         with open(os.path.join(d, name), "wb") as out:
             out.write(data)
+    # plain Table Schemas (issue 17): every type and format, from the
+    # frictionless-test-data packages, each resource's schema as it is
+    for pkg in sorted(glob.glob("tests/corpora/frictionless-test-data/packages/**/datapackage.json",
+                                recursive=True)):
+        with open(pkg, encoding="utf-8") as fh:
+            package = json.load(fh)
+        for res in package["resources"]:
+            with open(os.path.join(os.path.dirname(pkg), res["path"]), "rb") as fh:
+                body = fh.read()
+            data = json.dumps(res["schema"]).encode() + b"\n==csv==\n" + body
+            name = "plain+" + name_for(os.path.relpath(pkg, "tests/corpora")) + "+" + res["name"]
+            with open(os.path.join(d, name), "wb") as out:
+                out.write(data)
 
 
 # Hostile changes to a real manifest, for fuzz_verify: (name, change) where

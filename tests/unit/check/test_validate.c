@@ -2220,6 +2220,69 @@ static void validate__no_file_can_be_added_after_finish(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, fx_setup, fx_teardown)
 
+
+/* ------------------------------------------ issue 17: plain Table Schemas */
+
+static void validate__every_table_schema_type_is_checked_in_a_plain_schema(void **state)
+{
+	fx *f = *state;
+	use_schema(f, "{\"fields\": [\n"
+	              "  {\"name\": \"t\", \"type\": \"time\"}, {\"name\": \"dt\", \"type\": \"datetime\"},\n"
+	              "  {\"name\": \"du\", \"type\": \"duration\"}, {\"name\": \"g\", \"type\": \"geopoint\"},\n"
+	              "  {\"name\": \"gj\", \"type\": \"geojson\"}, {\"name\": \"o\", \"type\": \"object\"},\n"
+	              "  {\"name\": \"a\", \"type\": \"array\"}, {\"name\": \"e\", \"format\": \"email\"},\n"
+	              "  {\"name\": \"n\", \"type\": \"number\"}]}\n");
+	validate_csv(f, NULL,
+	             "t,dt,du,g,gj,o,a,e,n\n"
+	             "12:00:00,2018-01-30T12:00:00Z,P1D,\"-101.47, 38.70\","
+	             "\"{\"\"type\"\": \"\"Point\"\", \"\"coordinates\"\": [1, 2]}\",\"{\"\"a\"\": 1}\",[1],"
+	             "a@b.org,NaN\n"
+	             "12:00,2018-01-30T12:00,1D,\"200, 0\",\"{\"\"type\"\": \"\"Point\"\"}\",[1],{},"
+	             "a@b,nan\n");
+	assert_string_equal(diags(f), "3:1:type-error:-\n3:2:type-error:-\n3:3:type-error:-\n"
+	                              "3:4:type-error:-\n3:5:type-error:-\n3:6:type-error:-\n"
+	                              "3:7:type-error:-\n3:8:type-error:-\n3:9:type-error:-\n");
+	assert_string_equal(diag(f, 2)->message,
+	                    "'1D' is not an ISO 8601 duration such as P1Y2M, P3D or PT4H30M");
+	assert_string_equal(diag(f, 7)->message,
+	                    "'a@b' is not an e-mail address such as name@example.org");
+}
+
+static void validate__exclusive_bounds_and_unique_keys_are_checked(void **state)
+{
+	fx *f = *state;
+	use_schema(f, "{\"fields\": [\n"
+	              "  {\"name\": \"site\"},\n"
+	              "  {\"name\": \"at\", \"type\": \"datetime\",\n"
+	              "   \"constraints\": {\"exclusiveMinimum\": \"2020-01-01T00:00:00Z\"}},\n"
+	              "  {\"name\": \"score\", \"type\": \"integer\",\n"
+	              "   \"constraints\": {\"exclusiveMaximum\": 10}}],\n"
+	              " \"uniqueKeys\": [[\"site\", \"at\"]]}\n");
+	validate_csv(f, NULL,
+	             "site,at,score\n"
+	             "A,2020-01-01T01:00:00+01:00,9\n"
+	             "A,2020-01-02T00:00:00Z,10\n"
+	             "B,2020-01-02T00:00:00Z,1\n"
+	             "A,2020-01-02T01:00:00+01:00,1\n"
+	             ",2020-01-02T00:00:00Z,1\n"
+	             ",2020-01-02T00:00:00Z,1\n");
+	assert_string_equal(diags(f), "2:2:constraint-error:exclusiveMinimum\n"
+	                              "3:3:constraint-error:exclusiveMaximum\n"
+	                              "5:1:unique-error:uniqueKeys\n");
+	assert_string_equal(diag(f, 1)->message, "score must be below 10, not equal to it");
+}
+
+static void validate__categories_and_labelled_missing_values(void **state)
+{
+	fx *f = *state;
+	use_schema(f, "{\"fields\": [{\"name\": \"answer\", \"type\": \"integer\",\n"
+	              "  \"categories\": [{\"value\": 1, \"label\": \"Yes\"}, {\"value\": 2, \"label\": \"No\"}],\n"
+	              "  \"constraints\": {\"required\": true}}],\n"
+	              " \"missingValues\": [{\"value\": \"-99\", \"label\": \"Refused\"}]}\n");
+	validate_csv(f, NULL, "answer\n1\n02\n3\n-99\n");
+	assert_string_equal(diags(f), "4:1:constraint-error:enum\n5:1:constraint-error:required\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2238,6 +2301,9 @@ int main(void)
 		T(validate__booleans_take_the_default_or_the_schemas_own_words),
 		T(validate__dates_follow_the_format_and_must_exist),
 		T(validate__years_and_year_months_are_checked),
+		T(validate__every_table_schema_type_is_checked_in_a_plain_schema),
+		T(validate__exclusive_bounds_and_unique_keys_are_checked),
+		T(validate__categories_and_labelled_missing_values),
 		T(validate__a_fields_own_missing_values_replace_the_schemas),
 		T(validate__minimum_and_maximum_apply_to_numbers_and_dates),
 		T(validate__lengths_count_characters_not_bytes),

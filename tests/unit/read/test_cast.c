@@ -1346,6 +1346,276 @@ static void number__format_finds_the_shortest_text_as_trying_every_precision(voi
 	}
 }
 
+
+/* ---- issue 17: the rest of Table Schema's types ---- */
+
+static const kpix_numfmt special = {'.', 0, true, true};
+
+static void number__nan_and_infinity_are_numbers_in_a_plain_table_schema(void **state)
+{
+	(void)state;
+	double v = 0;
+	assert_int_equal(kpix_cast_number("NaN", 3, &special, &v), 0);
+	assert_true(v != v);
+	assert_int_equal(kpix_cast_number("INF", 3, &special, &v), 0);
+	assert_true(v > 1e308);
+	assert_int_equal(kpix_cast_number("-INF", 4, &special, &v), 0);
+	assert_true(v < -1e308);
+	/* only the spec's spellings */
+	assert_not_number("nan", &special);
+	assert_not_number("+INF", &special);
+	assert_not_number("Infinity", &special);
+	assert_number_is("1.5", &special, 1.5);
+}
+
+static void integer__beyond_64_bits_is_refused_with_the_range_in_words(void **state)
+{
+	(void)state;
+	char buf[160];
+	assert_not_integer("9223372036854775808", &plain);
+	assert_not_integer("-9223372036854775809", &plain);
+	int64_t v;
+	assert_int_equal(integer("-9223372036854775808", &plain, &v), 0);
+	assert_true(v == INT64_MIN);
+	const char *why = kpix_number_problem("123456789012345678901234567890", 30, &plain, true, buf,
+	                                      sizeof(buf));
+	assert_non_null(why);
+	assert_non_null(strstr(why, "9223372036854775807"));
+}
+
+static double time_ok(const char *s, const char *format)
+{
+	double t = -1;
+	if (kpix_cast_time(s, strlen(s), format, &t) != 0)
+		fail_msg("'%s' was refused as a time for format %s", s, format ? format : "default");
+	return t;
+}
+
+static void assert_not_time(const char *s, const char *format)
+{
+	double t;
+	if (kpix_cast_time(s, strlen(s), format, &t) == 0)
+		fail_msg("'%s' was accepted as a time for format %s", s, format ? format : "default");
+}
+
+static void time__default_is_iso_with_seconds_and_an_optional_zone(void **state)
+{
+	(void)state;
+	assert_true(time_ok("00:00:00", NULL) == 0);
+	assert_true(time_ok("14:30:15", NULL) == 14 * 3600 + 30 * 60 + 15);
+	assert_true(time_ok("14:30:15.25", "default") == 52215.25);
+	assert_true(time_ok("14:30:15Z", NULL) == 52215);
+	assert_true(time_ok("14:30:15+01:00", NULL) == 52215 - 3600);
+	assert_true(time_ok("00:30:00+01:00", NULL) == 86400 - 1800); /* wraps to the day before */
+	assert_not_time("14:30", NULL);
+	assert_not_time("24:00:00", NULL);
+	assert_not_time("12:60:00", NULL);
+	assert_not_time("2:30:00", NULL);
+	assert_not_time(" 14:30:00", NULL);
+	assert_not_time("14:30:00+1", NULL);
+}
+
+static void time__any_and_patterns(void **state)
+{
+	(void)state;
+	assert_true(time_ok("14:30", "any") == 52200);
+	assert_true(time_ok("14:30:00", "any") == 52200);
+	assert_not_time("2018-01-01 00:00:00", "any");
+	assert_true(time_ok("00/01", "%H/%M") == 60);
+	assert_not_time("00/01/00", "%H/%M");
+	assert_true(time_ok("2:30 PM", "%I:%M %p") == 14.5 * 3600);
+	assert_true(time_ok("12:00 am", "%I:%M %p") == 0);
+	assert_not_time("13:00 PM", "%I:%M %p");
+	assert_true(time_ok("10.5.1.5", "%H.%M.%S.%f") == 10 * 3600 + 300 + 1.5);
+}
+
+static double datetime_ok(const char *s, const char *format)
+{
+	double t = -1;
+	if (kpix_cast_datetime(s, strlen(s), format, &t) != 0)
+		fail_msg("'%s' was refused as a datetime for format %s", s, format ? format : "default");
+	return t;
+}
+
+static void assert_not_datetime(const char *s, const char *format)
+{
+	double t;
+	if (kpix_cast_datetime(s, strlen(s), format, &t) == 0)
+		fail_msg("'%s' was accepted as a datetime for format %s", s, format ? format : "default");
+}
+
+static void datetime__default_with_and_without_a_zone(void **state)
+{
+	(void)state;
+	double midnight = 17532.0 * 86400; /* 2018-01-01 */
+	assert_true(datetime_ok("2018-01-01T00:00:00Z", NULL) == midnight);
+	assert_true(datetime_ok("2018-01-01T00:00:00", NULL) == midnight);
+	assert_true(datetime_ok("2018-01-01T01:00:00+01:00", NULL) == midnight);
+	assert_true(datetime_ok("2017-12-31T23:00:00-0100", NULL) == midnight);
+	assert_true(datetime_ok("2018-01-01T00:00:00.5Z", NULL) == midnight + 0.5);
+	assert_not_datetime("2018-01-02T00:00", NULL);
+	assert_not_datetime("2018-01-01 00:00:00", NULL);
+	assert_not_datetime("2018-02-30T00:00:00Z", NULL);
+	assert_not_datetime("2018-01-01T", NULL);
+	assert_not_datetime("2018-01-01", NULL);
+}
+
+static void datetime__any_and_patterns(void **state)
+{
+	(void)state;
+	double midnight = 17532.0 * 86400;
+	assert_true(datetime_ok("2018-01-01 00:00", "any") == midnight);
+	assert_true(datetime_ok("01/01/2018 00:00:00", "any") == midnight);
+	assert_true(datetime_ok("2018-01-01T00:00:00", "any") == midnight);
+	assert_not_datetime("2018/01/02T00:00:00", "any");
+	assert_true(datetime_ok("01/01/18-00:00", "%d/%m/%y-%H:%M") == midnight);
+	assert_not_datetime("02/01/18-00:00:00", "%d/%m/%y-%H:%M");
+	assert_true(datetime_ok("2018-01-01 01:00 +0100", "%Y-%m-%d %H:%M %z") == midnight);
+}
+
+static void stamp_format_check__each_kind_needs_its_parts(void **state)
+{
+	(void)state;
+	const char *why = NULL;
+	assert_int_equal(kpix_stamp_format_check("%H:%M", KPIX_STAMP_TIME, &why), 0);
+	assert_int_equal(kpix_stamp_format_check("%d/%m/%Y %H:%M:%S.%f%z", KPIX_STAMP_DATETIME, &why), 0);
+	assert_int_equal(kpix_stamp_format_check("%d/%m/%Y", KPIX_STAMP_DATETIME, &why), -1);
+	assert_string_equal(why, "pattern has no hour (%H, or %I with %p)");
+	assert_int_equal(kpix_stamp_format_check("%I:%M", KPIX_STAMP_TIME, &why), -1);
+	assert_string_equal(why, "pattern has %I (a 12-hour clock) but no %p (AM or PM)");
+	assert_int_equal(kpix_stamp_format_check("%H:%M %Y", KPIX_STAMP_TIME, &why), -1);
+	assert_string_equal(why, "unsupported directive %Y");
+	assert_int_equal(kpix_stamp_format_check("%d/%m/%Y %H", KPIX_STAMP_DATE, &why), -1);
+	assert_string_equal(why, "unsupported directive %H");
+}
+
+static int dur(const char *s)
+{
+	return kpix_cast_duration(s, strlen(s));
+}
+
+static void duration__iso_8601_components_in_order(void **state)
+{
+	(void)state;
+	const char *good[] = {"P1Y", "P1Y2M3DT4H5M6S", "P3W", "PT36H", "P1DT12H30M5.5S", "PT0.5S",
+	                      "-P1D", "P0D", "PT1,5H"};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		if (dur(good[i]) != 0)
+			fail_msg("'%s' was refused as a duration", good[i]);
+	const char *bad[] = {"P",  "PT",   "1Y",  "P1S",   "P1D2Y", "P1.5DT1H", "PT1H1H",
+	                     "P1", "P1YT", "p1y", "P 1Y", "P1DT", "PT1.H", ""};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (dur(bad[i]) == 0)
+			fail_msg("'%s' was accepted as a duration", bad[i]);
+}
+
+static void geopoint__three_forms_and_their_ranges(void **state)
+{
+	(void)state;
+	double lon = 0, lat = 0;
+	assert_int_equal(kpix_cast_geopoint("-101.473911, 38.704022", 22, NULL, &lon, &lat), 0);
+	assert_true(lon == -101.473911 && lat == 38.704022);
+	assert_int_equal(kpix_cast_geopoint("90,45", 5, "default", &lon, &lat), 0);
+	assert_int_equal(kpix_cast_geopoint("[90, 45.5]", 10, "array", &lon, &lat), 0);
+	assert_true(lon == 90 && lat == 45.5);
+	const char *obj = "{\"lat\": -45, \"lon\": 180}";
+	assert_int_equal(kpix_cast_geopoint(obj, strlen(obj), "object", &lon, &lat), 0);
+	assert_true(lon == 180 && lat == -45);
+	assert_int_equal(kpix_cast_geopoint("90, 91", 6, NULL, &lon, &lat), -1);
+	assert_int_equal(kpix_cast_geopoint("181, 0", 6, NULL, &lon, &lat), -1);
+	assert_int_equal(kpix_cast_geopoint("90 45", 5, NULL, &lon, &lat), -1);
+	assert_int_equal(kpix_cast_geopoint("[90, 45, 0]", 11, "array", &lon, &lat), -1);
+	assert_int_equal(kpix_cast_geopoint("[\"90\", 45]", 10, "array", &lon, &lat), -1);
+	const char *extra = "{\"lat\": 1, \"lon\": 2, \"alt\": 3}";
+	assert_int_equal(kpix_cast_geopoint(extra, strlen(extra), "object", &lon, &lat), -1);
+	assert_int_equal(kpix_cast_geopoint("90, 45", 6, "array", &lon, &lat), -1);
+}
+
+static int js(const char *s, kpix_json_kind k)
+{
+	return kpix_cast_json(s, strlen(s), k);
+}
+
+static void json__object_array_and_syntax(void **state)
+{
+	(void)state;
+	assert_int_equal(js("{\"one\": 1}", KPIX_JSON_OBJECT), 0);
+	assert_int_equal(js(" {} ", KPIX_JSON_OBJECT), 0);
+	assert_int_equal(js("[1]", KPIX_JSON_OBJECT), -1);
+	assert_int_equal(js("[1, \"a\\u00e9\", true, null, {\"x\": [-0.5e3]}]", KPIX_JSON_ARRAY), 0);
+	assert_int_equal(js("[]", KPIX_JSON_ARRAY), 0);
+	const char *bad[] = {"{", "{\"a\" 1}", "{a: 1}", "[1,]", "[01]", "[1.]", "['a']", "[1] x",
+	                     "", "{\"a\": tru}", "[\"\\x\"]", "[\"\t\"]"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (js(bad[i], KPIX_JSON_ARRAY) == 0 || js(bad[i], KPIX_JSON_OBJECT) == 0)
+			fail_msg("'%s' was accepted as JSON", bad[i]);
+	/* nesting is bounded, not a stack overflow */
+	char deep[300];
+	memset(deep, '[', 150);
+	memset(deep + 150, ']', 150);
+	assert_int_equal(kpix_cast_json(deep, 300, KPIX_JSON_ARRAY), -1);
+	assert_int_equal(kpix_cast_json(deep + 100, 100, KPIX_JSON_ARRAY), 0);
+}
+
+static void json__geojson_needs_a_type_and_its_members(void **state)
+{
+	(void)state;
+	assert_int_equal(js("{\"type\": \"Point\", \"coordinates\": [1, 2]}", KPIX_JSON_GEOJSON), 0);
+	assert_int_equal(js("{\"type\": \"Feature\", \"geometry\": null, \"properties\": {}}",
+	                    KPIX_JSON_GEOJSON), 0);
+	assert_int_equal(js("{\"type\": \"FeatureCollection\", \"features\": []}", KPIX_JSON_GEOJSON), 0);
+	assert_int_equal(js("{\"type\": \"GeometryCollection\", \"geometries\": []}", KPIX_JSON_GEOJSON), 0);
+	assert_int_equal(js("{\"type\": \"Point\"}", KPIX_JSON_GEOJSON), -1);
+	assert_int_equal(js("{\"type\": \"Circle\", \"coordinates\": [1, 2]}", KPIX_JSON_GEOJSON), -1);
+	assert_int_equal(js("{\"coordinates\": [1, 2]}", KPIX_JSON_GEOJSON), -1);
+	assert_int_equal(js("[1, 2]", KPIX_JSON_GEOJSON), -1);
+	assert_int_equal(js("{\"type\": \"Topology\", \"objects\": {}, \"arcs\": []}", KPIX_JSON_TOPOJSON), 0);
+	assert_int_equal(js("{\"type\": \"Topology\"}", KPIX_JSON_TOPOJSON), -1);
+}
+
+static int str(const char *s, kpix_strfmt f)
+{
+	return kpix_cast_string(s, strlen(s), f);
+}
+
+static void string__email_uri_uuid_and_binary(void **state)
+{
+	(void)state;
+	assert_int_equal(str("user@domain.com", KPIX_STR_EMAIL), 0);
+	assert_int_equal(str("first.last+tag@sub.example.co.uk", KPIX_STR_EMAIL), 0);
+	const char *bad_mail[] = {"user2@domain", "@domain.com", "user@", "a@b@c.com", "a b@c.com",
+	                          "a..b@c.com", "a@-c.com", "a@c..com", "a@c.com."};
+	for (size_t i = 0; i < sizeof(bad_mail) / sizeof(bad_mail[0]); i++)
+		if (str(bad_mail[i], KPIX_STR_EMAIL) == 0)
+			fail_msg("'%s' was accepted as an e-mail address", bad_mail[i]);
+	assert_int_equal(str("https://domain.com", KPIX_STR_URI), 0);
+	assert_int_equal(str("mailto:a@b.org", KPIX_STR_URI), 0);
+	assert_int_equal(str("urn:isbn:0451450523", KPIX_STR_URI), 0);
+	assert_int_equal(str("http://x.org/a%20b?q=1#f", KPIX_STR_URI), 0);
+	const char *bad_uri[] = {"https:/domain.com", "domain.com", "1http://x", "http://x y",
+	                         "http:", "http://x/%zz", "https:///x"};
+	for (size_t i = 0; i < sizeof(bad_uri) / sizeof(bad_uri[0]); i++)
+		if (str(bad_uri[i], KPIX_STR_URI) == 0)
+			fail_msg("'%s' was accepted as a URI", bad_uri[i]);
+	assert_int_equal(str("123e4567-e89b-12d3-A456-426614174000", KPIX_STR_UUID), 0);
+	assert_int_equal(str("123e4567e89b12d3a456426614174000", KPIX_STR_UUID), -1);
+	assert_int_equal(str("123e4567-e89b-12d3-a456-42661417400g", KPIX_STR_UUID), -1);
+	assert_int_equal(str("aGVsbG8=", KPIX_STR_BINARY), 0);
+	assert_int_equal(str("aGVsbA==", KPIX_STR_BINARY), 0);
+	assert_int_equal(str("", KPIX_STR_BINARY), 0);
+	assert_int_equal(str("aGVsbG8", KPIX_STR_BINARY), -1);
+	assert_int_equal(str("aGV=bG8=", KPIX_STR_BINARY), -1);
+	assert_int_equal(str("a===", KPIX_STR_BINARY), -1);
+	assert_int_equal(str("anything at all", KPIX_STR_DEFAULT), 0);
+}
+
+static void date__any_also_reads_day_first_with_dots(void **state)
+{
+	(void)state;
+	assert_int_equal(date_ok("01.01.2017", "any"), date_ok("2017-01-01", NULL));
+	assert_not_date("01.13.2017", "any");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1442,6 +1712,19 @@ int main(void)
 		cmocka_unit_test(year__other_lengths_signs_and_junk_are_rejected),
 		cmocka_unit_test(yearmonth__is_year_times_twelve_plus_month_index),
 		cmocka_unit_test(yearmonth__month_out_of_range_or_malformed_is_rejected),
+		cmocka_unit_test(number__nan_and_infinity_are_numbers_in_a_plain_table_schema),
+		cmocka_unit_test(integer__beyond_64_bits_is_refused_with_the_range_in_words),
+		cmocka_unit_test(time__default_is_iso_with_seconds_and_an_optional_zone),
+		cmocka_unit_test(time__any_and_patterns),
+		cmocka_unit_test(datetime__default_with_and_without_a_zone),
+		cmocka_unit_test(datetime__any_and_patterns),
+		cmocka_unit_test(stamp_format_check__each_kind_needs_its_parts),
+		cmocka_unit_test(duration__iso_8601_components_in_order),
+		cmocka_unit_test(geopoint__three_forms_and_their_ranges),
+		cmocka_unit_test(json__object_array_and_syntax),
+		cmocka_unit_test(json__geojson_needs_a_type_and_its_members),
+		cmocka_unit_test(string__email_uri_uuid_and_binary),
+		cmocka_unit_test(date__any_also_reads_day_first_with_dots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

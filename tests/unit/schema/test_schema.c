@@ -107,7 +107,7 @@ static void schema__an_unknown_top_level_keyword_is_refused_at_its_position(void
 	               "Expected one of: $kpix, id, version, "
 	               "title, description, source, fields, missingValues, primaryKey, foreignKeys, "
 	               "indicatorField, partField, indicators, lists, rules, completeness, fieldsMatch, "
-	               "parameters, exports, figures, rag, sector");
+	               "parameters, exports, figures, rag, sector, $schema, uniqueKeys");
 }
 
 static void schema__an_unknown_field_keyword_is_refused_with_the_fields_path(void **state)
@@ -121,7 +121,8 @@ static void schema__an_unknown_field_keyword_is_refused_with_the_fields_path(voi
 	               KPIX_ESCHEMA,
 	               ":5:41: fields[1].requried: unknown keyword 'requried'; expected one of: name, "
 	               "title, description, example, type, format, decimalChar, groupChar, bareNumber, "
-	               "trueValues, falseValues, missingValues, constraints");
+	               "trueValues, falseValues, missingValues, constraints, rdfType, categories, "
+	               "categoriesOrdered");
 }
 
 static void schema__an_unknown_constraint_is_refused_not_ignored(void **state)
@@ -135,7 +136,8 @@ static void schema__an_unknown_constraint_is_refused_not_ignored(void **state)
 	               KPIX_ESCHEMA,
 	               ":5:57: fields[1].constraints.minimun: unknown keyword 'minimun'; did you mean 'minimum'? "
 	               "Expected one "
-	               "of: required, unique, minimum, maximum, minLength, maxLength, pattern, enum");
+	               "of: required, unique, minimum, maximum, minLength, maxLength, pattern, enum, "
+	               "exclusiveMinimum, exclusiveMaximum");
 }
 
 static void schema__an_unknown_indicator_keyword_is_refused(void **state)
@@ -184,20 +186,130 @@ static void schema__positions_count_characters_and_skip_strings_holding_brackets
 	               ":5:22: fields[1].typ: unknown keyword 'typ'; did you mean 'type'? "
 	               "Expected one of: name, title, "
 	               "description, example, type, format, decimalChar, groupChar, bareNumber, "
-	               "trueValues, falseValues, missingValues, constraints");
+	               "trueValues, falseValues, missingValues, constraints, rdfType, categories, "
+	               "categoriesOrdered");
 }
 
 /* -------------------------------------------------------- marker and id */
 
-static void schema__a_file_without_the_kpix_marker_is_refused(void **state)
+/* issue 17: a file without "$kpix" is a plain Table Schema, read as it is */
+static void schema__a_file_without_the_kpix_marker_is_a_plain_table_schema(void **state)
 {
-	expect_refused(state,
-	               "{\n"
-	               "  \"id\": \"t\", \"version\": \"1\",\n"
-	               "  \"fields\": [{\"name\": \"a\"}]\n"
-	               "}\n",
+	kpix_schema *s = load_ok(state, "My Table_Schema.json",
+	                         "{\n"
+	                         "  \"id\": \"https://example.org/x\",\n"
+	                         "  \"fields\": [{\"name\": \"a\"}]\n"
+	                         "}\n");
+	assert_true(s->plain);
+	assert_string_equal(s->id, "my-table-schema");
+	assert_string_equal(s->version, "unversioned");
+	kpix_schema_free(s);
+	s = load_ok(state, "v.json", "{\"version\": 2.1, \"fields\": [{\"name\": \"a\"}]}");
+	assert_string_equal(s->id, "v");
+	assert_string_equal(s->version, "2.1");
+	kpix_schema_free(s);
+}
+
+/* issue 17: what the Table Schema standard allows is read, foreign
+ * metadata is kept aside, and a slip is still an error */
+static void schema__a_plain_table_schema_accepts_foreign_properties_but_not_slips(void **state)
+{
+	kpix_schema *s = load_ok(
+		state, "t.json",
+		"{\"$schema\": \"https://datapackage.org/profiles/2.0/tableschema.json\",\n"
+		" \"name\": \"x\", \"licenses\": [{\"name\": \"CC0\"}], \"homepage\": \"https://x\",\n"
+		" \"sources\": [], \"resources\": [],\n"
+		" \"title\": {\"fr\": \"Titre\", \"en\": \"Title\"},\n"
+		" \"fields\": [{\"name\": \"a\", \"rdfType\": \"https://schema.org/name\",\n"
+		"   \"unit\": \"m\", \"x:note\": 1, \"constraints\": {\"jsonSchema\": {}}}]}\n");
+	assert_string_equal(s->title, "Title");
+	assert_int_equal(s->ignored.n, 7);
+	assert_string_equal(s->ignored.items[0], "name");
+	assert_string_equal(s->ignored.items[3], "sources");
+	assert_string_equal(s->ignored.items[5], "fields[0].unit");
+	kpix_schema_free(s);
+	expect_refused(state, "{\"fields\": [{\"name\": \"a\", \"tpye\": \"integer\"}]}\n",
 	               KPIX_ESCHEMA,
-	               ":1:1: expected \"$kpix\": \"schema/1\" (this kpix reads schema format 1)");
+	               ":1:27: fields[0].tpye: unknown keyword 'tpye'; did you mean 'type'? (kpix "
+	               "leaves alone a property it does not know, but this one looks like a slip; a "
+	               "property of your own may be written 'prefix:tpye')");
+	expect_refused(state, "{\"fields\": [{\"name\": \"a\", \"required\": true}]}\n",
+	               KPIX_ESCHEMA,
+	               ":1:27: fields[0].required: 'required' belongs in \"constraints\", not here");
+	expect_refused(state, "{\"feilds\": [{\"name\": \"a\"}]}\n", KPIX_ESCHEMA,
+	               ":1:2: feilds: unknown keyword 'feilds'; did you mean 'fields'? (kpix leaves "
+	               "alone a property it does not know, but this one looks like a slip; a property "
+	               "of your own may be written 'prefix:feilds')");
+	/* with "$kpix", a namespaced key is allowed and any other unknown one refused */
+	s = load_ok(state, "k.json",
+	            HEAD "  \"x:y\": 1, \"fields\": [{\"name\": \"a\", \"ns:z\": 2}]\n}\n");
+	assert_false(s->plain);
+	kpix_schema_free(s);
+}
+
+/* issue 17: uniqueKeys, exclusive bounds, categories and missing values
+ * with labels are read */
+static void schema__table_schema_2_keywords_are_read(void **state)
+{
+	kpix_schema *s = load_ok(
+		state, "t.json",
+		"{\"fields\": [\n"
+		"  {\"name\": \"a\", \"type\": \"integer\",\n"
+		"   \"constraints\": {\"minimum\": 0, \"exclusiveMinimum\": 0, \"exclusiveMaximum\": 10}},\n"
+		"  {\"name\": \"b\", \"categories\": [\"x\", {\"value\": \"y\", \"label\": \"Why\"}]},\n"
+		"  {\"name\": \"c\", \"type\": \"integer\", \"categories\": [1, 2, 3],\n"
+		"   \"constraints\": {\"enum\": [2, 3, 4]}}],\n"
+		" \"missingValues\": [\"\", {\"value\": \"-99\", \"label\": \"refused\"}],\n"
+		" \"primaryKey\": \"a\", \"uniqueKeys\": [[\"b\", \"c\"], \"c\"]}\n");
+	const kpix_field *a = &s->fields[0], *b = &s->fields[1], *c = &s->fields[2];
+	assert_true(a->has_minimum && a->min_exclusive && a->minimum == 0);
+	assert_true(a->has_maximum && a->max_exclusive && a->maximum == 10);
+	assert_int_equal(b->enum_text.n, 2);
+	assert_string_equal(b->enum_text.items[1], "y");
+	assert_int_equal(c->enum_text.n, 2);
+	assert_true(c->enum_num[0] == 2 && c->enum_num[1] == 3);
+	assert_int_equal(a->missing.n, 2);
+	assert_string_equal(a->missing.items[1], "-99");
+	assert_int_equal(s->npk, 1);
+	assert_int_equal(s->nukeys, 2);
+	assert_int_equal(s->ukeys[0].nfields, 2);
+	assert_int_equal(s->ukeys[1].fields[0], 2);
+	assert_true(a->numfmt.special);
+	kpix_schema_free(s);
+	expect_refused(state, "{\"fields\": [{\"name\": \"a\"}], \"uniqueKeys\": [[\"b\"]]}\n",
+	               KPIX_ESCHEMA, ":1:44: uniqueKeys[0]: 'b' is not one of the schema's fields");
+}
+
+/* issue 17: every standard type and its formats load; a wrong format is
+ * named with the ones the type has */
+static void schema__every_table_schema_type_and_format_loads(void **state)
+{
+	kpix_schema *s = load_ok(
+		state, "t.json",
+		"{\"fields\": [\n"
+		"  {\"name\": \"t\", \"type\": \"time\", \"format\": \"%H:%M\"},\n"
+		"  {\"name\": \"dt\", \"type\": \"datetime\", \"format\": \"any\",\n"
+		"   \"constraints\": {\"minimum\": \"2020-01-01T00:00:00Z\"}},\n"
+		"  {\"name\": \"du\", \"type\": \"duration\"},\n"
+		"  {\"name\": \"g\", \"type\": \"geopoint\", \"format\": \"array\"},\n"
+		"  {\"name\": \"gj\", \"type\": \"geojson\", \"format\": \"topojson\"},\n"
+		"  {\"name\": \"o\", \"type\": \"object\"}, {\"name\": \"ar\", \"type\": \"array\"},\n"
+		"  {\"name\": \"e\", \"type\": \"string\", \"format\": \"email\"},\n"
+		"  {\"name\": \"d\", \"type\": \"date\", \"format\": \"fmt:%d/%m/%Y\"}]}\n");
+	assert_int_equal(s->fields[0].type, KPIX_T_TIME);
+	assert_int_equal(s->fields[1].type, KPIX_T_DATETIME);
+	assert_true(s->fields[1].has_minimum && s->fields[1].minimum == 1577836800.0);
+	assert_string_equal(s->fields[3].format, "array");
+	assert_int_equal(s->fields[7].strfmt, KPIX_STR_EMAIL);
+	assert_string_equal(s->fields[8].format, "%d/%m/%Y");
+	kpix_schema_free(s);
+	expect_refused(state, "{\"fields\": [{\"name\": \"g\", \"type\": \"geopoint\", \"format\": \"wkt\"}]}",
+	               KPIX_ESCHEMA,
+	               ":1:47: fields[0].format: expected the geopoint format default, array or object");
+	expect_refused(state, "{\"fields\": [{\"name\": \"t\", \"type\": \"time\", \"format\": \"%M:%S\"}]}",
+	               KPIX_ESCHEMA,
+	               ":1:43: fields[0].format: the time format '%M:%S' is not one kpix reads: "
+	               "pattern has no hour (%H, or %I with %p)");
 }
 
 static void schema__a_different_format_marker_is_refused_at_the_marker(void **state)
@@ -325,11 +437,12 @@ static void schema__a_json_array_at_the_top_is_refused(void **state)
 static void schema__an_unknown_type_is_refused_with_the_list_of_types(void **state)
 {
 	expect_refused(state,
-	               HEAD "  \"fields\": [{\"name\": \"when\", \"type\": \"datetime\"}]\n"
+	               HEAD "  \"fields\": [{\"name\": \"when\", \"type\": \"timestamp\"}]\n"
 	                    "}\n",
 	               KPIX_ESCHEMA,
-	               ":3:31: fields[0].type: unknown type 'datetime'; expected one of: string, "
-	               "integer, number, boolean, date, year, yearmonth, any");
+	               ":3:31: fields[0].type: unknown type 'timestamp'; expected one of: string, "
+	               "integer, number, boolean, date, year, yearmonth, any, time, datetime, duration, "
+	               "geopoint, geojson, object, array");
 }
 
 static void schema__fields_must_be_a_non_empty_list_with_distinct_names(void **state)
@@ -362,10 +475,16 @@ static void schema__a_date_format_with_an_unsupported_directive_is_refused(void 
 	               ":3:44: fields[0].format: the date format '%m/%Y' is not one kpix reads: "
 	               "pattern has no day (%d or %e)");
 	expect_refused(state,
-	               HEAD "  \"fields\": [{\"name\": \"e\", \"type\": \"string\", \"format\": \"email\"}]\n"
+	               HEAD "  \"fields\": [{\"name\": \"e\", \"type\": \"string\", \"format\": \"url\"}]\n"
 	                    "}\n",
 	               KPIX_ESCHEMA,
-	               ":3:46: fields[0].format: kpix does not check the format 'email' of a string field");
+	               ":3:46: fields[0].format: kpix does not know the string format 'url'; expected "
+	               "default, email, uri, uuid or binary");
+	expect_refused(state,
+	               HEAD "  \"fields\": [{\"name\": \"n\", \"type\": \"number\", \"format\": \"x\"}]\n"
+	                    "}\n",
+	               KPIX_ESCHEMA,
+	               ":3:46: fields[0].format: kpix does not check the format 'x' of a number field");
 }
 
 static void schema__a_pattern_that_does_not_compile_is_refused(void **state)
@@ -1051,6 +1170,40 @@ static void schema__a_repeated_parameter_export_or_sheet_name_is_refused(void **
 #undef EXPORT
 }
 
+
+/* issue 17: a schema inside another document (a Data Package resource's
+ * inline schema) loads, and its problems are placed by the whole path */
+static void schema__a_schema_inside_a_document_loads_with_its_place_in_messages(void **state)
+{
+	(void)state;
+	const char *text = "{\"resources\": [\n"
+	                   "  {\"name\": \"r\", \"schema\": {\"fields\": [{\"name\": \"a\", \"type\": \"integer\"}]}},\n"
+	                   "  {\"name\": \"s\", \"schema\": {\"fields\": [{\"name\": \"a\", \"type\": \"integr\"}]}}]}\n";
+	kpix_json_doc *doc;
+	assert_int_equal(kpix_json_parse(&doc, "dir/datapackage.json", text, strlen(text), "package"), 0);
+	const kpix_json *res = kpix_json_get(kpix_json_root(doc), "resources");
+	kpix_schema *s = NULL;
+	kpix_json_set_base(doc, "resources[0].schema");
+	assert_int_equal(kpix_schema_load_value(&s, "dir/r", doc,
+	                                        kpix_json_get(kpix_json_at(res, 0), "schema"), "dir"),
+	                 0);
+	assert_string_equal(s->id, "r");
+	assert_string_equal(s->dir, "dir");
+	assert_int_equal(s->fields[0].type, KPIX_T_INTEGER);
+	kpix_schema_free(s);
+	kpix_json_set_base(doc, "resources[1].schema");
+	assert_int_equal(kpix_schema_load_value(&s, "dir/s", doc,
+	                                        kpix_json_get(kpix_json_at(res, 1), "schema"), NULL),
+	                 KPIX_ESCHEMA);
+	assert_null(s);
+	assert_non_null(strstr(kpix_error_last(), "dir/datapackage.json:3:53: "
+	                                          "resources[1].schema.fields[0].type: unknown type 'integr'"));
+	kpix_json_free(doc);
+	assert_int_equal(kpix_schema_load_text(&s, "t.json", "{\"fields\": [{\"name\": \"x\"}]}", 27, "/tmp"), 0);
+	assert_string_equal(s->dir, "/tmp");
+	kpix_schema_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1063,7 +1216,11 @@ int main(void)
 		T(schema__an_unknown_indicator_keyword_is_refused),
 		T(schema__an_unknown_rule_keyword_is_refused),
 		T(schema__positions_count_characters_and_skip_strings_holding_brackets),
-		T(schema__a_file_without_the_kpix_marker_is_refused),
+		T(schema__a_file_without_the_kpix_marker_is_a_plain_table_schema),
+		T(schema__a_plain_table_schema_accepts_foreign_properties_but_not_slips),
+		T(schema__table_schema_2_keywords_are_read),
+		T(schema__every_table_schema_type_and_format_loads),
+		T(schema__a_schema_inside_a_document_loads_with_its_place_in_messages),
 		T(schema__a_different_format_marker_is_refused_at_the_marker),
 		T(schema__a_missing_id_or_version_is_refused),
 		T(schema__an_id_with_capitals_or_underscores_is_refused),
