@@ -29,6 +29,8 @@ typedef struct {
 	const kpix_json_doc *doc;
 	kpix_schema *s;
 	size_t ref_memory; /* what the reference files loaded so far keep in memory */
+	const kpix_schema_resource *res; /* a Data Package's resources, or NULL */
+	size_t nres;
 } loader;
 
 static void strlist_copy(kpix_strlist *dst, const kpix_strlist *src)
@@ -391,10 +393,36 @@ static int ref_record(void *ctx, const kpix_record *rec)
 	return 0;
 }
 
+/* The resource of the package that a reference names, or NULL after
+ * saying which names there are. */
+static const kpix_schema_resource *package_resource(loader *ld, const char *path, kpix_fkey *fk)
+{
+	for (size_t i = 0; i < ld->nres; i++)
+		if (strcmp(ld->res[i].name, fk->resource) == 0) {
+			if (ld->res[i].opts.no_header) {
+				kpix_json_fail(ld->doc, path, "the resource '%s' has no header row: kpix reads "
+				               "the values a foreign key refers to only from a file whose "
+				               "header names its columns", fk->resource);
+				return NULL;
+			}
+			return &ld->res[i];
+		}
+	kpix_buf names = KPIX_BUF_INIT;
+	for (size_t i = 0; i < ld->nres; i++)
+		kpix_buf_printf(&names, "%s'%s'", i ? ", " : "", ld->res[i].name);
+	kpix_json_fail(ld->doc, path, "the package has no resource named '%s'; its tabular resources "
+	               "are %s", fk->resource, names.data ? names.data : "none");
+	kpix_buf_free(&names);
+	return NULL;
+}
+
 static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 {
-	const char *file = fk->file = fk->resource[0] == '/'
-	                                      ? kpix_xstrdup(fk->resource)
+	const kpix_schema_resource *pr = NULL;
+	if (ld->res && !(pr = package_resource(ld, path, fk)))
+		return KPIX_ESCHEMA;
+	const char *file = fk->file = pr                         ? kpix_xstrdup(pr->path)
+	                              : fk->resource[0] == '/' ? kpix_xstrdup(fk->resource)
 	                                      : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
 	refload r = {ld, fk, kpix_xcalloc(fk->ref_fields.n, sizeof(long)), false, KPIX_BUF_INIT, 0,
 	             path};
@@ -407,7 +435,7 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 		rc = kpix_json_fail(ld->doc, path, "the reference file '%s' is %s, not a regular file: kpix reads "
 		                   "reference values only from a CSV file",
 		         fk->resource, kind);
-	else if ((rc = kpix_source_read_file(file, NULL, &h)) != 0)
+	else if ((rc = kpix_source_read_file(file, pr ? &pr->opts : NULL, &h)) != 0)
 		rc = kpix_json_fail(ld->doc, path, "cannot read the reference file: %s", kpix_error_last());
 	else
 		rc = r.rc;
@@ -785,18 +813,31 @@ const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *co
 
 /* Loads the schema in doc (freed here), read from file, which names it in
  * messages and locates its reference files. */
+static int load_doc_in(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir,
+                       const kpix_schema_resource *res, size_t nres);
+
 static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
+{
+	return load_doc_in(out, file, doc, NULL, NULL, 0);
+}
+
+/* load_doc, with the reference files under dir (NULL: file's directory)
+ * and a foreign key's resource one of res when res is not NULL. */
+static int load_doc_in(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir,
+                       const kpix_schema_resource *res, size_t nres)
 {
 	const kpix_json *root = kpix_json_root(doc);
 	kpix_schema *s = kpix_xcalloc(1, sizeof(*s));
 	s->path = kpix_xstrdup(file);
 	kpix_json_sha256(doc, s->sha256, &s->size);
 	const char *slash = strrchr(file, '/');
-	s->dir = slash ? kpix_xstrndup(file, (size_t)(slash - file)) : kpix_xstrdup(".");
+	s->dir = dir     ? kpix_xstrdup(dir)
+	         : slash ? kpix_xstrndup(file, (size_t)(slash - file))
+	                 : kpix_xstrdup(".");
 	s->indicator_field = -1;
 	s->figures.value_field = s->figures.breakdown_field = -1;
 	s->part_field = -1;
-	loader ld = {doc, s};
+	loader ld = {doc, s, 0, res, nres};
 	int rc = 0;
 	static const char *const keys[] = {"$kpix",       "id",          "version",      "title",
 	                                   "description", "source",      "fields",       "missingValues",
@@ -990,6 +1031,16 @@ int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, 
 	kpix_json_doc *doc;
 	int rc = kpix_json_parse(&doc, name, data, len, "schema");
 	return rc ? rc : load_doc(out, name, doc);
+}
+
+int kpix_schema_load_json(kpix_schema **out, const char *name, const char *data, size_t len,
+                          const char *dir, const kpix_schema_resource *res, size_t nres)
+{
+	*out = NULL;
+	kpix_error_clear();
+	kpix_json_doc *doc;
+	int rc = kpix_json_parse(&doc, name, data, len, "schema");
+	return rc ? rc : load_doc_in(out, name, doc, dir, res, nres);
 }
 
 const char *kpix_default_schema_path(void)
@@ -1196,6 +1247,7 @@ void kpix_schema_free(kpix_schema *s)
 		free(fk->file);
 		kpix_strlist_free(&fk->ref_fields);
 		free(fk->ref_self);
+		free(fk->ref_defs);
 		kpix_keyset_free(fk->values);
 		free(fk->describe);
 		kpix_strlist_free(&fk->choices);
