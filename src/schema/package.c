@@ -11,7 +11,6 @@
  * types of the other resource's fields. docs/schema-format.md, "Data
  * Packages and dialects", says what is read and what is refused. */
 #define _POSIX_C_SOURCE 200809L
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +25,7 @@ typedef struct {
 	char *name;
 	char *path;            /* as kpix opens it: the package's directory joined */
 	char *schema_name;     /* what the schema is called in messages */
-	char *schema_text;     /* the schema's JSON text */
+	char *schema_text;     /* an inline schema's JSON text; NULL: the file schema_name */
 	char *schema_dir;      /* where its reference files are */
 	char *header_join;
 	kpix_schema_resource res;
@@ -224,27 +223,6 @@ static void skip(kpix_package *p, const char *name, const char *why)
 	p->skipped[p->nskipped++] = kpix_xasprintf("%s: %s", name, why);
 }
 
-/* Reads the whole file at path into a new string (*len its length). */
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	kpix_buf b = KPIX_BUF_INIT;
-	char chunk[65536];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && b.len < KPIX_JSON_MAX_BYTES + 1)
-		kpix_buf_add(&b, chunk, n);
-	bool bad = ferror(f);
-	fclose(f);
-	if (bad) {
-		kpix_buf_free(&b);
-		return NULL;
-	}
-	*len = b.len;
-	return b.data ? kpix_buf_detach(&b) : kpix_xstrdup("");
-}
-
 /* The resource at index i of the package, into r; a resource kpix does not
  * read as a table (no schema, inline data, not CSV) is skipped with the
  * reason, *tabular false. */
@@ -336,12 +314,6 @@ static int load_resource(kpix_package *p, const kpix_json_doc *doc, size_t i,
 			r->schema_name = strchr(p->path, '/')
 			                         ? kpix_xasprintf("%s/%s", p->dir, kpix_json_string(schema))
 			                         : kpix_xstrdup(kpix_json_string(schema));
-			size_t len;
-			r->schema_text = slurp(r->schema_name, &len);
-			if (!r->schema_text)
-				rc = kpix_fail(errno == ENOENT ? KPIX_ENOTFOUND : KPIX_EIO,
-				               "cannot read the schema '%s' of the resource '%s': %s",
-				               r->schema_name, r->name, strerror(errno));
 			const char *slash = strrchr(r->schema_name, '/');
 			r->schema_dir = slash ? kpix_xstrndup(r->schema_name,
 			                                      (size_t)(slash - r->schema_name))
@@ -439,8 +411,8 @@ int kpix_package_load(kpix_package **out, const char *path)
 	for (size_t i = 0; i < p->nres; i++) {
 		package_resource *r = &p->res[i];
 		if ((rc = kpix_schema_load_json(&r->schema, r->schema_name, r->schema_text,
-		                                strlen(r->schema_text), r->schema_dir, p->table,
-		                                p->nres)))
+		                                r->schema_text ? strlen(r->schema_text) : 0,
+		                                r->schema_dir, p->table, p->nres)))
 			goto fail;
 	}
 	if ((rc = link_references(p)))

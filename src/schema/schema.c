@@ -1039,7 +1039,8 @@ int kpix_schema_load_json(kpix_schema **out, const char *name, const char *data,
 	*out = NULL;
 	kpix_error_clear();
 	kpix_json_doc *doc;
-	int rc = kpix_json_parse(&doc, name, data, len, "schema");
+	int rc = data ? kpix_json_parse(&doc, name, data, len, "schema")
+	              : kpix_json_read(&doc, name, "schema");
 	return rc ? rc : load_doc_in(out, name, doc, dir, res, nres);
 }
 

@@ -157,8 +157,9 @@ typedef struct {
 	kpix_source_options opts;
 } kpix_schema_resource;
 
-/* Loads a schema from the len bytes of JSON at data (the text of a schema
- * file, or a Data Package's inline schema), named name in messages, with
+/* Loads a schema from the len bytes of JSON at data (a Data Package's
+ * inline schema), or with data NULL from the file name, named name in
+ * messages, with
  * its reference files taken relative to dir (NULL: name's directory). A
  * foreign key whose reference names a resource reads that resource's file
  * as res (nres of them) gives it, and names no other; with res NULL the
