@@ -135,9 +135,9 @@ int cli_validate_package(const cli_command *cmd, const cli_args *a, const char *
 			kpix_render_visible(out, note);
 			fputc('\n', out);
 		}
-		fprintf(out, "%s: %s: %zu of %zu tabular resources valid; %" PRIu64 " errors, %" PRIu64
-		        " warnings\n", invalid ? "invalid" : "valid", path, n - invalid, n, errors,
-		        warnings);
+		fprintf(out, "%s: %s: %zu of %zu tabular resources valid; %" PRIu64 " error%s, %" PRIu64
+		        " warning%s\n", invalid ? "invalid" : "valid", path, n - invalid, n, errors,
+		        errors == 1 ? "" : "s", warnings, warnings == 1 ? "" : "s");
 	}
 	if (report_path) {
 		if ((krc = kpix_outfile_commit(outfile))) {
