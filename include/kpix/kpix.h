@@ -82,6 +82,41 @@ char *kpix_schema_describe(const kpix_schema *schema);
 int kpix_schema_list(char ***out, size_t *count, const char *search_path);
 void kpix_strings_free(char **strings, size_t count);
 
+/* --------------------------------------------------------- data packages */
+
+/* A Frictionless Data Package (docs/schema-format.md, "Data Packages and
+ * dialects"): its tabular resources, each a file with its schema and its
+ * CSV dialect. */
+typedef struct kpix_package kpix_package;
+
+/* True when path names a Data Package: a file called datapackage.json, or
+ * a .json file holding an object with a list of "resources" and no
+ * "fields". */
+bool kpix_package_is(const char *path);
+
+/* Loads the Data Package at path: every resource with a schema and a file
+ * (resources without are skipped, kpix_package_skipped says why), each
+ * schema (inline, or a path relative to the package) loaded as
+ * kpix_schema_load loads one, its foreign keys to other resources read from
+ * their files. Returns 0; KPIX_ENOTFOUND or KPIX_EIO for a file that
+ * cannot be read; KPIX_ESCHEMA for a package or schema kpix cannot use (a
+ * multipart resource, a URL, a dialect it cannot honour). Free with
+ * kpix_package_free. */
+int kpix_package_load(kpix_package **out, const char *path);
+void kpix_package_free(kpix_package *p);
+
+/* How many tabular resources the package has, and of the i-th its name,
+ * its file (the package's directory joined, as kpix opens it) and its
+ * schema; owned by the package. */
+size_t kpix_package_count(const kpix_package *p);
+const char *kpix_package_resource_name(const kpix_package *p, size_t i);
+const char *kpix_package_resource_path(const kpix_package *p, size_t i);
+const kpix_schema *kpix_package_resource_schema(const kpix_package *p, size_t i);
+
+/* Returns how many resources were skipped, and with i below that sets
+ * *note to "NAME: why" (owned by the package). */
+size_t kpix_package_skipped(const kpix_package *p, size_t i, const char **note);
+
 /* ----------------------------------------------------------- diagnostics */
 
 typedef enum {
@@ -221,7 +256,23 @@ typedef struct {
 	                             * not data; 0: row 1 of a CSV, and in a workbook the
 	                             * first of its first KPIX_HEADER_SEARCH_ROWS rows that
 	                             * names a field of the schema */
+	/* The CSV dialect (docs/schema-format.md, "Data Packages and
+	 * dialects"); zeros are the defaults. */
+	char delimiter;             /* 0: ',', unless the header has no comma but splits at
+	                             * ';', a tab or '|' into the schema's fields (a warning
+	                             * "delimiter-guessed" says so) */
+	char quote_char;            /* 0: '"' */
+	bool skip_initial_space;    /* spaces after a delimiter are not part of a cell */
+	unsigned header_rows;       /* rows the header spans, joined column by column with
+	                             * header_join (NULL: " "); 0 means 1 */
+	const char *header_join;
+	bool no_header;             /* no header row: the columns are the schema's fields in
+	                             * order, and the first row is data (row 1) */
 } kpix_validate_options;
+
+/* The i-th resource's dialect and encoding, put into opts (the rest of
+ * opts stays as the caller set it). */
+void kpix_package_resource_options(const kpix_package *p, size_t i, kpix_validate_options *opts);
 
 /* How far down a workbook's sheet kpix looks for its header: officers put
  * a title and a blank row or two above it. */

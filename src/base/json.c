@@ -406,6 +406,18 @@ int64_t kpix_json_integer(const kpix_json *v)
 	return json_integer_value(J(v));
 }
 
+char *kpix_json_dump(const kpix_json *v)
+{
+	char *text = v ? json_dumps(J(v), JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY)
+	               : NULL;
+	if (!text)
+		return kpix_xstrdup("null");
+	/* jansson's allocation, given back as one the caller frees with free() */
+	char *copy = kpix_xstrdup(text);
+	free(text);
+	return copy;
+}
+
 size_t kpix_json_size(const kpix_json *v)
 {
 	if (json_is_array(J(v)))

@@ -72,6 +72,11 @@ void kpix_json_sha256(const kpix_json_doc *doc, char hex[KPIX_SHA256_HEX_SIZE], 
 
 const kpix_json *kpix_json_root(const kpix_json_doc *doc);
 
+/* The value v as JSON text, its members in the order read, with 2-space
+ * indentation: a part of a document to be read as a document of its own
+ * (a Data Package's inline schema). A new string the caller frees. */
+char *kpix_json_dump(const kpix_json *v);
+
 /* The error code kpix_json_fail and the member readers return: KPIX_ESCHEMA
  * unless set otherwise (a manifest's problems are KPIX_EMANIFEST). */
 void kpix_json_set_error(kpix_json_doc *doc, int code);

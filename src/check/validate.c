@@ -92,7 +92,8 @@ typedef struct {
 typedef struct {
 	uint64_t row;
 	const char *file;
-	size_t key_off, key_len;
+	size_t key_off, key_len; /* the key as looked up; its text as shown follows it */
+	size_t text_len;
 	size_t fk;
 	uint32_t column;
 	bool rejected; /* the row already had an error when it was read */
@@ -148,6 +149,9 @@ struct kpix_validator {
 	kpix_keyset **unique;   /* per field; may be the pk set itself */
 	kpix_keyset **ukeys;    /* per uniqueKeys entry, made at the first row */
 	kpix_keyset **fk_self;  /* per foreign key referring to this table */
+	kpix_keyset **fk_typed; /* per foreign key compared by value to a file, a list or a
+	                         * package's resource: its values as typed keys; NULL for a key
+	                         * compared as text */
 	pending_ref *pending;
 	size_t npending, pending_cap;
 	kpix_buf pending_keys;
@@ -1128,6 +1132,125 @@ static void check_unique_keys(kpix_validator *v)
 	}
 }
 
+/* ----------------------------------------------- foreign keys by value
+ *
+ * A foreign key compares values, as the primary key does: in the type of
+ * the field it refers to (a field of this table; of a Data Package's
+ * other resource; else, for a reference file or list that has no schema,
+ * the key's own field), so that 01 is 1 for an integer and 2.0 is 2 for a
+ * number. A key whose referenced fields are all strings compares text, as
+ * before. */
+
+/* The definition whose type the k-th value of fk compares in. */
+static const kpix_field *ref_def(const kpix_schema *s, const kpix_fkey *fk, size_t k)
+{
+	if (fk->kind == KPIX_REF_SELF)
+		return &s->fields[fk->ref_self[k]];
+	if (fk->ref_defs && fk->ref_defs[k])
+		return fk->ref_defs[k];
+	return &s->fields[fk->fields[k]];
+}
+
+static bool fk_by_value(const kpix_schema *s, const kpix_fkey *fk)
+{
+	if (fk->kind == KPIX_REF_CATALOGUE)
+		return false; /* indicator codes are strings */
+	for (size_t k = 0; k < fk->nfields; k++) {
+		kpix_type t = ref_def(s, fk, k)->type;
+		if (t != KPIX_T_STRING && t != KPIX_T_ANY)
+			return true;
+	}
+	return false;
+}
+
+/* Into v->key, the typed key (add_key_part) of the cells of fields, each
+ * cast in the type of fk's k-th referenced field. False when a cell is
+ * missing or already rejected; a cell that is not a value of that type
+ * makes a key that matches nothing. */
+static bool build_ref_key(kpix_validator *v, const kpix_fkey *fk, const size_t *fields)
+{
+	kpix_buf_clear(&v->key);
+	for (size_t k = 0; k < fk->nfields; k++) {
+		size_t f = fields[k];
+		const kpix_cell *c = v->field_cell[f];
+		if (!c || v->slots[f].kind == KPIX_VAL_NULL)
+			return false;
+		const kpix_field *def = ref_def(v->s, fk, k);
+		kpix_val val = v->slots[f];
+		if (def != &v->s->fields[f] && cast(def, c, &val) != 0) {
+			kpix_buf_clear(&v->key);
+			kpix_buf_addc(&v->key, '\x01'); /* no kind: no value's key */
+			return true;
+		}
+		add_key_part(&v->key, &val, k + 1 == fk->nfields);
+	}
+	return true;
+}
+
+typedef struct {
+	const kpix_schema *s;
+	const kpix_fkey *fk;
+	kpix_keyset *typed;
+	kpix_buf key;
+} typed_load;
+
+/* A reference value (its fields' text joined by 0x1f) as a typed key; one
+ * that is not a value of the referenced type is left out. */
+static void add_typed_value(void *ctx, const void *key, size_t len, uint64_t value)
+{
+	typed_load *t = ctx;
+	(void)value;
+	const char *p = key, *end = p + len;
+	kpix_buf_clear(&t->key);
+	kpix_buf text = KPIX_BUF_INIT;
+	for (size_t k = 0; k < t->fk->nfields; k++) {
+		const char *sep = memchr(p, '\x1f', (size_t)(end - p));
+		size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
+		kpix_buf_clear(&text);
+		kpix_buf_add(&text, p, n); /* NUL-terminated for the casts */
+		kpix_cell c = {text.data ? text.data : "", n, false};
+		kpix_val val;
+		if (n == 0 || cast(ref_def(t->s, t->fk, k), &c, &val) != 0) {
+			kpix_buf_free(&text);
+			return;
+		}
+		add_key_part(&t->key, &val, k + 1 == t->fk->nfields);
+		p = sep ? sep + 1 : end;
+	}
+	kpix_buf_free(&text);
+	bool added;
+	kpix_keyset_upsert(t->typed, t->key.data, t->key.len, &added);
+}
+
+/* The typed keys of every foreign key that compares values with values
+ * loaded with the schema. */
+static void load_typed_references(kpix_validator *v)
+{
+	const kpix_schema *s = v->s;
+	v->fk_typed = kpix_xcalloc(s->nfkeys ? s->nfkeys : 1, sizeof(*v->fk_typed));
+	for (size_t i = 0; i < s->nfkeys; i++) {
+		const kpix_fkey *fk = &s->fkeys[i];
+		if (fk->kind == KPIX_REF_SELF || !fk->values || !fk_by_value(s, fk))
+			continue;
+		typed_load t = {s, fk, kpix_keyset_new(), KPIX_BUF_INIT};
+		kpix_keyset_each(fk->values, add_typed_value, &t);
+		kpix_buf_free(&t.key);
+		v->fk_typed[i] = t.typed;
+	}
+}
+
+/* The text of the cells of fields, joined by ", ", appended to b. */
+static void add_key_text(kpix_validator *v, kpix_buf *b, const size_t *fields, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		const kpix_cell *c = v->field_cell[fields[k]];
+		if (k)
+			kpix_buf_adds(b, ", ");
+		if (c)
+			kpix_buf_add(b, c->data, c->len);
+	}
+}
+
 static void check_foreign_keys(kpix_validator *v)
 {
 	const kpix_schema *s = v->s;
@@ -1135,11 +1258,14 @@ static void check_foreign_keys(kpix_validator *v)
 		const kpix_fkey *fk = &s->fkeys[i];
 		if (fk->kind == KPIX_REF_SELF) {
 			/* remember what this row offers, then check what it asks for */
-			if (build_text_key(v, fk->ref_self, fk->nfields)) {
+			bool typed = fk_by_value(s, fk);
+			if (typed ? build_ref_key(v, fk, fk->ref_self)
+			          : build_text_key(v, fk->ref_self, fk->nfields)) {
 				bool added;
 				kpix_keyset_upsert(v->fk_self[i], v->key.data, v->key.len, &added);
 			}
-			if (!build_text_key(v, fk->fields, fk->nfields))
+			if (!(typed ? build_ref_key(v, fk, fk->fields)
+			            : build_text_key(v, fk->fields, fk->nfields)))
 				continue;
 			if (kpix_keyset_find(v->fk_self[i], v->key.data, v->key.len))
 				continue;
@@ -1147,16 +1273,27 @@ static void check_foreign_keys(kpix_validator *v)
 				v->pending_cap = v->pending_cap ? v->pending_cap * 2 : 64;
 				v->pending = kpix_xrealloc(v->pending, v->pending_cap * sizeof(*v->pending));
 			}
-			v->pending[v->npending++] = (pending_ref){v->row, v->file->path,
-			                                          v->pending_keys.len, v->key.len, i,
-			                                          col_of(v, fk->fields[0]), v->row_error};
+			size_t off = v->pending_keys.len;
 			kpix_buf_add(&v->pending_keys, v->key.data, v->key.len);
+			add_key_text(v, &v->pending_keys, fk->fields, fk->nfields);
+			v->pending[v->npending++] =
+			        (pending_ref){v->row, v->file->path, off, v->key.len,
+			                      v->pending_keys.len - off - v->key.len, i,
+			                      col_of(v, fk->fields[0]), v->row_error};
 			continue;
 		}
-		if (!build_text_key(v, fk->fields, fk->nfields))
-			continue;
-		if (kpix_keyset_find(fk->values, v->key.data, v->key.len))
-			continue;
+		if (v->fk_typed[i]) {
+			if (!build_ref_key(v, fk, fk->fields))
+				continue;
+			if (kpix_keyset_find(v->fk_typed[i], v->key.data, v->key.len))
+				continue;
+			build_text_key(v, fk->fields, fk->nfields);
+		} else {
+			if (!build_text_key(v, fk->fields, fk->nfields))
+				continue;
+			if (kpix_keyset_find(fk->values, v->key.data, v->key.len))
+				continue;
+		}
 		bool bad = false;
 		for (size_t k = 0; k < fk->nfields && !bad; k++)
 			bad = v->field_bad[fk->fields[k]];
@@ -1218,14 +1355,9 @@ static void finish_self_references(kpix_validator *v)
 		const char *key = v->pending_keys.data + p->key_off;
 		if (kpix_keyset_find(v->fk_self[p->fk], key, p->key_len))
 			continue;
-		/* show a key of several fields as "a, b", not with the separator */
+		/* a key of several fields shown as "a, b" */
 		kpix_buf shown = KPIX_BUF_INIT;
-		for (size_t k = 0; k < p->key_len; k++) {
-			if (key[k] == '\x1f')
-				kpix_buf_adds(&shown, ", ");
-			else
-				kpix_buf_addc(&shown, key[k]);
-		}
+		kpix_buf_add(&shown, key + p->key_len, p->text_len);
 		kpix_buf_clear(&v->msg);
 		kpix_buf_printf(&v->msg, "'%s' is not %s", shown.data ? shown.data : "", fk->describe);
 		kpix_diag d = {"foreign-key", KPIX_SEVERITY_ERROR, p->file, p->row, p->column,
@@ -2170,6 +2302,7 @@ int kpix_validator_new(kpix_validator **out, const kpix_schema *s, const kpix_va
 	for (size_t i = 0; i < s->nfkeys; i++)
 		if (s->fkeys[i].kind == KPIX_REF_SELF)
 			v->fk_self[i] = kpix_keyset_new();
+	load_typed_references(v);
 	v->comp = kpix_xcalloc(s->ncompleteness ? s->ncompleteness : 1, sizeof(*v->comp));
 	for (size_t i = 0; i < s->ncompleteness; i++) {
 		v->comp[i].groups = kpix_keyset_new();
@@ -2241,12 +2374,22 @@ int kpix_validator_add_file(kpix_validator *v, const char *path)
 	int rc = begin_file(v, path);
 	if (rc)
 		return rc;
-	kpix_source_options o = {v->opts.encoding, v->opts.max_field_bytes, v->opts.max_columns,
-	                         v->opts.progress, v->opts.progress_ctx, v->sha256, v->opts.sheet};
+	/* the fields' names: the header of a file without one, and what a
+	 * header separated otherwise than by commas is recognised by */
+	const char **names = kpix_xcalloc(v->s->nfields + 1, sizeof(*names));
+	for (size_t i = 0; i < v->s->nfields; i++)
+		names[i] = v->s->fields[i].name;
+	const kpix_validate_options *vo = &v->opts;
+	kpix_source_options o = {vo->encoding, vo->max_field_bytes, vo->max_columns,
+	                         vo->progress, vo->progress_ctx, v->sha256, vo->sheet,
+	                         vo->delimiter, vo->quote_char, vo->skip_initial_space,
+	                         vo->header_rows, vo->header_join, vo->no_header,
+	                         names, v->s->nfields};
 	kpix_source *src;
 	if ((rc = kpix_source_open(&src, path, &o)) == 0)
 		rc = read_source(v, src);
 	kpix_source_close(src);
+	free(names);
 	return rc;
 }
 
@@ -2323,9 +2466,13 @@ void kpix_validator_free(kpix_validator *v)
 		kpix_keyset_free(v->ukeys[i]);
 	free(v->ukeys);
 	kpix_keyset_free(v->pk);
-	for (size_t i = 0; i < s->nfkeys; i++)
+	for (size_t i = 0; i < s->nfkeys; i++) {
 		kpix_keyset_free(v->fk_self[i]);
+		if (v->fk_typed)
+			kpix_keyset_free(v->fk_typed[i]);
+	}
 	free(v->fk_self);
+	free(v->fk_typed);
 	free(v->pending);
 	kpix_buf_free(&v->pending_keys);
 	for (size_t i = 0; i < s->ncompleteness; i++) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "kpix/kpix.h"
+#include "render.h"
 
 /* The exit-code contract, documented in kpix(1) and README.md. */
 enum {
@@ -165,6 +166,13 @@ const char *cli_schema_path(void);
  * cannot be written. */
 int cli_write_outcome(int kpix_rc, const kpix_schema *schema, const kpix_result *result,
                       const char *what, const char *out_dir, bool quiet);
+
+/* kpix validate with a Data Package (cmd_validate_package.c): each tabular
+ * resource of the package at path checked and reported, in format (text or
+ * json), to report_path or stdout; returns the exit status. */
+int cli_validate_package(const cli_command *cmd, const cli_args *a, const char *path,
+                         const kpix_validate_options *base, kpix_render_format format,
+                         const char *report_path, bool quiet);
 
 extern const cli_command cmd_validate;
 extern const cli_command cmd_schemas;

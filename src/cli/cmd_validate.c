@@ -25,6 +25,8 @@ static const cli_option options[] = {
 	CLI_OPTION_SHEET,
 	CLI_OPTION_HEADER_ROW,
 	{"quiet", 'q', NULL, "print nothing but the report: no progress, and with --report no summary"},
+	{"delimiter", 0, "CHAR", "the CSV files' delimiter: one character, or 'tab' (default: ',', "
+	                         "or what the header shows)"},
 	CLI_OPTIONS_END,
 };
 
@@ -61,7 +63,8 @@ static const char *report_format_of(const char *path)
 	return "text";
 }
 
-static const cli_needs needs = {{"schema"}, "data files"};
+/* --schema is needed unless the one file is a Data Package (run) */
+static const cli_needs needs = {{NULL}, "data files"};
 
 static int run(const cli_args *a)
 {
@@ -90,7 +93,32 @@ static int run(const cli_args *a)
 	kpix_validate_options opts = KPIX_VALIDATE_OPTIONS_INIT;
 	if (cli_validate_options(&cmd_validate, a, &opts) != 0)
 		goto done;
+	const char *delim = cli_value(&cmd_validate, a, "delimiter");
+	if (delim) {
+		if (strcmp(delim, "tab") == 0 || strcmp(delim, "\\t") == 0)
+			opts.delimiter = '\t';
+		else if (strlen(delim) == 1 && (unsigned char)delim[0] < 0x80 && delim[0] != '"' &&
+		         delim[0] != '\n' && delim[0] != '\r')
+			opts.delimiter = delim[0];
+		else {
+			cli_error("--delimiter '%s': expected one character, such as ';', or 'tab'", delim);
+			goto done;
+		}
+	}
 	bool quiet = cli_value(&cmd_validate, a, "quiet") != NULL;
+	if (!cli_value(&cmd_validate, a, "schema")) {
+		if (a->nargs == 1 && kpix_package_is(a->args[0])) {
+			if (previous) {
+				cli_error("--previous is for a table checked with --schema, not a Data Package");
+				goto done;
+			}
+			rc = cli_validate_package(&cmd_validate, a, a->args[0], &opts, format, report_path,
+			                          quiet);
+			goto done;
+		}
+		cli_error("no schema given: add --schema ID or --schema FILE (see 'kpix schemas list')");
+		goto done;
+	}
 	progress_state ps = {!quiet && isatty(STDERR_FILENO), false};
 	opts.progress = progress;
 	opts.progress_ctx = &ps;
@@ -177,7 +205,8 @@ const cli_command cmd_validate = {
 	"check data files against a schema",
 	"DATA.csv... --schema ID|FILE [--report FILE] [--format text|csv|json|html|xlsx]\n"
 	"                     [--max-errors N] [--previous FILE] [--encoding auto|utf-8|windows-1252]\n"
-	"                     [--sheet NAME] [--header-row N] [-q]",
+	"                     [--sheet NAME] [--header-row N] [--delimiter CHAR] [-q]\n"
+	"       kpix validate datapackage.json [--report FILE] [--format text|json] [-q]",
 	"Reads each file once, streaming, and reports every problem with its file, row\n"
 	"(as a spreadsheet numbers it: the header is row 1), column, field, value and\n"
 	"a stable code. Keys (primary key, unique values, completeness) are checked\n"
@@ -194,6 +223,14 @@ const cli_command cmd_validate = {
 	"page (--report FILE.html), or an annotated copy of the data as a workbook\n"
 	"(--report FILE.xlsx): each cell with a problem filled and commented, and\n"
 	"a Problems sheet linking to every one.\n"
+	"\n"
+	"visible sheet, or the sheet --sheet names. A CSV file's header with no comma\n"
+	"that splits at ';', a tab or '|' into the schema's fields is read so, with\n"
+	"a warning; --delimiter says it for certain.\n"
+	"\n"
+	"Given a Data Package (datapackage.json) and no --schema, kpix checks each\n"
+	"tabular resource's file against its schema, read as its dialect says, and\n"
+	"reports each under its name; foreign keys may name other resources.\n"
 	"\n"
 	"exit codes: 0 the data is valid (warnings allowed), 1 the data has errors,\n"
 	"2 a usage or schema error, 3 a file could not be read or written,\n"

@@ -88,6 +88,8 @@ typedef struct {
 	bool saw_utf8;        /* a cell with valid non-ASCII UTF-8 was read */
 	bool check_cells;     /* a byte that is NUL or not ASCII has been fed */
 	bool warned_conversion;
+	unsigned char delim, quote; /* the dialect's, or ',' and '"' */
+	bool skip_space;      /* skipInitialSpace: libcsv drops spaces around unquoted cells */
 } reader;
 
 static batch_event *add_event(reader *r)
@@ -487,11 +489,20 @@ static int never_space(unsigned char c)
 	return 0;
 }
 
+/* For skipInitialSpace: libcsv skips what this calls a space before a
+ * cell, and after an unquoted one. */
+static int plain_space(unsigned char c)
+{
+	return c == ' ';
+}
+
 static void init_parser(reader *r)
 {
 	r->options = CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL;
 	csv_init(&r->parser, r->options);
-	csv_set_space_func(&r->parser, never_space);
+	csv_set_delim(&r->parser, r->delim);
+	csv_set_quote(&r->parser, r->quote);
+	csv_set_space_func(&r->parser, r->skip_space ? plain_space : never_space);
 	csv_set_blk_size(&r->parser, 64 * 1024);
 }
 
@@ -538,7 +549,8 @@ static void parse(reader *r, const unsigned char *data, size_t len)
 	 * zero, so the state one call leaves to the next is the same whichever
 	 * test each call used: such a chunk is parsed with libcsv's test. */
 	int (*space)(unsigned char) =
-		memchr(data, ' ', len) || memchr(data, '\t', len) ? never_space : NULL;
+		r->skip_space ? plain_space
+		: memchr(data, ' ', len) || memchr(data, '\t', len) ? never_space : NULL;
 	while (len > 0 && !r->stop) {
 		if (r->skip_line) {
 			size_t i = 0;
@@ -631,6 +643,9 @@ static void reader_init(reader *r, const kpix_csv_config *cfg, kpix_csv_stats *s
 	r->enc = cfg->encoding == KPIX_ENCODING_CP1252 ? ENC_CP1252
 	         : cfg->encoding == KPIX_ENCODING_UTF8 ? ENC_UTF8
 	                                               : ENC_UNDECIDED;
+	r->delim = cfg->delimiter ? (unsigned char)cfg->delimiter : ',';
+	r->quote = cfg->quote ? (unsigned char)cfg->quote : '"';
+	r->skip_space = cfg->skip_initial_space;
 	init_parser(r);
 }
 
@@ -684,6 +699,59 @@ static int sniff(reader *r, const unsigned char *d, size_t len)
 	return 0;
 }
 
+/* Whether the n bytes at s, a cell of the first line, name one of the
+ * fields (quotes around the name allowed). */
+static bool names_field(const kpix_csv_config *cfg, const unsigned char *s, size_t n)
+{
+	if (n >= 2 && s[0] == '"' && s[n - 1] == '"') {
+		s++;
+		n -= 2;
+	}
+	for (size_t i = 0; i < cfg->nfields; i++)
+		if (strlen(cfg->fields[i]) == n && memcmp(cfg->fields[i], s, n) == 0)
+			return true;
+	return false;
+}
+
+/* With no delimiter given: a first line (of the len bytes at d, after any
+ * byte-order mark) that has no comma but splits at ';', a tab or '|' into
+ * two or more names of fields sets that delimiter, and says so. */
+static void guess_delimiter(reader *r, const unsigned char *d, size_t len)
+{
+	const kpix_csv_config *cfg = r->cfg;
+	if (cfg->delimiter || !cfg->nfields)
+		return;
+	size_t end = 0;
+	while (end < len && d[end] != '\n' && d[end] != '\r')
+		end++;
+	if (memchr(d, ',', end))
+		return;
+	static const char cands[] = ";\t|";
+	for (const char *c = cands; *c; c++) {
+		size_t cells = 0, start = 0;
+		bool all = memchr(d, *c, end) != NULL;
+		for (size_t i = 0; all && i <= end; i++)
+			if (i == end || d[i] == (unsigned char)*c) {
+				all = names_field(cfg, d + start, i - start);
+				cells++;
+				start = i + 1;
+			}
+		if (!all || cells < 2)
+			continue;
+		r->delim = (unsigned char)*c;
+		csv_set_delim(&r->parser, r->delim);
+		char msg[300];
+		snprintf(msg, sizeof(msg),
+		         "the header has no comma but splits at %s into the schema's fields, so kpix "
+		         "read the file as separated by %s; say so with --delimiter or a Data "
+		         "Package's dialect to be sure",
+		         *c == '\t' ? "tabs" : *c == ';' ? "';'" : "'|'",
+		         *c == '\t' ? "tabs" : *c == ';' ? "semicolons" : "'|'");
+		problem(r, "delimiter-guessed", KPIX_SEVERITY_WARNING, 0, NULL, msg);
+		return;
+	}
+}
+
 static void apply_defaults(kpix_csv_config *c, const kpix_csv_config *in)
 {
 	*c = *in;
@@ -704,6 +772,8 @@ int kpix_csv_read_mem(const char *data, size_t len, const kpix_csv_config *cfg_i
 		kpix_sha256_hex(data, len, stats->sha256);
 	const unsigned char *d = (const unsigned char *)data;
 	int skip = sniff(&r, d, len);
+	if (skip >= 0)
+		guess_delimiter(&r, d + skip, len - (size_t)skip);
 	if (skip >= 0) {
 		/* feed in chunks so the cell-size cap is checked as for files */
 		size_t pos = (size_t)skip;
@@ -772,6 +842,7 @@ static int read_fd(int fd, const char *path, uint64_t total, const kpix_csv_conf
 				break;
 			skip = (size_t)s;
 			first = false;
+			guess_delimiter(&r, buf + skip, (size_t)n - skip);
 		}
 		feed(&r, buf + skip, (size_t)n - skip);
 		if (cfg.progress && done >= next_progress) {
@@ -819,7 +890,9 @@ static int csv_source_read(kpix_source *src, const kpix_source_handler *h)
 	csv_source *cs = (csv_source *)src;
 	const kpix_source_options *o = &src->opts;
 	kpix_csv_config cfg = {h->on_record, h->on_problem, h->ctx, o->encoding, o->max_field_bytes,
-	                       o->max_columns, o->progress, o->progress_ctx, o->sha256};
+	                       o->max_columns, o->progress, o->progress_ctx, o->sha256,
+	                       o->delimiter, o->quote, o->skip_initial_space, o->fields,
+	                       o->nfields};
 	return read_fd(cs->fd, cs->path, cs->total, &cfg, &src->info);
 }
 

@@ -23,7 +23,7 @@ typedef struct {
 	int (*on_record)(void *ctx, const kpix_record *rec);
 	/* A problem in the file itself (codes: encoding-error, encoding-converted,
 	 * malformed-quote, unclosed-quote, field-too-large, too-many-columns,
-	 * source-error). column is 0 when unknown; value may be NULL. */
+	 * source-error; the warning delimiter-guessed). column is 0 when unknown; value may be NULL. */
 	void (*on_problem)(void *ctx, const char *code, kpix_severity sev, uint64_t row,
 	                   uint32_t column, const char *value, const char *message);
 	void *ctx;
@@ -33,6 +33,17 @@ typedef struct {
 	kpix_progress_fn progress;
 	void *progress_ctx;
 	bool sha256;
+	/* The dialect, as kpix_source_options has it (source.h): delimiter 0
+	 * is ',' unless the header shows another, quote 0 is '"'. The guess:
+	 * with no delimiter given and fields given, a first line that holds no
+	 * comma but splits at ';', a tab or '|' into two or more cells that
+	 * each name a field (quotes around a name allowed) is read with that
+	 * delimiter, and a warning "delimiter-guessed" on row 1 says so. */
+	char delimiter;
+	char quote;
+	bool skip_initial_space;
+	const char *const *fields;
+	size_t nfields;
 } kpix_csv_config;
 
 /* What was read. encoding is "utf-8", "utf-8 with BOM", "windows-1252" or

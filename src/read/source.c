@@ -168,9 +168,90 @@ int kpix_source_open(kpix_source **out, const char *path, const kpix_source_opti
 	}
 }
 
+/* ---------------------------------------------------- the header's rows */
+
+/* A header other than one row (source.h: header_rows, no_header): the
+ * records pass through this handler, which hands over one header record
+ * in their place, then the data as it comes. */
+typedef struct {
+	const kpix_source_handler *inner;
+	const kpix_source_options *o;
+	unsigned gathered;     /* header rows read so far */
+	bool passing;          /* the header is handed over: pass records on */
+	kpix_buf *labels;      /* column by column, the labels joined */
+	size_t nlabels;
+	uint64_t last_row;
+} header_state;
+
+/* Hands over the header gathered (or, with no_header, the fields' names)
+ * as a record of row row. Returns what on_record did. */
+static int hand_header(header_state *st, uint64_t row)
+{
+	st->passing = true;
+	size_t n = st->o->no_header ? st->o->nfields : st->nlabels;
+	kpix_cell *cells = kpix_xcalloc(n ? n : 1, sizeof(*cells));
+	for (size_t i = 0; i < n; i++) {
+		const char *t = st->o->no_header ? st->o->fields[i] : st->labels[i].data;
+		cells[i] = (kpix_cell){t ? t : "", t ? strlen(t) : 0, false};
+	}
+	kpix_record rec = {n ? cells : NULL, n, n, row, false};
+	int rc = st->inner->on_record(st->inner->ctx, &rec);
+	free(cells);
+	return rc;
+}
+
+static int header_record(void *ctx, const kpix_record *rec)
+{
+	header_state *st = ctx;
+	if (st->passing)
+		return st->inner->on_record(st->inner->ctx, rec);
+	if (st->o->no_header) {
+		int rc = hand_header(st, 0);
+		return rc ? rc : st->inner->on_record(st->inner->ctx, rec);
+	}
+	if (rec->ncells > st->nlabels) {
+		st->labels = kpix_xrealloc(st->labels, rec->ncells * sizeof(*st->labels));
+		for (size_t i = st->nlabels; i < rec->ncells; i++)
+			st->labels[i] = (kpix_buf)KPIX_BUF_INIT;
+		st->nlabels = rec->ncells;
+	}
+	const char *join = st->o->header_join ? st->o->header_join : " ";
+	for (size_t i = 0; i < rec->ncells; i++) {
+		if (!rec->cells[i].len)
+			continue;
+		if (st->labels[i].len)
+			kpix_buf_adds(&st->labels[i], join);
+		kpix_buf_add(&st->labels[i], rec->cells[i].data, rec->cells[i].len);
+	}
+	st->last_row = rec->row;
+	if (++st->gathered < st->o->header_rows)
+		return 0;
+	return hand_header(st, rec->row);
+}
+
+static void header_problem(void *ctx, const char *code, kpix_severity sev, uint64_t row,
+                           uint32_t column, const char *value, const char *message)
+{
+	header_state *st = ctx;
+	if (st->inner->on_problem)
+		st->inner->on_problem(st->inner->ctx, code, sev, row, column, value, message);
+}
+
 int kpix_source_read(kpix_source *src, const kpix_source_handler *h)
 {
-	return src->ops->read(src, h);
+	const kpix_source_options *o = &src->opts;
+	if (!(o->no_header && o->nfields) && o->header_rows <= 1)
+		return src->ops->read(src, h);
+	header_state st = {h, o, 0, false, NULL, 0, 0};
+	kpix_source_handler wrap = {header_record, header_problem, &st};
+	int rc = src->ops->read(src, &wrap);
+	/* a file that ends within its header still has one */
+	if (rc == 0 && !st.passing && st.gathered)
+		hand_header(&st, st.last_row);
+	for (size_t i = 0; i < st.nlabels; i++)
+		kpix_buf_free(&st.labels[i]);
+	free(st.labels);
+	return rc;
 }
 
 const kpix_source_info *kpix_source_info_get(const kpix_source *src)

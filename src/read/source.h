@@ -83,6 +83,24 @@ typedef struct {
 	void *progress_ctx;
 	bool sha256;                /* hash the bytes as they are read, into the info's sha256 */
 	const char *sheet;          /* a workbook's sheet to read; NULL: see xlsxread.h */
+	/* The CSV dialect (a Data Package's "dialect", --delimiter); zeros are
+	 * the defaults. A CSV file with no delimiter given whose header has no
+	 * comma but splits at ';', a tab or '|' into names of fields is read
+	 * with that one, with a warning "delimiter-guessed" (csvread.h). */
+	char delimiter;             /* 0: ',' or the one guessed */
+	char quote;                 /* 0: '"' */
+	bool skip_initial_space;    /* spaces after a delimiter (and, libcsv's way, at the end
+	                             * of an unquoted cell) are not part of the cell */
+	unsigned header_rows;       /* how many rows the header spans, their labels joined
+	                             * column by column with header_join (" " when NULL): the
+	                             * record handed over as the header has the row of the
+	                             * last; 0 means 1 */
+	const char *header_join;
+	bool no_header;             /* the file has no header row: a header naming fields in
+	                             * order is handed over first, as row 0 */
+	const char *const *fields;  /* the names of the fields the file should hold, nfields
+	                             * of them: for no_header and for guessing the delimiter */
+	size_t nfields;
 } kpix_source_options;
 
 /* What a source has read; final once kpix_source_read has returned.

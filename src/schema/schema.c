@@ -30,6 +30,8 @@ typedef struct {
 	kpix_schema *s;
 	size_t ref_memory; /* what the reference files loaded so far keep in memory */
 	bool plain;        /* a plain Table Schema (no "$kpix"): see check_keys */
+	const kpix_schema_resource *res; /* a Data Package's resources, or NULL */
+	size_t nres;
 } loader;
 
 /* The most paths of ignored properties a schema remembers. */
@@ -712,10 +714,36 @@ static int ref_record(void *ctx, const kpix_record *rec)
 	return 0;
 }
 
+/* The resource of the package that a reference names, or NULL after
+ * saying which names there are. */
+static const kpix_schema_resource *package_resource(loader *ld, const char *path, kpix_fkey *fk)
+{
+	for (size_t i = 0; i < ld->nres; i++)
+		if (strcmp(ld->res[i].name, fk->resource) == 0) {
+			if (ld->res[i].opts.no_header) {
+				kpix_json_fail(ld->doc, path, "the resource '%s' has no header row: kpix reads "
+				               "the values a foreign key refers to only from a file whose "
+				               "header names its columns", fk->resource);
+				return NULL;
+			}
+			return &ld->res[i];
+		}
+	kpix_buf names = KPIX_BUF_INIT;
+	for (size_t i = 0; i < ld->nres; i++)
+		kpix_buf_printf(&names, "%s'%s'", i ? ", " : "", ld->res[i].name);
+	kpix_json_fail(ld->doc, path, "the package has no resource named '%s'; its tabular resources "
+	               "are %s", fk->resource, names.data ? names.data : "none");
+	kpix_buf_free(&names);
+	return NULL;
+}
+
 static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 {
-	const char *file = fk->file = fk->resource[0] == '/'
-	                                      ? kpix_xstrdup(fk->resource)
+	const kpix_schema_resource *pr = NULL;
+	if (ld->res && !(pr = package_resource(ld, path, fk)))
+		return KPIX_ESCHEMA;
+	const char *file = fk->file = pr                         ? kpix_xstrdup(pr->path)
+	                              : fk->resource[0] == '/' ? kpix_xstrdup(fk->resource)
 	                                      : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
 	refload r = {ld, fk, kpix_xcalloc(fk->ref_fields.n, sizeof(long)), false, KPIX_BUF_INIT, 0,
 	             path, NULL};
@@ -728,7 +756,7 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 		rc = kpix_json_fail(ld->doc, path, "the reference file '%s' is %s, not a regular file: kpix reads "
 		                   "reference values only from a CSV file or a workbook",
 		         fk->resource, kind);
-	else if ((rc = kpix_source_read_file(file, NULL, &h)) != 0)
+	else if ((rc = kpix_source_read_file(file, pr ? &pr->opts : NULL, &h)) != 0)
 		rc = kpix_json_fail(ld->doc, path, "cannot read the reference file: %s", kpix_error_last());
 	else if (!r.rc && r.unreadable)
 		rc = kpix_json_fail(ld->doc, path, "the reference file '%s' cannot be read: %s",
@@ -1207,9 +1235,11 @@ static int load_unique_keys(loader *ld, const kpix_json *root)
 }
 
 /* Loads the schema at root in doc (neither freed here), read from file,
- * which names it and locates its reference files unless dir is given. */
+ * which names it and locates its reference files unless dir is given; a
+ * foreign key's resource is one of res (nres) when res is not NULL. */
 static int load_value(kpix_schema **out, const char *file, const kpix_json_doc *doc,
-                      const kpix_json *root, const char *dir)
+                      const kpix_json *root, const char *dir, const kpix_schema_resource *res,
+                      size_t nres)
 {
 	kpix_schema *s = kpix_xcalloc(1, sizeof(*s));
 	s->path = kpix_xstrdup(file);
@@ -1220,7 +1250,7 @@ static int load_value(kpix_schema **out, const char *file, const kpix_json_doc *
 	s->indicator_field = -1;
 	s->figures.value_field = s->figures.breakdown_field = -1;
 	s->part_field = -1;
-	loader ld = {doc, s, 0, false};
+	loader ld = {doc, s, 0, false, res, nres};
 	int rc = 0;
 	static const char *const keys[] = {"$kpix",       "id",          "version",      "title",
 	                                   "description", "source",      "fields",       "missingValues",
@@ -1407,12 +1437,19 @@ fail:
 	return rc;
 }
 
-/* Loads the whole of doc, which is freed here. */
-static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir)
+/* Loads the whole of doc, which is freed here, with a Data Package's
+ * resources res (nres; NULL when the schema is not a package's). */
+static int load_doc_in(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir,
+                       const kpix_schema_resource *res, size_t nres)
 {
-	int rc = load_value(out, file, doc, kpix_json_root(doc), dir);
+	int rc = load_value(out, file, doc, kpix_json_root(doc), dir, res, nres);
 	kpix_json_free(doc);
 	return rc;
+}
+
+static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir)
+{
+	return load_doc_in(out, file, doc, dir, NULL, 0);
 }
 
 static int load_file(kpix_schema **out, const char *file)
@@ -1442,7 +1479,18 @@ int kpix_schema_load_value(kpix_schema **out, const char *name, const kpix_json_
 {
 	*out = NULL;
 	kpix_error_clear();
-	return load_value(out, name, doc, root, dir);
+	return load_value(out, name, doc, root, dir, NULL, 0);
+}
+
+int kpix_schema_load_json(kpix_schema **out, const char *name, const char *data, size_t len,
+                          const char *dir, const kpix_schema_resource *res, size_t nres)
+{
+	*out = NULL;
+	kpix_error_clear();
+	kpix_json_doc *doc;
+	int rc = data ? kpix_json_parse(&doc, name, data, len, "schema")
+	              : kpix_json_read(&doc, name, "schema");
+	return rc ? rc : load_doc_in(out, name, doc, dir, res, nres);
 }
 
 const char *kpix_default_schema_path(void)
@@ -1649,6 +1697,7 @@ void kpix_schema_free(kpix_schema *s)
 		free(fk->file);
 		kpix_strlist_free(&fk->ref_fields);
 		free(fk->ref_self);
+		free(fk->ref_defs);
 		kpix_keyset_free(fk->values);
 		free(fk->describe);
 		kpix_strlist_free(&fk->choices);

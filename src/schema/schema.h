@@ -21,6 +21,7 @@
 #include "rule.h"
 #include "scope.h"
 #include "sector.h"
+#include "source.h"
 #include "util.h"
 
 typedef enum {
@@ -85,6 +86,9 @@ typedef struct {
 	char *describe;        /* "an indicator code in the catalogue", for messages */
 	kpix_strlist choices;  /* a one-field key to the catalogue or a list: its values, for
 	                        * "did you mean" */
+	const kpix_field **ref_defs; /* the referenced fields' definitions, whose types the
+	                        * values compare in (a Data Package's other resource, set by
+	                        * package.c; not owned); NULL: the key's own fields' */
 } kpix_fkey;
 
 typedef struct {
@@ -182,6 +186,25 @@ int kpix_schema_load_value(kpix_schema **out, const char *name, const kpix_json_
 /* The same for the len bytes of JSON at data, which messages call name. */
 int kpix_schema_load_text(kpix_schema **out, const char *name, const char *data, size_t len,
                           const char *dir);
+
+/* A resource of a Data Package, which a foreign key's "reference" names by
+ * its "resource" (package.c): the file it is read from, and how. */
+typedef struct {
+	const char *name;
+	const char *path;
+	kpix_source_options opts;
+} kpix_schema_resource;
+
+/* Loads a schema from the len bytes of JSON at data (a Data Package's
+ * inline schema), or with data NULL from the file name, named name in
+ * messages, with
+ * its reference files taken relative to dir (NULL: name's directory). A
+ * foreign key whose reference names a resource reads that resource's file
+ * as res (nres of them) gives it, and names no other; with res NULL the
+ * resource is a file, as for kpix_schema_load. Returns what
+ * kpix_schema_load does. */
+int kpix_schema_load_json(kpix_schema **out, const char *name, const char *data, size_t len,
+                          const char *dir, const kpix_schema_resource *res, size_t nres);
 /* The file a schema id is looked up as: the first "<dir>/<id>.json" that
  * exists, dir taken in order from search_path (NULL: the default path).
  * A new string the caller frees, or NULL when there is none. */

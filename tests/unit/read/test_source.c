@@ -253,6 +253,89 @@ static void source__init_puts_the_defaults_in_place_of_zero_caps(void **state)
 	assert_int_equal(src.opts.max_columns, 16384);
 }
 
+/* issue 17: a Data Package's dialect reaches the CSV reader through the
+ * source's options */
+static void source__a_dialect_sets_the_delimiter_quote_and_initial_spaces(void **state)
+{
+	(void)state;
+	kpix_source_info info;
+	kpix_source_options o = {0};
+	o.delimiter = ';';
+	o.quote = '\'';
+	o.skip_initial_space = true;
+	char *out = read_text("a; b\n1; 'x;y'\n", &o, &info);
+	assert_string_equal(out, "R1:a|b\nR2:1|x;y\n");
+	free(out);
+	o = (kpix_source_options){0};
+	o.delimiter = '\t';
+	out = read_text("a\tb\n 1\t2 \n", &o, &info);
+	assert_string_equal(out, "R1:a|b\nR2: 1|2 \n");
+	free(out);
+}
+
+/* issue 17: a header over several rows is handed over as one, its labels
+ * joined column by column, with the row of its last */
+static void source__a_header_of_two_rows_is_handed_over_as_one(void **state)
+{
+	(void)state;
+	kpix_source_info info;
+	kpix_source_options o = {0};
+	o.header_rows = 2;
+	char *out = read_text("rent,rent,homes\ndue,paid,\n1,2,3\n", &o, &info);
+	assert_string_equal(out, "R2:rent due|rent paid|homes\nR3:1|2|3\n");
+	free(out);
+	o.header_join = "_";
+	out = read_text("a,b\nx,y\n", &o, &info);
+	assert_string_equal(out, "R2:a_x|b_y\n");
+	free(out);
+}
+
+/* issue 17: a file without a header row has the fields' names handed over
+ * as its header (row 0), and its first row is data */
+static void source__a_file_without_a_header_has_the_fields_as_its_header(void **state)
+{
+	(void)state;
+	kpix_source_info info;
+	static const char *const fields[] = {"id", "name", NULL};
+	kpix_source_options o = {0};
+	o.no_header = true;
+	o.fields = fields;
+	o.nfields = 2;
+	char *out = read_text("1,a\n2,b\n", &o, &info);
+	assert_string_equal(out, "R0:id|name\nR1:1|a\nR2:2|b\n");
+	assert_int_equal(info.records, 2);
+	free(out);
+}
+
+/* issue 17: with no delimiter given, a header with no comma that splits at
+ * ';' (or a tab) into the fields is read so, with a warning on row 1; one
+ * that does not split into fields is left as one cell */
+static void source__a_semicolon_header_naming_the_fields_is_guessed_with_a_warning(void **state)
+{
+	(void)state;
+	kpix_source_info info;
+	static const char *const fields[] = {"id", "name", NULL};
+	kpix_source_options o = {0};
+	o.fields = fields;
+	o.nfields = 2;
+	char *out = read_text("id;\"name\"\n1;a,b\n", &o, &info);
+	assert_string_equal(out, "P1:0:delimiter-guessed\nR1:id|name\nR2:1|a,b\n");
+	free(out);
+	out = read_text("\xef\xbb\xbfid\tname\n1\tx\n", &o, &info);
+	assert_string_equal(out, "P1:0:delimiter-guessed\nR1:id|name\nR2:1|x\n");
+	free(out);
+	out = read_text("id;title\n1;a\n", &o, &info); /* title is no field */
+	assert_string_equal(out, "R1:id;title\nR2:1;a\n");
+	free(out);
+	out = read_text("id,name;x\n", &o, &info); /* a comma: CSV */
+	assert_string_equal(out, "R1:id|name;x\n");
+	free(out);
+	o.delimiter = ',';                          /* said: no guess */
+	out = read_text("id;name\n", &o, &info);
+	assert_string_equal(out, "R1:id;name\n");
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +348,10 @@ int main(void)
 		cmocka_unit_test(source__csv_dump_writes_the_records_as_one_json_line),
 		cmocka_unit_test(source__csv_dump_writes_nothing_for_a_file_with_a_problem),
 		cmocka_unit_test(source__init_puts_the_defaults_in_place_of_zero_caps),
+		cmocka_unit_test(source__a_dialect_sets_the_delimiter_quote_and_initial_spaces),
+		cmocka_unit_test(source__a_header_of_two_rows_is_handed_over_as_one),
+		cmocka_unit_test(source__a_file_without_a_header_has_the_fields_as_its_header),
+		cmocka_unit_test(source__a_semicolon_header_naming_the_fields_is_guessed_with_a_warning),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
