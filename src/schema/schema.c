@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "json.h"
+#include "period.h"
 #include "schema_re.h"
 #include "source.h"
 #include "suggest.h"
@@ -536,6 +537,30 @@ static void field_free(kpix_field *f);
 
 const char *const kpix_polarity_words[] = {"none", "higher", "lower", NULL};
 
+/* An indicator's "from": the quarter (or the year, from its Q1) it is first
+ * due in; before it, completeness does not ask for it (period.h). */
+static int load_from(loader *ld, const char *path, const kpix_json *j, kpix_indicator *ind)
+{
+	ind->from_index = -1;
+	int rc = kpix_json_get_str(ld->doc, path, j, "from", &ind->from, false);
+	if (rc || !ind->from)
+		return rc;
+	kpix_period p;
+	if (kpix_period_parse(&p, ind->from, strlen(ind->from), KPIX_PERIOD_ANY) != 0) {
+		char *fp = kpix_json_path(path, "from");
+		rc = kpix_json_fail(ld->doc, fp,
+		                    "expected the first period the indicator is due in, a financial "
+		                    "year and quarter such as \"2025-26 Q1\" or a year such as "
+		                    "\"2025-26\"");
+		free(fp);
+		return rc;
+	}
+	if (p.quarter == 0)
+		p.quarter = 1;
+	ind->from_index = kpix_period_index(&p);
+	return 0;
+}
+
 static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix_indicator *ind)
 {
 	static const char *const keys[] = {"code",  "part", "title",      "description", "unit",
@@ -543,7 +568,7 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	                                   "derivation", "min",    "max",         "breakdowns",
 	                                   "target", "source",     "section",     "question",
 	                                   "dataPoint", "value",   "calculate",   "appliesWhen",
-	                                   "optional", "rag", NULL};
+	                                   "optional", "rag", "from", NULL};
 	static const char *const dkeys[] = {"numerator", "denominator", "multiplier", NULL};
 	static const char *const units[] = {"percent", "per1000", "count", "days", "money",
 	                                    "ratio",   "score",   NULL};
@@ -568,7 +593,8 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	    (rc = kpix_json_get_str(ld->doc, path, j, "dataPoint", &ind->data_point, false)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "calculate", &ind->calculate_src, false)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "appliesWhen", &ind->applies_src, false)) ||
-	    (rc = kpix_json_get_bool(ld->doc, path, j, "optional", &ind->optional)))
+	    (rc = kpix_json_get_bool(ld->doc, path, j, "optional", &ind->optional)) ||
+	    (rc = load_from(ld, path, j, ind)))
 		goto out;
 	const kpix_json *value = kpix_json_get(j, "value");
 	if (value) {
@@ -784,11 +810,19 @@ const kpix_indicator *kpix_schema_indicator(const kpix_schema *s, const char *co
 	} while (0)
 
 /* Loads the schema in doc (freed here), read from file, which names it in
- * messages and locates its reference files. */
-static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
+ * messages and locates its reference files; a schema that extends another
+ * is merged with it first (extends.h), its bases found through
+ * search_path. */
+static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc,
+                    const char *search_path)
 {
+	kpix_extension ext;
+	int erc = kpix_schema_extend(&doc, file, search_path, &ext);
+	if (erc)
+		return erc;
 	const kpix_json *root = kpix_json_root(doc);
 	kpix_schema *s = kpix_xcalloc(1, sizeof(*s));
+	s->ext = ext;
 	s->path = kpix_xstrdup(file);
 	kpix_json_sha256(doc, s->sha256, &s->size);
 	const char *slash = strrchr(file, '/');
@@ -962,8 +996,10 @@ static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc)
 	                            kpix_json_get(root, "exports"), &s->scope)))
 		goto fail;
 
-	s->files = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
+	s->files = kpix_xcalloc(s->nfkeys + s->ext.nbases + 1, sizeof(char *));
 	s->files[s->nfiles++] = s->path;
+	for (size_t i = 0; i < s->ext.nbases; i++)
+		s->files[s->nfiles++] = s->ext.bases[i].path;
 	for (size_t i = 0; i < s->nfkeys; i++)
 		if (s->fkeys[i].file)
 			s->files[s->nfiles++] = s->fkeys[i].file;
@@ -976,11 +1012,11 @@ fail:
 	return rc;
 }
 
-static int load_file(kpix_schema **out, const char *file)
+static int load_file(kpix_schema **out, const char *file, const char *search_path)
 {
 	kpix_json_doc *doc;
 	int rc = kpix_json_read(&doc, file, "schema");
-	return rc ? rc : load_doc(out, file, doc);
+	return rc ? rc : load_doc(out, file, doc, search_path);
 }
 
 int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, size_t len)
@@ -989,7 +1025,7 @@ int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, 
 	kpix_error_clear();
 	kpix_json_doc *doc;
 	int rc = kpix_json_parse(&doc, name, data, len, "schema");
-	return rc ? rc : load_doc(out, name, doc);
+	return rc ? rc : load_doc(out, name, doc, NULL);
 }
 
 const char *kpix_default_schema_path(void)
@@ -1064,7 +1100,7 @@ int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path
 	if (!ref || !*ref)
 		return kpix_fail(KPIX_EUSAGE, "no schema given");
 	if (looks_like_path(ref))
-		return load_file(out, ref);
+		return load_file(out, ref, search_path);
 	char *file = kpix_schema_find(ref, search_path);
 	if (!file) {
 		kpix_buf near = KPIX_BUF_INIT;
@@ -1077,7 +1113,7 @@ int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path
 		kpix_buf_free(&near);
 		return rc;
 	}
-	rc = load_file(out, file);
+	rc = load_file(out, file, search_path);
 	if (rc == 0 && strcmp((*out)->id, ref) != 0) {
 		rc = kpix_fail(KPIX_ESCHEMA,
 		               "%s: the schema's id is '%s', but a schema looked up as "
@@ -1170,7 +1206,7 @@ static void indicator_free(kpix_indicator *ind)
 	char *owned[] = {ind->code,       ind->part,          ind->title,      ind->description,
 	                 ind->unit,       ind->frequency,     ind->source,     ind->numerator,
 	                 ind->denominator, ind->section,      ind->question,   ind->data_point,
-	                 ind->calculate_src, ind->applies_src};
+	                 ind->calculate_src, ind->applies_src, ind->from};
 	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
 		free(owned[i]);
 	kpix_strlist_free(&ind->due_in);
@@ -1226,6 +1262,7 @@ void kpix_schema_free(kpix_schema *s)
 	free(s->title);
 	free(s->description);
 	free(s->source);
+	kpix_extension_free(&s->ext);
 	free(s);
 }
 
