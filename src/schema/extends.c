@@ -400,8 +400,9 @@ static int extend(kpix_json_doc **doc, const char *file, const char *search_path
 	}
 	if (depth >= KPIX_EXTENDS_MAX_DEPTH) {
 		rc = kpix_json_fail(*doc, "extends",
-		                    "a schema may extend others at most %d deep, and this one is the "
-		                    "%dth: extend one nearer the bottom",
+		                    "a schema may be built on at most %d others, one extending the "
+		                    "next, and this \"extends\" would be the %dth: extend a schema "
+		                    "nearer the bottom of the chain",
 		                    KPIX_EXTENDS_MAX_DEPTH, (int)depth + 1);
 		goto fail;
 	}

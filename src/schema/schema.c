@@ -394,9 +394,14 @@ static int ref_record(void *ctx, const kpix_record *rec)
 
 static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 {
-	const char *file = fk->file = fk->resource[0] == '/'
-	                                      ? kpix_xstrdup(fk->resource)
-	                                      : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
+	/* beside the file the foreign key is written in: a base's, when a
+	 * schema extends it (extends.h) */
+	const char *in = kpix_json_written_in(ld->doc, path);
+	const char *slash = strrchr(in, '/');
+	const char *file = fk->file =
+	        fk->resource[0] == '/' ? kpix_xstrdup(fk->resource)
+	        : slash                ? kpix_xasprintf("%.*s/%s", (int)(slash - in), in, fk->resource)
+	                               : kpix_xasprintf("./%s", fk->resource);
 	refload r = {ld, fk, kpix_xcalloc(fk->ref_fields.n, sizeof(long)), false, KPIX_BUF_INIT, 0,
 	             path};
 	kpix_source_handler h = {ref_record, NULL, &r};
