@@ -33,6 +33,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from verify_pack import Checks  # noqa: E402  (one pass/fail counter for the cli tests)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 EXAMPLE = os.path.join(ROOT, "examples", "local-indicator")
 SCHEMA = os.path.join(EXAMPLE, "example-council-kpi.json")
@@ -40,22 +43,6 @@ HOUSING = sorted(glob.glob(os.path.join(ROOT, "examples", "housing-board", "*.cs
 CALLS = sorted(glob.glob(os.path.join(EXAMPLE, "calls-*.csv")))
 Q2 = [os.path.join(ROOT, "examples", "housing-board", "2025-26-q2.csv"),
       os.path.join(EXAMPLE, "calls-2025-26-q2.csv")]
-
-
-class Checks:
-    def __init__(self, verbose):
-        self.verbose = verbose
-        self.passed = 0
-        self.failed = 0
-
-    def true(self, what, ok, detail=""):
-        if ok:
-            self.passed += 1
-            if self.verbose:
-                print("ok   " + what)
-        else:
-            self.failed += 1
-            print("FAIL " + what + (": " + detail if detail else ""))
 
 
 class Kpix:
