@@ -401,8 +401,10 @@ typedef struct kpix_packdef kpix_packdef;
 int kpix_packdef_load(kpix_packdef **out, const char *ref, const char *search_path);
 
 /* Loads the schema the definition names, as kpix_schema_load does: a file
- * named with a relative path is found beside the definition; an id is
- * looked up in search_path. */
+ * (a name with '/' or ending in ".json", such as "my-kpi.json" or
+ * "../schemas/my-kpi.json") is found relative to the definition's folder
+ * unless absolute, wherever kpix runs from; an id is looked up in
+ * search_path. */
 int kpix_packdef_load_schema(kpix_schema **out, const kpix_packdef *def,
                              const char *search_path);
 

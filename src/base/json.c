@@ -18,6 +18,17 @@ struct kpix_json_doc {
 	json_t *root;
 	int code;     /* what kpix_json_fail returns */
 	char *base;   /* kpix_json_set_base: the path others are relative to, or NULL */
+	/* a composed document (kpix_json_compose): text is NULL, the
+	 * documents it is made of are kept, and origins say where each of
+	 * its parts was written */
+	kpix_json_doc **kept;
+	size_t nkept;
+	struct origin {
+		char *path;                 /* a path of this document */
+		const kpix_json_doc *src;   /* where the value there was written */
+		char *src_path;             /* and at which path of src */
+	} *origins;
+	size_t norigins;
 };
 
 /* A kpix_json is a json_t seen from outside: the cast is the whole type. */
@@ -155,6 +166,14 @@ void kpix_json_free(kpix_json_doc *doc)
 	if (!doc)
 		return;
 	json_decref(doc->root);
+	for (size_t i = 0; i < doc->norigins; i++) {
+		free(doc->origins[i].path);
+		free(doc->origins[i].src_path);
+	}
+	free(doc->origins);
+	for (size_t i = 0; i < doc->nkept; i++)
+		kpix_json_free(doc->kept[i]);
+	free(doc->kept);
 	free(doc->text);
 	free(doc->base);
 	free(doc->name);
@@ -163,6 +182,8 @@ void kpix_json_free(kpix_json_doc *doc)
 
 void kpix_json_sha256(const kpix_json_doc *doc, char hex[KPIX_SHA256_HEX_SIZE], uint64_t *size)
 {
+	while (!doc->text && doc->nkept)
+		doc = doc->kept[0];
 	kpix_sha256_hex(doc->text, doc->len, hex);
 	if (size)
 		*size = doc->len;
@@ -180,17 +201,58 @@ void kpix_json_set_error(kpix_json_doc *doc, int code)
 
 /* ------------------------------------------------------------ messages */
 
+/* Whether prefix is path or a step of it above: "fields[1]" is a prefix of
+ * "fields[1].name" and of "fields[1][0]", not of "fields[12]". */
+static bool path_within(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (n == 0)
+		return true;
+	return strncmp(path, prefix, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '.' || path[n] == '[');
+}
+
+/* The document and path where the value at path of doc was written: doc
+ * and path themselves unless doc is composed, else followed through its
+ * origins (the longest that holds path) to a document that was read. A new
+ * path the caller frees. */
+static char *written_at(const kpix_json_doc **doc, const char *path)
+{
+	char *p = kpix_xstrdup(path);
+	while ((*doc)->norigins) {
+		const struct origin *best = NULL;
+		for (size_t i = 0; i < (*doc)->norigins; i++) {
+			const struct origin *o = &(*doc)->origins[i];
+			if (path_within(p, o->path) && (!best || strlen(o->path) >= strlen(best->path)))
+				best = o;
+		}
+		if (!best)
+			break;
+		const char *rest = p + strlen(best->path);
+		if (!*best->src_path && *rest == '.')
+			rest++;
+		char *q = kpix_xasprintf("%s%s", best->src_path, rest);
+		free(p);
+		p = q;
+		*doc = best->src;
+	}
+	return p;
+}
+
 int kpix_json_vfail(const kpix_json_doc *doc, const char *path, const char *fmt, va_list ap)
 {
 	char msg[700];
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	int line = 0, col = 0;
+	int line = 0, col = 0, code = doc->code;
 	char *full = NULL;
 	if (doc->base)
 		path = full = kpix_xasprintf("%s%s%s", doc->base, *path && *path != '[' ? "." : "", path);
-	kpix_json_locate(doc->text, doc->len, path, &line, &col);
-	int rc = kpix_fail(doc->code, "%s:%d:%d: %s%s%s", doc->name, line, col, path,
-	                   *path ? ": " : "", msg);
+	char *at = written_at(&doc, path);
+	if (doc->text)
+		kpix_json_locate(doc->text, doc->len, at, &line, &col);
+	int rc = kpix_fail(code, "%s:%d:%d: %s%s%s", doc->name, line, col, at, *at ? ": " : "",
+	                   msg);
+	free(at);
 	free(full);
 	return rc;
 }
@@ -199,6 +261,13 @@ void kpix_json_set_base(kpix_json_doc *doc, const char *base)
 {
 	free(doc->base);
 	doc->base = base && *base ? kpix_xstrdup(base) : NULL;
+}
+
+const char *kpix_json_written_in(const kpix_json_doc *doc, const char *path)
+{
+	char *at = written_at(&doc, path);
+	free(at);
+	return doc->name;
 }
 
 int kpix_json_fail(const kpix_json_doc *doc, const char *path, const char *fmt, ...)
@@ -612,4 +681,93 @@ int kpix_json_get_strlist(const kpix_json_doc *doc, const char *path, const kpix
 		}
 	}
 	return 0;
+}
+
+/* ------------------------------------------------ composing documents */
+
+/* A value made here is a json_t too; the cast is the whole type. */
+static json_t *M(kpix_json *v)
+{
+	return (json_t *)v;
+}
+
+kpix_json *kpix_json_new_object(void)
+{
+	json_t *o = json_object();
+	if (!o)
+		kpix_out_of_memory(0);
+	return (kpix_json *)o;
+}
+
+kpix_json *kpix_json_new_array(void)
+{
+	json_t *a = json_array();
+	if (!a)
+		kpix_out_of_memory(0);
+	return (kpix_json *)a;
+}
+
+kpix_json *kpix_json_share(const kpix_json *v)
+{
+	return (kpix_json *)json_incref((json_t *)J(v));
+}
+
+kpix_json *kpix_json_shallow_copy(const kpix_json *obj)
+{
+	json_t *c = json_copy((json_t *)J(obj));
+	if (!c)
+		kpix_out_of_memory(0);
+	return (kpix_json *)c;
+}
+
+void kpix_json_put(kpix_json *obj, const char *key, kpix_json *v)
+{
+	if (json_object_set_new(M(obj), key, M(v)))
+		kpix_out_of_memory(0);
+}
+
+void kpix_json_remove(kpix_json *obj, const char *key)
+{
+	json_object_del(M(obj), key);
+}
+
+void kpix_json_push(kpix_json *arr, kpix_json *v)
+{
+	if (json_array_append_new(M(arr), M(v)))
+		kpix_out_of_memory(0);
+}
+
+void kpix_json_drop(kpix_json *v)
+{
+	json_decref(M(v));
+}
+
+kpix_json_doc *kpix_json_compose(kpix_json *root, kpix_json_doc *primary)
+{
+	kpix_json_doc *doc = kpix_xcalloc(1, sizeof(*doc));
+	doc->name = kpix_xstrdup(primary->name);
+	doc->root = M(root);
+	doc->code = primary->code;
+	kpix_json_keep(doc, primary);
+	kpix_json_origin(doc, "", primary, "");
+	return doc;
+}
+
+void kpix_json_keep(kpix_json_doc *doc, kpix_json_doc *src)
+{
+	doc->kept = kpix_xrealloc(doc->kept, (doc->nkept + 1) * sizeof(*doc->kept));
+	doc->kept[doc->nkept++] = src;
+}
+
+void kpix_json_origin(kpix_json_doc *doc, const char *path, const kpix_json_doc *src,
+                      const char *src_path)
+{
+	doc->origins = kpix_xrealloc(doc->origins, (doc->norigins + 1) * sizeof(*doc->origins));
+	doc->origins[doc->norigins++] =
+	        (struct origin){kpix_xstrdup(path), src, kpix_xstrdup(src_path)};
+}
+
+const char *kpix_json_name(const kpix_json_doc *doc)
+{
+	return doc->name;
 }

@@ -97,6 +97,13 @@ int kpix_json_fail(const kpix_json_doc *doc, const char *path, const char *fmt, 
 int kpix_json_vfail(const kpix_json_doc *doc, const char *path, const char *fmt, va_list ap)
 	KPIX_PRINTF(3, 0);
 
+/* The name of the file where the value at path of doc was written: doc's
+ * own, or for a composed document the file its origins lead to. */
+const char *kpix_json_written_in(const kpix_json_doc *doc, const char *path);
+
+/* What messages call the document: its file. */
+const char *kpix_json_name(const kpix_json_doc *doc);
+
 /* "PATH.KEY", or "KEY" when path is "": a new string the caller frees. */
 char *kpix_json_path(const char *path, const char *key);
 
@@ -191,5 +198,46 @@ typedef void (*kpix_json_number_fn)(double v, char *buf);
 int kpix_json_get_strlist(const kpix_json_doc *doc, const char *path, const kpix_json *obj,
                           const char *key, kpix_strlist *out, bool one_ok,
                           kpix_json_number_fn numbers);
+
+/* ------------------------------------------------ composing documents */
+
+/* A document may be composed of the values of others (a schema that
+ * extends another, schema/extends.c): its values are shared with theirs,
+ * and each part is recorded with the file and path where it was written,
+ * so that a problem found in the composed document is reported at the
+ * line and column of the file it came from.
+ *
+ * The values below are new (a reference the caller holds) until put into
+ * an object or an array, which takes them over; a shared value
+ * (kpix_json_share) must not be changed. */
+kpix_json *kpix_json_new_object(void);
+kpix_json *kpix_json_new_array(void);
+/* A new reference to v, of another document, to put as it is. */
+kpix_json *kpix_json_share(const kpix_json *v);
+/* A new object with the members of obj (their values shared). */
+kpix_json *kpix_json_shallow_copy(const kpix_json *obj);
+/* Sets the member key of obj to v, taking v over. */
+void kpix_json_put(kpix_json *obj, const char *key, kpix_json *v);
+/* Removes the member key of obj, if it has one. */
+void kpix_json_remove(kpix_json *obj, const char *key);
+/* Appends v to arr, taking v over. */
+void kpix_json_push(kpix_json *arr, kpix_json *v);
+/* Drops a reference the caller holds. NULL-safe. */
+void kpix_json_drop(kpix_json *v);
+
+/* A document whose root is root (taken over), composed from primary
+ * (taken over, freed with it): messages call it by primary's name, its
+ * digest (kpix_json_sha256) is primary's, and every path of it is taken
+ * to be written in primary at the same path until an origin says
+ * otherwise. */
+kpix_json_doc *kpix_json_compose(kpix_json *root, kpix_json_doc *primary);
+/* Keeps src (taken over) as long as doc: a document an origin names. */
+void kpix_json_keep(kpix_json_doc *doc, kpix_json_doc *src);
+/* Records that the value at path of doc, and everything under it, was
+ * written at src_path of src (a document doc keeps, itself perhaps
+ * composed); the longest recorded path that holds a path decides, and of
+ * two the same, the later. */
+void kpix_json_origin(kpix_json_doc *doc, const char *path, const kpix_json_doc *src,
+                      const char *src_path);
 
 #endif

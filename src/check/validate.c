@@ -1623,8 +1623,9 @@ static bool missing_follows(comp_state *st, const kpix_buf *key, uint64_t group,
  * period field needs every indicator. */
 static bool due(const kpix_indicator *ind, const char *period)
 {
-	return !period || kpix_period_due(period, strlen(period),
-	                                  (const char *const *)ind->due_in.items, ind->due_in.n);
+	return !period || (kpix_period_due(period, strlen(period),
+	                                   (const char *const *)ind->due_in.items, ind->due_in.n) &&
+	                   kpix_period_since(period, strlen(period), ind->from_index));
 }
 
 /* Expands a completeness message: {indicator}, {breakdown}, {ind.title} and

@@ -17,7 +17,8 @@ static void period_text(int p, char buf[KPIX_PERIOD_TEXT_SIZE])
 static bool due_in(const kpix_indicator *ind, int p)
 {
 	kpix_period q = kpix_period_of_index(p);
-	return kpix_period_due_in(&q, (const char *const *)ind->due_in.items, ind->due_in.n);
+	return kpix_period_due_in(&q, (const char *const *)ind->due_in.items, ind->due_in.n) &&
+	       (ind->from_index < 0 || p >= ind->from_index);
 }
 
 /* (model.h) */

@@ -60,6 +60,10 @@ static int hash_inputs(packer *r)
 		r->file_hash[i] = kpix_xstrdup(f->sha256);
 		kpix_buf_printf(&all, "%s %llu %s\n", f->name, (unsigned long long)f->size, f->sha256);
 	}
+	for (size_t i = 0; i < m->nschema_bases; i++) {
+		const kpix_mfile *f = &m->schema_bases[i];
+		kpix_buf_printf(&all, "%s %llu %s\n", f->name, (unsigned long long)f->size, f->sha256);
+	}
 	char pt[KPIX_PERIOD_TEXT_SIZE];
 	kpix_period_text(&r->period, pt);
 	kpix_buf_printf(&all, "period %s\n", pt);
@@ -195,13 +199,11 @@ done:
 int kpix_packdef_load_schema(kpix_schema **out, const kpix_packdef *def,
                              const char *search_path)
 {
-	const char *ref = def->schema_ref;
-	if (!strchr(ref, '/') || ref[0] == '/')
-		return kpix_schema_load(out, ref, search_path);
-	/* a schema file named relative to the definition */
-	const char *slash = strrchr(def->path, '/');
-	char *rel = slash ? kpix_xasprintf("%.*s/%s", (int)(slash - def->path), def->path, ref)
-	                  : kpix_xstrdup(ref);
+	/* an id is looked up on the search path; a file ("my-kpi.json",
+	 * "../schemas/x.json") is named relative to the definition */
+	char *rel = kpix_schema_ref_beside(def->schema_ref, def->path);
+	if (!rel)
+		return kpix_schema_load(out, def->schema_ref, search_path);
 	int rc = kpix_schema_load(out, rel, search_path);
 	free(rel);
 	return rc;

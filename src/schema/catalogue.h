@@ -30,6 +30,8 @@ typedef struct {
 	kpix_rag_rule rag;     /* how a figure is rated: its own "rag", or the schema's */
 	bool has_rag;          /* false: neither gives a rule, and nothing rates it */
 	kpix_strlist due_in;
+	char *from;            /* "from": the first period it is due in, as written, or NULL */
+	int from_index;        /* that quarter's kpix_period_index (a year's Q1), or -1 */
 	kpix_strlist breakdowns;
 	kpix_val attrs[KPIX_IND_NATTRS]; /* the ind.* values; strings point at the fields above */
 	/* a return of data points (docs/schema-format.md, "Data points") */

@@ -114,6 +114,17 @@ bool kpix_period_due(const char *period, size_t len, const char *const *due_in, 
 }
 
 /* (period.h) */
+bool kpix_period_since(const char *period, size_t len, int from)
+{
+	kpix_period p;
+	if (from < 0 || kpix_period_parse(&p, period, len, KPIX_PERIOD_ANY) != 0)
+		return true;
+	if (p.quarter == 0)
+		p.quarter = 4; /* a whole year's return is due once the year has a due quarter */
+	return kpix_period_index(&p) >= from;
+}
+
+/* (period.h) */
 bool kpix_period_due_in(const kpix_period *p, const char *const *due_in, size_t n)
 {
 	char text[KPIX_PERIOD_TEXT_SIZE];

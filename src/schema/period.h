@@ -69,6 +69,14 @@ kpix_period kpix_period_of_index(int index);
  * entries"), for validation's completeness check and the pack alike. */
 bool kpix_period_due(const char *period, size_t len, const char *const *due_in, size_t n);
 
+/* Whether the period written period[0..len) is on or after the quarter
+ * whose kpix_period_index is from (an indicator's "from"): true when from
+ * is negative (no "from") or the text is not a financial period (a return
+ * whose periods kpix cannot order is asked for everything); a year counts
+ * from its Q1. Completeness asks for an indicator only when both this and
+ * kpix_period_due hold. */
+bool kpix_period_since(const char *period, size_t len, int from);
+
 /* kpix_period_due for the quarter p, by its text. */
 bool kpix_period_due_in(const kpix_period *p, const char *const *due_in, size_t n);
 

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "json.h"
+#include "period.h"
 #include "schema_re.h"
 #include "source.h"
 #include "suggest.h"
@@ -742,8 +743,16 @@ static int load_ref_file(loader *ld, const char *path, kpix_fkey *fk)
 	const kpix_schema_resource *pr = NULL;
 	if (ld->res && !(pr = package_resource(ld, path, fk)))
 		return KPIX_ESCHEMA;
-	const char *file = fk->file = pr                         ? kpix_xstrdup(pr->path)
-	                              : fk->resource[0] == '/' ? kpix_xstrdup(fk->resource)
+	/* beside the file the foreign key is written in: a base's, when a
+	 * schema extends it (extends.h); else in the schema's directory */
+	const char *in = kpix_json_written_in(ld->doc, path);
+	const char *slash = strrchr(in, '/');
+	bool from_base = strcmp(in, ld->s->path) != 0;
+	const char *file = fk->file =
+	        pr                            ? kpix_xstrdup(pr->path)
+	        : fk->resource[0] == '/'      ? kpix_xstrdup(fk->resource)
+	        : from_base && slash          ? kpix_xasprintf("%.*s/%s", (int)(slash - in), in, fk->resource)
+	        : from_base                   ? kpix_xasprintf("./%s", fk->resource)
 	                                      : kpix_xasprintf("%s/%s", ld->s->dir, fk->resource);
 	refload r = {ld, fk, kpix_xcalloc(fk->ref_fields.n, sizeof(long)), false, KPIX_BUF_INIT, 0,
 	             path, NULL};
@@ -889,6 +898,30 @@ static void field_free(kpix_field *f);
 
 const char *const kpix_polarity_words[] = {"none", "higher", "lower", NULL};
 
+/* An indicator's "from": the quarter (or the year, from its Q1) it is first
+ * due in; before it, completeness does not ask for it (period.h). */
+static int load_from(loader *ld, const char *path, const kpix_json *j, kpix_indicator *ind)
+{
+	ind->from_index = -1;
+	int rc = kpix_json_get_str(ld->doc, path, j, "from", &ind->from, false);
+	if (rc || !ind->from)
+		return rc;
+	kpix_period p;
+	if (kpix_period_parse(&p, ind->from, strlen(ind->from), KPIX_PERIOD_ANY) != 0) {
+		char *fp = kpix_json_path(path, "from");
+		rc = kpix_json_fail(ld->doc, fp,
+		                    "expected the first period the indicator is due in, a financial "
+		                    "year and quarter such as \"2025-26 Q1\" or a year such as "
+		                    "\"2025-26\"");
+		free(fp);
+		return rc;
+	}
+	if (p.quarter == 0)
+		p.quarter = 1;
+	ind->from_index = kpix_period_index(&p);
+	return 0;
+}
+
 static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix_indicator *ind)
 {
 	static const char *const keys[] = {"code",  "part", "title",      "description", "unit",
@@ -896,7 +929,7 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	                                   "derivation", "min",    "max",         "breakdowns",
 	                                   "target", "source",     "section",     "question",
 	                                   "dataPoint", "value",   "calculate",   "appliesWhen",
-	                                   "optional", "rag", NULL};
+	                                   "optional", "rag", "from", NULL};
 	static const char *const dkeys[] = {"numerator", "denominator", "multiplier", NULL};
 	static const char *const units[] = {"percent", "per1000", "count", "days", "money",
 	                                    "ratio",   "score",   NULL};
@@ -921,7 +954,8 @@ static int load_indicator(loader *ld, const char *path, const kpix_json *j, kpix
 	    (rc = kpix_json_get_str(ld->doc, path, j, "dataPoint", &ind->data_point, false)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "calculate", &ind->calculate_src, false)) ||
 	    (rc = kpix_json_get_str(ld->doc, path, j, "appliesWhen", &ind->applies_src, false)) ||
-	    (rc = kpix_json_get_bool(ld->doc, path, j, "optional", &ind->optional)))
+	    (rc = kpix_json_get_bool(ld->doc, path, j, "optional", &ind->optional)) ||
+	    (rc = load_from(ld, path, j, ind)))
 		goto out;
 	const kpix_json *value = kpix_json_get(j, "value");
 	if (value) {
@@ -1236,12 +1270,15 @@ static int load_unique_keys(loader *ld, const kpix_json *root)
 
 /* Loads the schema at root in doc (neither freed here), read from file,
  * which names it and locates its reference files unless dir is given; a
- * foreign key's resource is one of res (nres) when res is not NULL. */
+ * foreign key's resource is one of res (nres) when res is not NULL. ext,
+ * what the schema extends (extends.h), becomes the schema's, freed with it
+ * whatever happens. */
 static int load_value(kpix_schema **out, const char *file, const kpix_json_doc *doc,
-                      const kpix_json *root, const char *dir, const kpix_schema_resource *res,
-                      size_t nres)
+                      const kpix_json *root, const char *dir, kpix_extension ext,
+                      const kpix_schema_resource *res, size_t nres)
 {
 	kpix_schema *s = kpix_xcalloc(1, sizeof(*s));
+	s->ext = ext;
 	s->path = kpix_xstrdup(file);
 	kpix_json_sha256(doc, s->sha256, &s->size);
 	const char *slash = strrchr(file, '/');
@@ -1425,8 +1462,10 @@ static int load_value(kpix_schema **out, const char *file, const kpix_json_doc *
 	                               s->figures.index, &s->layouts)))
 		goto fail;
 
-	s->files = kpix_xcalloc(s->nfkeys + 1, sizeof(char *));
+	s->files = kpix_xcalloc(s->nfkeys + s->ext.nbases + 1, sizeof(char *));
 	s->files[s->nfiles++] = s->path;
+	for (size_t i = 0; i < s->ext.nbases; i++)
+		s->files[s->nfiles++] = s->ext.bases[i].path;
 	for (size_t i = 0; i < s->nfkeys; i++)
 		if (s->fkeys[i].file)
 			s->files[s->nfiles++] = s->fkeys[i].file;
@@ -1438,25 +1477,32 @@ fail:
 }
 
 /* Loads the whole of doc, which is freed here, with a Data Package's
- * resources res (nres; NULL when the schema is not a package's). */
+ * resources res (nres; NULL when the schema is not a package's); a schema
+ * that extends another is merged with it first (extends.h), its bases
+ * found through search_path. */
 static int load_doc_in(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir,
-                       const kpix_schema_resource *res, size_t nres)
+                       const char *search_path, const kpix_schema_resource *res, size_t nres)
 {
-	int rc = load_value(out, file, doc, kpix_json_root(doc), dir, res, nres);
+	kpix_extension ext;
+	int rc = kpix_schema_extend(&doc, file, search_path, &ext);
+	if (rc)
+		return rc;
+	rc = load_value(out, file, doc, kpix_json_root(doc), dir, ext, res, nres);
 	kpix_json_free(doc);
 	return rc;
 }
 
-static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir)
+static int load_doc(kpix_schema **out, const char *file, kpix_json_doc *doc, const char *dir,
+                    const char *search_path)
 {
-	return load_doc_in(out, file, doc, dir, NULL, 0);
+	return load_doc_in(out, file, doc, dir, search_path, NULL, 0);
 }
 
-static int load_file(kpix_schema **out, const char *file)
+static int load_file(kpix_schema **out, const char *file, const char *search_path)
 {
 	kpix_json_doc *doc;
 	int rc = kpix_json_read(&doc, file, "schema");
-	return rc ? rc : load_doc(out, file, doc, NULL);
+	return rc ? rc : load_doc(out, file, doc, NULL, search_path);
 }
 
 int kpix_schema_load_text(kpix_schema **out, const char *name, const char *data, size_t len,
@@ -1466,7 +1512,7 @@ int kpix_schema_load_text(kpix_schema **out, const char *name, const char *data,
 	kpix_error_clear();
 	kpix_json_doc *doc;
 	int rc = kpix_json_parse(&doc, name, data, len, "schema");
-	return rc ? rc : load_doc(out, name, doc, dir);
+	return rc ? rc : load_doc(out, name, doc, dir, NULL);
 }
 
 int kpix_schema_load_mem(kpix_schema **out, const char *name, const char *data, size_t len)
@@ -1479,7 +1525,8 @@ int kpix_schema_load_value(kpix_schema **out, const char *name, const kpix_json_
 {
 	*out = NULL;
 	kpix_error_clear();
-	return load_value(out, name, doc, root, dir, NULL, 0);
+	kpix_extension none = {0};
+	return load_value(out, name, doc, root, dir, none, NULL, 0);
 }
 
 int kpix_schema_load_json(kpix_schema **out, const char *name, const char *data, size_t len,
@@ -1490,7 +1537,7 @@ int kpix_schema_load_json(kpix_schema **out, const char *name, const char *data,
 	kpix_json_doc *doc;
 	int rc = data ? kpix_json_parse(&doc, name, data, len, "schema")
 	              : kpix_json_read(&doc, name, "schema");
-	return rc ? rc : load_doc_in(out, name, doc, dir, res, nres);
+	return rc ? rc : load_doc_in(out, name, doc, dir, NULL, res, nres);
 }
 
 const char *kpix_default_schema_path(void)
@@ -1565,7 +1612,7 @@ int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path
 	if (!ref || !*ref)
 		return kpix_fail(KPIX_EUSAGE, "no schema given");
 	if (looks_like_path(ref))
-		return load_file(out, ref);
+		return load_file(out, ref, search_path);
 	char *file = kpix_schema_find(ref, search_path);
 	if (!file) {
 		kpix_buf near = KPIX_BUF_INIT;
@@ -1578,7 +1625,7 @@ int kpix_schema_load(kpix_schema **out, const char *ref, const char *search_path
 		kpix_buf_free(&near);
 		return rc;
 	}
-	rc = load_file(out, file);
+	rc = load_file(out, file, search_path);
 	if (rc == 0 && strcmp((*out)->id, ref) != 0) {
 		rc = kpix_fail(KPIX_ESCHEMA,
 		               "%s: the schema's id is '%s', but a schema looked up as "
@@ -1671,7 +1718,7 @@ static void indicator_free(kpix_indicator *ind)
 	char *owned[] = {ind->code,       ind->part,          ind->title,      ind->description,
 	                 ind->unit,       ind->frequency,     ind->source,     ind->numerator,
 	                 ind->denominator, ind->section,      ind->question,   ind->data_point,
-	                 ind->calculate_src, ind->applies_src};
+	                 ind->calculate_src, ind->applies_src, ind->from};
 	for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
 		free(owned[i]);
 	kpix_strlist_free(&ind->due_in);
@@ -1733,6 +1780,7 @@ void kpix_schema_free(kpix_schema *s)
 	free(s->title);
 	free(s->description);
 	free(s->source);
+	kpix_extension_free(&s->ext);
 	free(s);
 }
 

@@ -13,6 +13,7 @@
 #include "catalogue.h"
 #include "digest.h"
 #include "expr.h"
+#include "extends.h"
 #include "figures.h"
 #include "json.h"
 #include "keyset.h"
@@ -123,7 +124,9 @@ struct kpix_schema {
 	char *dir;             /* directory of path, for relative references */
 	char sha256[KPIX_SHA256_HEX_SIZE]; /* of path's bytes as the loader read them */
 	uint64_t size;         /* how many bytes that was */
-	const char **files;    /* every file read (kpix_schema_files): path, then each fkeys[i].file */
+	const char **files;    /* every file read (kpix_schema_files): path, the bases' paths, then
+	                        * each fkeys[i].file */
+	kpix_extension ext;    /* what it extends ("extends"), and how; empty when nothing */
 	size_t nfiles;
 	char *id, *version, *title, *description, *source;
 	kpix_field *fields;

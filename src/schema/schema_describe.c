@@ -107,6 +107,49 @@ static void describe_data_point(kpix_buf *b, const kpix_indicator *ind)
 		kpix_buf_printf(b, "%sasked only when %s\n", in, ind->applies_src);
 }
 
+/* The parts of an extension changed in one way, as "indicator CALL01;
+ * export council-xlsx (file, title)"; false when there is none. */
+static bool describe_changes(kpix_buf *b, const kpix_extension *x, kpix_part_change change)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < x->nparts; i++) {
+		const kpix_schema_part *p = &x->parts[i];
+		if (p->change != change)
+			continue;
+		kpix_buf_adds(b, n++ ? "; " : "");
+		if (*p->kind)
+			kpix_buf_printf(b, "%s %s", p->kind, p->key);
+		else
+			kpix_buf_printf(b, "\"%s\"", p->key);
+		if (p->members && *p->members)
+			kpix_buf_printf(b, " (%s)", p->members);
+	}
+	return n > 0;
+}
+
+/* Where the schema came from: the schemas it extends, and what it adds,
+ * changes and removes; everything else is the base's. */
+static void describe_extension(kpix_buf *b, const kpix_schema *s)
+{
+	const kpix_extension *x = &s->ext;
+	if (!x->nbases)
+		return;
+	for (size_t i = 0; i < x->nbases; i++)
+		kpix_buf_printf(b, "%s%s %s (%s)", i ? ", which extends " : "\nExtends ", x->bases[i].id,
+		                x->bases[i].version, x->bases[i].path);
+	kpix_buf_adds(b, ". Everything below is the base's except:\n");
+	static const char *const label[] = {"  added here:   ", "  changed here: ",
+	                                    "  removed here: "};
+	static const kpix_part_change order[] = {KPIX_PART_ADDED, KPIX_PART_CHANGED,
+	                                         KPIX_PART_REMOVED};
+	for (size_t k = 0; k < 3; k++) {
+		kpix_buf line = KPIX_BUF_INIT;
+		if (describe_changes(&line, x, order[k]))
+			kpix_buf_printf(b, "%s%s\n", label[k], line.data);
+		kpix_buf_free(&line);
+	}
+}
+
 char *kpix_schema_describe(const kpix_schema *s)
 {
 	kpix_buf b = KPIX_BUF_INIT;
@@ -115,6 +158,7 @@ char *kpix_schema_describe(const kpix_schema *s)
 		kpix_buf_printf(&b, "\n%s\n", s->description);
 	if (s->source)
 		kpix_buf_printf(&b, "\nSource: %s\n", s->source);
+	describe_extension(&b, s);
 
 	kpix_buf_printf(&b, "\nColumns, in this order (%zu):\n", s->nfields);
 	for (size_t i = 0; i < s->nfields; i++)
@@ -160,6 +204,8 @@ char *kpix_schema_describe(const kpix_schema *s)
 				add_list(&b, &ind->due_in, false);
 				kpix_buf_addc(&b, ')');
 			}
+			if (ind->from)
+				kpix_buf_printf(&b, ", due from %s", ind->from);
 			kpix_buf_addc(&b, '\n');
 			if (ind->numerator && ind->denominator) {
 				char m[32];

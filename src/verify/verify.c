@@ -308,6 +308,32 @@ static int check_schema(kpix_verify_result *r, const char *mdir, const kpix_veri
 	return rc;
 }
 
+/* The schemas the schema extends, when the manifest records them: each
+ * where the schema found (its "extends", followed from the schema file
+ * found), else by its recorded id on the search path, else under its
+ * recorded name in DIR. A changed base is a changed schema. */
+static int check_bases(kpix_verify_result *r, const char *mdir, const kpix_verify_options *o)
+{
+	const kpix_manifest *m = r->m;
+	char **chain = NULL;
+	size_t nchain = 0;
+	if (m->nschema_bases && r->files[0].path)
+		kpix_schema_base_files(r->files[0].path, o->schema_path, &chain, &nchain);
+	int rc = 0;
+	for (size_t i = 0; i < m->nschema_bases && !rc; i++) {
+		const kpix_mfile *b = &m->schema_bases[i];
+		kpix_verify_file *vf = add_file(r, KPIX_VERIFY_SCHEMA, b->name);
+		char *cands[3] = {i < nchain ? kpix_xstrdup(chain[i]) : NULL,
+		                  kpix_schema_find(b->id, o->schema_path),
+		                  kpix_xasprintf("%s/%s", mdir, b->name)};
+		rc = locate(vf, b, cands, 3);
+		for (size_t k = 0; k < 3; k++)
+			free(cands[k]);
+	}
+	kpix_strings_free(chain, nchain);
+	return rc;
+}
+
 /* A pack's definition: --pack when given; otherwise the recorded file in
  * DIR, then in the current directory, then the recorded id on the schema
  * search path (packs/ID.json). */
@@ -492,7 +518,7 @@ static int rerun_export(kpix_verify_result *r, const char **files, const kpix_ve
 {
 	const kpix_manifest *m = r->m;
 	kpix_schema *schema = NULL;
-	int rc = kpix_schema_load(&schema, r->files[0].path, NULL);
+	int rc = kpix_schema_load(&schema, r->files[0].path, o->schema_path);
 	if (rc)
 		return rc;
 	kpix_export_options eo = KPIX_EXPORT_OPTIONS_INIT;
@@ -635,7 +661,8 @@ int kpix_verify(kpix_verify_result **out, const char *manifest_path,
 	/* the schema first, then a pack's definition, then the inputs in
 	 * order, then the outputs, then last period's file and the sector's: rerun and
 	 * compare_rerun rely on this order */
-	if ((rc = check_schema(r, mdir, o)) || (rc = check_pack(r, mdir, o)))
+	if ((rc = check_schema(r, mdir, o)) || (rc = check_pack(r, mdir, o)) ||
+	    (rc = check_bases(r, mdir, o)))
 		goto fail;
 	r->first_input = r->nfiles;
 	if ((rc = check_inputs(r, mdir, o)) || (rc = check_outputs(r, mdir)) ||

@@ -228,6 +228,14 @@ int kpix_job_hash_inputs(kpix_job *j)
 		record_read(&m->sector, sp->sector, sp->sector_read->sha256, sp->sector_read->size);
 	const kpix_schema *s = sp->schema;
 	record_described(&m->schema, s->path, s->sha256, s->size, s->id, s->version);
+	if (!m->schema_bases && s->ext.nbases) {
+		m->schema_bases = kpix_xcalloc(s->ext.nbases, sizeof(kpix_mfile));
+		m->nschema_bases = s->ext.nbases;
+	}
+	for (size_t i = 0; i < m->nschema_bases; i++) {
+		const kpix_schema_base *b = &s->ext.bases[i];
+		record_described(&m->schema_bases[i], b->path, b->sha256, b->size, b->id, b->version);
+	}
 	if (sp->definition)
 		record_described(&m->pack, sp->definition, sp->definition_sha256, sp->definition_size,
 		                 sp->definition_id, sp->definition_version);

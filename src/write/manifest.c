@@ -332,14 +332,33 @@ static int read_described(const kpix_json_doc *doc, const kpix_json *root, const
 	return rc;
 }
 
+/* "schemaBases", when the schema extends others: each a schema as
+ * "schema" is recorded. */
+static int read_bases(const kpix_json_doc *doc, const kpix_json *root, kpix_manifest *m)
+{
+	if (!kpix_json_get(root, "schemaBases"))
+		return 0;
+	int rc = read_file_list(doc, root, "schemaBases", F_DESCRIBED, &m->schema_bases,
+	                        &m->nschema_bases);
+	for (size_t i = 0; !rc && i < m->nschema_bases; i++)
+		if (!kpix_schema_id_valid(m->schema_bases[i].id)) {
+			char *p = kpix_xasprintf("schemaBases[%zu].id", i);
+			rc = kpix_json_fail(doc, p, "expected a schema's id: lower-case letters, digits "
+			                            "and '-'");
+			free(p);
+		}
+	return rc;
+}
+
 static int read_manifest(const kpix_json_doc *doc, kpix_manifest *m)
 {
 	static const char *const export_keys[] = {
-	        "manifest", "command", "versions",       "schema",     "inputs", "previous",
-	        "sector",   "options", "outputs", "reconciliation", "validation", NULL};
+	        "manifest", "command", "versions", "schema",  "schemaBases",    "inputs",
+	        "previous", "sector",  "options",  "outputs", "reconciliation", "validation", NULL};
 	static const char *const pack_keys[] = {
-	        "manifest",    "command", "versions", "schema",         "pack",       "inputs",
-	        "fingerprint", "options", "outputs",  "reconciliation", "validation", NULL};
+	        "manifest",    "command", "versions", "schema",         "schemaBases", "pack",
+	        "inputs",      "fingerprint", "options", "outputs",  "reconciliation",
+	        "validation",  NULL};
 	static const char *const version_keys[] = {"kpix",   "libxlsxwriter", "zlib",
 	                                           "libcsv", "jansson",       NULL};
 	static const char *const export_counts[] = {"rows_read", "rows_exported", "rows_rejected",
@@ -386,7 +405,8 @@ static int read_manifest(const kpix_json_doc *doc, kpix_manifest *m)
 	    (rc = get_text(doc, "versions", ver, "zlib", false, false, &v->zlib)) ||
 	    (rc = get_text(doc, "versions", ver, "libcsv", false, false, &v->libcsv)) ||
 	    (rc = get_text(doc, "versions", ver, "jansson", false, false, &v->jansson)) ||
-	    (rc = read_described(doc, root, "schema", &m->schema)))
+	    (rc = read_described(doc, root, "schema", &m->schema)) ||
+	    (rc = read_bases(doc, root, m)))
 		return rc;
 	if (pack && ((rc = read_described(doc, root, "pack", &m->pack)) ||
 	             (rc = get_sha256(doc, "", root, "fingerprint", m->fingerprint))))
@@ -507,6 +527,7 @@ void kpix_manifest_free(kpix_manifest *m)
 		return;
 	kpix_mversions_free(&m->made_by);
 	free_file(&m->schema);
+	free_files(m->schema_bases, m->nschema_bases);
 	free_file(&m->pack);
 	free_files(m->inputs, m->ninputs);
 	free_file(&m->previous);
@@ -688,6 +709,8 @@ static char *text_of(const kpix_manifest *m, const char **bad)
 	kpix_jsonw_end(wr.w);
 	kpix_jsonw_key(wr.w, "schema");
 	put_file(&wr, &m->schema);
+	if (m->nschema_bases)
+		put_files(&wr, "schemaBases", m->schema_bases, m->nschema_bases);
 	if (pack) {
 		kpix_jsonw_key(wr.w, "pack");
 		put_file(&wr, &m->pack);

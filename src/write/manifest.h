@@ -63,6 +63,9 @@ typedef struct {
 	kpix_manifest_kind kind;
 	kpix_mversions made_by;          /* kpix is always recorded; the rest may be NULL */
 	kpix_mfile schema;               /* with its id and version */
+	kpix_mfile *schema_bases;        /* the schemas it extends, nearest first, with their ids
+	                                  * and versions ("schemaBases"; none: not written) */
+	size_t nschema_bases;
 	kpix_mfile pack;                 /* a pack's definition, with its id and version */
 	kpix_mfile *inputs;              /* with rows and encoding */
 	size_t ninputs;

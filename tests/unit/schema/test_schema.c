@@ -155,7 +155,7 @@ static void schema__an_unknown_indicator_keyword_is_refused(void **state)
 	               "Expected one of: code, "
 	               "part, title, description, unit, decimals, polarity, frequency, dueIn, derivation, "
 	               "min, max, breakdowns, target, source, section, question, dataPoint, value, "
-	               "calculate, appliesWhen, optional, rag");
+	               "calculate, appliesWhen, optional, rag, from");
 }
 
 static void schema__an_unknown_rule_keyword_is_refused(void **state)

@@ -63,6 +63,9 @@ static void assert_same_manifest(const kpix_manifest *a, const kpix_manifest *b)
 	assert_same_str(a->made_by.libcsv, b->made_by.libcsv);
 	assert_same_str(a->made_by.jansson, b->made_by.jansson);
 	assert_same_file(&a->schema, &b->schema);
+	assert_int_equal(a->nschema_bases, b->nschema_bases);
+	for (size_t i = 0; i < a->nschema_bases; i++)
+		assert_same_file(&a->schema_bases[i], &b->schema_bases[i]);
 	if (a->kind == KPIX_MANIFEST_PACK) {
 		assert_same_file(&a->pack, &b->pack);
 		assert_string_equal(a->fingerprint, b->fingerprint);
@@ -129,6 +132,12 @@ static void manifest__an_export_written_and_read_back_is_the_same(void **state)
 	m->schema = file("council.json", 26813, 'a');
 	m->schema.id = kpix_xstrdup("council-kpi-quarterly");
 	m->schema.version = kpix_xstrdup("2025-26.2");
+	/* a schema that extends another records its base (issue 17) */
+	m->schema_bases = kpix_xcalloc(1, sizeof(kpix_mfile));
+	m->nschema_bases = 1;
+	m->schema_bases[0] = file("base.json", 4021, 'c');
+	m->schema_bases[0].id = kpix_xstrdup("base");
+	m->schema_bases[0].version = kpix_xstrdup("1");
 	m->inputs = kpix_xcalloc(2, sizeof(kpix_mfile));
 	m->ninputs = 2;
 	for (size_t i = 0; i < 2; i++) {
