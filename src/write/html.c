@@ -32,7 +32,7 @@ static const char STYLE[] =
 	".hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);"
 	"white-space:nowrap}\n"
 	"th,td{border:1px solid #767676;padding:.35rem .6rem;text-align:left;vertical-align:top;"
-	"white-space:pre-line;overflow-wrap:anywhere}\n"
+	"white-space:pre-line;overflow-wrap:break-word}\n"
 	"thead th{background:#1f4e79;color:#ffffff}\n"
 	"tbody tr:nth-child(even){background:#eef2f7}\n"
 	"tbody th{font-weight:bold}\n"
