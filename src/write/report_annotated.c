@@ -43,6 +43,9 @@ static const kpix_xstyle warning_style = {.fill = WARNING_FILL, .stripes = WARNI
                                           .border = true};
 static const kpix_xstyle heading = {.heading = true, .border = true};
 static const kpix_xstyle wrap = {.wrap = true};
+/* no look of its own, but at the top of its row, as the wrapped message
+ * beside it is */
+static const kpix_xstyle at_top = {.wrap = false};
 
 /* A kept diagnostic in the order the copy meets it: file, row, column. */
 typedef struct {
@@ -336,9 +339,11 @@ static bool target_of(const annotator *a, const kpix_diag *d, size_t *file, uint
 
 static void problems_sheet(annotator *a, kpix_xlsx_sheet *ws)
 {
-	static const char *const heads[] = {"Where", "Severity", "Code", "Field", "Value",
-	                                    "Message", "File", "Row", "Column"};
-	static const double widths[] = {18, 10, 22, 16, 20, 90, 28, 7, 8};
+	/* the message beside where and how bad, so that the first printed page
+	 * of the sheet says what is wrong; the columns to sort by after it */
+	static const char *const heads[] = {"Where", "Severity", "Message", "Code", "Field",
+	                                    "Value", "File", "Row", "Column"};
+	static const double widths[] = {18, 10, 60, 22, 16, 20, 28, 7, 8};
 	for (uint16_t c = 0; c < 9; c++) {
 		text(ws, 0, c, heads[c], &heading);
 		kpix_xlsx_column_width(ws, c, widths[c]);
@@ -355,18 +360,18 @@ static void problems_sheet(annotator *a, kpix_xlsx_sheet *ws)
 		if (target_of(a, d, &f, &trow, &tcol))
 			kpix_xlsx_link(ws, row, 0, a->sheets[f], trow, tcol, a->text.data, NULL);
 		else
-			text(ws, row, 0, a->text.data, NULL);
+			text(ws, row, 0, a->text.data, &at_top);
 		text(ws, row, 1, severity_word(d->severity),
 		     d->severity == KPIX_SEVERITY_WARNING ? &warning_style : &error_style);
-		text(ws, row, 2, kpix_report_shown_code(d), NULL);
-		text(ws, row, 3, d->field, NULL);
-		text(ws, row, 4, d->value, NULL);
-		text(ws, row, 5, d->message, &wrap);
-		text(ws, row, 6, d->file, NULL);
+		text(ws, row, 2, d->message, &wrap);
+		text(ws, row, 3, kpix_report_shown_code(d), &at_top);
+		text(ws, row, 4, d->field, &at_top);
+		text(ws, row, 5, d->value, &at_top);
+		text(ws, row, 6, d->file, &at_top);
 		if (d->row)
-			kpix_xlsx_number(ws, row, 7, (double)d->row, NULL);
+			kpix_xlsx_number(ws, row, 7, (double)d->row, &at_top);
 		if (d->column)
-			kpix_xlsx_number(ws, row, 8, (double)d->column, NULL);
+			kpix_xlsx_number(ws, row, 8, (double)d->column, &at_top);
 		if (!a->first_row_of[i])
 			a->first_row_of[i] = row;
 	}

@@ -145,10 +145,10 @@ def annotated_csv(kpix, tmp):
     check(p.freeze_panes == "A2", "Problems: heading not frozen")
     check(p.auto_filter.ref == "A1:I%d" % (n + 1), "Problems: filter %r" % p.auto_filter.ref)
     heads = [p.cell(1, c).value for c in range(1, 10)]
-    check(heads == ["Where", "Severity", "Code", "Field", "Value", "Message", "File", "Row",
+    check(heads == ["Where", "Severity", "Message", "Code", "Field", "Value", "File", "Row",
                     "Column"], "Problems headings %r" % heads)
     for i, d in enumerate(rep["diagnostics"], start=2):
-        check(p.cell(i, 6).value == d["message"], "Problems row %d: %r" % (i, p.cell(i, 6).value))
+        check(p.cell(i, 3).value == d["message"], "Problems row %d: %r" % (i, p.cell(i, 3).value))
         check(p.cell(i, 2).value == d["severity"].capitalize(), "Problems row %d severity" % i)
         link = p.cell(i, 1).hyperlink
         if d["row"] and d["column"]:
