@@ -463,14 +463,11 @@ static void fact_figures_to(const render *c, kpix_buf *b)
 	kpix_buf_adds(b, c->ends);
 }
 
+/* The counts as page 1 of the PDF report gives them (model.h): each
+ * rating said once, and the reds and ambers of breakdowns counted. */
 static void fact_glance(const render *c, kpix_buf *b)
 {
-	const size_t *n = c->m->rag_counts;
-	kpix_buf_printf(b, "%zu indicator%s: %zu green, %zu amber, %zu red, %zu with no data, "
-	                   "%zu not due, %zu without a target or rating",
-	                c->m->nseries, c->m->nseries == 1 ? "" : "s", n[KPIX_RAG_GREEN],
-	                n[KPIX_RAG_AMBER], n[KPIX_RAG_RED], n[KPIX_RAG_NO_DATA], n[KPIX_RAG_NOT_DUE],
-	                n[KPIX_RAG_NO_TARGET] + n[KPIX_RAG_NOT_RATED]);
+	kpix_buf_adds(b, c->m->counts_sentence);
 }
 
 static void fact_rag(const render *c, kpix_buf *b)
