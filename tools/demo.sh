@@ -23,6 +23,10 @@ mkdir -p build/demo
   --report build/demo/mistakes-report.csv
 ./build/kpix validate "$example/q2-2025-26-mistakes.csv" --schema council-kpi-quarterly \
   --report build/demo/mistakes-report.json
+./build/kpix validate "$example/q2-2025-26-mistakes.csv" --schema council-kpi-quarterly \
+  --report build/demo/mistakes-report.html
+./build/kpix validate "$example/q2-2025-26-mistakes.csv" --schema council-kpi-quarterly \
+  --report build/demo/mistakes-report.xlsx
 
 echo
 echo "== kpix export: the council's quarterly KPI return"
@@ -59,7 +63,7 @@ echo
 echo "== kpix pack: the quarterly Operational Board pack, from a year and a half of history"
 rm -rf build/demo/board-pack build/demo/onesource-pack
 ./build/kpix pack examples/housing-board/*.csv --pack housing-board --period "2025-26 Q2" \
-  --out build/demo/board-pack
+  --out build/demo/board-pack --pdf
 echo "(exit code $?)"
 echo
 echo "== kpix verify: re-run the housing board pack from its manifest"
@@ -68,19 +72,23 @@ echo "(exit code $?)"
 echo
 echo "== kpix pack: the oneSource Joint Committee's customer satisfaction figures, October 2017"
 ./build/kpix pack examples/onesource/okpi1-history.csv --pack onesource-joint-committee \
-  --period "2017-18 Q3" --out build/demo/onesource-pack
+  --period "2017-18 Q3" --out build/demo/onesource-pack --pdf
 echo "(exit code $?)"
 echo
 echo "Where to look:"
 echo "  build/kpix                          the command (try: build/kpix --help)"
 echo "  build/demo/mistakes-report.csv      the mistakes file's report, for a spreadsheet"
 echo "  build/demo/mistakes-report.json     the same as JSON"
+echo "  build/demo/mistakes-report.html     the same as a web page, to open with a double click"
+echo "  build/demo/mistakes-report.xlsx     the mistakes file itself, each problem cell filled and"
+echo "                                      commented, with a Problems sheet linking to each"
 echo "  build/demo/council-return/          the council return: CSV, XLSX and manifest.json"
 echo "  build/demo/tsm-council/             the council's TSM return: its data points (CSV, XLSX), the"
 echo "                                      regulator's layout (XLSX) and manifest.json"
 echo "  build/demo/tsm-association/         the housing association's TSM return, the same"
-echo "  build/demo/board-pack/              the housing board pack: XLSX, summary CSV and manifest.json"
-echo "  build/demo/onesource-pack/          the oneSource committee pack"
+echo "  build/demo/board-pack/              the housing board pack: XLSX, the board report as PDF,"
+echo "                                      summary CSV and manifest.json"
+echo "  build/demo/onesource-pack/          the oneSource committee pack, with its PDF board report"
 echo "  $example/README.md  what each deliberate mistake is"
 echo "  $tsm/README.md  the TSM examples and their deliberate mistakes"
 echo "  build/kpix schemas show council-kpi-quarterly   the schema in words"
